@@ -1,0 +1,26 @@
+//! The Lajna record, ledger v1 (DESIGN.md §4): envelopes encoded as RFC 8785 canonical JSON,
+//! identified by BLAKE3, signed with Ed25519 by node keys that party root keys certify.
+//!
+//! The ledger knows no committee domain: bodies are opaque JSON, except the two `ledger.*`
+//! kinds (genesis and key certificates) that define who may sign. It does no IO.
+//!
+//! Flow: [`Draft`] → [`Draft::sign`] → [`SignedEvent`] (stored and sent byte for byte) →
+//! [`check_event`] (bytes, canonical form, signatures) → [`Trust::authorize`] (keys, committee)
+//! → [`Trust::check_dag`] (parents, Lamport clock) → [`Trust::admit`].
+
+pub mod canonical;
+mod error;
+pub mod event;
+pub mod keys;
+
+pub use canonical::{canonicalize_text, check_numbers, to_canonical_vec, MAX_SAFE_INTEGER};
+pub use error::LedgerError;
+pub use event::{
+    check_event, Author, Draft, Envelope, EventId, EventSignature, GenesisBody, GenesisParty,
+    KeyCertifiedBody, SignedEvent, Trust, VerifiedEvent, GENESIS_KIND, KEY_CERTIFIED_KIND,
+    LEDGER_VERSION, MAX_EVENT_BYTES,
+};
+pub use keys::{PublicKey, SecretKey};
+
+#[cfg(test)]
+mod tests;

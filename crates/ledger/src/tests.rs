@@ -1,0 +1,262 @@
+//! Ledger tests: signing, verification, tamper and forgery cases, and the frozen format.
+
+use serde_json::json;
+
+use super::*;
+
+fn key(n: u8) -> SecretKey {
+    SecretKey::from_seed([n; 32])
+}
+
+fn genesis(mar: &SecretKey, mli: &SecretKey) -> SignedEvent {
+    Draft {
+        committee: None,
+        parents: vec![],
+        party: "MAR".into(),
+        member: None,
+        at: "2025-02-17T09:00:00Z".into(),
+        kind: GENESIS_KIND.into(),
+        body: json!({
+            "parties": [
+                {"party": "MAR", "root": mar.public().to_hex()},
+                {"party": "MLI", "root": mli.public().to_hex()}
+            ],
+            "charter": {"name": {"fr": "Commission militaire mixte"}}
+        }),
+    }
+    .sign_genesis(&[mar, mli])
+    .unwrap()
+}
+
+/// A trust context with genesis and a certified MAR node key `key(3)`.
+fn setup() -> (Trust, EventId, SignedEvent) {
+    let (mar, mli) = (key(1), key(2));
+    let g = genesis(&mar, &mli);
+    let mut trust = Trust::default();
+    let vg = check_event(&g).unwrap();
+    trust.authorize(&vg).unwrap();
+    trust.admit(&vg);
+    let cert = Draft {
+        committee: Some(vg.id),
+        parents: vec![(vg.id, 1)],
+        party: "MAR".into(),
+        member: None,
+        at: "2025-02-17T09:01:00Z".into(),
+        kind: KEY_CERTIFIED_KIND.into(),
+        body: json!({"party": "MAR", "node": key(3).public().to_hex(), "label": "Rabat"}),
+    }
+    .sign(&mar)
+    .unwrap();
+    let vc = check_event(&cert).unwrap();
+    trust.authorize(&vc).unwrap();
+    trust.admit(&vc);
+    (trust, vc.id, cert)
+}
+
+fn ordinary(trust: &Trust, parent: EventId, signer: &SecretKey) -> SignedEvent {
+    Draft {
+        committee: trust.committee(),
+        parents: vec![(parent, 2)],
+        party: "MAR".into(),
+        member: Some("m1".into()),
+        at: "2025-02-18T10:00:00Z".into(),
+        kind: "action.progress_reported".into(),
+        body: json!({"v": 1, "record": "a1", "set": {"progress": 75}}),
+    }
+    .sign(signer)
+    .unwrap()
+}
+
+#[test]
+fn a_certified_node_key_signs_an_event_that_verifies() {
+    let (trust, cert, _) = setup();
+    let e = ordinary(&trust, cert, &key(3));
+    let v = check_event(&e).unwrap();
+    trust.authorize(&v).unwrap();
+    assert_eq!(v.envelope.lamport, 3);
+    Trust::check_dag(&v.envelope, &[Some(2)]).unwrap();
+    assert!(Trust::check_dag(&v.envelope, &[None]).is_err());
+    assert!(Trust::check_dag(&v.envelope, &[Some(5)]).is_err());
+}
+
+#[test]
+fn an_uncertified_key_is_refused() {
+    let (trust, cert, _) = setup();
+    let e = ordinary(&trust, cert, &key(9));
+    let v = check_event(&e).unwrap();
+    assert_eq!(trust.authorize(&v).unwrap_err().code(), "uncertified-key");
+}
+
+#[test]
+fn a_key_certified_for_one_party_cannot_write_for_the_other() {
+    let (trust, cert, _) = setup();
+    let mut d = Draft {
+        committee: trust.committee(),
+        parents: vec![(cert, 2)],
+        party: "MLI".into(),
+        member: None,
+        at: "2025-02-18T10:00:00Z".into(),
+        kind: "action.progress_reported".into(),
+        body: json!({"v": 1}),
+    };
+    let v = check_event(&d.sign(&key(3)).unwrap()).unwrap();
+    assert_eq!(trust.authorize(&v).unwrap_err().code(), "uncertified-key");
+    d.party = "SEN".into();
+    let v = check_event(&d.sign(&key(3)).unwrap()).unwrap();
+    assert_eq!(trust.authorize(&v).unwrap_err().code(), "unknown-party");
+}
+
+#[test]
+fn changing_any_byte_of_the_envelope_is_detected() {
+    let (trust, cert, _) = setup();
+    let e = ordinary(&trust, cert, &key(3));
+    let bytes = e.envelope.as_bytes();
+    for i in 0..bytes.len() {
+        let mut t = bytes.to_vec();
+        t[i] ^= 0x01;
+        let Ok(text) = String::from_utf8(t) else { continue };
+        let tampered = SignedEvent { envelope: text, sigs: e.sigs.clone() };
+        assert!(check_event(&tampered).is_err(), "byte {i} changed and still verified");
+    }
+}
+
+#[test]
+fn a_non_canonical_envelope_is_refused_even_with_a_valid_signature() {
+    let (trust, cert, _) = setup();
+    let e = ordinary(&trust, cert, &key(3));
+    let pretty = serde_json::to_string_pretty(&serde_json::from_str::<serde_json::Value>(&e.envelope).unwrap()).unwrap();
+    let id = EventId::of(pretty.as_bytes());
+    let sig = hex::encode(key(3).sign(&id.0));
+    let resigned = SignedEvent { envelope: pretty, sigs: vec![EventSignature { key: key(3).public().to_hex(), sig }] };
+    assert_eq!(check_event(&resigned).unwrap_err(), LedgerError::NotCanonical);
+}
+
+/// Case C13: S replaced by S + L must not verify, so one content never gets a second id or copy.
+#[test]
+fn c13_signature_malleated_by_adding_the_group_order_is_refused() {
+    let (trust, cert, _) = setup();
+    let e = ordinary(&trust, cert, &key(3));
+    let mut sig = hex::decode(&e.sigs[0].sig).unwrap();
+    const L: [u8; 32] = [
+        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+    ];
+    let mut carry = 0u16;
+    for i in 0..32 {
+        let s = u16::from(sig[32 + i]) + u16::from(L[i]) + carry;
+        sig[32 + i] = (s & 0xff) as u8;
+        carry = s >> 8;
+    }
+    let forged = SignedEvent {
+        envelope: e.envelope.clone(),
+        sigs: vec![EventSignature { key: e.sigs[0].key.clone(), sig: hex::encode(sig) }],
+    };
+    assert_eq!(check_event(&forged).unwrap_err().code(), "bad-signature");
+}
+
+/// Case C13: the identity point as a public key, with the signature (R = identity, S = 0) that
+/// a non-strict verifier accepts for every message.
+#[test]
+fn c13_small_order_public_key_is_refused() {
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    let mut sig = [0u8; 64];
+    sig[0] = 1;
+    let (trust, cert, _) = setup();
+    let e = ordinary(&trust, cert, &key(3));
+    let forged = SignedEvent {
+        envelope: e.envelope.clone(),
+        sigs: vec![EventSignature { key: hex::encode(identity), sig: hex::encode(sig) }],
+    };
+    assert_eq!(check_event(&forged).unwrap_err().code(), "bad-signature");
+}
+
+#[test]
+fn genesis_needs_both_roots() {
+    let (mar, mli) = (key(1), key(2));
+    let g = genesis(&mar, &mli);
+    let one = SignedEvent { envelope: g.envelope.clone(), sigs: vec![g.sigs[0].clone()] };
+    let v = check_event(&one).unwrap();
+    assert_eq!(Trust::default().authorize(&v).unwrap_err().code(), "bad-signature");
+    let other = SignedEvent { envelope: g.envelope.clone(), sigs: vec![g.sigs[0].clone(), g.sigs[0].clone()] };
+    assert_eq!(check_event(&other).unwrap_err().code(), "bad-signature");
+}
+
+#[test]
+fn a_node_cannot_certify_keys_only_a_root_can() {
+    let (trust, cert, _) = setup();
+    let d = Draft {
+        committee: trust.committee(),
+        parents: vec![(cert, 2)],
+        party: "MAR".into(),
+        member: None,
+        at: "2025-02-18T10:00:00Z".into(),
+        kind: KEY_CERTIFIED_KIND.into(),
+        body: json!({"party": "MAR", "node": key(8).public().to_hex()}),
+    };
+    let v = check_event(&d.sign(&key(3)).unwrap()).unwrap();
+    assert_eq!(trust.authorize(&v).unwrap_err().code(), "uncertified-key");
+}
+
+#[test]
+fn events_of_another_committee_are_refused() {
+    let (trust, cert, _) = setup();
+    let mut d = Draft {
+        committee: Some(EventId::of(b"another committee")),
+        parents: vec![(cert, 2)],
+        party: "MAR".into(),
+        member: None,
+        at: "2025-02-18T10:00:00Z".into(),
+        kind: "x.y".into(),
+        body: json!({}),
+    };
+    let v = check_event(&d.sign(&key(3)).unwrap()).unwrap();
+    assert_eq!(trust.authorize(&v).unwrap_err().code(), "wrong-committee");
+    d.committee = None;
+    assert_eq!(check_event(&d.sign(&key(3)).unwrap()).unwrap_err().code(), "bad-parents");
+}
+
+#[test]
+fn oversized_and_out_of_range_bodies_are_refused_when_signing() {
+    let (trust, cert, _) = setup();
+    let mut d = Draft {
+        committee: trust.committee(),
+        parents: vec![(cert, 2)],
+        party: "MAR".into(),
+        member: None,
+        at: "2025-02-18T10:00:00Z".into(),
+        kind: "x.y".into(),
+        body: json!({"text": "x".repeat(MAX_EVENT_BYTES)}),
+    };
+    assert_eq!(d.sign(&key(3)).unwrap_err().code(), "oversized-event");
+    d.body = json!({"budget": 9_007_199_254_740_993_u64});
+    assert_eq!(d.sign(&key(3)).unwrap_err().code(), "number-out-of-range");
+}
+
+/// Invariant 10: an envelope field this version does not know survives verification.
+#[test]
+fn unknown_envelope_fields_survive_because_bytes_are_verified() {
+    let (trust, cert, _) = setup();
+    let e = ordinary(&trust, cert, &key(3));
+    let mut value: serde_json::Value = serde_json::from_str(&e.envelope).unwrap();
+    value["zz_future"] = json!({"hint": 1});
+    let bytes = to_canonical_vec(&value).unwrap();
+    let id = EventId::of(&bytes);
+    let sig = hex::encode(key(3).sign(&id.0));
+    let future = SignedEvent { envelope: String::from_utf8(bytes).unwrap(), sigs: vec![EventSignature { key: key(3).public().to_hex(), sig }] };
+    let v = check_event(&future).unwrap();
+    trust.authorize(&v).unwrap();
+    assert!(v.raw.envelope.contains("zz_future"));
+}
+
+/// Freezes the signed bytes of ledger v1: if this fails, the format changed and needs a version.
+#[test]
+fn golden_event_bytes_and_id_are_frozen() {
+    let (_, _, cert) = setup();
+    let golden = include_str!("../tests/golden_cert.json");
+    let frozen: SignedEvent = serde_json::from_str(golden).unwrap();
+    assert_eq!(cert, frozen, "the encoding of a certificate changed");
+    let v = check_event(&frozen).unwrap();
+    assert_eq!(v.id.to_hex(), frozen.id().to_hex());
+    assert_eq!(serde_json::to_string(&cert).unwrap().trim(), golden.trim());
+}
