@@ -1,0 +1,166 @@
+//! Domain errors. Each carries a message key (for the web layer's catalogues) and its
+//! arguments; the English `Display` is for logs and the CLI.
+
+/// Why a command or an event body was refused. Refusal always means nothing was written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    /// A per-language text is blank in every language. HTTP 422.
+    #[error("{field}: enter a text in at least one language (Arabic, French or English)")]
+    EmptyText {
+        /// Field name.
+        field: String,
+    },
+    /// A value is not one of the allowed ones. HTTP 422.
+    #[error("{field}: {value:?} is not a valid value")]
+    InvalidValue {
+        /// Field name.
+        field: String,
+        /// The value given.
+        value: String,
+    },
+    /// Progress outside 0–100 or not an integer. HTTP 422.
+    #[error("progress: {value:?} is not a whole percent between 0 and 100")]
+    ProgressOutOfRange {
+        /// The value given.
+        value: String,
+    },
+    /// An end or due date is before the start. HTTP 422.
+    #[error("{field}: {end} is before the start date {start}")]
+    EndBeforeStart {
+        /// Field name (`due`, `end`).
+        field: String,
+        /// Start date, ISO 8601.
+        start: String,
+        /// End or due date, ISO 8601.
+        end: String,
+    },
+    /// A number is outside its allowed range. HTTP 422.
+    #[error("{field}: {value} must be between {min} and {max}")]
+    OutOfRange {
+        /// Field name.
+        field: String,
+        /// Value given.
+        value: i64,
+        /// Lowest allowed.
+        min: i64,
+        /// Highest allowed.
+        max: i64,
+    },
+    /// A party that is not one of the committee's two parties. HTTP 422.
+    #[error("party {code} is not a party of this committee")]
+    UnknownParty {
+        /// Code given.
+        code: String,
+    },
+    /// A reference to a record that does not exist (or is of another kind). HTTP 422/404.
+    #[error("no {kind} with id {id}")]
+    UnknownRecord {
+        /// Record kind expected.
+        kind: String,
+        /// Id given.
+        id: String,
+    },
+    /// A time-zone name unknown to the tz database. HTTP 422.
+    #[error("time zone {zone:?} is not in the tz database (e.g. Africa/Bamako, Africa/Casablanca)")]
+    UnknownZone {
+        /// Name given.
+        zone: String,
+    },
+    /// A programme item falls outside its mission's dates. HTTP 422.
+    #[error("programme item on {date} is outside the mission's dates {start} to {end}")]
+    OutsideDates {
+        /// Item date.
+        date: String,
+        /// Mission start.
+        start: String,
+        /// Mission end.
+        end: String,
+    },
+    /// Only a co-chair of the acting party may endorse. HTTP 403.
+    #[error("only a co-chair may endorse; {member} is not a co-chair of {party}")]
+    NotCoChair {
+        /// Member acting (id or "nobody").
+        member: String,
+        /// Party acting.
+        party: String,
+    },
+    /// The party has already endorsed this version. HTTP 409.
+    #[error("{party} already endorsed this version")]
+    AlreadyEndorsed {
+        /// Party.
+        party: String,
+    },
+    /// A session number already used. HTTP 409.
+    #[error("session number {number} is already used")]
+    DuplicateNumber {
+        /// Number.
+        number: i64,
+    },
+    /// An area code already used. HTTP 409.
+    #[error("area code {code} is already used")]
+    DuplicateCode {
+        /// Code.
+        code: String,
+    },
+    /// The committee is not founded yet (no genesis). HTTP 409.
+    #[error("the committee has no genesis event yet; run `lajna init` first")]
+    NoCommittee,
+    /// An event kind this node does not know. Refused, not stored.
+    #[error("unknown event kind {kind:?}")]
+    UnknownKind {
+        /// Kind given.
+        kind: String,
+    },
+    /// An event body that does not have the shape its kind requires. Refused, not stored.
+    #[error("body of {kind} is malformed: {reason}")]
+    MalformedBody {
+        /// Kind.
+        kind: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A press document whose declared hash does not match its text. HTTP 422.
+    #[error("press document text does not match its declared BLAKE3 hash")]
+    TextHashMismatch,
+}
+
+impl DomainError {
+    /// The message key of this error in the UI catalogues (`error-` + kebab-case variant).
+    #[must_use]
+    pub fn key(&self) -> &'static str {
+        match self {
+            Self::EmptyText { .. } => "error-empty-text",
+            Self::InvalidValue { .. } => "error-invalid-value",
+            Self::ProgressOutOfRange { .. } => "error-progress-out-of-range",
+            Self::EndBeforeStart { .. } => "error-end-before-start",
+            Self::OutOfRange { .. } => "error-out-of-range",
+            Self::UnknownParty { .. } => "error-unknown-party",
+            Self::UnknownRecord { .. } => "error-unknown-record",
+            Self::UnknownZone { .. } => "error-unknown-zone",
+            Self::OutsideDates { .. } => "error-outside-dates",
+            Self::NotCoChair { .. } => "error-not-co-chair",
+            Self::AlreadyEndorsed { .. } => "error-already-endorsed",
+            Self::DuplicateNumber { .. } => "error-duplicate-number",
+            Self::DuplicateCode { .. } => "error-duplicate-code",
+            Self::NoCommittee => "error-no-committee",
+            Self::UnknownKind { .. } => "error-unknown-kind",
+            Self::MalformedBody { .. } => "error-malformed-body",
+            Self::TextHashMismatch => "error-text-hash-mismatch",
+        }
+    }
+
+    /// The field the error is about, when there is one (forms show the message beside it).
+    #[must_use]
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::EmptyText { field }
+            | Self::InvalidValue { field, .. }
+            | Self::EndBeforeStart { field, .. }
+            | Self::OutOfRange { field, .. } => Some(field),
+            Self::ProgressOutOfRange { .. } => Some("progress"),
+            Self::UnknownZone { .. } => Some("zone"),
+            Self::UnknownParty { .. } => Some("party"),
+            _ => None,
+        }
+    }
+}

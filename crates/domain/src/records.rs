@@ -1,0 +1,702 @@
+//! The committee's records (DESIGN.md §2 glossary), as they are created by commands and read
+//! back from projections. Each record is a flat JSON object whose top-level fields are
+//! last-writer-wins registers; sets (endorsements, evidence) are add-only.
+
+use jiff::civil::{Date, Time};
+use serde::{Deserialize, Serialize};
+
+use crate::state::State;
+use crate::text::{Lang, LocalizedText};
+use crate::values::{
+    check_zone, ActionStatus, Category, MemberRole, NeedStatus, OfferStatus, PartyCode, Priority, Progress,
+};
+use crate::DomainError;
+
+/// The kinds of records, with the code used in event kinds and projections.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    /// A person acting for a party.
+    Member,
+    /// A cooperation area.
+    Area,
+    /// A delegation visit.
+    Mission,
+    /// A formal meeting of the committee.
+    Session,
+    /// Something the committee adopted.
+    Decision,
+    /// A public statement by one party.
+    Communique,
+    /// A press article archived as published.
+    Press,
+    /// A set of actions for a period.
+    Roadmap,
+    /// An owned, dated step.
+    Action,
+    /// What a party asks for.
+    Need,
+    /// What a party proposes.
+    Offer,
+    /// A training programme.
+    Training,
+}
+
+impl RecordKind {
+    /// Every kind.
+    pub const ALL: [RecordKind; 12] = [
+        RecordKind::Member,
+        RecordKind::Area,
+        RecordKind::Mission,
+        RecordKind::Session,
+        RecordKind::Decision,
+        RecordKind::Communique,
+        RecordKind::Press,
+        RecordKind::Roadmap,
+        RecordKind::Action,
+        RecordKind::Need,
+        RecordKind::Offer,
+        RecordKind::Training,
+    ];
+
+    /// Code used as event-kind prefix and projection key.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            RecordKind::Member => "member",
+            RecordKind::Area => "area",
+            RecordKind::Mission => "mission",
+            RecordKind::Session => "session",
+            RecordKind::Decision => "decision",
+            RecordKind::Communique => "communique",
+            RecordKind::Press => "press",
+            RecordKind::Roadmap => "roadmap",
+            RecordKind::Action => "action",
+            RecordKind::Need => "need",
+            RecordKind::Offer => "offer",
+            RecordKind::Training => "training",
+        }
+    }
+
+    /// Parses a code.
+    #[must_use]
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// Past-tense event kind that creates a record of this kind.
+    #[must_use]
+    pub fn created_kind(self) -> &'static str {
+        match self {
+            RecordKind::Member => "member.registered",
+            RecordKind::Area => "area.defined",
+            RecordKind::Mission => "mission.scheduled",
+            RecordKind::Session => "session.convened",
+            RecordKind::Decision => "decision.recorded",
+            RecordKind::Communique => "communique.issued",
+            RecordKind::Press => "press.archived",
+            RecordKind::Roadmap => "roadmap.drafted",
+            RecordKind::Action => "action.planned",
+            RecordKind::Need => "need.registered",
+            RecordKind::Offer => "offer.made",
+            RecordKind::Training => "training.scheduled",
+        }
+    }
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// A tz-database-zoned place.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Venue {
+    /// Name of the place (e.g. "Ministry of Defence").
+    pub name: LocalizedText,
+    /// City.
+    pub city: LocalizedText,
+    /// tz database zone name, e.g. `Africa/Bamako`.
+    pub zone: String,
+}
+
+impl Venue {
+    fn validate(&self) -> Result<(), DomainError> {
+        self.city.check("venue.city")?;
+        check_zone(&self.zone)
+    }
+}
+
+/// A member of the committee.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    /// Party the member acts for.
+    pub party: PartyCode,
+    /// Role.
+    pub role: MemberRole,
+    /// Full name.
+    pub name: LocalizedText,
+    /// Rank or title, e.g. Brigadier General.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rank: Option<LocalizedText>,
+    /// Example data, not a fact of the record.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub illustrative: bool,
+}
+
+/// A cooperation area.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Area {
+    /// Short stable code, lowercase ASCII, e.g. `training`.
+    pub code: String,
+    /// Title.
+    pub title: LocalizedText,
+    /// Display order, ascending.
+    pub ordinal: i64,
+    /// Example data.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub illustrative: bool,
+}
+
+/// One item of a mission's programme, in the venue's local time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgrammeItem {
+    /// Local date.
+    pub date: Date,
+    /// Local start time (venue zone).
+    pub start: Time,
+    /// Local end time, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<Time>,
+    /// What happens.
+    pub title: LocalizedText,
+    /// Where, if not the mission's venue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<LocalizedText>,
+    /// Example data (a real mission may carry an illustrative item).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub illustrative: bool,
+}
+
+/// A delegation visit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mission {
+    /// Title.
+    pub title: LocalizedText,
+    /// Visiting party.
+    pub visiting: PartyCode,
+    /// Host party.
+    pub host: PartyCode,
+    /// Venue.
+    pub venue: Venue,
+    /// First day, venue-local.
+    pub start: Date,
+    /// Last day (inclusive), venue-local.
+    pub end: Date,
+    /// Head of delegation (member id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head: Option<String>,
+    /// Purpose.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<LocalizedText>,
+    /// Programme, in local time.
+    #[serde(default)]
+    pub programme: Vec<ProgrammeItem>,
+    /// Example data.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub illustrative: bool,
+}
+
+/// A working group or sub-commission of a session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkingGroup {
+    /// Title.
+    pub title: LocalizedText,
+    /// Areas it covers (area ids).
+    #[serde(default)]
+    pub areas: Vec<String>,
+}
+
+/// A formal meeting of the committee.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    /// Ordinal number (1 for the first session).
+    pub number: i64,
+    /// Title.
+    pub title: LocalizedText,
+    /// Host party.
+    pub host: PartyCode,
+    /// Venue.
+    pub venue: Venue,
+    /// First day, venue-local.
+    pub start: Date,
+    /// Last day (inclusive).
+    pub end: Date,
+    /// Agenda items, in order.
+    #[serde(default)]
+    pub agenda: Vec<LocalizedText>,
+    /// Minutes (procès-verbal), per language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<LocalizedText>,
+    /// Expected outcome.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_outcome: Option<LocalizedText>,
+    /// Working groups when the session splits.
+    #[serde(default)]
+    pub working_groups: Vec<WorkingGroup>,
+    /// Mission during which it met (mission id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mission: Option<String>,
+    /// Example data.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub illustrative: bool,
+}
+
+/// A decision; adopted only when both parties' co-chairs endorsed the same version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    /// Session that took it (session id).
+    pub session: String,
+    /// Area concerned (area id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
+    /// Text.
+    pub text: LocalizedText,
+    /// Example data.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub illustrative: bool,
+}
+
+/// A statement quoted in a communiqué.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quote {
+    /// Speaker (member id), when a member.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<String>,
+    /// The words, as quoted.
+    pub text: LocalizedText,
+}
+
+/// A public statement issued by one party.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Communique {
+    /// Issuing party.
+    pub party: PartyCode,
+    /// Issuer, e.g. Malian Armed Forces.
+    pub issuer: LocalizedText,
+    /// Date issued, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
+    /// Title.
+    pub title: LocalizedText,
+    /// Summary or text.
+    pub text: LocalizedText,
+    /// Quoted statements.
+    #[serde(default)]
+    pub quotes: Vec<Quote>,
+    /// Mission it reports on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mission: Option<String>,
+    /// Example data.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub illustrative: bool,
+}
+
+/// A press article, archived with its exact text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PressDocument {
+    /// Publisher, as named.
+    pub publisher: LocalizedText,
+    /// Language of the text.
+    pub language: Lang,
+    /// Headline, as published.
+    pub title: String,
+    /// The full text, byte for byte as published (UTF-8).
+    pub text: String,
+    /// BLAKE3 of `text`'s UTF-8 bytes, hex, computed by the archiving node.
+    pub text_blake3: String,
+    /// Mission it reports on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mission: Option<String>,
+    /// Communiqué it quotes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub communique: Option<String>,
+    /// Example data.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub illustrative: bool,
+}
+
+/// A roadmap: adopted only when both co-chairs endorsed the same version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Roadmap {
+    /// Title.
+    pub title: LocalizedText,
+    /// Session that drafted it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
+    /// Period start.
+    pub start: Date,
+    /// Period end.
+    pub end: Date,
+    /// Example data.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub illustrative: bool,
+}
+
+/// A measurable target of an action; integers in the indicator's unit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Indicator {
+    /// Unit, e.g. "officers trained".
+    pub unit: LocalizedText,
+    /// Value at the start.
+    pub baseline: i64,
+    /// Value aimed at.
+    pub target: i64,
+    /// Value now.
+    pub current: i64,
+}
+
+/// A concrete, owned, dated step of a roadmap.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Action {
+    /// Roadmap (roadmap id).
+    pub roadmap: String,
+    /// Cooperation area (area id).
+    pub area: String,
+    /// Title.
+    pub title: LocalizedText,
+    /// Owner party.
+    pub owner: PartyCode,
+    /// Owning unit: an institution (school, directorate) that need not have an account.
+    pub unit: LocalizedText,
+    /// Lead member (member id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead: Option<String>,
+    /// Start date.
+    pub start: Date,
+    /// Due date.
+    pub due: Date,
+    /// Status.
+    pub status: ActionStatus,
+    /// Progress, percent.
+    pub progress: Progress,
+    /// Weight in its area's progress (1 when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<i64>,
+    /// Indicator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<Indicator>,
+    /// Example data.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub illustrative: bool,
+}
+
+/// What a party asks for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Need {
+    /// Requesting party.
+    pub party: PartyCode,
+    /// Category.
+    pub category: Category,
+    /// Title.
+    pub title: LocalizedText,
+    /// Quantity (integer, in `unit`).
+    pub quantity: i64,
+    /// Unit, e.g. "training seats".
+    pub unit: LocalizedText,
+    /// Priority.
+    pub priority: Priority,
+    /// Status.
+    pub status: NeedStatus,
+    /// Area.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
+    /// The action that fulfils it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// Example data.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub illustrative: bool,
+}
+
+/// What a party proposes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Offer {
+    /// Offering party.
+    pub party: PartyCode,
+    /// Category.
+    pub category: Category,
+    /// Title.
+    pub title: LocalizedText,
+    /// Quantity.
+    pub quantity: i64,
+    /// Unit.
+    pub unit: LocalizedText,
+    /// Status.
+    pub status: OfferStatus,
+    /// The need it answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub need: Option<String>,
+    /// Example data.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub illustrative: bool,
+}
+
+/// A training programme.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Training {
+    /// Host party.
+    pub host: PartyCode,
+    /// Host institution.
+    pub institution: LocalizedText,
+    /// Course.
+    pub course: LocalizedText,
+    /// Area.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
+    /// Seats offered.
+    pub seats_offered: i64,
+    /// Seats filled.
+    pub seats_filled: i64,
+    /// Start date.
+    pub start: Date,
+    /// End date.
+    pub end: Date,
+    /// Action it serves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// Example data.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub illustrative: bool,
+}
+
+fn dates(field: &str, start: Date, end: Date) -> Result<(), DomainError> {
+    if end < start {
+        Err(DomainError::EndBeforeStart { field: field.into(), start: start.to_string(), end: end.to_string() })
+    } else {
+        Ok(())
+    }
+}
+
+fn range(field: &str, value: i64, min: i64, max: i64) -> Result<(), DomainError> {
+    if (min..=max).contains(&value) {
+        Ok(())
+    } else {
+        Err(DomainError::OutOfRange { field: field.into(), value, min, max })
+    }
+}
+
+/// Quantities are bounded so they stay exact in JSON (±2^53) with a wide margin.
+const MAX_QUANTITY: i64 = 1_000_000_000;
+
+fn opt_ref(state: &State, kind: RecordKind, id: Option<&String>) -> Result<(), DomainError> {
+    match id {
+        Some(id) => state.require(kind, id).map(|_| ()),
+        None => Ok(()),
+    }
+}
+
+/// Rules every record must satisfy against the current state before it is written.
+pub trait Validate {
+    /// The record's kind.
+    const KIND: RecordKind;
+    /// Checks the record against the state.
+    ///
+    /// # Errors
+    /// The first rule broken, as a [`DomainError`] with its message key.
+    fn validate(&self, state: &State) -> Result<(), DomainError>;
+}
+
+impl Validate for Member {
+    const KIND: RecordKind = RecordKind::Member;
+    fn validate(&self, state: &State) -> Result<(), DomainError> {
+        state.require_party(&self.party)?;
+        self.name.check("name")
+    }
+}
+
+impl Validate for Area {
+    const KIND: RecordKind = RecordKind::Area;
+    fn validate(&self, _state: &State) -> Result<(), DomainError> {
+        if self.code.is_empty()
+            || self.code.len() > 32
+            || !self.code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        {
+            return Err(DomainError::InvalidValue { field: "code".into(), value: self.code.clone() });
+        }
+        range("ordinal", self.ordinal, 0, 999)?;
+        self.title.check("title")
+    }
+}
+
+impl Validate for Mission {
+    const KIND: RecordKind = RecordKind::Mission;
+    fn validate(&self, state: &State) -> Result<(), DomainError> {
+        self.title.check("title")?;
+        state.require_party(&self.visiting)?;
+        state.require_party(&self.host)?;
+        if self.visiting == self.host {
+            return Err(DomainError::InvalidValue { field: "host".into(), value: self.host.to_string() });
+        }
+        self.venue.validate()?;
+        dates("end", self.start, self.end)?;
+        opt_ref(state, RecordKind::Member, self.head.as_ref())?;
+        for item in &self.programme {
+            item.title.check("programme.title")?;
+            if item.date < self.start || item.date > self.end {
+                return Err(DomainError::OutsideDates {
+                    date: item.date.to_string(),
+                    start: self.start.to_string(),
+                    end: self.end.to_string(),
+                });
+            }
+            if let Some(end) = item.end {
+                if end < item.start {
+                    return Err(DomainError::EndBeforeStart {
+                        field: "programme.end".into(),
+                        start: item.start.to_string(),
+                        end: end.to_string(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Validate for Session {
+    const KIND: RecordKind = RecordKind::Session;
+    fn validate(&self, state: &State) -> Result<(), DomainError> {
+        range("number", self.number, 1, 10_000)?;
+        self.title.check("title")?;
+        state.require_party(&self.host)?;
+        self.venue.validate()?;
+        dates("end", self.start, self.end)?;
+        for a in &self.agenda {
+            a.check("agenda")?;
+        }
+        for g in &self.working_groups {
+            g.title.check("working_groups.title")?;
+            for a in &g.areas {
+                state.require(RecordKind::Area, a)?;
+            }
+        }
+        opt_ref(state, RecordKind::Mission, self.mission.as_ref())
+    }
+}
+
+impl Validate for Decision {
+    const KIND: RecordKind = RecordKind::Decision;
+    fn validate(&self, state: &State) -> Result<(), DomainError> {
+        state.require(RecordKind::Session, &self.session)?;
+        opt_ref(state, RecordKind::Area, self.area.as_ref())?;
+        self.text.check("text")
+    }
+}
+
+impl Validate for Communique {
+    const KIND: RecordKind = RecordKind::Communique;
+    fn validate(&self, state: &State) -> Result<(), DomainError> {
+        state.require_party(&self.party)?;
+        self.issuer.check("issuer")?;
+        self.title.check("title")?;
+        self.text.check("text")?;
+        for q in &self.quotes {
+            q.text.check("quotes.text")?;
+            opt_ref(state, RecordKind::Member, q.speaker.as_ref())?;
+        }
+        opt_ref(state, RecordKind::Mission, self.mission.as_ref())
+    }
+}
+
+impl Validate for PressDocument {
+    const KIND: RecordKind = RecordKind::Press;
+    fn validate(&self, state: &State) -> Result<(), DomainError> {
+        self.publisher.check("publisher")?;
+        if self.title.trim().is_empty() {
+            return Err(DomainError::EmptyText { field: "title".into() });
+        }
+        if self.text.trim().is_empty() {
+            return Err(DomainError::EmptyText { field: "text".into() });
+        }
+        if self.text_blake3.len() != 64 || !self.text_blake3.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(DomainError::InvalidValue { field: "text_blake3".into(), value: self.text_blake3.clone() });
+        }
+        opt_ref(state, RecordKind::Mission, self.mission.as_ref())?;
+        opt_ref(state, RecordKind::Communique, self.communique.as_ref())
+    }
+}
+
+impl Validate for Roadmap {
+    const KIND: RecordKind = RecordKind::Roadmap;
+    fn validate(&self, state: &State) -> Result<(), DomainError> {
+        self.title.check("title")?;
+        dates("end", self.start, self.end)?;
+        opt_ref(state, RecordKind::Session, self.session.as_ref())
+    }
+}
+
+impl Validate for Action {
+    const KIND: RecordKind = RecordKind::Action;
+    fn validate(&self, state: &State) -> Result<(), DomainError> {
+        self.title.check("title")?;
+        state.require(RecordKind::Roadmap, &self.roadmap)?;
+        state.require(RecordKind::Area, &self.area)?;
+        state.require_party(&self.owner)?;
+        self.unit.check("unit")?;
+        opt_ref(state, RecordKind::Member, self.lead.as_ref())?;
+        dates("due", self.start, self.due)?;
+        if let Some(w) = self.weight {
+            range("weight", w, 1, 100)?;
+        }
+        if let Some(i) = &self.indicator {
+            i.unit.check("indicator.unit")?;
+            range("indicator.baseline", i.baseline, -MAX_QUANTITY, MAX_QUANTITY)?;
+            range("indicator.target", i.target, -MAX_QUANTITY, MAX_QUANTITY)?;
+            range("indicator.current", i.current, -MAX_QUANTITY, MAX_QUANTITY)?;
+        }
+        if self.status == ActionStatus::Done && self.progress.percent() != 100 {
+            return Err(DomainError::InvalidValue {
+                field: "progress".into(),
+                value: format!("{} with status done", self.progress.percent()),
+            });
+        }
+        Ok(())
+    }
+}
+
+impl Validate for Need {
+    const KIND: RecordKind = RecordKind::Need;
+    fn validate(&self, state: &State) -> Result<(), DomainError> {
+        state.require_party(&self.party)?;
+        self.title.check("title")?;
+        self.unit.check("unit")?;
+        range("quantity", self.quantity, 1, MAX_QUANTITY)?;
+        opt_ref(state, RecordKind::Area, self.area.as_ref())?;
+        opt_ref(state, RecordKind::Action, self.action.as_ref())
+    }
+}
+
+impl Validate for Offer {
+    const KIND: RecordKind = RecordKind::Offer;
+    fn validate(&self, state: &State) -> Result<(), DomainError> {
+        state.require_party(&self.party)?;
+        self.title.check("title")?;
+        self.unit.check("unit")?;
+        range("quantity", self.quantity, 1, MAX_QUANTITY)?;
+        opt_ref(state, RecordKind::Need, self.need.as_ref())
+    }
+}
+
+impl Validate for Training {
+    const KIND: RecordKind = RecordKind::Training;
+    fn validate(&self, state: &State) -> Result<(), DomainError> {
+        state.require_party(&self.host)?;
+        self.institution.check("institution")?;
+        self.course.check("course")?;
+        range("seats_offered", self.seats_offered, 1, 100_000)?;
+        range("seats_filled", self.seats_filled, 0, self.seats_offered)?;
+        dates("end", self.start, self.end)?;
+        opt_ref(state, RecordKind::Area, self.area.as_ref())?;
+        opt_ref(state, RecordKind::Action, self.action.as_ref())
+    }
+}

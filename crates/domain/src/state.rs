@@ -1,0 +1,452 @@
+//! The fold of the record: `State` holds every record as last-writer-wins fields and add-only
+//! sets, so that applying the same set of events in any causal order gives the same state
+//! (DESIGN.md §4 invariant 4). Concurrent writes of one field resolve by (lamport, id).
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::records::RecordKind;
+use crate::text::{Lang, LocalizedText};
+use crate::values::PartyCode;
+use crate::DomainError;
+
+/// Version of every domain event body (`"v"` in the body).
+pub const BODY_VERSION: i64 = 1;
+
+/// Position of an event in the total order used for conflicts: Lamport clock, then id.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Stamp {
+    /// Lamport clock.
+    pub lamport: i64,
+    /// Event id, hex.
+    pub id: String,
+}
+
+/// What the domain needs to know of an event besides its kind and body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Meta {
+    /// Event id (hex). A record created by this event gets this id.
+    pub id: String,
+    /// Lamport clock.
+    pub lamport: i64,
+    /// Author party.
+    pub party: String,
+    /// Member acting, if any.
+    pub member: Option<String>,
+    /// Author's time, RFC 3339 UTC (informational).
+    pub at: String,
+}
+
+impl Meta {
+    fn stamp(&self) -> Stamp {
+        Stamp { lamport: self.lamport, id: self.id.clone() }
+    }
+}
+
+/// A party as described in the committee's charter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartyInfo {
+    /// ISO 3166-1 alpha-3 code.
+    pub code: PartyCode,
+    /// State name.
+    pub name: LocalizedText,
+    /// Armed forces, e.g. Royal Armed Forces (FAR).
+    pub forces: LocalizedText,
+}
+
+/// The founding facts of the committee, carried in the genesis event's `charter`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Charter {
+    /// Name of the committee.
+    pub name: LocalizedText,
+    /// The two parties, sorted by code.
+    pub parties: Vec<PartyInfo>,
+    /// Languages of the record.
+    pub languages: Vec<Lang>,
+    /// Date it was set up, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub founded: Option<Date>,
+    /// Purpose.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<LocalizedText>,
+}
+
+impl Charter {
+    /// Checks names and that exactly two distinct parties are named.
+    ///
+    /// # Errors
+    /// [`DomainError`] naming the first problem.
+    pub fn validate(&self) -> Result<(), DomainError> {
+        self.name.check("name")?;
+        if self.parties.len() != 2 || self.parties[0].code == self.parties[1].code {
+            return Err(DomainError::InvalidValue { field: "parties".into(), value: format!("{} parties", self.parties.len()) });
+        }
+        for p in &self.parties {
+            p.name.check("parties.name")?;
+        }
+        Ok(())
+    }
+}
+
+/// One record in the fold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// Kind.
+    pub kind: RecordKind,
+    /// Creating event, once seen.
+    pub created: Option<(Stamp, Meta)>,
+    /// Field → (stamp of the write that holds, value).
+    pub fields: BTreeMap<String, (Stamp, Value)>,
+    /// Set name → stamp → element (add-only).
+    pub sets: BTreeMap<String, BTreeMap<Stamp, Value>>,
+    /// Author time of the latest write to a field.
+    pub updated_at: String,
+}
+
+impl Entry {
+    fn new(kind: RecordKind) -> Self {
+        Self { kind, created: None, fields: BTreeMap::new(), sets: BTreeMap::new(), updated_at: String::new() }
+    }
+
+    /// The record's content fields as one JSON object.
+    #[must_use]
+    pub fn content(&self) -> Map<String, Value> {
+        self.fields.iter().map(|(k, (_, v))| (k.clone(), v.clone())).collect()
+    }
+
+    /// Version of the content: id of the event that wrote the newest field. Endorsements
+    /// name it, so an edit after an endorsement needs a new endorsement (invariant 7).
+    #[must_use]
+    pub fn version(&self) -> String {
+        self.fields.values().map(|(s, _)| s).max().map(|s| s.id.clone()).unwrap_or_default()
+    }
+
+    /// The projection document: content fields, sets as arrays in (lamport, id) order, and
+    /// `_meta` {id, kind, created_at, created_by, updated_at, version}. Deterministic.
+    #[must_use]
+    pub fn doc(&self, id: &str) -> Value {
+        let mut doc = self.content();
+        for (name, set) in &self.sets {
+            doc.insert(name.clone(), Value::Array(set.values().cloned().collect()));
+        }
+        let (created_at, created_by) = match &self.created {
+            Some((_, m)) => (m.at.clone(), m.party.clone()),
+            None => (String::new(), String::new()),
+        };
+        doc.insert(
+            "_meta".into(),
+            serde_json::json!({
+                "id": id,
+                "kind": self.kind.code(),
+                "created_at": created_at,
+                "created_by": created_by,
+                "updated_at": self.updated_at,
+                "version": self.version(),
+            }),
+        );
+        Value::Object(doc)
+    }
+}
+
+/// A parsed event, ready to apply.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    /// Genesis: the committee's charter.
+    Genesis(Box<Charter>),
+    /// A ledger event the domain does not fold (key certificates).
+    Ledger,
+    /// A new record with all its fields.
+    Create {
+        /// Kind.
+        kind: RecordKind,
+        /// Fields.
+        set: Map<String, Value>,
+    },
+    /// New values of some fields of a record.
+    Update {
+        /// Kind.
+        kind: RecordKind,
+        /// Record id.
+        record: String,
+        /// Fields.
+        set: Map<String, Value>,
+    },
+    /// An element added to a set of a record.
+    Add {
+        /// Kind.
+        kind: RecordKind,
+        /// Record id.
+        record: String,
+        /// Set name.
+        set: &'static str,
+        /// Element.
+        value: Value,
+    },
+}
+
+fn malformed(kind: &str, reason: impl Into<String>) -> DomainError {
+    DomainError::MalformedBody { kind: kind.into(), reason: reason.into() }
+}
+
+fn body_object<'a>(kind: &str, body: &'a Value) -> Result<&'a Map<String, Value>, DomainError> {
+    let obj = body.as_object().ok_or_else(|| malformed(kind, "body is not an object"))?;
+    match obj.get("v").and_then(Value::as_i64) {
+        Some(BODY_VERSION) => Ok(obj),
+        Some(v) => Err(malformed(kind, format!("body version {v} is not supported"))),
+        None => Err(malformed(kind, "body has no version \"v\"")),
+    }
+}
+
+fn field_map(kind: &str, obj: &Map<String, Value>) -> Result<Map<String, Value>, DomainError> {
+    let set = obj.get("set").and_then(Value::as_object).ok_or_else(|| malformed(kind, "no \"set\" object"))?;
+    if set.is_empty() {
+        return Err(malformed(kind, "\"set\" is empty"));
+    }
+    if let Some(k) = set.keys().find(|k| k.starts_with('_') || k.is_empty()) {
+        return Err(malformed(kind, format!("field name {k:?} is reserved")));
+    }
+    Ok(set.clone())
+}
+
+fn record_id(kind: &str, obj: &Map<String, Value>) -> Result<String, DomainError> {
+    let id = obj.get("record").and_then(Value::as_str).ok_or_else(|| malformed(kind, "no \"record\" id"))?;
+    if id.len() != 64 || !id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        return Err(malformed(kind, "record id is not 64 lowercase hex digits"));
+    }
+    Ok(id.to_string())
+}
+
+fn typed<T: DeserializeOwned>(kind: &str, value: Value) -> Result<T, DomainError> {
+    serde_json::from_value(value).map_err(|e| malformed(kind, e.to_string()))
+}
+
+/// Checks that every field of a creation body has the shape of its record type.
+fn check_record_shape(kind_code: &str, kind: RecordKind, set: &Map<String, Value>) -> Result<(), DomainError> {
+    use crate::records::*;
+    let v = Value::Object(set.clone());
+    match kind {
+        RecordKind::Member => typed::<Member>(kind_code, v).map(|_| ()),
+        RecordKind::Area => typed::<Area>(kind_code, v).map(|_| ()),
+        RecordKind::Mission => typed::<Mission>(kind_code, v).map(|_| ()),
+        RecordKind::Session => typed::<Session>(kind_code, v).map(|_| ()),
+        RecordKind::Decision => typed::<Decision>(kind_code, v).map(|_| ()),
+        RecordKind::Communique => typed::<Communique>(kind_code, v).map(|_| ()),
+        RecordKind::Press => typed::<PressDocument>(kind_code, v).map(|_| ()),
+        RecordKind::Roadmap => typed::<Roadmap>(kind_code, v).map(|_| ()),
+        RecordKind::Action => typed::<Action>(kind_code, v).map(|_| ()),
+        RecordKind::Need => typed::<Need>(kind_code, v).map(|_| ()),
+        RecordKind::Offer => typed::<Offer>(kind_code, v).map(|_| ()),
+        RecordKind::Training => typed::<Training>(kind_code, v).map(|_| ()),
+    }
+}
+
+/// Parses an event's kind and body into a [`Change`]. Pure: the same input always gives the
+/// same answer, whatever the state, so every node accepts or refuses an event alike.
+///
+/// # Errors
+/// [`DomainError::UnknownKind`] or [`DomainError::MalformedBody`].
+pub fn parse_event(kind: &str, body: &Value) -> Result<Change, DomainError> {
+    match kind {
+        "ledger.genesis" => {
+            let charter = body.get("charter").cloned().ok_or_else(|| malformed(kind, "no charter"))?;
+            let charter: Charter = typed(kind, charter)?;
+            charter.validate().map_err(|e| malformed(kind, e.to_string()))?;
+            return Ok(Change::Genesis(Box::new(charter)));
+        }
+        "ledger.key_certified" => return Ok(Change::Ledger),
+        _ => {}
+    }
+    let (prefix, verb) = kind.split_once('.').ok_or_else(|| DomainError::UnknownKind { kind: kind.into() })?;
+    let rk = RecordKind::parse(prefix).ok_or_else(|| DomainError::UnknownKind { kind: kind.into() })?;
+    let obj = body_object(kind, body)?;
+    if kind == rk.created_kind() {
+        let set = field_map(kind, obj)?;
+        check_record_shape(kind, rk, &set)?;
+        return Ok(Change::Create { kind: rk, set });
+    }
+    match (rk, verb) {
+        (_, "revised") | (RecordKind::Action, "progress_reported") | (RecordKind::Session, "minutes_recorded") => {
+            Ok(Change::Update { kind: rk, record: record_id(kind, obj)?, set: field_map(kind, obj)? })
+        }
+        (RecordKind::Action, "evidence_added") => {
+            let note = obj.get("note").cloned().ok_or_else(|| malformed(kind, "no note"))?;
+            let note: LocalizedText = typed(kind, note)?;
+            note.check("note").map_err(|e| malformed(kind, e.to_string()))?;
+            Ok(Change::Add { kind: rk, record: record_id(kind, obj)?, set: "evidence", value: serde_json::json!({"note": note}) })
+        }
+        (RecordKind::Decision | RecordKind::Roadmap, "endorsed") => {
+            let version = obj.get("version").and_then(Value::as_str).ok_or_else(|| malformed(kind, "no version"))?;
+            Ok(Change::Add {
+                kind: rk,
+                record: record_id(kind, obj)?,
+                set: "endorsements",
+                value: serde_json::json!({"version": version}),
+            })
+        }
+        _ => Err(DomainError::UnknownKind { kind: kind.into() }),
+    }
+}
+
+/// The whole fold: the charter and every record.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct State {
+    charter: Option<Charter>,
+    records: BTreeMap<String, Entry>,
+}
+
+impl State {
+    /// Parses and applies one event. Returns the ids of the records it touched.
+    /// Applying an event twice changes nothing (invariant 5).
+    ///
+    /// # Errors
+    /// As [`parse_event`]; on error the state is unchanged.
+    pub fn apply(&mut self, meta: &Meta, kind: &str, body: &Value) -> Result<Vec<String>, DomainError> {
+        let change = parse_event(kind, body)?;
+        Ok(self.apply_change(meta, change))
+    }
+
+    /// Applies a parsed change. Infallible and order-insensitive for concurrent events.
+    pub fn apply_change(&mut self, meta: &Meta, change: Change) -> Vec<String> {
+        let stamp = meta.stamp();
+        match change {
+            Change::Genesis(charter) => {
+                self.charter = Some(*charter);
+                vec![]
+            }
+            Change::Ledger => vec![],
+            Change::Create { kind, set } => {
+                let entry = self.records.entry(meta.id.clone()).or_insert_with(|| Entry::new(kind));
+                entry.created = Some((stamp.clone(), meta.clone()));
+                Self::write(entry, &stamp, meta, set);
+                vec![meta.id.clone()]
+            }
+            Change::Update { kind, record, set } => {
+                let entry = self.records.entry(record.clone()).or_insert_with(|| Entry::new(kind));
+                Self::write(entry, &stamp, meta, set);
+                vec![record]
+            }
+            Change::Add { kind, record, set, mut value } => {
+                if let Value::Object(m) = &mut value {
+                    m.insert("party".into(), Value::String(meta.party.clone()));
+                    m.insert("at".into(), Value::String(meta.at.clone()));
+                    m.insert("event".into(), Value::String(meta.id.clone()));
+                    if let Some(member) = &meta.member {
+                        m.insert("member".into(), Value::String(member.clone()));
+                    }
+                }
+                let entry = self.records.entry(record.clone()).or_insert_with(|| Entry::new(kind));
+                entry.sets.entry(set.to_string()).or_default().insert(stamp, value);
+                vec![record]
+            }
+        }
+    }
+
+    fn write(entry: &mut Entry, stamp: &Stamp, meta: &Meta, set: Map<String, Value>) {
+        // `updated_at` is the author time of the newest write: an argmax, so order-insensitive.
+        let newest = entry.fields.values().map(|(s, _)| s).max().cloned();
+        for (k, v) in set {
+            match entry.fields.get(&k) {
+                Some((s, _)) if s >= stamp => {}
+                _ => {
+                    entry.fields.insert(k, (stamp.clone(), v));
+                }
+            }
+        }
+        if newest.as_ref().is_none_or(|n| n < stamp) {
+            entry.updated_at = meta.at.clone();
+        }
+    }
+
+    /// The charter, once genesis was applied.
+    #[must_use]
+    pub fn charter(&self) -> Option<&Charter> {
+        self.charter.as_ref()
+    }
+
+    /// The record with `id`, if it exists and was created.
+    #[must_use]
+    pub fn entry(&self, id: &str) -> Option<&Entry> {
+        self.records.get(id).filter(|e| e.created.is_some())
+    }
+
+    /// Every created record, in id order.
+    pub fn entries(&self) -> impl Iterator<Item = (&String, &Entry)> {
+        self.records.iter().filter(|(_, e)| e.created.is_some())
+    }
+
+    /// The record `id` of `kind`.
+    ///
+    /// # Errors
+    /// [`DomainError::UnknownRecord`] when there is none of that kind.
+    pub fn require(&self, kind: RecordKind, id: &str) -> Result<&Entry, DomainError> {
+        self.entry(id)
+            .filter(|e| e.kind == kind)
+            .ok_or_else(|| DomainError::UnknownRecord { kind: kind.code().into(), id: id.into() })
+    }
+
+    /// The record `id` read as `T`.
+    #[must_use]
+    pub fn get<T: DeserializeOwned>(&self, kind: RecordKind, id: &str) -> Option<T> {
+        let e = self.require(kind, id).ok()?;
+        serde_json::from_value(Value::Object(e.content())).ok()
+    }
+
+    /// Every record of `kind` read as `T`, with its id.
+    #[must_use]
+    pub fn all<T: DeserializeOwned>(&self, kind: RecordKind) -> Vec<(String, T)> {
+        self.entries()
+            .filter(|(_, e)| e.kind == kind)
+            .filter_map(|(id, e)| serde_json::from_value(Value::Object(e.content())).ok().map(|t| (id.clone(), t)))
+            .collect()
+    }
+
+    /// Checks that `party` is one of the committee's parties.
+    ///
+    /// # Errors
+    /// [`DomainError::NoCommittee`] before genesis, [`DomainError::UnknownParty`].
+    pub fn require_party(&self, party: &PartyCode) -> Result<(), DomainError> {
+        let charter = self.charter.as_ref().ok_or(DomainError::NoCommittee)?;
+        if charter.parties.iter().any(|p| &p.code == party) {
+            Ok(())
+        } else {
+            Err(DomainError::UnknownParty { code: party.to_string() })
+        }
+    }
+}
+
+/// Who endorsed the current version of a decision or roadmap, and whether it is adopted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Adoption {
+    /// Current version (event id of the newest content write).
+    pub version: String,
+    /// Parties whose co-chair endorsed that version, sorted.
+    pub endorsed_by: Vec<String>,
+    /// Parties still to endorse it, sorted.
+    pub awaiting: Vec<String>,
+    /// True when both parties endorsed that version (DESIGN.md §4 invariant 7).
+    pub adopted: bool,
+}
+
+/// Computes the adoption of a record from its projection document and the committee's parties.
+#[must_use]
+pub fn adoption(doc: &Value, parties: &[String]) -> Adoption {
+    let version = doc.pointer("/_meta/version").and_then(Value::as_str).unwrap_or_default().to_string();
+    let mut endorsed_by: Vec<String> = doc
+        .get("endorsements")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter(|e| e.get("version").and_then(Value::as_str) == Some(version.as_str()))
+                .filter_map(|e| e.get("party").and_then(Value::as_str).map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    endorsed_by.sort();
+    endorsed_by.dedup();
+    let awaiting: Vec<String> = parties.iter().filter(|p| !endorsed_by.contains(p)).cloned().collect();
+    Adoption { adopted: awaiting.is_empty() && !parties.is_empty(), version, endorsed_by, awaiting }
+}

@@ -1,0 +1,334 @@
+//! Domain tests: validation rules (each refused command emits nothing), endorsement and
+//! adoption, no-change revisions, and convergence of the fold under shuffled delivery.
+
+use jiff::civil::date;
+use proptest::prelude::*;
+use serde_json::{json, Map, Value};
+
+use crate::records::*;
+use crate::values::*;
+use crate::*;
+
+/// A tiny in-memory log: applies emitted bodies with synthetic ids (the ledger's job in life).
+struct Log {
+    state: State,
+    events: Vec<(Meta, String, Value)>,
+}
+
+impl Log {
+    fn new() -> Self {
+        let mut log = Log { state: State::default(), events: vec![] };
+        let charter = json!({
+            "name": {"fr": "Commission militaire mixte", "ar": "اللجنة العسكرية المشتركة"},
+            "parties": [
+                {"code": "MAR", "name": {"fr": "Maroc"}, "forces": {"fr": "FAR"}},
+                {"code": "MLI", "name": {"fr": "Mali"}, "forces": {"fr": "FAMa"}}
+            ],
+            "languages": ["ar", "fr"]
+        });
+        log.push("MAR", None, "ledger.genesis", json!({"parties": [], "charter": charter}));
+        log
+    }
+
+    fn push(&mut self, party: &str, member: Option<&str>, kind: &str, body: Value) -> String {
+        let n = self.events.len() + 1;
+        let meta = Meta {
+            id: format!("{n:064x}"),
+            lamport: n as i64,
+            party: party.into(),
+            member: member.map(String::from),
+            at: format!("2025-02-17T09:{:02}:00Z", n % 60),
+        };
+        self.state.apply(&meta, kind, &body).unwrap();
+        self.events.push((meta.clone(), kind.into(), body));
+        meta.id
+    }
+
+    /// Runs a command; returns the id of the last event written.
+    fn run(&mut self, party: &str, member: Option<&str>, cmd: Command) -> Result<Option<String>, DomainError> {
+        let actor = Actor { party: PartyCode::parse(party).unwrap(), member: member.map(String::from) };
+        let emits = decide(&self.state, &actor, &cmd)?;
+        let mut last = None;
+        for e in emits {
+            last = Some(self.push(party, member, &e.kind, e.body));
+        }
+        Ok(last)
+    }
+}
+
+fn fixture() -> (Log, String, String, String, String) {
+    let mut log = Log::new();
+    let area = log
+        .run("MAR", None, Command::DefineArea(Area { code: "training".into(), title: LocalizedText::tri("تدريب", "Formation", ""), ordinal: 1, illustrative: false }))
+        .unwrap()
+        .unwrap();
+    let roadmap = log
+        .run("MAR", None, Command::DraftRoadmap(Roadmap { title: LocalizedText::tri("", "Feuille de route 2025", ""), session: None, start: date(2025, 3, 1), end: date(2025, 12, 31), illustrative: true }))
+        .unwrap()
+        .unwrap();
+    let mar_chair = log
+        .run("MAR", None, Command::RegisterMember(Member { party: PartyCode::parse("MAR").unwrap(), role: MemberRole::CoChair, name: LocalizedText::tri("عبد الغني محب", "Abdelghani Mouhib", ""), rank: None, illustrative: false }))
+        .unwrap()
+        .unwrap();
+    let mli_chair = log
+        .run("MLI", None, Command::RegisterMember(Member { party: PartyCode::parse("MLI").unwrap(), role: MemberRole::CoChair, name: LocalizedText::tri("", "Co-président malien", ""), rank: None, illustrative: true }))
+        .unwrap()
+        .unwrap();
+    (log, area, roadmap, mar_chair, mli_chair)
+}
+
+fn action(area: &str, roadmap: &str) -> Action {
+    Action {
+        roadmap: roadmap.into(),
+        area: area.into(),
+        title: LocalizedText::tri("تدريب 12 ضابطاً", "Former 12 officiers", ""),
+        owner: PartyCode::parse("MAR").unwrap(),
+        unit: LocalizedText::tri("", "École royale", ""),
+        lead: None,
+        start: date(2025, 3, 1),
+        due: date(2025, 6, 30),
+        status: ActionStatus::Planned,
+        progress: Progress::new(0).unwrap(),
+        weight: None,
+        indicator: None,
+        illustrative: true,
+    }
+}
+
+fn refused(log: &mut Log, cmd: Command) -> DomainError {
+    let before = log.state.clone();
+    let n = log.events.len();
+    let err = log.run("MAR", None, cmd).unwrap_err();
+    assert_eq!(log.events.len(), n, "a refused command emitted events");
+    assert_eq!(log.state, before, "a refused command changed the state");
+    err
+}
+
+#[test]
+fn an_action_due_before_it_starts_is_refused() {
+    let (mut log, area, roadmap, ..) = fixture();
+    let mut a = action(&area, &roadmap);
+    a.due = date(2025, 2, 1);
+    let err = refused(&mut log, Command::PlanAction(a));
+    assert_eq!(err, DomainError::EndBeforeStart { field: "due".into(), start: "2025-03-01".into(), end: "2025-02-01".into() });
+    assert_eq!(err.key(), "error-end-before-start");
+}
+
+#[test]
+fn an_action_in_an_unknown_area_or_for_an_unknown_party_is_refused() {
+    let (mut log, area, roadmap, ..) = fixture();
+    let mut a = action(&area, &roadmap);
+    a.area = format!("{:064x}", 999);
+    assert_eq!(refused(&mut log, Command::PlanAction(a)), DomainError::UnknownRecord { kind: "area".into(), id: format!("{:064x}", 999) });
+    let mut a = action(&area, &roadmap);
+    a.owner = PartyCode::parse("SEN").unwrap();
+    assert_eq!(refused(&mut log, Command::PlanAction(a)), DomainError::UnknownParty { code: "SEN".into() });
+}
+
+#[test]
+fn an_action_titled_in_no_language_is_refused() {
+    let (mut log, area, roadmap, ..) = fixture();
+    let mut a = action(&area, &roadmap);
+    a.title = LocalizedText::tri(" ", "", "");
+    assert_eq!(refused(&mut log, Command::PlanAction(a)), DomainError::EmptyText { field: "title".into() });
+}
+
+#[test]
+fn progress_above_100_is_refused_and_done_means_100() {
+    let (mut log, area, roadmap, ..) = fixture();
+    let id = log.run("MAR", None, Command::PlanAction(action(&area, &roadmap))).unwrap().unwrap();
+    let mut set = Map::new();
+    set.insert("progress".into(), json!(140));
+    let err = refused(&mut log, Command::Revise { kind: RecordKind::Action, id: id.clone(), set });
+    assert_eq!(err.key(), "error-invalid-value");
+    assert_eq!(Progress::new(140).unwrap_err(), DomainError::ProgressOutOfRange { value: "140".into() });
+    log.run("MAR", None, Command::ReportProgress { action: id.clone(), status: Some(ActionStatus::Done), progress: None }).unwrap();
+    let a: Action = log.state.get(RecordKind::Action, &id).unwrap();
+    assert_eq!((a.status, a.progress.percent()), (ActionStatus::Done, 100));
+}
+
+#[test]
+fn a_mission_ending_before_it_starts_or_in_an_unknown_zone_is_refused() {
+    let (mut log, ..) = fixture();
+    let mission = Mission {
+        title: LocalizedText::tri("", "Mission à Bamako", ""),
+        visiting: PartyCode::parse("MAR").unwrap(),
+        host: PartyCode::parse("MLI").unwrap(),
+        venue: Venue { name: LocalizedText::tri("", "Ministère de la Défense", ""), city: LocalizedText::tri("باماكو", "Bamako", ""), zone: "Africa/Bamako".into() },
+        start: date(2025, 2, 17),
+        end: date(2025, 2, 19),
+        head: None,
+        purpose: None,
+        programme: vec![],
+        illustrative: false,
+    };
+    let mut bad = mission.clone();
+    bad.end = date(2025, 2, 16);
+    assert_eq!(refused(&mut log, Command::ScheduleMission(bad)).key(), "error-end-before-start");
+    let mut bad = mission.clone();
+    bad.venue.zone = "Africa/Atlantis".into();
+    assert_eq!(refused(&mut log, Command::ScheduleMission(bad)).key(), "error-unknown-zone");
+    let mut bad = mission.clone();
+    bad.host = bad.visiting.clone();
+    assert_eq!(refused(&mut log, Command::ScheduleMission(bad)).key(), "error-invalid-value");
+    let mut bad = mission.clone();
+    bad.programme.push(ProgrammeItem { date: date(2025, 2, 20), start: jiff::civil::time(9, 0, 0, 0), end: None, title: LocalizedText::tri("", "Réception", ""), place: None, illustrative: false });
+    assert_eq!(refused(&mut log, Command::ScheduleMission(bad)).key(), "error-outside-dates");
+    log.run("MAR", None, Command::ScheduleMission(mission)).unwrap().unwrap();
+}
+
+#[test]
+fn duplicate_area_codes_and_session_numbers_are_refused() {
+    let (mut log, ..) = fixture();
+    let dup = Area { code: "training".into(), title: LocalizedText::tri("", "Autre", ""), ordinal: 2, illustrative: false };
+    assert_eq!(refused(&mut log, Command::DefineArea(dup)), DomainError::DuplicateCode { code: "training".into() });
+    let bad = Area { code: "Bad Code".into(), title: LocalizedText::tri("", "X", ""), ordinal: 2, illustrative: false };
+    assert_eq!(refused(&mut log, Command::DefineArea(bad)).key(), "error-invalid-value");
+}
+
+#[test]
+fn training_with_more_seats_filled_than_offered_is_refused() {
+    let (mut log, ..) = fixture();
+    let t = Training {
+        host: PartyCode::parse("MAR").unwrap(),
+        institution: LocalizedText::tri("", "Académie", ""),
+        course: LocalizedText::tri("", "Cours", ""),
+        area: None,
+        seats_offered: 10,
+        seats_filled: 12,
+        start: date(2025, 9, 1),
+        end: date(2025, 12, 1),
+        action: None,
+        illustrative: true,
+    };
+    assert_eq!(refused(&mut log, Command::ScheduleTraining(t)), DomainError::OutOfRange { field: "seats_filled".into(), value: 12, min: 0, max: 10 });
+}
+
+#[test]
+fn a_revision_that_changes_nothing_writes_nothing() {
+    let (mut log, area, roadmap, ..) = fixture();
+    let id = log.run("MAR", None, Command::PlanAction(action(&area, &roadmap))).unwrap().unwrap();
+    let n = log.events.len();
+    let mut set = Map::new();
+    set.insert("due".into(), json!("2025-06-30"));
+    set.insert("status".into(), json!("planned"));
+    assert_eq!(log.run("MAR", None, Command::Revise { kind: RecordKind::Action, id, set }).unwrap(), None);
+    assert_eq!(log.events.len(), n);
+}
+
+#[test]
+fn a_roadmap_is_adopted_only_when_both_co_chairs_endorsed_the_same_version() {
+    let (mut log, _area, roadmap, mar, mli) = fixture();
+    let parties = vec!["MAR".to_string(), "MLI".to_string()];
+    let doc = |log: &Log| log.state.entry(&roadmap).unwrap().doc(&roadmap);
+    // A non-co-chair (no member) cannot endorse.
+    assert_eq!(refused(&mut log, Command::Endorse { kind: RecordKind::Roadmap, id: roadmap.clone() }).key(), "error-not-co-chair");
+    log.run("MAR", Some(&mar), Command::Endorse { kind: RecordKind::Roadmap, id: roadmap.clone() }).unwrap();
+    let a = adoption(&doc(&log), &parties);
+    assert_eq!((a.adopted, a.awaiting.clone()), (false, vec!["MLI".to_string()]));
+    // The same party twice is refused.
+    let before = log.events.len();
+    assert!(log.run("MAR", Some(&mar), Command::Endorse { kind: RecordKind::Roadmap, id: roadmap.clone() }).is_err());
+    assert_eq!(log.events.len(), before);
+    // The Moroccan co-chair cannot endorse for Mali.
+    assert_eq!(log.run("MLI", Some(&mar), Command::Endorse { kind: RecordKind::Roadmap, id: roadmap.clone() }).unwrap_err().key(), "error-not-co-chair");
+    // An edit after MAR's endorsement makes a new version: MAR must endorse again.
+    let mut set = Map::new();
+    set.insert("end".into(), json!("2026-06-30"));
+    log.run("MLI", None, Command::Revise { kind: RecordKind::Roadmap, id: roadmap.clone(), set }).unwrap();
+    log.run("MLI", Some(&mli), Command::Endorse { kind: RecordKind::Roadmap, id: roadmap.clone() }).unwrap();
+    assert_eq!(adoption(&doc(&log), &parties).awaiting, vec!["MAR".to_string()]);
+    log.run("MAR", Some(&mar), Command::Endorse { kind: RecordKind::Roadmap, id: roadmap.clone() }).unwrap();
+    assert!(adoption(&doc(&log), &parties).adopted);
+}
+
+#[test]
+fn unknown_kinds_and_malformed_bodies_are_refused() {
+    assert_eq!(parse_event("action.exploded", &json!({"v": 1})).unwrap_err().key(), "error-unknown-kind");
+    assert_eq!(parse_event("spaceship.launched", &json!({"v": 1})).unwrap_err().key(), "error-unknown-kind");
+    assert_eq!(parse_event("action.planned", &json!({"v": 2, "set": {}})).unwrap_err().key(), "error-malformed-body");
+    assert_eq!(parse_event("action.planned", &json!({"v": 1, "set": {"title": 3}})).unwrap_err().key(), "error-malformed-body");
+    assert_eq!(parse_event("action.revised", &json!({"v": 1, "record": "nope", "set": {"x": 1}})).unwrap_err().key(), "error-malformed-body");
+}
+
+#[test]
+fn area_progress_is_the_weighted_mean_without_cancelled_actions() {
+    let (_, area, roadmap, ..) = fixture();
+    let mut a1 = action(&area, &roadmap);
+    a1.progress = Progress::new(50).unwrap();
+    let mut a2 = action(&area, &roadmap);
+    a2.progress = Progress::new(100).unwrap();
+    a2.status = ActionStatus::Done;
+    a2.weight = Some(3);
+    let mut a3 = action(&area, &roadmap);
+    a3.status = ActionStatus::Cancelled;
+    let actions = vec![("a1".to_string(), a1), ("a2".to_string(), a2), ("a3".to_string(), a3)];
+    let today = date(2025, 7, 10);
+    let p = summary::area_progress(&[area.clone()], &actions, today);
+    // (50·1 + 100·3) / 4 = 87.5 → 88
+    assert_eq!(p[0].progress, 88);
+    assert_eq!(p[0].actions, 3);
+    assert_eq!(p[0].overdue, 1);
+    assert_eq!(summary::overdue(&actions, today), vec![("a1".to_string(), 10)]);
+}
+
+/// Delivers `events` in an order that respects causality (an event after the events it
+/// depends on), chosen by `picks`, with duplicates, into a fresh state.
+fn replay(events: &[(Meta, String, Value, Vec<usize>)], picks: &[usize], dups: &[usize]) -> State {
+    let mut state = State::default();
+    let mut done = vec![false; events.len()];
+    let mut pi = 0;
+    while done.iter().any(|d| !d) {
+        let ready: Vec<usize> =
+            (0..events.len()).filter(|&i| !done[i] && events[i].3.iter().all(|&d| done[d])).collect();
+        let i = ready[picks.get(pi).copied().unwrap_or(0) % ready.len()];
+        pi += 1;
+        let (meta, kind, body, _) = &events[i];
+        state.apply(meta, kind, body).unwrap();
+        if dups.contains(&i) {
+            state.apply(meta, kind, body).unwrap();
+        }
+        done[i] = true;
+    }
+    state
+}
+
+proptest! {
+    /// Invariant 4 and 5: concurrent updates by both parties, delivered in any causal order
+    /// and with duplicates, give the same state.
+    #[test]
+    fn the_fold_converges_whatever_the_delivery_order(
+        ops in proptest::collection::vec((0usize..2, 0u8..101, 0usize..6, 0usize..3), 1..30),
+        picks in proptest::collection::vec(0usize..64, 0..80),
+        dups in proptest::collection::vec(0usize..40, 0..10),
+    ) {
+        let (mut log, area, roadmap, ..) = fixture();
+        let a = log.run("MAR", None, Command::PlanAction(action(&area, &roadmap))).unwrap().unwrap();
+        let base = log.events.len();
+        // Two replicas write concurrently: each op depends only on the base and on the
+        // previous op of the same party, so the two parties' ops are concurrent.
+        let mut events: Vec<(Meta, String, Value, Vec<usize>)> = log
+            .events
+            .iter()
+            .enumerate()
+            .map(|(i, (m, k, b))| (m.clone(), k.clone(), b.clone(), if i == 0 { vec![] } else { vec![i - 1] }))
+            .collect();
+        let mut last = [base - 1, base - 1];
+        let mut lamport = [base as i64, base as i64];
+        for (n, (side, progress, status, field)) in ops.into_iter().enumerate() {
+            lamport[side] += 1;
+            let party = if side == 0 { "MAR" } else { "MLI" };
+            let set = match field {
+                0 => json!({"progress": progress}),
+                1 => json!({"status": ActionStatus::ALL[status].code()}),
+                _ => json!({"title": {"fr": format!("titre {n}")}}),
+            };
+            let meta = Meta { id: format!("{:064x}", 1000 + n), lamport: lamport[side], party: party.into(), member: None, at: "2025-03-01T00:00:00Z".into() };
+            events.push((meta, "action.revised".into(), json!({"v": 1, "record": a, "set": set}), vec![last[side]]));
+            last[side] = events.len() - 1;
+        }
+        let in_order = replay(&events, &[], &[]);
+        let shuffled = replay(&events, &picks, &dups);
+        prop_assert_eq!(in_order, shuffled);
+    }
+}
