@@ -1,1 +1,363 @@
-fn main() {}
+//! `lajna`: the command-line entry point. Thin: parses arguments, sets up tracing, and calls
+//! the node, store and web crates.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use lajna_domain::{Charter, Lang, LocalizedText, PartyCode, PartyInfo};
+use lajna_ledger::SecretKey;
+use lajna_node::{demo, read_key, write_key, Config, Founding, Node};
+
+/// Lajna: the signed system of record of a bilateral joint defence-cooperation committee.
+#[derive(Parser)]
+#[command(name = "lajna", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(clap::Args, Clone)]
+struct DataArg {
+    /// Data directory (config.toml, lajna.sqlite, keys/).
+    #[arg(long, default_value = "./lajna-data", env = "LAJNA_DATA")]
+    data: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Create a new data directory, its keys and the committee (genesis signed by both party roots).
+    Init {
+        #[command(flatten)]
+        data: DataArg,
+        /// The two parties, ISO 3166 alpha-3 codes, e.g. MAR,MLI.
+        #[arg(long, value_delimiter = ',', num_args = 2, required = true)]
+        parties: Vec<String>,
+        /// Committee name in French.
+        #[arg(long)]
+        name_fr: Option<String>,
+        /// Committee name in Arabic.
+        #[arg(long)]
+        name_ar: Option<String>,
+        /// Committee name in English.
+        #[arg(long)]
+        name_en: Option<String>,
+        /// Name of a party, as CODE=NAME (repeat for each party); defaults to the code.
+        #[arg(long = "party-name", value_parser = parse_pair)]
+        party_names: Vec<(String, String)>,
+        /// Party root key file, as CODE=FILE (repeat). Missing roots are generated into
+        /// DATA/keys/roots — move them offline afterwards.
+        #[arg(long = "root", value_parser = parse_pair)]
+        roots: Vec<(String, String)>,
+        /// Parties this node writes for (a certified node key is made for each).
+        #[arg(long, value_delimiter = ',', required = true)]
+        node_party: Vec<String>,
+    },
+    /// Build the demo committee of the founding article (Morocco–Mali, February 2025) and serve it.
+    Demo {
+        #[command(flatten)]
+        data: DataArg,
+        /// Build (or reuse) the data directory, print its summary, and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+    /// Serve a data directory over HTTP.
+    Serve {
+        #[command(flatten)]
+        data: DataArg,
+        /// Address to listen on (default: config.toml's `listen`).
+        #[arg(long)]
+        listen: Option<SocketAddr>,
+    },
+    /// Check every event's signature, certificate and parents, and the projections against a
+    /// rebuild. Prints `N events` and the state hash; exits 1 naming the first bad event.
+    Verify {
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// List the events of the record, oldest first.
+    Log {
+        #[command(flatten)]
+        data: DataArg,
+        /// Show at most this many events.
+        #[arg(long, default_value_t = 1000)]
+        limit: i64,
+        /// Print each event's full envelope as JSON.
+        #[arg(long)]
+        full: bool,
+    },
+    /// Refold the log into fresh projections (appends nothing) and print the state hash.
+    Rebuild {
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Export the whole state.
+    Export {
+        #[command(flatten)]
+        data: DataArg,
+        /// Output format.
+        #[arg(long, value_parser = ["json"], default_value = "json")]
+        format: String,
+        /// Output file (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Manage keys: party root keys and node-key certificates.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCmd {
+    /// Create a new party root key file (keep it offline) and print its public key.
+    NewRoot {
+        /// Where to write the secret key (created with mode 0600; never overwritten).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Certify a new node key for a party with that party's root key, and record the certificate.
+    Certify {
+        #[command(flatten)]
+        data: DataArg,
+        /// Party code.
+        #[arg(long)]
+        party: String,
+        /// The party's root key file.
+        #[arg(long)]
+        root: PathBuf,
+        /// Where to write the new node key.
+        #[arg(long)]
+        out: PathBuf,
+        /// A name for the node, for people.
+        #[arg(long, default_value = "node")]
+        label: String,
+    },
+    /// List root keys and certified node keys.
+    List {
+        #[command(flatten)]
+        data: DataArg,
+    },
+}
+
+fn parse_pair(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(a, b)| (a.trim().to_string(), b.to_string()))
+        .ok_or_else(|| format!("expected CODE=VALUE, got {s:?}"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Cmd::Init { data, parties, name_fr, name_ar, name_en, party_names, roots, node_party } => {
+            init(&data.data, parties, [name_ar, name_fr, name_en], party_names, roots, node_party).await
+        }
+        Cmd::Demo { data, no_serve, listen } => {
+            let node = demo::build(&data.data).await.with_context(|| format!("building the demo in {}", data.data.display()))?;
+            print_summary(&node).await?;
+            if no_serve {
+                return Ok(ExitCode::SUCCESS);
+            }
+            serve(node, listen).await
+        }
+        Cmd::Serve { data, listen } => {
+            let node = Node::open(&data.data).await?;
+            let listen = listen.unwrap_or(node.config.listen);
+            serve(node, listen).await
+        }
+        Cmd::Verify { data } => {
+            let node = Node::open(&data.data).await?;
+            let report = node.store.verify().await?;
+            if let Some((id, why)) = &report.problem {
+                println!("FAILED after {} good events", report.events);
+                println!("bad event {id}: {why}");
+                return Ok(ExitCode::from(1));
+            }
+            println!("{} events", report.events);
+            println!("state hash {}", report.rebuilt_hash);
+            if report.rebuilt_hash != report.stored_hash {
+                println!("FAILED: the stored projections (state hash {}) differ from a rebuild of the log; run `lajna rebuild`", report.stored_hash);
+                return Ok(ExitCode::from(1));
+            }
+            println!("ok: every signature, certificate and parent verified; projections match a rebuild");
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Log { data, limit, full } => {
+            use std::io::Write as _;
+            let node = Node::open(&data.data).await?;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            for e in node.store.events_after(0, limit).await? {
+                let written = if full {
+                    writeln!(out, "{}", e.raw.envelope)
+                } else {
+                    writeln!(out, "{:>5}  L{:<5} {}  {}  {:<28} {}", e.seq, e.lamport, e.at, e.party, e.kind, &e.id[..16])
+                };
+                // A closed pipe (`lajna log | head`) is the reader's choice, not an error.
+                if written.is_err() {
+                    return Ok(ExitCode::SUCCESS);
+                }
+            }
+            let _ = out.flush();
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Rebuild { data } => {
+            let node = Node::open(&data.data).await?;
+            let before = node.store.state_hash().await?;
+            let after = node.store.rebuild().await?;
+            println!("state hash {after}");
+            if before != after {
+                println!("(projections had state hash {before} before the rebuild)");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Export { data, format: _, out } => {
+            let node = Node::open(&data.data).await?;
+            let text = serde_json::to_string_pretty(&node.store.export().await?)? + "\n";
+            match out {
+                Some(path) => std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?,
+                None => print!("{text}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Keys { command } => keys(command).await,
+    }
+}
+
+async fn init(
+    data: &Path,
+    parties: Vec<String>,
+    [ar, fr, en]: [Option<String>; 3],
+    party_names: Vec<(String, String)>,
+    roots: Vec<(String, String)>,
+    node_party: Vec<String>,
+) -> Result<ExitCode> {
+    let name = LocalizedText::parse(
+        "name",
+        &[(Lang::Ar, ar.as_deref().unwrap_or("")), (Lang::Fr, fr.as_deref().unwrap_or("")), (Lang::En, en.as_deref().unwrap_or(""))],
+    )
+    .context("give the committee a name with --name-fr, --name-ar or --name-en")?;
+    let names: BTreeMap<String, String> = party_names.into_iter().map(|(k, v)| (k.to_ascii_uppercase(), v)).collect();
+    let mut infos = Vec::new();
+    for p in &parties {
+        let code = PartyCode::parse(p).with_context(|| format!("--parties: {p:?} is not an ISO 3166 alpha-3 code like MAR"))?;
+        let label = names.get(code.as_str()).cloned().unwrap_or_else(|| code.to_string());
+        infos.push(PartyInfo { name: LocalizedText::tri("", &label, ""), forces: LocalizedText::tri("", &label, ""), code });
+    }
+    infos.sort_by(|a, b| a.code.cmp(&b.code));
+    let codes: Vec<String> = infos.iter().map(|p| p.code.to_string()).collect();
+    let mut root_keys = BTreeMap::new();
+    let mut generated = Vec::new();
+    for (code, file) in roots {
+        root_keys.insert(code.to_ascii_uppercase(), read_key(Path::new(&file)).with_context(|| format!("reading root key {file}"))?);
+    }
+    for code in &codes {
+        if !root_keys.contains_key(code) {
+            root_keys.insert(code.clone(), SecretKey::generate()?);
+            generated.push(code.clone());
+        }
+    }
+    let node_party: Vec<String> = node_party.iter().map(|p| p.to_ascii_uppercase()).collect();
+    if let Some(bad) = node_party.iter().find(|p| !codes.contains(p)) {
+        bail!("--node-party {bad} is not one of --parties {}", codes.join(","));
+    }
+    let charter = Charter { name, parties: infos, languages: Lang::ALL.to_vec(), founded: None, purpose: None };
+    let founding = Founding { charter, roots: root_keys, node_parties: node_party, keep_roots: !generated.is_empty() };
+    let node = Node::init(data, founding, Config::new(vec![])).await?;
+    if !generated.is_empty() {
+        println!(
+            "generated root keys for {} in {}: move them offline, they certify node keys",
+            generated.join(","),
+            node.dir.keys().join("roots").display()
+        );
+    }
+    print_summary(&node).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn keys(command: KeysCmd) -> Result<ExitCode> {
+    match command {
+        KeysCmd::NewRoot { out } => {
+            let key = SecretKey::generate()?;
+            write_key(&out, &key)?;
+            println!("root key written to {} (mode 0600); public key {}", out.display(), key.public());
+        }
+        KeysCmd::Certify { data, party, root, out, label } => {
+            let node = Node::open(&data.data).await?;
+            let root = read_key(&root)?;
+            let id = node.certify(&party.to_ascii_uppercase(), &root, &out, &label).await?;
+            println!("certified the node key in {} for {party}; certificate event {id}", out.display());
+        }
+        KeysCmd::List { data } => {
+            let node = Node::open(&data.data).await?;
+            let guard = node.store.lock().await;
+            let trust = guard.trust();
+            for p in trust.parties() {
+                println!("{p} root {}", trust.root(&p).map(|k| k.to_hex()).unwrap_or_default());
+            }
+            drop(guard);
+            for e in node.store.events_after(0, i64::MAX).await? {
+                if e.kind == lajna_ledger::KEY_CERTIFIED_KIND {
+                    let env: lajna_ledger::Envelope = serde_json::from_str(&e.raw.envelope)?;
+                    println!("{} node {} ({})", env.author.party, env.body["node"].as_str().unwrap_or(""), env.body["label"].as_str().unwrap_or(""));
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn print_summary(node: &Node) -> Result<()> {
+    let count = node.store.event_count().await?;
+    let hash = node.store.state_hash().await?;
+    let committee = node.store.committee().await.map(|c| c.to_hex()).unwrap_or_default();
+    println!("data directory {}", node.dir.0.display());
+    println!("committee {committee}");
+    println!("{count} events");
+    println!("state hash {hash}");
+    Ok(())
+}
+
+async fn serve(node: Node, listen: SocketAddr) -> Result<ExitCode> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}; is another server using it? choose another with --listen"))?;
+    let addr = listener.local_addr()?;
+    println!("serving http://{addr}/ar/ (also /fr/ and /en/); press Ctrl-C to stop");
+    lajna_web::serve(Arc::new(node), listener, shutdown()).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown() {
+    let _ = tokio::signal::ctrl_c().await;
+}

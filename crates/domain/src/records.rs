@@ -162,8 +162,9 @@ pub struct Area {
 pub struct ProgrammeItem {
     /// Local date.
     pub date: Date,
-    /// Local start time (venue zone).
-    pub start: Time,
+    /// Local start time (venue zone), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<Time>,
     /// Local end time, if known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<Time>,
@@ -549,11 +550,11 @@ impl Validate for Mission {
                     end: self.end.to_string(),
                 });
             }
-            if let Some(end) = item.end {
-                if end < item.start {
+            if let (Some(start), Some(end)) = (item.start, item.end) {
+                if end < start {
                     return Err(DomainError::EndBeforeStart {
                         field: "programme.end".into(),
-                        start: item.start.to_string(),
+                        start: start.to_string(),
                         end: end.to_string(),
                     });
                 }

@@ -172,7 +172,7 @@ fn a_mission_ending_before_it_starts_or_in_an_unknown_zone_is_refused() {
     bad.host = bad.visiting.clone();
     assert_eq!(refused(&mut log, Command::ScheduleMission(bad)).key(), "error-invalid-value");
     let mut bad = mission.clone();
-    bad.programme.push(ProgrammeItem { date: date(2025, 2, 20), start: jiff::civil::time(9, 0, 0, 0), end: None, title: LocalizedText::tri("", "Réception", ""), place: None, illustrative: false });
+    bad.programme.push(ProgrammeItem { date: date(2025, 2, 20), start: Some(jiff::civil::time(9, 0, 0, 0)), end: None, title: LocalizedText::tri("", "Réception", ""), place: None, illustrative: false });
     assert_eq!(refused(&mut log, Command::ScheduleMission(bad)).key(), "error-outside-dates");
     log.run("MAR", None, Command::ScheduleMission(mission)).unwrap().unwrap();
 }

@@ -1,1 +1,301 @@
-//! placeholder
+//! One Lajna node: its data directory, settings and keys, and the command path
+//! authorize → domain → ledger → store (DESIGN.md §3) that the CLI and the web share.
+//!
+//! Layout of a data directory:
+//! ```text
+//! DATA/config.toml          settings (see Config)
+//! DATA/lajna.sqlite         events + projections (WAL)
+//! DATA/keys/node-MAR.key    this node's signing key for a party (0600)
+//! DATA/keys/roots/          party root keys — only for the demo; real roots live offline
+//! DATA/blobs/               attachments, content-addressed by BLAKE3
+//! ```
+
+mod config;
+pub mod demo;
+mod error;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use lajna_domain::{decide, Actor, Charter, Command, State};
+use lajna_ledger::{Draft, EventId, SecretKey, SignedEvent, GENESIS_KIND, KEY_CERTIFIED_KIND};
+use lajna_store::Store;
+use serde_json::json;
+
+pub use config::Config;
+pub use error::NodeError;
+use error::io;
+
+/// Paths of a data directory.
+#[derive(Clone, Debug)]
+pub struct DataDir(pub PathBuf);
+
+impl DataDir {
+    /// `DATA/config.toml`.
+    #[must_use]
+    pub fn config(&self) -> PathBuf {
+        self.0.join("config.toml")
+    }
+    /// `DATA/lajna.sqlite`.
+    #[must_use]
+    pub fn database(&self) -> PathBuf {
+        self.0.join("lajna.sqlite")
+    }
+    /// `DATA/keys`.
+    #[must_use]
+    pub fn keys(&self) -> PathBuf {
+        self.0.join("keys")
+    }
+    /// `DATA/keys/node-{PARTY}.key`.
+    #[must_use]
+    pub fn node_key(&self, party: &str) -> PathBuf {
+        self.keys().join(format!("node-{party}.key"))
+    }
+    /// `DATA/keys/roots/root-{PARTY}.key` (demo only).
+    #[must_use]
+    pub fn root_key(&self, party: &str) -> PathBuf {
+        self.keys().join("roots").join(format!("root-{party}.key"))
+    }
+}
+
+/// Writes a secret key file readable by its owner only (mode 0600), refusing to overwrite.
+///
+/// # Errors
+/// [`NodeError::Io`], including when the file exists.
+pub fn write_key(path: &Path, key: &SecretKey) -> Result<(), NodeError> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
+    }
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).map_err(io(path))?;
+    f.write_all(key.to_file_text().as_bytes()).map_err(io(path))
+}
+
+/// Reads a secret key file.
+///
+/// # Errors
+/// [`NodeError::Io`] or [`NodeError::Ledger`] for a file that is not a key.
+pub fn read_key(path: &Path) -> Result<SecretKey, NodeError> {
+    let text = std::fs::read_to_string(path).map_err(io(path))?;
+    Ok(SecretKey::parse(&text)?)
+}
+
+/// The current UTC time, RFC 3339 to the second: the informational `at` of new events.
+#[must_use]
+pub fn now_rfc3339() -> String {
+    jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// What `init` needs: the charter and the root keys of both parties.
+pub struct Founding {
+    /// Founding facts.
+    pub charter: Charter,
+    /// Root key of each party, by party code (both parties).
+    pub roots: BTreeMap<String, SecretKey>,
+    /// Parties this node writes for (a certified node key is made for each).
+    pub node_parties: Vec<String>,
+    /// Keep the root keys in `DATA/keys/roots` (demo only).
+    pub keep_roots: bool,
+}
+
+/// A running node: settings, keys and store.
+pub struct Node {
+    /// Data directory.
+    pub dir: DataDir,
+    /// Settings.
+    pub config: Config,
+    /// The store.
+    pub store: Store,
+    keys: BTreeMap<String, SecretKey>,
+}
+
+impl std::fmt::Debug for Node {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Node").field("dir", &self.dir).field("parties", &self.config.parties).finish()
+    }
+}
+
+impl Node {
+    /// Opens an existing data directory.
+    ///
+    /// # Errors
+    /// [`NodeError::NotInitialised`] when there is no `config.toml`; config, key or store errors.
+    pub async fn open(path: &Path) -> Result<Self, NodeError> {
+        let dir = DataDir(path.to_path_buf());
+        if !dir.config().exists() {
+            return Err(NodeError::NotInitialised { path: path.to_path_buf() });
+        }
+        let config = Config::load(&dir.config())?;
+        let mut keys = BTreeMap::new();
+        for party in &config.parties {
+            keys.insert(party.clone(), read_key(&dir.node_key(party))?);
+        }
+        let store = Store::open(&dir.database()).await?;
+        if store.committee().await.is_none() {
+            return Err(NodeError::Store(lajna_store::StoreError::Empty));
+        }
+        Ok(Self { dir, config, store, keys })
+    }
+
+    /// Creates a data directory, its node keys, and the committee: the genesis event signed by
+    /// both roots, then one certificate per node key, signed by its party's root.
+    ///
+    /// # Errors
+    /// [`NodeError::AlreadyInitialised`] when the directory holds a committee; charter
+    /// validation errors; IO. On error the partial directory is removed if this call created it.
+    pub async fn init(path: &Path, founding: Founding, mut config: Config) -> Result<Self, NodeError> {
+        let dir = DataDir(path.to_path_buf());
+        if dir.config().exists() || dir.database().exists() {
+            return Err(NodeError::AlreadyInitialised { path: path.to_path_buf() });
+        }
+        founding.charter.validate()?;
+        let created = !path.exists();
+        let result = Self::init_inner(&dir, founding, &mut config).await;
+        if result.is_err() && created {
+            let _ = std::fs::remove_dir_all(path);
+        }
+        result
+    }
+
+    async fn init_inner(dir: &DataDir, founding: Founding, config: &mut Config) -> Result<Self, NodeError> {
+        std::fs::create_dir_all(dir.keys()).map_err(io(dir.keys()))?;
+        std::fs::create_dir_all(dir.0.join("blobs")).map_err(io(dir.0.join("blobs")))?;
+        let mut parties: Vec<_> = founding.charter.parties.iter().map(|p| p.code.to_string()).collect();
+        parties.sort();
+        let mut roots = Vec::new();
+        for p in &parties {
+            let root = founding.roots.get(p).ok_or_else(|| NodeError::NoKey { party: p.clone() })?;
+            roots.push((p.clone(), root));
+        }
+        let at = now_rfc3339();
+        let genesis = Draft {
+            committee: None,
+            parents: vec![],
+            party: parties[0].clone(),
+            member: None,
+            at: at.clone(),
+            kind: GENESIS_KIND.into(),
+            body: json!({
+                "parties": roots.iter().map(|(p, k)| json!({"party": p, "root": k.public().to_hex()})).collect::<Vec<_>>(),
+                "charter": founding.charter,
+            }),
+        }
+        .sign_genesis(&roots.iter().map(|(_, k)| *k).collect::<Vec<_>>())?;
+        let gid = genesis.id();
+        let mut batch: Vec<SignedEvent> = vec![genesis];
+        let mut keys = BTreeMap::new();
+        let mut parent = (gid, 1);
+        for party in &founding.node_parties {
+            let root = founding.roots.get(party).ok_or_else(|| NodeError::NoKey { party: party.clone() })?;
+            let node_key = SecretKey::generate()?;
+            let cert = Draft {
+                committee: Some(gid),
+                parents: vec![parent],
+                party: party.clone(),
+                member: None,
+                at: at.clone(),
+                kind: KEY_CERTIFIED_KIND.into(),
+                body: json!({"party": party, "node": node_key.public().to_hex(), "label": format!("node of {party}")}),
+            }
+            .sign(root)?;
+            parent = (cert.id(), parent.1 + 1);
+            batch.push(cert);
+            write_key(&dir.node_key(party), &node_key)?;
+            keys.insert(party.clone(), node_key);
+        }
+        if founding.keep_roots {
+            for (p, k) in &founding.roots {
+                write_key(&dir.root_key(p), k)?;
+            }
+        }
+        config.parties = founding.node_parties.clone();
+        config.save(&dir.config())?;
+        let store = Store::open(&dir.database()).await?;
+        store.lock().await.append(&batch).await?;
+        Ok(Self { dir: dir.clone(), config: config.clone(), store, keys })
+    }
+
+    /// The date "overdue" is measured against: the configured reference date, else today (UTC).
+    #[must_use]
+    pub fn today(&self) -> Date {
+        self.config.reference_date.unwrap_or_else(|| jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC).date())
+    }
+
+    /// Parties this node writes for.
+    #[must_use]
+    pub fn parties(&self) -> Vec<String> {
+        self.keys.keys().cloned().collect()
+    }
+
+    /// Runs a command: decides it against the current state under the write lock, signs each
+    /// resulting event with this node's key for the actor's party (each event's parents are the
+    /// heads, then the previous event of the same command), and appends them in one transaction.
+    /// Returns the new events' ids; empty when the command changes nothing.
+    ///
+    /// # Errors
+    /// [`NodeError::Domain`] for a refused command, [`NodeError::NoKey`] when this node cannot
+    /// write for the party; nothing is written on any error.
+    pub async fn execute(&self, actor: &Actor, command: &Command) -> Result<Vec<EventId>, NodeError> {
+        let key = self.keys.get(actor.party.as_str()).ok_or_else(|| NodeError::NoKey { party: actor.party.to_string() })?;
+        let mut guard = self.store.lock().await;
+        let emits = decide(guard.state(), actor, command)?;
+        if emits.is_empty() {
+            return Ok(vec![]);
+        }
+        let committee = guard.committee();
+        let mut parents = guard.heads();
+        let at = now_rfc3339();
+        let mut batch = Vec::with_capacity(emits.len());
+        for emit in emits {
+            let event = Draft {
+                committee,
+                parents: parents.clone(),
+                party: actor.party.to_string(),
+                member: actor.member.clone(),
+                at: at.clone(),
+                kind: emit.kind,
+                body: emit.body,
+            }
+            .sign(key)?;
+            let lamport = 1 + parents.iter().map(|(_, l)| *l).max().unwrap_or(0);
+            parents = vec![(event.id(), lamport)];
+            batch.push(event);
+        }
+        Ok(guard.append(&batch).await?)
+    }
+
+    /// Reads the in-memory state (a consistent snapshot).
+    pub async fn with_state<R>(&self, f: impl FnOnce(&State) -> R) -> R {
+        self.store.with_state(f).await
+    }
+
+    /// Certifies a new node key for `party` with its root key and appends the certificate.
+    /// Used by `lajna keys certify`; the new key file is written to `out`.
+    ///
+    /// # Errors
+    /// Key, IO or store errors; the key file is removed if the certificate is refused.
+    pub async fn certify(&self, party: &str, root: &SecretKey, out: &Path, label: &str) -> Result<EventId, NodeError> {
+        let node_key = SecretKey::generate()?;
+        write_key(out, &node_key)?;
+        let mut guard = self.store.lock().await;
+        let cert = Draft {
+            committee: guard.committee(),
+            parents: guard.heads(),
+            party: party.into(),
+            member: None,
+            at: now_rfc3339(),
+            kind: KEY_CERTIFIED_KIND.into(),
+            body: json!({"party": party, "node": node_key.public().to_hex(), "label": label}),
+        }
+        .sign(root)?;
+        match guard.append(std::slice::from_ref(&cert)).await {
+            Ok(ids) => Ok(ids[0]),
+            Err(e) => {
+                let _ = std::fs::remove_file(out);
+                Err(e.into())
+            }
+        }
+    }
+}

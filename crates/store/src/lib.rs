@@ -1,1 +1,630 @@
-//! placeholder
+//! The SQLite store of one node: the append-only event table, the projections, and the only
+//! SQL in Lajna.
+//!
+//! Invariants kept here (DESIGN.md §4): only verified events are appended (every signature,
+//! certificate, parent and Lamport clock checked, and the body accepted by the domain);
+//! the database refuses UPDATE and DELETE on `events`; a batch of events and the projection
+//! rows it changes are written in one SQLite transaction, so a command commits fully or not
+//! at all; projections are derived and [`Store::rebuild`] refolds them to the same
+//! [`Store::state_hash`]. An event whose parents are missing waits in `pending`.
+
+mod error;
+mod hash;
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+use std::time::Duration;
+
+use lajna_domain::{parse_event, Change, Charter, Meta, State};
+use lajna_ledger::{check_event, to_canonical_vec, EventId, SignedEvent, Trust, VerifiedEvent, GENESIS_KIND};
+use serde_json::Value;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+use tokio::sync::{Mutex, MutexGuard};
+
+pub use error::StoreError;
+pub use hash::StateHasher;
+
+/// An event as stored, with its local sequence number.
+#[derive(Clone, Debug)]
+pub struct StoredEvent {
+    /// Local arrival order (1, 2, …); never sent to peers.
+    pub seq: i64,
+    /// Id as stored (hex).
+    pub id: String,
+    /// Lamport clock.
+    pub lamport: i64,
+    /// Author party.
+    pub party: String,
+    /// Kind.
+    pub kind: String,
+    /// Author time (RFC 3339 UTC).
+    pub at: String,
+    /// The exact event.
+    pub raw: SignedEvent,
+    /// When this node stored it (RFC 3339 UTC).
+    pub received_at: String,
+}
+
+/// The outcome of receiving one event from a peer or a bundle.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Receipt {
+    /// Verified, appended and applied (with any pending events it unblocked, in order).
+    Applied(Vec<EventId>),
+    /// Already stored: nothing changed (invariant 5).
+    Duplicate(EventId),
+    /// Verified as far as possible, but a parent is missing: kept aside, not applied.
+    Pending(EventId),
+}
+
+/// Result of [`Store::verify`].
+#[derive(Clone, Debug)]
+pub struct VerifyReport {
+    /// Events checked (all of them when `problem` is `None`).
+    pub events: usize,
+    /// State hash of a fresh fold of the log.
+    pub rebuilt_hash: String,
+    /// State hash of the stored projections.
+    pub stored_hash: String,
+    /// The first bad event and why: (event id as stored, reason).
+    pub problem: Option<(String, String)>,
+}
+
+impl VerifyReport {
+    /// Whether every event verified and the projections match a fresh fold.
+    #[must_use]
+    pub fn ok(&self) -> bool {
+        self.problem.is_none() && self.rebuilt_hash == self.stored_hash
+    }
+}
+
+/// Memory of the fold, kept beside the database and always equal to a fold of its log.
+struct Inner {
+    state: State,
+    trust: Trust,
+    lamports: HashMap<EventId, i64>,
+    heads: BTreeSet<EventId>,
+}
+
+impl Inner {
+    fn empty() -> Self {
+        Self { state: State::default(), trust: Trust::default(), lamports: HashMap::new(), heads: BTreeSet::new() }
+    }
+
+    fn learn(&mut self, event: &VerifiedEvent, change: Change) -> Vec<String> {
+        self.trust.admit(event);
+        self.lamports.insert(event.id, event.envelope.lamport);
+        for p in &event.envelope.parents {
+            self.heads.remove(p);
+        }
+        self.heads.insert(event.id);
+        self.state.apply_change(&meta_of(event), change)
+    }
+}
+
+fn meta_of(event: &VerifiedEvent) -> Meta {
+    Meta {
+        id: event.id.to_hex(),
+        lamport: event.envelope.lamport,
+        party: event.envelope.author.party.clone(),
+        member: event.envelope.author.member.clone(),
+        at: event.envelope.at.clone(),
+    }
+}
+
+/// Runs every check on one event against a trust context and known clocks; on success the
+/// caller may append it. Pure apart from the lookups it is given.
+fn check_one(
+    trust: &Trust,
+    lamport_of: impl Fn(&EventId) -> Option<i64>,
+    raw: &SignedEvent,
+) -> Result<(VerifiedEvent, Change), StoreError> {
+    let claimed = raw.id().to_hex();
+    let event = check_event(raw).map_err(|source| StoreError::Ledger { id: claimed.clone(), source })?;
+    trust.authorize(&event).map_err(|source| StoreError::Ledger { id: claimed.clone(), source })?;
+    let parents: Vec<Option<i64>> = event.envelope.parents.iter().map(&lamport_of).collect();
+    if let Some((p, _)) = event.envelope.parents.iter().zip(&parents).find(|(_, l)| l.is_none()) {
+        return Err(StoreError::MissingParent { id: claimed, parent: p.to_hex() });
+    }
+    Trust::check_dag(&event.envelope, &parents).map_err(|source| StoreError::Ledger { id: claimed.clone(), source })?;
+    let change = parse_event(&event.envelope.kind, &event.envelope.body)
+        .map_err(|source| StoreError::Domain { id: claimed.clone(), source })?;
+    Ok((event, change))
+}
+
+/// The store of one node.
+pub struct Store {
+    pool: SqlitePool,
+    inner: Mutex<Inner>,
+}
+
+/// Holds the store's write lock: the state and heads seen through it stay current until the
+/// guard is used to append (or dropped). Commands decide against it, so two writers never
+/// decide against the same state.
+pub struct WriteGuard<'a> {
+    store: &'a Store,
+    inner: MutexGuard<'a, Inner>,
+}
+
+impl WriteGuard<'_> {
+    /// The current state.
+    #[must_use]
+    pub fn state(&self) -> &State {
+        &self.inner.state
+    }
+
+    /// The current heads with their Lamport clocks, sorted by id.
+    #[must_use]
+    pub fn heads(&self) -> Vec<(EventId, i64)> {
+        self.inner.heads.iter().map(|h| (*h, self.inner.lamports[h])).collect()
+    }
+
+    /// The committee (genesis id), if founded.
+    #[must_use]
+    pub fn committee(&self) -> Option<EventId> {
+        self.inner.trust.committee()
+    }
+
+    /// The trust context (root and certified keys).
+    #[must_use]
+    pub fn trust(&self) -> &Trust {
+        &self.inner.trust
+    }
+
+    /// Verifies and appends a batch, all or nothing: every event is checked (each may have
+    /// earlier ones of the batch as parents) before anything is written, then all rows go in
+    /// one transaction.
+    ///
+    /// # Errors
+    /// The first refused event ([`StoreError::Ledger`], [`StoreError::Domain`],
+    /// [`StoreError::MissingParent`]), or a database error; nothing is written either way.
+    pub async fn append(&mut self, batch: &[SignedEvent]) -> Result<Vec<EventId>, StoreError> {
+        let mut trust = self.inner.trust.clone();
+        let mut fresh: HashMap<EventId, i64> = HashMap::new();
+        let mut checked = Vec::with_capacity(batch.len());
+        for raw in batch {
+            let lamports = &self.inner.lamports;
+            let (event, change) = check_one(&trust, |id| lamports.get(id).or(fresh.get(id)).copied(), raw)?;
+            if lamports.contains_key(&event.id) || fresh.contains_key(&event.id) {
+                return Err(StoreError::Ledger {
+                    id: event.id.to_hex(),
+                    source: lajna_ledger::LedgerError::Malformed("event is already stored".into()),
+                });
+            }
+            trust.admit(&event);
+            fresh.insert(event.id, event.envelope.lamport);
+            checked.push((event, change));
+        }
+        self.store.write(&mut self.inner, checked).await
+    }
+
+    /// Receives one event from a peer or bundle: duplicates change nothing, an event with a
+    /// missing parent waits in `pending`, anything else is verified exactly like a local one.
+    /// An applied event may unblock pending ones, which are then applied too.
+    ///
+    /// # Errors
+    /// A refused event (nothing written) or a database error.
+    pub async fn receive(&mut self, raw: &SignedEvent) -> Result<Receipt, StoreError> {
+        let id = raw.id();
+        if self.inner.lamports.contains_key(&id) {
+            return Ok(Receipt::Duplicate(id));
+        }
+        let lamports = &self.inner.lamports;
+        match check_one(&self.inner.trust, |p| lamports.get(p).copied(), raw) {
+            Ok(checked) => {
+                let mut applied = self.store.write(&mut self.inner, vec![checked]).await?;
+                applied.extend(self.drain_pending().await?);
+                Ok(Receipt::Applied(applied))
+            }
+            Err(StoreError::MissingParent { .. }) | Err(StoreError::Ledger { source: lajna_ledger::LedgerError::BadParents(_), .. })
+                if self.inner.trust.committee().is_some() =>
+            {
+                // The signature is checked before parking, so pending never holds forgeries.
+                check_event(raw).map_err(|source| StoreError::Ledger { id: id.to_hex(), source })?;
+                let text = serde_json::to_string(raw).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                sqlx::query("INSERT OR IGNORE INTO pending (id, event, received_at) VALUES (?, ?, ?)")
+                    .bind(id.to_hex())
+                    .bind(text)
+                    .bind(now())
+                    .execute(&self.store.pool)
+                    .await?;
+                Ok(Receipt::Pending(id))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn drain_pending(&mut self) -> Result<Vec<EventId>, StoreError> {
+        let mut applied = Vec::new();
+        loop {
+            let rows = sqlx::query("SELECT id, event FROM pending ORDER BY id").fetch_all(&self.store.pool).await?;
+            let mut progress = false;
+            for row in rows {
+                let id: String = row.get(0);
+                let text: String = row.get(1);
+                let raw: SignedEvent = serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let lamports = &self.inner.lamports;
+                let outcome = if lamports.contains_key(&raw.id()) {
+                    None
+                } else {
+                    match check_one(&self.inner.trust, |p| lamports.get(p).copied(), &raw) {
+                        Ok(c) => Some(Ok(c)),
+                        Err(StoreError::MissingParent { .. }) => continue,
+                        Err(e) => Some(Err(e)),
+                    }
+                };
+                if let Some(Ok(checked)) = outcome {
+                    applied.extend(self.store.write(&mut self.inner, vec![checked]).await?);
+                    progress = true;
+                }
+                // Applied, duplicate or refused: it no longer waits.
+                sqlx::query("DELETE FROM pending WHERE id = ?").bind(id).execute(&self.store.pool).await?;
+            }
+            if !progress {
+                return Ok(applied);
+            }
+        }
+    }
+}
+
+/// This node's clock, UTC, RFC 3339 to the second (only for `received_at`).
+fn now() -> String {
+    jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+impl Store {
+    /// Opens (creating if missing) the SQLite database at `path`, in WAL mode, runs
+    /// migrations, and folds the log into memory.
+    ///
+    /// # Errors
+    /// Database or migration errors; [`StoreError::Corrupt`] when a stored event cannot be read.
+    pub async fn open(path: &Path) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        let store = Self { pool, inner: Mutex::new(Inner::empty()) };
+        {
+            let mut inner = store.inner.lock().await;
+            store.reload(&mut inner).await?;
+        }
+        Ok(store)
+    }
+
+    /// Closes the pool, checkpointing the WAL.
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+
+    /// Takes the write lock (see [`WriteGuard`]).
+    pub async fn lock(&self) -> WriteGuard<'_> {
+        WriteGuard { store: self, inner: self.inner.lock().await }
+    }
+
+    /// Reads the in-memory state under the lock (a consistent snapshot for `f`).
+    pub async fn with_state<R>(&self, f: impl FnOnce(&State) -> R) -> R {
+        f(&self.inner.lock().await.state)
+    }
+
+    /// The committee's genesis id, if founded.
+    pub async fn committee(&self) -> Option<EventId> {
+        self.inner.lock().await.trust.committee()
+    }
+
+    async fn reload(&self, inner: &mut Inner) -> Result<(), StoreError> {
+        *inner = Inner::empty();
+        for stored in self.events_after(0, i64::MAX).await? {
+            let event = parse_stored(&stored)?;
+            let change = parse_event(&event.envelope.kind, &event.envelope.body)
+                .map_err(|e| StoreError::Corrupt(format!("event {}: {e}", stored.id)))?;
+            inner.learn(&event, change);
+        }
+        Ok(())
+    }
+
+    async fn write(&self, inner: &mut Inner, checked: Vec<(VerifiedEvent, Change)>) -> Result<Vec<EventId>, StoreError> {
+        let result = self.write_tx(inner, &checked).await;
+        match result {
+            Ok(()) => Ok(checked.iter().map(|(e, _)| e.id).collect()),
+            Err(e) => {
+                // The memory fold ran ahead of a failed transaction: refold from what is stored.
+                self.reload(inner).await?;
+                Err(e)
+            }
+        }
+    }
+
+    async fn write_tx(&self, inner: &mut Inner, checked: &[(VerifiedEvent, Change)]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut touched = BTreeSet::new();
+        let received = now();
+        for (event, change) in checked {
+            let env = &event.envelope;
+            sqlx::query(
+                "INSERT INTO events (id, lamport, party, kind, at, envelope, sigs, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(event.id.to_hex())
+            .bind(env.lamport)
+            .bind(&env.author.party)
+            .bind(&env.kind)
+            .bind(&env.at)
+            .bind(event.raw.envelope.as_bytes())
+            .bind(serde_json::to_string(&event.raw.sigs).map_err(|e| StoreError::Corrupt(e.to_string()))?)
+            .bind(&received)
+            .execute(&mut *tx)
+            .await?;
+            if env.kind == GENESIS_KIND {
+                if let Change::Genesis(charter) = change {
+                    sqlx::query("INSERT INTO committee (id, charter) VALUES (?, ?)")
+                        .bind(event.id.to_hex())
+                        .bind(canonical_text(&serde_json::to_value(charter.as_ref()).unwrap_or_default())?)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+            touched.extend(inner.learn(event, change.clone()));
+        }
+        for id in touched {
+            if let Some(entry) = inner.state.entry(&id) {
+                sqlx::query("INSERT INTO records (id, kind, doc) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, doc = excluded.doc")
+                    .bind(&id)
+                    .bind(entry.kind.code())
+                    .bind(canonical_text(&entry.doc(&id))?)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Events with `seq > after`, at most `limit`, in local order (parents before children).
+    ///
+    /// # Errors
+    /// Database errors; [`StoreError::Corrupt`] for a row this version cannot read.
+    pub async fn events_after(&self, after: i64, limit: i64) -> Result<Vec<StoredEvent>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, id, lamport, party, kind, at, envelope, sigs, received_at FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+        )
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|row| {
+                let id: String = row.get(1);
+                let envelope: Vec<u8> = row.get(6);
+                let sigs: String = row.get(7);
+                let envelope = String::from_utf8(envelope)
+                    .map_err(|_| StoreError::Corrupt(format!("event {id}: envelope is not UTF-8")))?;
+                let sigs = serde_json::from_str(&sigs).map_err(|_| StoreError::Corrupt(format!("event {id}: signatures unreadable")))?;
+                Ok(StoredEvent {
+                    seq: row.get(0),
+                    id,
+                    lamport: row.get(2),
+                    party: row.get(3),
+                    kind: row.get(4),
+                    at: row.get(5),
+                    raw: SignedEvent { envelope, sigs },
+                    received_at: row.get(8),
+                })
+            })
+            .collect()
+    }
+
+    /// Number of stored events.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn event_count(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query("SELECT COUNT(*) FROM events").fetch_one(&self.pool).await?.get(0))
+    }
+
+    /// Number of events waiting for a parent.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn pending_count(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query("SELECT COUNT(*) FROM pending").fetch_one(&self.pool).await?.get(0))
+    }
+
+    /// The committee's genesis id and charter, from the projection.
+    ///
+    /// # Errors
+    /// Database errors; [`StoreError::Corrupt`].
+    pub async fn charter(&self) -> Result<Option<(String, Charter)>, StoreError> {
+        let row = sqlx::query("SELECT id, charter FROM committee").fetch_optional(&self.pool).await?;
+        row.map(|r| {
+            let text: String = r.get(1);
+            let charter = serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("charter: {e}")))?;
+            Ok((r.get(0), charter))
+        })
+        .transpose()
+    }
+
+    /// Every record of `kind` (a [`lajna_domain::RecordKind`] code) as (id, document), by id.
+    ///
+    /// # Errors
+    /// Database errors; [`StoreError::Corrupt`].
+    pub async fn records(&self, kind: &str) -> Result<Vec<(String, Value)>, StoreError> {
+        let rows = sqlx::query("SELECT id, doc FROM records WHERE kind = ? ORDER BY id").bind(kind).fetch_all(&self.pool).await?;
+        rows.into_iter()
+            .map(|r| {
+                let id: String = r.get(0);
+                let doc: String = r.get(1);
+                let doc = serde_json::from_str(&doc).map_err(|e| StoreError::Corrupt(format!("record {id}: {e}")))?;
+                Ok((id, doc))
+            })
+            .collect()
+    }
+
+    /// One record as (kind code, document).
+    ///
+    /// # Errors
+    /// Database errors; [`StoreError::Corrupt`].
+    pub async fn record(&self, id: &str) -> Result<Option<(String, Value)>, StoreError> {
+        let row = sqlx::query("SELECT kind, doc FROM records WHERE id = ?").bind(id).fetch_optional(&self.pool).await?;
+        row.map(|r| {
+            let doc: String = r.get(1);
+            Ok((r.get(0), serde_json::from_str(&doc).map_err(|e| StoreError::Corrupt(format!("record {id}: {e}")))?))
+        })
+        .transpose()
+    }
+
+    /// BLAKE3 (hex) over the stored projections: the committee row, then every record row by
+    /// id (see [`StateHasher`]).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn state_hash(&self) -> Result<String, StoreError> {
+        let mut h = StateHasher::new();
+        if let Some(r) = sqlx::query("SELECT id, charter FROM committee").fetch_optional(&self.pool).await? {
+            h.committee(&r.get::<String, _>(0), &r.get::<String, _>(1));
+        }
+        let rows = sqlx::query("SELECT id, kind, doc FROM records ORDER BY id").fetch_all(&self.pool).await?;
+        for r in rows {
+            h.record(&r.get::<String, _>(0), &r.get::<String, _>(1), &r.get::<String, _>(2));
+        }
+        Ok(h.finish())
+    }
+
+    /// Refolds the whole log into fresh projections, in one transaction, and returns the new
+    /// state hash. Appends nothing and sends nothing.
+    ///
+    /// # Errors
+    /// Database errors; [`StoreError::Corrupt`] when a stored event cannot be read.
+    pub async fn rebuild(&self) -> Result<String, StoreError> {
+        let mut inner = self.inner.lock().await;
+        self.reload(&mut inner).await?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM records").execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM committee").execute(&mut *tx).await?;
+        if let (Some(id), Some(charter)) = (inner.trust.committee(), inner.state.charter()) {
+            sqlx::query("INSERT INTO committee (id, charter) VALUES (?, ?)")
+                .bind(id.to_hex())
+                .bind(canonical_text(&serde_json::to_value(charter).unwrap_or_default())?)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for (id, entry) in inner.state.entries() {
+            sqlx::query("INSERT INTO records (id, kind, doc) VALUES (?, ?, ?)")
+                .bind(id)
+                .bind(entry.kind.code())
+                .bind(canonical_text(&entry.doc(id))?)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        drop(inner);
+        self.state_hash().await
+    }
+
+    /// Checks the whole log from scratch, as an auditor would: every event's id against its
+    /// bytes, its canonical form, signatures, key certificate, committee, parents and Lamport
+    /// clock, and its body; then compares a fresh fold's state hash with the stored
+    /// projections'. Stops at the first bad event and names it.
+    ///
+    /// # Errors
+    /// Database errors only; a bad event is a report, not an error.
+    pub async fn verify(&self) -> Result<VerifyReport, StoreError> {
+        let stored_hash = self.state_hash().await?;
+        let mut trust = Trust::default();
+        let mut lamports: HashMap<EventId, i64> = HashMap::new();
+        let mut state = State::default();
+        let mut genesis = None;
+        let mut n = 0;
+        let mut after = 0;
+        let mut problem = None;
+        'outer: loop {
+            let page = self.events_after(after, 1000).await?;
+            if page.is_empty() {
+                break;
+            }
+            for stored in page {
+                after = stored.seq;
+                let computed = stored.raw.id().to_hex();
+                if computed != stored.id {
+                    problem = Some((stored.id.clone(), format!("its bytes hash to {computed}: the event was altered")));
+                    break 'outer;
+                }
+                match check_one(&trust, |p| lamports.get(p).copied(), &stored.raw) {
+                    Ok((event, change)) => {
+                        trust.admit(&event);
+                        lamports.insert(event.id, event.envelope.lamport);
+                        if event.envelope.kind == GENESIS_KIND {
+                            genesis = Some(event.id);
+                        }
+                        state.apply_change(&meta_of(&event), change);
+                        n += 1;
+                    }
+                    Err(e) => {
+                        problem = Some((stored.id.clone(), e.to_string()));
+                        break 'outer;
+                    }
+                }
+            }
+        }
+        let rebuilt_hash = hash_state(genesis, &state)?;
+        Ok(VerifyReport { events: n, rebuilt_hash, stored_hash, problem })
+    }
+
+    /// The whole state as one deterministic JSON value: committee, records grouped by kind
+    /// (each list by id), event count and state hash. Keys are sorted, so printing it twice
+    /// gives the same bytes.
+    ///
+    /// # Errors
+    /// Database errors; [`StoreError::Corrupt`].
+    pub async fn export(&self) -> Result<Value, StoreError> {
+        let mut kinds = serde_json::Map::new();
+        for kind in lajna_domain::RecordKind::ALL {
+            let docs: Vec<Value> = self.records(kind.code()).await?.into_iter().map(|(_, d)| d).collect();
+            kinds.insert(kind.code().into(), Value::Array(docs));
+        }
+        let committee = self.charter().await?.map(|(id, c)| serde_json::json!({"id": id, "charter": c}));
+        Ok(serde_json::json!({
+            "format": "lajna-export/1",
+            "committee": committee,
+            "records": kinds,
+            "events": self.event_count().await?,
+            "state_hash": self.state_hash().await?,
+        }))
+    }
+}
+
+fn parse_stored(stored: &StoredEvent) -> Result<VerifiedEvent, StoreError> {
+    let envelope = serde_json::from_str(&stored.raw.envelope)
+        .map_err(|e| StoreError::Corrupt(format!("event {}: {e}", stored.id)))?;
+    Ok(VerifiedEvent { id: stored.raw.id(), envelope, raw: stored.raw.clone() })
+}
+
+fn canonical_text(value: &Value) -> Result<String, StoreError> {
+    let bytes = to_canonical_vec(value).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// State hash of an in-memory fold, computed exactly like [`Store::state_hash`] over rows.
+///
+/// # Errors
+/// [`StoreError::Corrupt`] if a document cannot be encoded.
+pub fn hash_state(committee: Option<EventId>, state: &State) -> Result<String, StoreError> {
+    let mut h = StateHasher::new();
+    if let (Some(id), Some(charter)) = (committee, state.charter()) {
+        h.committee(&id.to_hex(), &canonical_text(&serde_json::to_value(charter).unwrap_or_default())?);
+    }
+    for (id, entry) in state.entries() {
+        h.record(id, entry.kind.code(), &canonical_text(&entry.doc(id))?);
+    }
+    Ok(h.finish())
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Store")
+    }
+}
+

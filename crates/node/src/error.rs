@@ -1,0 +1,77 @@
+//! The node's error type.
+
+use std::path::PathBuf;
+
+use lajna_domain::DomainError;
+use lajna_ledger::LedgerError;
+use lajna_store::StoreError;
+
+/// Why a node operation failed. Every variant means nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum NodeError {
+    /// The command broke a domain rule (HTTP 422, or 403/409 per variant).
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// The store refused or failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Signing or key handling failed.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    /// This node holds no certified key to write for the party.
+    #[error("this node holds no key for party {party}; certify one with `lajna keys certify`")]
+    NoKey {
+        /// Party.
+        party: String,
+    },
+    /// The directory is not a Lajna data directory.
+    #[error("{path} is not a Lajna data directory (no config.toml); create one with `lajna init --data {path}` or `lajna demo --data {path}`")]
+    NotInitialised {
+        /// Directory.
+        path: PathBuf,
+    },
+    /// The directory already holds a committee.
+    #[error("{path} already holds a committee; use another --data directory")]
+    AlreadyInitialised {
+        /// Directory.
+        path: PathBuf,
+    },
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// File or directory.
+        path: PathBuf,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// The configuration is invalid.
+    #[error("{path}: {message}")]
+    Config {
+        /// Config file.
+        path: PathBuf,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+}
+
+impl NodeError {
+    /// A stable, machine-readable code (for problem documents and CLI output).
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Domain(e) => e.key(),
+            Self::Store(e) => e.code(),
+            Self::Ledger(e) => e.code(),
+            Self::NoKey { .. } => "no-key",
+            Self::NotInitialised { .. } => "not-initialised",
+            Self::AlreadyInitialised { .. } => "already-initialised",
+            Self::Io { .. } => "io",
+            Self::Config { .. } => "config",
+        }
+    }
+}
+
+pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> NodeError {
+    let path = path.into();
+    move |source| NodeError::Io { path, source }
+}

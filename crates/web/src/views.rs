@@ -1,0 +1,524 @@
+//! Read models for pages: built from the store's projections and the domain's monitoring
+//! figures, already localised for one language. No SQL here: the store answers.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use lajna_domain::records::*;
+use lajna_domain::summary;
+use lajna_domain::{adoption, Lang, LocalizedText, RecordKind};
+use lajna_node::Node;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::i18n::Tr;
+use crate::WebError;
+
+/// A text in the language it is actually shown in (which may differ from the page's).
+#[derive(Clone, Debug, Default)]
+pub struct Txt {
+    /// BCP 47 tag of the text.
+    pub lang: &'static str,
+    /// Writing direction of the text.
+    pub dir: &'static str,
+    /// The text.
+    pub text: String,
+}
+
+impl Txt {
+    fn of(t: &LocalizedText, lang: Lang) -> Self {
+        let (l, s) = t.best(lang);
+        Self { lang: l.code(), dir: l.dir(), text: s.to_string() }
+    }
+    fn opt(t: Option<&LocalizedText>, lang: Lang) -> Self {
+        t.map(|t| Self::of(t, lang)).unwrap_or_default()
+    }
+}
+
+/// One action row of the roadmap table.
+#[derive(Clone, Debug)]
+pub struct ActionRow {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: Txt,
+    /// Owner party code.
+    pub owner: String,
+    /// Owning unit.
+    pub unit: Txt,
+    /// Start, ISO 8601.
+    pub start: String,
+    /// Due, ISO 8601.
+    pub due: String,
+    /// Status code (CSS class and message key suffix).
+    pub status: &'static str,
+    /// Progress, percent.
+    pub progress: u8,
+    /// Days late on the reference date (0 if not overdue).
+    pub days_late: i64,
+    /// Example data.
+    pub illustrative: bool,
+}
+
+/// Progress of one area.
+#[derive(Clone, Debug)]
+pub struct AreaRow {
+    /// Title.
+    pub title: Txt,
+    /// Percent.
+    pub progress: u8,
+    /// Actions in the area.
+    pub actions: usize,
+    /// Overdue actions.
+    pub overdue: usize,
+    /// (status code, count) for the statuses present.
+    pub by_status: Vec<(&'static str, usize)>,
+    /// The area's actions.
+    pub rows: Vec<ActionRow>,
+}
+
+/// A party with its co-chairs.
+#[derive(Clone, Debug)]
+pub struct PartyCard {
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: Txt,
+    /// Armed forces.
+    pub forces: Txt,
+    /// Co-chairs: (rank and name, illustrative).
+    pub co_chairs: Vec<(Txt, bool)>,
+}
+
+/// A programme item.
+#[derive(Clone, Debug)]
+pub struct ProgrammeRow {
+    /// Local date.
+    pub date: String,
+    /// Local time span, or empty when not stated.
+    pub time: String,
+    /// Title.
+    pub title: Txt,
+    /// Example data.
+    pub illustrative: bool,
+}
+
+/// A mission.
+#[derive(Clone, Debug)]
+pub struct MissionView {
+    /// Title.
+    pub title: Txt,
+    /// Visiting party code.
+    pub visiting: String,
+    /// Host party code.
+    pub host: String,
+    /// First day.
+    pub start: String,
+    /// Last day.
+    pub end: String,
+    /// Venue and city.
+    pub venue: Txt,
+    /// City.
+    pub city: Txt,
+    /// tz database zone.
+    pub zone: String,
+    /// Head of delegation (rank and name).
+    pub head: Txt,
+    /// Purpose.
+    pub purpose: Txt,
+    /// Programme.
+    pub programme: Vec<ProgrammeRow>,
+    /// Example data.
+    pub illustrative: bool,
+}
+
+/// A session.
+#[derive(Clone, Debug)]
+pub struct SessionView {
+    /// Number.
+    pub number: i64,
+    /// Title.
+    pub title: Txt,
+    /// City.
+    pub city: Txt,
+    /// Zone.
+    pub zone: String,
+    /// Start.
+    pub start: String,
+    /// End.
+    pub end: String,
+    /// Agenda.
+    pub agenda: Vec<Txt>,
+    /// Expected outcome.
+    pub expected_outcome: Txt,
+    /// Example data.
+    pub illustrative: bool,
+}
+
+/// A decision and its endorsement state.
+#[derive(Clone, Debug)]
+pub struct DecisionView {
+    /// Text.
+    pub text: Txt,
+    /// Adopted by both parties.
+    pub adopted: bool,
+    /// Parties still to endorse, joined.
+    pub awaiting: String,
+    /// Example data.
+    pub illustrative: bool,
+}
+
+/// A communiqué.
+#[derive(Clone, Debug)]
+pub struct CommuniqueView {
+    /// Issuer.
+    pub issuer: Txt,
+    /// Title.
+    pub title: Txt,
+    /// Text.
+    pub text: Txt,
+    /// Quotes: (speaker, words).
+    pub quotes: Vec<(Txt, Txt)>,
+    /// Example data.
+    pub illustrative: bool,
+}
+
+/// A press document link.
+#[derive(Clone, Debug)]
+pub struct PressLink {
+    /// Id.
+    pub id: String,
+    /// Headline.
+    pub title: String,
+    /// Language of the article.
+    pub lang: &'static str,
+    /// Publisher.
+    pub publisher: Txt,
+}
+
+/// A need, offer or training line.
+#[derive(Clone, Debug)]
+pub struct ListRow {
+    /// Party code.
+    pub party: String,
+    /// Title.
+    pub title: Txt,
+    /// Message key of the category (or empty).
+    pub category: String,
+    /// Quantity and unit text, or seats.
+    pub amount: String,
+    /// Unit.
+    pub unit: Txt,
+    /// Message key of the status / priority.
+    pub status: String,
+    /// Example data.
+    pub illustrative: bool,
+}
+
+/// Everything the dashboard shows.
+#[derive(Clone, Debug)]
+pub struct Dashboard {
+    /// Committee name.
+    pub name: Txt,
+    /// Purpose.
+    pub purpose: Txt,
+    /// Date set up.
+    pub founded: String,
+    /// Parties.
+    pub parties: Vec<PartyCard>,
+    /// Reference date, ISO.
+    pub reference_date: String,
+    /// Demo data directory.
+    pub demo: bool,
+    /// Missions, newest first.
+    pub missions: Vec<MissionView>,
+    /// Sessions, by number.
+    pub sessions: Vec<SessionView>,
+    /// Next session on or after the reference date.
+    pub next_session: Option<SessionView>,
+    /// Roadmaps: (title, period, adopted, awaiting, illustrative).
+    pub roadmaps: Vec<(Txt, String, bool, String, bool)>,
+    /// Areas with their actions.
+    pub areas: Vec<AreaRow>,
+    /// Overdue actions, most late first.
+    pub overdue: Vec<ActionRow>,
+    /// Open actions due within 30 days.
+    pub due_soon: Vec<ActionRow>,
+    /// Decisions.
+    pub decisions: Vec<DecisionView>,
+    /// Communiqués.
+    pub communiques: Vec<CommuniqueView>,
+    /// Press documents.
+    pub press: Vec<PressLink>,
+    /// Needs.
+    pub needs: Vec<ListRow>,
+    /// Offers.
+    pub offers: Vec<ListRow>,
+    /// Training programmes.
+    pub training: Vec<ListRow>,
+    /// Events in the record.
+    pub events: i64,
+    /// State hash.
+    pub state_hash: String,
+}
+
+async fn typed<T: DeserializeOwned>(node: &Node, kind: RecordKind) -> Result<Vec<(String, T, Value)>, WebError> {
+    let rows = node.store.records(kind.code()).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, doc)| serde_json::from_value::<T>(doc.clone()).ok().map(|t| (id, t, doc)))
+        .collect())
+}
+
+fn member_label(members: &BTreeMap<String, Member>, id: Option<&String>, lang: Lang) -> Txt {
+    let Some(m) = id.and_then(|i| members.get(i)) else { return Txt::default() };
+    let name = Txt::of(&m.name, lang);
+    match &m.rank {
+        Some(rank) => {
+            let r = Txt::of(rank, lang);
+            Txt { text: format!("{} {}", r.text, name.text), ..name }
+        }
+        None => name,
+    }
+}
+
+fn action_row(id: &str, a: &Action, lang: Lang, today: Date) -> ActionRow {
+    ActionRow {
+        id: id.to_string(),
+        title: Txt::of(&a.title, lang),
+        owner: a.owner.to_string(),
+        unit: Txt::of(&a.unit, lang),
+        start: a.start.to_string(),
+        due: a.due.to_string(),
+        status: a.status.code(),
+        progress: a.progress.percent(),
+        days_late: summary::days_late(a, today),
+        illustrative: a.illustrative,
+    }
+}
+
+fn session_view(s: &Session, lang: Lang) -> SessionView {
+    SessionView {
+        number: s.number,
+        title: Txt::of(&s.title, lang),
+        city: Txt::of(&s.venue.city, lang),
+        zone: s.venue.zone.clone(),
+        start: s.start.to_string(),
+        end: s.end.to_string(),
+        agenda: s.agenda.iter().map(|a| Txt::of(a, lang)).collect(),
+        expected_outcome: Txt::opt(s.expected_outcome.as_ref(), lang),
+        illustrative: s.illustrative,
+    }
+}
+
+/// Builds the dashboard for `lang`.
+///
+/// # Errors
+/// [`WebError::Store`] when the store fails; [`WebError::NotFound`] with no committee.
+#[allow(clippy::too_many_lines, reason = "one read model, section by section")]
+pub async fn dashboard(node: &Node, tr: Tr<'_>) -> Result<Dashboard, WebError> {
+    let lang = tr.lang;
+    let today = node.today();
+    let (_, charter) = node.store.charter().await?.ok_or(WebError::NotFound)?;
+    let parties: Vec<String> = charter.parties.iter().map(|p| p.code.to_string()).collect();
+    let members: BTreeMap<String, Member> =
+        typed::<Member>(node, RecordKind::Member).await?.into_iter().map(|(id, m, _)| (id, m)).collect();
+
+    let party_cards = charter
+        .parties
+        .iter()
+        .map(|p| PartyCard {
+            code: p.code.to_string(),
+            name: Txt::of(&p.name, lang),
+            forces: Txt::of(&p.forces, lang),
+            co_chairs: members
+                .iter()
+                .filter(|(_, m)| m.party == p.code && m.role == lajna_domain::values::MemberRole::CoChair)
+                .map(|(id, m)| (member_label(&members, Some(id), lang), m.illustrative))
+                .collect(),
+        })
+        .collect();
+
+    let mut missions: Vec<(Mission, MissionView)> = typed::<Mission>(node, RecordKind::Mission)
+        .await?
+        .into_iter()
+        .map(|(_, m, _)| {
+            let view = MissionView {
+                title: Txt::of(&m.title, lang),
+                visiting: m.visiting.to_string(),
+                host: m.host.to_string(),
+                start: m.start.to_string(),
+                end: m.end.to_string(),
+                venue: Txt::of(&m.venue.name, lang),
+                city: Txt::of(&m.venue.city, lang),
+                zone: m.venue.zone.clone(),
+                head: member_label(&members, m.head.as_ref(), lang),
+                purpose: Txt::opt(m.purpose.as_ref(), lang),
+                programme: m
+                    .programme
+                    .iter()
+                    .map(|p| ProgrammeRow {
+                        date: p.date.to_string(),
+                        time: match (p.start, p.end) {
+                            (Some(s), Some(e)) => format!("{}–{}", s.strftime("%H:%M"), e.strftime("%H:%M")),
+                            (Some(s), None) => s.strftime("%H:%M").to_string(),
+                            _ => String::new(),
+                        },
+                        title: Txt::of(&p.title, lang),
+                        illustrative: p.illustrative,
+                    })
+                    .collect(),
+                illustrative: m.illustrative,
+            };
+            (m, view)
+        })
+        .collect();
+    missions.sort_by(|a, b| b.0.start.cmp(&a.0.start));
+
+    let mut sessions: Vec<Session> = typed::<Session>(node, RecordKind::Session).await?.into_iter().map(|(_, s, _)| s).collect();
+    sessions.sort_by_key(|s| s.number);
+    let next_session = sessions.iter().filter(|s| s.end >= today).min_by_key(|s| s.start).map(|s| session_view(s, lang));
+
+    let roadmaps = typed::<Roadmap>(node, RecordKind::Roadmap)
+        .await?
+        .into_iter()
+        .map(|(_, r, doc)| {
+            let a = adoption(&doc, &parties);
+            (Txt::of(&r.title, lang), format!("{} – {}", r.start, r.end), a.adopted, a.awaiting.join(", "), r.illustrative)
+        })
+        .collect();
+
+    let mut areas: Vec<(String, Area)> = typed::<Area>(node, RecordKind::Area).await?.into_iter().map(|(id, a, _)| (id, a)).collect();
+    areas.sort_by_key(|(_, a)| a.ordinal);
+    let actions: Vec<(String, Action)> = typed::<Action>(node, RecordKind::Action).await?.into_iter().map(|(id, a, _)| (id, a)).collect();
+    let area_ids: Vec<String> = areas.iter().map(|(id, _)| id.clone()).collect();
+    let progress = summary::area_progress(&area_ids, &actions, today);
+    let area_rows = areas
+        .iter()
+        .zip(progress)
+        .map(|((id, area), p)| {
+            let mut rows: Vec<ActionRow> =
+                actions.iter().filter(|(_, a)| &a.area == id).map(|(aid, a)| action_row(aid, a, lang, today)).collect();
+            rows.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.id.cmp(&b.id)));
+            AreaRow {
+                title: Txt::of(&area.title, lang),
+                progress: p.progress,
+                actions: p.actions,
+                overdue: p.overdue,
+                by_status: lajna_domain::ActionStatus::ALL
+                    .iter()
+                    .filter_map(|s| p.by_status.get(s.code()).map(|n| (s.code(), *n)))
+                    .collect(),
+                rows,
+            }
+        })
+        .collect();
+    let by_id: BTreeMap<&String, &Action> = actions.iter().map(|(id, a)| (id, a)).collect();
+    let overdue = summary::overdue(&actions, today)
+        .into_iter()
+        .filter_map(|(id, _)| by_id.get(&id).map(|a| action_row(&id, a, lang, today)))
+        .collect();
+    let due_soon = summary::due_within(&actions, today, 30)
+        .into_iter()
+        .filter_map(|id| by_id.get(&id).map(|a| action_row(&id, a, lang, today)))
+        .collect();
+
+    let decisions = typed::<Decision>(node, RecordKind::Decision)
+        .await?
+        .into_iter()
+        .map(|(_, d, doc)| {
+            let a = adoption(&doc, &parties);
+            DecisionView { text: Txt::of(&d.text, lang), adopted: a.adopted, awaiting: a.awaiting.join(", "), illustrative: d.illustrative }
+        })
+        .collect();
+    let communiques = typed::<Communique>(node, RecordKind::Communique)
+        .await?
+        .into_iter()
+        .map(|(_, c, _)| CommuniqueView {
+            issuer: Txt::of(&c.issuer, lang),
+            title: Txt::of(&c.title, lang),
+            text: Txt::of(&c.text, lang),
+            quotes: c.quotes.iter().map(|q| (member_label(&members, q.speaker.as_ref(), lang), Txt::of(&q.text, lang))).collect(),
+            illustrative: c.illustrative,
+        })
+        .collect();
+    let press = typed::<PressDocument>(node, RecordKind::Press)
+        .await?
+        .into_iter()
+        .map(|(id, p, _)| PressLink { id, title: p.title.clone(), lang: p.language.code(), publisher: Txt::of(&p.publisher, lang) })
+        .collect();
+    let needs = typed::<Need>(node, RecordKind::Need)
+        .await?
+        .into_iter()
+        .map(|(_, n, _)| ListRow {
+            party: n.party.to_string(),
+            title: Txt::of(&n.title, lang),
+            category: format!("category-{}", n.category.code()),
+            amount: n.quantity.to_string(),
+            unit: Txt::of(&n.unit, lang),
+            status: format!("need-status-{}", n.status.code()),
+            illustrative: n.illustrative,
+        })
+        .collect();
+    let offers = typed::<Offer>(node, RecordKind::Offer)
+        .await?
+        .into_iter()
+        .map(|(_, o, _)| ListRow {
+            party: o.party.to_string(),
+            title: Txt::of(&o.title, lang),
+            category: format!("category-{}", o.category.code()),
+            amount: o.quantity.to_string(),
+            unit: Txt::of(&o.unit, lang),
+            status: format!("offer-status-{}", o.status.code()),
+            illustrative: o.illustrative,
+        })
+        .collect();
+    let training = typed::<Training>(node, RecordKind::Training)
+        .await?
+        .into_iter()
+        .map(|(_, t, _)| ListRow {
+            party: t.host.to_string(),
+            title: Txt::of(&t.course, lang),
+            category: String::new(),
+            amount: format!("{} / {}", t.seats_filled, t.seats_offered),
+            unit: Txt::of(&t.institution, lang),
+            status: String::new(),
+            illustrative: t.illustrative,
+        })
+        .collect();
+
+    Ok(Dashboard {
+        name: Txt::of(&charter.name, lang),
+        purpose: Txt::opt(charter.purpose.as_ref(), lang),
+        founded: charter.founded.map(|d| d.to_string()).unwrap_or_default(),
+        parties: party_cards,
+        reference_date: today.to_string(),
+        demo: node.config.demo,
+        missions: missions.into_iter().map(|(_, v)| v).collect(),
+        sessions: sessions.iter().map(|s| session_view(s, lang)).collect(),
+        next_session,
+        roadmaps,
+        areas: area_rows,
+        overdue,
+        due_soon,
+        decisions,
+        communiques,
+        press,
+        needs,
+        offers,
+        training,
+        events: node.store.event_count().await?,
+        state_hash: node.store.state_hash().await?,
+    })
+}
+
+/// A press document for its page: (document, id).
+///
+/// # Errors
+/// [`WebError::NotFound`] when there is no press document with that id.
+pub async fn press(node: &Node, id: &str) -> Result<PressDocument, WebError> {
+    match node.store.record(id).await? {
+        Some((kind, doc)) if kind == RecordKind::Press.code() => serde_json::from_value(doc).map_err(|_| WebError::NotFound),
+        _ => Err(WebError::NotFound),
+    }
+}
