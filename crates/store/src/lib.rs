@@ -121,11 +121,13 @@ fn check_one(
 ) -> Result<(VerifiedEvent, Change), StoreError> {
     let claimed = raw.id().to_hex();
     let event = check_event(raw).map_err(|source| StoreError::Ledger { id: claimed.clone(), source })?;
-    trust.authorize(&event).map_err(|source| StoreError::Ledger { id: claimed.clone(), source })?;
+    // Parents first: the certificate of the signing key is an ancestor, so before the
+    // parents are stored the key cannot be judged (the event waits, see `receive`).
     let parents: Vec<Option<i64>> = event.envelope.parents.iter().map(&lamport_of).collect();
     if let Some((p, _)) = event.envelope.parents.iter().zip(&parents).find(|(_, l)| l.is_none()) {
         return Err(StoreError::MissingParent { id: claimed, parent: p.to_hex() });
     }
+    trust.authorize(&event).map_err(|source| StoreError::Ledger { id: claimed.clone(), source })?;
     Trust::check_dag(&event.envelope, &parents).map_err(|source| StoreError::Ledger { id: claimed.clone(), source })?;
     let change = parse_event(&event.envelope.kind, &event.envelope.body)
         .map_err(|source| StoreError::Domain { id: claimed.clone(), source })?;
@@ -216,11 +218,9 @@ impl WriteGuard<'_> {
                 applied.extend(self.drain_pending().await?);
                 Ok(Receipt::Applied(applied))
             }
-            Err(StoreError::MissingParent { .. }) | Err(StoreError::Ledger { source: lajna_ledger::LedgerError::BadParents(_), .. })
-                if self.inner.trust.committee().is_some() =>
-            {
-                // The signature is checked before parking, so pending never holds forgeries.
-                check_event(raw).map_err(|source| StoreError::Ledger { id: id.to_hex(), source })?;
+            Err(StoreError::MissingParent { .. }) => {
+                // `check_one` verified the signatures before finding the missing parent, so
+                // pending never holds forgeries.
                 let text = serde_json::to_string(raw).map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 sqlx::query("INSERT OR IGNORE INTO pending (id, event, received_at) VALUES (?, ?, ?)")
                     .bind(id.to_hex())

@@ -1,0 +1,238 @@
+//! Node integration tests on real data directories: the demo committee, refused commands
+//! that write nothing, and convergence of stores fed in any order.
+
+use std::path::Path;
+
+use jiff::civil::date;
+use lajna_domain::records::*;
+use lajna_domain::values::*;
+use lajna_domain::{Actor, Command, LocalizedText as T, RecordKind};
+use lajna_ledger::SignedEvent;
+use lajna_node::{demo, Node};
+use lajna_store::Store;
+use proptest::prelude::*;
+use serde_json::json;
+
+fn actor(p: &str) -> Actor {
+    Actor { party: PartyCode::parse(p).unwrap(), member: None }
+}
+
+async fn snapshot(node: &Node) -> (i64, String) {
+    (node.store.event_count().await.unwrap(), node.store.state_hash().await.unwrap())
+}
+
+async fn demo_node(dir: &Path) -> Node {
+    demo::build(&dir.join("demo")).await.unwrap()
+}
+
+#[tokio::test]
+async fn the_demo_holds_the_facts_of_the_founding_article() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = demo_node(dir.path()).await;
+    let (missions, members, areas, press, comms, actions) = node
+        .with_state(|s| {
+            (
+                s.all::<Mission>(RecordKind::Mission),
+                s.all::<Member>(RecordKind::Member),
+                s.all::<Area>(RecordKind::Area),
+                s.all::<PressDocument>(RecordKind::Press),
+                s.all::<Communique>(RecordKind::Communique),
+                s.all::<Action>(RecordKind::Action),
+            )
+        })
+        .await;
+    assert_eq!(missions.len(), 1);
+    let (_, m) = &missions[0];
+    assert_eq!((m.start, m.end), (date(2025, 2, 17), date(2025, 2, 19)));
+    assert_eq!((m.visiting.as_str(), m.host.as_str(), m.venue.zone.as_str()), ("MAR", "MLI", "Africa/Bamako"));
+    assert!(!m.illustrative);
+    let head = members.iter().find(|(id, _)| Some(id) == m.head.as_ref()).unwrap();
+    assert_eq!(head.1.name.ar.as_deref(), Some("عبد الغني محب"));
+    assert_eq!(head.1.rank.as_ref().unwrap().ar.as_deref(), Some("العميد"));
+    assert_eq!(m.programme[0].title.fr.as_deref(), Some("Réception officielle au ministère de la Défense du Mali"));
+    assert_eq!(areas.len(), 5);
+    assert_eq!(press.len(), 1);
+    // The article is archived byte for byte, and linked to the mission.
+    assert_eq!(press[0].1.text, demo::ARTICLE);
+    assert_eq!(press[0].1.mission.as_ref(), Some(&missions[0].0));
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/000_fac40ccd7e41eb5b.txt");
+    if let Ok(bytes) = std::fs::read(&corpus) {
+        assert_eq!(bytes, demo::ARTICLE.as_bytes(), "the embedded copy differs from shared/corpus");
+    }
+    assert_eq!(comms[0].1.party.as_str(), "MLI");
+    assert!(comms[0].1.quotes[0].text.ar.as_deref().unwrap().contains("التزامه الثابت بدعم منطقة الساحل"));
+    // The illustrative roadmap: at least 12 actions, across the five areas, every status,
+    // some overdue on the fixed reference date, and every one marked illustrative.
+    assert!(actions.len() >= 12);
+    assert!(actions.iter().all(|(_, a)| a.illustrative));
+    for status in ActionStatus::ALL {
+        assert!(actions.iter().any(|(_, a)| a.status == *status), "no action is {status:?}");
+    }
+    for (id, _) in &areas {
+        assert!(actions.iter().any(|(_, a)| &a.area == id));
+    }
+    let overdue = lajna_domain::summary::overdue(&actions, node.today());
+    assert_eq!(node.today(), demo::REFERENCE_DATE);
+    assert!(overdue.len() >= 3, "{overdue:?}");
+}
+
+#[tokio::test]
+async fn running_the_demo_again_reuses_the_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = demo_node(dir.path()).await;
+    let before = snapshot(&first).await;
+    let committee = first.store.committee().await;
+    drop(first);
+    let again = demo_node(dir.path()).await;
+    assert_eq!(snapshot(&again).await, before);
+    assert_eq!(again.store.committee().await, committee);
+}
+
+#[tokio::test]
+async fn each_refused_command_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = demo_node(dir.path()).await;
+    let before = snapshot(&node).await;
+    let (action_id, action) = node.with_state(|s| s.all::<Action>(RecordKind::Action).remove(0)).await;
+    let mission = node.with_state(|s| s.all::<Mission>(RecordKind::Mission).remove(0).1).await;
+
+    let mut due_before_start = action.clone();
+    due_before_start.due = date(2024, 1, 1);
+    let mut unknown_area = action.clone();
+    unknown_area.area = "0".repeat(64);
+    let mut unknown_party = action.clone();
+    unknown_party.owner = PartyCode::parse("FRA").unwrap();
+    let mut empty_title = action.clone();
+    empty_title.title = T::tri(" ", "", "");
+    let mut end_before_start = mission.clone();
+    end_before_start.end = date(2025, 2, 1);
+    let mut bad_zone = mission.clone();
+    bad_zone.venue.zone = "Africa/Timbuktu_Nowhere".into();
+    let mut progress_140 = serde_json::Map::new();
+    progress_140.insert("progress".into(), json!(140));
+    let cases: Vec<(&str, Command, &str)> = vec![
+        ("due before start", Command::PlanAction(due_before_start), "error-end-before-start"),
+        ("unknown area", Command::PlanAction(unknown_area), "error-unknown-record"),
+        ("unknown party", Command::PlanAction(unknown_party), "error-unknown-party"),
+        ("empty title", Command::PlanAction(empty_title), "error-empty-text"),
+        ("mission end before start", Command::ScheduleMission(end_before_start), "error-end-before-start"),
+        ("unknown zone", Command::ScheduleMission(bad_zone), "error-unknown-zone"),
+        ("progress 140", Command::Revise { kind: RecordKind::Action, id: action_id.clone(), set: progress_140 }, "error-invalid-value"),
+        ("unknown action", Command::ReportProgress { action: "f".repeat(64), status: None, progress: Some(Progress::new(5).unwrap()) }, "error-unknown-record"),
+        ("endorse without being co-chair", Command::Endorse { kind: RecordKind::Roadmap, id: action.roadmap.clone() }, "error-not-co-chair"),
+    ];
+    for (what, command, code) in cases {
+        let err = node.execute(&actor("MAR"), &command).await.unwrap_err();
+        assert_eq!(err.code(), code, "{what}: {err}");
+        assert_eq!(snapshot(&node).await, before, "{what} wrote something");
+    }
+    // An actor of a party that is not in the committee: this node holds no key for it.
+    let err = node.execute(&actor("FRA"), &Command::AddEvidence { action: action_id.clone(), note: T::tri("", "x", "") }).await.unwrap_err();
+    assert_eq!(err.code(), "no-key");
+    assert_eq!(snapshot(&node).await, before);
+    // Case C04's rule: saving without a change appends nothing.
+    let mut same = serde_json::Map::new();
+    same.insert("due".into(), json!(action.due.to_string()));
+    assert!(node.execute(&actor("MAR"), &Command::Revise { kind: RecordKind::Action, id: action_id, set: same }).await.unwrap().is_empty());
+    assert_eq!(snapshot(&node).await, before);
+}
+
+#[tokio::test]
+async fn a_progress_report_is_signed_applied_and_verifiable() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = demo_node(dir.path()).await;
+    let (id, a) = node.with_state(|s| s.all::<Action>(RecordKind::Action).into_iter().find(|(_, a)| a.status == ActionStatus::InProgress).unwrap()).await;
+    let ids = node
+        .execute(&actor(a.owner.as_str()), &Command::ReportProgress { action: id.clone(), status: None, progress: Some(Progress::parse("٧٥").unwrap()) })
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 1);
+    let doc = node.store.record(&id).await.unwrap().unwrap().1;
+    assert_eq!(doc["progress"], json!(75));
+    let stored = node.store.events_after(0, i64::MAX).await.unwrap().pop().unwrap();
+    assert_eq!(stored.kind, "action.progress_reported");
+    assert!(stored.raw.envelope.contains("\"progress\":75"), "{}", stored.raw.envelope);
+    assert!(node.store.verify().await.unwrap().ok());
+}
+
+/// Copies a node's data directory into a fresh one by replaying its log (keys and config copied).
+async fn replica(from: &Node, to: &Path) -> Node {
+    std::fs::create_dir_all(to.join("keys")).unwrap();
+    std::fs::copy(from.dir.config(), to.join("config.toml")).unwrap();
+    for p in ["MAR", "MLI"] {
+        std::fs::copy(from.dir.node_key(p), to.join("keys").join(format!("node-{p}.key"))).unwrap();
+    }
+    let store = Store::open(&to.join("lajna.sqlite")).await.unwrap();
+    for e in from.store.events_after(0, i64::MAX).await.unwrap() {
+        store.lock().await.receive(&e.raw).await.unwrap();
+    }
+    store.close().await;
+    Node::open(to).await.unwrap()
+}
+
+async fn all_events(node: &Node) -> Vec<SignedEvent> {
+    node.store.events_after(0, i64::MAX).await.unwrap().into_iter().map(|e| e.raw).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+    /// DESIGN.md §4 invariants 4 and 5 on real stores: both parties write concurrently on two
+    /// nodes; every event is then delivered to fresh stores in a random order, with duplicates;
+    /// all end with the same state hash as the two nodes after they exchanged everything.
+    #[test]
+    fn stores_fed_in_any_order_with_duplicates_converge(
+        ops in proptest::collection::vec((0usize..2, 0usize..13, 0usize..4, 0u8..=100), 2..14),
+        order in proptest::collection::vec(any::<u32>(), 80),
+        dups in proptest::collection::vec(0usize..80, 0..8),
+    ) {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async move {
+            let dir = tempfile::tempdir().unwrap();
+            let a = demo_node(dir.path()).await;
+            let b = replica(&a, &dir.path().join("b")).await;
+            let actions = a.with_state(|s| s.all::<Action>(RecordKind::Action)).await;
+            for (side, idx, what, value) in ops {
+                let (node, party) = if side == 0 { (&a, "MAR") } else { (&b, "MLI") };
+                let (id, _) = &actions[idx % actions.len()];
+                let command = match what {
+                    0 => Command::ReportProgress { action: id.clone(), status: None, progress: Some(Progress::new(i64::from(value)).unwrap()) },
+                    1 => Command::ReportProgress { action: id.clone(), status: Some(ActionStatus::ALL[value as usize % 5]), progress: None },
+                    2 => Command::AddEvidence { action: id.clone(), note: T::tri("", &format!("note {value}"), "") },
+                    _ => {
+                        let mut set = serde_json::Map::new();
+                        set.insert("title".into(), json!({"fr": format!("Titre {value} par {party}")}));
+                        Command::Revise { kind: RecordKind::Action, id: id.clone(), set }
+                    }
+                };
+                // Some random commands are refused by the domain (e.g. done below 100 %): fine.
+                let _ = node.execute(&actor(party), &command).await;
+            }
+            // The two nodes exchange everything.
+            let (ea, eb) = (all_events(&a).await, all_events(&b).await);
+            for e in &eb { a.store.lock().await.receive(e).await.unwrap(); }
+            for e in &ea { b.store.lock().await.receive(e).await.unwrap(); }
+            let expected = a.store.state_hash().await.unwrap();
+            assert_eq!(b.store.state_hash().await.unwrap(), expected);
+            // Fresh stores fed the union in a random order, with duplicates.
+            let mut union: Vec<SignedEvent> = ea.clone();
+            for e in eb { if !union.contains(&e) { union.push(e); } }
+            let mut keyed: Vec<(u32, SignedEvent)> = union.iter().enumerate().map(|(i, e)| (order[i % order.len()].wrapping_add(i as u32), e.clone())).collect();
+            keyed.sort_by_key(|(k, _)| *k);
+            let mut delivery: Vec<SignedEvent> = keyed.into_iter().map(|(_, e)| e).collect();
+            for d in dups { let e = delivery[d % delivery.len()].clone(); delivery.push(e); }
+            for n in 0..2 {
+                let store = Store::open(&dir.path().join(format!("fresh{n}.sqlite"))).await.unwrap();
+                // The genesis must come first: nothing else can be checked without it.
+                let genesis = union[0].clone();
+                store.lock().await.receive(&genesis).await.unwrap();
+                let seq: Vec<&SignedEvent> = if n == 0 { delivery.iter().collect() } else { delivery.iter().rev().collect() };
+                for e in seq { store.lock().await.receive(e).await.unwrap(); }
+                assert_eq!(store.pending_count().await.unwrap(), 0);
+                assert_eq!(store.event_count().await.unwrap() as usize, union.len());
+                assert_eq!(store.state_hash().await.unwrap(), expected, "fresh store {n} diverged");
+                assert!(store.verify().await.unwrap().ok());
+            }
+        });
+    }
+}

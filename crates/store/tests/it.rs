@@ -1,0 +1,197 @@
+//! Store integration tests on a real SQLite file: the database guards the log, refused events
+//! write nothing, missing parents wait, duplicates change nothing, rebuild gives the same hash.
+
+use lajna_domain::{decide, Actor, Command, PartyCode};
+use lajna_domain::records::{Area, RecordKind};
+use lajna_domain::LocalizedText;
+use lajna_ledger::{Draft, EventId, SecretKey, SignedEvent, GENESIS_KIND, KEY_CERTIFIED_KIND};
+use lajna_store::{Receipt, Store};
+use serde_json::{json, Value};
+use sqlx::Row;
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    path: std::path::PathBuf,
+    store: Store,
+    node_key: SecretKey,
+    genesis: EventId,
+}
+
+fn charter() -> Value {
+    json!({
+        "name": {"fr": "Commission mixte"},
+        "parties": [
+            {"code": "MAR", "name": {"fr": "Maroc"}, "forces": {"fr": "FAR"}},
+            {"code": "MLI", "name": {"fr": "Mali"}, "forces": {"fr": "FAMa"}}
+        ],
+        "languages": ["ar", "fr", "en"]
+    })
+}
+
+async fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lajna.sqlite");
+    let store = Store::open(&path).await.unwrap();
+    let (mar, mli, node_key) = (SecretKey::from_seed([1; 32]), SecretKey::from_seed([2; 32]), SecretKey::from_seed([3; 32]));
+    let g = Draft {
+        committee: None,
+        parents: vec![],
+        party: "MAR".into(),
+        member: None,
+        at: "2025-02-17T09:00:00Z".into(),
+        kind: GENESIS_KIND.into(),
+        body: json!({"parties": [{"party": "MAR", "root": mar.public().to_hex()}, {"party": "MLI", "root": mli.public().to_hex()}], "charter": charter()}),
+    }
+    .sign_genesis(&[&mar, &mli])
+    .unwrap();
+    let cert = Draft {
+        committee: Some(g.id()),
+        parents: vec![(g.id(), 1)],
+        party: "MAR".into(),
+        member: None,
+        at: "2025-02-17T09:00:00Z".into(),
+        kind: KEY_CERTIFIED_KIND.into(),
+        body: json!({"party": "MAR", "node": node_key.public().to_hex(), "label": "test"}),
+    }
+    .sign(&mar)
+    .unwrap();
+    let genesis = g.id();
+    store.lock().await.append(&[g, cert]).await.unwrap();
+    Fixture { _dir: dir, path, store, node_key, genesis }
+}
+
+impl Fixture {
+    /// Signs a domain command's events on the current heads, without appending.
+    async fn sign(&self, command: Command, key: &SecretKey) -> Vec<SignedEvent> {
+        let guard = self.store.lock().await;
+        let actor = Actor { party: PartyCode::parse("MAR").unwrap(), member: None };
+        let emits = decide(guard.state(), &actor, &command).unwrap();
+        let mut parents = guard.heads();
+        emits
+            .into_iter()
+            .map(|e| {
+                let ev = Draft { committee: Some(self.genesis), parents: parents.clone(), party: "MAR".into(), member: None, at: "2025-02-18T10:00:00Z".into(), kind: e.kind, body: e.body }
+                    .sign(key)
+                    .unwrap();
+                let l = 1 + parents.iter().map(|(_, l)| *l).max().unwrap();
+                parents = vec![(ev.id(), l)];
+                ev
+            })
+            .collect()
+    }
+
+    fn raw(&self, parents: Vec<(EventId, i64)>, kind: &str, body: Value, key: &SecretKey) -> SignedEvent {
+        Draft { committee: Some(self.genesis), parents, party: "MAR".into(), member: None, at: "2025-02-18T10:00:00Z".into(), kind: kind.into(), body }
+            .sign(key)
+            .unwrap()
+    }
+
+    async fn snapshot(&self) -> (i64, String, i64) {
+        (self.store.event_count().await.unwrap(), self.store.state_hash().await.unwrap(), self.store.pending_count().await.unwrap())
+    }
+}
+
+fn area(code: &str) -> Command {
+    Command::DefineArea(Area { code: code.into(), title: LocalizedText::tri("تدريب", "Formation", ""), ordinal: 1, illustrative: false })
+}
+
+#[tokio::test]
+async fn the_database_refuses_to_update_or_delete_events() {
+    let f = fixture().await;
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", f.path.display())).await.unwrap();
+    let update = sqlx::query("UPDATE events SET kind = 'x' WHERE seq = 1").execute(&pool).await.unwrap_err();
+    assert!(update.to_string().contains("append-only"), "{update}");
+    let delete = sqlx::query("DELETE FROM events").execute(&pool).await.unwrap_err();
+    assert!(delete.to_string().contains("append-only"), "{delete}");
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM events").fetch_one(&pool).await.unwrap().get(0);
+    assert_eq!(n, 2);
+}
+
+#[tokio::test]
+async fn a_command_and_its_projection_commit_together() {
+    let f = fixture().await;
+    let batch = f.sign(area("training"), &f.node_key).await;
+    let ids = f.store.lock().await.append(&batch).await.unwrap();
+    let (kind, doc) = f.store.record(&ids[0].to_hex()).await.unwrap().unwrap();
+    assert_eq!(kind, "area");
+    assert_eq!(doc["code"], "training");
+    assert_eq!(doc["_meta"]["created_by"], "MAR");
+    assert_eq!(f.store.event_count().await.unwrap(), 3);
+}
+
+#[tokio::test]
+async fn refused_events_leave_the_store_as_it_was() {
+    let f = fixture().await;
+    let before = f.snapshot().await;
+    let heads = f.store.lock().await.heads();
+    let stranger = SecretKey::from_seed([9; 32]);
+    let cases: Vec<(&str, SignedEvent, &str)> = vec![
+        ("uncertified key", f.raw(heads.clone(), "area.defined", json!({"v": 1, "set": {"code": "x", "title": {"fr": "X"}, "ordinal": 1}}), &stranger), "uncertified-key"),
+        ("unknown kind", f.raw(heads.clone(), "area.exploded", json!({"v": 1}), &f.node_key), "error-unknown-kind"),
+        ("malformed body", f.raw(heads.clone(), "area.defined", json!({"v": 1, "set": {"code": 7}}), &f.node_key), "error-malformed-body"),
+        ("wrong body version", f.raw(heads.clone(), "area.defined", json!({"v": 9, "set": {"code": "x"}}), &f.node_key), "error-malformed-body"),
+        ("not JSON", SignedEvent { envelope: "{not json".into(), sigs: vec![] }, "malformed-event"),
+        ("oversized", SignedEvent { envelope: format!("\"{}\"", "x".repeat(300 * 1024)), sigs: vec![] }, "oversized-event"),
+        ("unknown parent", f.raw(vec![(EventId::of(b"nowhere"), 7)], "area.defined", json!({"v": 1, "set": {"code": "x", "title": {"fr": "X"}, "ordinal": 1}}), &f.node_key), "missing-parent"),
+    ];
+    for (what, event, code) in cases {
+        let err = f.store.lock().await.append(std::slice::from_ref(&event)).await.unwrap_err();
+        assert_eq!(err.code(), code, "{what}: {err}");
+        assert_eq!(f.snapshot().await, before, "{what} changed the store");
+    }
+    // A batch whose last event is bad writes none of the good ones before it.
+    let mut batch = f.sign(area("training"), &f.node_key).await;
+    batch.push(f.raw(vec![(batch[0].id(), 4)], "area.exploded", json!({"v": 1}), &f.node_key));
+    assert!(f.store.lock().await.append(&batch).await.is_err());
+    assert_eq!(f.snapshot().await, before);
+}
+
+#[tokio::test]
+async fn an_event_with_a_missing_parent_waits_then_applies_when_the_parent_arrives() {
+    let f = fixture().await;
+    let first = f.sign(area("training"), &f.node_key).await.remove(0);
+    let heads = vec![(first.id(), 3)];
+    let second = f.raw(heads, "area.defined", json!({"v": 1, "set": {"code": "logistics", "title": {"fr": "Logistique"}, "ordinal": 2}}), &f.node_key);
+    let before = f.store.state_hash().await.unwrap();
+    assert_eq!(f.store.lock().await.receive(&second).await.unwrap(), Receipt::Pending(second.id()));
+    assert_eq!(f.store.state_hash().await.unwrap(), before, "a pending event must not be applied");
+    assert_eq!(f.store.pending_count().await.unwrap(), 1);
+    let receipt = f.store.lock().await.receive(&first).await.unwrap();
+    assert_eq!(receipt, Receipt::Applied(vec![first.id(), second.id()]));
+    assert_eq!(f.store.pending_count().await.unwrap(), 0);
+    assert_eq!(f.store.event_count().await.unwrap(), 4);
+    // Receiving it again changes nothing.
+    let after = f.snapshot().await;
+    assert_eq!(f.store.lock().await.receive(&first).await.unwrap(), Receipt::Duplicate(first.id()));
+    assert_eq!(f.snapshot().await, after);
+}
+
+#[tokio::test]
+async fn a_forged_event_is_not_even_parked_as_pending() {
+    let f = fixture().await;
+    let mut e = f.raw(vec![(EventId::of(b"nowhere"), 7)], "area.defined", json!({"v": 1, "set": {}}), &f.node_key);
+    e.sigs[0].sig = "00".repeat(64);
+    assert_eq!(f.store.lock().await.receive(&e).await.unwrap_err().code(), "bad-signature");
+    assert_eq!(f.store.pending_count().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn rebuild_gives_the_same_state_hash_and_appends_nothing() {
+    let f = fixture().await;
+    for code in ["training", "equipment", "logistics"] {
+        let batch = f.sign(area(code), &f.node_key).await;
+        f.store.lock().await.append(&batch).await.unwrap();
+    }
+    let (events, hash, _) = f.snapshot().await;
+    assert_eq!(f.store.rebuild().await.unwrap(), hash);
+    assert_eq!(f.store.event_count().await.unwrap(), events);
+    let report = f.store.verify().await.unwrap();
+    assert!(report.ok(), "{report:?}");
+    assert_eq!(report.events as i64, events);
+    assert_eq!(report.rebuilt_hash, hash);
+    // Reopening folds the log to the same state.
+    drop(f.store);
+    let reopened = Store::open(&f.path).await.unwrap();
+    assert_eq!(reopened.state_hash().await.unwrap(), hash);
+    assert_eq!(reopened.with_state(|s| s.all::<Area>(RecordKind::Area).len()).await, 3);
+}
