@@ -35,7 +35,7 @@ enum Cmd {
         #[command(flatten)]
         data: DataArg,
         /// The two parties, ISO 3166 alpha-3 codes, e.g. MAR,MLI.
-        #[arg(long, value_delimiter = ',', num_args = 2, required = true)]
+        #[arg(long, value_delimiter = ',', required = true)]
         parties: Vec<String>,
         /// Committee name in French.
         #[arg(long)]
@@ -267,6 +267,9 @@ async fn init(
         &[(Lang::Ar, ar.as_deref().unwrap_or("")), (Lang::Fr, fr.as_deref().unwrap_or("")), (Lang::En, en.as_deref().unwrap_or(""))],
     )
     .context("give the committee a name with --name-fr, --name-ar or --name-en")?;
+    if parties.len() != 2 {
+        bail!("--parties: name exactly the two parties of the committee, e.g. --parties MAR,MLI");
+    }
     let names: BTreeMap<String, String> = party_names.into_iter().map(|(k, v)| (k.to_ascii_uppercase(), v)).collect();
     let mut infos = Vec::new();
     for p in &parties {

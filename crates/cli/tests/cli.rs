@@ -1,0 +1,142 @@
+//! The `lajna` binary as a user runs it: demo, verify, export, log, rebuild, init, and an
+//! attacker who edits one byte of the SQLite file.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use sqlx::Row;
+
+fn lajna(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lajna")).args(args).env("RUST_LOG", "warn").output().expect("run lajna")
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+fn demo(dir: &Path) -> String {
+    let data = dir.join("data");
+    let out = lajna(&["demo", "--data", data.to_str().unwrap(), "--no-serve"]);
+    assert!(out.status.success(), "{}", text(&out));
+    data.to_str().unwrap().to_string()
+}
+
+#[test]
+fn demo_then_verify_prints_the_event_count_and_state_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = demo(dir.path());
+    let out = lajna(&["verify", "--data", &data]);
+    let s = text(&out);
+    assert!(out.status.success(), "{s}");
+    let events: usize = s.lines().find_map(|l| l.strip_suffix(" events")).unwrap().parse().unwrap();
+    assert!(events >= 40, "{s}");
+    let hash = s.lines().find_map(|l| l.strip_prefix("state hash ")).unwrap();
+    assert_eq!(hash.len(), 64);
+    assert!(hash.bytes().all(|b| b.is_ascii_hexdigit()));
+    // The log lists the same number of events.
+    let log = lajna(&["log", "--data", &data]);
+    assert_eq!(String::from_utf8_lossy(&log.stdout).lines().count(), events);
+    // Rebuild appends nothing and gives the same hash.
+    let rebuilt = text(&lajna(&["rebuild", "--data", &data]));
+    assert_eq!(rebuilt.lines().next().unwrap(), format!("state hash {hash}"));
+    assert!(text(&lajna(&["verify", "--data", &data])).contains(&format!("{events} events")));
+}
+
+#[test]
+fn export_json_twice_is_byte_identical_and_holds_the_mission() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = demo(dir.path());
+    let a = lajna(&["export", "--data", &data, "--format", "json"]);
+    let b = lajna(&["export", "--data", &data, "--format", "json"]);
+    assert!(a.status.success());
+    assert_eq!(a.stdout, b.stdout);
+    let s = String::from_utf8(a.stdout).unwrap();
+    assert!(s.contains("\"start\": \"2025-02-17\""), "mission date missing");
+    assert!(s.contains("عبد الغني محب"), "head of delegation's Arabic name missing");
+    let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+    assert_eq!(v["records"]["area"].as_array().unwrap().len(), 5);
+}
+
+#[test]
+fn changing_one_character_of_a_stored_event_is_detected_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = demo(dir.path());
+    let db = Path::new(&data).join("lajna.sqlite");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let victim: String = rt.block_on(async {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+        let id: String = sqlx::query("SELECT id FROM events WHERE kind = 'mission.scheduled'").fetch_one(&pool).await.unwrap().get(0);
+        // The attacker removes the guard, then changes one character (Bamako → Bamaka).
+        sqlx::query("DROP TRIGGER events_no_update").execute(&pool).await.unwrap();
+        let changed = sqlx::query(
+            "UPDATE events SET envelope = CAST(replace(CAST(envelope AS TEXT), '\"Bamako\"', '\"Bamaka\"') AS BLOB) WHERE id = ?",
+        )
+        .bind(&id)
+        .execute(&pool)
+        .await
+        .unwrap();
+        assert_eq!(changed.rows_affected(), 1);
+        pool.close().await;
+        id
+    });
+    let out = lajna(&["verify", "--data", &data]);
+    let s = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{s}");
+    assert!(s.contains(&format!("bad event {victim}")), "{s}");
+    assert!(s.contains("altered"), "{s}");
+}
+
+#[test]
+fn a_second_demo_run_reuses_the_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = demo(dir.path());
+    let first = text(&lajna(&["verify", "--data", &data]));
+    demo(dir.path());
+    assert_eq!(text(&lajna(&["verify", "--data", &data])), first);
+}
+
+#[test]
+fn init_creates_a_committee_and_refuses_bad_input_without_leaving_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("c");
+    let d = data.to_str().unwrap();
+    let bad = lajna(&["init", "--data", d, "--parties", "MAR,M4L", "--name-fr", "X", "--node-party", "MAR"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad).contains("ISO 3166 alpha-3"), "{}", text(&bad));
+    assert!(!data.exists(), "a refused init left a directory");
+    let unnamed = lajna(&["init", "--data", d, "--parties", "MAR,MLI", "--node-party", "MAR"]);
+    assert!(text(&unnamed).contains("--name-fr"), "{}", text(&unnamed));
+    assert!(!data.exists());
+    let ok = lajna(&["init", "--data", d, "--parties", "MAR,MLI", "--name-fr", "Commission mixte", "--party-name", "MAR=Maroc", "--node-party", "MAR"]);
+    assert!(ok.status.success(), "{}", text(&ok));
+    assert!(text(&ok).contains("2 events"), "{}", text(&ok));
+    assert!(lajna(&["verify", "--data", d]).status.success());
+    let again = lajna(&["init", "--data", d, "--parties", "MAR,MLI", "--name-fr", "Y", "--node-party", "MAR"]);
+    assert!(text(&again).contains("already holds a committee"), "{}", text(&again));
+    // A second node key, certified by the MLI root kept in the data directory.
+    let root = data.join("keys/roots/root-MLI.key");
+    let out = data.join("keys/node-MLI.key");
+    let cert = lajna(&["keys", "certify", "--data", d, "--party", "MLI", "--root", root.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(cert.status.success(), "{}", text(&cert));
+    let list = text(&lajna(&["keys", "list", "--data", d]));
+    assert_eq!(list.lines().filter(|l| l.contains(" node ")).count(), 2, "{list}");
+    assert!(text(&lajna(&["verify", "--data", d])).contains("3 events"));
+}
+
+#[test]
+fn commands_on_a_directory_without_a_committee_say_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = lajna(&["verify", "--data", dir.path().join("nothing").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let s = text(&out);
+    assert!(s.contains("lajna init") && s.contains("lajna demo"), "{s}");
+}
+
+#[test]
+fn every_command_has_help() {
+    for cmd in ["init", "demo", "serve", "verify", "log", "rebuild", "export", "keys"] {
+        let out = lajna(&[cmd, "--help"]);
+        assert!(out.status.success(), "{cmd}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: lajna"), "{cmd}");
+    }
+}
