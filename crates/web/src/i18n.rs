@@ -134,7 +134,8 @@ mod tests {
         let all: BTreeSet<String> = Lang::ALL.iter().flat_map(|l| c.keys(*l)).collect();
         assert!(all.len() > 50, "catalogues look empty: {}", all.len());
         for lang in Lang::ALL {
-            let missing: Vec<_> = all.difference(&c.keys(lang)).collect();
+            let have = c.keys(lang);
+            let missing: Vec<_> = all.difference(&have).collect();
             assert!(missing.is_empty(), "{} misses {missing:?}", lang.code());
         }
     }

@@ -1,0 +1,116 @@
+//! The real server on a free port, with a temp data directory holding the demo committee:
+//! pages in three languages, direction, content, 404s, headers and the asset budget.
+
+mod common;
+
+use common::TestApp;
+
+#[tokio::test]
+async fn the_arabic_dashboard_is_right_to_left_and_shows_the_committee() {
+    let app = TestApp::spawn().await;
+    let (status, html) = app.get("/ar/").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(r#"<html lang="ar" dir="rtl">"#));
+    for expected in [
+        "اللجنة العسكرية المشتركة من الخبراء المغربية المالية",
+        "زيارة الوفد العسكري المغربي رفيع المستوى إلى مالي",
+        "العميد عبد الغني محب",
+        "Africa/Bamako",
+        "2025-02-17",
+        "تدريب الأفراد العسكريين",
+        "التعاون الاستخباراتي",
+        "خارطة الطريق",
+        "الإجراءات المتأخرة",
+        "مثال",
+        "المغرب يؤكد التزامه الثابت بدعم منطقة الساحل",
+    ] {
+        assert!(html.contains(expected), "missing {expected}");
+    }
+}
+
+#[tokio::test]
+async fn french_and_english_dashboards_are_left_to_right() {
+    let app = TestApp::spawn().await;
+    let (_, fr) = app.get("/fr/").await;
+    assert!(fr.contains(r#"<html lang="fr" dir="ltr">"#));
+    assert!(fr.contains("Commission militaire mixte d&#39;experts maroco-malienne") || fr.contains("Commission militaire mixte d'experts maroco-malienne"));
+    assert!(fr.contains("Général de brigade Abdelghani Mouhib"));
+    assert!(fr.contains("Actions en retard"));
+    let (_, en) = app.get("/en/").await;
+    assert!(en.contains(r#"<html lang="en" dir="ltr">"#));
+    assert!(en.contains("Malian Ministry of Defence"));
+}
+
+#[tokio::test]
+async fn overdue_actions_are_counted_against_the_demo_reference_date() {
+    let app = TestApp::spawn().await;
+    let (_, en) = app.get("/en/").await;
+    assert!(en.contains("Reference date: \u{2068}2025-10-01\u{2069}"), "reference date not shown");
+    // Due 2025-08-31, in progress on 2025-10-01: 31 days late.
+    assert!(en.contains("\u{2068}31\u{2069} days late"), "days late not shown");
+    // Due 2025-09-30 and delayed: one day late, singular.
+    assert!(en.contains("\u{2068}1\u{2069} day late"));
+}
+
+#[tokio::test]
+async fn the_press_article_reads_exactly_as_published() {
+    let app = TestApp::spawn().await;
+    let (_, html) = app.get("/fr/").await;
+    let start = html.find("/fr/press/").expect("no press link");
+    let link = &html[start..start + "/fr/press/".len() + 64];
+    let (status, page) = app.get(link).await;
+    assert_eq!(status, 200);
+    assert!(page.contains(r#"<html lang="fr" dir="ltr">"#));
+    assert!(page.contains(r#"<article class="press" lang="ar" dir="rtl">"#));
+    assert!(page.contains("أفريكا فور بريس - هيئة التحرير"));
+    assert!(page.contains("اترك تعليقاً"));
+}
+
+#[tokio::test]
+async fn unknown_pages_get_a_404_in_the_language_of_the_url() {
+    let app = TestApp::spawn().await;
+    let (status, html) = app.get("/fr/nulle-part").await;
+    assert_eq!(status, 404);
+    assert!(html.contains("Page introuvable"));
+    let (status, html) = app.get("/ar/press/0000").await;
+    assert_eq!(status, 404);
+    assert!(html.contains("الصفحة غير موجودة") && html.contains(r#"dir="rtl""#));
+    let (status, _) = app.get("/de/").await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn the_root_redirects_and_security_headers_are_set() {
+    let app = TestApp::spawn().await;
+    let res = app.client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/ar/");
+    let res = app.client.get(app.url("/ar/")).send().await.unwrap();
+    let csp = res.headers()["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"));
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+}
+
+#[tokio::test]
+async fn the_dashboard_uses_only_local_assets_within_the_page_budget() {
+    let app = TestApp::spawn().await;
+    let (_, html) = app.get("/ar/").await;
+    assert!(!html.contains("http://") && !html.contains("https://"), "a remote reference in the page");
+    assert!(!html.contains("<script"), "no script yet");
+    let (status, css) = app.get("/static/lajna.css").await;
+    assert_eq!(status, 200);
+    assert!(css.contains("margin-inline-start"));
+    assert!(!css.contains("margin-left") && !css.contains("padding-right"), "physical properties in the stylesheet");
+    // Two requests (page + stylesheet), well under the 40 KB budget even uncompressed.
+    assert!(html.len() + css.len() < 60_000, "{} bytes", html.len() + css.len());
+}
+
+#[tokio::test]
+async fn the_state_endpoint_matches_the_cli_export() {
+    let app = TestApp::spawn().await;
+    let res = app.client.get(app.url("/api/v1/state")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let v: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(v["state_hash"].as_str().unwrap(), app.node.store.state_hash().await.unwrap());
+    assert_eq!(v["records"]["mission"][0]["start"], "2025-02-17");
+}
