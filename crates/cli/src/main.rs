@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use lajna_domain::{Charter, Lang, LocalizedText, PartyCode, PartyInfo};
 use lajna_ledger::SecretKey;
-use lajna_node::{demo, read_key, write_key, Config, Founding, Node};
+use lajna_node::{Config, Founding, Node, demo, read_key, write_key};
 
 /// Lajna: the signed system of record of a bilateral joint defence-cooperation committee.
 #[derive(Parser)]
@@ -184,7 +184,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             init(&data.data, parties, [name_ar, name_fr, name_en], party_names, roots, node_party).await
         }
         Cmd::Demo { data, no_serve, listen } => {
-            let node = demo::build(&data.data).await.with_context(|| format!("building the demo in {}", data.data.display()))?;
+            let node = demo::build(&data.data)
+                .await
+                .with_context(|| format!("building the demo in {}", data.data.display()))?;
             print_summary(&node).await?;
             if no_serve {
                 return Ok(ExitCode::SUCCESS);
@@ -207,7 +209,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             println!("{} events", report.events);
             println!("state hash {}", report.rebuilt_hash);
             if report.rebuilt_hash != report.stored_hash {
-                println!("FAILED: the stored projections (state hash {}) differ from a rebuild of the log; run `lajna rebuild`", report.stored_hash);
+                println!(
+                    "FAILED: the stored projections (state hash {}) differ from a rebuild of the log; run `lajna rebuild`",
+                    report.stored_hash
+                );
                 return Ok(ExitCode::from(1));
             }
             println!("ok: every signature, certificate and parent verified; projections match a rebuild");
@@ -221,7 +226,16 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 let written = if full {
                     writeln!(out, "{}", e.raw.envelope)
                 } else {
-                    writeln!(out, "{:>5}  L{:<5} {}  {}  {:<28} {}", e.seq, e.lamport, e.at, e.party, e.kind, &e.id[..16])
+                    writeln!(
+                        out,
+                        "{:>5}  L{:<5} {}  {}  {:<28} {}",
+                        e.seq,
+                        e.lamport,
+                        e.at,
+                        e.party,
+                        e.kind,
+                        &e.id[..16]
+                    )
                 };
                 // A closed pipe (`lajna log | head`) is the reader's choice, not an error.
                 if written.is_err() {
@@ -264,7 +278,11 @@ async fn init(
 ) -> Result<ExitCode> {
     let name = LocalizedText::parse(
         "name",
-        &[(Lang::Ar, ar.as_deref().unwrap_or("")), (Lang::Fr, fr.as_deref().unwrap_or("")), (Lang::En, en.as_deref().unwrap_or(""))],
+        &[
+            (Lang::Ar, ar.as_deref().unwrap_or("")),
+            (Lang::Fr, fr.as_deref().unwrap_or("")),
+            (Lang::En, en.as_deref().unwrap_or("")),
+        ],
     )
     .context("give the committee a name with --name-fr, --name-ar or --name-en")?;
     if parties.len() != 2 {
@@ -273,16 +291,24 @@ async fn init(
     let names: BTreeMap<String, String> = party_names.into_iter().map(|(k, v)| (k.to_ascii_uppercase(), v)).collect();
     let mut infos = Vec::new();
     for p in &parties {
-        let code = PartyCode::parse(p).with_context(|| format!("--parties: {p:?} is not an ISO 3166 alpha-3 code like MAR"))?;
+        let code = PartyCode::parse(p)
+            .with_context(|| format!("--parties: {p:?} is not an ISO 3166 alpha-3 code like MAR"))?;
         let label = names.get(code.as_str()).cloned().unwrap_or_else(|| code.to_string());
-        infos.push(PartyInfo { name: LocalizedText::tri("", &label, ""), forces: LocalizedText::tri("", &label, ""), code });
+        infos.push(PartyInfo {
+            name: LocalizedText::tri("", &label, ""),
+            forces: LocalizedText::tri("", &label, ""),
+            code,
+        });
     }
     infos.sort_by(|a, b| a.code.cmp(&b.code));
     let codes: Vec<String> = infos.iter().map(|p| p.code.to_string()).collect();
     let mut root_keys = BTreeMap::new();
     let mut generated = Vec::new();
     for (code, file) in roots {
-        root_keys.insert(code.to_ascii_uppercase(), read_key(Path::new(&file)).with_context(|| format!("reading root key {file}"))?);
+        root_keys.insert(
+            code.to_ascii_uppercase(),
+            read_key(Path::new(&file)).with_context(|| format!("reading root key {file}"))?,
+        );
     }
     for code in &codes {
         if !root_keys.contains_key(code) {
@@ -332,7 +358,12 @@ async fn keys(command: KeysCmd) -> Result<ExitCode> {
             for e in node.store.events_after(0, i64::MAX).await? {
                 if e.kind == lajna_ledger::KEY_CERTIFIED_KIND {
                     let env: lajna_ledger::Envelope = serde_json::from_str(&e.raw.envelope)?;
-                    println!("{} node {} ({})", env.author.party, env.body["node"].as_str().unwrap_or(""), env.body["label"].as_str().unwrap_or(""));
+                    println!(
+                        "{} node {} ({})",
+                        env.author.party,
+                        env.body["node"].as_str().unwrap_or(""),
+                        env.body["label"].as_str().unwrap_or("")
+                    );
                 }
             }
         }
@@ -352,9 +383,9 @@ async fn print_summary(node: &Node) -> Result<()> {
 }
 
 async fn serve(node: Node, listen: SocketAddr) -> Result<ExitCode> {
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("cannot listen on {listen}; is another server using it? choose another with --listen"))?;
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| {
+        format!("cannot listen on {listen}; is another server using it? choose another with --listen")
+    })?;
     let addr = listener.local_addr()?;
     println!("serving http://{addr}/ar/ (also /fr/ and /en/); press Ctrl-C to stop");
     lajna_web::serve(Arc::new(node), listener, shutdown()).await?;

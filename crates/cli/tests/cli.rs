@@ -107,7 +107,19 @@ fn init_creates_a_committee_and_refuses_bad_input_without_leaving_anything() {
     let unnamed = lajna(&["init", "--data", d, "--parties", "MAR,MLI", "--node-party", "MAR"]);
     assert!(text(&unnamed).contains("--name-fr"), "{}", text(&unnamed));
     assert!(!data.exists());
-    let ok = lajna(&["init", "--data", d, "--parties", "MAR,MLI", "--name-fr", "Commission mixte", "--party-name", "MAR=Maroc", "--node-party", "MAR"]);
+    let ok = lajna(&[
+        "init",
+        "--data",
+        d,
+        "--parties",
+        "MAR,MLI",
+        "--name-fr",
+        "Commission mixte",
+        "--party-name",
+        "MAR=Maroc",
+        "--node-party",
+        "MAR",
+    ]);
     assert!(ok.status.success(), "{}", text(&ok));
     assert!(text(&ok).contains("2 events"), "{}", text(&ok));
     assert!(lajna(&["verify", "--data", d]).status.success());
@@ -116,7 +128,18 @@ fn init_creates_a_committee_and_refuses_bad_input_without_leaving_anything() {
     // A second node key, certified by the MLI root kept in the data directory.
     let root = data.join("keys/roots/root-MLI.key");
     let out = data.join("keys/node-MLI.key");
-    let cert = lajna(&["keys", "certify", "--data", d, "--party", "MLI", "--root", root.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let cert = lajna(&[
+        "keys",
+        "certify",
+        "--data",
+        d,
+        "--party",
+        "MLI",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(cert.status.success(), "{}", text(&cert));
     let list = text(&lajna(&["keys", "list", "--data", d]));
     assert_eq!(list.lines().filter(|l| l.contains(" node ")).count(), 2, "{list}");

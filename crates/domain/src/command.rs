@@ -3,13 +3,13 @@
 //! a created record's id is the id of the event that creates it.
 
 use serde::Serialize;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
+use crate::DomainError;
 use crate::records::*;
-use crate::state::{adoption, State, BODY_VERSION};
+use crate::state::{BODY_VERSION, State, adoption};
 use crate::text::LocalizedText;
 use crate::values::{ActionStatus, MemberRole, PartyCode, Progress};
-use crate::DomainError;
 
 /// Who issues a command: the party and, when a person acts, the member id.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,10 +93,8 @@ pub enum Command {
 
 fn create<T: Validate + Serialize>(state: &State, record: &T) -> Result<Vec<Emit>, DomainError> {
     record.validate(state)?;
-    let set = serde_json::to_value(record).map_err(|e| DomainError::MalformedBody {
-        kind: T::KIND.created_kind().into(),
-        reason: e.to_string(),
-    })?;
+    let set = serde_json::to_value(record)
+        .map_err(|e| DomainError::MalformedBody { kind: T::KIND.created_kind().into(), reason: e.to_string() })?;
     Ok(vec![Emit { kind: T::KIND.created_kind().into(), body: json!({"v": BODY_VERSION, "set": set}) }])
 }
 
@@ -112,7 +110,9 @@ fn revise_as<T: Validate + serde::de::DeserializeOwned>(
         if k.starts_with('_') {
             return Err(DomainError::InvalidValue { field: k.clone(), value: "reserved".into() });
         }
-        if content.get(k) != Some(v) && !(v.is_null() && !content.contains_key(k)) {
+        // Setting a field to its value, or an absent field to null, is no change.
+        let unchanged = content.get(k) == Some(v) || (v.is_null() && !content.contains_key(k));
+        if !unchanged {
             diff.insert(k.clone(), v.clone());
         }
         content.insert(k.clone(), v.clone());
@@ -125,7 +125,12 @@ fn revise_as<T: Validate + serde::de::DeserializeOwned>(
     Ok(diff)
 }
 
-fn revise(state: &State, kind: RecordKind, id: &str, set: &Map<String, Value>) -> Result<Map<String, Value>, DomainError> {
+fn revise(
+    state: &State,
+    kind: RecordKind,
+    id: &str,
+    set: &Map<String, Value>,
+) -> Result<Map<String, Value>, DomainError> {
     match kind {
         RecordKind::Member => revise_as::<Member>(state, id, set),
         RecordKind::Area => revise_as::<Area>(state, id, set),
@@ -180,12 +185,11 @@ pub fn decide(state: &State, actor: &Actor, command: &Command) -> Result<Vec<Emi
         Command::MakeOffer(o) => create(state, o),
         Command::ScheduleTraining(t) => create(state, t),
         Command::Revise { kind, id, set } => {
-            if let Some(num) = set.get("number").and_then(Value::as_i64) {
-                if *kind == RecordKind::Session
-                    && state.all::<Session>(RecordKind::Session).iter().any(|(i, x)| x.number == num && i != id)
-                {
-                    return Err(DomainError::DuplicateNumber { number: num });
-                }
+            if let Some(num) = set.get("number").and_then(Value::as_i64)
+                && *kind == RecordKind::Session
+                && state.all::<Session>(RecordKind::Session).iter().any(|(i, x)| x.number == num && i != id)
+            {
+                return Err(DomainError::DuplicateNumber { number: num });
             }
             let diff = revise(state, *kind, id, set)?;
             Ok(update(&format!("{}.revised", kind.code()), id, diff))
@@ -221,9 +225,11 @@ pub fn decide(state: &State, actor: &Actor, command: &Command) -> Result<Vec<Emi
                 return Err(DomainError::InvalidValue { field: "kind".into(), value: kind.code().into() });
             }
             let entry = state.require(*kind, id)?;
-            let is_co_chair = actor.member.as_deref().and_then(|m| state.get::<Member>(RecordKind::Member, m)).is_some_and(
-                |m| m.role == MemberRole::CoChair && m.party == actor.party,
-            );
+            let is_co_chair = actor
+                .member
+                .as_deref()
+                .and_then(|m| state.get::<Member>(RecordKind::Member, m))
+                .is_some_and(|m| m.role == MemberRole::CoChair && m.party == actor.party);
             if !is_co_chair {
                 return Err(DomainError::NotCoChair {
                     member: actor.member.clone().unwrap_or_else(|| "nobody".into()),

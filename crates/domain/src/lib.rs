@@ -17,10 +17,10 @@ pub mod summary;
 pub mod text;
 pub mod values;
 
-pub use command::{decide, Actor, Command, Emit};
+pub use command::{Actor, Command, Emit, decide};
 pub use error::DomainError;
 pub use records::RecordKind;
-pub use state::{adoption, parse_event, Adoption, Change, Charter, Meta, PartyInfo, State};
+pub use state::{Adoption, Change, Charter, Meta, PartyInfo, State, adoption, parse_event};
 pub use text::{Lang, LocalizedText};
 pub use values::{ActionStatus, PartyCode, Progress};
 

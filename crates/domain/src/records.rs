@@ -5,12 +5,12 @@
 use jiff::civil::{Date, Time};
 use serde::{Deserialize, Serialize};
 
+use crate::DomainError;
 use crate::state::State;
 use crate::text::{Lang, LocalizedText};
 use crate::values::{
-    check_zone, ActionStatus, Category, MemberRole, NeedStatus, OfferStatus, PartyCode, Priority, Progress,
+    ActionStatus, Category, MemberRole, NeedStatus, OfferStatus, PartyCode, Priority, Progress, check_zone,
 };
-use crate::DomainError;
 
 /// The kinds of records, with the code used in event kinds and projections.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -550,14 +550,14 @@ impl Validate for Mission {
                     end: self.end.to_string(),
                 });
             }
-            if let (Some(start), Some(end)) = (item.start, item.end) {
-                if end < start {
-                    return Err(DomainError::EndBeforeStart {
-                        field: "programme.end".into(),
-                        start: start.to_string(),
-                        end: end.to_string(),
-                    });
-                }
+            if let (Some(start), Some(end)) = (item.start, item.end)
+                && end < start
+            {
+                return Err(DomainError::EndBeforeStart {
+                    field: "programme.end".into(),
+                    start: start.to_string(),
+                    end: end.to_string(),
+                });
             }
         }
         Ok(())

@@ -9,10 +9,10 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::DomainError;
 use crate::records::RecordKind;
 use crate::text::{Lang, LocalizedText};
 use crate::values::PartyCode;
-use crate::DomainError;
 
 /// Version of every domain event body (`"v"` in the body).
 pub const BODY_VERSION: i64 = 1;
@@ -83,7 +83,10 @@ impl Charter {
     pub fn validate(&self) -> Result<(), DomainError> {
         self.name.check("name")?;
         if self.parties.len() != 2 || self.parties[0].code == self.parties[1].code {
-            return Err(DomainError::InvalidValue { field: "parties".into(), value: format!("{} parties", self.parties.len()) });
+            return Err(DomainError::InvalidValue {
+                field: "parties".into(),
+                value: format!("{} parties", self.parties.len()),
+            });
         }
         for p in &self.parties {
             p.name.check("parties.name")?;
@@ -276,7 +279,12 @@ pub fn parse_event(kind: &str, body: &Value) -> Result<Change, DomainError> {
             let note = obj.get("note").cloned().ok_or_else(|| malformed(kind, "no note"))?;
             let note: LocalizedText = typed(kind, note)?;
             note.check("note").map_err(|e| malformed(kind, e.to_string()))?;
-            Ok(Change::Add { kind: rk, record: record_id(kind, obj)?, set: "evidence", value: serde_json::json!({"note": note}) })
+            Ok(Change::Add {
+                kind: rk,
+                record: record_id(kind, obj)?,
+                set: "evidence",
+                value: serde_json::json!({"note": note}),
+            })
         }
         (RecordKind::Decision | RecordKind::Roadmap, "endorsed") => {
             let version = obj.get("version").and_then(Value::as_str).ok_or_else(|| malformed(kind, "no version"))?;

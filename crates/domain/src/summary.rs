@@ -34,11 +34,7 @@ pub fn is_overdue(action: &Action, today: Date) -> bool {
 /// Days late on `today` (0 when not overdue).
 #[must_use]
 pub fn days_late(action: &Action, today: Date) -> i64 {
-    if is_overdue(action, today) {
-        i64::from((today - action.due).get_days())
-    } else {
-        0
-    }
+    if is_overdue(action, today) { i64::from((today - action.due).get_days()) } else { 0 }
 }
 
 /// Progress per area for the areas given (in that order), from the actions given.

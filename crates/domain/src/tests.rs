@@ -3,7 +3,7 @@
 
 use jiff::civil::date;
 use proptest::prelude::*;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 use crate::records::*;
 use crate::values::*;
@@ -59,19 +59,58 @@ impl Log {
 fn fixture() -> (Log, String, String, String, String) {
     let mut log = Log::new();
     let area = log
-        .run("MAR", None, Command::DefineArea(Area { code: "training".into(), title: LocalizedText::tri("تدريب", "Formation", ""), ordinal: 1, illustrative: false }))
+        .run(
+            "MAR",
+            None,
+            Command::DefineArea(Area {
+                code: "training".into(),
+                title: LocalizedText::tri("تدريب", "Formation", ""),
+                ordinal: 1,
+                illustrative: false,
+            }),
+        )
         .unwrap()
         .unwrap();
     let roadmap = log
-        .run("MAR", None, Command::DraftRoadmap(Roadmap { title: LocalizedText::tri("", "Feuille de route 2025", ""), session: None, start: date(2025, 3, 1), end: date(2025, 12, 31), illustrative: true }))
+        .run(
+            "MAR",
+            None,
+            Command::DraftRoadmap(Roadmap {
+                title: LocalizedText::tri("", "Feuille de route 2025", ""),
+                session: None,
+                start: date(2025, 3, 1),
+                end: date(2025, 12, 31),
+                illustrative: true,
+            }),
+        )
         .unwrap()
         .unwrap();
     let mar_chair = log
-        .run("MAR", None, Command::RegisterMember(Member { party: PartyCode::parse("MAR").unwrap(), role: MemberRole::CoChair, name: LocalizedText::tri("عبد الغني محب", "Abdelghani Mouhib", ""), rank: None, illustrative: false }))
+        .run(
+            "MAR",
+            None,
+            Command::RegisterMember(Member {
+                party: PartyCode::parse("MAR").unwrap(),
+                role: MemberRole::CoChair,
+                name: LocalizedText::tri("عبد الغني محب", "Abdelghani Mouhib", ""),
+                rank: None,
+                illustrative: false,
+            }),
+        )
         .unwrap()
         .unwrap();
     let mli_chair = log
-        .run("MLI", None, Command::RegisterMember(Member { party: PartyCode::parse("MLI").unwrap(), role: MemberRole::CoChair, name: LocalizedText::tri("", "Co-président malien", ""), rank: None, illustrative: true }))
+        .run(
+            "MLI",
+            None,
+            Command::RegisterMember(Member {
+                party: PartyCode::parse("MLI").unwrap(),
+                role: MemberRole::CoChair,
+                name: LocalizedText::tri("", "Co-président malien", ""),
+                rank: None,
+                illustrative: true,
+            }),
+        )
         .unwrap()
         .unwrap();
     (log, area, roadmap, mar_chair, mli_chair)
@@ -110,7 +149,10 @@ fn an_action_due_before_it_starts_is_refused() {
     let mut a = action(&area, &roadmap);
     a.due = date(2025, 2, 1);
     let err = refused(&mut log, Command::PlanAction(a));
-    assert_eq!(err, DomainError::EndBeforeStart { field: "due".into(), start: "2025-03-01".into(), end: "2025-02-01".into() });
+    assert_eq!(
+        err,
+        DomainError::EndBeforeStart { field: "due".into(), start: "2025-03-01".into(), end: "2025-02-01".into() }
+    );
     assert_eq!(err.key(), "error-end-before-start");
 }
 
@@ -119,7 +161,10 @@ fn an_action_in_an_unknown_area_or_for_an_unknown_party_is_refused() {
     let (mut log, area, roadmap, ..) = fixture();
     let mut a = action(&area, &roadmap);
     a.area = format!("{:064x}", 999);
-    assert_eq!(refused(&mut log, Command::PlanAction(a)), DomainError::UnknownRecord { kind: "area".into(), id: format!("{:064x}", 999) });
+    assert_eq!(
+        refused(&mut log, Command::PlanAction(a)),
+        DomainError::UnknownRecord { kind: "area".into(), id: format!("{:064x}", 999) }
+    );
     let mut a = action(&area, &roadmap);
     a.owner = PartyCode::parse("SEN").unwrap();
     assert_eq!(refused(&mut log, Command::PlanAction(a)), DomainError::UnknownParty { code: "SEN".into() });
@@ -142,7 +187,12 @@ fn progress_above_100_is_refused_and_done_means_100() {
     let err = refused(&mut log, Command::Revise { kind: RecordKind::Action, id: id.clone(), set });
     assert_eq!(err.key(), "error-invalid-value");
     assert_eq!(Progress::new(140).unwrap_err(), DomainError::ProgressOutOfRange { value: "140".into() });
-    log.run("MAR", None, Command::ReportProgress { action: id.clone(), status: Some(ActionStatus::Done), progress: None }).unwrap();
+    log.run(
+        "MAR",
+        None,
+        Command::ReportProgress { action: id.clone(), status: Some(ActionStatus::Done), progress: None },
+    )
+    .unwrap();
     let a: Action = log.state.get(RecordKind::Action, &id).unwrap();
     assert_eq!((a.status, a.progress.percent()), (ActionStatus::Done, 100));
 }
@@ -154,7 +204,11 @@ fn a_mission_ending_before_it_starts_or_in_an_unknown_zone_is_refused() {
         title: LocalizedText::tri("", "Mission à Bamako", ""),
         visiting: PartyCode::parse("MAR").unwrap(),
         host: PartyCode::parse("MLI").unwrap(),
-        venue: Venue { name: LocalizedText::tri("", "Ministère de la Défense", ""), city: LocalizedText::tri("باماكو", "Bamako", ""), zone: "Africa/Bamako".into() },
+        venue: Venue {
+            name: LocalizedText::tri("", "Ministère de la Défense", ""),
+            city: LocalizedText::tri("باماكو", "Bamako", ""),
+            zone: "Africa/Bamako".into(),
+        },
         start: date(2025, 2, 17),
         end: date(2025, 2, 19),
         head: None,
@@ -172,7 +226,14 @@ fn a_mission_ending_before_it_starts_or_in_an_unknown_zone_is_refused() {
     bad.host = bad.visiting.clone();
     assert_eq!(refused(&mut log, Command::ScheduleMission(bad)).key(), "error-invalid-value");
     let mut bad = mission.clone();
-    bad.programme.push(ProgrammeItem { date: date(2025, 2, 20), start: Some(jiff::civil::time(9, 0, 0, 0)), end: None, title: LocalizedText::tri("", "Réception", ""), place: None, illustrative: false });
+    bad.programme.push(ProgrammeItem {
+        date: date(2025, 2, 20),
+        start: Some(jiff::civil::time(9, 0, 0, 0)),
+        end: None,
+        title: LocalizedText::tri("", "Réception", ""),
+        place: None,
+        illustrative: false,
+    });
     assert_eq!(refused(&mut log, Command::ScheduleMission(bad)).key(), "error-outside-dates");
     log.run("MAR", None, Command::ScheduleMission(mission)).unwrap().unwrap();
 }
@@ -180,7 +241,8 @@ fn a_mission_ending_before_it_starts_or_in_an_unknown_zone_is_refused() {
 #[test]
 fn duplicate_area_codes_and_session_numbers_are_refused() {
     let (mut log, ..) = fixture();
-    let dup = Area { code: "training".into(), title: LocalizedText::tri("", "Autre", ""), ordinal: 2, illustrative: false };
+    let dup =
+        Area { code: "training".into(), title: LocalizedText::tri("", "Autre", ""), ordinal: 2, illustrative: false };
     assert_eq!(refused(&mut log, Command::DefineArea(dup)), DomainError::DuplicateCode { code: "training".into() });
     let bad = Area { code: "Bad Code".into(), title: LocalizedText::tri("", "X", ""), ordinal: 2, illustrative: false };
     assert_eq!(refused(&mut log, Command::DefineArea(bad)).key(), "error-invalid-value");
@@ -201,7 +263,10 @@ fn training_with_more_seats_filled_than_offered_is_refused() {
         action: None,
         illustrative: true,
     };
-    assert_eq!(refused(&mut log, Command::ScheduleTraining(t)), DomainError::OutOfRange { field: "seats_filled".into(), value: 12, min: 0, max: 10 });
+    assert_eq!(
+        refused(&mut log, Command::ScheduleTraining(t)),
+        DomainError::OutOfRange { field: "seats_filled".into(), value: 12, min: 0, max: 10 }
+    );
 }
 
 #[test]
@@ -222,7 +287,10 @@ fn a_roadmap_is_adopted_only_when_both_co_chairs_endorsed_the_same_version() {
     let parties = vec!["MAR".to_string(), "MLI".to_string()];
     let doc = |log: &Log| log.state.entry(&roadmap).unwrap().doc(&roadmap);
     // A non-co-chair (no member) cannot endorse.
-    assert_eq!(refused(&mut log, Command::Endorse { kind: RecordKind::Roadmap, id: roadmap.clone() }).key(), "error-not-co-chair");
+    assert_eq!(
+        refused(&mut log, Command::Endorse { kind: RecordKind::Roadmap, id: roadmap.clone() }).key(),
+        "error-not-co-chair"
+    );
     log.run("MAR", Some(&mar), Command::Endorse { kind: RecordKind::Roadmap, id: roadmap.clone() }).unwrap();
     let a = adoption(&doc(&log), &parties);
     assert_eq!((a.adopted, a.awaiting.clone()), (false, vec!["MLI".to_string()]));
@@ -231,7 +299,12 @@ fn a_roadmap_is_adopted_only_when_both_co_chairs_endorsed_the_same_version() {
     assert!(log.run("MAR", Some(&mar), Command::Endorse { kind: RecordKind::Roadmap, id: roadmap.clone() }).is_err());
     assert_eq!(log.events.len(), before);
     // The Moroccan co-chair cannot endorse for Mali.
-    assert_eq!(log.run("MLI", Some(&mar), Command::Endorse { kind: RecordKind::Roadmap, id: roadmap.clone() }).unwrap_err().key(), "error-not-co-chair");
+    assert_eq!(
+        log.run("MLI", Some(&mar), Command::Endorse { kind: RecordKind::Roadmap, id: roadmap.clone() })
+            .unwrap_err()
+            .key(),
+        "error-not-co-chair"
+    );
     // An edit after MAR's endorsement makes a new version: MAR must endorse again.
     let mut set = Map::new();
     set.insert("end".into(), json!("2026-06-30"));
@@ -247,8 +320,14 @@ fn unknown_kinds_and_malformed_bodies_are_refused() {
     assert_eq!(parse_event("action.exploded", &json!({"v": 1})).unwrap_err().key(), "error-unknown-kind");
     assert_eq!(parse_event("spaceship.launched", &json!({"v": 1})).unwrap_err().key(), "error-unknown-kind");
     assert_eq!(parse_event("action.planned", &json!({"v": 2, "set": {}})).unwrap_err().key(), "error-malformed-body");
-    assert_eq!(parse_event("action.planned", &json!({"v": 1, "set": {"title": 3}})).unwrap_err().key(), "error-malformed-body");
-    assert_eq!(parse_event("action.revised", &json!({"v": 1, "record": "nope", "set": {"x": 1}})).unwrap_err().key(), "error-malformed-body");
+    assert_eq!(
+        parse_event("action.planned", &json!({"v": 1, "set": {"title": 3}})).unwrap_err().key(),
+        "error-malformed-body"
+    );
+    assert_eq!(
+        parse_event("action.revised", &json!({"v": 1, "record": "nope", "set": {"x": 1}})).unwrap_err().key(),
+        "error-malformed-body"
+    );
 }
 
 #[test]
@@ -264,7 +343,7 @@ fn area_progress_is_the_weighted_mean_without_cancelled_actions() {
     a3.status = ActionStatus::Cancelled;
     let actions = vec![("a1".to_string(), a1), ("a2".to_string(), a2), ("a3".to_string(), a3)];
     let today = date(2025, 7, 10);
-    let p = summary::area_progress(&[area.clone()], &actions, today);
+    let p = summary::area_progress(std::slice::from_ref(&area), &actions, today);
     // (50·1 + 100·3) / 4 = 87.5 → 88
     assert_eq!(p[0].progress, 88);
     assert_eq!(p[0].actions, 3);

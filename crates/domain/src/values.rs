@@ -267,10 +267,7 @@ mod tests {
         assert_eq!(Progress::parse("٧٥٪").unwrap().percent(), 75);
         assert_eq!(Progress::parse("75 %").unwrap().percent(), 75);
         assert_eq!(parse_integer("١٢"), Some(12));
-        assert_eq!(
-            Progress::parse("١٤٠").unwrap_err(),
-            DomainError::ProgressOutOfRange { value: "140".into() }
-        );
+        assert_eq!(Progress::parse("١٤٠").unwrap_err(), DomainError::ProgressOutOfRange { value: "140".into() });
         assert!(Progress::parse("7.5").is_err());
         assert!(Progress::parse("").is_err());
         assert!(Progress::new(-1).is_err());

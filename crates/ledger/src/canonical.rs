@@ -32,8 +32,7 @@ pub fn to_canonical_vec<T: Serialize>(value: &T) -> Result<Vec<u8>, LedgerError>
 /// # Errors
 /// [`LedgerError::Malformed`] for invalid JSON (NaN and ±Infinity are not JSON and so are refused).
 pub fn canonicalize_text(text: &str) -> Result<Vec<u8>, LedgerError> {
-    let value: Value =
-        serde_json::from_str(text).map_err(|e| LedgerError::Malformed(e.to_string()))?;
+    let value: Value = serde_json::from_str(text).map_err(|e| LedgerError::Malformed(e.to_string()))?;
     to_canonical_vec(&value)
 }
 

@@ -7,9 +7,9 @@ use ed25519_dalek::Signature;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::LedgerError;
 use crate::canonical::{check_numbers, to_canonical_vec};
 use crate::keys::{PublicKey, SecretKey};
-use crate::LedgerError;
 
 /// Ledger format version written in every envelope's `v`.
 pub const LEDGER_VERSION: i64 = 1;
@@ -243,10 +243,8 @@ impl Draft {
 
 fn seal(bytes: Vec<u8>, keys: &[&SecretKey]) -> SignedEvent {
     let id = EventId::of(&bytes);
-    let sigs = keys
-        .iter()
-        .map(|k| EventSignature { key: k.public().to_hex(), sig: hex::encode(k.sign(&id.0)) })
-        .collect();
+    let sigs =
+        keys.iter().map(|k| EventSignature { key: k.public().to_hex(), sig: hex::encode(k.sign(&id.0)) }).collect();
     // Canonical JSON is UTF-8 by construction (RFC 8785 §3.2.4).
     SignedEvent { envelope: String::from_utf8(bytes).unwrap_or_default(), sigs }
 }
@@ -274,19 +272,17 @@ pub fn check_event(raw: &SignedEvent) -> Result<VerifiedEvent, LedgerError> {
     if size > MAX_EVENT_BYTES {
         return Err(LedgerError::Oversized { size, limit: MAX_EVENT_BYTES });
     }
-    let value: Value =
-        serde_json::from_str(&raw.envelope).map_err(|e| LedgerError::Malformed(e.to_string()))?;
+    let value: Value = serde_json::from_str(&raw.envelope).map_err(|e| LedgerError::Malformed(e.to_string()))?;
     if to_canonical_vec(&value)? != raw.envelope.as_bytes() {
         return Err(LedgerError::NotCanonical);
     }
     check_numbers(&value)?;
-    if let Some(v) = value.get("v").and_then(Value::as_i64) {
-        if v != LEDGER_VERSION {
-            return Err(LedgerError::UnsupportedVersion(v));
-        }
+    if let Some(v) = value.get("v").and_then(Value::as_i64)
+        && v != LEDGER_VERSION
+    {
+        return Err(LedgerError::UnsupportedVersion(v));
     }
-    let envelope: Envelope =
-        serde_json::from_value(value).map_err(|e| LedgerError::Malformed(e.to_string()))?;
+    let envelope: Envelope = serde_json::from_value(value).map_err(|e| LedgerError::Malformed(e.to_string()))?;
     if envelope.lamport < 1 {
         return Err(LedgerError::BadParents(format!("lamport {} is below 1", envelope.lamport)));
     }
@@ -295,9 +291,7 @@ pub fn check_event(raw: &SignedEvent) -> Result<VerifiedEvent, LedgerError> {
     }
     let is_genesis = envelope.kind == GENESIS_KIND;
     if is_genesis != envelope.parents.is_empty() || is_genesis != envelope.committee.is_none() {
-        return Err(LedgerError::BadParents(
-            "only the genesis event has no parents and no committee".into(),
-        ));
+        return Err(LedgerError::BadParents("only the genesis event has no parents and no committee".into()));
     }
     let id = EventId::of(raw.envelope.as_bytes());
     if raw.sigs.is_empty() {
@@ -364,10 +358,10 @@ impl Trust {
         let env = &event.envelope;
         let signers: BTreeSet<&str> = event.raw.sigs.iter().map(|s| s.key.as_str()).collect();
         if env.kind == GENESIS_KIND {
-            if let Some(existing) = self.committee {
-                if existing != event.id {
-                    return Err(LedgerError::WrongCommittee { expected: existing.to_hex(), found: event.id.to_hex() });
-                }
+            if let Some(existing) = self.committee
+                && existing != event.id
+            {
+                return Err(LedgerError::WrongCommittee { expected: existing.to_hex(), found: event.id.to_hex() });
             }
             let body: GenesisBody = serde_json::from_value(env.body.clone())
                 .map_err(|e| LedgerError::Malformed(format!("genesis body: {e}")))?;
@@ -447,10 +441,10 @@ impl Trust {
                 }
             }
             KEY_CERTIFIED_KIND => {
-                if let Ok(body) = serde_json::from_value::<KeyCertifiedBody>(event.envelope.body.clone()) {
-                    if let Ok(k) = PublicKey::parse(&body.node) {
-                        self.certified.entry(body.party).or_default().insert(k);
-                    }
+                if let Ok(body) = serde_json::from_value::<KeyCertifiedBody>(event.envelope.body.clone())
+                    && let Ok(k) = PublicKey::parse(&body.node)
+                {
+                    self.certified.entry(body.party).or_default().insert(k);
                 }
             }
             _ => {}

@@ -77,8 +77,7 @@ impl SecretKey {
     /// [`LedgerError::BadKey`] when it is not 32 bytes of hex.
     pub fn parse(text: &str) -> Result<Self, LedgerError> {
         let bytes = hex::decode(text.trim()).map_err(|_| LedgerError::BadKey("(secret key file)".into()))?;
-        let seed: [u8; 32] =
-            bytes.try_into().map_err(|_| LedgerError::BadKey("(secret key file)".into()))?;
+        let seed: [u8; 32] = bytes.try_into().map_err(|_| LedgerError::BadKey("(secret key file)".into()))?;
         Ok(Self::from_seed(seed))
     }
 

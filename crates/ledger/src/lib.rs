@@ -13,12 +13,11 @@ mod error;
 pub mod event;
 pub mod keys;
 
-pub use canonical::{canonicalize_text, check_numbers, to_canonical_vec, MAX_SAFE_INTEGER};
+pub use canonical::{MAX_SAFE_INTEGER, canonicalize_text, check_numbers, to_canonical_vec};
 pub use error::LedgerError;
 pub use event::{
-    check_event, Author, Draft, Envelope, EventId, EventSignature, GenesisBody, GenesisParty,
-    KeyCertifiedBody, SignedEvent, Trust, VerifiedEvent, GENESIS_KIND, KEY_CERTIFIED_KIND,
-    LEDGER_VERSION, MAX_EVENT_BYTES,
+    Author, Draft, Envelope, EventId, EventSignature, GENESIS_KIND, GenesisBody, GenesisParty, KEY_CERTIFIED_KIND,
+    KeyCertifiedBody, LEDGER_VERSION, MAX_EVENT_BYTES, SignedEvent, Trust, VerifiedEvent, check_event,
 };
 pub use keys::{PublicKey, SecretKey};
 

@@ -124,7 +124,8 @@ fn changing_any_byte_of_the_envelope_is_detected() {
 fn a_non_canonical_envelope_is_refused_even_with_a_valid_signature() {
     let (trust, cert, _) = setup();
     let e = ordinary(&trust, cert, &key(3));
-    let pretty = serde_json::to_string_pretty(&serde_json::from_str::<serde_json::Value>(&e.envelope).unwrap()).unwrap();
+    let pretty =
+        serde_json::to_string_pretty(&serde_json::from_str::<serde_json::Value>(&e.envelope).unwrap()).unwrap();
     let id = EventId::of(pretty.as_bytes());
     let sig = hex::encode(key(3).sign(&id.0));
     let resigned = SignedEvent { envelope: pretty, sigs: vec![EventSignature { key: key(3).public().to_hex(), sig }] };
@@ -138,8 +139,8 @@ fn c13_signature_malleated_by_adding_the_group_order_is_refused() {
     let e = ordinary(&trust, cert, &key(3));
     let mut sig = hex::decode(&e.sigs[0].sig).unwrap();
     const L: [u8; 32] = [
-        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
     ];
     let mut carry = 0u16;
     for i in 0..32 {
@@ -243,7 +244,10 @@ fn unknown_envelope_fields_survive_because_bytes_are_verified() {
     let bytes = to_canonical_vec(&value).unwrap();
     let id = EventId::of(&bytes);
     let sig = hex::encode(key(3).sign(&id.0));
-    let future = SignedEvent { envelope: String::from_utf8(bytes).unwrap(), sigs: vec![EventSignature { key: key(3).public().to_hex(), sig }] };
+    let future = SignedEvent {
+        envelope: String::from_utf8(bytes).unwrap(),
+        sigs: vec![EventSignature { key: key(3).public().to_hex(), sig }],
+    };
     let v = check_event(&future).unwrap();
     trust.authorize(&v).unwrap();
     assert!(v.raw.envelope.contains("zz_future"));

@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use lajna_domain::Lang;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{io, NodeError};
+use crate::error::{NodeError, io};
 
 /// The settings of one node.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -68,7 +68,10 @@ impl Config {
             })?);
         }
         if config.parties.is_empty() {
-            return Err(NodeError::Config { path: path.into(), message: "parties: list at least one party code, e.g. parties = [\"MAR\"]".into() });
+            return Err(NodeError::Config {
+                path: path.into(),
+                message: "parties: list at least one party code, e.g. parties = [\"MAR\"]".into(),
+            });
         }
         Ok(config)
     }
@@ -78,8 +81,12 @@ impl Config {
     /// # Errors
     /// [`NodeError::Io`].
     pub fn save(&self, path: &Path) -> Result<(), NodeError> {
-        let text = toml::to_string_pretty(self).map_err(|e| NodeError::Config { path: path.into(), message: e.to_string() })?;
-        std::fs::write(path, format!("# Lajna node settings. Environment variables LAJNA_LISTEN and LAJNA_TODAY override.\n{text}"))
-            .map_err(io(path))
+        let text = toml::to_string_pretty(self)
+            .map_err(|e| NodeError::Config { path: path.into(), message: e.to_string() })?;
+        std::fs::write(
+            path,
+            format!("# Lajna node settings. Environment variables LAJNA_LISTEN and LAJNA_TODAY override.\n{text}"),
+        )
+        .map_err(io(path))
     }
 }

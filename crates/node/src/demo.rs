@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use jiff::civil::{date, time, Date};
+use jiff::civil::{Date, date, time};
 use lajna_domain::records::*;
 use lajna_domain::values::*;
 use lajna_domain::{Actor, Charter, Command, Lang, LocalizedText as T, PartyInfo, RecordKind};
@@ -43,7 +43,11 @@ pub fn charter() -> Charter {
             PartyInfo {
                 code: party("MLI"),
                 name: T::tri("جمهورية مالي", "République du Mali", "Republic of Mali"),
-                forces: T::tri("القوات المسلحة المالية", "Forces armées maliennes (FAMa)", "Malian Armed Forces (FAMa)"),
+                forces: T::tri(
+                    "القوات المسلحة المالية",
+                    "Forces armées maliennes (FAMa)",
+                    "Malian Armed Forces (FAMa)",
+                ),
             },
         ],
         languages: vec![Lang::Ar, Lang::Fr, Lang::En],
@@ -85,7 +89,8 @@ async fn build_new(path: &Path) -> Result<Node, NodeError> {
     let mut config = Config::new(vec![]);
     config.demo = true;
     config.reference_date = Some(REFERENCE_DATE);
-    let founding = Founding { charter: charter(), roots, node_parties: vec!["MAR".into(), "MLI".into()], keep_roots: true };
+    let founding =
+        Founding { charter: charter(), roots, node_parties: vec!["MAR".into(), "MLI".into()], keep_roots: true };
     let node = Node::init(path, founding, config).await?;
     seed(&node).await?;
     Ok(node)
@@ -114,34 +119,55 @@ async fn seed(node: &Node) -> Result<(), NodeError> {
 
     // Members. The head of delegation is named by the article; the others are examples.
     let mouhib = s
-        .run("MAR", None, Command::RegisterMember(Member {
-            party: party("MAR"),
-            role: MemberRole::CoChair,
-            name: T::tri("عبد الغني محب", "Abdelghani Mouhib", "Abdelghani Mouhib"),
-            rank: Some(T::tri("العميد", "Général de brigade", "Brigadier General")),
-            illustrative: false,
-        }))
+        .run(
+            "MAR",
+            None,
+            Command::RegisterMember(Member {
+                party: party("MAR"),
+                role: MemberRole::CoChair,
+                name: T::tri("عبد الغني محب", "Abdelghani Mouhib", "Abdelghani Mouhib"),
+                rank: Some(T::tri("العميد", "Général de brigade", "Brigadier General")),
+                illustrative: false,
+            }),
+        )
         .await?;
     let mli_chair = s
-        .run("MLI", None, Command::RegisterMember(Member {
-            party: party("MLI"),
-            role: MemberRole::CoChair,
-            name: T::tri("الرئيس المشارك المالي (مثال)", "Coprésident malien (exemple)", "Malian co-chair (example)"),
-            rank: None,
-            illustrative: true,
-        }))
+        .run(
+            "MLI",
+            None,
+            Command::RegisterMember(Member {
+                party: party("MLI"),
+                role: MemberRole::CoChair,
+                name: T::tri(
+                    "الرئيس المشارك المالي (مثال)",
+                    "Coprésident malien (exemple)",
+                    "Malian co-chair (example)",
+                ),
+                rank: None,
+                illustrative: true,
+            }),
+        )
         .await?;
     for (p, ar, fr, en) in [
-        ("MAR", "كتابة اللجنة - الجانب المغربي (مثال)", "Secrétariat marocain (exemple)", "Moroccan secretariat (example)"),
+        (
+            "MAR",
+            "كتابة اللجنة - الجانب المغربي (مثال)",
+            "Secrétariat marocain (exemple)",
+            "Moroccan secretariat (example)",
+        ),
         ("MLI", "كتابة اللجنة - الجانب المالي (مثال)", "Secrétariat malien (exemple)", "Malian secretariat (example)"),
     ] {
-        s.run(p, None, Command::RegisterMember(Member {
-            party: party(p),
-            role: MemberRole::Secretary,
-            name: T::tri(ar, fr, en),
-            rank: None,
-            illustrative: true,
-        }))
+        s.run(
+            p,
+            None,
+            Command::RegisterMember(Member {
+                party: party(p),
+                role: MemberRole::Secretary,
+                name: T::tri(ar, fr, en),
+                rank: None,
+                illustrative: true,
+            }),
+        )
         .await?;
     }
 
@@ -149,69 +175,104 @@ async fn seed(node: &Node) -> Result<(), NodeError> {
     let mut areas = Vec::new();
     for (i, (code, ar, fr, en)) in [
         ("training", "تدريب الأفراد العسكريين", "Formation du personnel militaire", "Training of military personnel"),
-        ("equipment", "المعدات الملائمة لاحتياجات القوات المسلحة المالية", "Équipements adaptés aux besoins des FAMa", "Equipment adapted to the needs of the Malian Armed Forces"),
+        (
+            "equipment",
+            "المعدات الملائمة لاحتياجات القوات المسلحة المالية",
+            "Équipements adaptés aux besoins des FAMa",
+            "Equipment adapted to the needs of the Malian Armed Forces",
+        ),
         ("logistics", "الدعم اللوجستي", "Soutien logistique", "Logistic support"),
-        ("expertise", "تبادل الخبرات بشأن استراتيجيات مكافحة التهديدات الأمنية الإقليمية", "Échange d'expertise sur les stratégies contre les menaces sécuritaires régionales", "Exchange of expertise on strategies against regional security threats"),
+        (
+            "expertise",
+            "تبادل الخبرات بشأن استراتيجيات مكافحة التهديدات الأمنية الإقليمية",
+            "Échange d'expertise sur les stratégies contre les menaces sécuritaires régionales",
+            "Exchange of expertise on strategies against regional security threats",
+        ),
         ("intelligence", "التعاون الاستخباراتي", "Coopération en matière de renseignement", "Intelligence cooperation"),
     ]
     .into_iter()
     .enumerate()
     {
         areas.push(
-            s.run("MAR", None, Command::DefineArea(Area { code: code.into(), title: T::tri(ar, fr, en), ordinal: i as i64 + 1, illustrative: false }))
-                .await?,
+            s.run(
+                "MAR",
+                None,
+                Command::DefineArea(Area {
+                    code: code.into(),
+                    title: T::tri(ar, fr, en),
+                    ordinal: i as i64 + 1,
+                    illustrative: false,
+                }),
+            )
+            .await?,
         );
     }
-    let [training, equipment, logistics, expertise, intelligence] = <[String; 5]>::try_from(areas)
-        .unwrap_or_else(|_| unreachable!("five areas"));
+    let [training, equipment, logistics, expertise, intelligence] =
+        <[String; 5]>::try_from(areas).unwrap_or_else(|_| unreachable!("five areas"));
 
     // The mission of 17–19 February 2025 (three days from Monday 17 February).
     let mission = s
-        .run("MAR", None, Command::ScheduleMission(Mission {
-            title: T::tri(
-                "زيارة الوفد العسكري المغربي رفيع المستوى إلى مالي",
-                "Visite de la délégation militaire marocaine de haut niveau au Mali",
-                "Visit of the high-level Moroccan military delegation to Mali",
-            ),
-            visiting: party("MAR"),
-            host: party("MLI"),
-            venue: venue_bamako.clone(),
-            start: date(2025, 2, 17),
-            end: date(2025, 2, 19),
-            head: Some(mouhib.clone()),
-            purpose: Some(T::tri(
-                "تحديد مجالات تعزيز التعاون العسكري الثنائي",
-                "Identifier les domaines de renforcement de la coopération militaire bilatérale",
-                "Identify the areas in which to strengthen bilateral military cooperation",
-            )),
-            programme: vec![
-                ProgrammeItem {
-                    date: date(2025, 2, 17),
-                    start: None,
-                    end: None,
-                    title: T::tri("استقبال رسمي في وزارة الدفاع المالية", "Réception officielle au ministère de la Défense du Mali", "Official reception at the Malian Ministry of Defence"),
-                    place: None,
-                    illustrative: false,
-                },
-                ProgrammeItem {
-                    date: date(2025, 2, 18),
-                    start: Some(time(9, 0, 0, 0)),
-                    end: Some(time(13, 0, 0, 0)),
-                    title: T::tri("جلسات عمل حسب مجالات التعاون (مثال)", "Séances de travail par domaine de coopération (exemple)", "Working sessions by cooperation area (example)"),
-                    place: None,
-                    illustrative: true,
-                },
-                ProgrammeItem {
-                    date: date(2025, 2, 19),
-                    start: Some(time(10, 0, 0, 0)),
-                    end: Some(time(12, 0, 0, 0)),
-                    title: T::tri("الجلسة الختامية وتوجيهات خرائط الطريق (مثال)", "Séance de clôture et orientations des feuilles de route (exemple)", "Closing session and guidance for the roadmaps (example)"),
-                    place: None,
-                    illustrative: true,
-                },
-            ],
-            illustrative: false,
-        }))
+        .run(
+            "MAR",
+            None,
+            Command::ScheduleMission(Mission {
+                title: T::tri(
+                    "زيارة الوفد العسكري المغربي رفيع المستوى إلى مالي",
+                    "Visite de la délégation militaire marocaine de haut niveau au Mali",
+                    "Visit of the high-level Moroccan military delegation to Mali",
+                ),
+                visiting: party("MAR"),
+                host: party("MLI"),
+                venue: venue_bamako.clone(),
+                start: date(2025, 2, 17),
+                end: date(2025, 2, 19),
+                head: Some(mouhib.clone()),
+                purpose: Some(T::tri(
+                    "تحديد مجالات تعزيز التعاون العسكري الثنائي",
+                    "Identifier les domaines de renforcement de la coopération militaire bilatérale",
+                    "Identify the areas in which to strengthen bilateral military cooperation",
+                )),
+                programme: vec![
+                    ProgrammeItem {
+                        date: date(2025, 2, 17),
+                        start: None,
+                        end: None,
+                        title: T::tri(
+                            "استقبال رسمي في وزارة الدفاع المالية",
+                            "Réception officielle au ministère de la Défense du Mali",
+                            "Official reception at the Malian Ministry of Defence",
+                        ),
+                        place: None,
+                        illustrative: false,
+                    },
+                    ProgrammeItem {
+                        date: date(2025, 2, 18),
+                        start: Some(time(9, 0, 0, 0)),
+                        end: Some(time(13, 0, 0, 0)),
+                        title: T::tri(
+                            "جلسات عمل حسب مجالات التعاون (مثال)",
+                            "Séances de travail par domaine de coopération (exemple)",
+                            "Working sessions by cooperation area (example)",
+                        ),
+                        place: None,
+                        illustrative: true,
+                    },
+                    ProgrammeItem {
+                        date: date(2025, 2, 19),
+                        start: Some(time(10, 0, 0, 0)),
+                        end: Some(time(12, 0, 0, 0)),
+                        title: T::tri(
+                            "الجلسة الختامية وتوجيهات خرائط الطريق (مثال)",
+                            "Séance de clôture et orientations des feuilles de route (exemple)",
+                            "Closing session and guidance for the roadmaps (example)",
+                        ),
+                        place: None,
+                        illustrative: true,
+                    },
+                ],
+                illustrative: false,
+            }),
+        )
         .await?;
 
     // The communiqué of the Malian Armed Forces, with the statement it quotes.
@@ -245,107 +306,173 @@ async fn seed(node: &Node) -> Result<(), NodeError> {
 
     // The article itself, archived as published.
     let title = ARTICLE.lines().next().unwrap_or_default().trim().to_string();
-    s.run("MAR", None, Command::ArchivePress(PressDocument {
-        publisher: T::tri("أفريكا فور بريس", "Africa4Press", "Africa4Press"),
-        language: Lang::Ar,
-        title,
-        text: ARTICLE.to_string(),
-        text_blake3: blake3_hex(ARTICLE.as_bytes()),
-        mission: Some(mission.clone()),
-        communique: Some(communique),
-        illustrative: false,
-    }))
+    s.run(
+        "MAR",
+        None,
+        Command::ArchivePress(PressDocument {
+            publisher: T::tri("أفريكا فور بريس", "Africa4Press", "Africa4Press"),
+            language: Lang::Ar,
+            title,
+            text: ARTICLE.to_string(),
+            text_blake3: blake3_hex(ARTICLE.as_bytes()),
+            mission: Some(mission.clone()),
+            communique: Some(communique),
+            illustrative: false,
+        }),
+    )
     .await?;
 
     // The first meeting of the committee, during the mission, and its expected outcome.
     let session1 = s
-        .run("MLI", None, Command::ConveneSession(Session {
-            number: 1,
-            title: T::tri("الاجتماع الأول للجنة العسكرية المشتركة", "Première réunion de la commission militaire mixte", "First meeting of the joint military committee"),
-            host: party("MLI"),
-            venue: venue_bamako.clone(),
-            start: date(2025, 2, 17),
-            end: date(2025, 2, 19),
-            agenda: vec![
-                T::tri("تحديد مجالات تعزيز التعاون العسكري الثنائي", "Identification des domaines de renforcement de la coopération militaire bilatérale", "Identifying the areas in which to strengthen bilateral military cooperation"),
-                T::tri("وضع خرائط طريق ملموسة", "Élaboration de feuilles de route concrètes", "Drawing up concrete roadmaps"),
-            ],
-            minutes: None,
-            expected_outcome: Some(T::tri(
-                "وضع خرائط طريق ملموسة لترجمة هذه الالتزامات إلى إجراءات ملموسة",
-                "Des feuilles de route concrètes traduisant ces engagements en actions concrètes",
-                "Concrete roadmaps that turn these commitments into concrete actions",
-            )),
-            working_groups: vec![],
-            mission: Some(mission.clone()),
-            illustrative: false,
-        }))
+        .run(
+            "MLI",
+            None,
+            Command::ConveneSession(Session {
+                number: 1,
+                title: T::tri(
+                    "الاجتماع الأول للجنة العسكرية المشتركة",
+                    "Première réunion de la commission militaire mixte",
+                    "First meeting of the joint military committee",
+                ),
+                host: party("MLI"),
+                venue: venue_bamako.clone(),
+                start: date(2025, 2, 17),
+                end: date(2025, 2, 19),
+                agenda: vec![
+                    T::tri(
+                        "تحديد مجالات تعزيز التعاون العسكري الثنائي",
+                        "Identification des domaines de renforcement de la coopération militaire bilatérale",
+                        "Identifying the areas in which to strengthen bilateral military cooperation",
+                    ),
+                    T::tri(
+                        "وضع خرائط طريق ملموسة",
+                        "Élaboration de feuilles de route concrètes",
+                        "Drawing up concrete roadmaps",
+                    ),
+                ],
+                minutes: None,
+                expected_outcome: Some(T::tri(
+                    "وضع خرائط طريق ملموسة لترجمة هذه الالتزامات إلى إجراءات ملموسة",
+                    "Des feuilles de route concrètes traduisant ces engagements en actions concrètes",
+                    "Concrete roadmaps that turn these commitments into concrete actions",
+                )),
+                working_groups: vec![],
+                mission: Some(mission.clone()),
+                illustrative: false,
+            }),
+        )
         .await?;
 
     // Everything below is illustrative: the article states no roadmap, owners or deadlines.
-    s.run("MAR", None, Command::ConveneSession(Session {
-        number: 2,
-        title: T::tri("الدورة الثانية للجنة (مثال)", "Deuxième session de la commission (exemple)", "Second session of the committee (example)"),
-        host: party("MAR"),
-        venue: Venue {
-            name: T::tri("مقر القيادة العامة (مثال)", "État-major général (exemple)", "General Staff headquarters (example)"),
-            city: T::tri("الرباط", "Rabat", "Rabat"),
-            zone: "Africa/Casablanca".into(),
-        },
-        start: date(2025, 11, 18),
-        end: date(2025, 11, 19),
-        agenda: vec![
-            T::tri("استعراض حالة تنفيذ قرارات وإجراءات الدورة السابقة", "Examen de l'état d'exécution des décisions et actions de la session précédente", "Review of the execution of the previous session's decisions and actions"),
-            T::tri("تحيين خارطة الطريق", "Mise à jour de la feuille de route", "Update of the roadmap"),
-        ],
-        minutes: None,
-        expected_outcome: None,
-        working_groups: vec![
-            WorkingGroup { title: T::tri("فريق عمل التدريب (مثال)", "Groupe de travail formation (exemple)", "Training working group (example)"), areas: vec![training.clone()] },
-            WorkingGroup { title: T::tri("فريق عمل المعدات واللوجستيك (مثال)", "Groupe de travail équipement et logistique (exemple)", "Equipment and logistics working group (example)"), areas: vec![equipment.clone(), logistics.clone()] },
-        ],
-        mission: None,
-        illustrative: true,
-    }))
+    s.run(
+        "MAR",
+        None,
+        Command::ConveneSession(Session {
+            number: 2,
+            title: T::tri(
+                "الدورة الثانية للجنة (مثال)",
+                "Deuxième session de la commission (exemple)",
+                "Second session of the committee (example)",
+            ),
+            host: party("MAR"),
+            venue: Venue {
+                name: T::tri(
+                    "مقر القيادة العامة (مثال)",
+                    "État-major général (exemple)",
+                    "General Staff headquarters (example)",
+                ),
+                city: T::tri("الرباط", "Rabat", "Rabat"),
+                zone: "Africa/Casablanca".into(),
+            },
+            start: date(2025, 11, 18),
+            end: date(2025, 11, 19),
+            agenda: vec![
+                T::tri(
+                    "استعراض حالة تنفيذ قرارات وإجراءات الدورة السابقة",
+                    "Examen de l'état d'exécution des décisions et actions de la session précédente",
+                    "Review of the execution of the previous session's decisions and actions",
+                ),
+                T::tri("تحيين خارطة الطريق", "Mise à jour de la feuille de route", "Update of the roadmap"),
+            ],
+            minutes: None,
+            expected_outcome: None,
+            working_groups: vec![
+                WorkingGroup {
+                    title: T::tri(
+                        "فريق عمل التدريب (مثال)",
+                        "Groupe de travail formation (exemple)",
+                        "Training working group (example)",
+                    ),
+                    areas: vec![training.clone()],
+                },
+                WorkingGroup {
+                    title: T::tri(
+                        "فريق عمل المعدات واللوجستيك (مثال)",
+                        "Groupe de travail équipement et logistique (exemple)",
+                        "Equipment and logistics working group (example)",
+                    ),
+                    areas: vec![equipment.clone(), logistics.clone()],
+                },
+            ],
+            mission: None,
+            illustrative: true,
+        }),
+    )
     .await?;
 
     let roadmap = s
-        .run("MAR", None, Command::DraftRoadmap(Roadmap {
-            title: T::tri("خارطة الطريق 2025-2026 (مثال)", "Feuille de route 2025-2026 (exemple)", "Roadmap 2025–2026 (example)"),
-            session: Some(session1.clone()),
-            start: date(2025, 3, 1),
-            end: date(2026, 2, 28),
-            illustrative: true,
-        }))
+        .run(
+            "MAR",
+            None,
+            Command::DraftRoadmap(Roadmap {
+                title: T::tri(
+                    "خارطة الطريق 2025-2026 (مثال)",
+                    "Feuille de route 2025-2026 (exemple)",
+                    "Roadmap 2025–2026 (example)",
+                ),
+                session: Some(session1.clone()),
+                start: date(2025, 3, 1),
+                end: date(2026, 2, 28),
+                illustrative: true,
+            }),
+        )
         .await?;
     s.run("MAR", Some(&mouhib), Command::Endorse { kind: RecordKind::Roadmap, id: roadmap.clone() }).await?;
     s.run("MLI", Some(&mli_chair), Command::Endorse { kind: RecordKind::Roadmap, id: roadmap.clone() }).await?;
 
     let adopted = s
-        .run("MAR", None, Command::RecordDecision(Decision {
-            session: session1.clone(),
-            area: None,
-            text: T::tri(
-                "اعتماد خارطة الطريق 2025-2026 وتكليف الكتابتين بتتبع تنفيذها (مثال)",
-                "Adopter la feuille de route 2025-2026 et en confier le suivi aux secrétariats (exemple)",
-                "Adopt the 2025–2026 roadmap and entrust its follow-up to the secretariats (example)",
-            ),
-            illustrative: true,
-        }))
+        .run(
+            "MAR",
+            None,
+            Command::RecordDecision(Decision {
+                session: session1.clone(),
+                area: None,
+                text: T::tri(
+                    "اعتماد خارطة الطريق 2025-2026 وتكليف الكتابتين بتتبع تنفيذها (مثال)",
+                    "Adopter la feuille de route 2025-2026 et en confier le suivi aux secrétariats (exemple)",
+                    "Adopt the 2025–2026 roadmap and entrust its follow-up to the secretariats (example)",
+                ),
+                illustrative: true,
+            }),
+        )
         .await?;
     s.run("MAR", Some(&mouhib), Command::Endorse { kind: RecordKind::Decision, id: adopted.clone() }).await?;
     s.run("MLI", Some(&mli_chair), Command::Endorse { kind: RecordKind::Decision, id: adopted }).await?;
     let pending = s
-        .run("MAR", None, Command::RecordDecision(Decision {
-            session: session1.clone(),
-            area: None,
-            text: T::tri(
-                "عقد الدورة الثانية للجنة بالرباط (مثال)",
-                "Tenir la deuxième session de la commission à Rabat (exemple)",
-                "Hold the committee's second session in Rabat (example)",
-            ),
-            illustrative: true,
-        }))
+        .run(
+            "MAR",
+            None,
+            Command::RecordDecision(Decision {
+                session: session1.clone(),
+                area: None,
+                text: T::tri(
+                    "عقد الدورة الثانية للجنة بالرباط (مثال)",
+                    "Tenir la deuxième session de la commission à Rabat (exemple)",
+                    "Hold the committee's second session in Rabat (example)",
+                ),
+                illustrative: true,
+            }),
+        )
         .await?;
     s.run("MAR", Some(&mouhib), Command::Endorse { kind: RecordKind::Decision, id: pending }).await?;
 
@@ -362,135 +489,398 @@ async fn seed(node: &Node) -> Result<(), NodeError> {
         indicator: Option<(&'a str, &'a str, &'a str, i64, i64, i64)>,
     }
     let actions = [
-        A { area: &training, owner: "MAR", title: ("تدريب 12 ضابطاً ماليّاً على الإسعافات الأولية القتالية", "Former 12 officiers maliens aux premiers secours au combat", "Train 12 Malian officers in combat first aid"), unit: ("مصلحة الصحة العسكرية (مثال)", "Service de santé militaire (exemple)", "Military health service (example)"), start: date(2025, 3, 15), due: date(2025, 6, 30), status: ActionStatus::Done, progress: 100, indicator: Some(("ضباط مكونون", "officiers formés", "officers trained", 0, 12, 12)) },
-        A { area: &training, owner: "MAR", title: ("فتح 20 مقعداً في المدارس العسكرية المغربية", "Ouvrir 20 places dans les écoles militaires marocaines", "Open 20 seats in Moroccan military schools"), unit: ("مديرية التكوين (مثال)", "Direction de l'instruction (exemple)", "Training directorate (example)"), start: date(2025, 4, 1), due: date(2025, 9, 15), status: ActionStatus::InProgress, progress: 60, indicator: Some(("مقاعد", "places", "seats", 0, 20, 12)) },
-        A { area: &training, owner: "MLI", title: ("برنامج تبادل المدربين", "Programme d'échange d'instructeurs", "Instructor exchange programme"), unit: ("المدرسة العسكرية المشتركة بكوليكورو (مثال)", "École militaire interarmes de Koulikoro (exemple)", "Koulikoro joint military school (example)"), start: date(2025, 11, 1), due: date(2026, 2, 15), status: ActionStatus::Planned, progress: 0, indicator: None },
-        A { area: &equipment, owner: "MLI", title: ("جرد حاجيات القوات المسلحة المالية من المعدات", "Recenser les besoins en équipements des FAMa", "Survey the FAMa's equipment needs"), unit: ("مديرية العتاد (مثال)", "Direction du matériel (exemple)", "Materiel directorate (example)"), start: date(2025, 3, 1), due: date(2025, 5, 31), status: ActionStatus::Done, progress: 100, indicator: None },
-        A { area: &equipment, owner: "MAR", title: ("دراسة توفير مركبات تكتيكية خفيفة", "Étudier la fourniture de véhicules tactiques légers", "Study the supply of light tactical vehicles"), unit: ("مفتشية العتاد (مثال)", "Inspection du matériel (exemple)", "Materiel inspectorate (example)"), start: date(2025, 6, 1), due: date(2025, 9, 30), status: ActionStatus::Delayed, progress: 30, indicator: None },
-        A { area: &equipment, owner: "MAR", title: ("تكوين الميكانيكيين على صيانة المعدات المسلمة", "Former les mécaniciens à la maintenance des équipements livrés", "Train mechanics to maintain delivered equipment"), unit: ("مدرسة الصيانة (مثال)", "École de maintenance (exemple)", "Maintenance school (example)"), start: date(2025, 7, 1), due: date(2025, 12, 31), status: ActionStatus::Blocked, progress: 10, indicator: None },
-        A { area: &logistics, owner: "MAR", title: ("إنشاء ممر للدعم اللوجستي الرباط - باماكو", "Établir un couloir de soutien logistique Rabat–Bamako", "Set up a Rabat–Bamako logistic support corridor"), unit: ("مديرية اللوجستيك (مثال)", "Direction de la logistique (exemple)", "Logistics directorate (example)"), start: date(2025, 5, 1), due: date(2025, 12, 15), status: ActionStatus::InProgress, progress: 45, indicator: None },
-        A { area: &logistics, owner: "MLI", title: ("توحيد إجراءات جمركة هبات العتاد", "Harmoniser le dédouanement des dons de matériel", "Harmonise customs clearance of donated materiel"), unit: ("مديرية اللوجستيك المالية (مثال)", "Direction logistique des FAMa (exemple)", "FAMa logistics directorate (example)"), start: date(2025, 4, 15), due: date(2025, 8, 31), status: ActionStatus::InProgress, progress: 20, indicator: None },
-        A { area: &logistics, owner: "MAR", title: ("نشر مستشفى ميداني", "Déployer un hôpital de campagne", "Deploy a field hospital"), unit: ("مصلحة الصحة العسكرية (مثال)", "Service de santé militaire (exemple)", "Military health service (example)"), start: date(2025, 6, 1), due: date(2025, 10, 31), status: ActionStatus::Cancelled, progress: 0, indicator: None },
-        A { area: &expertise, owner: "MAR", title: ("ندوة مشتركة حول استراتيجيات مكافحة التهديدات الأمنية الإقليمية", "Séminaire conjoint sur les stratégies contre les menaces sécuritaires régionales", "Joint seminar on strategies against regional security threats"), unit: ("مركز الدراسات الاستراتيجية (مثال)", "Centre d'études stratégiques (exemple)", "Centre for strategic studies (example)"), start: date(2025, 5, 10), due: date(2025, 6, 15), status: ActionStatus::Done, progress: 100, indicator: None },
-        A { area: &expertise, owner: "MLI", title: ("تشكيل فريق خبراء لمكافحة العبوات الناسفة", "Constituer un groupe d'experts contre les engins explosifs improvisés", "Form an expert group on improvised explosive devices"), unit: ("سلاح الهندسة (مثال)", "Génie militaire (exemple)", "Military engineering (example)"), start: date(2025, 10, 15), due: date(2026, 1, 31), status: ActionStatus::Planned, progress: 0, indicator: None },
-        A { area: &intelligence, owner: "MAR", title: ("إعداد بروتوكول لتبادل المعلومات الاستخباراتية", "Définir un protocole d'échange de renseignements", "Define an intelligence-sharing protocol"), unit: ("مديرية الاستعلامات (مثال)", "Direction du renseignement (exemple)", "Intelligence directorate (example)"), start: date(2025, 3, 1), due: date(2025, 10, 20), status: ActionStatus::InProgress, progress: 70, indicator: None },
-        A { area: &intelligence, owner: "MAR", title: ("تكوين محللين في الاستخبارات البشرية", "Former des analystes en renseignement humain", "Train human-intelligence analysts"), unit: ("مدرسة الاستعلامات (مثال)", "École du renseignement (exemple)", "Intelligence school (example)"), start: date(2025, 9, 1), due: date(2025, 9, 25), status: ActionStatus::Planned, progress: 0, indicator: None },
+        A {
+            area: &training,
+            owner: "MAR",
+            title: (
+                "تدريب 12 ضابطاً ماليّاً على الإسعافات الأولية القتالية",
+                "Former 12 officiers maliens aux premiers secours au combat",
+                "Train 12 Malian officers in combat first aid",
+            ),
+            unit: (
+                "مصلحة الصحة العسكرية (مثال)",
+                "Service de santé militaire (exemple)",
+                "Military health service (example)",
+            ),
+            start: date(2025, 3, 15),
+            due: date(2025, 6, 30),
+            status: ActionStatus::Done,
+            progress: 100,
+            indicator: Some(("ضباط مكونون", "officiers formés", "officers trained", 0, 12, 12)),
+        },
+        A {
+            area: &training,
+            owner: "MAR",
+            title: (
+                "فتح 20 مقعداً في المدارس العسكرية المغربية",
+                "Ouvrir 20 places dans les écoles militaires marocaines",
+                "Open 20 seats in Moroccan military schools",
+            ),
+            unit: ("مديرية التكوين (مثال)", "Direction de l'instruction (exemple)", "Training directorate (example)"),
+            start: date(2025, 4, 1),
+            due: date(2025, 9, 15),
+            status: ActionStatus::InProgress,
+            progress: 60,
+            indicator: Some(("مقاعد", "places", "seats", 0, 20, 12)),
+        },
+        A {
+            area: &training,
+            owner: "MLI",
+            title: ("برنامج تبادل المدربين", "Programme d'échange d'instructeurs", "Instructor exchange programme"),
+            unit: (
+                "المدرسة العسكرية المشتركة بكوليكورو (مثال)",
+                "École militaire interarmes de Koulikoro (exemple)",
+                "Koulikoro joint military school (example)",
+            ),
+            start: date(2025, 11, 1),
+            due: date(2026, 2, 15),
+            status: ActionStatus::Planned,
+            progress: 0,
+            indicator: None,
+        },
+        A {
+            area: &equipment,
+            owner: "MLI",
+            title: (
+                "جرد حاجيات القوات المسلحة المالية من المعدات",
+                "Recenser les besoins en équipements des FAMa",
+                "Survey the FAMa's equipment needs",
+            ),
+            unit: ("مديرية العتاد (مثال)", "Direction du matériel (exemple)", "Materiel directorate (example)"),
+            start: date(2025, 3, 1),
+            due: date(2025, 5, 31),
+            status: ActionStatus::Done,
+            progress: 100,
+            indicator: None,
+        },
+        A {
+            area: &equipment,
+            owner: "MAR",
+            title: (
+                "دراسة توفير مركبات تكتيكية خفيفة",
+                "Étudier la fourniture de véhicules tactiques légers",
+                "Study the supply of light tactical vehicles",
+            ),
+            unit: ("مفتشية العتاد (مثال)", "Inspection du matériel (exemple)", "Materiel inspectorate (example)"),
+            start: date(2025, 6, 1),
+            due: date(2025, 9, 30),
+            status: ActionStatus::Delayed,
+            progress: 30,
+            indicator: None,
+        },
+        A {
+            area: &equipment,
+            owner: "MAR",
+            title: (
+                "تكوين الميكانيكيين على صيانة المعدات المسلمة",
+                "Former les mécaniciens à la maintenance des équipements livrés",
+                "Train mechanics to maintain delivered equipment",
+            ),
+            unit: ("مدرسة الصيانة (مثال)", "École de maintenance (exemple)", "Maintenance school (example)"),
+            start: date(2025, 7, 1),
+            due: date(2025, 12, 31),
+            status: ActionStatus::Blocked,
+            progress: 10,
+            indicator: None,
+        },
+        A {
+            area: &logistics,
+            owner: "MAR",
+            title: (
+                "إنشاء ممر للدعم اللوجستي الرباط - باماكو",
+                "Établir un couloir de soutien logistique Rabat–Bamako",
+                "Set up a Rabat–Bamako logistic support corridor",
+            ),
+            unit: (
+                "مديرية اللوجستيك (مثال)",
+                "Direction de la logistique (exemple)",
+                "Logistics directorate (example)",
+            ),
+            start: date(2025, 5, 1),
+            due: date(2025, 12, 15),
+            status: ActionStatus::InProgress,
+            progress: 45,
+            indicator: None,
+        },
+        A {
+            area: &logistics,
+            owner: "MLI",
+            title: (
+                "توحيد إجراءات جمركة هبات العتاد",
+                "Harmoniser le dédouanement des dons de matériel",
+                "Harmonise customs clearance of donated materiel",
+            ),
+            unit: (
+                "مديرية اللوجستيك المالية (مثال)",
+                "Direction logistique des FAMa (exemple)",
+                "FAMa logistics directorate (example)",
+            ),
+            start: date(2025, 4, 15),
+            due: date(2025, 8, 31),
+            status: ActionStatus::InProgress,
+            progress: 20,
+            indicator: None,
+        },
+        A {
+            area: &logistics,
+            owner: "MAR",
+            title: ("نشر مستشفى ميداني", "Déployer un hôpital de campagne", "Deploy a field hospital"),
+            unit: (
+                "مصلحة الصحة العسكرية (مثال)",
+                "Service de santé militaire (exemple)",
+                "Military health service (example)",
+            ),
+            start: date(2025, 6, 1),
+            due: date(2025, 10, 31),
+            status: ActionStatus::Cancelled,
+            progress: 0,
+            indicator: None,
+        },
+        A {
+            area: &expertise,
+            owner: "MAR",
+            title: (
+                "ندوة مشتركة حول استراتيجيات مكافحة التهديدات الأمنية الإقليمية",
+                "Séminaire conjoint sur les stratégies contre les menaces sécuritaires régionales",
+                "Joint seminar on strategies against regional security threats",
+            ),
+            unit: (
+                "مركز الدراسات الاستراتيجية (مثال)",
+                "Centre d'études stratégiques (exemple)",
+                "Centre for strategic studies (example)",
+            ),
+            start: date(2025, 5, 10),
+            due: date(2025, 6, 15),
+            status: ActionStatus::Done,
+            progress: 100,
+            indicator: None,
+        },
+        A {
+            area: &expertise,
+            owner: "MLI",
+            title: (
+                "تشكيل فريق خبراء لمكافحة العبوات الناسفة",
+                "Constituer un groupe d'experts contre les engins explosifs improvisés",
+                "Form an expert group on improvised explosive devices",
+            ),
+            unit: ("سلاح الهندسة (مثال)", "Génie militaire (exemple)", "Military engineering (example)"),
+            start: date(2025, 10, 15),
+            due: date(2026, 1, 31),
+            status: ActionStatus::Planned,
+            progress: 0,
+            indicator: None,
+        },
+        A {
+            area: &intelligence,
+            owner: "MAR",
+            title: (
+                "إعداد بروتوكول لتبادل المعلومات الاستخباراتية",
+                "Définir un protocole d'échange de renseignements",
+                "Define an intelligence-sharing protocol",
+            ),
+            unit: (
+                "مديرية الاستعلامات (مثال)",
+                "Direction du renseignement (exemple)",
+                "Intelligence directorate (example)",
+            ),
+            start: date(2025, 3, 1),
+            due: date(2025, 10, 20),
+            status: ActionStatus::InProgress,
+            progress: 70,
+            indicator: None,
+        },
+        A {
+            area: &intelligence,
+            owner: "MAR",
+            title: (
+                "تكوين محللين في الاستخبارات البشرية",
+                "Former des analystes en renseignement humain",
+                "Train human-intelligence analysts",
+            ),
+            unit: ("مدرسة الاستعلامات (مثال)", "École du renseignement (exemple)", "Intelligence school (example)"),
+            start: date(2025, 9, 1),
+            due: date(2025, 9, 25),
+            status: ActionStatus::Planned,
+            progress: 0,
+            indicator: None,
+        },
     ];
     let mut action_ids = Vec::new();
     for a in actions {
         let id = s
-            .run(a.owner, None, Command::PlanAction(Action {
-                roadmap: roadmap.clone(),
-                area: a.area.to_string(),
-                title: T::tri(a.title.0, a.title.1, a.title.2),
-                owner: party(a.owner),
-                unit: T::tri(a.unit.0, a.unit.1, a.unit.2),
-                lead: None,
-                start: a.start,
-                due: a.due,
-                status: a.status,
-                progress: Progress::new(a.progress)?,
-                weight: None,
-                indicator: a.indicator.map(|(ar, fr, en, baseline, target, current)| Indicator { unit: T::tri(ar, fr, en), baseline, target, current }),
-                illustrative: true,
-            }))
+            .run(
+                a.owner,
+                None,
+                Command::PlanAction(Action {
+                    roadmap: roadmap.clone(),
+                    area: a.area.to_string(),
+                    title: T::tri(a.title.0, a.title.1, a.title.2),
+                    owner: party(a.owner),
+                    unit: T::tri(a.unit.0, a.unit.1, a.unit.2),
+                    lead: None,
+                    start: a.start,
+                    due: a.due,
+                    status: a.status,
+                    progress: Progress::new(a.progress)?,
+                    weight: None,
+                    indicator: a.indicator.map(|(ar, fr, en, baseline, target, current)| Indicator {
+                        unit: T::tri(ar, fr, en),
+                        baseline,
+                        target,
+                        current,
+                    }),
+                    illustrative: true,
+                }),
+            )
             .await?;
         action_ids.push(id);
     }
-    s.run("MAR", None, Command::AddEvidence {
-        action: action_ids[0].clone(),
-        note: T::tri("شهادات نهاية التكوين لـ 12 ضابطاً (مثال)", "Attestations de fin de formation des 12 officiers (exemple)", "End-of-course certificates of the 12 officers (example)"),
-    })
+    s.run(
+        "MAR",
+        None,
+        Command::AddEvidence {
+            action: action_ids[0].clone(),
+            note: T::tri(
+                "شهادات نهاية التكوين لـ 12 ضابطاً (مثال)",
+                "Attestations de fin de formation des 12 officiers (exemple)",
+                "End-of-course certificates of the 12 officers (example)",
+            ),
+        },
+    )
     .await?;
 
     // Needs, offers and training programmes (illustrative).
     let seats = s
-        .run("MLI", None, Command::RegisterNeed(Need {
+        .run(
+            "MLI",
+            None,
+            Command::RegisterNeed(Need {
+                party: party("MLI"),
+                category: Category::Training,
+                title: T::tri("مقاعد تكوين الضباط", "Places de formation d'officiers", "Officer training seats"),
+                quantity: 20,
+                unit: T::tri("مقاعد", "places", "seats"),
+                priority: Priority::High,
+                status: NeedStatus::PartlyMet,
+                area: Some(training.clone()),
+                action: Some(action_ids[1].clone()),
+                illustrative: true,
+            }),
+        )
+        .await?;
+    s.run(
+        "MLI",
+        None,
+        Command::RegisterNeed(Need {
             party: party("MLI"),
+            category: Category::Equipment,
+            title: T::tri("مستشفى ميداني", "Hôpital de campagne", "Field hospital"),
+            quantity: 1,
+            unit: T::tri("وحدة", "unité", "unit"),
+            priority: Priority::Medium,
+            status: NeedStatus::Open,
+            area: Some(logistics.clone()),
+            action: None,
+            illustrative: true,
+        }),
+    )
+    .await?;
+    s.run(
+        "MLI",
+        None,
+        Command::RegisterNeed(Need {
+            party: party("MLI"),
+            category: Category::Equipment,
+            title: T::tri("مركبات تكتيكية خفيفة", "Véhicules tactiques légers", "Light tactical vehicles"),
+            quantity: 30,
+            unit: T::tri("مركبات", "véhicules", "vehicles"),
+            priority: Priority::High,
+            status: NeedStatus::Open,
+            area: Some(equipment.clone()),
+            action: Some(action_ids[4].clone()),
+            illustrative: true,
+        }),
+    )
+    .await?;
+    s.run(
+        "MAR",
+        None,
+        Command::MakeOffer(Offer {
+            party: party("MAR"),
             category: Category::Training,
-            title: T::tri("مقاعد تكوين الضباط", "Places de formation d'officiers", "Officer training seats"),
+            title: T::tri(
+                "20 مقعداً في المدارس العسكرية المغربية",
+                "20 places dans les écoles militaires marocaines",
+                "20 seats in Moroccan military schools",
+            ),
             quantity: 20,
             unit: T::tri("مقاعد", "places", "seats"),
-            priority: Priority::High,
-            status: NeedStatus::PartlyMet,
+            status: OfferStatus::Accepted,
+            need: Some(seats),
+            illustrative: true,
+        }),
+    )
+    .await?;
+    s.run(
+        "MAR",
+        None,
+        Command::MakeOffer(Offer {
+            party: party("MAR"),
+            category: Category::Expertise,
+            title: T::tri(
+                "خبراء في مكافحة العبوات الناسفة",
+                "Experts en lutte contre les engins explosifs improvisés",
+                "Counter-IED experts",
+            ),
+            quantity: 4,
+            unit: T::tri("خبراء", "experts", "experts"),
+            status: OfferStatus::Proposed,
+            need: None,
+            illustrative: true,
+        }),
+    )
+    .await?;
+    s.run(
+        "MAR",
+        None,
+        Command::ScheduleTraining(Training {
+            host: party("MAR"),
+            institution: T::tri(
+                "الأكاديمية الملكية العسكرية (مثال)",
+                "Académie royale militaire (exemple)",
+                "Royal Military Academy (example)",
+            ),
+            course: T::tri("دورة تكوين الضباط", "Cycle de formation des officiers", "Officer training course"),
             area: Some(training.clone()),
+            seats_offered: 20,
+            seats_filled: 12,
+            start: date(2025, 9, 15),
+            end: date(2026, 6, 30),
             action: Some(action_ids[1].clone()),
             illustrative: true,
-        }))
-        .await?;
-    s.run("MLI", None, Command::RegisterNeed(Need {
-        party: party("MLI"),
-        category: Category::Equipment,
-        title: T::tri("مستشفى ميداني", "Hôpital de campagne", "Field hospital"),
-        quantity: 1,
-        unit: T::tri("وحدة", "unité", "unit"),
-        priority: Priority::Medium,
-        status: NeedStatus::Open,
-        area: Some(logistics.clone()),
-        action: None,
-        illustrative: true,
-    }))
+        }),
+    )
     .await?;
-    s.run("MLI", None, Command::RegisterNeed(Need {
-        party: party("MLI"),
-        category: Category::Equipment,
-        title: T::tri("مركبات تكتيكية خفيفة", "Véhicules tactiques légers", "Light tactical vehicles"),
-        quantity: 30,
-        unit: T::tri("مركبات", "véhicules", "vehicles"),
-        priority: Priority::High,
-        status: NeedStatus::Open,
-        area: Some(equipment.clone()),
-        action: Some(action_ids[4].clone()),
-        illustrative: true,
-    }))
-    .await?;
-    s.run("MAR", None, Command::MakeOffer(Offer {
-        party: party("MAR"),
-        category: Category::Training,
-        title: T::tri("20 مقعداً في المدارس العسكرية المغربية", "20 places dans les écoles militaires marocaines", "20 seats in Moroccan military schools"),
-        quantity: 20,
-        unit: T::tri("مقاعد", "places", "seats"),
-        status: OfferStatus::Accepted,
-        need: Some(seats),
-        illustrative: true,
-    }))
-    .await?;
-    s.run("MAR", None, Command::MakeOffer(Offer {
-        party: party("MAR"),
-        category: Category::Expertise,
-        title: T::tri("خبراء في مكافحة العبوات الناسفة", "Experts en lutte contre les engins explosifs improvisés", "Counter-IED experts"),
-        quantity: 4,
-        unit: T::tri("خبراء", "experts", "experts"),
-        status: OfferStatus::Proposed,
-        need: None,
-        illustrative: true,
-    }))
-    .await?;
-    s.run("MAR", None, Command::ScheduleTraining(Training {
-        host: party("MAR"),
-        institution: T::tri("الأكاديمية الملكية العسكرية (مثال)", "Académie royale militaire (exemple)", "Royal Military Academy (example)"),
-        course: T::tri("دورة تكوين الضباط", "Cycle de formation des officiers", "Officer training course"),
-        area: Some(training.clone()),
-        seats_offered: 20,
-        seats_filled: 12,
-        start: date(2025, 9, 15),
-        end: date(2026, 6, 30),
-        action: Some(action_ids[1].clone()),
-        illustrative: true,
-    }))
-    .await?;
-    s.run("MAR", None, Command::ScheduleTraining(Training {
-        host: party("MAR"),
-        institution: T::tri("مصلحة الصحة العسكرية (مثال)", "Service de santé militaire (exemple)", "Military health service (example)"),
-        course: T::tri("الإسعافات الأولية القتالية", "Premiers secours au combat", "Combat first aid"),
-        area: Some(training),
-        seats_offered: 12,
-        seats_filled: 12,
-        start: date(2025, 4, 7),
-        end: date(2025, 5, 30),
-        action: Some(action_ids[0].clone()),
-        illustrative: true,
-    }))
+    s.run(
+        "MAR",
+        None,
+        Command::ScheduleTraining(Training {
+            host: party("MAR"),
+            institution: T::tri(
+                "مصلحة الصحة العسكرية (مثال)",
+                "Service de santé militaire (exemple)",
+                "Military health service (example)",
+            ),
+            course: T::tri("الإسعافات الأولية القتالية", "Premiers secours au combat", "Combat first aid"),
+            area: Some(training),
+            seats_offered: 12,
+            seats_filled: 12,
+            start: date(2025, 4, 7),
+            end: date(2025, 5, 30),
+            action: Some(action_ids[0].clone()),
+            illustrative: true,
+        }),
+    )
     .await?;
     let _ = (expertise, intelligence, json!(null));
     Ok(())

@@ -25,7 +25,9 @@ pub enum NodeError {
         party: String,
     },
     /// The directory is not a Lajna data directory.
-    #[error("{path} is not a Lajna data directory (no config.toml); create one with `lajna init --data {path}` or `lajna demo --data {path}`")]
+    #[error(
+        "{path} is not a Lajna data directory (no config.toml); create one with `lajna init --data {path}` or `lajna demo --data {path}`"
+    )]
     NotInitialised {
         /// Directory.
         path: PathBuf,

@@ -20,8 +20,8 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
-use lajna_domain::{decide, Actor, Charter, Command, State};
-use lajna_ledger::{Draft, EventId, SecretKey, SignedEvent, GENESIS_KIND, KEY_CERTIFIED_KIND};
+use lajna_domain::{Actor, Charter, Command, State, decide};
+use lajna_ledger::{Draft, EventId, GENESIS_KIND, KEY_CERTIFIED_KIND, SecretKey, SignedEvent};
 use lajna_store::Store;
 use serde_json::json;
 
@@ -220,7 +220,9 @@ impl Node {
     /// The date "overdue" is measured against: the configured reference date, else today (UTC).
     #[must_use]
     pub fn today(&self) -> Date {
-        self.config.reference_date.unwrap_or_else(|| jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC).date())
+        self.config
+            .reference_date
+            .unwrap_or_else(|| jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC).date())
     }
 
     /// Parties this node writes for.
@@ -238,7 +240,8 @@ impl Node {
     /// [`NodeError::Domain`] for a refused command, [`NodeError::NoKey`] when this node cannot
     /// write for the party; nothing is written on any error.
     pub async fn execute(&self, actor: &Actor, command: &Command) -> Result<Vec<EventId>, NodeError> {
-        let key = self.keys.get(actor.party.as_str()).ok_or_else(|| NodeError::NoKey { party: actor.party.to_string() })?;
+        let key =
+            self.keys.get(actor.party.as_str()).ok_or_else(|| NodeError::NoKey { party: actor.party.to_string() })?;
         let mut guard = self.store.lock().await;
         let emits = decide(guard.state(), actor, command)?;
         if emits.is_empty() {

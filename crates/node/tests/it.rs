@@ -8,7 +8,7 @@ use lajna_domain::records::*;
 use lajna_domain::values::*;
 use lajna_domain::{Actor, Command, LocalizedText as T, RecordKind};
 use lajna_ledger::SignedEvent;
-use lajna_node::{demo, Node};
+use lajna_node::{Node, demo};
 use lajna_store::Store;
 use proptest::prelude::*;
 use serde_json::json;
@@ -117,9 +117,21 @@ async fn each_refused_command_writes_nothing() {
         ("empty title", Command::PlanAction(empty_title), "error-empty-text"),
         ("mission end before start", Command::ScheduleMission(end_before_start), "error-end-before-start"),
         ("unknown zone", Command::ScheduleMission(bad_zone), "error-unknown-zone"),
-        ("progress 140", Command::Revise { kind: RecordKind::Action, id: action_id.clone(), set: progress_140 }, "error-invalid-value"),
-        ("unknown action", Command::ReportProgress { action: "f".repeat(64), status: None, progress: Some(Progress::new(5).unwrap()) }, "error-unknown-record"),
-        ("endorse without being co-chair", Command::Endorse { kind: RecordKind::Roadmap, id: action.roadmap.clone() }, "error-not-co-chair"),
+        (
+            "progress 140",
+            Command::Revise { kind: RecordKind::Action, id: action_id.clone(), set: progress_140 },
+            "error-invalid-value",
+        ),
+        (
+            "unknown action",
+            Command::ReportProgress { action: "f".repeat(64), status: None, progress: Some(Progress::new(5).unwrap()) },
+            "error-unknown-record",
+        ),
+        (
+            "endorse without being co-chair",
+            Command::Endorse { kind: RecordKind::Roadmap, id: action.roadmap.clone() },
+            "error-not-co-chair",
+        ),
     ];
     for (what, command, code) in cases {
         let err = node.execute(&actor("MAR"), &command).await.unwrap_err();
@@ -127,13 +139,21 @@ async fn each_refused_command_writes_nothing() {
         assert_eq!(snapshot(&node).await, before, "{what} wrote something");
     }
     // An actor of a party that is not in the committee: this node holds no key for it.
-    let err = node.execute(&actor("FRA"), &Command::AddEvidence { action: action_id.clone(), note: T::tri("", "x", "") }).await.unwrap_err();
+    let err = node
+        .execute(&actor("FRA"), &Command::AddEvidence { action: action_id.clone(), note: T::tri("", "x", "") })
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "no-key");
     assert_eq!(snapshot(&node).await, before);
     // Case C04's rule: saving without a change appends nothing.
     let mut same = serde_json::Map::new();
     same.insert("due".into(), json!(action.due.to_string()));
-    assert!(node.execute(&actor("MAR"), &Command::Revise { kind: RecordKind::Action, id: action_id, set: same }).await.unwrap().is_empty());
+    assert!(
+        node.execute(&actor("MAR"), &Command::Revise { kind: RecordKind::Action, id: action_id, set: same })
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(snapshot(&node).await, before);
 }
 
@@ -141,9 +161,20 @@ async fn each_refused_command_writes_nothing() {
 async fn a_progress_report_is_signed_applied_and_verifiable() {
     let dir = tempfile::tempdir().unwrap();
     let node = demo_node(dir.path()).await;
-    let (id, a) = node.with_state(|s| s.all::<Action>(RecordKind::Action).into_iter().find(|(_, a)| a.status == ActionStatus::InProgress).unwrap()).await;
+    let (id, a) = node
+        .with_state(|s| {
+            s.all::<Action>(RecordKind::Action).into_iter().find(|(_, a)| a.status == ActionStatus::InProgress).unwrap()
+        })
+        .await;
     let ids = node
-        .execute(&actor(a.owner.as_str()), &Command::ReportProgress { action: id.clone(), status: None, progress: Some(Progress::parse("٧٥").unwrap()) })
+        .execute(
+            &actor(a.owner.as_str()),
+            &Command::ReportProgress {
+                action: id.clone(),
+                status: None,
+                progress: Some(Progress::parse("٧٥").unwrap()),
+            },
+        )
         .await
         .unwrap();
     assert_eq!(ids.len(), 1);

@@ -15,8 +15,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::time::Duration;
 
-use lajna_domain::{parse_event, Change, Charter, Meta, State};
-use lajna_ledger::{check_event, to_canonical_vec, EventId, SignedEvent, Trust, VerifiedEvent, GENESIS_KIND};
+use lajna_domain::{Change, Charter, Meta, State, parse_event};
+use lajna_ledger::{EventId, GENESIS_KIND, SignedEvent, Trust, VerifiedEvent, check_event, to_canonical_vec};
 use serde_json::Value;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
@@ -327,7 +327,11 @@ impl Store {
         Ok(())
     }
 
-    async fn write(&self, inner: &mut Inner, checked: Vec<(VerifiedEvent, Change)>) -> Result<Vec<EventId>, StoreError> {
+    async fn write(
+        &self,
+        inner: &mut Inner,
+        checked: Vec<(VerifiedEvent, Change)>,
+    ) -> Result<Vec<EventId>, StoreError> {
         let result = self.write_tx(inner, &checked).await;
         match result {
             Ok(()) => Ok(checked.iter().map(|(e, _)| e.id).collect()),
@@ -358,14 +362,14 @@ impl Store {
             .bind(&received)
             .execute(&mut *tx)
             .await?;
-            if env.kind == GENESIS_KIND {
-                if let Change::Genesis(charter) = change {
-                    sqlx::query("INSERT INTO committee (id, charter) VALUES (?, ?)")
-                        .bind(event.id.to_hex())
-                        .bind(canonical_text(&serde_json::to_value(charter.as_ref()).unwrap_or_default())?)
-                        .execute(&mut *tx)
-                        .await?;
-                }
+            if env.kind == GENESIS_KIND
+                && let Change::Genesis(charter) = change
+            {
+                sqlx::query("INSERT INTO committee (id, charter) VALUES (?, ?)")
+                    .bind(event.id.to_hex())
+                    .bind(canonical_text(&serde_json::to_value(charter.as_ref()).unwrap_or_default())?)
+                    .execute(&mut *tx)
+                    .await?;
             }
             touched.extend(inner.learn(event, change.clone()));
         }
@@ -402,7 +406,8 @@ impl Store {
                 let sigs: String = row.get(7);
                 let envelope = String::from_utf8(envelope)
                     .map_err(|_| StoreError::Corrupt(format!("event {id}: envelope is not UTF-8")))?;
-                let sigs = serde_json::from_str(&sigs).map_err(|_| StoreError::Corrupt(format!("event {id}: signatures unreadable")))?;
+                let sigs = serde_json::from_str(&sigs)
+                    .map_err(|_| StoreError::Corrupt(format!("event {id}: signatures unreadable")))?;
                 Ok(StoredEvent {
                     seq: row.get(0),
                     id,
@@ -452,7 +457,10 @@ impl Store {
     /// # Errors
     /// Database errors; [`StoreError::Corrupt`].
     pub async fn records(&self, kind: &str) -> Result<Vec<(String, Value)>, StoreError> {
-        let rows = sqlx::query("SELECT id, doc FROM records WHERE kind = ? ORDER BY id").bind(kind).fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT id, doc FROM records WHERE kind = ? ORDER BY id")
+            .bind(kind)
+            .fetch_all(&self.pool)
+            .await?;
         rows.into_iter()
             .map(|r| {
                 let id: String = r.get(0);
@@ -627,4 +635,3 @@ impl std::fmt::Debug for Store {
         f.write_str("Store")
     }
 }
-

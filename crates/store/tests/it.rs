@@ -1,12 +1,12 @@
 //! Store integration tests on a real SQLite file: the database guards the log, refused events
 //! write nothing, missing parents wait, duplicates change nothing, rebuild gives the same hash.
 
-use lajna_domain::{decide, Actor, Command, PartyCode};
-use lajna_domain::records::{Area, RecordKind};
 use lajna_domain::LocalizedText;
-use lajna_ledger::{Draft, EventId, SecretKey, SignedEvent, GENESIS_KIND, KEY_CERTIFIED_KIND};
+use lajna_domain::records::{Area, RecordKind};
+use lajna_domain::{Actor, Command, PartyCode, decide};
+use lajna_ledger::{Draft, EventId, GENESIS_KIND, KEY_CERTIFIED_KIND, SecretKey, SignedEvent};
 use lajna_store::{Receipt, Store};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use sqlx::Row;
 
 struct Fixture {
@@ -32,7 +32,8 @@ async fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("lajna.sqlite");
     let store = Store::open(&path).await.unwrap();
-    let (mar, mli, node_key) = (SecretKey::from_seed([1; 32]), SecretKey::from_seed([2; 32]), SecretKey::from_seed([3; 32]));
+    let (mar, mli, node_key) =
+        (SecretKey::from_seed([1; 32]), SecretKey::from_seed([2; 32]), SecretKey::from_seed([3; 32]));
     let g = Draft {
         committee: None,
         parents: vec![],
@@ -70,9 +71,17 @@ impl Fixture {
         emits
             .into_iter()
             .map(|e| {
-                let ev = Draft { committee: Some(self.genesis), parents: parents.clone(), party: "MAR".into(), member: None, at: "2025-02-18T10:00:00Z".into(), kind: e.kind, body: e.body }
-                    .sign(key)
-                    .unwrap();
+                let ev = Draft {
+                    committee: Some(self.genesis),
+                    parents: parents.clone(),
+                    party: "MAR".into(),
+                    member: None,
+                    at: "2025-02-18T10:00:00Z".into(),
+                    kind: e.kind,
+                    body: e.body,
+                }
+                .sign(key)
+                .unwrap();
                 let l = 1 + parents.iter().map(|(_, l)| *l).max().unwrap();
                 parents = vec![(ev.id(), l)];
                 ev
@@ -81,18 +90,35 @@ impl Fixture {
     }
 
     fn raw(&self, parents: Vec<(EventId, i64)>, kind: &str, body: Value, key: &SecretKey) -> SignedEvent {
-        Draft { committee: Some(self.genesis), parents, party: "MAR".into(), member: None, at: "2025-02-18T10:00:00Z".into(), kind: kind.into(), body }
-            .sign(key)
-            .unwrap()
+        Draft {
+            committee: Some(self.genesis),
+            parents,
+            party: "MAR".into(),
+            member: None,
+            at: "2025-02-18T10:00:00Z".into(),
+            kind: kind.into(),
+            body,
+        }
+        .sign(key)
+        .unwrap()
     }
 
     async fn snapshot(&self) -> (i64, String, i64) {
-        (self.store.event_count().await.unwrap(), self.store.state_hash().await.unwrap(), self.store.pending_count().await.unwrap())
+        (
+            self.store.event_count().await.unwrap(),
+            self.store.state_hash().await.unwrap(),
+            self.store.pending_count().await.unwrap(),
+        )
     }
 }
 
 fn area(code: &str) -> Command {
-    Command::DefineArea(Area { code: code.into(), title: LocalizedText::tri("تدريب", "Formation", ""), ordinal: 1, illustrative: false })
+    Command::DefineArea(Area {
+        code: code.into(),
+        title: LocalizedText::tri("تدريب", "Formation", ""),
+        ordinal: 1,
+        illustrative: false,
+    })
 }
 
 #[tokio::test]
@@ -126,13 +152,43 @@ async fn refused_events_leave_the_store_as_it_was() {
     let heads = f.store.lock().await.heads();
     let stranger = SecretKey::from_seed([9; 32]);
     let cases: Vec<(&str, SignedEvent, &str)> = vec![
-        ("uncertified key", f.raw(heads.clone(), "area.defined", json!({"v": 1, "set": {"code": "x", "title": {"fr": "X"}, "ordinal": 1}}), &stranger), "uncertified-key"),
+        (
+            "uncertified key",
+            f.raw(
+                heads.clone(),
+                "area.defined",
+                json!({"v": 1, "set": {"code": "x", "title": {"fr": "X"}, "ordinal": 1}}),
+                &stranger,
+            ),
+            "uncertified-key",
+        ),
         ("unknown kind", f.raw(heads.clone(), "area.exploded", json!({"v": 1}), &f.node_key), "error-unknown-kind"),
-        ("malformed body", f.raw(heads.clone(), "area.defined", json!({"v": 1, "set": {"code": 7}}), &f.node_key), "error-malformed-body"),
-        ("wrong body version", f.raw(heads.clone(), "area.defined", json!({"v": 9, "set": {"code": "x"}}), &f.node_key), "error-malformed-body"),
+        (
+            "malformed body",
+            f.raw(heads.clone(), "area.defined", json!({"v": 1, "set": {"code": 7}}), &f.node_key),
+            "error-malformed-body",
+        ),
+        (
+            "wrong body version",
+            f.raw(heads.clone(), "area.defined", json!({"v": 9, "set": {"code": "x"}}), &f.node_key),
+            "error-malformed-body",
+        ),
         ("not JSON", SignedEvent { envelope: "{not json".into(), sigs: vec![] }, "malformed-event"),
-        ("oversized", SignedEvent { envelope: format!("\"{}\"", "x".repeat(300 * 1024)), sigs: vec![] }, "oversized-event"),
-        ("unknown parent", f.raw(vec![(EventId::of(b"nowhere"), 7)], "area.defined", json!({"v": 1, "set": {"code": "x", "title": {"fr": "X"}, "ordinal": 1}}), &f.node_key), "missing-parent"),
+        (
+            "oversized",
+            SignedEvent { envelope: format!("\"{}\"", "x".repeat(300 * 1024)), sigs: vec![] },
+            "oversized-event",
+        ),
+        (
+            "unknown parent",
+            f.raw(
+                vec![(EventId::of(b"nowhere"), 7)],
+                "area.defined",
+                json!({"v": 1, "set": {"code": "x", "title": {"fr": "X"}, "ordinal": 1}}),
+                &f.node_key,
+            ),
+            "missing-parent",
+        ),
     ];
     for (what, event, code) in cases {
         let err = f.store.lock().await.append(std::slice::from_ref(&event)).await.unwrap_err();
@@ -151,7 +207,12 @@ async fn an_event_with_a_missing_parent_waits_then_applies_when_the_parent_arriv
     let f = fixture().await;
     let first = f.sign(area("training"), &f.node_key).await.remove(0);
     let heads = vec![(first.id(), 3)];
-    let second = f.raw(heads, "area.defined", json!({"v": 1, "set": {"code": "logistics", "title": {"fr": "Logistique"}, "ordinal": 2}}), &f.node_key);
+    let second = f.raw(
+        heads,
+        "area.defined",
+        json!({"v": 1, "set": {"code": "logistics", "title": {"fr": "Logistique"}, "ordinal": 2}}),
+        &f.node_key,
+    );
     let before = f.store.state_hash().await.unwrap();
     assert_eq!(f.store.lock().await.receive(&second).await.unwrap(), Receipt::Pending(second.id()));
     assert_eq!(f.store.state_hash().await.unwrap(), before, "a pending event must not be applied");

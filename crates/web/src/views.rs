@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use lajna_domain::records::*;
 use lajna_domain::summary;
-use lajna_domain::{adoption, Lang, LocalizedText, RecordKind};
+use lajna_domain::{Lang, LocalizedText, RecordKind, adoption};
 use lajna_node::Node;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::i18n::Tr;
 use crate::WebError;
+use crate::i18n::Tr;
 
 /// A text in the language it is actually shown in (which may differ from the page's).
 #[derive(Clone, Debug, Default)]
@@ -373,24 +373,34 @@ pub async fn dashboard(node: &Node, tr: Tr<'_>) -> Result<Dashboard, WebError> {
             (m, view)
         })
         .collect();
-    missions.sort_by(|a, b| b.0.start.cmp(&a.0.start));
+    missions.sort_by_key(|m| std::cmp::Reverse(m.0.start));
 
-    let mut sessions: Vec<Session> = typed::<Session>(node, RecordKind::Session).await?.into_iter().map(|(_, s, _)| s).collect();
+    let mut sessions: Vec<Session> =
+        typed::<Session>(node, RecordKind::Session).await?.into_iter().map(|(_, s, _)| s).collect();
     sessions.sort_by_key(|s| s.number);
-    let next_session = sessions.iter().filter(|s| s.end >= today).min_by_key(|s| s.start).map(|s| session_view(s, lang));
+    let next_session =
+        sessions.iter().filter(|s| s.end >= today).min_by_key(|s| s.start).map(|s| session_view(s, lang));
 
     let roadmaps = typed::<Roadmap>(node, RecordKind::Roadmap)
         .await?
         .into_iter()
         .map(|(_, r, doc)| {
             let a = adoption(&doc, &parties);
-            (Txt::of(&r.title, lang), format!("{} – {}", r.start, r.end), a.adopted, a.awaiting.join(", "), r.illustrative)
+            (
+                Txt::of(&r.title, lang),
+                format!("{} – {}", r.start, r.end),
+                a.adopted,
+                a.awaiting.join(", "),
+                r.illustrative,
+            )
         })
         .collect();
 
-    let mut areas: Vec<(String, Area)> = typed::<Area>(node, RecordKind::Area).await?.into_iter().map(|(id, a, _)| (id, a)).collect();
+    let mut areas: Vec<(String, Area)> =
+        typed::<Area>(node, RecordKind::Area).await?.into_iter().map(|(id, a, _)| (id, a)).collect();
     areas.sort_by_key(|(_, a)| a.ordinal);
-    let actions: Vec<(String, Action)> = typed::<Action>(node, RecordKind::Action).await?.into_iter().map(|(id, a, _)| (id, a)).collect();
+    let actions: Vec<(String, Action)> =
+        typed::<Action>(node, RecordKind::Action).await?.into_iter().map(|(id, a, _)| (id, a)).collect();
     let area_ids: Vec<String> = areas.iter().map(|(id, _)| id.clone()).collect();
     let progress = summary::area_progress(&area_ids, &actions, today);
     let area_rows = areas
@@ -428,7 +438,12 @@ pub async fn dashboard(node: &Node, tr: Tr<'_>) -> Result<Dashboard, WebError> {
         .into_iter()
         .map(|(_, d, doc)| {
             let a = adoption(&doc, &parties);
-            DecisionView { text: Txt::of(&d.text, lang), adopted: a.adopted, awaiting: a.awaiting.join(", "), illustrative: d.illustrative }
+            DecisionView {
+                text: Txt::of(&d.text, lang),
+                adopted: a.adopted,
+                awaiting: a.awaiting.join(", "),
+                illustrative: d.illustrative,
+            }
         })
         .collect();
     let communiques = typed::<Communique>(node, RecordKind::Communique)
@@ -438,14 +453,23 @@ pub async fn dashboard(node: &Node, tr: Tr<'_>) -> Result<Dashboard, WebError> {
             issuer: Txt::of(&c.issuer, lang),
             title: Txt::of(&c.title, lang),
             text: Txt::of(&c.text, lang),
-            quotes: c.quotes.iter().map(|q| (member_label(&members, q.speaker.as_ref(), lang), Txt::of(&q.text, lang))).collect(),
+            quotes: c
+                .quotes
+                .iter()
+                .map(|q| (member_label(&members, q.speaker.as_ref(), lang), Txt::of(&q.text, lang)))
+                .collect(),
             illustrative: c.illustrative,
         })
         .collect();
     let press = typed::<PressDocument>(node, RecordKind::Press)
         .await?
         .into_iter()
-        .map(|(id, p, _)| PressLink { id, title: p.title.clone(), lang: p.language.code(), publisher: Txt::of(&p.publisher, lang) })
+        .map(|(id, p, _)| PressLink {
+            id,
+            title: p.title.clone(),
+            lang: p.language.code(),
+            publisher: Txt::of(&p.publisher, lang),
+        })
         .collect();
     let needs = typed::<Need>(node, RecordKind::Need)
         .await?
@@ -518,7 +542,9 @@ pub async fn dashboard(node: &Node, tr: Tr<'_>) -> Result<Dashboard, WebError> {
 /// [`WebError::NotFound`] when there is no press document with that id.
 pub async fn press(node: &Node, id: &str) -> Result<PressDocument, WebError> {
     match node.store.record(id).await? {
-        Some((kind, doc)) if kind == RecordKind::Press.code() => serde_json::from_value(doc).map_err(|_| WebError::NotFound),
+        Some((kind, doc)) if kind == RecordKind::Press.code() => {
+            serde_json::from_value(doc).map_err(|_| WebError::NotFound)
+        }
         _ => Err(WebError::NotFound),
     }
 }

@@ -17,7 +17,9 @@ fn chromium() -> String {
             return candidate.into();
         }
     }
-    panic!("Chromium is not installed: run scripts/test (it installs the Debian package `chromium`), or apt-get install chromium");
+    panic!(
+        "Chromium is not installed: run scripts/test (it installs the Debian package `chromium`), or apt-get install chromium"
+    );
 }
 
 fn artefacts() -> PathBuf {

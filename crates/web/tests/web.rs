@@ -33,7 +33,10 @@ async fn french_and_english_dashboards_are_left_to_right() {
     let app = TestApp::spawn().await;
     let (_, fr) = app.get("/fr/").await;
     assert!(fr.contains(r#"<html lang="fr" dir="ltr">"#));
-    assert!(fr.contains("Commission militaire mixte d&#39;experts maroco-malienne") || fr.contains("Commission militaire mixte d'experts maroco-malienne"));
+    assert!(
+        fr.contains("Commission militaire mixte d&#39;experts maroco-malienne")
+            || fr.contains("Commission militaire mixte d'experts maroco-malienne")
+    );
     assert!(fr.contains("Général de brigade Abdelghani Mouhib"));
     assert!(fr.contains("Actions en retard"));
     let (_, en) = app.get("/en/").await;
@@ -87,7 +90,9 @@ async fn the_root_redirects_and_security_headers_are_set() {
     assert_eq!(res.headers()["location"], "/ar/");
     let res = app.client.get(app.url("/ar/")).send().await.unwrap();
     let csp = res.headers()["content-security-policy"].to_str().unwrap();
-    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"));
+    assert!(
+        csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'") && !csp.contains("unsafe-inline")
+    );
     assert_eq!(res.headers()["x-content-type-options"], "nosniff");
 }
 

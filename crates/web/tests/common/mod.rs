@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use lajna_node::{demo, Node};
+use lajna_node::{Node, demo};
 
 pub struct TestApp {
     pub addr: std::net::SocketAddr,
