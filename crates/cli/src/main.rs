@@ -114,6 +114,94 @@ enum Cmd {
         #[command(subcommand)]
         command: KeysCmd,
     },
+    /// Manage the users of this node (node-local: never sent to the other party).
+    User {
+        #[command(subcommand)]
+        command: UserCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Create a user (or replace one). The password is read from standard input (first line).
+    Add {
+        #[command(flatten)]
+        data: DataArg,
+        /// Login name: 2–32 of a-z 0-9 . _ -
+        username: String,
+        /// Party code, e.g. MAR.
+        #[arg(long)]
+        party: String,
+        /// co-chair, secretary, action-owner or viewer.
+        #[arg(long)]
+        role: String,
+        /// Member record id, when the user is a member of the committee (co-chairs endorse as it).
+        #[arg(long)]
+        member: Option<String>,
+    },
+    /// Change a user's password (read from standard input, first line).
+    Passwd {
+        #[command(flatten)]
+        data: DataArg,
+        /// Login name.
+        username: String,
+    },
+    /// Disable a user and end its sessions.
+    Disable {
+        #[command(flatten)]
+        data: DataArg,
+        /// Login name.
+        username: String,
+    },
+    /// List the users.
+    List {
+        #[command(flatten)]
+        data: DataArg,
+    },
+}
+
+fn read_password() -> Result<String> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).context("reading the password from standard input")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_string();
+    if password.is_empty() {
+        bail!("no password on standard input: pipe it in, e.g. `printf '%s\\n' \"$PASSWORD\" | lajna user add ...`");
+    }
+    Ok(password)
+}
+
+async fn user(command: UserCmd) -> Result<ExitCode> {
+    match command {
+        UserCmd::Add { data, username, party, role, member } => {
+            let node = Node::open(&data.data).await?;
+            let password = read_password()?;
+            node.put_user(&username, &party.to_ascii_uppercase(), &role, member.as_deref(), &password).await?;
+            println!("user {username} ({}, {role}) saved", party.to_ascii_uppercase());
+        }
+        UserCmd::Passwd { data, username } => {
+            let node = Node::open(&data.data).await?;
+            node.set_password(&username, &read_password()?).await?;
+            println!("password of {username} changed");
+        }
+        UserCmd::Disable { data, username } => {
+            let node = Node::open(&data.data).await?;
+            node.disable_user(&username).await?;
+            println!("user {username} disabled; its sessions are ended");
+        }
+        UserCmd::List { data } => {
+            let node = Node::open(&data.data).await?;
+            for u in node.store.users().await? {
+                println!(
+                    "{:<20} {} {:<13} {}",
+                    u.username,
+                    u.party,
+                    u.role,
+                    if u.disabled { "disabled" } else { "active" }
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 #[derive(Subcommand)]
@@ -188,6 +276,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .await
                 .with_context(|| format!("building the demo in {}", data.data.display()))?;
             print_summary(&node).await?;
+            let (password, from_env) = demo::demo_password(&data.data)?;
+            let users: Vec<&str> = demo::DEMO_USERS.iter().map(|(u, _, _)| *u).collect();
+            println!("users {}", users.join(", "));
+            if from_env {
+                println!("password: the value of LAJNA_DEMO_PASSWORD");
+            } else {
+                println!("password {password} (kept in {})", data.data.join("demo-password").display());
+            }
             if no_serve {
                 return Ok(ExitCode::SUCCESS);
             }
@@ -265,6 +361,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Keys { command } => keys(command).await,
+        Cmd::User { command } => user(command).await,
     }
 }
 

@@ -72,7 +72,12 @@ pub async fn build(path: &Path) -> Result<Node, NodeError> {
         if !config.demo {
             return Err(NodeError::AlreadyInitialised { path: path.to_path_buf() });
         }
-        return Node::open(path).await;
+        let node = Node::open(path).await?;
+        // A password given in the environment replaces the demo users' one on every run.
+        if demo_password(path)?.1 {
+            demo_users(&node).await?;
+        }
+        return Ok(node);
     }
     let created = !path.exists();
     let result = build_new(path).await;
@@ -93,7 +98,66 @@ async fn build_new(path: &Path) -> Result<Node, NodeError> {
         Founding { charter: charter(), roots, node_parties: vec!["MAR".into(), "MLI".into()], keep_roots: true };
     let node = Node::init(path, founding, config).await?;
     seed(&node).await?;
+    demo_users(&node).await?;
     Ok(node)
+}
+
+/// The demo's users, one per party and role. Their password is `LAJNA_DEMO_PASSWORD` when set,
+/// else one generated at the first run and kept in `DATA/demo-password` (mode 0600).
+pub const DEMO_USERS: [(&str, &str, &str); 6] = [
+    ("mar-cochair", "MAR", "co-chair"),
+    ("mar-secretary", "MAR", "secretary"),
+    ("mar-viewer", "MAR", "viewer"),
+    ("mli-cochair", "MLI", "co-chair"),
+    ("mli-secretary", "MLI", "secretary"),
+    ("mli-viewer", "MLI", "viewer"),
+];
+
+/// The demo password: `LAJNA_DEMO_PASSWORD`, else the one kept in `DATA/demo-password`, else a
+/// new one (written there). Returns the password and whether it came from the environment.
+///
+/// # Errors
+/// IO errors on the password file.
+pub fn demo_password(path: &Path) -> Result<(String, bool), NodeError> {
+    if let Ok(p) = std::env::var("LAJNA_DEMO_PASSWORD") {
+        if !p.is_empty() {
+            return Ok((p, true));
+        }
+    }
+    let file = path.join("demo-password");
+    if let Ok(p) = std::fs::read_to_string(&file) {
+        return Ok((p.trim().to_string(), false));
+    }
+    let mut bytes = [0u8; 12];
+    getrandom::fill(&mut bytes).map_err(|e| NodeError::Ledger(lajna_ledger::LedgerError::Random(e.to_string())))?;
+    // 24 hex digits: easy to type, 96 bits.
+    let password = hex::encode(bytes);
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&file)
+        .map_err(crate::error::io(&file))?;
+    f.write_all(format!("{password}\n").as_bytes()).map_err(crate::error::io(&file))?;
+    Ok((password, false))
+}
+
+/// Creates (or resets the password of) the demo users; co-chairs and secretaries are linked to
+/// their member records.
+///
+/// # Errors
+/// As [`Node::put_user`].
+pub async fn demo_users(node: &Node) -> Result<(), NodeError> {
+    let (password, _) = demo_password(&node.dir.0)?;
+    let members = node.with_state(|s| s.all::<Member>(RecordKind::Member)).await;
+    for (username, party, role) in DEMO_USERS {
+        let member =
+            members.iter().find(|(_, m)| m.party.as_str() == party && m.role.code() == role).map(|(id, _)| id.as_str());
+        node.put_user(username, party, role, member, &password).await?;
+    }
+    Ok(())
 }
 
 struct Seeder<'a> {

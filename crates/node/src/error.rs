@@ -18,6 +18,9 @@ pub enum NodeError {
     /// Signing or key handling failed.
     #[error(transparent)]
     Ledger(#[from] LedgerError),
+    /// Signing in or a role rule refused (401, 403, 429 or 422 per variant).
+    #[error(transparent)]
+    Auth(#[from] crate::auth::AuthError),
     /// This node holds no certified key to write for the party.
     #[error("this node holds no key for party {party}; certify one with `lajna keys certify`")]
     NoKey {
@@ -64,6 +67,7 @@ impl NodeError {
             Self::Domain(e) => e.key(),
             Self::Store(e) => e.code(),
             Self::Ledger(e) => e.code(),
+            Self::Auth(e) => e.key(),
             Self::NoKey { .. } => "no-key",
             Self::NotInitialised { .. } => "not-initialised",
             Self::AlreadyInitialised { .. } => "already-initialised",

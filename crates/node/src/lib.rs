@@ -10,6 +10,7 @@
 //! DATA/blobs/               attachments, content-addressed by BLAKE3
 //! ```
 
+pub mod auth;
 mod config;
 pub mod demo;
 mod error;
@@ -240,9 +241,20 @@ impl Node {
     /// [`NodeError::Domain`] for a refused command, [`NodeError::NoKey`] when this node cannot
     /// write for the party; nothing is written on any error.
     pub async fn execute(&self, actor: &Actor, command: &Command) -> Result<Vec<EventId>, NodeError> {
+        self.execute_checked(actor, command, |_| Ok(())).await
+    }
+
+    /// [`Node::execute`] with an extra check against the state, under the same lock.
+    pub(crate) async fn execute_checked(
+        &self,
+        actor: &Actor,
+        command: &Command,
+        check: impl FnOnce(&State) -> Result<(), NodeError>,
+    ) -> Result<Vec<EventId>, NodeError> {
         let key =
             self.keys.get(actor.party.as_str()).ok_or_else(|| NodeError::NoKey { party: actor.party.to_string() })?;
         let mut guard = self.store.lock().await;
+        check(guard.state())?;
         let emits = decide(guard.state(), actor, command)?;
         if emits.is_empty() {
             return Ok(vec![]);

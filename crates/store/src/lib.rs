@@ -10,6 +10,7 @@
 
 mod error;
 mod hash;
+mod local;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -24,6 +25,7 @@ use tokio::sync::{Mutex, MutexGuard};
 
 pub use error::StoreError;
 pub use hash::StateHasher;
+pub use local::{AuditRow, SessionRow, UserRow};
 
 /// An event as stored, with its local sequence number.
 #[derive(Clone, Debug)]
@@ -267,8 +269,8 @@ impl WriteGuard<'_> {
     }
 }
 
-/// This node's clock, UTC, RFC 3339 to the second (only for `received_at`).
-fn now() -> String {
+/// This node's clock, UTC, RFC 3339 to the second (`received_at`, local tables).
+pub(crate) fn now() -> String {
     jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 

@@ -1,0 +1,410 @@
+//! Users, sign-in and what each role may do (DESIGN.md §6). Credentials and sessions are
+//! node-local rows, never events. Passwords are hashed with Argon2id; sign-in takes the same
+//! work whether or not the user exists; five failures in fifteen minutes for one user or one
+//! address refuse further attempts until the window has passed.
+
+use std::sync::OnceLock;
+
+use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
+use lajna_domain::records::*;
+use lajna_domain::{Actor, Command, PartyCode, RecordKind, State};
+use lajna_store::{AuditRow, SessionRow, UserRow};
+
+use crate::{Node, NodeError, now_rfc3339};
+
+/// Failed sign-ins allowed per user or address within [`THROTTLE_WINDOW_MINUTES`].
+pub const MAX_FAILURES: i64 = 5;
+/// The throttling window, minutes.
+pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
+/// Session lifetime, hours.
+pub const SESSION_HOURS: i64 = 12;
+/// Shortest accepted password, characters.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// A user's role on this node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Co-chair: everything a secretary does, and endorsements.
+    CoChair,
+    /// Secretary: records missions, sessions, minutes, the roadmap; edits own-party records.
+    Secretary,
+    /// Action owner: reports progress and evidence on own-party actions.
+    ActionOwner,
+    /// Viewer: reads only.
+    Viewer,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 4] = [Role::CoChair, Role::Secretary, Role::ActionOwner, Role::Viewer];
+
+    /// Code: `co-chair`, `secretary`, `action-owner`, `viewer`.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::CoChair => "co-chair",
+            Role::Secretary => "secretary",
+            Role::ActionOwner => "action-owner",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    /// Parses a code.
+    ///
+    /// # Errors
+    /// [`NodeError::Auth`] with [`AuthError::BadRole`].
+    pub fn parse(code: &str) -> Result<Self, NodeError> {
+        Self::ALL.into_iter().find(|r| r.code() == code).ok_or_else(|| NodeError::Auth(AuthError::BadRole(code.into())))
+    }
+}
+
+/// A signed-in user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    /// Login name.
+    pub username: String,
+    /// Party.
+    pub party: PartyCode,
+    /// Role.
+    pub role: Role,
+    /// Member record id, if the user is a member of the committee.
+    pub member: Option<String>,
+}
+
+impl User {
+    /// The actor commands of this user run as.
+    #[must_use]
+    pub fn actor(&self) -> Actor {
+        Actor { party: self.party.clone(), member: self.member.clone() }
+    }
+
+    /// Whether this user may write anything at all.
+    #[must_use]
+    pub fn can_write(&self) -> bool {
+        self.role != Role::Viewer
+    }
+
+    fn from_row(row: &UserRow) -> Result<Self, NodeError> {
+        Ok(Self {
+            username: row.username.clone(),
+            party: PartyCode::parse(&row.party)?,
+            role: Role::parse(&row.role)?,
+            member: row.member.clone(),
+        })
+    }
+}
+
+/// Why signing in or acting was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuthError {
+    /// Unknown user, wrong password or disabled account (indistinguishable on purpose). HTTP 401.
+    #[error("wrong username or password")]
+    InvalidCredentials,
+    /// Too many failures. HTTP 429.
+    #[error("too many failed sign-ins; try again in {minutes} minutes")]
+    Throttled {
+        /// Minutes until the next attempt is accepted (at least 1).
+        minutes: i64,
+    },
+    /// The user's role or party does not allow the command. HTTP 403.
+    #[error("not allowed: {0}")]
+    Forbidden(&'static str),
+    /// No valid session. HTTP 401.
+    #[error("sign in first")]
+    SignedOut,
+    /// A username that is not 2–32 of `a-z 0-9 . _ -`. HTTP 422.
+    #[error("username {0:?}: use 2 to 32 characters among a-z, 0-9, '.', '_' and '-'")]
+    BadUsername(String),
+    /// A password shorter than [`MIN_PASSWORD_CHARS`]. HTTP 422.
+    #[error("the password must have at least {MIN_PASSWORD_CHARS} characters")]
+    WeakPassword,
+    /// A role code that does not exist. HTTP 422.
+    #[error("role {0:?} does not exist: use co-chair, secretary, action-owner or viewer")]
+    BadRole(String),
+    /// No such user. HTTP 404.
+    #[error("no user {0:?}")]
+    NoSuchUser(String),
+}
+
+impl AuthError {
+    /// Message key for the UI catalogues.
+    #[must_use]
+    pub fn key(&self) -> &'static str {
+        match self {
+            Self::InvalidCredentials => "error-invalid-credentials",
+            Self::Throttled { .. } => "error-throttled",
+            Self::Forbidden(_) => "error-forbidden",
+            Self::SignedOut => "error-signed-out",
+            Self::BadUsername(_) => "error-bad-username",
+            Self::WeakPassword => "error-weak-password",
+            Self::BadRole(_) => "error-bad-role",
+            Self::NoSuchUser(_) => "error-no-such-user",
+        }
+    }
+}
+
+fn hash_password(password: &str) -> Result<String, NodeError> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h: PasswordHash| h.to_string())
+        .map_err(|e| NodeError::Config { path: "argon2".into(), message: e.to_string() })
+}
+
+fn password_matches(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// A hash of no one's password, verified when the user does not exist so that the answer
+/// takes the same time either way.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| hash_password("no user has this password").unwrap_or_default())
+}
+
+fn random_hex() -> Result<String, NodeError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| NodeError::Ledger(lajna_ledger::LedgerError::Random(e.to_string())))?;
+    Ok(hex::encode(bytes))
+}
+
+fn token_hash(token: &str) -> String {
+    blake3::hash(token.as_bytes()).to_hex().to_string()
+}
+
+fn shifted(minutes: i64) -> String {
+    let t = jiff::Timestamp::now() + jiff::SignedDuration::from_mins(minutes);
+    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+fn check_username(name: &str) -> Result<(), NodeError> {
+    let ok = (2..=32).contains(&name.len())
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
+    if ok { Ok(()) } else { Err(NodeError::Auth(AuthError::BadUsername(name.into()))) }
+}
+
+/// A new session: the cookie token (give it to the browser, never store it) and the CSRF token.
+#[derive(Clone, Debug)]
+pub struct NewSession {
+    /// The user.
+    pub user: User,
+    /// Cookie value.
+    pub token: String,
+    /// CSRF token to put in forms and the `X-CSRF-Token` header.
+    pub csrf: String,
+}
+
+fn owned_by(party: &PartyCode, user: &User) -> Result<(), NodeError> {
+    if party == &user.party { Ok(()) } else { Err(NodeError::Auth(AuthError::Forbidden("another party's record"))) }
+}
+
+/// What `user` may do (DESIGN.md §6, issue 3): viewers write nothing; action owners report
+/// progress and evidence on their party's actions; secretaries and co-chairs record the joint
+/// records (missions, sessions, areas, roadmaps, decisions, press) and their own party's
+/// records (actions, communiqués, needs, offers, training, members); only co-chairs endorse.
+///
+/// # Errors
+/// [`NodeError::Auth`] with [`AuthError::Forbidden`] naming the rule.
+pub fn authorize(user: &User, state: &State, command: &Command) -> Result<(), NodeError> {
+    let forbid = |why| Err(NodeError::Auth(AuthError::Forbidden(why)));
+    if user.role == Role::Viewer {
+        return forbid("viewers read only");
+    }
+    let action_owner = |id: &str| -> Result<(), NodeError> {
+        match state.get::<Action>(RecordKind::Action, id) {
+            Some(a) => owned_by(&a.owner, user),
+            None => Ok(()), // the domain refuses unknown actions with its own message
+        }
+    };
+    match command {
+        Command::ReportProgress { action, .. } | Command::AddEvidence { action, .. } => return action_owner(action),
+        _ if user.role == Role::ActionOwner => return forbid("action owners only report progress and evidence"),
+        _ => {}
+    }
+    match command {
+        Command::Endorse { .. } if user.role != Role::CoChair => forbid("only co-chairs endorse"),
+        Command::PlanAction(a) => owned_by(&a.owner, user),
+        Command::IssueCommunique(c) => owned_by(&c.party, user),
+        Command::RegisterNeed(n) => owned_by(&n.party, user),
+        Command::MakeOffer(o) => owned_by(&o.party, user),
+        Command::ScheduleTraining(t) => owned_by(&t.host, user),
+        Command::RegisterMember(m) => owned_by(&m.party, user),
+        Command::Revise { kind, id, set } => {
+            let party = match kind {
+                RecordKind::Action => state.get::<Action>(*kind, id).map(|a| a.owner),
+                RecordKind::Communique => state.get::<Communique>(*kind, id).map(|c| c.party),
+                RecordKind::Need => state.get::<Need>(*kind, id).map(|n| n.party),
+                RecordKind::Offer => state.get::<Offer>(*kind, id).map(|o| o.party),
+                RecordKind::Training => state.get::<Training>(*kind, id).map(|t| t.host),
+                RecordKind::Member => state.get::<Member>(*kind, id).map(|m| m.party),
+                _ => None,
+            };
+            if let Some(p) = party {
+                owned_by(&p, user)?;
+            }
+            // Moving a record to the other party is also a change of that party's record.
+            for field in ["owner", "party", "host"] {
+                if let Some(p) = set.get(field).and_then(|v| v.as_str()).and_then(|s| PartyCode::parse(s).ok()) {
+                    owned_by(&p, user)?;
+                }
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+impl Node {
+    /// Creates or replaces a user. The member, when given, must be a member of the same party.
+    ///
+    /// # Errors
+    /// [`NodeError::Auth`] for a bad username, role or weak password; domain errors for an
+    /// unknown party or member.
+    pub async fn put_user(
+        &self,
+        username: &str,
+        party: &str,
+        role: &str,
+        member: Option<&str>,
+        password: &str,
+    ) -> Result<(), NodeError> {
+        check_username(username)?;
+        let role = Role::parse(role)?;
+        if password.chars().count() < MIN_PASSWORD_CHARS {
+            return Err(NodeError::Auth(AuthError::WeakPassword));
+        }
+        let party = PartyCode::parse(party)?;
+        self.with_state(|s| {
+            s.require_party(&party)?;
+            if let Some(m) = member {
+                let rec = s
+                    .get::<Member>(RecordKind::Member, m)
+                    .ok_or_else(|| lajna_domain::DomainError::UnknownRecord { kind: "member".into(), id: m.into() })?;
+                if rec.party != party {
+                    return Err(lajna_domain::DomainError::UnknownParty { code: rec.party.to_string() });
+                }
+            }
+            Ok::<_, lajna_domain::DomainError>(())
+        })
+        .await?;
+        let row = UserRow {
+            username: username.into(),
+            party: party.to_string(),
+            role: role.code().into(),
+            member: member.map(String::from),
+            password_hash: hash_password(password)?,
+            disabled: false,
+        };
+        self.store.put_user(&row).await?;
+        self.audit(username, "user-changed", &format!("party {party}, role {}", role.code()), "local").await
+    }
+
+    /// Changes a user's password.
+    ///
+    /// # Errors
+    /// [`AuthError::NoSuchUser`], [`AuthError::WeakPassword`].
+    pub async fn set_password(&self, username: &str, password: &str) -> Result<(), NodeError> {
+        let mut row =
+            self.store.user(username).await?.ok_or_else(|| NodeError::Auth(AuthError::NoSuchUser(username.into())))?;
+        if password.chars().count() < MIN_PASSWORD_CHARS {
+            return Err(NodeError::Auth(AuthError::WeakPassword));
+        }
+        row.password_hash = hash_password(password)?;
+        self.store.put_user(&row).await?;
+        self.audit(username, "user-changed", "password", "local").await
+    }
+
+    /// Disables a user and ends its sessions.
+    ///
+    /// # Errors
+    /// [`AuthError::NoSuchUser`].
+    pub async fn disable_user(&self, username: &str) -> Result<(), NodeError> {
+        if !self.store.set_user_disabled(username, true).await? {
+            return Err(NodeError::Auth(AuthError::NoSuchUser(username.into())));
+        }
+        self.audit(username, "user-changed", "disabled", "local").await
+    }
+
+    async fn audit(&self, username: &str, action: &str, detail: &str, address: &str) -> Result<(), NodeError> {
+        let line = AuditRow {
+            at: now_rfc3339(),
+            username: username.into(),
+            action: action.into(),
+            detail: detail.into(),
+            address: address.into(),
+        };
+        Ok(self.store.audit(&line).await?)
+    }
+
+    /// Signs a user in from `address`, throttled per user and per address.
+    ///
+    /// # Errors
+    /// [`AuthError::Throttled`] (checked first, before any password work),
+    /// [`AuthError::InvalidCredentials`].
+    pub async fn sign_in(&self, username: &str, password: &str, address: &str) -> Result<NewSession, NodeError> {
+        let keys = [format!("user:{username}"), format!("addr:{address}")];
+        let since = shifted(-THROTTLE_WINDOW_MINUTES);
+        for key in &keys {
+            let (n, first) = self.store.login_failures(key, &since).await?;
+            if n >= MAX_FAILURES {
+                let first: jiff::Timestamp = first.and_then(|f| f.parse().ok()).unwrap_or_else(jiff::Timestamp::now);
+                let until = first + jiff::SignedDuration::from_mins(THROTTLE_WINDOW_MINUTES);
+                let minutes = ((until - jiff::Timestamp::now()).as_secs() + 59) / 60;
+                self.audit(username, "sign-in-refused", "throttled", address).await?;
+                return Err(NodeError::Auth(AuthError::Throttled { minutes: minutes.max(1) }));
+            }
+        }
+        let row = self.store.user(username).await?;
+        let ok = match &row {
+            Some(r) => password_matches(password, &r.password_hash) && !r.disabled,
+            None => {
+                let _ = password_matches(password, dummy_hash());
+                false
+            }
+        };
+        let Some(row) = row.filter(|_| ok) else {
+            self.store.record_login_failure(&keys, &now_rfc3339()).await?;
+            self.audit(username, "sign-in-refused", "wrong credentials", address).await?;
+            return Err(NodeError::Auth(AuthError::InvalidCredentials));
+        };
+        let user = User::from_row(&row)?;
+        let (token, csrf) = (random_hex()?, random_hex()?);
+        let session =
+            SessionRow { username: user.username.clone(), csrf: csrf.clone(), expires_at: shifted(SESSION_HOURS * 60) };
+        self.store.put_session(&token_hash(&token), &session).await?;
+        self.store.clear_login_failures(&keys[0]).await?;
+        self.audit(username, "sign-in", "", address).await?;
+        Ok(NewSession { user, token, csrf })
+    }
+
+    /// The user and CSRF token of a live session.
+    ///
+    /// # Errors
+    /// Store errors only; an unknown or expired token is `Ok(None)`.
+    pub async fn session(&self, token: &str) -> Result<Option<(User, String)>, NodeError> {
+        let Some(s) = self.store.session(&token_hash(token), &now_rfc3339()).await? else { return Ok(None) };
+        match self.store.user(&s.username).await? {
+            Some(row) if !row.disabled => Ok(Some((User::from_row(&row)?, s.csrf))),
+            _ => Ok(None),
+        }
+    }
+
+    /// Ends a session.
+    ///
+    /// # Errors
+    /// Store errors.
+    pub async fn sign_out(&self, token: &str) -> Result<(), NodeError> {
+        if let Some(s) = self.store.session(&token_hash(token), &now_rfc3339()).await? {
+            self.audit(&s.username, "sign-out", "", "").await?;
+        }
+        Ok(self.store.delete_session(&token_hash(token)).await?)
+    }
+
+    /// Runs a command as a signed-in user: the role and party rules of [`authorize`] first,
+    /// then [`Node::execute`]. Both checks see the same state (the store's write lock).
+    ///
+    /// # Errors
+    /// [`AuthError::Forbidden`], then as [`Node::execute`]; nothing is written on any error.
+    pub async fn execute_as(&self, user: &User, command: &Command) -> Result<Vec<lajna_ledger::EventId>, NodeError> {
+        self.execute_checked(&user.actor(), command, |state| authorize(user, state, command)).await
+    }
+}
