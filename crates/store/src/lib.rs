@@ -401,29 +401,48 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|row| {
-                let id: String = row.get(1);
-                let envelope: Vec<u8> = row.get(6);
-                let sigs: String = row.get(7);
-                let envelope = String::from_utf8(envelope)
-                    .map_err(|_| StoreError::Corrupt(format!("event {id}: envelope is not UTF-8")))?;
-                let sigs = serde_json::from_str(&sigs)
-                    .map_err(|_| StoreError::Corrupt(format!("event {id}: signatures unreadable")))?;
-                Ok(StoredEvent {
-                    seq: row.get(0),
-                    id,
-                    lamport: row.get(2),
-                    party: row.get(3),
-                    kind: row.get(4),
-                    at: row.get(5),
-                    raw: SignedEvent { envelope, sigs },
-                    received_at: row.get(8),
-                })
-            })
-            .collect()
+        rows.into_iter().map(stored_event).collect()
     }
 
+    /// The events that created or changed the record `id` (creation, revisions, progress,
+    /// evidence, endorsements), oldest first: the record's history.
+    ///
+    /// # Errors
+    /// Database errors; [`StoreError::Corrupt`].
+    pub async fn events_for_record(&self, id: &str) -> Result<Vec<StoredEvent>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, id, lamport, party, kind, at, envelope, sigs, received_at FROM events
+             WHERE id = ? OR json_extract(CAST(envelope AS TEXT), '$.body.record') = ? ORDER BY seq",
+        )
+        .bind(id)
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(stored_event).collect()
+    }
+}
+
+fn stored_event(row: sqlx::sqlite::SqliteRow) -> Result<StoredEvent, StoreError> {
+    let id: String = row.get(1);
+    let envelope: Vec<u8> = row.get(6);
+    let sigs: String = row.get(7);
+    let envelope =
+        String::from_utf8(envelope).map_err(|_| StoreError::Corrupt(format!("event {id}: envelope is not UTF-8")))?;
+    let sigs =
+        serde_json::from_str(&sigs).map_err(|_| StoreError::Corrupt(format!("event {id}: signatures unreadable")))?;
+    Ok(StoredEvent {
+        seq: row.get(0),
+        id,
+        lamport: row.get(2),
+        party: row.get(3),
+        kind: row.get(4),
+        at: row.get(5),
+        raw: SignedEvent { envelope, sigs },
+        received_at: row.get(8),
+    })
+}
+
+impl Store {
     /// Number of stored events.
     ///
     /// # Errors

@@ -7,10 +7,11 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use lajna_domain::Lang;
 
+/// One catalogue per language: `locales/{lang}/*.ftl` concatenated by `build.rs`.
 const SOURCES: [(Lang, &str); 3] = [
-    (Lang::Ar, include_str!("../locales/ar.ftl")),
-    (Lang::Fr, include_str!("../locales/fr.ftl")),
-    (Lang::En, include_str!("../locales/en.ftl")),
+    (Lang::Ar, include_str!(concat!(env!("OUT_DIR"), "/ar.ftl"))),
+    (Lang::Fr, include_str!(concat!(env!("OUT_DIR"), "/fr.ftl"))),
+    (Lang::En, include_str!(concat!(env!("OUT_DIR"), "/en.ftl"))),
 ];
 
 /// The three catalogues.
@@ -35,10 +36,11 @@ impl Catalog {
             .iter()
             .map(|(lang, source)| {
                 let res = FluentResource::try_new((*source).to_string())
-                    .unwrap_or_else(|(_, errors)| panic!("locales/{}.ftl: {errors:?}", lang.code()));
+                    .unwrap_or_else(|(_, errors)| panic!("locales/{}/*.ftl: {errors:?}", lang.code()));
                 let id = lang.code().parse().unwrap_or_else(|_| unreachable!("static tag"));
                 let mut bundle = FluentBundle::new_concurrent(vec![id]);
-                bundle.add_resource(res).unwrap_or_else(|e| panic!("locales/{}.ftl: {e:?}", lang.code()));
+                // A key defined twice (in two files) is an error here, caught by the tests.
+                bundle.add_resource(res).unwrap_or_else(|e| panic!("locales/{}/*.ftl: {e:?}", lang.code()));
                 (*lang, bundle)
             })
             .collect();

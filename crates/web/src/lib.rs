@@ -1,26 +1,37 @@
 //! The Lajna web surface: server-rendered pages at `/ar/`, `/fr/`, `/en/` (with `<html lang dir>`),
-//! one stylesheet served by the node, and a read-only JSON view under `/api/v1`.
+//! sign-in, forms, and the JSON API under `/api/v1` (RFC 9457 problem documents on errors).
 //!
 //! No SQL here: pages are built from the store's projections ([`views`]) and rendered with
-//! compile-time-checked templates. Every asset is embedded in the binary; nothing is fetched
-//! from elsewhere. Security headers: CSP without inline script, `frame-ancestors 'none'`.
+//! compile-time-checked templates; every write goes through [`lajna_node::Node::execute_as`],
+//! which applies the role rules before the domain rules. Every asset is embedded in the binary;
+//! nothing is fetched from elsewhere. Security headers: CSP without inline script,
+//! `frame-ancestors 'none'`; session cookies HttpOnly + SameSite=Strict; a CSRF token on every
+//! state-changing request.
 
+pub mod api;
+pub mod auth;
+pub mod ctx;
 pub mod i18n;
+pub mod pages;
+pub mod problem;
 pub mod views;
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::Router;
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::routing::{get, post};
 use lajna_domain::Lang;
 use lajna_node::Node;
+use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use ctx::{PageCtx, Viewer};
 use i18n::{Catalog, Tr};
 
 /// Why a page could not be served.
@@ -40,33 +51,43 @@ pub enum WebError {
 /// Shared state of the handlers.
 #[derive(Clone)]
 pub struct AppState {
-    node: Arc<Node>,
-    catalog: Arc<Catalog>,
+    /// The node.
+    pub node: Arc<Node>,
+    /// Message catalogues.
+    pub catalog: Arc<Catalog>,
+    /// Mark cookies `Secure` (set `LAJNA_SECURE_COOKIES=1` behind TLS).
+    pub secure_cookies: bool,
 }
 
 /// Builds the router for `node`.
 pub fn router(node: Arc<Node>) -> Router {
-    let state = AppState { node, catalog: Arc::new(Catalog::load()) };
+    let secure_cookies = std::env::var("LAJNA_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true");
+    let state = AppState { node, catalog: Arc::new(Catalog::load()), secure_cookies };
     Router::new()
         .route("/", get(root))
         .route("/healthz", get(|| async { "ok" }))
         .route("/static/lajna.css", get(stylesheet))
-        .route("/api/v1/state", get(api_state))
+        .merge(api::routes())
         .route("/{lang}", get(lang_root))
-        .route("/{lang}/", get(dashboard))
-        .route("/{lang}/press/{id}", get(press))
+        .route("/{lang}/login", get(auth::login_page).post(auth::login_submit))
+        .route("/{lang}/logout", post(auth::logout))
+        .merge(pages::routes())
         .fallback(fallback)
         .with_state(state)
+        .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+            ),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
 }
 
-/// Serves `node` on `listener` until `shutdown` completes.
+/// Serves `node` on `listener` until `shutdown` completes. Client addresses are kept for
+/// sign-in throttling.
 ///
 /// # Errors
 /// IO errors of the listener.
@@ -75,107 +96,84 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(node)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router(node).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 #[derive(Template)]
-#[template(path = "dashboard.html")]
-struct DashboardPage<'a> {
-    lang: &'static str,
-    dir: &'static str,
-    path: &'static str,
+#[template(path = "message.html")]
+struct MessagePage<'a> {
+    ctx: PageCtx,
     tr: Tr<'a>,
-    d: views::Dashboard,
+    title: String,
+    text: String,
 }
 
-#[derive(Template)]
-#[template(path = "press.html")]
-struct PressPage<'a> {
-    lang: &'static str,
-    dir: &'static str,
-    path: String,
-    tr: Tr<'a>,
-    doc: lajna_domain::records::PressDocument,
-    doc_lang: &'static str,
-    doc_dir: &'static str,
-    publisher: views::Txt,
-}
-
-#[derive(Template)]
-#[template(path = "not_found.html")]
-struct NotFoundPage<'a> {
-    lang: &'static str,
-    dir: &'static str,
-    path: &'static str,
-    tr: Tr<'a>,
-}
-
-fn not_found(state: &AppState, lang: Lang) -> Response {
-    let page = NotFoundPage { lang: lang.code(), dir: lang.dir(), path: "/", tr: Tr { catalog: &state.catalog, lang } };
+fn message_page(
+    state: &AppState,
+    lang: Lang,
+    viewer: &Viewer,
+    status: StatusCode,
+    title: &str,
+    text: &str,
+) -> Response {
+    let tr = ctx::tr(state, lang);
+    let page = MessagePage {
+        ctx: PageCtx::new(lang, "/", viewer, state.node.config.demo),
+        tr,
+        title: tr.t(title),
+        text: tr.t(text),
+    };
     match page.render() {
-        Ok(html) => (StatusCode::NOT_FOUND, Html(html)).into_response(),
-        Err(_) => StatusCode::NOT_FOUND.into_response(),
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(_) => status.into_response(),
     }
 }
 
-fn failure(state: &AppState, lang: Lang, e: WebError) -> Response {
+/// The 404 page, in `lang` (the node's default language when `None`).
+pub fn not_found(state: &AppState, lang: Option<Lang>) -> Response {
+    let lang = lang.unwrap_or(state.node.config.default_language);
+    message_page(state, lang, &Viewer::default(), StatusCode::NOT_FOUND, "not-found", "not-found-text")
+}
+
+/// The 403 page with the message `key`.
+pub fn forbidden_page(state: &AppState, lang: Lang, viewer: &Viewer, key: &str) -> Response {
+    message_page(state, lang, viewer, StatusCode::FORBIDDEN, "forbidden", key)
+}
+
+/// The 500 page (details go to the log).
+pub fn failure(state: &AppState, lang: Lang, e: WebError) -> Response {
     match e {
-        WebError::NotFound => not_found(state, lang),
+        WebError::NotFound => not_found(state, Some(lang)),
         other => {
             tracing::error!(error = %other, "page failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "internal error; see the server log").into_response()
+            message_page(
+                state,
+                lang,
+                &Viewer::default(),
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "server-error",
+                "error-unexpected",
+            )
         }
     }
+}
+
+/// Redirects a signed-out visitor to the sign-in page, coming back to `path` afterwards.
+#[must_use]
+pub fn to_login(lang: Lang, path: &str) -> Response {
+    Redirect::to(&format!("/{}/login?next=/{}{}", lang.code(), lang.code(), path)).into_response()
 }
 
 async fn root(State(state): State<AppState>) -> Redirect {
     Redirect::to(&format!("/{}/", state.node.config.default_language.code()))
 }
 
-async fn lang_root(State(state): State<AppState>, Path(lang): Path<String>) -> Response {
+async fn lang_root(State(state): State<AppState>, axum::extract::Path(lang): axum::extract::Path<String>) -> Response {
     match Lang::parse(&lang) {
         Ok(l) => Redirect::permanent(&format!("/{}/", l.code())).into_response(),
-        Err(_) => not_found(&state, state.node.config.default_language),
-    }
-}
-
-async fn dashboard(State(state): State<AppState>, Path(lang): Path<String>) -> Response {
-    let Ok(lang) = Lang::parse(&lang) else { return not_found(&state, state.node.config.default_language) };
-    let tr = Tr { catalog: &state.catalog, lang };
-    let result = async {
-        let d = views::dashboard(&state.node, tr).await?;
-        Ok::<_, WebError>(DashboardPage { lang: lang.code(), dir: lang.dir(), path: "/", tr, d }.render()?)
-    }
-    .await;
-    match result {
-        Ok(html) => Html(html).into_response(),
-        Err(e) => failure(&state, lang, e),
-    }
-}
-
-async fn press(State(state): State<AppState>, Path((lang, id)): Path<(String, String)>) -> Response {
-    let Ok(lang) = Lang::parse(&lang) else { return not_found(&state, state.node.config.default_language) };
-    let tr = Tr { catalog: &state.catalog, lang };
-    let result = async {
-        let doc = views::press(&state.node, &id).await?;
-        let (pl, pt) = doc.publisher.best(lang);
-        let publisher = views::Txt { lang: pl.code(), dir: pl.dir(), text: pt.to_string() };
-        let page = PressPage {
-            lang: lang.code(),
-            dir: lang.dir(),
-            path: format!("/press/{id}"),
-            tr,
-            doc_lang: doc.language.code(),
-            doc_dir: doc.language.dir(),
-            publisher,
-            doc,
-        };
-        Ok::<_, WebError>(page.render()?)
-    }
-    .await;
-    match result {
-        Ok(html) => Html(html).into_response(),
-        Err(e) => failure(&state, lang, e),
+        Err(_) => not_found(&state, None),
     }
 }
 
@@ -187,27 +185,11 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
-async fn api_state(State(state): State<AppState>) -> Response {
-    match state.node.store.export().await {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "export failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                [(header::CONTENT_TYPE, "application/problem+json")],
-                r#"{"type":"urn:lajna:problem:internal","title":"Internal error","status":500}"#,
-            )
-                .into_response()
-        }
-    }
-}
-
 async fn fallback(State(state): State<AppState>, uri: axum::http::Uri) -> Response {
-    let lang = uri
-        .path()
-        .split('/')
-        .nth(1)
-        .and_then(|seg| Lang::parse(seg).ok())
-        .unwrap_or(state.node.config.default_language);
+    if uri.path().starts_with("/api/") {
+        return problem::Problem::new(StatusCode::NOT_FOUND, "not-found", "no such endpoint; see /api/v1/openapi.json")
+            .into_response();
+    }
+    let lang = uri.path().split('/').nth(1).and_then(|seg| Lang::parse(seg).ok());
     not_found(&state, lang)
 }

@@ -548,3 +548,148 @@ pub async fn press(node: &Node, id: &str) -> Result<PressDocument, WebError> {
         _ => Err(WebError::NotFound),
     }
 }
+
+/// One line of a record's history: an event that created or changed it.
+#[derive(Clone, Debug)]
+pub struct HistoryRow {
+    /// Author time, RFC 3339 UTC.
+    pub at: String,
+    /// Author party.
+    pub party: String,
+    /// Member acting (name), when a person.
+    pub who: Txt,
+    /// Message key of the event kind (`event-action-planned`, …).
+    pub kind_key: String,
+    /// Fields changed, as `name: value` pairs.
+    pub changes: Vec<(String, String)>,
+    /// Event id (hex).
+    pub id: String,
+}
+
+/// Everything the action page shows.
+#[derive(Clone, Debug)]
+pub struct ActionView {
+    /// The row figures (title in the page language, status, dates …).
+    pub row: ActionRow,
+    /// The title in every language it has.
+    pub titles: Vec<Txt>,
+    /// Area title.
+    pub area: Txt,
+    /// Roadmap title.
+    pub roadmap: Txt,
+    /// Lead member.
+    pub lead: Txt,
+    /// Weight in its area.
+    pub weight: i64,
+    /// Indicator: unit, baseline, target, current.
+    pub indicator: Option<(Txt, i64, i64, i64)>,
+    /// Evidence: note, party, time.
+    pub evidence: Vec<(Txt, String, String)>,
+    /// History, oldest first.
+    pub history: Vec<HistoryRow>,
+}
+
+fn history_row(e: &lajna_store::StoredEvent, members: &BTreeMap<String, Member>, lang: Lang) -> HistoryRow {
+    let env: Option<lajna_ledger_view::Envelope> = serde_json::from_str(&e.raw.envelope).ok();
+    let (member, body) = env.map(|v| (v.author.member, v.body)).unwrap_or_default();
+    let mut changes = Vec::new();
+    if let Some(set) = body.get("set").and_then(Value::as_object) {
+        let keep = e.kind != RecordKind::Action.created_kind();
+        for (k, v) in set {
+            if keep || matches!(k.as_str(), "status" | "progress" | "due") {
+                let shown = match v {
+                    Value::String(s) => s.clone(),
+                    Value::Object(_) => serde_json::from_value::<LocalizedText>(v.clone())
+                        .map(|t| t.show(lang).to_string())
+                        .unwrap_or_else(|_| v.to_string()),
+                    other => other.to_string(),
+                };
+                changes.push((k.clone(), shown));
+            }
+        }
+    }
+    if let Some(note) = body.get("note").and_then(|n| serde_json::from_value::<LocalizedText>(n.clone()).ok()) {
+        changes.push(("note".into(), note.show(lang).to_string()));
+    }
+    HistoryRow {
+        at: e.at.clone(),
+        party: e.party.clone(),
+        who: member_label(members, member.as_ref(), lang),
+        kind_key: format!("event-{}", e.kind.replace('.', "-")),
+        changes,
+        id: e.id.clone(),
+    }
+}
+
+/// The envelope fields the history needs (a view of the stored bytes; the web crate does not
+/// depend on the ledger).
+mod lajna_ledger_view {
+    use serde::Deserialize;
+
+    #[derive(Deserialize, Default)]
+    pub struct Author {
+        #[serde(default)]
+        pub member: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Envelope {
+        pub author: Author,
+        pub body: serde_json::Value,
+    }
+}
+
+/// Builds the action page's model.
+///
+/// # Errors
+/// [`WebError::NotFound`] when there is no action with that id.
+pub async fn action(node: &Node, id: &str, lang: Lang) -> Result<ActionView, WebError> {
+    let today = node.today();
+    let Some((kind, doc)) = node.store.record(id).await? else { return Err(WebError::NotFound) };
+    if kind != RecordKind::Action.code() {
+        return Err(WebError::NotFound);
+    }
+    let a: Action = serde_json::from_value(doc.clone()).map_err(|_| WebError::NotFound)?;
+    let members: BTreeMap<String, Member> =
+        typed::<Member>(node, RecordKind::Member).await?.into_iter().map(|(id, m, _)| (id, m)).collect();
+    let title_of = |doc: Option<(String, Value)>, field: &str| {
+        doc.and_then(|(_, d)| serde_json::from_value::<LocalizedText>(d.get(field).cloned().unwrap_or_default()).ok())
+            .map(|t| Txt::of(&t, lang))
+            .unwrap_or_default()
+    };
+    let area = title_of(node.store.record(&a.area).await?, "title");
+    let roadmap = title_of(node.store.record(&a.roadmap).await?, "title");
+    let titles = Lang::ALL
+        .iter()
+        .filter_map(|l| a.title.get(*l).map(|t| Txt { lang: l.code(), dir: l.dir(), text: t.to_string() }))
+        .collect();
+    let evidence = doc
+        .get("evidence")
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|e| {
+                    let note: LocalizedText = serde_json::from_value(e.get("note")?.clone()).ok()?;
+                    Some((
+                        Txt::of(&note, lang),
+                        e.get("party")?.as_str()?.to_string(),
+                        e.get("at")?.as_str()?.to_string(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let history = node.store.events_for_record(id).await?.iter().map(|e| history_row(e, &members, lang)).collect();
+    Ok(ActionView {
+        row: action_row(id, &a, lang, today),
+        titles,
+        area,
+        roadmap,
+        lead: member_label(&members, a.lead.as_ref(), lang),
+        weight: a.weight.unwrap_or(1),
+        indicator: a.indicator.as_ref().map(|i| (Txt::of(&i.unit, lang), i.baseline, i.target, i.current)),
+        evidence,
+        history,
+    })
+}

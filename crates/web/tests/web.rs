@@ -83,6 +83,22 @@ async fn unknown_pages_get_a_404_in_the_language_of_the_url() {
 }
 
 #[tokio::test]
+async fn signed_out_visitors_are_sent_to_the_sign_in_page_in_their_language() {
+    let app = TestApp::spawn().await;
+    let anonymous = common::new_client();
+    let res = anonymous.get(app.url("/ar/")).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/ar/login?next=/ar/");
+    let res = anonymous.get(app.url("/ar/login?next=/ar/")).send().await.unwrap();
+    let html = res.text().await.unwrap();
+    assert!(html.contains(r#"<html lang="ar" dir="rtl">"#) && html.contains("تسجيل الدخول"));
+    assert!(!html.contains("عبد الغني محب"), "the sign-in page shows no record");
+    let res = anonymous.get(app.url("/api/v1/actions")).send().await.unwrap();
+    assert_eq!(res.status(), 401);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+}
+
+#[tokio::test]
 async fn the_root_redirects_and_security_headers_are_set() {
     let app = TestApp::spawn().await;
     let res = app.client.get(app.url("/")).send().await.unwrap();

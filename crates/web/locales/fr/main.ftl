@@ -97,3 +97,6 @@ not-found = Page introuvable
 not-found-text = Il n’y a pas de page à cette adresse. Vérifiez le lien ou revenez au tableau de bord.
 back-to-dashboard = Retour au tableau de bord
 empty = Rien n’est encore enregistré.
+forbidden = Action non autorisée
+server-error = Erreur du serveur
+nav-dashboard = Tableau de bord

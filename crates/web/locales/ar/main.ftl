@@ -105,3 +105,6 @@ not-found = الصفحة غير موجودة
 not-found-text = لا توجد صفحة بهذا العنوان. تحقق من الرابط أو عد إلى لوحة القيادة.
 back-to-dashboard = العودة إلى لوحة القيادة
 empty = لا شيء مسجل بعد.
+forbidden = غير مسموح
+server-error = خطأ في الخادم
+nav-dashboard = لوحة القيادة

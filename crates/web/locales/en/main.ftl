@@ -97,3 +97,6 @@ not-found = Page not found
 not-found-text = There is no page at this address. Check the link, or go back to the dashboard.
 back-to-dashboard = Back to the dashboard
 empty = Nothing recorded yet.
+forbidden = Not allowed
+server-error = Server error
+nav-dashboard = Dashboard

@@ -1,0 +1,10 @@
+sign-in = تسجيل الدخول
+sign-out = تسجيل الخروج
+username = اسم المستخدم
+password = كلمة المرور
+signed-in-as = { $user } ({ $party }، { $role })
+role-co-chair = رئيس مشارك
+role-secretary = كاتب
+role-action-owner = مسؤول إجراء
+role-viewer = قارئ
+sign-in-intro = سجل الدخول بالحساب الذي سلمته لك كتابتك.

@@ -1,0 +1,10 @@
+sign-in = Sign in
+sign-out = Sign out
+username = Username
+password = Password
+signed-in-as = { $user } ({ $party }, { $role })
+role-co-chair = co-chair
+role-secretary = secretary
+role-action-owner = action owner
+role-viewer = viewer
+sign-in-intro = Sign in with the account your secretariat gave you.

@@ -1,0 +1,10 @@
+sign-in = Se connecter
+sign-out = Se déconnecter
+username = Identifiant
+password = Mot de passe
+signed-in-as = { $user } ({ $party }, { $role })
+role-co-chair = coprésident
+role-secretary = secrétaire
+role-action-owner = responsable d’action
+role-viewer = lecteur
+sign-in-intro = Connectez-vous avec le compte fourni par votre secrétariat.

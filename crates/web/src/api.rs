@@ -1,0 +1,206 @@
+//! The JSON API under `/api/v1`. A session cookie (from `POST /api/v1/login`) authenticates;
+//! every write also needs the session's CSRF token in the `X-CSRF-Token` header. Errors are
+//! RFC 9457 problem documents with a stable `type` (`urn:lajna:problem:{code}`).
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use lajna_domain::records::{Action, Indicator};
+use lajna_domain::{ActionStatus, Command, Lang, LocalizedText, Progress, RecordKind, summary};
+use lajna_node::NodeError;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::AppState;
+use crate::ctx::{Viewer, csrf_ok};
+use crate::problem::{FieldError, Problem, problem_of};
+
+/// The API routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/login", post(crate::auth::api_login))
+        .route("/api/v1/state", get(state_export))
+        .route("/api/v1/actions", get(list_actions))
+        .route("/api/v1/actions/{id}", get(get_action).patch(patch_action))
+}
+
+/// An action as the API shows it.
+#[derive(Serialize, Debug, Clone)]
+pub struct ActionJson {
+    /// Id (the id of the event that planned it).
+    pub id: String,
+    /// Title per language.
+    pub title: LocalizedText,
+    /// Owner party (ISO 3166 alpha-3).
+    pub owner_party: String,
+    /// Owning unit per language.
+    pub unit: LocalizedText,
+    /// Area id.
+    pub area: String,
+    /// Roadmap id.
+    pub roadmap: String,
+    /// Start date (ISO 8601).
+    pub start: String,
+    /// Due date (ISO 8601).
+    pub due: String,
+    /// Status code.
+    pub status: &'static str,
+    /// Progress, integer percent.
+    pub progress: u8,
+    /// Overdue on the node's reference date.
+    pub overdue: bool,
+    /// Days late (0 when not overdue).
+    pub days_late: i64,
+    /// Indicator.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<Indicator>,
+    /// Example data, not a fact.
+    pub illustrative: bool,
+}
+
+fn to_json(id: &str, a: &Action, today: jiff::civil::Date) -> ActionJson {
+    ActionJson {
+        id: id.to_string(),
+        title: a.title.clone(),
+        owner_party: a.owner.to_string(),
+        unit: a.unit.clone(),
+        area: a.area.clone(),
+        roadmap: a.roadmap.clone(),
+        start: a.start.to_string(),
+        due: a.due.to_string(),
+        status: a.status.code(),
+        progress: a.progress.percent(),
+        overdue: summary::is_overdue(a, today),
+        days_late: summary::days_late(a, today),
+        indicator: a.indicator.clone(),
+        illustrative: a.illustrative,
+    }
+}
+
+fn signed_out() -> Response {
+    Problem::new(StatusCode::UNAUTHORIZED, "signed-out", "sign in with POST /api/v1/login first").into_response()
+}
+
+fn store_failure(e: &lajna_store::StoreError) -> Response {
+    tracing::error!(error = %e, "api read failed");
+    Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "unexpected", "the server failed; nothing was changed")
+        .into_response()
+}
+
+async fn state_export(State(state): State<AppState>, viewer: Viewer) -> Response {
+    if viewer.user.is_none() {
+        return signed_out();
+    }
+    match state.node.store.export().await {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => store_failure(&e),
+    }
+}
+
+async fn list_actions(State(state): State<AppState>, viewer: Viewer) -> Response {
+    if viewer.user.is_none() {
+        return signed_out();
+    }
+    let today = state.node.today();
+    match state.node.store.records(RecordKind::Action.code()).await {
+        Ok(rows) => {
+            let list: Vec<ActionJson> = rows
+                .iter()
+                .filter_map(|(id, doc)| {
+                    serde_json::from_value::<Action>(doc.clone()).ok().map(|a| to_json(id, &a, today))
+                })
+                .collect();
+            Json(list).into_response()
+        }
+        Err(e) => store_failure(&e),
+    }
+}
+
+async fn one_action(state: &AppState, id: &str) -> Result<ActionJson, Response> {
+    match state.node.store.record(id).await {
+        Ok(Some((kind, doc))) if kind == RecordKind::Action.code() => serde_json::from_value::<Action>(doc)
+            .map(|a| to_json(id, &a, state.node.today()))
+            .map_err(|_| Problem::new(StatusCode::NOT_FOUND, "not-found", "no action with this id").into_response()),
+        Ok(_) => Err(Problem::new(StatusCode::NOT_FOUND, "not-found", "no action with this id").into_response()),
+        Err(e) => Err(store_failure(&e)),
+    }
+}
+
+async fn get_action(State(state): State<AppState>, Path(id): Path<String>, viewer: Viewer) -> Response {
+    if viewer.user.is_none() {
+        return signed_out();
+    }
+    match one_action(&state, &id).await {
+        Ok(a) => Json(a).into_response(),
+        Err(r) => r,
+    }
+}
+
+fn invalid(field: &str, message: String) -> Response {
+    let mut p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-value", message.clone());
+    p.errors.push(FieldError { field: field.into(), message });
+    p.into_response()
+}
+
+/// `PATCH /api/v1/actions/{id}` with `{"progress": N}` and/or `{"status": "…"}`.
+async fn patch_action(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    viewer: Viewer,
+    body: Result<Json<Value>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let Some(user) = viewer.user.clone() else { return signed_out() };
+    let token = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !csrf_ok(&viewer, token) {
+        return Problem::new(StatusCode::FORBIDDEN, "csrf", "send the session's CSRF token in the X-CSRF-Token header")
+            .into_response();
+    }
+    let Ok(Json(body)) = body else {
+        return Problem::new(StatusCode::BAD_REQUEST, "bad-request", "send a JSON object like {\"progress\": 60}")
+            .into_response();
+    };
+    let Some(obj) = body.as_object() else { return invalid("body", "expected a JSON object".into()) };
+    if let Some(k) = obj.keys().find(|k| !matches!(k.as_str(), "progress" | "status")) {
+        return invalid(k, format!("{k} cannot be changed here; send progress and/or status"));
+    }
+    let progress = match obj.get("progress") {
+        None | Some(Value::Null) => None,
+        Some(v) => match v.as_i64().map(Progress::new) {
+            Some(Ok(p)) => Some(p),
+            _ => {
+                let e = NodeError::Domain(lajna_domain::DomainError::ProgressOutOfRange { value: v.to_string() });
+                return problem_of(&state.catalog, Lang::En, &e).into_response();
+            }
+        },
+    };
+    let status = match obj.get("status") {
+        None | Some(Value::Null) => None,
+        Some(v) => match v.as_str().map(ActionStatus::parse) {
+            Some(Ok(s)) => Some(s),
+            _ => {
+                return invalid(
+                    "status",
+                    format!("{v} is not a status: use planned, in_progress, done, delayed, blocked or cancelled"),
+                );
+            }
+        },
+    };
+    if progress.is_none() && status.is_none() {
+        return invalid("body", "send progress and/or status".into());
+    }
+    let command = Command::ReportProgress { action: id.clone(), status, progress };
+    match state.node.execute_as(&user, &command).await {
+        Ok(_) => match one_action(&state, &id).await {
+            Ok(a) => Json(a).into_response(),
+            Err(r) => r,
+        },
+        Err(NodeError::Domain(lajna_domain::DomainError::UnknownRecord { .. })) => {
+            Problem::new(StatusCode::NOT_FOUND, "not-found", "no action with this id").into_response()
+        }
+        Err(e) => problem_of(&state.catalog, Lang::En, &e).into_response(),
+    }
+}

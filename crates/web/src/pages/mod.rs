@@ -1,0 +1,20 @@
+//! HTML pages. Every page needs a signed-in user; a signed-out visitor is sent to the sign-in
+//! page and comes back afterwards.
+
+mod action;
+mod dashboard;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::AppState;
+
+/// The page routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/{lang}/", get(dashboard::dashboard))
+        .route("/{lang}/press/{id}", get(dashboard::press))
+        .route("/{lang}/actions/{id}", get(action::page))
+        .route("/{lang}/actions/{id}/progress", post(action::progress))
+        .route("/{lang}/actions/{id}/evidence", post(action::evidence))
+}

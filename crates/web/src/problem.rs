@@ -1,0 +1,145 @@
+//! RFC 9457 problem documents for the JSON API, and the mapping of node errors to HTTP.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use lajna_domain::{DomainError, Lang};
+use lajna_node::NodeError;
+use lajna_node::auth::AuthError;
+use serde::Serialize;
+
+use crate::i18n::Catalog;
+
+/// One field error inside a problem document.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct FieldError {
+    /// Field name as in the request.
+    pub field: String,
+    /// What is wrong and what to do, in the requested language.
+    pub message: String,
+}
+
+/// An RFC 9457 problem document. `type` is a stable URN per error code.
+#[derive(Clone, Debug, Serialize)]
+pub struct Problem {
+    /// `urn:lajna:problem:{code}`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Short summary.
+    pub title: String,
+    /// HTTP status.
+    pub status: u16,
+    /// Details for a person.
+    pub detail: String,
+    /// Stable machine code (the URN's last part).
+    pub code: String,
+    /// Field errors, for 422.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    /// Seconds until a retry may succeed (429).
+    #[serde(skip)]
+    pub retry_after: Option<i64>,
+}
+
+impl Problem {
+    /// A problem with a status, code and detail.
+    #[must_use]
+    pub fn new(status: StatusCode, code: &str, detail: impl Into<String>) -> Self {
+        Self {
+            kind: format!("urn:lajna:problem:{code}"),
+            title: status.canonical_reason().unwrap_or("error").to_string(),
+            status: status.as_u16(),
+            detail: detail.into(),
+            code: code.to_string(),
+            errors: vec![],
+            retry_after: None,
+        }
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let retry = self.retry_after;
+        let mut res = (status, Json(self)).into_response();
+        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        if let Some(secs) = retry {
+            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        res
+    }
+}
+
+/// HTTP status of a node error.
+#[must_use]
+pub fn status_of(e: &NodeError) -> StatusCode {
+    match e {
+        NodeError::Domain(d) => match d {
+            DomainError::NotCoChair { .. } => StatusCode::FORBIDDEN,
+            DomainError::AlreadyEndorsed { .. }
+            | DomainError::DuplicateNumber { .. }
+            | DomainError::DuplicateCode { .. } => StatusCode::CONFLICT,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        },
+        NodeError::Auth(a) => match a {
+            AuthError::InvalidCredentials | AuthError::SignedOut => StatusCode::UNAUTHORIZED,
+            AuthError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AuthError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AuthError::NoSuchUser(_) => StatusCode::NOT_FOUND,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        },
+        NodeError::NoKey { .. } => StatusCode::FORBIDDEN,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// The user-facing message of a node error in `lang` (from the catalogues), with its field.
+#[must_use]
+pub fn message_of(catalog: &Catalog, lang: Lang, e: &NodeError) -> (Option<String>, String) {
+    use crate::i18n::Arg;
+    match e {
+        NodeError::Domain(d) => {
+            let args: Vec<(&str, Arg)> = match d {
+                DomainError::EndBeforeStart { start, end, .. } => {
+                    vec![("start", Arg::Text(start.clone())), ("end", Arg::Text(end.clone()))]
+                }
+                DomainError::OutOfRange { min, max, .. } => vec![("min", Arg::Num(*min)), ("max", Arg::Num(*max))],
+                DomainError::InvalidValue { value, .. } | DomainError::ProgressOutOfRange { value } => {
+                    vec![("value", Arg::Text(value.clone()))]
+                }
+                DomainError::UnknownParty { code } => vec![("value", Arg::Text(code.clone()))],
+                DomainError::UnknownZone { zone } => vec![("value", Arg::Text(zone.clone()))],
+                DomainError::DuplicateNumber { number } => vec![("value", Arg::Num(*number))],
+                DomainError::DuplicateCode { code } => vec![("value", Arg::Text(code.clone()))],
+                _ => vec![],
+            };
+            (d.field().map(String::from), catalog.get(lang, d.key(), &args))
+        }
+        NodeError::Auth(AuthError::Throttled { minutes }) => {
+            (None, catalog.get(lang, "error-throttled", &[("minutes", Arg::Num(*minutes))]))
+        }
+        NodeError::Auth(a) => (None, catalog.get(lang, a.key(), &[])),
+        NodeError::NoKey { .. } => (None, catalog.get(lang, "error-forbidden", &[])),
+        other => {
+            tracing::error!(error = %other, "unexpected error");
+            (None, catalog.get(lang, "error-unexpected", &[]))
+        }
+    }
+}
+
+/// The problem document of a node error, in `lang`.
+#[must_use]
+pub fn problem_of(catalog: &Catalog, lang: Lang, e: &NodeError) -> Problem {
+    let status = status_of(e);
+    let (field, message) = message_of(catalog, lang, e);
+    let mut p = Problem::new(status, e.code().trim_start_matches("error-"), message.clone());
+    if let Some(field) = field {
+        p.errors.push(FieldError { field, message });
+    }
+    if let NodeError::Auth(AuthError::Throttled { minutes }) = e {
+        p.retry_after = Some(minutes * 60);
+    }
+    p
+}
