@@ -19,11 +19,9 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
+use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
 use ed25519_dalek::{Signature, VerifyingKey};
-use lajna_ledger::{
-    check_event, Draft, EventId, SecretKey, SignedEvent, Trust, GENESIS_KIND, KEY_CERTIFIED_KIND,
-};
+use lajna_ledger::{Draft, EventId, GENESIS_KIND, KEY_CERTIFIED_KIND, SecretKey, SignedEvent, Trust, check_event};
 use serde_json::json;
 
 const N: usize = 1000;
@@ -155,10 +153,7 @@ fn benches(c: &mut Criterion) {
         .events
         .iter()
         .map(|e| {
-            let bytes: [u8; 64] = hex::decode(&e.sigs[0].sig)
-                .expect("hex")
-                .try_into()
-                .expect("64 bytes");
+            let bytes: [u8; 64] = hex::decode(&e.sigs[0].sig).expect("hex").try_into().expect("64 bytes");
             Signature::from_bytes(&bytes)
         })
         .collect();
@@ -166,10 +161,7 @@ fn benches(c: &mut Criterion) {
         .events
         .iter()
         .map(|e| {
-            let bytes: [u8; 32] = hex::decode(&e.sigs[0].key)
-                .expect("hex")
-                .try_into()
-                .expect("32 bytes");
+            let bytes: [u8; 32] = hex::decode(&e.sigs[0].key).expect("hex").try_into().expect("32 bytes");
             VerifyingKey::from_bytes(&bytes).expect("curve point")
         })
         .collect();
@@ -180,8 +172,7 @@ fn benches(c: &mut Criterion) {
     group.bench_function("verify_strict", |b| {
         b.iter(|| {
             for ((m, s), k) in messages.iter().zip(&sigs).zip(&keys) {
-                k.verify_strict(black_box(m), black_box(s))
-                    .expect("verifies");
+                k.verify_strict(black_box(m), black_box(s)).expect("verifies");
             }
         });
     });

@@ -21,11 +21,11 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
+use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use lajna_domain::records::Action;
 use lajna_domain::{ActionStatus, Actor, Command, Progress, RecordKind};
 use lajna_ledger::{Draft, SecretKey, SignedEvent};
-use lajna_node::{demo, now_rfc3339, read_key, Node};
+use lajna_node::{Node, demo, now_rfc3339, read_key};
 use serde_json::json;
 use tokio::runtime::Runtime;
 
@@ -33,10 +33,7 @@ const K: usize = 1000;
 const REBUILD_EVENTS: usize = 100_000;
 
 fn runtime() -> Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime")
 }
 
 /// The demo's open actions (not done, not cancelled) as (id, action).
@@ -64,22 +61,11 @@ async fn presign(
     let mut batch = Vec::with_capacity(count);
     for i in 0..count {
         let (party, kind, body) = body(i);
-        let key = &keys
-            .iter()
-            .find(|(p, _)| *p == party)
-            .expect("node key for party")
-            .1;
-        let event = Draft {
-            committee,
-            parents: parents.clone(),
-            party,
-            member: None,
-            at: at.clone(),
-            kind: kind.into(),
-            body,
-        }
-        .sign(key)
-        .expect("signs");
+        let key = &keys.iter().find(|(p, _)| *p == party).expect("node key for party").1;
+        let event =
+            Draft { committee, parents: parents.clone(), party, member: None, at: at.clone(), kind: kind.into(), body }
+                .sign(key)
+                .expect("signs");
         let lamport = 1 + parents.iter().map(|(_, l)| *l).max().unwrap_or(0);
         parents = vec![(event.id(), lamport)];
         batch.push(event);
@@ -104,15 +90,8 @@ async fn build_demo(path: &Path) -> Node {
 fn append_one_per_tx(c: &mut Criterion, rt: &Runtime) {
     let tmp = tempfile::tempdir().expect("temp dir");
     let node = rt.block_on(build_demo(&tmp.path().join("data")));
-    let (action_id, action) = rt
-        .block_on(open_actions(&node))
-        .into_iter()
-        .next()
-        .expect("an open action");
-    let actor = Actor {
-        party: action.owner.clone(),
-        member: None,
-    };
+    let (action_id, action) = rt.block_on(open_actions(&node)).into_iter().next().expect("an open action");
+    let actor = Actor { party: action.owner.clone(), member: None };
     let current = action.progress.percent();
     // Two values, both different from the current one, used alternately.
     let values: Vec<i64> = (0..=100).filter(|p| *p != i64::from(current)).take(2).collect();
@@ -150,11 +129,7 @@ fn append_batch(c: &mut Criterion, rt: &Runtime) {
     let tmp = tempfile::tempdir().expect("temp dir");
     let node = rt.block_on(build_demo(&tmp.path().join("data")));
     let keys = node_keys(&node);
-    let (action_id, action) = rt
-        .block_on(open_actions(&node))
-        .into_iter()
-        .next()
-        .expect("an open action");
+    let (action_id, action) = rt.block_on(open_actions(&node)).into_iter().next().expect("an open action");
     let owner = action.owner.as_str().to_string();
     let mut appended: usize = 0;
 
@@ -210,36 +185,19 @@ fn rebuild(c: &mut Criterion, rt: &Runtime) {
             let batch = presign(&node, &keys, count, |i| {
                 let n = base + i;
                 let (id, action) = &actions[n % actions.len()];
-                let kind = if n % 4 == 3 {
-                    "action.revised"
-                } else {
-                    "action.progress_reported"
-                };
+                let kind = if n % 4 == 3 { "action.revised" } else { "action.progress_reported" };
                 // Progress values cycle so consecutive reports on one action differ.
                 let progress = (n / actions.len()) % 100;
-                (
-                    action.owner.as_str().to_string(),
-                    kind,
-                    json!({"v": 1, "record": id, "set": {"progress": progress}}),
-                )
+                (action.owner.as_str().to_string(), kind, json!({"v": 1, "record": id, "set": {"progress": progress}}))
             })
             .await;
-            node.store
-                .lock()
-                .await
-                .append(&batch)
-                .await
-                .expect("batch appends");
+            node.store.lock().await.append(&batch).await.expect("batch appends");
             written += count;
         }
     });
     let generation = started.elapsed();
-    let events = rt
-        .block_on(node.store.event_count())
-        .expect("event count");
-    let db_bytes = std::fs::metadata(node.dir.database())
-        .map(|m| m.len())
-        .unwrap_or(0);
+    let events = rt.block_on(node.store.event_count()).expect("event count");
+    let db_bytes = std::fs::metadata(node.dir.database()).map(|m| m.len()).unwrap_or(0);
     eprintln!(
         "rebuild_100k: generated {REBUILD_EVENTS} events in {:.1} s ({:.0} events/s incl. signing); \
          log holds {events} events; database file {:.1} MiB",
