@@ -3,6 +3,9 @@
 
 mod action;
 mod dashboard;
+mod forms;
+mod records;
+mod roadmap;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -17,4 +20,7 @@ pub fn routes() -> Router<AppState> {
         .route("/{lang}/actions/{id}", get(action::page))
         .route("/{lang}/actions/{id}/progress", post(action::progress))
         .route("/{lang}/actions/{id}/evidence", post(action::evidence))
+        .merge(roadmap::routes())
+        .merge(records::routes())
+        .merge(forms::routes())
 }
