@@ -25,6 +25,129 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/state", get(state_export))
         .route("/api/v1/actions", get(list_actions))
         .route("/api/v1/actions/{id}", get(get_action).patch(patch_action))
+        .route("/api/v1/events", get(list_events))
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1/{collection}", get(list_records))
+        .route("/api/v1/{collection}/{id}", get(get_record))
+}
+
+/// Collections served read-only by `GET /api/v1/{collection}`: URL name → record kind.
+pub const COLLECTIONS: [(&str, RecordKind); 11] = [
+    ("members", RecordKind::Member),
+    ("areas", RecordKind::Area),
+    ("missions", RecordKind::Mission),
+    ("sessions", RecordKind::Session),
+    ("decisions", RecordKind::Decision),
+    ("communiques", RecordKind::Communique),
+    ("press", RecordKind::Press),
+    ("roadmaps", RecordKind::Roadmap),
+    ("needs", RecordKind::Need),
+    ("offers", RecordKind::Offer),
+    ("training", RecordKind::Training),
+];
+
+fn collection(name: &str) -> Option<RecordKind> {
+    COLLECTIONS.iter().find(|(n, _)| *n == name).map(|(_, k)| *k)
+}
+
+/// A projection document as the API shows it: its fields, `id`, and for decisions and
+/// roadmaps the `adoption` (who endorsed the current version; adopted only with both).
+fn record_json(doc: Value, kind: RecordKind, parties: &[String]) -> Value {
+    let mut doc = doc;
+    let id = doc.pointer("/_meta/id").cloned().unwrap_or(Value::Null);
+    if matches!(kind, RecordKind::Decision | RecordKind::Roadmap) {
+        let adoption = serde_json::to_value(lajna_domain::adoption(&doc, parties)).unwrap_or(Value::Null);
+        doc["adoption"] = adoption;
+    }
+    doc["id"] = id;
+    doc
+}
+
+async fn parties(state: &AppState) -> Vec<String> {
+    match state.node.store.charter().await {
+        Ok(Some((_, c))) => c.parties.iter().map(|p| p.code.to_string()).collect(),
+        _ => vec![],
+    }
+}
+
+async fn list_records(State(state): State<AppState>, Path(name): Path<String>, viewer: Viewer) -> Response {
+    if viewer.user.is_none() {
+        return signed_out();
+    }
+    let Some(kind) = collection(&name) else {
+        return Problem::new(StatusCode::NOT_FOUND, "not-found", "no such collection; see /api/v1/openapi.json")
+            .into_response();
+    };
+    let parties = parties(&state).await;
+    match state.node.store.records(kind.code()).await {
+        Ok(rows) => {
+            Json(rows.into_iter().map(|(_, d)| record_json(d, kind, &parties)).collect::<Vec<_>>()).into_response()
+        }
+        Err(e) => store_failure(&e),
+    }
+}
+
+async fn get_record(
+    State(state): State<AppState>,
+    Path((name, id)): Path<(String, String)>,
+    viewer: Viewer,
+) -> Response {
+    if viewer.user.is_none() {
+        return signed_out();
+    }
+    let not_found = || Problem::new(StatusCode::NOT_FOUND, "not-found", "no record with this id here").into_response();
+    let Some(kind) = collection(&name) else { return not_found() };
+    let parties = parties(&state).await;
+    match state.node.store.record(&id).await {
+        Ok(Some((k, doc))) if k == kind.code() => Json(record_json(doc, kind, &parties)).into_response(),
+        Ok(_) => not_found(),
+        Err(e) => store_failure(&e),
+    }
+}
+
+/// Query of `GET /api/v1/events`.
+#[derive(serde::Deserialize)]
+pub struct EventsQuery {
+    /// Return events with a local sequence number above this (default 0).
+    #[serde(default)]
+    after: i64,
+    /// At most this many (default 100, at most 1000).
+    #[serde(default)]
+    limit: Option<i64>,
+}
+
+/// `GET /api/v1/events?after=SEQ&limit=N`: the record's events in local order, each with its
+/// exact signed envelope (a string) and signatures, for auditors and tools.
+async fn list_events(
+    State(state): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<EventsQuery>,
+    viewer: Viewer,
+) -> Response {
+    if viewer.user.is_none() {
+        return signed_out();
+    }
+    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
+    match state.node.store.events_after(q.after.max(0), limit).await {
+        Ok(events) => {
+            let list: Vec<Value> = events
+                .into_iter()
+                .map(|e| {
+                    serde_json::json!({
+                        "seq": e.seq, "id": e.id, "lamport": e.lamport, "party": e.party, "kind": e.kind,
+                        "at": e.at, "envelope": e.raw.envelope, "sigs": e.raw.sigs,
+                    })
+                })
+                .collect();
+            Json(list).into_response()
+        }
+        Err(e) => store_failure(&e),
+    }
+}
+
+/// `GET /api/v1/openapi.json`: the OpenAPI 3.1 description of this API (tests check that every
+/// documented path answers as documented).
+async fn openapi() -> Response {
+    Json(crate::openapi::document()).into_response()
 }
 
 /// An action as the API shows it.

@@ -12,6 +12,7 @@ pub mod api;
 pub mod auth;
 pub mod ctx;
 pub mod i18n;
+pub mod openapi;
 pub mod pages;
 pub mod problem;
 pub mod views;

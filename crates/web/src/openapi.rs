@@ -1,0 +1,140 @@
+//! The OpenAPI 3.1 document of `/api/v1`, written out by hand from the handlers in `api.rs`
+//! (a test walks it and calls every path, so it cannot drift from what the server does).
+
+use serde_json::{Value, json};
+
+use crate::api::COLLECTIONS;
+
+fn problem(description: &str) -> Value {
+    json!({"description": description, "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}})
+}
+
+fn ok_json(description: &str, schema: Value) -> Value {
+    json!({"description": description, "content": {"application/json": {"schema": schema}}})
+}
+
+/// The document.
+#[must_use]
+pub fn document() -> Value {
+    let mut paths = serde_json::Map::new();
+    paths.insert(
+        "/api/v1/login".into(),
+        json!({"post": {
+            "summary": "Sign in; sets the session cookie and returns the CSRF token for writes",
+            "security": [],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["username", "password"],
+                "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}}}},
+            "responses": {
+                "200": ok_json("Signed in", json!({"type": "object", "required": ["csrf_token"], "properties": {
+                    "csrf_token": {"type": "string"}, "username": {"type": "string"},
+                    "party": {"type": "string"}, "role": {"type": "string"}}})),
+                "400": problem("Not a JSON body with username and password"),
+                "401": problem("Wrong username or password"),
+                "429": problem("Too many failures for this user or address; see Retry-After")
+            }
+        }}),
+    );
+    paths.insert(
+        "/api/v1/actions".into(),
+        json!({"get": {"summary": "Every action", "responses": {
+            "200": ok_json("Actions", json!({"type": "array", "items": {"$ref": "#/components/schemas/Action"}})),
+            "401": problem("Not signed in")}}}),
+    );
+    paths.insert(
+        "/api/v1/actions/{id}".into(),
+        json!({
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "get": {"summary": "One action", "responses": {
+                "200": ok_json("The action", json!({"$ref": "#/components/schemas/Action"})),
+                "401": problem("Not signed in"), "404": problem("No such action")}},
+            "patch": {
+                "summary": "Report progress and/or status (owner party's secretaries, co-chairs and action owners)",
+                "parameters": [{"name": "X-CSRF-Token", "in": "header", "required": true, "schema": {"type": "string"}}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                    "type": "object", "additionalProperties": false, "properties": {
+                        "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+                        "status": {"$ref": "#/components/schemas/Status"}}}}}},
+                "responses": {
+                    "200": ok_json("The updated action", json!({"$ref": "#/components/schemas/Action"})),
+                    "400": problem("Not a JSON object"),
+                    "401": problem("Not signed in"),
+                    "403": problem("Missing CSRF token (type urn:lajna:problem:csrf) or not allowed (urn:lajna:problem:forbidden)"),
+                    "404": problem("No such action"),
+                    "422": problem("Invalid value; `errors` lists the fields")
+                }
+            }
+        }),
+    );
+    paths.insert(
+        "/api/v1/events".into(),
+        json!({"get": {"summary": "The signed events in local order",
+            "parameters": [
+                {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}],
+            "responses": {"200": ok_json("Events", json!({"type": "array", "items": {"$ref": "#/components/schemas/Event"}})),
+                "401": problem("Not signed in")}}}),
+    );
+    paths.insert(
+        "/api/v1/state".into(),
+        json!({"get": {"summary": "The whole state (same as `lajna export --format json`)", "responses": {
+            "200": ok_json("State", json!({"type": "object", "required": ["state_hash", "records"]})),
+            "401": problem("Not signed in")}}}),
+    );
+    paths.insert(
+        "/api/v1/openapi.json".into(),
+        json!({"get": {"summary": "This document", "security": [], "responses": {"200": ok_json("OpenAPI document", json!({"type": "object"}))}}}),
+    );
+    for (name, kind) in COLLECTIONS {
+        paths.insert(
+            format!("/api/v1/{name}"),
+            json!({"get": {"summary": format!("Every {} record", kind.code()), "responses": {
+                "200": ok_json("Records", json!({"type": "array", "items": {"$ref": "#/components/schemas/Record"}})),
+                "401": problem("Not signed in")}}}),
+        );
+        paths.insert(
+            format!("/api/v1/{name}/{{id}}"),
+            json!({
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "get": {"summary": format!("One {} record", kind.code()), "responses": {
+                    "200": ok_json("The record", json!({"$ref": "#/components/schemas/Record"})),
+                    "401": problem("Not signed in"), "404": problem("No such record")}}}),
+        );
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Lajna API", "version": "1",
+            "description": "The system of record of a joint defence-cooperation committee. Errors are RFC 9457 problem documents."},
+        "servers": [{"url": "/"}],
+        "security": [{"session": []}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "lajna_session"}},
+            "schemas": {
+                "Status": {"type": "string", "enum": ["planned", "in_progress", "done", "delayed", "blocked", "cancelled"]},
+                "LocalizedText": {"type": "object", "properties": {
+                    "ar": {"type": "string"}, "fr": {"type": "string"}, "en": {"type": "string"}}},
+                "Action": {"type": "object",
+                    "required": ["id", "title", "owner_party", "status", "progress", "due", "start", "area", "roadmap", "overdue", "days_late"],
+                    "properties": {
+                        "id": {"type": "string"}, "title": {"$ref": "#/components/schemas/LocalizedText"},
+                        "owner_party": {"type": "string", "pattern": "^[A-Z]{3}$"},
+                        "unit": {"$ref": "#/components/schemas/LocalizedText"},
+                        "area": {"type": "string"}, "roadmap": {"type": "string"},
+                        "start": {"type": "string", "format": "date"}, "due": {"type": "string", "format": "date"},
+                        "status": {"$ref": "#/components/schemas/Status"},
+                        "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+                        "overdue": {"type": "boolean"}, "days_late": {"type": "integer"},
+                        "indicator": {"type": "object"}, "illustrative": {"type": "boolean"}}},
+                "Record": {"type": "object", "required": ["id", "_meta"], "properties": {
+                    "id": {"type": "string"}, "_meta": {"type": "object"}, "adoption": {"type": "object"}}},
+                "Event": {"type": "object", "required": ["seq", "id", "lamport", "party", "kind", "envelope", "sigs"]},
+                "Problem": {"type": "object", "required": ["type", "title", "status"], "properties": {
+                    "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+                    "detail": {"type": "string"}, "code": {"type": "string"},
+                    "errors": {"type": "array", "items": {"type": "object", "properties": {
+                        "field": {"type": "string"}, "message": {"type": "string"}}}}}}
+            }
+        }
+    })
+}
