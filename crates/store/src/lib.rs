@@ -404,6 +404,20 @@ impl Store {
         rows.into_iter().map(stored_event).collect()
     }
 
+    /// The newest `limit` events, newest first.
+    ///
+    /// # Errors
+    /// Database errors; [`StoreError::Corrupt`].
+    pub async fn latest_events(&self, limit: i64) -> Result<Vec<StoredEvent>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, id, lamport, party, kind, at, envelope, sigs, received_at FROM events ORDER BY seq DESC LIMIT ?",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(stored_event).collect()
+    }
+
     /// The events that created or changed the record `id` (creation, revisions, progress,
     /// evidence, endorsements), oldest first: the record's history.
     ///

@@ -236,6 +236,10 @@ pub struct Dashboard {
     pub sessions: Vec<SessionView>,
     /// Next session on or after the reference date.
     pub next_session: Option<SessionView>,
+    /// Next mission ending on or after the reference date.
+    pub next_mission: Option<MissionView>,
+    /// The ten newest events.
+    pub recent: Vec<HistoryRow>,
     /// Roadmaps: (title, period, adopted, awaiting, illustrative).
     pub roadmaps: Vec<(Txt, String, bool, String, bool)>,
     /// Areas with their actions.
@@ -374,6 +378,9 @@ pub async fn dashboard(node: &Node, tr: Tr<'_>) -> Result<Dashboard, WebError> {
         })
         .collect();
     missions.sort_by_key(|m| std::cmp::Reverse(m.0.start));
+    let next_mission =
+        missions.iter().filter(|(m, _)| m.end >= today).min_by_key(|(m, _)| m.start).map(|(_, v)| v.clone());
+    let recent = node.store.latest_events(10).await?.iter().map(|e| history_row(e, &members, lang)).collect();
 
     let mut sessions: Vec<Session> =
         typed::<Session>(node, RecordKind::Session).await?.into_iter().map(|(_, s, _)| s).collect();
@@ -521,6 +528,8 @@ pub async fn dashboard(node: &Node, tr: Tr<'_>) -> Result<Dashboard, WebError> {
         missions: missions.into_iter().map(|(_, v)| v).collect(),
         sessions: sessions.iter().map(|s| session_view(s, lang)).collect(),
         next_session,
+        next_mission,
+        recent,
         roadmaps,
         areas: area_rows,
         overdue,

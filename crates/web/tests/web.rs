@@ -39,6 +39,14 @@ async fn french_and_english_dashboards_are_left_to_right() {
     );
     assert!(fr.contains("Général de brigade Abdelghani Mouhib"));
     assert!(fr.contains("Actions en retard"));
+    // The next session on the reference date is the second one, in Rabat (illustrative).
+    let next = &fr[fr.find("h-next").unwrap()..fr.find("h-recent").unwrap()];
+    assert!(next.contains("Deuxième session de la commission (exemple)") && next.contains("2025-11-18"), "{next}");
+    assert!(next.contains("Africa/Casablanca"));
+    // Recent events: the ten newest, labelled in French.
+    let recent = &fr[fr.find("h-recent").unwrap()..fr.find("h-missions").unwrap()];
+    assert_eq!(recent.matches("<li>").count(), 10);
+    assert!(recent.contains("Formation programmée"), "{recent}");
     let (_, en) = app.get("/en/").await;
     assert!(en.contains(r#"<html lang="en" dir="ltr">"#));
     assert!(en.contains("Malian Ministry of Defence"));
