@@ -64,6 +64,9 @@ enum Cmd {
         /// Build (or reuse) the data directory, print its summary, and exit without serving.
         #[arg(long)]
         no_serve: bool,
+        /// When building a new demo, add this many more illustrative actions (for load tests).
+        #[arg(long, default_value_t = 0)]
+        extra_actions: usize,
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
@@ -271,10 +274,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Cmd::Init { data, parties, name_fr, name_ar, name_en, party_names, roots, node_party } => {
             init(&data.data, parties, [name_ar, name_fr, name_en], party_names, roots, node_party).await
         }
-        Cmd::Demo { data, no_serve, listen } => {
+        Cmd::Demo { data, no_serve, listen, extra_actions } => {
+            let fresh = !data.data.join("config.toml").exists();
             let node = demo::build(&data.data)
                 .await
                 .with_context(|| format!("building the demo in {}", data.data.display()))?;
+            if fresh && extra_actions > 0 {
+                demo::add_actions(&node, extra_actions).await?;
+            }
             print_summary(&node).await?;
             let (password, from_env) = demo::demo_password(&data.data)?;
             let users: Vec<&str> = demo::DEMO_USERS.iter().map(|(u, _, _)| *u).collect();

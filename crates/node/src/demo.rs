@@ -954,3 +954,53 @@ async fn seed(node: &Node) -> Result<(), NodeError> {
 fn blake3_hex(bytes: &[u8]) -> String {
     lajna_ledger::EventId::of(bytes).to_hex()
 }
+
+/// Adds `count` more illustrative actions to the demo's roadmap (spread over the areas, owners
+/// and statuses, some overdue), for load tests and page-weight measurements at scale.
+///
+/// # Errors
+/// As [`Node::execute`].
+pub async fn add_actions(node: &Node, count: usize) -> Result<(), NodeError> {
+    let (roadmap, areas) = node
+        .with_state(|s| {
+            let roadmap = s.all::<Roadmap>(RecordKind::Roadmap).into_iter().next().map(|(id, _)| id);
+            let mut areas = s.all::<Area>(RecordKind::Area);
+            areas.sort_by_key(|(_, a)| a.ordinal);
+            (roadmap, areas.into_iter().map(|(id, _)| id).collect::<Vec<_>>())
+        })
+        .await;
+    let Some(roadmap) = roadmap else { return Ok(()) };
+    for n in 0..count {
+        let owner = if n % 2 == 0 { "MAR" } else { "MLI" };
+        let status = ActionStatus::ALL[n % ActionStatus::ALL.len()];
+        let progress = match status {
+            ActionStatus::Done => 100,
+            ActionStatus::Planned | ActionStatus::Cancelled => 0,
+            _ => (n * 7 % 95) as i64,
+        };
+        let start = date(2025, 3, 1).checked_add(jiff::Span::new().days((n % 200) as i64)).unwrap_or(date(2025, 3, 1));
+        let due = start.checked_add(jiff::Span::new().days(30 + (n % 120) as i64)).unwrap_or(start);
+        let action = Action {
+            roadmap: roadmap.clone(),
+            area: areas[n % areas.len()].clone(),
+            title: T::tri(
+                &format!("إجراء توضيحي رقم {}", n + 1),
+                &format!("Action d'exemple n° {}", n + 1),
+                &format!("Example action no. {}", n + 1),
+            ),
+            owner: party(owner),
+            unit: T::tri("وحدة (مثال)", "Unité (exemple)", "Unit (example)"),
+            lead: None,
+            start,
+            due,
+            status,
+            progress: Progress::new(progress)?,
+            weight: None,
+            indicator: None,
+            illustrative: true,
+        };
+        node.execute(&Actor { party: party(owner), member: None }, &Command::PlanAction(action)).await?;
+    }
+    Ok(())
+}
+
