@@ -267,3 +267,119 @@ proptest! {
         });
     }
 }
+
+/// Case C14: node B's clock is an hour behind, then three days ahead. A sets an action
+/// in progress; B, having received that, sets it done. Both nodes end with `done`: order comes
+/// from the DAG and Lamport clock, never from the author's wall time.
+#[tokio::test]
+async fn c14_order_comes_from_the_dag_not_from_wall_clocks() {
+    for skew_minutes in [-60_i64, 3 * 24 * 60] {
+        let dir = tempfile::tempdir().unwrap();
+        let a = demo_node(dir.path()).await;
+        let b = replica(&a, &dir.path().join("b")).await;
+        let (id, action) = a
+            .with_state(|s| {
+                s.all::<Action>(RecordKind::Action)
+                    .into_iter()
+                    .find(|(_, x)| x.owner.as_str() == "MLI" && x.status == ActionStatus::Planned)
+                    .unwrap()
+            })
+            .await;
+        a.execute(
+            &actor("MLI"),
+            &Command::ReportProgress { action: id.clone(), status: Some(ActionStatus::InProgress), progress: None },
+        )
+        .await
+        .unwrap();
+        let from_a = a.store.latest_events(1).await.unwrap().remove(0).raw;
+        b.store.lock().await.receive(&from_a).await.unwrap();
+        // B writes with a skewed clock: its `at` is before (or long after) A's.
+        let a_at: jiff::Timestamp = serde_json::from_str::<serde_json::Value>(&from_a.envelope).unwrap()["at"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let b_at = (a_at + jiff::SignedDuration::from_mins(skew_minutes)).strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+        let key = lajna_node::read_key(&b.dir.node_key("MLI")).unwrap();
+        let done = {
+            let guard = b.store.lock().await;
+            lajna_ledger::Draft {
+                committee: guard.committee(),
+                parents: guard.heads(),
+                party: "MLI".into(),
+                member: None,
+                at: b_at,
+                kind: "action.progress_reported".into(),
+                body: json!({"v": 1, "record": id, "set": {"status": "done", "progress": 100}}),
+            }
+            .sign(&key)
+            .unwrap()
+        };
+        b.store.lock().await.append(std::slice::from_ref(&done)).await.unwrap();
+        a.store.lock().await.receive(&done).await.unwrap();
+        for node in [&a, &b] {
+            let now: Action = node.with_state(|s| s.get(RecordKind::Action, &id).unwrap()).await;
+            assert_eq!(now.status, ActionStatus::Done, "skew {skew_minutes} min");
+            assert_ne!(now.status, action.status);
+        }
+        assert_eq!(a.store.state_hash().await.unwrap(), b.store.state_hash().await.unwrap());
+    }
+}
+
+/// Case C15: after ~1,000 mixed events, a rebuild gives byte-identical projections and the same
+/// state hash, and appends nothing.
+#[tokio::test]
+async fn c15_rebuild_after_a_thousand_mixed_events_is_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = demo_node(dir.path()).await;
+    let actions = node.with_state(|s| s.all::<Action>(RecordKind::Action)).await;
+    let mut n = 0;
+    while node.store.event_count().await.unwrap() < 1000 {
+        let (id, a) = &actions[n % actions.len()];
+        let who = actor(a.owner.as_str());
+        let command = match n % 4 {
+            0 => Command::ReportProgress {
+                action: id.clone(),
+                status: None,
+                progress: Some(Progress::new((n % 99) as i64).unwrap()),
+            },
+            1 => Command::AddEvidence { action: id.clone(), note: T::tri("", &format!("pièce {n}"), "") },
+            2 => {
+                let mut set = serde_json::Map::new();
+                set.insert("title".into(), json!({"fr": format!("Titre {n}"), "ar": format!("عنوان {n}")}));
+                Command::Revise { kind: RecordKind::Action, id: id.clone(), set }
+            }
+            _ => Command::ReportProgress { action: id.clone(), status: Some(ActionStatus::Blocked), progress: None },
+        };
+        let _ = node.execute(&who, &command).await;
+        n += 1;
+    }
+    let events = node.store.event_count().await.unwrap();
+    let before = node.store.export().await.unwrap();
+    let mut tables = vec![];
+    for kind in RecordKind::ALL {
+        tables.push(node.store.records(kind.code()).await.unwrap());
+    }
+    let hash = node.store.state_hash().await.unwrap();
+    assert_eq!(node.store.rebuild().await.unwrap(), hash);
+    assert_eq!(node.store.event_count().await.unwrap(), events, "rebuild appended events");
+    assert_eq!(node.store.export().await.unwrap(), before);
+    for (kind, rows) in RecordKind::ALL.iter().zip(tables) {
+        let after = node.store.records(kind.code()).await.unwrap();
+        let a: Vec<String> = rows
+            .iter()
+            .map(|(id, d)| {
+                format!("{id}\t{}", lajna_ledger::to_canonical_vec(d).map(String::from_utf8).unwrap().unwrap())
+            })
+            .collect();
+        let b: Vec<String> = after
+            .iter()
+            .map(|(id, d)| {
+                format!("{id}\t{}", lajna_ledger::to_canonical_vec(d).map(String::from_utf8).unwrap().unwrap())
+            })
+            .collect();
+        assert_eq!(a, b, "{kind:?} rows differ after rebuild");
+    }
+    let report = node.store.verify().await.unwrap();
+    assert!(report.ok() && report.events as i64 == events);
+}
