@@ -68,6 +68,12 @@ pub enum LedgerError {
     /// The party is not one of the committee's two parties.
     #[error("party {0} is not a party of this committee")]
     UnknownParty(String),
+    /// A bundle is truncated, altered, of an unknown format, or too large.
+    #[error("bad bundle: {0}")]
+    BundleCorrupt(String),
+    /// A signed sync request was refused (unknown key, bad signature, stale or replayed).
+    #[error("sync request refused: {0}")]
+    BadRequest(String),
     /// The random source of the operating system failed.
     #[error("random source failed: {0}")]
     Random(String),
@@ -91,6 +97,8 @@ impl LedgerError {
             Self::WrongCommittee { .. } => "wrong-committee",
             Self::BadParents(_) => "bad-parents",
             Self::UnknownParty(_) => "unknown-party",
+            Self::BundleCorrupt(_) => "bundle-corrupt",
+            Self::BadRequest(_) => "bad-sync-request",
             Self::Random(_) => "random-source",
         }
     }

@@ -8,11 +8,14 @@
 //! [`check_event`] (bytes, canonical form, signatures) → [`Trust::authorize`] (keys, committee)
 //! → [`Trust::check_dag`] (parents, Lamport clock) → [`Trust::admit`].
 
+pub mod bundle;
 pub mod canonical;
 mod error;
 pub mod event;
 pub mod keys;
+pub mod sync;
 
+pub use bundle::{BundleHeader, read_bundle, write_bundle, BUNDLE_FORMAT};
 pub use canonical::{MAX_SAFE_INTEGER, canonicalize_text, check_numbers, to_canonical_vec};
 pub use error::LedgerError;
 pub use event::{
@@ -20,6 +23,7 @@ pub use event::{
     KeyCertifiedBody, LEDGER_VERSION, MAX_EVENT_BYTES, SignedEvent, Trust, VerifiedEvent, check_event,
 };
 pub use keys::{PublicKey, SecretKey};
+pub use sync::{RequestAuth, request_digest, sign_request, verify_request};
 
 #[cfg(test)]
 mod tests;
