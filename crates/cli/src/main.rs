@@ -67,6 +67,10 @@ enum Cmd {
         /// When building a new demo, add this many more illustrative actions (for load tests).
         #[arg(long, default_value_t = 0)]
         extra_actions: usize,
+        /// 1: one node writing for both parties (DIR). 2: two nodes of the same committee,
+        /// DIR/mar and DIR/mli, in sync; served on --listen and the next port, syncing each other.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
+        nodes: u8,
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
@@ -121,6 +125,62 @@ enum Cmd {
     User {
         #[command(subcommand)]
         command: UserCmd,
+    },
+    /// Sync with a peer node over HTTP: pull what this node lacks, push what the peer lacks.
+    Sync {
+        #[command(flatten)]
+        data: DataArg,
+        /// The peer's base URL, e.g. http://10.20.0.2:8080
+        #[arg(long)]
+        peer: String,
+    },
+    /// Carry events on a file when the link is down.
+    Bundle {
+        #[command(subcommand)]
+        command: BundleCmd,
+    },
+    /// Start a node of an existing committee from a bundle (e.g. `bundle export --all`) and the
+    /// party's root key, which certifies this node's new key.
+    Join {
+        #[command(flatten)]
+        data: DataArg,
+        /// A bundle holding the committee's events from its genesis.
+        #[arg(long)]
+        bundle: PathBuf,
+        /// The party this node writes for.
+        #[arg(long)]
+        party: String,
+        /// The party's root key file (used once, to certify this node's key; keep it offline).
+        #[arg(long)]
+        root: PathBuf,
+        /// Peer URLs to sync with in the background (repeat).
+        #[arg(long = "peer")]
+        peers: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum BundleCmd {
+    /// Write a bundle of what PARTY's node lacks (by its last known heads), or everything.
+    Export {
+        #[command(flatten)]
+        data: DataArg,
+        /// The party the bundle is for.
+        #[arg(long = "for")]
+        for_party: Option<String>,
+        /// Every event, whatever the peer already has.
+        #[arg(long)]
+        all: bool,
+        /// Output file.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Verify and import a bundle, all or nothing. Importing it twice changes nothing.
+    Import {
+        #[command(flatten)]
+        data: DataArg,
+        /// The bundle file.
+        file: PathBuf,
     },
 }
 
@@ -274,7 +334,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Cmd::Init { data, parties, name_fr, name_ar, name_en, party_names, roots, node_party } => {
             init(&data.data, parties, [name_ar, name_fr, name_en], party_names, roots, node_party).await
         }
-        Cmd::Demo { data, no_serve, listen, extra_actions } => {
+        Cmd::Demo { data, no_serve, listen, extra_actions, nodes: 2 } => {
+            let _ = extra_actions;
+            demo_pair(&data.data, no_serve, listen).await
+        }
+        Cmd::Demo { data, no_serve, listen, extra_actions, nodes: _ } => {
             let fresh = !data.data.join("config.toml").exists();
             let node = demo::build(&data.data)
                 .await
@@ -369,6 +433,63 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Cmd::Keys { command } => keys(command).await,
         Cmd::User { command } => user(command).await,
+        Cmd::Sync { data, peer } => {
+            let node = Node::open(&data.data).await?;
+            let r = node.sync_with(&peer).await?;
+            println!(
+                "synced with {} ({}): {} events received, {} sent, {} refused",
+                peer,
+                r.peer_parties.join(","),
+                r.received,
+                r.sent,
+                r.refused.len()
+            );
+            for (id, why) in &r.refused {
+                println!("refused {id}: {why}");
+            }
+            println!("state hash {}", node.store.state_hash().await?);
+            Ok(if r.refused.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Cmd::Bundle { command: BundleCmd::Export { data, for_party, all, out } } => {
+            let node = Node::open(&data.data).await?;
+            if for_party.is_none() && !all {
+                bail!("say who the bundle is for with --for PARTY (only what it lacks), or --all");
+            }
+            let (bytes, n) =
+                node.bundle_export(for_party.as_deref().map(str::to_ascii_uppercase).as_deref(), all).await?;
+            std::fs::write(&out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+            println!("{n} events written to {} ({} bytes)", out.display(), bytes.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Bundle { command: BundleCmd::Import { data, file } } => {
+            let node = Node::open(&data.data).await?;
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            match node.bundle_import(&bytes).await {
+                Ok(r) => {
+                    println!(
+                        "bundle from {}: {} events, {} new, {} already here",
+                        r.from, r.events, r.applied, r.duplicates
+                    );
+                    println!("state hash {}", node.store.state_hash().await?);
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    println!("bundle refused, nothing imported: {e}");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        Cmd::Join { data, bundle, party, root, peers } => {
+            let bytes = std::fs::read(&bundle).with_context(|| format!("reading {}", bundle.display()))?;
+            let root = read_key(&root)?;
+            let node = lajna_node::join(&data.data, &bytes, &party.to_ascii_uppercase(), &root, peers).await?;
+            print_summary(&node).await?;
+            println!(
+                "this node writes for {}; its key is certified in the record — sync to share it",
+                node.own_party()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -475,6 +596,31 @@ async fn keys(command: KeysCmd) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+async fn demo_pair(data: &Path, no_serve: bool, listen: SocketAddr) -> Result<ExitCode> {
+    let (mut mar, mut mli) =
+        demo::build_pair(data).await.with_context(|| format!("building the demo in {}", data.display()))?;
+    for node in [&mar, &mli] {
+        print_summary(node).await?;
+    }
+    let (password, from_env) = demo::demo_password(&data.join("mar"))?;
+    println!(
+        "users mar-* on the MAR node, mli-* on the MLI node; password {}",
+        if from_env { "from LAJNA_DEMO_PASSWORD".to_string() } else { password }
+    );
+    if no_serve {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let other = SocketAddr::new(listen.ip(), listen.port() + 1);
+    mar.config.peers = vec![format!("http://{other}")];
+    mli.config.peers = vec![format!("http://{listen}")];
+    mar.config.sync_interval_seconds = 10;
+    mli.config.sync_interval_seconds = 10;
+    let second = tokio::spawn(serve(mli, other));
+    let first = serve(mar, listen).await;
+    second.abort();
+    first
+}
+
 async fn print_summary(node: &Node) -> Result<()> {
     let count = node.store.event_count().await?;
     let hash = node.store.state_hash().await?;
@@ -492,7 +638,26 @@ async fn serve(node: Node, listen: SocketAddr) -> Result<ExitCode> {
     })?;
     let addr = listener.local_addr()?;
     println!("serving http://{addr}/ar/ (also /fr/ and /en/); press Ctrl-C to stop");
-    lajna_web::serve(Arc::new(node), listener, shutdown()).await?;
+    let node = Arc::new(node);
+    if !node.config.peers.is_empty() {
+        let syncing = node.clone();
+        tokio::spawn(async move {
+            let every = std::time::Duration::from_secs(syncing.config.sync_interval_seconds.max(1));
+            loop {
+                tokio::time::sleep(every).await;
+                for peer in &syncing.config.peers {
+                    match syncing.sync_with(peer).await {
+                        Ok(r) if r.received + r.sent > 0 => {
+                            tracing::info!(peer, received = r.received, sent = r.sent, "synced")
+                        }
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(peer, error = %e, "sync failed; will retry"),
+                    }
+                }
+            }
+        });
+    }
+    lajna_web::serve(node, listener, shutdown()).await?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -30,6 +30,17 @@ pub struct Config {
     /// Whether this data directory is the demo committee (shows the illustrative banner).
     #[serde(default)]
     pub demo: bool,
+    /// Base URLs of peer nodes that `lajna serve` syncs with in the background
+    /// (e.g. `["http://10.20.0.2:8080"]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub peers: Vec<String>,
+    /// Seconds between background syncs with each peer.
+    #[serde(default = "default_sync_interval")]
+    pub sync_interval_seconds: u64,
+}
+
+fn default_sync_interval() -> u64 {
+    60
 }
 
 fn default_listen() -> SocketAddr {
@@ -44,7 +55,15 @@ impl Config {
     /// Settings for a node writing for `parties`, with defaults elsewhere.
     #[must_use]
     pub fn new(parties: Vec<String>) -> Self {
-        Self { listen: default_listen(), parties, default_language: default_lang(), reference_date: None, demo: false }
+        Self {
+            listen: default_listen(),
+            parties,
+            default_language: default_lang(),
+            reference_date: None,
+            demo: false,
+            peers: vec![],
+            sync_interval_seconds: default_sync_interval(),
+        }
     }
 
     /// Reads `path`, then applies `LAJNA_LISTEN` and `LAJNA_TODAY` from the environment.

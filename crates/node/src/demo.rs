@@ -144,8 +144,8 @@ pub fn demo_password(path: &Path) -> Result<(String, bool), NodeError> {
     Ok((password, false))
 }
 
-/// Creates (or resets the password of) the demo users; co-chairs and secretaries are linked to
-/// their member records.
+/// Creates (or resets the password of) the demo users of the parties this node writes for;
+/// co-chairs and secretaries are linked to their member records.
 ///
 /// # Errors
 /// As [`Node::put_user`].
@@ -153,6 +153,9 @@ pub async fn demo_users(node: &Node) -> Result<(), NodeError> {
     let (password, _) = demo_password(&node.dir.0)?;
     let members = node.with_state(|s| s.all::<Member>(RecordKind::Member)).await;
     for (username, party, role) in DEMO_USERS {
+        if !node.config.parties.iter().any(|p| p == party) {
+            continue; // a party's users live on that party's node only
+        }
         let member =
             members.iter().find(|(_, m)| m.party.as_str() == party && m.role.code() == role).map(|(id, _)| id.as_str());
         node.put_user(username, party, role, member, &password).await?;
@@ -1004,3 +1007,64 @@ pub async fn add_actions(node: &Node, count: usize) -> Result<(), NodeError> {
     Ok(())
 }
 
+/// Builds the demo as two nodes of the same committee, already in sync: `DIR/mar` writes for
+/// Morocco and `DIR/mli` for Mali, each with its own certified node key and its party's users.
+/// The party root keys go to `DIR/roots` (a real deployment keeps them offline). Reopens the two
+/// nodes when `DIR` already holds them.
+///
+/// # Errors
+/// As [`build`]; IO errors while splitting the directory.
+pub async fn build_pair(dir: &Path) -> Result<(Node, Node), NodeError> {
+    let (mar_dir, mli_dir) = (dir.join("mar"), dir.join("mli"));
+    if mar_dir.join("config.toml").exists() && mli_dir.join("config.toml").exists() {
+        return Ok((Node::open(&mar_dir).await?, Node::open(&mli_dir).await?));
+    }
+    let created = !dir.exists();
+    let result = split_pair(dir, &mar_dir, &mli_dir).await;
+    if result.is_err() && created {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    result
+}
+
+async fn split_pair(dir: &Path, mar_dir: &Path, mli_dir: &Path) -> Result<(Node, Node), NodeError> {
+    let full = build(mar_dir).await?;
+    let io = crate::error::io;
+    // The Malian node: its own directory, its key, the same events received one by one.
+    std::fs::create_dir_all(mli_dir.join("keys")).map_err(io(mli_dir))?;
+    std::fs::create_dir_all(mli_dir.join("blobs")).map_err(io(mli_dir))?;
+    std::fs::rename(full.dir.node_key("MLI"), mli_dir.join("keys/node-MLI.key")).map_err(io(mli_dir))?;
+    if mar_dir.join("demo-password").exists() {
+        std::fs::copy(mar_dir.join("demo-password"), mli_dir.join("demo-password")).map_err(io(mli_dir))?;
+    }
+    let mut config = full.config.clone();
+    config.parties = vec!["MLI".into()];
+    config.save(&mli_dir.join("config.toml"))?;
+    let store = lajna_store::Store::open(&mli_dir.join("lajna.sqlite")).await?;
+    for e in full.store.events_after(0, i64::MAX).await? {
+        store.lock().await.receive(&e.raw).await?;
+    }
+    store.close().await;
+    // The Moroccan node keeps only its own key; the roots leave both nodes.
+    let mut config = full.config.clone();
+    config.parties = vec!["MAR".into()];
+    config.save(&mar_dir.join("config.toml"))?;
+    let roots = dir.join("roots");
+    std::fs::rename(mar_dir.join("keys/roots"), &roots).map_err(io(&roots))?;
+    full.store.close().await;
+    let mar = Node::open(mar_dir).await?;
+    let mli = Node::open(mli_dir).await?;
+    // Each knows the other holds what it holds: bundles carry only what is new.
+    let heads = mar.store.heads().await;
+    mar.store.record_exchange("MLI", Some(&heads), "demo", 0, 0, None, None).await?;
+    mli.store.record_exchange("MAR", Some(&heads), "demo", 0, 0, None, None).await?;
+    for node in [&mar, &mli] {
+        for (username, party, _) in DEMO_USERS {
+            if !node.config.parties.iter().any(|p| p == party) {
+                node.store.delete_user(username).await?;
+            }
+        }
+        demo_users(node).await?;
+    }
+    Ok((mar, mli))
+}

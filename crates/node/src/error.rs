@@ -21,6 +21,9 @@ pub enum NodeError {
     /// Signing in or a role rule refused (401, 403, 429 or 422 per variant).
     #[error(transparent)]
     Auth(#[from] crate::auth::AuthError),
+    /// A peer node could not be reached, or refused (sync).
+    #[error("{0}")]
+    Peer(String),
     /// This node holds no certified key to write for the party.
     #[error("this node holds no key for party {party}; certify one with `lajna keys certify`")]
     NoKey {
@@ -42,12 +45,12 @@ pub enum NodeError {
         path: PathBuf,
     },
     /// A file could not be read or written.
-    #[error("{path}: {source}")]
+    #[error("{path}: {cause}")]
     Io {
         /// File or directory.
         path: PathBuf,
-        /// Cause.
-        source: std::io::Error,
+        /// Cause (not a `source`: the message already includes it once).
+        cause: std::io::Error,
     },
     /// The configuration is invalid.
     #[error("{path}: {message}")]
@@ -68,6 +71,7 @@ impl NodeError {
             Self::Store(e) => e.code(),
             Self::Ledger(e) => e.code(),
             Self::Auth(e) => e.key(),
+            Self::Peer(_) => "peer",
             Self::NoKey { .. } => "no-key",
             Self::NotInitialised { .. } => "not-initialised",
             Self::AlreadyInitialised { .. } => "already-initialised",
@@ -79,5 +83,5 @@ impl NodeError {
 
 pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> NodeError {
     let path = path.into();
-    move |source| NodeError::Io { path, source }
+    move |cause| NodeError::Io { path, cause }
 }

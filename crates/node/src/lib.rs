@@ -14,6 +14,7 @@ pub mod auth;
 mod config;
 pub mod demo;
 mod error;
+pub mod sync;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -29,6 +30,7 @@ use serde_json::json;
 pub use config::Config;
 pub use error::NodeError;
 use error::io;
+pub use sync::join;
 
 /// Paths of a data directory.
 #[derive(Clone, Debug)]

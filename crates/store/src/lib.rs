@@ -11,6 +11,7 @@
 mod error;
 mod hash;
 mod local;
+mod sync;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -26,6 +27,7 @@ use tokio::sync::{Mutex, MutexGuard};
 pub use error::StoreError;
 pub use hash::StateHasher;
 pub use local::{AuditRow, SessionRow, UserRow};
+pub use sync::PeerRow;
 
 /// An event as stored, with its local sequence number.
 #[derive(Clone, Debug)]
@@ -85,17 +87,25 @@ struct Inner {
     state: State,
     trust: Trust,
     lamports: HashMap<EventId, i64>,
+    parents: HashMap<EventId, Vec<EventId>>,
     heads: BTreeSet<EventId>,
 }
 
 impl Inner {
     fn empty() -> Self {
-        Self { state: State::default(), trust: Trust::default(), lamports: HashMap::new(), heads: BTreeSet::new() }
+        Self {
+            state: State::default(),
+            trust: Trust::default(),
+            lamports: HashMap::new(),
+            parents: HashMap::new(),
+            heads: BTreeSet::new(),
+        }
     }
 
     fn learn(&mut self, event: &VerifiedEvent, change: Change) -> Vec<String> {
         self.trust.admit(event);
         self.lamports.insert(event.id, event.envelope.lamport);
+        self.parents.insert(event.id, event.envelope.parents.clone());
         for p in &event.envelope.parents {
             self.heads.remove(p);
         }

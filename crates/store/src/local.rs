@@ -107,6 +107,18 @@ impl Store {
         Ok(rows.iter().map(user).collect())
     }
 
+    /// Deletes a user and its sessions (used when a node is split; the audit trail keeps its lines).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn delete_user(&self, username: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM sessions WHERE username = ?").bind(username).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM users WHERE username = ?").bind(username).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Disables or enables a user; disabling also ends its sessions. Returns false when there
     /// is no such user.
     ///

@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod openapi;
 pub mod pages;
 pub mod problem;
+pub mod sync;
 pub mod views;
 
 use std::future::Future;
@@ -73,6 +74,7 @@ pub fn router(node: Arc<Node>) -> Router {
         .route("/{lang}/login", get(auth::login_page).post(auth::login_submit))
         .route("/{lang}/logout", post(auth::logout))
         .merge(pages::routes())
+        .merge(sync::routes())
         .fallback(fallback)
         .with_state(state)
         .layer(CompressionLayer::new())

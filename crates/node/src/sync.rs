@@ -1,0 +1,446 @@
+//! Two nodes, one record (issue 5): bundles for a link that is down, and HTTP sync for a link
+//! that is up. Both feed received events through the store's checks, exactly like local ones;
+//! a bad event is refused with its reason and the store keeps everything else as it was.
+//!
+//! HTTP protocol (every request signed with [`lajna_ledger::sign_request`], headers
+//! `X-Lajna-Node`, `X-Lajna-Time`, `X-Lajna-Nonce`, `X-Lajna-Signature`):
+//! - `POST /sync/v1/heads` `{}` → [`HeadsReply`]
+//! - `POST /sync/v1/pull` [`PullRequest`] → [`PullReply`] (pages of what the caller lacks)
+//! - `POST /sync/v1/push` [`PushRequest`] → [`PushReply`]
+
+use jiff::Timestamp;
+use lajna_ledger::{
+    BundleHeader, EventId, LedgerError, PublicKey, RequestAuth, SignedEvent, read_bundle, sign_request, verify_request,
+    write_bundle,
+};
+use lajna_store::{Receipt, StoreError};
+use serde::{Deserialize, Serialize};
+
+use crate::{Node, NodeError, now_rfc3339};
+
+/// Largest bundle accepted once decompressed, bytes (1 GiB).
+pub const MAX_BUNDLE_BYTES: usize = 1 << 30;
+/// Events per HTTP page.
+pub const PAGE: usize = 500;
+/// A signed request more than this far from our clock is refused (seconds).
+pub const MAX_REQUEST_SKEW_SECONDS: i64 = 15 * 60;
+/// A peer whose clock is off by more than this is flagged on the sync page (seconds).
+pub const WARN_SKEW_SECONDS: i64 = 5 * 60;
+
+/// Reply to `heads`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct HeadsReply {
+    /// Genesis id.
+    pub committee: EventId,
+    /// Parties the answering node writes for.
+    pub parties: Vec<String>,
+    /// Its heads.
+    pub heads: Vec<EventId>,
+}
+
+/// Body of `heads`: the caller may tell its own heads (it does at the end of a sync), so the
+/// receiver knows what to leave out of its next bundle for the caller's party.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct HeadsRequest {
+    /// The caller's heads, if it tells them.
+    #[serde(default)]
+    pub heads: Option<Vec<EventId>>,
+}
+
+/// Body of `pull`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PullRequest {
+    /// The caller's heads.
+    pub heads: Vec<EventId>,
+    /// Cursor from the previous page (0 to start).
+    pub after: i64,
+}
+
+/// Reply to `pull`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PullReply {
+    /// Events the caller lacks, parents first.
+    pub events: Vec<SignedEvent>,
+    /// Cursor of the next page, if any.
+    pub next: Option<i64>,
+}
+
+/// Body of `push`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PushRequest {
+    /// Events for the receiver, parents first.
+    pub events: Vec<SignedEvent>,
+}
+
+/// Reply to `push` (and the result of receiving any batch).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PushReply {
+    /// Newly applied (including pending events they unblocked).
+    pub applied: usize,
+    /// Already stored.
+    pub duplicates: usize,
+    /// Waiting for a parent.
+    pub pending: usize,
+    /// Refused: (event id, reason).
+    pub refused: Vec<(String, String)>,
+}
+
+/// What a bundle import did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Party that made the bundle.
+    pub from: String,
+    /// Events in the bundle.
+    pub events: usize,
+    /// Events newly stored.
+    pub applied: usize,
+    /// Events already stored.
+    pub duplicates: usize,
+}
+
+/// What an HTTP sync did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Parties of the peer.
+    pub peer_parties: Vec<String>,
+    /// Events received and applied.
+    pub received: usize,
+    /// Events sent that the peer applied.
+    pub sent: usize,
+    /// Events refused on either side: (event id, reason).
+    pub refused: Vec<(String, String)>,
+    /// Peer clock minus ours, seconds (from its reply's `Date`-like header).
+    pub clock_skew_seconds: Option<i64>,
+}
+
+fn corrupt(e: impl std::fmt::Display) -> NodeError {
+    NodeError::Ledger(LedgerError::Malformed(e.to_string()))
+}
+
+impl Node {
+    /// The party this node speaks for in bundles and requests (its first party).
+    #[must_use]
+    pub fn own_party(&self) -> String {
+        self.config.parties.first().cloned().unwrap_or_default()
+    }
+
+    /// Makes a bundle for `for_party`: what it lacks by its last known heads, or everything
+    /// with `all`.
+    ///
+    /// # Errors
+    /// Store errors; [`StoreError::Empty`] without a committee.
+    pub async fn bundle_export(&self, for_party: Option<&str>, all: bool) -> Result<(Vec<u8>, usize), NodeError> {
+        let committee = self.store.committee().await.ok_or(NodeError::Store(StoreError::Empty))?;
+        let known = match (all, for_party) {
+            (false, Some(p)) => self.store.peer(p).await?.heads,
+            _ => vec![],
+        };
+        let (events, _) = self.store.missing_for(&known, 0, usize::MAX).await?;
+        let events: Vec<SignedEvent> = events.into_iter().map(|e| e.raw).collect();
+        let header = BundleHeader {
+            format: String::new(),
+            committee,
+            from: self.own_party(),
+            to: for_party.map(String::from),
+            created_at: now_rfc3339(),
+            heads: self.store.heads().await,
+            count: 0,
+            events_blake3: String::new(),
+        };
+        let bytes = write_bundle(header, &events)?;
+        if let Some(p) = for_party {
+            self.store.record_exchange(p, None, "bundle-export", 0, 0, None, None).await?;
+        }
+        Ok((bytes, events.len()))
+    }
+
+    /// Imports a bundle, all or nothing: its header must be intact and of this committee, and
+    /// every event new to this store must verify (signature, certificate, parents — in the store
+    /// or earlier in the bundle — Lamport clock, body). Importing it twice changes nothing.
+    ///
+    /// # Errors
+    /// [`LedgerError::BundleCorrupt`], [`LedgerError::WrongCommittee`], or the first refused
+    /// event; nothing is stored then.
+    pub async fn bundle_import(&self, bytes: &[u8]) -> Result<ImportReport, NodeError> {
+        let (header, events) = read_bundle(bytes, MAX_BUNDLE_BYTES)?;
+        let committee = self.store.committee().await.ok_or(NodeError::Store(StoreError::Empty))?;
+        if header.committee != committee {
+            return Err(NodeError::Ledger(LedgerError::WrongCommittee {
+                expected: committee.to_hex(),
+                found: header.committee.to_hex(),
+            }));
+        }
+        let mut fresh = Vec::new();
+        let mut duplicates = 0;
+        for e in &events {
+            if self.store.has_all(&[e.id()]).await || fresh.iter().any(|f: &SignedEvent| f.id() == e.id()) {
+                duplicates += 1;
+            } else {
+                fresh.push(e.clone());
+            }
+        }
+        let result = self.store.lock().await.append(&fresh).await;
+        match result {
+            Ok(ids) => {
+                self.store
+                    .record_exchange(
+                        &header.from,
+                        Some(&header.heads),
+                        "bundle-import",
+                        ids.len() as i64,
+                        0,
+                        None,
+                        None,
+                    )
+                    .await?;
+                Ok(ImportReport { from: header.from, events: events.len(), applied: ids.len(), duplicates })
+            }
+            Err(e) => {
+                let why = e.to_string();
+                self.store.record_exchange(&header.from, None, "bundle-import", 0, 1, Some(&why), None).await?;
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Receives a batch from a peer, event by event (duplicates and pending events are fine).
+    ///
+    /// # Errors
+    /// Database errors only; refused events are listed in the reply.
+    pub async fn receive_batch(&self, events: &[SignedEvent]) -> Result<PushReply, NodeError> {
+        let mut reply = PushReply::default();
+        for e in events {
+            let outcome = self.store.lock().await.receive(e).await;
+            match outcome {
+                Ok(Receipt::Applied(ids)) => reply.applied += ids.len(),
+                Ok(Receipt::Duplicate(_)) => reply.duplicates += 1,
+                Ok(Receipt::Pending(_)) => reply.pending += 1,
+                Err(StoreError::Sql(err)) => return Err(NodeError::Store(StoreError::Sql(err))),
+                Err(err) => reply.refused.push((e.id().to_hex(), err.to_string())),
+            }
+        }
+        Ok(reply)
+    }
+
+    /// Checks a signed request from a peer node: signature, key certified by a party root of
+    /// this committee, time within [`MAX_REQUEST_SKEW_SECONDS`], nonce never seen. Returns the
+    /// peer's party and its clock skew (seconds, peer minus us).
+    ///
+    /// # Errors
+    /// [`LedgerError::BadRequest`] or [`LedgerError::Uncertified`] saying why.
+    pub async fn authenticate_peer(
+        &self,
+        auth: &RequestAuth,
+        method: &str,
+        path: &str,
+        body: &[u8],
+    ) -> Result<(String, i64), NodeError> {
+        let key: PublicKey = verify_request(auth, method, path, body)?;
+        let party = {
+            let guard = self.store.lock().await;
+            let trust = guard.trust();
+            trust.parties().into_iter().find(|p| trust.is_certified(p, &key))
+        };
+        let Some(party) = party else {
+            return Err(NodeError::Ledger(LedgerError::Uncertified { party: "?".into(), key: key.to_hex() }));
+        };
+        let sent: Timestamp =
+            auth.time.parse().map_err(|_| LedgerError::BadRequest(format!("time {:?} is not RFC 3339", auth.time)))?;
+        let skew = (sent - Timestamp::now()).as_secs();
+        if skew.abs() > MAX_REQUEST_SKEW_SECONDS {
+            return Err(NodeError::Ledger(LedgerError::BadRequest(format!(
+                "the clocks differ by {} minutes (more than {}): set the clock of one node right",
+                skew / 60,
+                MAX_REQUEST_SKEW_SECONDS / 60
+            ))));
+        }
+        let forget = (Timestamp::now() - jiff::SignedDuration::from_secs(2 * MAX_REQUEST_SKEW_SECONDS))
+            .strftime("%Y-%m-%dT%H:%M:%SZ")
+            .to_string();
+        if !self.store.use_nonce(&auth.nonce, &auth.node, &forget).await? {
+            return Err(NodeError::Ledger(LedgerError::BadRequest(
+                "this request was already received (replay)".into(),
+            )));
+        }
+        Ok((party, skew))
+    }
+
+    fn sign(&self, method: &str, path: &str, body: &[u8]) -> Result<RequestAuth, NodeError> {
+        let party = self.own_party();
+        let key = self.keys.get(&party).ok_or_else(|| NodeError::NoKey { party: party.clone() })?;
+        Ok(sign_request(key, method, path, &now_rfc3339(), body)?)
+    }
+
+    async fn post<T: for<'de> Deserialize<'de>>(
+        &self,
+        client: &reqwest::Client,
+        base: &str,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<T, NodeError> {
+        let bytes = serde_json::to_vec(body).map_err(corrupt)?;
+        let auth = self.sign("POST", path, &bytes)?;
+        let res = client
+            .post(format!("{}{path}", base.trim_end_matches('/')))
+            .header("content-type", "application/json")
+            .header("x-lajna-node", &auth.node)
+            .header("x-lajna-time", &auth.time)
+            .header("x-lajna-nonce", &auth.nonce)
+            .header("x-lajna-signature", &auth.signature)
+            .body(bytes)
+            .send()
+            .await
+            .map_err(|e| NodeError::Peer(format!("cannot reach {base}: {e}")))?;
+        let status = res.status();
+        let text = res.text().await.map_err(|e| NodeError::Peer(format!("{base}{path}: {e}")))?;
+        if !status.is_success() {
+            let detail = serde_json::from_str::<serde_json::Value>(&text)
+                .ok()
+                .and_then(|v| v.get("detail").and_then(|d| d.as_str()).map(String::from))
+                .unwrap_or(text);
+            return Err(NodeError::Peer(format!("{base}{path} refused ({status}): {detail}")));
+        }
+        serde_json::from_str(&text).map_err(|e| NodeError::Peer(format!("{base}{path}: unreadable reply: {e}")))
+    }
+
+    /// Syncs with the peer node at `base` (e.g. `http://10.0.0.2:8080`): learns its heads,
+    /// pulls what this node lacks in pages, pushes what it lacks in pages. Each page is stored
+    /// as it arrives, so a cut link loses nothing: run it again to resume.
+    ///
+    /// # Errors
+    /// [`NodeError::Peer`] when the peer cannot be reached or refuses; the sync status records it.
+    pub async fn sync_with(&self, base: &str) -> Result<SyncReport, NodeError> {
+        let client = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(120))
+            .build()
+            .map_err(|e| NodeError::Peer(e.to_string()))?;
+        let heads: HeadsReply = self.post(&client, base, "/sync/v1/heads", &HeadsRequest::default()).await?;
+        let committee = self.store.committee().await.ok_or(NodeError::Store(StoreError::Empty))?;
+        if heads.committee != committee {
+            return Err(NodeError::Ledger(LedgerError::WrongCommittee {
+                expected: committee.to_hex(),
+                found: heads.committee.to_hex(),
+            }));
+        }
+        let peer_party = heads.parties.first().cloned().unwrap_or_else(|| "?".into());
+        let mut report = SyncReport { peer_parties: heads.parties.clone(), ..SyncReport::default() };
+        // Pull.
+        let mut after = 0;
+        loop {
+            let ours = self.store.heads().await;
+            let page: PullReply =
+                self.post(&client, base, "/sync/v1/pull", &PullRequest { heads: ours, after }).await?;
+            let got = self.receive_batch(&page.events).await?;
+            report.received += got.applied;
+            report.refused.extend(got.refused);
+            match page.next {
+                Some(n) => after = n,
+                None => break,
+            }
+        }
+        // Push what the peer lacks, by the heads it announced.
+        let mut cursor = 0;
+        loop {
+            let (events, next) = self.store.missing_for(&heads.heads, cursor, PAGE).await?;
+            if !events.is_empty() {
+                let body = PushRequest { events: events.into_iter().map(|e| e.raw).collect() };
+                let reply: PushReply = self.post(&client, base, "/sync/v1/push", &body).await?;
+                report.sent += reply.applied;
+                report.refused.extend(reply.refused);
+            }
+            match next {
+                Some(n) => cursor = n,
+                None => break,
+            }
+        }
+        let tell = HeadsRequest { heads: Some(self.store.heads().await) };
+        let after_heads: HeadsReply = self.post(&client, base, "/sync/v1/heads", &tell).await?;
+        let error = report.refused.first().map(|(id, why)| format!("{id}: {why}"));
+        self.store
+            .record_exchange(
+                &peer_party,
+                Some(&after_heads.heads),
+                "http",
+                report.received as i64,
+                report.refused.len() as i64,
+                error.as_deref(),
+                None,
+            )
+            .await?;
+        Ok(report)
+    }
+}
+
+/// Starts a node of an existing committee in `path`: imports a bundle holding the committee
+/// from its genesis, makes a node key, and certifies it with `root` (the party's root key,
+/// which must be the one the genesis names). The certificate is an event of this node: the
+/// first sync gives it to the other nodes.
+///
+/// # Errors
+/// [`NodeError::AlreadyInitialised`], a refused bundle, or a root that is not the party's; the
+/// directory is removed again if this call created it.
+pub async fn join(
+    path: &std::path::Path,
+    bundle: &[u8],
+    party: &str,
+    root: &lajna_ledger::SecretKey,
+    peers: Vec<String>,
+) -> Result<Node, NodeError> {
+    let created = !path.exists();
+    let result = join_inner(path, bundle, party, root, peers).await;
+    if result.is_err() && created {
+        let _ = std::fs::remove_dir_all(path);
+    }
+    result
+}
+
+async fn join_inner(
+    path: &std::path::Path,
+    bundle: &[u8],
+    party: &str,
+    root: &lajna_ledger::SecretKey,
+    peers: Vec<String>,
+) -> Result<Node, NodeError> {
+    let dir = crate::DataDir(path.to_path_buf());
+    if dir.config().exists() || dir.database().exists() {
+        return Err(NodeError::AlreadyInitialised { path: path.to_path_buf() });
+    }
+    let (header, events) = read_bundle(bundle, MAX_BUNDLE_BYTES)?;
+    std::fs::create_dir_all(dir.keys()).map_err(crate::error::io(dir.keys()))?;
+    std::fs::create_dir_all(dir.0.join("blobs")).map_err(crate::error::io(dir.0.join("blobs")))?;
+    let store = lajna_store::Store::open(&dir.database()).await?;
+    store.lock().await.append(&events).await?;
+    if store.committee().await != Some(header.committee) {
+        return Err(NodeError::Ledger(LedgerError::Malformed(
+            "the bundle does not start at the committee's genesis".into(),
+        )));
+    }
+    let root_matches = store.lock().await.trust().root(party) == Some(root.public());
+    if !root_matches {
+        return Err(NodeError::Ledger(LedgerError::Uncertified { party: party.into(), key: root.public().to_hex() }));
+    }
+    let node_key = lajna_ledger::SecretKey::generate()?;
+    let cert = {
+        let guard = store.lock().await;
+        lajna_ledger::Draft {
+            committee: guard.committee(),
+            parents: guard.heads(),
+            party: party.into(),
+            member: None,
+            at: now_rfc3339(),
+            kind: lajna_ledger::KEY_CERTIFIED_KIND.into(),
+            body: serde_json::json!({"party": party, "node": node_key.public().to_hex(), "label": format!("node of {party}")}),
+        }
+        .sign(root)?
+    };
+    store.lock().await.append(std::slice::from_ref(&cert)).await?;
+    store
+        .record_exchange(&header.from, Some(&header.heads), "bundle-import", events.len() as i64, 0, None, None)
+        .await?;
+    store.close().await;
+    crate::write_key(&dir.node_key(party), &node_key)?;
+    let mut config = crate::Config::new(vec![party.into()]);
+    config.peers = peers;
+    config.save(&dir.config())?;
+    Node::open(path).await
+}

@@ -1,0 +1,11 @@
+sync-title = المزامنة مع الطرف الآخر
+sync-pending = { $count } في انتظار حدث سابق
+sync-our-heads = رؤوسنا:
+sync-no-peer = تكتب هذه العقدة باسم كل أطراف اللجنة: لا يوجد نظير للمزامنة معه.
+sync-clock-warning = تختلف ساعة هذا النظير عن ساعتنا بأكثر من 5 دقائق. الترتيب لا يتوقف على الساعات، لكن صحح الساعة.
+sync-last = آخر تبادل
+sync-never = أبداً
+sync-received = الأحداث المستلمة
+sync-refused = الأحداث المرفوضة
+sync-peer-heads = رؤوسه
+sync-skew = فارق الساعة

@@ -1,0 +1,11 @@
+sync-title = Sync with the other party
+sync-pending = { $count } waiting for a parent
+sync-our-heads = Our heads:
+sync-no-peer = This node writes for every party of the committee: there is no peer to sync with.
+sync-clock-warning = This peer's clock differs from ours by more than 5 minutes. Order does not depend on clocks, but set the clock right.
+sync-last = Last exchange
+sync-never = never
+sync-received = Events received
+sync-refused = Events refused
+sync-peer-heads = Its heads
+sync-skew = Clock difference

@@ -1,0 +1,11 @@
+sync-title = Synchronisation avec l’autre partie
+sync-pending = { $count } en attente d’un parent
+sync-our-heads = Nos têtes :
+sync-no-peer = Ce nœud écrit pour toutes les parties de la commission : il n’y a pas de pair avec qui se synchroniser.
+sync-clock-warning = L’horloge de ce pair diffère de la nôtre de plus de 5 minutes. L’ordre n’en dépend pas, mais corrigez l’horloge.
+sync-last = Dernier échange
+sync-never = jamais
+sync-received = Événements reçus
+sync-refused = Événements refusés
+sync-peer-heads = Ses têtes
+sync-skew = Écart d’horloge

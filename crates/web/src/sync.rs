@@ -1,0 +1,186 @@
+//! The node-to-node sync endpoints (`/sync/v1/*`, see `lajna_node::sync`) and the sync status
+//! page. Peers authenticate every request with a signature by a node key that a party root of
+//! the committee certified; browsers' sessions have no access here.
+
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use lajna_ledger::RequestAuth;
+use lajna_node::NodeError;
+use lajna_node::sync::{HeadsReply, HeadsRequest, PullReply, PullRequest, PushRequest, WARN_SKEW_SECONDS};
+use lajna_store::PeerRow;
+
+use crate::ctx::{PageCtx, Viewer, lang_of, tr};
+use crate::i18n::Tr;
+use crate::problem::Problem;
+use crate::{AppState, failure, not_found, to_login};
+
+/// The sync routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/sync/v1/heads", post(heads))
+        .route("/sync/v1/pull", post(pull))
+        .route("/sync/v1/push", post(push))
+        .route("/{lang}/sync", get(status_page))
+}
+
+fn auth_of(headers: &HeaderMap) -> Option<RequestAuth> {
+    let h = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(String::from);
+    Some(RequestAuth {
+        node: h("x-lajna-node")?,
+        time: h("x-lajna-time")?,
+        nonce: h("x-lajna-nonce")?,
+        signature: h("x-lajna-signature")?,
+    })
+}
+
+fn refused(e: &NodeError) -> Response {
+    let status = match e {
+        NodeError::Ledger(_) => StatusCode::UNAUTHORIZED,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    if status == StatusCode::INTERNAL_SERVER_ERROR {
+        tracing::error!(error = %e, "sync failed");
+    }
+    Problem::new(status, e.code(), e.to_string()).into_response()
+}
+
+async fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+    path: &str,
+    body: &[u8],
+) -> Result<(String, i64), Response> {
+    let Some(auth) = auth_of(headers) else {
+        return Err(Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "bad-sync-request",
+            "sign the request: X-Lajna-Node, X-Lajna-Time, X-Lajna-Nonce and X-Lajna-Signature are required",
+        )
+        .into_response());
+    };
+    state.node.authenticate_peer(&auth, "POST", path, body).await.map_err(|e| refused(&e))
+}
+
+fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
+    serde_json::from_slice(body).map_err(|e| {
+        Problem::new(StatusCode::BAD_REQUEST, "bad-request", format!("unreadable body: {e}")).into_response()
+    })
+}
+
+async fn heads(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let (party, skew) = match authenticate(&state, &headers, "/sync/v1/heads", &body).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let req: HeadsRequest = match json(&body) {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    if let Some(theirs) = req.heads {
+        let _ = state.node.store.record_exchange(&party, Some(&theirs), "http", 0, 0, None, Some(skew)).await;
+    }
+    let Some(committee) = state.node.store.committee().await else {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    };
+    axum::Json(HeadsReply { committee, parties: state.node.parties(), heads: state.node.store.heads().await })
+        .into_response()
+}
+
+async fn pull(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let (party, skew) = match authenticate(&state, &headers, "/sync/v1/pull", &body).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let req: PullRequest = match json(&body) {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    match state.node.store.missing_for(&req.heads, req.after, lajna_node::sync::PAGE).await {
+        Ok((events, next)) => {
+            let _ =
+                state.node.store.record_exchange(&party, Some(&req.heads), "http-pull", 0, 0, None, Some(skew)).await;
+            axum::Json(PullReply { events: events.into_iter().map(|e| e.raw).collect(), next }).into_response()
+        }
+        Err(e) => refused(&NodeError::Store(e)),
+    }
+}
+
+async fn push(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let (party, skew) = match authenticate(&state, &headers, "/sync/v1/push", &body).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let req: PushRequest = match json(&body) {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    match state.node.receive_batch(&req.events).await {
+        Ok(reply) => {
+            let error = reply.refused.first().map(|(id, why)| format!("{id}: {why}"));
+            let _ = state
+                .node
+                .store
+                .record_exchange(
+                    &party,
+                    None,
+                    "http-push",
+                    reply.applied as i64,
+                    reply.refused.len() as i64,
+                    error.as_deref(),
+                    Some(skew),
+                )
+                .await;
+            axum::Json(reply).into_response()
+        }
+        Err(e) => refused(&e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "sync.html")]
+struct SyncPage<'a> {
+    ctx: PageCtx,
+    tr: Tr<'a>,
+    peers: Vec<(PeerRow, bool)>,
+    heads: Vec<String>,
+    events: i64,
+    pending: i64,
+}
+
+async fn status_page(State(state): State<AppState>, Path(lang): Path<String>, viewer: Viewer) -> Response {
+    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
+    if viewer.user.is_none() {
+        return to_login(lang, "/sync");
+    }
+    let result = async {
+        let committee = state.node.store.charter().await?.map(|(_, c)| c);
+        let mut peers = vec![];
+        for p in committee.iter().flat_map(|c| c.parties.iter()) {
+            if state.node.parties().contains(&p.code.to_string()) {
+                continue;
+            }
+            let row = state.node.store.peer(p.code.as_str()).await?;
+            let warn = row.clock_skew_seconds.is_some_and(|s| s.abs() > WARN_SKEW_SECONDS);
+            peers.push((row, warn));
+        }
+        let page = SyncPage {
+            ctx: PageCtx::new(lang, "/sync", &viewer, state.node.config.demo),
+            tr: tr(&state, lang),
+            peers,
+            heads: state.node.store.heads().await.iter().map(|h| h.short()).collect(),
+            events: state.node.store.event_count().await?,
+            pending: state.node.store.pending_count().await?,
+        };
+        Ok::<_, crate::WebError>(page.render()?)
+    }
+    .await;
+    match result {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => failure(&state, lang, e),
+    }
+}

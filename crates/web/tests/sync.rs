@@ -1,0 +1,249 @@
+//! Two real nodes on loopback, one per party: HTTP sync both ways after concurrent edits, a
+//! bundle carried while the link is cut, and every kind of bad input refused with the store
+//! unchanged.
+
+use std::sync::Arc;
+
+use lajna_domain::records::Action;
+use lajna_domain::{ActionStatus, Actor, Command, LocalizedText, PartyCode, Progress, RecordKind};
+use lajna_ledger::{RequestAuth, SecretKey, sign_request};
+use lajna_node::{Node, demo};
+
+struct Served {
+    node: Arc<Node>,
+    url: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+async fn serve(node: Node) -> Served {
+    let node = Arc::new(node);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, rx) = tokio::sync::oneshot::channel::<()>();
+    let served = node.clone();
+    tokio::spawn(async move {
+        lajna_web::serve(served, listener, async move {
+            let _ = rx.await;
+        })
+        .await
+        .unwrap();
+    });
+    Served { node, url, stop: Some(stop) }
+}
+
+async fn snapshot(node: &Node) -> (i64, String) {
+    (node.store.event_count().await.unwrap(), node.store.state_hash().await.unwrap())
+}
+
+async fn pair() -> (tempfile::TempDir, Served, Served) {
+    let dir = tempfile::tempdir().unwrap();
+    let (mar, mli) = demo::build_pair(dir.path()).await.unwrap();
+    (dir, serve(mar).await, serve(mli).await)
+}
+
+fn actor(p: &str) -> Actor {
+    Actor { party: PartyCode::parse(p).unwrap(), member: None }
+}
+
+async fn own_action(node: &Node, party: &str, n: usize) -> String {
+    node.with_state(|s| {
+        let mut v: Vec<(String, Action)> =
+            s.all::<Action>(RecordKind::Action).into_iter().filter(|(_, a)| a.owner.as_str() == party).collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v[n % v.len()].0.clone()
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_converge_over_http_and_by_bundle_when_the_link_is_cut() {
+    let (_dir, mut mar, mli) = pair().await;
+    assert_eq!(snapshot(&mar.node).await, snapshot(&mli.node).await, "the demo pair starts in sync");
+    // Concurrent edits on both nodes, including the same field of the same (MAR) action? No:
+    // each party edits its own actions, and both add evidence to a shared one.
+    let a_mar = own_action(&mar.node, "MAR", 0).await;
+    let a_mli = own_action(&mli.node, "MLI", 0).await;
+    mar.node
+        .execute(
+            &actor("MAR"),
+            &Command::ReportProgress {
+                action: a_mar.clone(),
+                status: Some(ActionStatus::InProgress),
+                progress: Some(Progress::new(40).unwrap()),
+            },
+        )
+        .await
+        .unwrap();
+    mli.node
+        .execute(
+            &actor("MLI"),
+            &Command::ReportProgress {
+                action: a_mli.clone(),
+                status: Some(ActionStatus::Delayed),
+                progress: Some(Progress::new(15).unwrap()),
+            },
+        )
+        .await
+        .unwrap();
+    mli.node
+        .execute(
+            &actor("MLI"),
+            &Command::AddEvidence { action: a_mar.clone(), note: LocalizedText::tri("", "Note malienne", "") },
+        )
+        .await
+        .unwrap();
+    assert_ne!(snapshot(&mar.node).await.1, snapshot(&mli.node).await.1);
+    let r = mar.node.sync_with(&mli.url).await.unwrap();
+    assert_eq!((r.received, r.sent, r.refused.len()), (2, 1, 0), "{r:?}");
+    assert_eq!(snapshot(&mar.node).await, snapshot(&mli.node).await);
+    // Both sides recorded the exchange.
+    assert_eq!(mar.node.store.peer("MLI").await.unwrap().received, 2);
+    assert_eq!(mli.node.store.peer("MAR").await.unwrap().received, 1);
+
+    // The link is cut: the MAR server stops; both keep working.
+    let _ = mar.stop.take().unwrap().send(());
+    mar.node
+        .execute(
+            &actor("MAR"),
+            &Command::ReportProgress {
+                action: a_mar.clone(),
+                status: None,
+                progress: Some(Progress::new(55).unwrap()),
+            },
+        )
+        .await
+        .unwrap();
+    mli.node
+        .execute(
+            &actor("MLI"),
+            &Command::ReportProgress {
+                action: a_mli.clone(),
+                status: None,
+                progress: Some(Progress::new(25).unwrap()),
+            },
+        )
+        .await
+        .unwrap();
+    // A bundle carried each way on a USB key.
+    let (to_mli, n1) = mar.node.bundle_export(Some("MLI"), false).await.unwrap();
+    let (to_mar, n2) = mli.node.bundle_export(Some("MAR"), false).await.unwrap();
+    assert_eq!((n1, n2), (1, 1), "only what the peer lacks");
+    let got = mli.node.bundle_import(&to_mli).await.unwrap();
+    assert_eq!((got.applied, got.duplicates), (1, 0));
+    mar.node.bundle_import(&to_mar).await.unwrap();
+    assert_eq!(snapshot(&mar.node).await, snapshot(&mli.node).await);
+    // Importing the same bundle twice changes nothing.
+    let before = snapshot(&mli.node).await;
+    let again = mli.node.bundle_import(&to_mli).await.unwrap();
+    assert_eq!((again.applied, again.duplicates), (0, 1));
+    assert_eq!(snapshot(&mli.node).await, before);
+    for node in [&mar.node, &mli.node] {
+        assert!(node.store.verify().await.unwrap().ok());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_bundles_are_refused_and_the_store_is_unchanged() {
+    let (_dir, mar, mli) = pair().await;
+    let a = own_action(&mar.node, "MAR", 1).await;
+    mar.node
+        .execute(
+            &actor("MAR"),
+            &Command::ReportProgress { action: a, status: None, progress: Some(Progress::new(33).unwrap()) },
+        )
+        .await
+        .unwrap();
+    let (good, _) = mar.node.bundle_export(Some("MLI"), false).await.unwrap();
+    let before = snapshot(&mli.node).await;
+    // Truncated.
+    let err = mli.node.bundle_import(&good[..good.len() - 7]).await.unwrap_err();
+    assert_eq!(err.code(), "bundle-corrupt", "{err}");
+    // Tampered: one byte of the compressed stream changed.
+    let mut tampered = good.clone();
+    let i = tampered.len() / 2;
+    tampered[i] ^= 0x40;
+    assert!(mli.node.bundle_import(&tampered).await.is_err());
+    // An event re-signed by a key no root certified, in a well-formed bundle.
+    let (header, mut events) = lajna_ledger::read_bundle(&good, 1 << 20).unwrap();
+    assert_eq!(events.len(), 1, "the pair starts in sync: only the new event travels");
+    let stranger = SecretKey::from_seed([42; 32]);
+    let env: lajna_ledger::Envelope = serde_json::from_str(&events[0].envelope).unwrap();
+    events[0] = lajna_ledger::Draft {
+        committee: env.committee,
+        parents: env.parents.iter().map(|p| (*p, env.lamport - 1)).collect(),
+        party: "MAR".into(),
+        member: None,
+        at: env.at.clone(),
+        kind: env.kind.clone(),
+        body: env.body.clone(),
+    }
+    .sign(&stranger)
+    .unwrap();
+    let forged = lajna_ledger::write_bundle(header.clone(), &events).unwrap();
+    let err = mli.node.bundle_import(&forged).await.unwrap_err();
+    assert_eq!(err.code(), "uncertified-key", "{err}");
+    // A forged signature on the genuine envelope.
+    let (_, mut events) = lajna_ledger::read_bundle(&good, 1 << 20).unwrap();
+    events[0].sigs[0].sig = "11".repeat(64);
+    let forged = lajna_ledger::write_bundle(header.clone(), &events).unwrap();
+    assert_eq!(mli.node.bundle_import(&forged).await.unwrap_err().code(), "bad-signature");
+    // A bundle of another committee.
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = demo::build(&other_dir.path().join("x")).await.unwrap();
+    let (foreign, _) = other.bundle_export(None, true).await.unwrap();
+    assert_eq!(mli.node.bundle_import(&foreign).await.unwrap_err().code(), "wrong-committee");
+    assert_eq!(snapshot(&mli.node).await, before, "a refused bundle changed the store");
+    // The genuine one still imports.
+    mli.node.bundle_import(&good).await.unwrap();
+}
+
+async fn raw_post(url: &str, path: &str, body: &[u8], auth: &RequestAuth) -> (u16, String) {
+    let res = reqwest::Client::new()
+        .post(format!("{url}{path}"))
+        .header("x-lajna-node", &auth.node)
+        .header("x-lajna-time", &auth.time)
+        .header("x-lajna-nonce", &auth.nonce)
+        .header("x-lajna-signature", &auth.signature)
+        .body(body.to_vec())
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unsigned_uncertified_forged_and_replayed_requests_are_refused() {
+    let (dir, mar, mli) = pair().await;
+    let before = snapshot(&mli.node).await;
+    let body = br#"{"events":[]}"#;
+    let now = lajna_node::now_rfc3339();
+    // Unsigned.
+    let res =
+        reqwest::Client::new().post(format!("{}/sync/v1/push", mli.url)).body(body.to_vec()).send().await.unwrap();
+    assert_eq!(res.status(), 401);
+    // Signed by a key no root certified.
+    let stranger = SecretKey::from_seed([9; 32]);
+    let auth = sign_request(&stranger, "POST", "/sync/v1/push", &now, body).unwrap();
+    let (status, text) = raw_post(&mli.url, "/sync/v1/push", body, &auth).await;
+    assert_eq!(status, 401);
+    assert!(text.contains("uncertified"), "{text}");
+    // Signed by the real MAR node key, but the body changed after signing.
+    let key = lajna_node::read_key(&dir.path().join("mar/keys/node-MAR.key")).unwrap();
+    let auth = sign_request(&key, "POST", "/sync/v1/push", &now, body).unwrap();
+    let (status, _) = raw_post(&mli.url, "/sync/v1/push", br#"{"events":[{}]}"#, &auth).await;
+    assert_eq!(status, 401);
+    // Genuine, then replayed.
+    let auth = sign_request(&key, "POST", "/sync/v1/push", &now, body).unwrap();
+    assert_eq!(raw_post(&mli.url, "/sync/v1/push", body, &auth).await.0, 200);
+    let (status, text) = raw_post(&mli.url, "/sync/v1/push", body, &auth).await;
+    assert_eq!(status, 401);
+    assert!(text.contains("replay"), "{text}");
+    // A request from a clock an hour away.
+    let old = (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1)).strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let auth = sign_request(&key, "POST", "/sync/v1/push", &old, body).unwrap();
+    let (status, text) = raw_post(&mli.url, "/sync/v1/push", body, &auth).await;
+    assert_eq!(status, 401);
+    assert!(text.contains("clocks differ"), "{text}");
+    assert_eq!(snapshot(&mli.node).await, before);
+    drop(mar);
+}
