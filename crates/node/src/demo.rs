@@ -119,10 +119,10 @@ pub const DEMO_USERS: [(&str, &str, &str); 6] = [
 /// # Errors
 /// IO errors on the password file.
 pub fn demo_password(path: &Path) -> Result<(String, bool), NodeError> {
-    if let Ok(p) = std::env::var("LAJNA_DEMO_PASSWORD") {
-        if !p.is_empty() {
-            return Ok((p, true));
-        }
+    if let Ok(p) = std::env::var("LAJNA_DEMO_PASSWORD")
+        && !p.is_empty()
+    {
+        return Ok((p, true));
     }
     let file = path.join("demo-password");
     if let Ok(p) = std::fs::read_to_string(&file) {

@@ -36,10 +36,10 @@ impl Store {
         let mut seen = HashSet::new();
         let mut stack: Vec<EventId> = heads.iter().filter(|h| inner.lamports.contains_key(h)).copied().collect();
         while let Some(id) = stack.pop() {
-            if seen.insert(id) {
-                if let Some(ps) = inner.parents.get(&id) {
-                    stack.extend(ps.iter().filter(|p| !seen.contains(*p)));
-                }
+            if seen.insert(id)
+                && let Some(ps) = inner.parents.get(&id)
+            {
+                stack.extend(ps.iter().filter(|p| !seen.contains(*p)));
             }
         }
         seen
@@ -118,6 +118,7 @@ impl Store {
     ///
     /// # Errors
     /// Database errors.
+    #[allow(clippy::too_many_arguments, reason = "one row's columns; every caller names them in order")]
     pub async fn record_exchange(
         &self,
         party: &str,
