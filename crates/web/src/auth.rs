@@ -133,10 +133,10 @@ pub async fn logout(
     if !csrf_ok(&viewer, &form.csrf) {
         return crate::forbidden_page(&state, lang, &viewer, "error-csrf");
     }
-    if let Some(token) = &viewer.token {
-        if let Err(e) = state.node.sign_out(token).await {
-            tracing::error!(error = %e, "sign-out failed");
-        }
+    if let Some(token) = &viewer.token
+        && let Err(e) = state.node.sign_out(token).await
+    {
+        tracing::error!(error = %e, "sign-out failed");
     }
     (jar.remove(Cookie::build(SESSION_COOKIE).path("/").build()), Redirect::to(&format!("/{}/login", lang.code())))
         .into_response()
