@@ -26,11 +26,13 @@ pub struct Txt {
 }
 
 impl Txt {
-    fn of(t: &LocalizedText, lang: Lang) -> Self {
+    /// The best text of `t` for a reader of `lang`, with the language it is in.
+    pub fn of(t: &LocalizedText, lang: Lang) -> Self {
         let (l, s) = t.best(lang);
         Self { lang: l.code(), dir: l.dir(), text: s.to_string() }
     }
-    fn opt(t: Option<&LocalizedText>, lang: Lang) -> Self {
+    /// [`Txt::of`] for an optional text (empty when absent).
+    pub fn opt(t: Option<&LocalizedText>, lang: Lang) -> Self {
         t.map(|t| Self::of(t, lang)).unwrap_or_default()
     }
 }
@@ -266,7 +268,8 @@ pub struct Dashboard {
     pub state_hash: String,
 }
 
-async fn typed<T: DeserializeOwned>(node: &Node, kind: RecordKind) -> Result<Vec<(String, T, Value)>, WebError> {
+/// Every record of `kind` read as `T`, with its id and projection document.
+pub(crate) async fn typed<T: DeserializeOwned>(node: &Node, kind: RecordKind) -> Result<Vec<(String, T, Value)>, WebError> {
     let rows = node.store.records(kind.code()).await?;
     Ok(rows
         .into_iter()
@@ -274,7 +277,8 @@ async fn typed<T: DeserializeOwned>(node: &Node, kind: RecordKind) -> Result<Vec
         .collect())
 }
 
-fn member_label(members: &BTreeMap<String, Member>, id: Option<&String>, lang: Lang) -> Txt {
+/// "Rank Name" of a member, in `lang`.
+pub(crate) fn member_label(members: &BTreeMap<String, Member>, id: Option<&String>, lang: Lang) -> Txt {
     let Some(m) = id.and_then(|i| members.get(i)) else { return Txt::default() };
     let name = Txt::of(&m.name, lang);
     match &m.rank {
@@ -286,7 +290,8 @@ fn member_label(members: &BTreeMap<String, Member>, id: Option<&String>, lang: L
     }
 }
 
-fn action_row(id: &str, a: &Action, lang: Lang, today: Date) -> ActionRow {
+/// The table row of an action on `today`.
+pub(crate) fn action_row(id: &str, a: &Action, lang: Lang, today: Date) -> ActionRow {
     ActionRow {
         id: id.to_string(),
         title: Txt::of(&a.title, lang),
