@@ -229,23 +229,25 @@ pub fn authorize(user: &User, state: &State, command: &Command) -> Result<(), No
         Command::ScheduleTraining(t) => owned_by(&t.host, user),
         Command::RegisterMember(m) => owned_by(&m.party, user),
         Command::Revise { kind, id, set } => {
-            let party = match kind {
-                RecordKind::Action => state.get::<Action>(*kind, id).map(|a| a.owner),
-                RecordKind::Communique => state.get::<Communique>(*kind, id).map(|c| c.party),
-                RecordKind::Need => state.get::<Need>(*kind, id).map(|n| n.party),
-                RecordKind::Offer => state.get::<Offer>(*kind, id).map(|o| o.party),
-                RecordKind::Training => state.get::<Training>(*kind, id).map(|t| t.host),
-                RecordKind::Member => state.get::<Member>(*kind, id).map(|m| m.party),
-                _ => None,
+            // The field that names the owning party, for records a party owns; joint records
+            // (missions, sessions, areas, roadmaps, decisions, press) have none.
+            let (field, party) = match kind {
+                RecordKind::Action => ("owner", state.get::<Action>(*kind, id).map(|a| a.owner)),
+                RecordKind::Communique => ("party", state.get::<Communique>(*kind, id).map(|c| c.party)),
+                RecordKind::Need => ("party", state.get::<Need>(*kind, id).map(|n| n.party)),
+                RecordKind::Offer => ("party", state.get::<Offer>(*kind, id).map(|o| o.party)),
+                RecordKind::Training => ("host", state.get::<Training>(*kind, id).map(|t| t.host)),
+                RecordKind::Member => ("party", state.get::<Member>(*kind, id).map(|m| m.party)),
+                _ => return Ok(()),
             };
-            if let Some(p) = party {
-                owned_by(&p, user)?;
+            if let Some(p) = &party {
+                owned_by(p, user)?;
             }
-            // Moving a record to the other party is also a change of that party's record.
-            for field in ["owner", "party", "host"] {
-                if let Some(p) = set.get(field).and_then(|v| v.as_str()).and_then(|s| PartyCode::parse(s).ok()) {
-                    owned_by(&p, user)?;
-                }
+            // Handing the record to the other party is a change of that party's record too.
+            if let Some(p) = set.get(field).and_then(|v| v.as_str()).and_then(|s| PartyCode::parse(s).ok())
+                && Some(&p) != party.as_ref()
+            {
+                owned_by(&p, user)?;
             }
             Ok(())
         }

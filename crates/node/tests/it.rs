@@ -383,3 +383,50 @@ async fn c15_rebuild_after_a_thousand_mixed_events_is_byte_identical() {
     let report = node.store.verify().await.unwrap();
     assert!(report.ok() && report.events as i64 == events);
 }
+
+/// Role rules on revisions: joint records (a mission hosted by MLI) are edited by either
+/// party's secretaries; a party's own records only by that party, and handing one to the other
+/// party is refused.
+#[tokio::test]
+async fn revisions_follow_the_owning_party_rules() {
+    use lajna_node::auth::{Role, User, authorize};
+    let dir = tempfile::tempdir().unwrap();
+    let node = demo_node(dir.path()).await;
+    let mar =
+        User { username: "s".into(), party: PartyCode::parse("MAR").unwrap(), role: Role::Secretary, member: None };
+    let (mission, m) = node.with_state(|s| s.all::<Mission>(RecordKind::Mission).remove(0)).await;
+    let (mar_action, _) = node
+        .with_state(|s| {
+            s.all::<Action>(RecordKind::Action).into_iter().find(|(_, a)| a.owner.as_str() == "MAR").unwrap()
+        })
+        .await;
+    let (mli_action, _) = node
+        .with_state(|s| {
+            s.all::<Action>(RecordKind::Action).into_iter().find(|(_, a)| a.owner.as_str() == "MLI").unwrap()
+        })
+        .await;
+    let revise = |kind, id: &str, set: serde_json::Value| Command::Revise {
+        kind,
+        id: id.to_string(),
+        set: set.as_object().unwrap().clone(),
+    };
+    node.with_state(|s| {
+        assert!(
+            authorize(
+                &mar,
+                s,
+                &revise(RecordKind::Mission, &mission, json!({"host": m.host.as_str(), "end": "2025-02-20"}))
+            )
+            .is_ok()
+        );
+        assert!(
+            authorize(&mar, s, &revise(RecordKind::Action, &mar_action, json!({"owner": "MAR", "due": "2025-12-01"})))
+                .is_ok()
+        );
+        assert!(authorize(&mar, s, &revise(RecordKind::Action, &mar_action, json!({"owner": "MLI"}))).is_err());
+        assert!(authorize(&mar, s, &revise(RecordKind::Action, &mli_action, json!({"due": "2025-12-01"}))).is_err());
+        let viewer = User { role: Role::Viewer, ..mar.clone() };
+        assert!(authorize(&viewer, s, &revise(RecordKind::Mission, &mission, json!({"end": "2025-02-20"}))).is_err());
+    })
+    .await;
+}

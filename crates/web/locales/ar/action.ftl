@@ -34,3 +34,5 @@ field-indicator = المؤشر
 field-roadmap = خارطة الطريق
 field-illustrative = مثال
 list-separator = {"؛ "}
+nav-new = سجل جديد
+edit-action = تعديل هذا الإجراء

@@ -34,3 +34,5 @@ field-indicator = indicator
 field-roadmap = roadmap
 field-illustrative = example
 list-separator = {"; "}
+nav-new = New record
+edit-action = Edit this action

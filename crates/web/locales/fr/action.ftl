@@ -34,3 +34,5 @@ field-indicator = indicateur
 field-roadmap = feuille de route
 field-illustrative = exemple
 list-separator = {" ; "}
+nav-new = Nouvel enregistrement
+edit-action = Modifier cette action
