@@ -157,7 +157,8 @@ fn commands_on_a_directory_without_a_committee_say_what_to_do() {
 
 #[test]
 fn every_command_has_help() {
-    for cmd in ["init", "demo", "serve", "verify", "log", "rebuild", "export", "keys", "user", "sync", "bundle", "join"] {
+    for cmd in ["init", "demo", "serve", "verify", "log", "rebuild", "export", "keys", "user", "sync", "bundle", "join"]
+    {
         let out = lajna(&[cmd, "--help"]);
         assert!(out.status.success(), "{cmd}");
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: lajna"), "{cmd}");

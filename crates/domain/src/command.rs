@@ -6,9 +6,11 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::DomainError;
+use crate::minutes::{MINUTES, minutes_status};
+use crate::parity;
 use crate::records::*;
 use crate::state::{BODY_VERSION, State, adoption};
-use crate::text::LocalizedText;
+use crate::text::{Lang, LocalizedText};
 use crate::values::{ActionStatus, MemberRole, PartyCode, Progress};
 
 /// Who issues a command: the party and, when a person acts, the member id.
@@ -89,6 +91,35 @@ pub enum Command {
         /// Record id.
         id: String,
     },
+    /// Endorse a version of a session's minutes: the draft while they are a draft, or a pending
+    /// amendment once they are locked (co-chairs only). Naming the version read guarantees that
+    /// the co-chair endorses the text they saw.
+    EndorseMinutes {
+        /// Session id.
+        session: String,
+        /// The draft's version, or the amendment's id.
+        version: String,
+    },
+    /// Propose a correction of locked minutes: the complete corrected text, in force once both
+    /// parties' co-chairs endorsed it.
+    AmendMinutes {
+        /// Session id.
+        session: String,
+        /// The corrected minutes.
+        minutes: LocalizedText,
+    },
+    /// Confirm that one language of a per-language text (session `minutes`, decision `text`)
+    /// still says what the changed language says (language parity).
+    ConfirmTranslation {
+        /// `Session` or `Decision`.
+        kind: RecordKind,
+        /// Record id.
+        id: String,
+        /// Field (`minutes` or `text`).
+        field: String,
+        /// The language confirmed.
+        lang: Lang,
+    },
 }
 
 fn create<T: Validate + Serialize>(state: &State, record: &T) -> Result<Vec<Emit>, DomainError> {
@@ -154,6 +185,143 @@ fn update(kind: &str, id: &str, diff: Map<String, Value>) -> Vec<Emit> {
     vec![Emit { kind: kind.into(), body: json!({"v": BODY_VERSION, "record": id, "set": diff}) }]
 }
 
+/// The language-parity declaration of a revision: for each tracked per-language field it
+/// writes, the languages it changed (or brought up to date).
+fn declaration_of(state: &State, kind: RecordKind, id: &str, diff: &Map<String, Value>) -> parity::Declaration {
+    let mut declaration = parity::Declaration::default();
+    let Ok(entry) = state.require(kind, id) else { return declaration };
+    for field in parity::tracked_fields(kind) {
+        let Some(new) = diff.get(*field) else { continue };
+        let new: Option<LocalizedText> = serde_json::from_value(new.clone()).ok();
+        let old = parity::text_of(entry, field);
+        match parity::declare(entry, field, old.as_ref(), new.as_ref()) {
+            Some((true, langs)) => declaration.changed.insert((*field).to_string(), langs),
+            Some((false, langs)) => declaration.current.insert((*field).to_string(), langs),
+            None => None,
+        };
+    }
+    declaration
+}
+
+/// The committee's party codes, sorted.
+fn parties(state: &State) -> Vec<String> {
+    let mut parties: Vec<String> =
+        state.charter().map(|c| c.parties.iter().map(|p| p.code.to_string()).collect()).unwrap_or_default();
+    parties.sort();
+    parties
+}
+
+/// Only a co-chair of the acting party may endorse.
+fn require_co_chair(state: &State, actor: &Actor) -> Result<(), DomainError> {
+    let is_co_chair = actor
+        .member
+        .as_deref()
+        .and_then(|m| state.get::<Member>(RecordKind::Member, m))
+        .is_some_and(|m| m.role == MemberRole::CoChair && m.party == actor.party);
+    if is_co_chair {
+        Ok(())
+    } else {
+        Err(DomainError::NotCoChair {
+            member: actor.member.clone().unwrap_or_else(|| "nobody".into()),
+            party: actor.party.to_string(),
+        })
+    }
+}
+
+/// A text whose languages are not in step cannot be endorsed.
+fn require_parity(entry: &crate::state::Entry, field: &str) -> Result<(), DomainError> {
+    let langs = parity::to_review(entry, field);
+    if langs.is_empty() {
+        Ok(())
+    } else {
+        Err(DomainError::TranslationToReview {
+            field: field.into(),
+            langs: langs.iter().map(|l| l.code()).collect::<Vec<_>>().join(","),
+        })
+    }
+}
+
+fn endorse_minutes(state: &State, actor: &Actor, session: &str, version: &str) -> Result<Vec<Emit>, DomainError> {
+    let entry = state.require(RecordKind::Session, session)?;
+    require_co_chair(state, actor)?;
+    let status = minutes_status(entry, &parties(state));
+    let party = actor.party.as_str();
+    let (text, endorsed_by) = if status.locked() {
+        match status.amendment(version) {
+            Some(a) if a.endorsed_by.iter().any(|p| p == party) => {
+                return Err(DomainError::AlreadyEndorsed { party: party.into() });
+            }
+            Some(a) if a.superseded => return Err(DomainError::StaleVersion { version: version.into() }),
+            Some(a) => (a.text.clone(), &a.endorsed_by),
+            None if status.agreed.as_ref().is_some_and(|a| a.version == version) => {
+                return Err(DomainError::AlreadyEndorsed { party: party.into() });
+            }
+            None => return Err(DomainError::MinutesLocked),
+        }
+    } else {
+        let draft = status.draft.as_ref().ok_or(DomainError::NoMinutes)?;
+        if draft.version != version {
+            return Err(DomainError::StaleVersion { version: version.into() });
+        }
+        require_parity(entry, MINUTES)?;
+        (draft.text.clone(), &draft.endorsed_by)
+    };
+    if endorsed_by.iter().any(|p| p == party) {
+        return Err(DomainError::AlreadyEndorsed { party: party.into() });
+    }
+    Ok(vec![Emit {
+        kind: "session.minutes_endorsed".into(),
+        body: json!({"v": BODY_VERSION, "record": session, "version": version, "minutes": text}),
+    }])
+}
+
+fn amend_minutes(state: &State, session: &str, minutes: &LocalizedText) -> Result<Vec<Emit>, DomainError> {
+    let entry = state.require(RecordKind::Session, session)?;
+    minutes.check(MINUTES)?;
+    let status = minutes_status(entry, &parties(state));
+    if !status.locked() {
+        return Err(DomainError::MinutesNotLocked);
+    }
+    let same_as_pending = status.amendments.iter().any(|a| !a.adopted && !a.superseded && &a.text == minutes);
+    if status.effective().is_some_and(|(_, t)| t == minutes) || same_as_pending {
+        return Ok(vec![]);
+    }
+    Ok(vec![Emit {
+        kind: "session.minutes_amended".into(),
+        body: json!({"v": BODY_VERSION, "record": session, "minutes": minutes}),
+    }])
+}
+
+fn confirm_translation(
+    state: &State,
+    kind: RecordKind,
+    id: &str,
+    field: &str,
+    lang: Lang,
+) -> Result<Vec<Emit>, DomainError> {
+    if !parity::tracked_fields(kind).contains(&field) {
+        return Err(DomainError::InvalidValue { field: "field".into(), value: format!("{}.{field}", kind.code()) });
+    }
+    let entry = state.require(kind, id)?;
+    if kind == RecordKind::Session && minutes_status(entry, &parties(state)).locked() {
+        return Err(DomainError::MinutesLocked);
+    }
+    let text = parity::text_of(entry, field);
+    if text.is_none() && kind == RecordKind::Session {
+        return Err(DomainError::NoMinutes);
+    }
+    if !parity::present(text.as_ref()).contains(&lang) {
+        return Err(DomainError::InvalidValue { field: "lang".into(), value: lang.code().into() });
+    }
+    if !parity::to_review(entry, field).contains(&lang) {
+        return Ok(vec![]);
+    }
+    Ok(vec![Emit {
+        kind: format!("{}.translation_confirmed", kind.code()),
+        body: json!({"v": BODY_VERSION, "record": id, "current": {field: [lang]}}),
+    }])
+}
+
 /// Validates `command` by `actor` against `state` and returns the events to sign, in order.
 /// An empty list means the command changes nothing (nothing is written).
 ///
@@ -192,7 +360,20 @@ pub fn decide(state: &State, actor: &Actor, command: &Command) -> Result<Vec<Emi
                 return Err(DomainError::DuplicateNumber { number: num });
             }
             let diff = revise(state, *kind, id, set)?;
-            Ok(update(&format!("{}.revised", kind.code()), id, diff))
+            if *kind == RecordKind::Session
+                && diff.contains_key(MINUTES)
+                && minutes_status(state.require(*kind, id)?, &parties(state)).locked()
+            {
+                return Err(DomainError::MinutesLocked);
+            }
+            let declaration = declaration_of(state, *kind, id, &diff);
+            let mut emits = update(&format!("{}.revised", kind.code()), id, diff);
+            if let (Some(Value::Object(body)), Ok(Value::Object(decl))) =
+                (emits.first_mut().map(|e| &mut e.body), serde_json::to_value(&declaration))
+            {
+                body.extend(decl);
+            }
+            Ok(emits)
         }
         Command::ReportProgress { action, status, progress } => {
             let mut set = Map::new();
@@ -225,27 +406,21 @@ pub fn decide(state: &State, actor: &Actor, command: &Command) -> Result<Vec<Emi
                 return Err(DomainError::InvalidValue { field: "kind".into(), value: kind.code().into() });
             }
             let entry = state.require(*kind, id)?;
-            let is_co_chair = actor
-                .member
-                .as_deref()
-                .and_then(|m| state.get::<Member>(RecordKind::Member, m))
-                .is_some_and(|m| m.role == MemberRole::CoChair && m.party == actor.party);
-            if !is_co_chair {
-                return Err(DomainError::NotCoChair {
-                    member: actor.member.clone().unwrap_or_else(|| "nobody".into()),
-                    party: actor.party.to_string(),
-                });
-            }
-            let parties: Vec<String> =
-                state.charter().map(|c| c.parties.iter().map(|p| p.code.to_string()).collect()).unwrap_or_default();
-            let a = adoption(&entry.doc(id), &parties);
+            require_co_chair(state, actor)?;
+            let a = adoption(&entry.doc(id), &parties(state));
             if a.endorsed_by.iter().any(|p| p == actor.party.as_str()) {
                 return Err(DomainError::AlreadyEndorsed { party: actor.party.to_string() });
+            }
+            for field in parity::tracked_fields(*kind) {
+                require_parity(entry, field)?;
             }
             Ok(vec![Emit {
                 kind: format!("{}.endorsed", kind.code()),
                 body: json!({"v": BODY_VERSION, "record": id, "version": entry.version()}),
             }])
         }
+        Command::EndorseMinutes { session, version } => endorse_minutes(state, actor, session, version),
+        Command::AmendMinutes { session, minutes } => amend_minutes(state, session, minutes),
+        Command::ConfirmTranslation { kind, id, field, lang } => confirm_translation(state, *kind, id, field, *lang),
     }
 }

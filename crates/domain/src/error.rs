@@ -122,6 +122,29 @@ pub enum DomainError {
     /// A press document whose declared hash does not match its text. HTTP 422.
     #[error("press document text does not match its declared BLAKE3 hash")]
     TextHashMismatch,
+    /// The minutes were agreed by both parties and are locked: a change is an amendment. HTTP 409.
+    #[error("the minutes were agreed by both parties and are locked; propose an amendment instead")]
+    MinutesLocked,
+    /// An amendment to minutes that are still a draft (edit the draft instead). HTTP 409.
+    #[error("the minutes are still a draft; edit them instead of amending them")]
+    MinutesNotLocked,
+    /// Endorsing or confirming minutes that have no text yet. HTTP 409.
+    #[error("the session has no minutes yet")]
+    NoMinutes,
+    /// The version named is not the current one (the text changed since it was read). HTTP 409.
+    #[error("version {version} is not the current version; read the text again")]
+    StaleVersion {
+        /// The version given.
+        version: String,
+    },
+    /// A text whose other languages must be reviewed before it can be endorsed. HTTP 409.
+    #[error("{field}: the {langs} text must be reviewed (updated or confirmed) first")]
+    TranslationToReview {
+        /// Field name (`minutes`, `text`).
+        field: String,
+        /// Languages to review, comma-separated codes.
+        langs: String,
+    },
 }
 
 impl DomainError {
@@ -146,6 +169,11 @@ impl DomainError {
             Self::UnknownKind { .. } => "error-unknown-kind",
             Self::MalformedBody { .. } => "error-malformed-body",
             Self::TextHashMismatch => "error-text-hash-mismatch",
+            Self::MinutesLocked => "error-minutes-locked",
+            Self::MinutesNotLocked => "error-minutes-not-locked",
+            Self::NoMinutes => "error-no-minutes",
+            Self::StaleVersion { .. } => "error-stale-version",
+            Self::TranslationToReview { .. } => "error-translation-to-review",
         }
     }
 

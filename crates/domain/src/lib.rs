@@ -11,6 +11,9 @@
 
 pub mod command;
 mod error;
+pub mod hijri;
+pub mod minutes;
+pub mod parity;
 pub mod records;
 pub mod state;
 pub mod summary;
@@ -19,6 +22,8 @@ pub mod values;
 
 pub use command::{Actor, Command, Emit, decide};
 pub use error::DomainError;
+pub use hijri::HijriDate;
+pub use minutes::{MinutesPhase, MinutesStatus, minutes_status};
 pub use records::RecordKind;
 pub use state::{Adoption, Change, Charter, Meta, PartyInfo, State, adoption, parse_event};
 pub use text::{Lang, LocalizedText};

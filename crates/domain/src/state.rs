@@ -177,6 +177,9 @@ pub enum Change {
         record: String,
         /// Fields.
         set: Map<String, Value>,
+        /// What the write declares about the languages of its per-language texts (language
+        /// parity, see [`crate::parity`]); empty when the event declares nothing.
+        parity: crate::parity::Declaration,
     },
     /// An element added to a set of a record.
     Add {
@@ -223,8 +226,57 @@ fn record_id(kind: &str, obj: &Map<String, Value>) -> Result<String, DomainError
     Ok(id.to_string())
 }
 
+/// A language-parity map of a body (`changed` or `current`): text field → languages.
+/// Sorted and deduplicated, so the fold does not depend on how the author wrote it.
+fn lang_map(kind: &str, obj: &Map<String, Value>, key: &str) -> Result<BTreeMap<String, Vec<Lang>>, DomainError> {
+    let Some(value) = obj.get(key) else { return Ok(BTreeMap::new()) };
+    let map = value.as_object().ok_or_else(|| malformed(kind, format!("\"{key}\" is not an object")))?;
+    let mut out = BTreeMap::new();
+    for (field, langs) in map {
+        if field.is_empty() || field.starts_with('_') {
+            return Err(malformed(kind, format!("field name {field:?} is reserved")));
+        }
+        let langs = langs.as_array().ok_or_else(|| malformed(kind, format!("\"{key}\" languages are not an array")))?;
+        let mut parsed = langs
+            .iter()
+            .map(|l| l.as_str().and_then(|l| Lang::parse(l).ok()).ok_or_else(|| malformed(kind, "unknown language")))
+            .collect::<Result<Vec<Lang>, _>>()?;
+        parsed.sort();
+        parsed.dedup();
+        if parsed.is_empty() {
+            return Err(malformed(kind, format!("\"{key}\" names no language")));
+        }
+        out.insert(field.clone(), parsed);
+    }
+    Ok(out)
+}
+
+/// The language-parity declaration of a revision (optional) or a confirmation (required, and
+/// only `current`).
+fn declaration(
+    kind: &str,
+    obj: &Map<String, Value>,
+    confirmation: bool,
+) -> Result<crate::parity::Declaration, DomainError> {
+    let current = lang_map(kind, obj, "current")?;
+    if confirmation {
+        if current.is_empty() {
+            return Err(malformed(kind, "no \"current\" language"));
+        }
+        return Ok(crate::parity::Declaration { changed: BTreeMap::new(), current });
+    }
+    Ok(crate::parity::Declaration { changed: lang_map(kind, obj, "changed")?, current })
+}
+
 fn typed<T: DeserializeOwned>(kind: &str, value: Value) -> Result<T, DomainError> {
     serde_json::from_value(value).map_err(|e| malformed(kind, e.to_string()))
+}
+
+fn minutes_text(kind: &str, obj: &Map<String, Value>) -> Result<LocalizedText, DomainError> {
+    let minutes = obj.get("minutes").cloned().ok_or_else(|| malformed(kind, "no minutes"))?;
+    let minutes: LocalizedText = typed(kind, minutes)?;
+    minutes.check("minutes").map_err(|e| malformed(kind, e.to_string()))?;
+    Ok(minutes)
 }
 
 /// Checks that every field of a creation body has the shape of its record type.
@@ -272,9 +324,44 @@ pub fn parse_event(kind: &str, body: &Value) -> Result<Change, DomainError> {
         return Ok(Change::Create { kind: rk, set });
     }
     match (rk, verb) {
-        (_, "revised") | (RecordKind::Action, "progress_reported") | (RecordKind::Session, "minutes_recorded") => {
-            Ok(Change::Update { kind: rk, record: record_id(kind, obj)?, set: field_map(kind, obj)? })
+        (_, "revised") => Ok(Change::Update {
+            kind: rk,
+            record: record_id(kind, obj)?,
+            set: field_map(kind, obj)?,
+            parity: declaration(kind, obj, false)?,
+        }),
+        (RecordKind::Action, "progress_reported") | (RecordKind::Session, "minutes_recorded") => Ok(Change::Update {
+            kind: rk,
+            record: record_id(kind, obj)?,
+            set: field_map(kind, obj)?,
+            parity: crate::parity::Declaration::default(),
+        }),
+        (RecordKind::Session, "minutes_endorsed") => {
+            let version = obj
+                .get("version")
+                .and_then(Value::as_str)
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| malformed(kind, "no version"))?;
+            let minutes = minutes_text(kind, obj)?;
+            Ok(Change::Add {
+                kind: rk,
+                record: record_id(kind, obj)?,
+                set: crate::minutes::ENDORSEMENTS,
+                value: serde_json::json!({"version": version, "minutes": minutes}),
+            })
         }
+        (RecordKind::Session, "minutes_amended") => Ok(Change::Add {
+            kind: rk,
+            record: record_id(kind, obj)?,
+            set: crate::minutes::AMENDMENTS,
+            value: serde_json::json!({"minutes": minutes_text(kind, obj)?}),
+        }),
+        (RecordKind::Session | RecordKind::Decision, "translation_confirmed") => Ok(Change::Add {
+            kind: rk,
+            record: record_id(kind, obj)?,
+            set: crate::parity::TRANSLATIONS,
+            value: serde_json::to_value(declaration(kind, obj, true)?).map_err(|e| malformed(kind, e.to_string()))?,
+        }),
         (RecordKind::Action, "evidence_added") => {
             let note = obj.get("note").cloned().ok_or_else(|| malformed(kind, "no note"))?;
             let note: LocalizedText = typed(kind, note)?;
@@ -332,25 +419,35 @@ impl State {
                 Self::write(entry, &stamp, meta, set);
                 vec![meta.id.clone()]
             }
-            Change::Update { kind, record, set } => {
+            Change::Update { kind, record, set, parity } => {
                 let entry = self.records.entry(record.clone()).or_insert_with(|| Entry::new(kind));
                 Self::write(entry, &stamp, meta, set);
+                if !parity.is_empty() {
+                    let value = serde_json::to_value(&parity).unwrap_or_default();
+                    Self::add(entry, stamp, meta, crate::parity::TRANSLATIONS, value);
+                }
                 vec![record]
             }
-            Change::Add { kind, record, set, mut value } => {
-                if let Value::Object(m) = &mut value {
-                    m.insert("party".into(), Value::String(meta.party.clone()));
-                    m.insert("at".into(), Value::String(meta.at.clone()));
-                    m.insert("event".into(), Value::String(meta.id.clone()));
-                    if let Some(member) = &meta.member {
-                        m.insert("member".into(), Value::String(member.clone()));
-                    }
-                }
+            Change::Add { kind, record, set, value } => {
                 let entry = self.records.entry(record.clone()).or_insert_with(|| Entry::new(kind));
-                entry.sets.entry(set.to_string()).or_default().insert(stamp, value);
+                Self::add(entry, stamp, meta, set, value);
                 vec![record]
             }
         }
+    }
+
+    /// Adds an element to an add-only set, keyed by the event's stamp (so a duplicate event
+    /// adds nothing), with the author's party, time, event id and member.
+    fn add(entry: &mut Entry, stamp: Stamp, meta: &Meta, set: &str, mut value: Value) {
+        if let Value::Object(m) = &mut value {
+            m.insert("party".into(), Value::String(meta.party.clone()));
+            m.insert("at".into(), Value::String(meta.at.clone()));
+            m.insert("event".into(), Value::String(meta.id.clone()));
+            if let Some(member) = &meta.member {
+                m.insert("member".into(), Value::String(member.clone()));
+            }
+        }
+        entry.sets.entry(set.to_string()).or_default().insert(stamp, value);
     }
 
     fn write(entry: &mut Entry, stamp: &Stamp, meta: &Meta, set: Map<String, Value>) {

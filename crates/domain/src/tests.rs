@@ -411,3 +411,322 @@ proptest! {
         prop_assert_eq!(in_order, shuffled);
     }
 }
+
+// ---- Minutes: draft → agreed → locked → amendments; language parity ----
+
+fn session(log: &mut Log) -> String {
+    log.run(
+        "MLI",
+        None,
+        Command::ConveneSession(Session {
+            number: 1,
+            title: LocalizedText::tri("الاجتماع الأول", "Première réunion", ""),
+            host: PartyCode::parse("MLI").unwrap(),
+            venue: Venue {
+                name: LocalizedText::tri("", "Ministère de la Défense", ""),
+                city: LocalizedText::tri("باماكو", "Bamako", ""),
+                zone: "Africa/Bamako".into(),
+            },
+            start: date(2025, 2, 17),
+            end: date(2025, 2, 19),
+            agenda: vec![],
+            minutes: None,
+            expected_outcome: None,
+            working_groups: vec![],
+            mission: None,
+            illustrative: false,
+        }),
+    )
+    .unwrap()
+    .unwrap()
+}
+
+fn set_minutes(log: &mut Log, id: &str, ar: &str, fr: &str) -> Result<Option<String>, DomainError> {
+    let mut set = Map::new();
+    set.insert("minutes".into(), json!(LocalizedText::tri(ar, fr, "")));
+    log.run("MAR", None, Command::Revise { kind: RecordKind::Session, id: id.into(), set })
+}
+
+fn status(log: &Log, id: &str) -> MinutesStatus {
+    minutes_status(log.state.entry(id).unwrap(), &["MAR".to_string(), "MLI".to_string()])
+}
+
+fn endorse_minutes(log: &mut Log, party: &str, member: &str, id: &str, version: &str) -> Result<(), DomainError> {
+    let cmd = Command::EndorseMinutes { session: id.into(), version: version.into() };
+    let before = (log.events.len(), log.state.clone());
+    let result = log.run(party, Some(member), cmd).map(|_| ());
+    if result.is_err() {
+        assert_eq!((log.events.len(), &log.state), (before.0, &before.1), "a refusal wrote something");
+    }
+    result
+}
+
+#[test]
+fn minutes_go_from_draft_to_agreed_and_locked_and_are_then_corrected_by_amendment() {
+    let (mut log, _, _, mar, mli) = fixture();
+    let s = session(&mut log);
+    // No minutes yet: nothing to endorse or amend.
+    assert_eq!(endorse_minutes(&mut log, "MAR", &mar, &s, "x"), Err(DomainError::NoMinutes));
+    let v1 = set_minutes(&mut log, &s, "محضر الاجتماع", "Procès-verbal de la réunion").unwrap().unwrap();
+    assert_eq!(status(&log, &s).phase(), MinutesPhase::Draft);
+    assert_eq!(status(&log, &s).draft.unwrap().version, v1);
+    let amend = Command::AmendMinutes { session: s.clone(), minutes: LocalizedText::tri("", "Autre", "") };
+    assert_eq!(refused(&mut log, amend), DomainError::MinutesNotLocked);
+
+    // A secretary (no co-chair member) cannot endorse; a stale version is refused.
+    assert_eq!(
+        refused(&mut log, Command::EndorseMinutes { session: s.clone(), version: v1.clone() }).key(),
+        "error-not-co-chair"
+    );
+    assert_eq!(
+        endorse_minutes(&mut log, "MAR", &mar, &s, "0000"),
+        Err(DomainError::StaleVersion { version: "0000".into() })
+    );
+    endorse_minutes(&mut log, "MAR", &mar, &s, &v1).unwrap();
+    assert_eq!(
+        endorse_minutes(&mut log, "MAR", &mar, &s, &v1),
+        Err(DomainError::AlreadyEndorsed { party: "MAR".into() })
+    );
+    let st = status(&log, &s);
+    assert_eq!((st.draft.as_ref().unwrap().awaiting.clone(), st.locked()), (vec!["MLI".to_string()], false));
+
+    // An edit makes a new version: MAR's endorsement of v1 does not count for it.
+    let v2 = set_minutes(&mut log, &s, "محضر الاجتماع المعدل", "Procès-verbal modifié").unwrap().unwrap();
+    assert_eq!(endorse_minutes(&mut log, "MLI", &mli, &s, &v1), Err(DomainError::StaleVersion { version: v1.clone() }));
+    endorse_minutes(&mut log, "MLI", &mli, &s, &v2).unwrap();
+    assert!(!status(&log, &s).locked());
+    endorse_minutes(&mut log, "MAR", &mar, &s, &v2).unwrap();
+    let st = status(&log, &s);
+    assert_eq!((st.phase(), st.locked()), (MinutesPhase::Agreed, true));
+    assert_eq!(
+        st.effective().unwrap(),
+        (v2.as_str(), &LocalizedText::tri("محضر الاجتماع المعدل", "Procès-verbal modifié", ""))
+    );
+
+    // Locked: a plain edit of the minutes is refused; other fields may still change, and
+    // setting the minutes to their value is no change.
+    let mut set = Map::new();
+    set.insert("minutes".into(), json!(LocalizedText::tri("", "Réécrit", "")));
+    let err = refused(&mut log, Command::Revise { kind: RecordKind::Session, id: s.clone(), set });
+    assert_eq!((err.clone(), err.key()), (DomainError::MinutesLocked, "error-minutes-locked"));
+    let mut set = Map::new();
+    set.insert("minutes".into(), json!(LocalizedText::tri("محضر الاجتماع المعدل", "Procès-verbal modifié", "")));
+    set.insert("title".into(), json!(LocalizedText::tri("", "Première réunion (Bamako)", "")));
+    log.run("MAR", None, Command::Revise { kind: RecordKind::Session, id: s.clone(), set }).unwrap().unwrap();
+    assert!(status(&log, &s).locked());
+    assert_eq!(
+        endorse_minutes(&mut log, "MLI", &mli, &s, &v2),
+        Err(DomainError::AlreadyEndorsed { party: "MLI".into() })
+    );
+
+    // Amendments: the same text is no change; a correction needs both endorsements.
+    let same = Command::AmendMinutes {
+        session: s.clone(),
+        minutes: LocalizedText::tri("محضر الاجتماع المعدل", "Procès-verbal modifié", ""),
+    };
+    assert_eq!(log.run("MLI", None, same).unwrap(), None);
+    let fixed = LocalizedText::tri("محضر مصحح", "Procès-verbal corrigé", "");
+    let a1 =
+        log.run("MLI", None, Command::AmendMinutes { session: s.clone(), minutes: fixed.clone() }).unwrap().unwrap();
+    let st = status(&log, &s);
+    assert_eq!(st.amendments.len(), 1);
+    assert_eq!(st.effective().unwrap().0, v2, "an amendment is not in force before both endorsements");
+    assert_eq!(endorse_minutes(&mut log, "MAR", &mar, &s, "ffff"), Err(DomainError::MinutesLocked));
+    endorse_minutes(&mut log, "MLI", &mli, &s, &a1).unwrap();
+    assert_eq!(status(&log, &s).amendments[0].awaiting, vec!["MAR".to_string()]);
+    endorse_minutes(&mut log, "MAR", &mar, &s, &a1).unwrap();
+    let st = status(&log, &s);
+    assert!(st.amendments[0].adopted);
+    assert_eq!(st.effective().unwrap(), (a1.as_str(), &fixed));
+    assert_eq!(
+        endorse_minutes(&mut log, "MAR", &mar, &s, &a1),
+        Err(DomainError::AlreadyEndorsed { party: "MAR".into() })
+    );
+}
+
+#[test]
+fn agreed_minutes_stay_in_force_after_a_concurrent_edit_from_a_node_that_had_not_heard_of_the_agreement() {
+    let (mut log, _, _, mar, mli) = fixture();
+    let s = session(&mut log);
+    let v1 = set_minutes(&mut log, &s, "محضر", "Procès-verbal").unwrap().unwrap();
+    endorse_minutes(&mut log, "MAR", &mar, &s, &v1).unwrap();
+    endorse_minutes(&mut log, "MLI", &mli, &s, &v1).unwrap();
+    // A revision decided elsewhere before the agreement arrived, with a greater stamp.
+    log.push(
+        "MLI",
+        None,
+        "session.revised",
+        json!({"v": 1, "record": s, "set": {"minutes": {"fr": "Écrasé"}}, "changed": {"minutes": ["fr"]}}),
+    );
+    let st = status(&log, &s);
+    assert!(st.locked());
+    assert_eq!(st.effective().unwrap(), (v1.as_str(), &LocalizedText::tri("محضر", "Procès-verbal", "")));
+}
+
+#[test]
+fn changing_only_the_french_minutes_flags_the_arabic_until_it_is_confirmed_or_updated() {
+    let (mut log, _, _, mar, _) = fixture();
+    let s = session(&mut log);
+    let review = |log: &Log| parity::to_review(log.state.entry(&s).unwrap(), "minutes");
+    set_minutes(&mut log, &s, "محضر", "Procès-verbal").unwrap();
+    assert!(review(&log).is_empty(), "a new text is in step");
+    let v = set_minutes(&mut log, &s, "محضر", "Procès-verbal complété").unwrap().unwrap();
+    assert_eq!(review(&log), vec![Lang::Ar]);
+    // Minutes whose languages are not in step cannot be endorsed.
+    assert_eq!(
+        endorse_minutes(&mut log, "MAR", &mar, &s, &v),
+        Err(DomainError::TranslationToReview { field: "minutes".into(), langs: "ar".into() })
+    );
+    // Confirming the French (not to review) is no change; a language absent is refused.
+    let confirm =
+        |lang| Command::ConfirmTranslation { kind: RecordKind::Session, id: s.clone(), field: "minutes".into(), lang };
+    assert_eq!(log.run("MLI", None, confirm(Lang::Fr)).unwrap(), None);
+    assert_eq!(refused(&mut log, confirm(Lang::En)).key(), "error-invalid-value");
+    let version_before = status(&log, &s).draft.unwrap().version;
+    log.run("MLI", None, confirm(Lang::Ar)).unwrap().unwrap();
+    assert!(review(&log).is_empty());
+    assert_eq!(status(&log, &s).draft.unwrap().version, version_before, "a confirmation is not an edit");
+    // Updating the language to review clears it without flagging the other.
+    set_minutes(&mut log, &s, "محضر", "Procès-verbal revu").unwrap();
+    assert_eq!(review(&log), vec![Lang::Ar]);
+    set_minutes(&mut log, &s, "محضر مكتمل", "Procès-verbal revu").unwrap();
+    assert!(review(&log).is_empty());
+    // Adding a language flags nothing; changing the Arabic then flags French and English.
+    let mut set = Map::new();
+    set.insert("minutes".into(), json!(LocalizedText::tri("محضر مكتمل", "Procès-verbal revu", "Minutes")));
+    log.run("MAR", None, Command::Revise { kind: RecordKind::Session, id: s.clone(), set }).unwrap();
+    assert!(review(&log).is_empty());
+    let mut set = Map::new();
+    set.insert("minutes".into(), json!(LocalizedText::tri("محضر نهائي", "Procès-verbal revu", "Minutes")));
+    log.run("MAR", None, Command::Revise { kind: RecordKind::Session, id: s.clone(), set }).unwrap();
+    assert_eq!(review(&log), vec![Lang::Fr, Lang::En]);
+}
+
+#[test]
+fn a_decision_whose_text_changed_in_one_language_is_endorsed_only_after_review() {
+    let (mut log, _, _, mar, mli) = fixture();
+    let s = session(&mut log);
+    let d = log
+        .run(
+            "MAR",
+            None,
+            Command::RecordDecision(Decision {
+                session: s,
+                area: None,
+                text: LocalizedText::tri("قرار", "Décision", "Decision"),
+                illustrative: false,
+            }),
+        )
+        .unwrap()
+        .unwrap();
+    let mut set = Map::new();
+    set.insert("text".into(), json!(LocalizedText::tri("قرار", "Décision amendée", "Decision")));
+    log.run("MAR", None, Command::Revise { kind: RecordKind::Decision, id: d.clone(), set }).unwrap();
+    assert_eq!(parity::to_review(log.state.entry(&d).unwrap(), "text"), vec![Lang::Ar, Lang::En]);
+    let endorse = Command::Endorse { kind: RecordKind::Decision, id: d.clone() };
+    let before = log.events.len();
+    assert_eq!(log.run("MAR", Some(&mar), endorse.clone()).unwrap_err().key(), "error-translation-to-review");
+    assert_eq!(log.events.len(), before);
+    for lang in [Lang::Ar, Lang::En] {
+        let cmd = Command::ConfirmTranslation { kind: RecordKind::Decision, id: d.clone(), field: "text".into(), lang };
+        log.run("MLI", None, cmd).unwrap().unwrap();
+    }
+    log.run("MAR", Some(&mar), endorse.clone()).unwrap();
+    log.run("MLI", Some(&mli), endorse).unwrap();
+    let doc = log.state.entry(&d).unwrap().doc(&d);
+    assert!(adoption(&doc, &["MAR".to_string(), "MLI".to_string()]).adopted);
+    // Only tracked fields of sessions and decisions can be confirmed.
+    let bad = Command::ConfirmTranslation { kind: RecordKind::Decision, id: d, field: "area".into(), lang: Lang::Ar };
+    assert_eq!(refused(&mut log, bad).key(), "error-invalid-value");
+}
+
+#[test]
+fn minutes_and_parity_events_with_a_bad_shape_are_refused() {
+    let id = "a".repeat(64);
+    for (kind, body) in [
+        ("session.minutes_endorsed", json!({"v": 1, "record": id, "minutes": {"fr": "x"}})),
+        ("session.minutes_endorsed", json!({"v": 1, "record": id, "version": "v", "minutes": {"fr": " "}})),
+        ("session.minutes_amended", json!({"v": 1, "record": id})),
+        ("session.translation_confirmed", json!({"v": 1, "record": id, "current": {}})),
+        ("decision.translation_confirmed", json!({"v": 1, "record": id, "current": {"text": ["de"]}})),
+        ("session.revised", json!({"v": 1, "record": id, "set": {"title": {"fr": "x"}}, "current": {"_x": ["fr"]}})),
+        ("action.translation_confirmed", json!({"v": 1, "record": id, "current": {"title": ["fr"]}})),
+        ("session.revised", json!({"v": 1, "record": id, "set": {"minutes": {"fr": "x"}}, "changed": {"minutes": []}})),
+        ("session.translation_confirmed", json!({"v": 1, "record": id, "changed": {"minutes": ["fr"]}})),
+    ] {
+        assert!(parse_event(kind, &body).is_err(), "{kind} {body} was accepted");
+    }
+    let ok = parse_event(
+        "decision.translation_confirmed",
+        &json!({"v": 1, "record": id, "current": {"text": ["fr", "ar", "fr"]}}),
+    );
+    assert_eq!(
+        ok.unwrap(),
+        Change::Add {
+            kind: RecordKind::Decision,
+            record: id,
+            set: "translations",
+            value: json!({"current": {"text": ["ar", "fr"]}})
+        }
+    );
+}
+
+proptest! {
+    /// Invariant 4 for the minutes: both parties edit, confirm, endorse and amend concurrently;
+    /// any causal delivery order, with duplicates, gives the same state, hence the same
+    /// minutes status and parity flags.
+    #[test]
+    fn minutes_and_parity_converge_whatever_the_delivery_order(
+        picks in proptest::collection::vec(0usize..64, 0..40),
+        dups in proptest::collection::vec(0usize..20, 0..6),
+    ) {
+        let (mut log, _, _, mar, mli) = fixture();
+        let s = session(&mut log);
+        let v1 = set_minutes(&mut log, &s, "محضر", "Procès-verbal").unwrap().unwrap();
+        endorse_minutes(&mut log, "MAR", &mar, &s, &v1).unwrap();
+        endorse_minutes(&mut log, "MLI", &mli, &s, &v1).unwrap();
+        let base = log.events.len();
+        let mut events: Vec<(Meta, String, Value, Vec<usize>)> = log
+            .events
+            .iter()
+            .enumerate()
+            .map(|(i, (m, k, b))| (m.clone(), k.clone(), b.clone(), if i == 0 { vec![] } else { vec![i - 1] }))
+            .collect();
+        let meta = |n: usize, lamport: usize, party: &str, member: Option<&str>| Meta {
+            id: format!("{:064x}", 5000 + n),
+            lamport: lamport as i64,
+            party: party.into(),
+            member: member.map(String::from),
+            at: "2025-03-01T00:00:00Z".into(),
+        };
+        // MAR: an amendment, then its endorsement; MLI concurrently: a late revision (from a node
+        // that had not heard of the agreement), a confirmation and its own amendment.
+        let ops: Vec<(usize, &str, Option<&str>, &str, Value)> = vec![
+            (0, "MAR", None, "session.minutes_amended", json!({"v": 1, "record": s, "minutes": {"ar": "محضر مصحح", "fr": "PV corrigé"}})),
+            (0, "MAR", Some(mar.as_str()), "session.minutes_endorsed", json!({"v": 1, "record": s, "version": format!("{:064x}", 5000), "minutes": {"ar": "محضر مصحح", "fr": "PV corrigé"}})),
+            (1, "MLI", None, "session.revised", json!({"v": 1, "record": s, "set": {"minutes": {"ar": "محضر", "fr": "PV réécrit"}}, "changed": {"minutes": ["fr"]}})),
+            (1, "MLI", None, "session.translation_confirmed", json!({"v": 1, "record": s, "current": {"minutes": ["ar"]}})),
+            (1, "MLI", None, "session.minutes_amended", json!({"v": 1, "record": s, "minutes": {"fr": "PV malien"}})),
+            (1, "MLI", Some(mli.as_str()), "session.minutes_endorsed", json!({"v": 1, "record": s, "version": format!("{:064x}", 5000), "minutes": {"ar": "محضر مصحح", "fr": "PV corrigé"}})),
+        ];
+        let mut last = [base - 1, base - 1];
+        let mut lamport = [base, base];
+        for (n, (side, party, member, kind, body)) in ops.into_iter().enumerate() {
+            lamport[side] += 1;
+            let mut deps = vec![last[side]];
+            // MLI endorses the MAR amendment only after receiving it.
+            if n == 5 {
+                deps.push(base);
+                lamport[1] = lamport[1].max(base + 2);
+            }
+            events.push((meta(n, lamport[side], party, member), kind.into(), body, deps));
+            last[side] = events.len() - 1;
+        }
+        let in_order = replay(&events, &[], &[]);
+        let shuffled = replay(&events, &picks, &dups);
+        prop_assert_eq!(&in_order, &shuffled);
+        let st = minutes_status(in_order.entry(&s).unwrap(), &["MAR".to_string(), "MLI".to_string()]);
+        prop_assert!(st.locked());
+        prop_assert_eq!(st.effective().unwrap().1, &LocalizedText::tri("محضر مصحح", "PV corrigé", ""));
+    }
+}

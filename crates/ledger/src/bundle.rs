@@ -78,7 +78,11 @@ pub fn read_bundle(bytes: &[u8], max_bytes: usize) -> Result<(BundleHeader, Vec<
         .map(|(i, l)| serde_json::from_str(l).map_err(|e| corrupt(format!("event line {}: {e}", i + 1))))
         .collect::<Result<_, _>>()?;
     if events.len() != header.count {
-        return Err(corrupt(format!("the header announces {} events, the bundle holds {}", header.count, events.len())));
+        return Err(corrupt(format!(
+            "the header announces {} events, the bundle holds {}",
+            header.count,
+            events.len()
+        )));
     }
     Ok((header, events))
 }

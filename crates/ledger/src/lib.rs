@@ -15,7 +15,7 @@ pub mod event;
 pub mod keys;
 pub mod sync;
 
-pub use bundle::{BundleHeader, read_bundle, write_bundle, BUNDLE_FORMAT};
+pub use bundle::{BUNDLE_FORMAT, BundleHeader, read_bundle, write_bundle};
 pub use canonical::{MAX_SAFE_INTEGER, canonicalize_text, check_numbers, to_canonical_vec};
 pub use error::LedgerError;
 pub use event::{

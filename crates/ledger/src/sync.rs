@@ -34,7 +34,13 @@ pub fn request_digest(method: &str, path: &str, time: &str, nonce: &str, body: &
 ///
 /// # Errors
 /// [`LedgerError::Random`] when no nonce can be drawn.
-pub fn sign_request(key: &SecretKey, method: &str, path: &str, time: &str, body: &[u8]) -> Result<RequestAuth, LedgerError> {
+pub fn sign_request(
+    key: &SecretKey,
+    method: &str,
+    path: &str,
+    time: &str,
+    body: &[u8],
+) -> Result<RequestAuth, LedgerError> {
     let mut nonce = [0u8; 32];
     getrandom::fill(&mut nonce).map_err(|e| LedgerError::Random(e.to_string()))?;
     let nonce = hex::encode(nonce);

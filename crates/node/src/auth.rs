@@ -221,7 +221,9 @@ pub fn authorize(user: &User, state: &State, command: &Command) -> Result<(), No
         _ => {}
     }
     match command {
-        Command::Endorse { .. } if user.role != Role::CoChair => forbid("only co-chairs endorse"),
+        Command::Endorse { .. } | Command::EndorseMinutes { .. } if user.role != Role::CoChair => {
+            forbid("only co-chairs endorse")
+        }
         Command::PlanAction(a) => owned_by(&a.owner, user),
         Command::IssueCommunique(c) => owned_by(&c.party, user),
         Command::RegisterNeed(n) => owned_by(&n.party, user),

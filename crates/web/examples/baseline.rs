@@ -17,7 +17,12 @@ async fn main() -> std::io::Result<()> {
     let mut body = String::with_capacity(bytes);
     let mut n = 0;
     while body.len() < bytes {
-        body.push_str(&format!("<tr><td>row {n}</td><td>{}</td><td>2025-{:02}-{:02}</td></tr>\n", n * 7 % 101, n % 12 + 1, n % 28 + 1));
+        body.push_str(&format!(
+            "<tr><td>row {n}</td><td>{}</td><td>2025-{:02}-{:02}</td></tr>\n",
+            n * 7 % 101,
+            n % 12 + 1,
+            n % 28 + 1
+        ));
         n += 1;
     }
     body.truncate(bytes);

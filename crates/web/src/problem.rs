@@ -80,7 +80,12 @@ pub fn status_of(e: &NodeError) -> StatusCode {
             DomainError::NotCoChair { .. } => StatusCode::FORBIDDEN,
             DomainError::AlreadyEndorsed { .. }
             | DomainError::DuplicateNumber { .. }
-            | DomainError::DuplicateCode { .. } => StatusCode::CONFLICT,
+            | DomainError::DuplicateCode { .. }
+            | DomainError::MinutesLocked
+            | DomainError::MinutesNotLocked
+            | DomainError::NoMinutes
+            | DomainError::StaleVersion { .. }
+            | DomainError::TranslationToReview { .. } => StatusCode::CONFLICT,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         },
         NodeError::Auth(a) => match a {

@@ -269,7 +269,10 @@ pub struct Dashboard {
 }
 
 /// Every record of `kind` read as `T`, with its id and projection document.
-pub(crate) async fn typed<T: DeserializeOwned>(node: &Node, kind: RecordKind) -> Result<Vec<(String, T, Value)>, WebError> {
+pub(crate) async fn typed<T: DeserializeOwned>(
+    node: &Node,
+    kind: RecordKind,
+) -> Result<Vec<(String, T, Value)>, WebError> {
     let rows = node.store.records(kind.code()).await?;
     Ok(rows
         .into_iter()

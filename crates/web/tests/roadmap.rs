@@ -412,7 +412,8 @@ async fn an_altered_event_is_named_failed_with_earlier_events_verified_and_later
     .execute(&pool)
     .await
     .unwrap();
-    let row = sqlx::query("SELECT seq, id FROM events WHERE kind = 'mission.scheduled'").fetch_one(&pool).await.unwrap();
+    let row =
+        sqlx::query("SELECT seq, id FROM events WHERE kind = 'mission.scheduled'").fetch_one(&pool).await.unwrap();
     let (seq, victim): (i64, String) = (sqlx::Row::get(&row, 0), sqlx::Row::get(&row, 1));
     pool.close().await;
 
