@@ -14,6 +14,12 @@ use serde_json::Value;
 use crate::WebError;
 use crate::i18n::Tr;
 
+/// Longest overdue / due-soon list on the dashboard; the roadmap page has the rest.
+pub const DASHBOARD_LIST: usize = 25;
+/// Most actions whose rows the dashboard lists per area (DESIGN.md §5: the dashboard of a
+/// 100-action roadmap stays under 40 KB transferred).
+pub const DASHBOARD_ROWS: usize = 100;
+
 /// A text in the language it is actually shown in (which may differ from the page's).
 #[derive(Clone, Debug, Default)]
 pub struct Txt {
@@ -248,8 +254,14 @@ pub struct Dashboard {
     pub areas: Vec<AreaRow>,
     /// Overdue actions, most late first.
     pub overdue: Vec<ActionRow>,
-    /// Open actions due within 30 days.
+    /// Open actions due within 30 days (the first [`DASHBOARD_LIST`]).
     pub due_soon: Vec<ActionRow>,
+    /// How many overdue actions there are in all.
+    pub overdue_total: usize,
+    /// How many actions are due within 30 days in all.
+    pub due_soon_total: usize,
+    /// Actions in all (the per-area tables are left out past [`DASHBOARD_ROWS`]).
+    pub all_actions: usize,
     /// Decisions.
     pub decisions: Vec<DecisionView>,
     /// Communiqués.
@@ -418,7 +430,7 @@ pub async fn dashboard(node: &Node, tr: Tr<'_>) -> Result<Dashboard, WebError> {
         typed::<Action>(node, RecordKind::Action).await?.into_iter().map(|(id, a, _)| (id, a)).collect();
     let area_ids: Vec<String> = areas.iter().map(|(id, _)| id.clone()).collect();
     let progress = summary::area_progress(&area_ids, &actions, today);
-    let area_rows = areas
+    let area_rows: Vec<AreaRow> = areas
         .iter()
         .zip(progress)
         .map(|((id, area), p)| {
@@ -439,14 +451,26 @@ pub async fn dashboard(node: &Node, tr: Tr<'_>) -> Result<Dashboard, WebError> {
         })
         .collect();
     let by_id: BTreeMap<&String, &Action> = actions.iter().map(|(id, a)| (id, a)).collect();
-    let overdue = summary::overdue(&actions, today)
+    let overdue_ids = summary::overdue(&actions, today);
+    let due_ids = summary::due_within(&actions, today, 30);
+    let (overdue_total, due_soon_total) = (overdue_ids.len(), due_ids.len());
+    let overdue = overdue_ids
         .into_iter()
+        .take(DASHBOARD_LIST)
         .filter_map(|(id, _)| by_id.get(&id).map(|a| action_row(&id, a, lang, today)))
         .collect();
-    let due_soon = summary::due_within(&actions, today, 30)
+    let due_soon = due_ids
         .into_iter()
+        .take(DASHBOARD_LIST)
         .filter_map(|id| by_id.get(&id).map(|a| action_row(&id, a, lang, today)))
         .collect();
+    let all_actions = actions.len();
+    // Past this many actions the dashboard keeps to figures; the roadmap page pages through rows.
+    let area_rows = if all_actions > DASHBOARD_ROWS {
+        area_rows.into_iter().map(|a: AreaRow| AreaRow { rows: vec![], ..a }).collect()
+    } else {
+        area_rows
+    };
 
     let decisions = typed::<Decision>(node, RecordKind::Decision)
         .await?
@@ -541,7 +565,10 @@ pub async fn dashboard(node: &Node, tr: Tr<'_>) -> Result<Dashboard, WebError> {
         roadmaps,
         areas: area_rows,
         overdue,
+        overdue_total,
         due_soon,
+        due_soon_total,
+        all_actions,
         decisions,
         communiques,
         press,

@@ -143,3 +143,17 @@ async fn the_state_endpoint_matches_the_cli_export() {
     assert_eq!(v["state_hash"].as_str().unwrap(), app.node.store.state_hash().await.unwrap());
     assert_eq!(v["records"]["mission"][0]["start"], "2025-02-17");
 }
+
+#[tokio::test]
+async fn past_a_hundred_actions_the_dashboard_keeps_to_figures_and_stays_light() {
+    let app = TestApp::spawn().await;
+    lajna_node::demo::add_actions(&app.node, 200).await.unwrap();
+    let (status, html) = app.get("/fr/").await;
+    assert_eq!(status, 200);
+    assert!(!html.contains(r#"id="action-"#), "per-area action tables are left out");
+    assert!(html.contains("Les \u{2068}213\u{2069} actions : voir la feuille de route"));
+    let overdue = &html[html.find("h-overdue").unwrap()..html.find("h-soon").unwrap()];
+    assert_eq!(overdue.matches("<li>").count(), lajna_web::views::DASHBOARD_LIST);
+    assert!(overdue.contains("/fr/roadmap?overdue=1"));
+    assert!(html.len() < 60_000, "{} bytes", html.len());
+}

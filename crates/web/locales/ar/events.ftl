@@ -29,3 +29,5 @@ event-training-revised = تعديل تكوين
 recent-events = آخر الأحداث
 next-mission = الزيارة القادمة
 nothing-scheduled = لا شيء مبرمج.
+dashboard-see-roadmap = كل الإجراءات ({ $count }): انظر خارطة الطريق
+dashboard-see-all = عرض الكل ({ $count })

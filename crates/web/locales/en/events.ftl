@@ -29,3 +29,5 @@ event-training-revised = Training revised
 recent-events = Recent events
 next-mission = Next mission
 nothing-scheduled = Nothing scheduled.
+dashboard-see-roadmap = All { $count } actions: see the roadmap
+dashboard-see-all = See all { $count }

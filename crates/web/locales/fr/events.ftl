@@ -29,3 +29,5 @@ event-training-revised = Formation modifiée
 recent-events = Événements récents
 next-mission = Prochaine mission
 nothing-scheduled = Rien de programmé.
+dashboard-see-roadmap = Les { $count } actions : voir la feuille de route
+dashboard-see-all = Voir les { $count }
