@@ -150,6 +150,10 @@ fn check_one(
 pub struct Store {
     pool: SqlitePool,
     inner: Mutex<Inner>,
+    /// Bumped after every committed change of the projections.
+    generation: std::sync::atomic::AtomicU64,
+    /// (generation, state hash) of the last computation.
+    hash_cache: std::sync::Mutex<Option<(u64, String)>>,
 }
 
 /// Holds the store's write lock: the state and heads seen through it stay current until the
@@ -300,7 +304,12 @@ impl Store {
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        let store = Self { pool, inner: Mutex::new(Inner::empty()) };
+        let store = Self {
+            pool,
+            inner: Mutex::new(Inner::empty()),
+            generation: std::sync::atomic::AtomicU64::new(0),
+            hash_cache: std::sync::Mutex::new(None),
+        };
         {
             let mut inner = store.inner.lock().await;
             store.reload(&mut inner).await?;
@@ -396,6 +405,7 @@ impl Store {
             }
         }
         tx.commit().await?;
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         Ok(())
     }
 
@@ -535,6 +545,28 @@ impl Store {
     /// # Errors
     /// Database errors.
     pub async fn state_hash(&self) -> Result<String, StoreError> {
+        // Projections change only through this store's transactions, which bump `generation`:
+        // between two writes the hash is read from the cache (pages show it on every request).
+        let generation = self.generation.load(std::sync::atomic::Ordering::SeqCst);
+        if let Ok(cache) = self.hash_cache.lock()
+            && let Some((g, h)) = cache.as_ref()
+            && *g == generation
+        {
+            return Ok(h.clone());
+        }
+        let hash = self.stored_state_hash().await?;
+        if let Ok(mut cache) = self.hash_cache.lock() {
+            *cache = Some((generation, hash.clone()));
+        }
+        Ok(hash)
+    }
+
+    /// [`Store::state_hash`] read from the database, never from the cache (for `verify`, which
+    /// must see what is on disk).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn stored_state_hash(&self) -> Result<String, StoreError> {
         let mut h = StateHasher::new();
         if let Some(r) = sqlx::query("SELECT id, charter FROM committee").fetch_optional(&self.pool).await? {
             h.committee(&r.get::<String, _>(0), &r.get::<String, _>(1));
@@ -573,6 +605,7 @@ impl Store {
                 .await?;
         }
         tx.commit().await?;
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         drop(inner);
         self.state_hash().await
     }
@@ -585,7 +618,7 @@ impl Store {
     /// # Errors
     /// Database errors only; a bad event is a report, not an error.
     pub async fn verify(&self) -> Result<VerifyReport, StoreError> {
-        let stored_hash = self.state_hash().await?;
+        let stored_hash = self.stored_state_hash().await?;
         let mut trust = Trust::default();
         let mut lamports: HashMap<EventId, i64> = HashMap::new();
         let mut state = State::default();
