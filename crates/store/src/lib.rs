@@ -561,6 +561,13 @@ impl Store {
         Ok(hash)
     }
 
+    /// A number that changes after every committed change of the projections: read models
+    /// computed at one generation stay valid until it moves.
+    #[must_use]
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// [`Store::state_hash`] read from the database, never from the cache (for `verify`, which
     /// must see what is on disk).
     ///

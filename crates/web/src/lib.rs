@@ -61,12 +61,20 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     /// Mark cookies `Secure` (set `LAJNA_SECURE_COOKIES=1` behind TLS).
     pub secure_cookies: bool,
+    /// Dashboard read models by (language, store generation, reference date): the dashboard is
+    /// the same for every user until the record changes, so it is built once per change.
+    pub dashboards: Arc<std::sync::Mutex<Vec<(Lang, u64, jiff::civil::Date, views::Dashboard)>>>,
 }
 
 /// Builds the router for `node`.
 pub fn router(node: Arc<Node>) -> Router {
     let secure_cookies = std::env::var("LAJNA_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true");
-    let state = AppState { node, catalog: Arc::new(Catalog::load()), secure_cookies };
+    let state = AppState {
+        node,
+        catalog: Arc::new(Catalog::load()),
+        secure_cookies,
+        dashboards: Arc::new(std::sync::Mutex::new(Vec::new())),
+    };
     Router::new()
         .route("/", get(root))
         .route("/healthz", get(|| async { "ok" }))

@@ -35,7 +35,24 @@ pub async fn dashboard(State(state): State<AppState>, Path(lang): Path<String>, 
     }
     let tr = tr(&state, lang);
     let result = async {
-        let d = views::dashboard(&state.node, tr).await?;
+        let key = (lang, state.node.store.generation(), state.node.today());
+        let cached = state
+            .dashboards
+            .lock()
+            .ok()
+            .and_then(|c| c.iter().find(|(l, g, t, _)| (*l, *g, *t) == key).map(|(_, _, _, d)| d.clone()));
+        let d = match cached {
+            Some(d) => d,
+            None => {
+                let d = views::dashboard(&state.node, tr).await?;
+                if let Ok(mut c) = state.dashboards.lock() {
+                    // Keep only the current generation, one entry per language.
+                    c.retain(|(l, g, t, _)| (*g, *t) == (key.1, key.2) && *l != lang);
+                    c.push((lang, key.1, key.2, d.clone()));
+                }
+                d
+            }
+        };
         Ok::<_, WebError>(
             DashboardPage { ctx: PageCtx::new(lang, "/", &viewer, state.node.config.demo), tr, d }.render()?,
         )
