@@ -58,6 +58,8 @@ pub enum Command {
     MakeOffer(Offer),
     /// Schedule a training programme.
     ScheduleTraining(Training),
+    /// Record an internal note of the actor's party (private log).
+    RecordNote(Note),
     /// Change some fields of a record; fields equal to the current value are dropped, and a
     /// revision that changes nothing produces no event (case C04).
     Revise {
@@ -175,6 +177,7 @@ fn revise(
         RecordKind::Need => revise_as::<Need>(state, id, set),
         RecordKind::Offer => revise_as::<Offer>(state, id, set),
         RecordKind::Training => revise_as::<Training>(state, id, set),
+        RecordKind::Note => revise_as::<Note>(state, id, set),
     }
 }
 
@@ -352,6 +355,12 @@ pub fn decide(state: &State, actor: &Actor, command: &Command) -> Result<Vec<Emi
         Command::RegisterNeed(n) => create(state, n),
         Command::MakeOffer(o) => create(state, o),
         Command::ScheduleTraining(t) => create(state, t),
+        Command::RecordNote(n) => {
+            if n.party != actor.party {
+                return Err(DomainError::UnknownParty { code: n.party.to_string() });
+            }
+            create(state, n)
+        }
         Command::Revise { kind, id, set } => {
             if let Some(num) = set.get("number").and_then(Value::as_i64)
                 && *kind == RecordKind::Session
@@ -422,5 +431,21 @@ pub fn decide(state: &State, actor: &Actor, command: &Command) -> Result<Vec<Emi
         Command::EndorseMinutes { session, version } => endorse_minutes(state, actor, session, version),
         Command::AmendMinutes { session, minutes } => amend_minutes(state, session, minutes),
         Command::ConfirmTranslation { kind, id, field, lang } => confirm_translation(state, *kind, id, field, *lang),
+    }
+}
+
+impl Command {
+    /// Whether the command writes to the actor's private log (its events must never be
+    /// offered to the other party).
+    #[must_use]
+    pub fn is_private(&self, state: &State) -> bool {
+        match self {
+            Command::RecordNote(_) => true,
+            Command::Revise { kind, .. } => kind.is_private(),
+            Command::Endorse { id, .. } | Command::AddEvidence { action: id, .. } => {
+                state.entry(id).is_some_and(|e| e.kind.is_private())
+            }
+            _ => false,
+        }
     }
 }

@@ -40,11 +40,13 @@ pub enum RecordKind {
     Offer,
     /// A training programme.
     Training,
+    /// An internal note of one party: lives in that party's private log, never shared.
+    Note,
 }
 
 impl RecordKind {
     /// Every kind.
-    pub const ALL: [RecordKind; 12] = [
+    pub const ALL: [RecordKind; 13] = [
         RecordKind::Member,
         RecordKind::Area,
         RecordKind::Mission,
@@ -57,6 +59,7 @@ impl RecordKind {
         RecordKind::Need,
         RecordKind::Offer,
         RecordKind::Training,
+        RecordKind::Note,
     ];
 
     /// Code used as event-kind prefix and projection key.
@@ -75,6 +78,7 @@ impl RecordKind {
             RecordKind::Need => "need",
             RecordKind::Offer => "offer",
             RecordKind::Training => "training",
+            RecordKind::Note => "note",
         }
     }
 
@@ -100,8 +104,31 @@ impl RecordKind {
             RecordKind::Need => "need.registered",
             RecordKind::Offer => "offer.made",
             RecordKind::Training => "training.scheduled",
+            RecordKind::Note => "note.recorded",
         }
     }
+
+    /// Whether records of this kind belong to one party's private log (DESIGN.md §4 inv. 9):
+    /// never in the shared record, never offered to the peer, not in the shared state hash.
+    #[must_use]
+    pub fn is_private(self) -> bool {
+        self == RecordKind::Note
+    }
+}
+
+/// An internal note of one party (internal assessments, names of trainees, …). Private: it is
+/// kept in that party's private log and shown only to that party's users.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    /// The party whose note it is.
+    pub party: PartyCode,
+    /// Title.
+    pub title: LocalizedText,
+    /// Text.
+    pub text: LocalizedText,
+    /// Shared record it is about (any kind), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub about: Option<String>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -699,5 +726,20 @@ impl Validate for Training {
         dates("end", self.start, self.end)?;
         opt_ref(state, RecordKind::Area, self.area.as_ref())?;
         opt_ref(state, RecordKind::Action, self.action.as_ref())
+    }
+}
+
+impl Validate for Note {
+    const KIND: RecordKind = RecordKind::Note;
+    fn validate(&self, state: &State) -> Result<(), DomainError> {
+        state.require_party(&self.party)?;
+        self.title.check("title")?;
+        self.text.check("text")?;
+        if let Some(id) = &self.about
+            && state.entry(id).is_none_or(|e| e.kind.is_private())
+        {
+            return Err(DomainError::UnknownRecord { kind: "record".into(), id: id.clone() });
+        }
+        Ok(())
     }
 }

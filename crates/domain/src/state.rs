@@ -296,6 +296,7 @@ fn check_record_shape(kind_code: &str, kind: RecordKind, set: &Map<String, Value
         RecordKind::Need => typed::<Need>(kind_code, v).map(|_| ()),
         RecordKind::Offer => typed::<Offer>(kind_code, v).map(|_| ()),
         RecordKind::Training => typed::<Training>(kind_code, v).map(|_| ()),
+        RecordKind::Note => typed::<Note>(kind_code, v).map(|_| ()),
     }
 }
 

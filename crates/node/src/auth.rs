@@ -229,6 +229,7 @@ pub fn authorize(user: &User, state: &State, command: &Command) -> Result<(), No
         Command::RegisterNeed(n) => owned_by(&n.party, user),
         Command::MakeOffer(o) => owned_by(&o.party, user),
         Command::ScheduleTraining(t) => owned_by(&t.host, user),
+        Command::RecordNote(n) => owned_by(&n.party, user),
         Command::RegisterMember(m) => owned_by(&m.party, user),
         Command::Revise { kind, id, set } => {
             // The field that names the owning party, for records a party owns; joint records
@@ -240,6 +241,7 @@ pub fn authorize(user: &User, state: &State, command: &Command) -> Result<(), No
                 RecordKind::Offer => ("party", state.get::<Offer>(*kind, id).map(|o| o.party)),
                 RecordKind::Training => ("host", state.get::<Training>(*kind, id).map(|t| t.host)),
                 RecordKind::Member => ("party", state.get::<Member>(*kind, id).map(|m| m.party)),
+                RecordKind::Note => ("party", state.get::<Note>(*kind, id).map(|n| n.party)),
                 _ => return Ok(()),
             };
             if let Some(p) = &party {

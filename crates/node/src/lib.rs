@@ -257,12 +257,18 @@ impl Node {
             self.keys.get(actor.party.as_str()).ok_or_else(|| NodeError::NoKey { party: actor.party.to_string() })?;
         let mut guard = self.store.lock().await;
         check(guard.state())?;
+        let private = command.is_private(guard.state());
         let emits = decide(guard.state(), actor, command)?;
         if emits.is_empty() {
             return Ok(vec![]);
         }
         let committee = guard.committee();
+        // A private event follows everything this node holds; a shared one never names a
+        // private event (the peer would wait for a parent it can never receive).
         let mut parents = guard.heads();
+        if private {
+            parents.extend(guard.private_heads());
+        }
         let at = now_rfc3339();
         let mut batch = Vec::with_capacity(emits.len());
         for emit in emits {
@@ -280,7 +286,7 @@ impl Node {
             parents = vec![(event.id(), lamport)];
             batch.push(event);
         }
-        Ok(guard.append(&batch).await?)
+        if private { Ok(guard.append_private(&batch).await?) } else { Ok(guard.append(&batch).await?) }
     }
 
     /// Reads the in-memory state (a consistent snapshot).

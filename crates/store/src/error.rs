@@ -30,6 +30,15 @@ pub enum StoreError {
         /// Missing parent id.
         parent: String,
     },
+    /// An event of a private kind offered to the shared log (or from a peer), or a shared one
+    /// offered to the private log. HTTP 422.
+    #[error("event {id}: {}", if *private { "a private record cannot enter the shared record" } else { "only private records go to the private log" })]
+    WrongLog {
+        /// Event id.
+        id: String,
+        /// Whether the event is of a private kind.
+        private: bool,
+    },
     /// The data directory holds no committee yet.
     #[error("this data directory holds no committee yet; run `lajna init` or `lajna demo` first")]
     Empty,
@@ -52,6 +61,7 @@ impl StoreError {
             Self::Ledger { source, .. } => source.code(),
             Self::Domain { source, .. } => source.key(),
             Self::MissingParent { .. } => "missing-parent",
+            Self::WrongLog { .. } => "wrong-log",
             Self::Empty => "no-committee",
             Self::Sql(_) | Self::Migrate(_) => "database",
             Self::Corrupt(_) => "corrupt",

@@ -88,7 +88,26 @@ struct Inner {
     trust: Trust,
     lamports: HashMap<EventId, i64>,
     parents: HashMap<EventId, Vec<EventId>>,
+    /// Heads of the shared log (what shared events and sync see).
     heads: BTreeSet<EventId>,
+    /// Heads of this node's private log.
+    private_heads: BTreeSet<EventId>,
+    /// Every private event id (a shared event may never name one as parent).
+    private_ids: std::collections::HashSet<EventId>,
+}
+
+/// Which log an event belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Log {
+    Shared,
+    Private,
+}
+
+fn change_is_private(change: &Change) -> bool {
+    match change {
+        Change::Create { kind, .. } | Change::Update { kind, .. } | Change::Add { kind, .. } => kind.is_private(),
+        Change::Genesis(_) | Change::Ledger => false,
+    }
 }
 
 impl Inner {
@@ -99,17 +118,26 @@ impl Inner {
             lamports: HashMap::new(),
             parents: HashMap::new(),
             heads: BTreeSet::new(),
+            private_heads: BTreeSet::new(),
+            private_ids: std::collections::HashSet::new(),
         }
     }
 
-    fn learn(&mut self, event: &VerifiedEvent, change: Change) -> Vec<String> {
+    fn learn(&mut self, event: &VerifiedEvent, change: Change, log: Log) -> Vec<String> {
         self.trust.admit(event);
         self.lamports.insert(event.id, event.envelope.lamport);
         self.parents.insert(event.id, event.envelope.parents.clone());
+        let heads = match log {
+            Log::Shared => &mut self.heads,
+            Log::Private => {
+                self.private_ids.insert(event.id);
+                &mut self.private_heads
+            }
+        };
         for p in &event.envelope.parents {
-            self.heads.remove(p);
+            heads.remove(p);
         }
-        self.heads.insert(event.id);
+        heads.insert(event.id);
         self.state.apply_change(&meta_of(event), change)
     }
 }
@@ -197,6 +225,26 @@ impl WriteGuard<'_> {
     /// The first refused event ([`StoreError::Ledger`], [`StoreError::Domain`],
     /// [`StoreError::MissingParent`]), or a database error; nothing is written either way.
     pub async fn append(&mut self, batch: &[SignedEvent]) -> Result<Vec<EventId>, StoreError> {
+        self.append_to(batch, Log::Shared).await
+    }
+
+    /// Appends a batch to this node's private log, all or nothing, with the same checks as
+    /// [`WriteGuard::append`]; every event must be of a private kind (internal notes).
+    ///
+    /// # Errors
+    /// As [`WriteGuard::append`]; [`StoreError::WrongLog`] for a shared kind.
+    pub async fn append_private(&mut self, batch: &[SignedEvent]) -> Result<Vec<EventId>, StoreError> {
+        self.append_to(batch, Log::Private).await
+    }
+
+    /// Heads of this node's private log, with their Lamport clocks. A private event's parents
+    /// are the shared heads and these; a shared event's parents are never private.
+    #[must_use]
+    pub fn private_heads(&self) -> Vec<(EventId, i64)> {
+        self.inner.private_heads.iter().map(|h| (*h, self.inner.lamports[h])).collect()
+    }
+
+    async fn append_to(&mut self, batch: &[SignedEvent], log: Log) -> Result<Vec<EventId>, StoreError> {
         let mut trust = self.inner.trust.clone();
         let mut fresh: HashMap<EventId, i64> = HashMap::new();
         let mut checked = Vec::with_capacity(batch.len());
@@ -209,11 +257,22 @@ impl WriteGuard<'_> {
                     source: lajna_ledger::LedgerError::Malformed("event is already stored".into()),
                 });
             }
+            if change_is_private(&change) != (log == Log::Private) {
+                return Err(StoreError::WrongLog { id: event.id.to_hex(), private: change_is_private(&change) });
+            }
+            if log == Log::Shared
+                && let Some(p) = event.envelope.parents.iter().find(|p| self.inner.private_ids.contains(*p))
+            {
+                return Err(StoreError::Ledger {
+                    id: event.id.to_hex(),
+                    source: lajna_ledger::LedgerError::BadParents(format!("parent {} is a private event", p.short())),
+                });
+            }
             trust.admit(&event);
             fresh.insert(event.id, event.envelope.lamport);
             checked.push((event, change));
         }
-        self.store.write(&mut self.inner, checked).await
+        self.store.write(&mut self.inner, checked, log).await
     }
 
     /// Receives one event from a peer or bundle: duplicates change nothing, an event with a
@@ -229,8 +288,12 @@ impl WriteGuard<'_> {
         }
         let lamports = &self.inner.lamports;
         match check_one(&self.inner.trust, |p| lamports.get(p).copied(), raw) {
+            Ok((event, change)) if change_is_private(&change) => {
+                // A peer never has a reason to send one; accepting it would mix logs.
+                Err(StoreError::WrongLog { id: event.id.to_hex(), private: true })
+            }
             Ok(checked) => {
-                let mut applied = self.store.write(&mut self.inner, vec![checked]).await?;
+                let mut applied = self.store.write(&mut self.inner, vec![checked], Log::Shared).await?;
                 applied.extend(self.drain_pending().await?);
                 Ok(Receipt::Applied(applied))
             }
@@ -269,8 +332,10 @@ impl WriteGuard<'_> {
                         Err(e) => Some(Err(e)),
                     }
                 };
-                if let Some(Ok(checked)) = outcome {
-                    applied.extend(self.store.write(&mut self.inner, vec![checked]).await?);
+                if let Some(Ok(checked)) = outcome
+                    && !change_is_private(&checked.1)
+                {
+                    applied.extend(self.store.write(&mut self.inner, vec![checked], Log::Shared).await?);
                     progress = true;
                 }
                 // Applied, duplicate or refused: it no longer waits.
@@ -339,11 +404,15 @@ impl Store {
 
     async fn reload(&self, inner: &mut Inner) -> Result<(), StoreError> {
         *inner = Inner::empty();
-        for stored in self.events_after(0, i64::MAX).await? {
-            let event = parse_stored(&stored)?;
-            let change = parse_event(&event.envelope.kind, &event.envelope.body)
-                .map_err(|e| StoreError::Corrupt(format!("event {}: {e}", stored.id)))?;
-            inner.learn(&event, change);
+        for (log, events) in
+            [(Log::Shared, self.events_after(0, i64::MAX).await?), (Log::Private, self.private_events().await?)]
+        {
+            for stored in events {
+                let event = parse_stored(&stored)?;
+                let change = parse_event(&event.envelope.kind, &event.envelope.body)
+                    .map_err(|e| StoreError::Corrupt(format!("event {}: {e}", stored.id)))?;
+                inner.learn(&event, change, log);
+            }
         }
         Ok(())
     }
@@ -352,8 +421,9 @@ impl Store {
         &self,
         inner: &mut Inner,
         checked: Vec<(VerifiedEvent, Change)>,
+        log: Log,
     ) -> Result<Vec<EventId>, StoreError> {
-        let result = self.write_tx(inner, &checked).await;
+        let result = self.write_tx(inner, &checked, log).await;
         match result {
             Ok(()) => Ok(checked.iter().map(|(e, _)| e.id).collect()),
             Err(e) => {
@@ -364,15 +434,25 @@ impl Store {
         }
     }
 
-    async fn write_tx(&self, inner: &mut Inner, checked: &[(VerifiedEvent, Change)]) -> Result<(), StoreError> {
+    async fn write_tx(
+        &self,
+        inner: &mut Inner,
+        checked: &[(VerifiedEvent, Change)],
+        log: Log,
+    ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         let mut touched = BTreeSet::new();
         let received = now();
         for (event, change) in checked {
             let env = &event.envelope;
-            sqlx::query(
-                "INSERT INTO events (id, lamport, party, kind, at, envelope, sigs, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            )
+            sqlx::query(match log {
+                Log::Shared => {
+                    "INSERT INTO events (id, lamport, party, kind, at, envelope, sigs, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                }
+                Log::Private => {
+                    "INSERT INTO private_events (id, lamport, party, kind, at, envelope, sigs, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                }
+            })
             .bind(event.id.to_hex())
             .bind(env.lamport)
             .bind(&env.author.party)
@@ -392,16 +472,11 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            touched.extend(inner.learn(event, change.clone()));
+            touched.extend(inner.learn(event, change.clone(), log));
         }
         for id in touched {
             if let Some(entry) = inner.state.entry(&id) {
-                sqlx::query("INSERT INTO records (id, kind, doc) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, doc = excluded.doc")
-                    .bind(&id)
-                    .bind(entry.kind.code())
-                    .bind(canonical_text(&entry.doc(&id))?)
-                    .execute(&mut *tx)
-                    .await?;
+                upsert_projection(&mut tx, &id, entry).await?;
             }
         }
         tx.commit().await?;
@@ -422,6 +497,38 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(stored_event).collect()
+    }
+
+    /// Every event of this node's private log, in local order.
+    ///
+    /// # Errors
+    /// Database errors; [`StoreError::Corrupt`].
+    pub async fn private_events(&self) -> Result<Vec<StoredEvent>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, id, lamport, party, kind, at, envelope, sigs, received_at FROM private_events ORDER BY seq",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(stored_event).collect()
+    }
+
+    /// The private records of `party` (and only of it), as (id, kind code, document), by id.
+    ///
+    /// # Errors
+    /// Database errors; [`StoreError::Corrupt`].
+    pub async fn private_records(&self, party: &str) -> Result<Vec<(String, String, Value)>, StoreError> {
+        let rows = sqlx::query("SELECT id, kind, doc FROM private_records WHERE party = ? ORDER BY id")
+            .bind(party)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter()
+            .map(|r| {
+                let id: String = r.get(0);
+                let doc: String = r.get(2);
+                let doc = serde_json::from_str(&doc).map_err(|e| StoreError::Corrupt(format!("record {id}: {e}")))?;
+                Ok((id, r.get(1), doc))
+            })
+            .collect()
     }
 
     /// The newest `limit` events, newest first.
@@ -595,6 +702,7 @@ impl Store {
         self.reload(&mut inner).await?;
         let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM records").execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM private_records").execute(&mut *tx).await?;
         sqlx::query("DELETE FROM committee").execute(&mut *tx).await?;
         if let (Some(id), Some(charter)) = (inner.trust.committee(), inner.state.charter()) {
             sqlx::query("INSERT INTO committee (id, charter) VALUES (?, ?)")
@@ -604,12 +712,7 @@ impl Store {
                 .await?;
         }
         for (id, entry) in inner.state.entries() {
-            sqlx::query("INSERT INTO records (id, kind, doc) VALUES (?, ?, ?)")
-                .bind(id)
-                .bind(entry.kind.code())
-                .bind(canonical_text(&entry.doc(id))?)
-                .execute(&mut *tx)
-                .await?;
+            upsert_projection(&mut tx, id, entry).await?;
         }
         tx.commit().await?;
         self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
@@ -662,6 +765,27 @@ impl Store {
                 }
             }
         }
+        if problem.is_none() {
+            // The private log: the same checks; its events may name shared events as parents.
+            for stored in self.private_events().await? {
+                let computed = stored.raw.id().to_hex();
+                if computed != stored.id {
+                    problem = Some((stored.id.clone(), format!("its bytes hash to {computed}: the event was altered")));
+                    break;
+                }
+                match check_one(&trust, |p| lamports.get(p).copied(), &stored.raw) {
+                    Ok((event, change)) => {
+                        lamports.insert(event.id, event.envelope.lamport);
+                        state.apply_change(&meta_of(&event), change);
+                        n += 1;
+                    }
+                    Err(e) => {
+                        problem = Some((stored.id.clone(), e.to_string()));
+                        break;
+                    }
+                }
+            }
+        }
         let rebuilt_hash = hash_state(genesis, &state)?;
         Ok(VerifyReport { events: n, rebuilt_hash, stored_hash, problem })
     }
@@ -689,6 +813,36 @@ impl Store {
     }
 }
 
+/// Writes one record's projection row: private kinds to `private_records` (with their party),
+/// everything else to `records`.
+async fn upsert_projection(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    id: &str,
+    entry: &lajna_domain::state::Entry,
+) -> Result<(), StoreError> {
+    let doc = entry.doc(id);
+    if entry.kind.is_private() {
+        let party = doc.get("party").and_then(Value::as_str).unwrap_or_default().to_string();
+        sqlx::query(
+            "INSERT INTO private_records (id, kind, party, doc) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, party = excluded.party, doc = excluded.doc",
+        )
+        .bind(id)
+        .bind(entry.kind.code())
+        .bind(party)
+        .bind(canonical_text(&doc)?)
+        .execute(&mut **tx)
+        .await?;
+    } else {
+        sqlx::query("INSERT INTO records (id, kind, doc) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, doc = excluded.doc")
+            .bind(id)
+            .bind(entry.kind.code())
+            .bind(canonical_text(&doc)?)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
 fn parse_stored(stored: &StoredEvent) -> Result<VerifiedEvent, StoreError> {
     let envelope = serde_json::from_str(&stored.raw.envelope)
         .map_err(|e| StoreError::Corrupt(format!("event {}: {e}", stored.id)))?;
@@ -709,7 +863,9 @@ pub fn hash_state(committee: Option<EventId>, state: &State) -> Result<String, S
     if let (Some(id), Some(charter)) = (committee, state.charter()) {
         h.committee(&id.to_hex(), &canonical_text(&serde_json::to_value(charter).unwrap_or_default())?);
     }
-    for (id, entry) in state.entries() {
+    // The shared state hash covers the shared record only: each node holds its own party's
+    // private log, so private records would make equal shared states hash differently.
+    for (id, entry) in state.entries().filter(|(_, e)| !e.kind.is_private()) {
         h.record(id, entry.kind.code(), &canonical_text(&entry.doc(id))?);
     }
     Ok(h.finish())

@@ -247,3 +247,103 @@ async fn unsigned_uncertified_forged_and_replayed_requests_are_refused() {
     assert_eq!(snapshot(&mli.node).await, before);
     drop(mar);
 }
+
+/// A loopback TCP proxy that keeps every byte that crosses it, both ways.
+async fn tap(target: &str) -> (String, std::sync::Arc<std::sync::Mutex<Vec<u8>>>) {
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let target = target.trim_start_matches("http://").to_string();
+    let log = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((client, _)) = listener.accept().await {
+            let server = tokio::net::TcpStream::connect(&target).await.unwrap();
+            let (cr, cw) = client.into_split();
+            let (sr, sw) = server.into_split();
+            tokio::spawn(pipe(cr, sw, log.clone()));
+            tokio::spawn(pipe(sr, cw, log.clone()));
+        }
+    });
+    (url, seen)
+}
+
+async fn pipe(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    log: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        let n = match from.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        log.lock().unwrap().extend_from_slice(&buf[..n]);
+        if to.write_all(&buf[..n]).await.is_err() {
+            break;
+        }
+    }
+    let _ = to.shutdown().await;
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_private_note_never_crosses_to_the_other_party() {
+    let (_dir, mar, mli) = pair().await;
+    let secret = "INTERNAL-NOTE-trainee-list-7781";
+    let note = lajna_domain::records::Note {
+        party: PartyCode::parse("MAR").unwrap(),
+        title: LocalizedText::tri("", "Stagiaires retenus", ""),
+        text: LocalizedText::tri("", secret, ""),
+        about: None,
+    };
+    let note_id = mar.node.execute(&actor("MAR"), &Command::RecordNote(note)).await.unwrap()[0].to_hex();
+    assert_eq!(mar.node.store.private_records("MAR").await.unwrap().len(), 1);
+    assert!(mar.node.store.private_records("MLI").await.unwrap().is_empty(), "notes are read by party");
+    // A shared change made after the note, so that sync has something to carry.
+    let a = own_action(&mar.node, "MAR", 2).await;
+    let shared = mar
+        .node
+        .execute(
+            &actor("MAR"),
+            &Command::ReportProgress {
+                action: a,
+                status: Some(ActionStatus::InProgress),
+                progress: Some(Progress::new(44).unwrap()),
+            },
+        )
+        .await
+        .unwrap()[0]
+        .to_hex();
+    // HTTP sync through a tap that keeps every byte, both ways.
+    let (via, bytes) = tap(&mli.url).await;
+    let r = mar.node.sync_with(&via).await.unwrap();
+    assert_eq!(r.sent, 1, "{r:?}");
+    let seen = bytes.lock().unwrap().clone();
+    assert!(contains(&seen, &shared), "the tap saw the shared event (control)");
+    assert!(!contains(&seen, &note_id), "the note's id crossed");
+    assert!(!contains(&seen, secret), "the note's text crossed");
+    // Bundles, the new-events one and the whole record.
+    for all in [false, true] {
+        let (bundle, _) = mar.node.bundle_export(Some("MLI"), all).await.unwrap();
+        let text = zstd::bulk::decompress(&bundle, 1 << 26).unwrap();
+        assert!(!contains(&text, &note_id) && !contains(&text, secret), "a bundle (all={all}) holds the note");
+    }
+    // The shared states agree; the note lives only on the MAR node.
+    assert_eq!(snapshot(&mar.node).await.1, snapshot(&mli.node).await.1);
+    assert!(mli.node.store.private_records("MAR").await.unwrap().is_empty());
+    // A peer that is sent a private event refuses it.
+    let private = mar.node.store.private_events().await.unwrap().remove(0).raw;
+    let reply = mli.node.receive_batch(&[private]).await.unwrap();
+    assert_eq!(reply.refused.len(), 1, "{reply:?}");
+    assert!(reply.refused[0].1.contains("private"), "{reply:?}");
+    // The private log verifies like the shared one and survives a reopen and a rebuild.
+    assert!(mar.node.store.verify().await.unwrap().ok());
+    let hash = mar.node.store.state_hash().await.unwrap();
+    assert_eq!(mar.node.store.rebuild().await.unwrap(), hash);
+    assert_eq!(mar.node.store.private_records("MAR").await.unwrap().len(), 1);
+}

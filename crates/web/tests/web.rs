@@ -157,3 +157,36 @@ async fn past_a_hundred_actions_the_dashboard_keeps_to_figures_and_stays_light()
     assert!(overdue.contains("/fr/roadmap?overdue=1"));
     assert!(html.len() < 60_000, "{} bytes", html.len());
 }
+
+#[tokio::test]
+async fn internal_notes_are_seen_only_by_their_party() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .client
+        .post(app.url("/fr/notes"))
+        .form(&[("csrf", app.csrf.as_str()), ("title", "Liste des stagiaires"), ("text", "Capitaine X, lieutenant Y")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let (_, mine) = app.get("/fr/notes").await;
+    assert!(mine.contains("Capitaine X, lieutenant Y"));
+    let (mli, _) = app.login("mli-secretary").await;
+    let theirs = mli.get(app.url("/fr/notes")).send().await.unwrap().text().await.unwrap();
+    assert!(!theirs.contains("Capitaine X"), "another party's note was shown");
+    // Not in the shared record, the API or the export either.
+    let state = app.client.get(app.url("/api/v1/state")).send().await.unwrap().text().await.unwrap();
+    assert!(!state.contains("Capitaine X"));
+    // A note with no text is refused, nothing written (in either log).
+    let before = (app.snapshot().await, app.node.store.private_events().await.unwrap().len());
+    assert_eq!(before.1, 1);
+    let res = app
+        .client
+        .post(app.url("/fr/notes"))
+        .form(&[("csrf", app.csrf.as_str()), ("title", "x"), ("text", " ")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    assert_eq!((app.snapshot().await, app.node.store.private_events().await.unwrap().len()), before);
+}

@@ -4,6 +4,7 @@
 mod action;
 mod dashboard;
 mod forms;
+mod notes;
 mod records;
 mod roadmap;
 
@@ -23,4 +24,5 @@ pub fn routes() -> Router<AppState> {
         .merge(roadmap::routes())
         .merge(records::routes())
         .merge(forms::routes())
+        .merge(notes::routes())
 }

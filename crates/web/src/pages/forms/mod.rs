@@ -106,6 +106,11 @@ impl Req<'_> {
     }
 }
 
+/// The record kind of a form URL: every shared kind (private notes have their own page).
+fn form_kind(code: &str) -> Option<RecordKind> {
+    RecordKind::parse(code).filter(|k| !k.is_private())
+}
+
 /// Runs the generic function `$f::<RecordType>` for a [`RecordKind`].
 macro_rules! dispatch {
     ($kind:expr, $f:ident($($arg:expr),*)) => {
@@ -122,6 +127,8 @@ macro_rules! dispatch {
             RecordKind::Need => $f::<Need>($($arg),*).await,
             RecordKind::Offer => $f::<Offer>($($arg),*).await,
             RecordKind::Training => $f::<Training>($($arg),*).await,
+            // Notes have their own page (/{lang}/notes); `form_kind` never returns them.
+            RecordKind::Note => unreachable!("private kinds are filtered out before dispatch"),
         }
     };
 }
@@ -134,6 +141,7 @@ pub async fn index(State(state): State<AppState>, Path(lang): Path<String>, view
     let links = if may_write(&user) {
         RecordKind::ALL
             .iter()
+            .filter(|k| !k.is_private())
             .map(|k| (format!("/{}/new/{}", lang.code(), k.code()), tr.t(&format!("forms-new-{}", k.code()))))
             .collect()
     } else {
@@ -153,7 +161,7 @@ pub async fn new_page(
     viewer: Viewer,
 ) -> Response {
     let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    let Some(kind) = RecordKind::parse(&kind) else { return not_found(&state, Some(lang)) };
+    let Some(kind) = form_kind(&kind) else { return not_found(&state, Some(lang)) };
     let Some(user) = viewer.user.clone() else { return to_login(lang, &format!("/new/{}", kind.code())) };
     if !may_write(&user) {
         return forbidden_page(&state, lang, &viewer, "error-forbidden");
@@ -170,7 +178,7 @@ pub async fn create(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    let Some(kind) = RecordKind::parse(&kind) else { return not_found(&state, Some(lang)) };
+    let Some(kind) = form_kind(&kind) else { return not_found(&state, Some(lang)) };
     let Some(user) = viewer.user.clone() else { return to_login(lang, &format!("/new/{}", kind.code())) };
     if !csrf_ok(&viewer, pairs.iter().find(|(k, _)| k == "csrf").map_or("", |(_, v)| v.as_str())) {
         return forbidden_page(&state, lang, &viewer, "error-csrf");
@@ -190,7 +198,7 @@ pub async fn edit_page(
     viewer: Viewer,
 ) -> Response {
     let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    let Some(kind) = RecordKind::parse(&kind) else { return not_found(&state, Some(lang)) };
+    let Some(kind) = form_kind(&kind) else { return not_found(&state, Some(lang)) };
     let Some(user) = viewer.user.clone() else { return to_login(lang, &format!("/edit/{}/{id}", kind.code())) };
     let req = Req { state: &state, lang, viewer: &viewer, user: &user, id: Some(&id) };
     dispatch!(kind, edit_get(&req))
@@ -204,7 +212,7 @@ pub async fn save(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    let Some(kind) = RecordKind::parse(&kind) else { return not_found(&state, Some(lang)) };
+    let Some(kind) = form_kind(&kind) else { return not_found(&state, Some(lang)) };
     let Some(user) = viewer.user.clone() else { return to_login(lang, &format!("/edit/{}/{id}", kind.code())) };
     if !csrf_ok(&viewer, pairs.iter().find(|(k, _)| k == "csrf").map_or("", |(_, v)| v.as_str())) {
         return forbidden_page(&state, lang, &viewer, "error-csrf");
