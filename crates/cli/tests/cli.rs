@@ -164,3 +164,67 @@ fn every_command_has_help() {
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: lajna"), "{cmd}");
     }
 }
+
+#[test]
+fn a_new_node_joins_from_a_bundle_and_its_certificate_travels_by_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let pair = d.join("pair");
+    let out = lajna(&["demo", "--data", pair.to_str().unwrap(), "--nodes", "2", "--no-serve"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let mar = pair.join("mar");
+    let all = d.join("all.lajna");
+    let out = lajna(&["bundle", "export", "--data", mar.to_str().unwrap(), "--all", "--out", all.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    // A second Malian node joins with the Malian root key.
+    let new = d.join("mli2");
+    let root = pair.join("roots/root-MLI.key");
+    let out = lajna(&[
+        "join",
+        "--data",
+        new.to_str().unwrap(),
+        "--bundle",
+        all.to_str().unwrap(),
+        "--party",
+        "MLI",
+        "--root",
+        root.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(lajna(&["verify", "--data", new.to_str().unwrap()]).status.success());
+    // The wrong root is refused, and nothing is left behind.
+    let bad = d.join("mli3");
+    let wrong = pair.join("roots/root-MAR.key");
+    let out = lajna(&[
+        "join",
+        "--data",
+        bad.to_str().unwrap(),
+        "--bundle",
+        all.to_str().unwrap(),
+        "--party",
+        "MLI",
+        "--root",
+        wrong.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(!bad.exists());
+    // Its certificate reaches the Moroccan node in a bundle; then its events verify there.
+    let back = d.join("back.lajna");
+    let out =
+        lajna(&["bundle", "export", "--data", new.to_str().unwrap(), "--for", "MAR", "--out", back.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = lajna(&["bundle", "import", "--data", mar.to_str().unwrap(), back.to_str().unwrap()]);
+    assert!(text(&out).contains("1 new"), "{}", text(&out));
+    let keys = text(&lajna(&["keys", "list", "--data", mar.to_str().unwrap()]));
+    assert_eq!(keys.lines().filter(|l| l.starts_with("MLI node")).count(), 2, "{keys}");
+    // Importing the same bundle again changes nothing; a truncated one is refused with exit 1.
+    assert!(
+        text(&lajna(&["bundle", "import", "--data", mar.to_str().unwrap(), back.to_str().unwrap()])).contains("0 new")
+    );
+    let bytes = std::fs::read(&all).unwrap();
+    let cut = d.join("cut.lajna");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let out = lajna(&["bundle", "import", "--data", mar.to_str().unwrap(), cut.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("nothing imported"), "{}", text(&out));
+}

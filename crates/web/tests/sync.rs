@@ -347,3 +347,56 @@ async fn a_private_note_never_crosses_to_the_other_party() {
     assert_eq!(mar.node.store.rebuild().await.unwrap(), hash);
     assert_eq!(mar.node.store.private_records("MAR").await.unwrap().len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decision_is_adopted_when_each_co_chair_endorsed_it_on_its_own_node() {
+    let (_dir, mar, mli) = pair().await;
+    // The demo decision awaiting Mali's endorsement.
+    let (id, parties) = {
+        let list = mli.node.store.records("decision").await.unwrap();
+        let parties = vec!["MAR".to_string(), "MLI".to_string()];
+        let pending =
+            list.into_iter().find(|(_, d)| !lajna_domain::adoption(d, &parties).adopted).expect("a pending decision");
+        (pending.0, parties)
+    };
+    let chair = mli
+        .node
+        .with_state(|s| {
+            s.all::<lajna_domain::records::Member>(RecordKind::Member)
+                .into_iter()
+                .find(|(_, m)| m.party.as_str() == "MLI" && m.role == lajna_domain::values::MemberRole::CoChair)
+                .unwrap()
+                .0
+        })
+        .await;
+    let adopted = |node: Arc<Node>, id: String, parties: Vec<String>| async move {
+        let (_, doc) = node.store.record(&id).await.unwrap().unwrap();
+        lajna_domain::adoption(&doc, &parties)
+    };
+    assert_eq!(adopted(mar.node.clone(), id.clone(), parties.clone()).await.awaiting, vec!["MLI".to_string()]);
+    // The Malian co-chair endorses on the Malian node; the Moroccan node learns it by sync.
+    mli.node
+        .execute(
+            &Actor { party: PartyCode::parse("MLI").unwrap(), member: Some(chair) },
+            &Command::Endorse { kind: RecordKind::Decision, id: id.clone() },
+        )
+        .await
+        .unwrap();
+    assert!(adopted(mli.node.clone(), id.clone(), parties.clone()).await.adopted);
+    assert!(!adopted(mar.node.clone(), id.clone(), parties.clone()).await.adopted, "not yet known in Rabat");
+    mar.node.sync_with(&mli.url).await.unwrap();
+    let a = adopted(mar.node.clone(), id.clone(), parties.clone()).await;
+    assert!(a.adopted && a.endorsed_by == vec!["MAR".to_string(), "MLI".to_string()], "{a:?}");
+    // The Moroccan node's sync page shows the exchange with MLI.
+    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let pw = lajna_node::demo::demo_password(&mar.node.dir.0).unwrap().0;
+    client
+        .post(format!("{}/api/v1/login", mar.url))
+        .json(&serde_json::json!({"username": "mar-secretary", "password": pw}))
+        .send()
+        .await
+        .unwrap();
+    let page = client.get(format!("{}/fr/sync", mar.url)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Synchronisation avec l’autre partie") && page.contains("MLI"), "{page}");
+    assert!(page.contains("Événements reçus</dt><dd>1</dd>"), "{page}");
+}
