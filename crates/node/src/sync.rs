@@ -171,9 +171,11 @@ impl Node {
             }));
         }
         let mut fresh = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         let mut duplicates = 0;
         for e in &events {
-            if self.store.has_all(&[e.id()]).await || fresh.iter().any(|f: &SignedEvent| f.id() == e.id()) {
+            let id = e.id();
+            if !seen.insert(id) || self.store.has_all(&[id]).await {
                 duplicates += 1;
             } else {
                 fresh.push(e.clone());
