@@ -312,6 +312,7 @@ fn main() -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
@@ -603,20 +604,24 @@ async fn demo_pair(data: &Path, no_serve: bool, listen: SocketAddr) -> Result<Ex
         print_summary(node).await?;
     }
     let (password, from_env) = demo::demo_password(&data.join("mar"))?;
+    let other = SocketAddr::new(listen.ip(), listen.port() + 1);
     println!(
-        "users mar-* on the MAR node, mli-* on the MLI node; password {}",
+        "users mar-* exist on the MAR node ({}, http://{listen}), mli-* on the MLI node ({}, http://{other}); password {}",
+        data.join("mar").display(),
+        data.join("mli").display(),
         if from_env { "from LAJNA_DEMO_PASSWORD".to_string() } else { password }
     );
     if no_serve {
         return Ok(ExitCode::SUCCESS);
     }
-    let other = SocketAddr::new(listen.ip(), listen.port() + 1);
+    // Both addresses are taken before either node serves: a busy port fails the command.
+    let (first_listener, second_listener) = (bind(listen).await?, bind(other).await?);
     mar.config.peers = vec![format!("http://{other}")];
     mli.config.peers = vec![format!("http://{listen}")];
     mar.config.sync_interval_seconds = 10;
     mli.config.sync_interval_seconds = 10;
-    let second = tokio::spawn(serve(mli, other));
-    let first = serve(mar, listen).await;
+    let second = tokio::spawn(serve_on(mli, second_listener));
+    let first = serve_on(mar, first_listener).await;
     second.abort();
     first
 }
@@ -632,12 +637,20 @@ async fn print_summary(node: &Node) -> Result<()> {
     Ok(())
 }
 
+async fn bind(listen: SocketAddr) -> Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}; is another server using it? choose another with --listen"))
+}
+
 async fn serve(node: Node, listen: SocketAddr) -> Result<ExitCode> {
-    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| {
-        format!("cannot listen on {listen}; is another server using it? choose another with --listen")
-    })?;
+    let listener = bind(listen).await?;
+    serve_on(node, listener).await
+}
+
+async fn serve_on(node: Node, listener: tokio::net::TcpListener) -> Result<ExitCode> {
     let addr = listener.local_addr()?;
-    println!("serving http://{addr}/ar/ (also /fr/ and /en/); press Ctrl-C to stop");
+    println!("serving {} on http://{addr}/ar/ (also /fr/ and /en/); press Ctrl-C to stop", node.parties().join("+"));
     let node = Arc::new(node);
     if !node.config.peers.is_empty() {
         let syncing = node.clone();

@@ -26,7 +26,7 @@ export function lajnaBin() {
 
 /**
  * Builds the demo committee in a new temporary directory and serves it on 127.0.0.1 (port
- * chosen by the OS). Resolves once the server prints its `serving http://ADDR/ar/` line.
+ * chosen by the OS). Resolves once the server prints its `serving … http://ADDR/ar/` line.
  * @returns {Promise<{url: string, dataDir: string, stop: () => Promise<void>, log: () => string}>}
  */
 export async function startServer({ timeoutMs = 60_000 } = {}) {
@@ -51,7 +51,7 @@ export async function startServer({ timeoutMs = 60_000 } = {}) {
     }, timeoutMs);
     child.stdout.on('data', (s) => {
       out += s;
-      const m = out.match(/serving (http:\/\/[^/\s]+)\//);
+      const m = out.match(/serving .*?(http:\/\/[^/\s]+)\//);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]);
