@@ -52,6 +52,9 @@ pub enum WebError {
     Render(#[from] askama::Error),
 }
 
+/// A cached dashboard: (language, store generation, reference date, read model).
+pub type DashboardEntry = (Lang, u64, jiff::civil::Date, views::Dashboard);
+
 /// Shared state of the handlers.
 #[derive(Clone)]
 pub struct AppState {
@@ -63,7 +66,7 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Dashboard read models by (language, store generation, reference date): the dashboard is
     /// the same for every user until the record changes, so it is built once per change.
-    pub dashboards: Arc<std::sync::Mutex<Vec<(Lang, u64, jiff::civil::Date, views::Dashboard)>>>,
+    pub dashboards: Arc<std::sync::Mutex<Vec<DashboardEntry>>>,
 }
 
 /// Builds the router for `node`.
