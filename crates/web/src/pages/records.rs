@@ -427,12 +427,11 @@ pub struct CommuniqueRow {
 }
 
 fn txt(t: &LocalizedText, lang: Lang) -> Txt {
-    let (l, s) = t.best(lang);
-    Txt { lang: l.code(), dir: l.dir(), text: s.to_string() }
+    Txt::of(t, lang)
 }
 
 fn opt_txt(t: Option<&LocalizedText>, lang: Lang) -> Txt {
-    t.map(|t| txt(t, lang)).unwrap_or_default()
+    Txt::opt(t, lang)
 }
 
 /// The columns of a per-language text, in Arabic, French, English order: with

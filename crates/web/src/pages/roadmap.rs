@@ -61,16 +61,11 @@ pub fn page_count(total: usize, per: usize) -> usize {
 }
 
 fn txt(t: &LocalizedText, lang: Lang) -> Txt {
-    let (l, s) = t.best(lang);
-    Txt { lang: l.code(), dir: l.dir(), text: s.to_string() }
+    Txt::of(t, lang)
 }
 
 async fn typed<T: DeserializeOwned>(state: &AppState, kind: RecordKind) -> Result<Vec<(String, T, Value)>, WebError> {
-    let rows = state.node.store.records(kind.code()).await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(id, doc)| serde_json::from_value::<T>(doc.clone()).ok().map(|t| (id, t, doc)))
-        .collect())
+    crate::views::typed(&state.node, kind).await
 }
 
 async fn parties(state: &AppState) -> Result<Vec<String>, WebError> {
