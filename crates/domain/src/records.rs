@@ -259,6 +259,10 @@ pub struct Session {
     pub start: Date,
     /// Last day (inclusive).
     pub end: Date,
+    /// Venue-local time the opening sitting starts, on `start` (case C04: the instant is
+    /// derived from it and the venue's tz-database zone, never from the author's zone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens_at: Option<Time>,
     /// Agenda items, in order.
     #[serde(default)]
     pub agenda: Vec<LocalizedText>,
@@ -741,5 +745,16 @@ impl Validate for Note {
             return Err(DomainError::UnknownRecord { kind: "record".into(), id: id.clone() });
         }
         Ok(())
+    }
+}
+
+impl Session {
+    /// The UTC instant the opening sitting starts: `start` at `opens_at` in the venue's zone,
+    /// per the bundled tz database (e.g. 2025-11-18 10:00 Africa/Casablanca → 09:00Z).
+    #[must_use]
+    pub fn opening_instant(&self) -> Option<jiff::Timestamp> {
+        let time = self.opens_at?;
+        let zone = crate::tzdb().get(&self.venue.zone).ok()?;
+        self.start.to_datetime(time).to_zoned_datetime(zone).ok().map(|z| z.timestamp())
     }
 }

@@ -429,6 +429,7 @@ fn session(log: &mut Log) -> String {
             },
             start: date(2025, 2, 17),
             end: date(2025, 2, 19),
+            opens_at: None,
             agenda: vec![],
             minutes: None,
             expected_outcome: None,
@@ -729,4 +730,32 @@ proptest! {
         prop_assert!(st.locked());
         prop_assert_eq!(st.effective().unwrap().1, &LocalizedText::tri("محضر مصحح", "PV corrigé", ""));
     }
+}
+
+/// Case C04 and the tz database: a venue-local opening time gives the instant in the venue's
+/// zone — Casablanca is UTC+1 in November 2025 but UTC+0 during Ramadan 2026; Bamako is UTC+0.
+#[test]
+fn session_opening_instants_follow_the_venue_zone() {
+    let session = |zone: &str, day: jiff::civil::Date| Session {
+        number: 9,
+        title: LocalizedText::tri("", "x", ""),
+        host: PartyCode::parse("MAR").unwrap(),
+        venue: Venue { name: LocalizedText::default(), city: LocalizedText::tri("", "x", ""), zone: zone.into() },
+        start: day,
+        end: day,
+        opens_at: Some(jiff::civil::time(10, 0, 0, 0)),
+        agenda: vec![],
+        minutes: None,
+        expected_outcome: None,
+        working_groups: vec![],
+        mission: None,
+        illustrative: false,
+    };
+    let at = |s: Session| s.opening_instant().unwrap().to_string();
+    assert_eq!(at(session("Africa/Casablanca", date(2025, 11, 18))), "2025-11-18T09:00:00Z");
+    assert_eq!(at(session("Africa/Casablanca", date(2026, 3, 1))), "2026-03-01T10:00:00Z");
+    assert_eq!(at(session("Africa/Bamako", date(2025, 2, 17))), "2025-02-17T10:00:00Z");
+    let mut none = session("Africa/Bamako", date(2025, 2, 17));
+    none.opens_at = None;
+    assert_eq!(none.opening_instant(), None);
 }

@@ -405,6 +405,7 @@ async fn seed(node: &Node) -> Result<(), NodeError> {
                 venue: venue_bamako.clone(),
                 start: date(2025, 2, 17),
                 end: date(2025, 2, 19),
+                opens_at: None,
                 agenda: vec![
                     T::tri(
                         "تحديد مجالات تعزيز التعاون العسكري الثنائي",
@@ -453,6 +454,7 @@ async fn seed(node: &Node) -> Result<(), NodeError> {
             },
             start: date(2025, 11, 18),
             end: date(2025, 11, 19),
+            opens_at: Some(time(10, 0, 0, 0)),
             agenda: vec![
                 T::tri(
                     "استعراض حالة تنفيذ قرارات وإجراءات الدورة السابقة",

@@ -59,6 +59,13 @@ fn record_json(doc: Value, kind: RecordKind, parties: &[String]) -> Value {
         let adoption = serde_json::to_value(lajna_domain::adoption(&doc, parties)).unwrap_or(Value::Null);
         doc["adoption"] = adoption;
     }
+    if kind == RecordKind::Session
+        && let Ok(session) = serde_json::from_value::<lajna_domain::records::Session>(doc.clone())
+        && let Some(instant) = session.opening_instant()
+    {
+        // Derived, not stored: the venue-local time and the tz database give the instant.
+        doc["opening_utc"] = Value::String(instant.strftime("%Y-%m-%dT%H:%M:%SZ").to_string());
+    }
     doc["id"] = id;
     doc
 }

@@ -426,8 +426,10 @@ async fn session(app: &TestApp, id: &str) -> Session {
     app.node.with_state(|s| s.get::<Session>(RecordKind::Session, id)).await.unwrap()
 }
 
-/// Case C04: a session in Rabat, zone Africa/Casablanca, created through the form; its edit
-/// form saved twice without a change appends no event and leaves the stored dates alone.
+/// Case C04: a session in Rabat, 2025-11-18 10:00, zone Africa/Casablanca, created through the
+/// form (the browser's own zone plays no part: times are venue-local); its instant is
+/// 2025-11-18T09:00:00Z; the edit form shows 10:00 with the zone's name; saved twice without a
+/// change it appends no event and the instant stays.
 #[tokio::test]
 async fn c04_saving_the_edit_form_without_a_change_appends_no_event() {
     let app = TestApp::spawn().await;
@@ -442,6 +444,7 @@ async fn c04_saving_the_edit_form_without_a_change_appends_no_event() {
         ("zone", "Africa/Casablanca"),
         ("start", "2025-11-18"),
         ("end", "2025-11-19"),
+        ("opens_at", "10:00"),
         ("agenda.0.fr", "Ouverture"),
         ("agenda.1.fr", ""),
     ]);
@@ -451,10 +454,19 @@ async fn c04_saving_the_edit_form_without_a_change_appends_no_event() {
     let created = session(&app, &id).await;
     assert_eq!((created.start.to_string(), created.venue.zone.as_str()), ("2025-11-18".into(), "Africa/Casablanca"));
     assert_eq!(created.agenda.len(), 1);
+    let instant = |s: &Session| s.opening_instant().map(|t| t.to_string());
+    assert_eq!(instant(&created).as_deref(), Some("2025-11-18T09:00:00Z"));
+    let api: Value =
+        app.client.get(app.url(&format!("/api/v1/sessions/{id}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(api["opening_utc"], "2025-11-18T09:00:00Z");
+    assert_eq!(api["opens_at"], "10:00:00");
+    let (_, page) = app.get(&format!("/fr/sessions/{id}")).await;
+    assert!(page.contains("2025-11-18T09:00:00Z") && page.contains(">10:00<"), "the session page shows both");
     for _ in 0..2 {
         let (status, html) = app.get(&format!("/fr/edit/session/{id}")).await;
         assert_eq!(status, 200);
         assert!(html.contains(r#"value="Africa/Casablanca""#) && html.contains(r#"value="2025-11-18""#));
+        assert!(html.contains(r#"value="10:00""#), "the form shows the venue-local time");
         let before = app.snapshot().await;
         let (status, _, html) =
             post(&app.client, &app, &format!("/fr/edit/session/{id}"), &form_fields(&html, "record-form")).await;
@@ -462,6 +474,7 @@ async fn c04_saving_the_edit_form_without_a_change_appends_no_event() {
         assert!(html.contains(r#"id="notice""#) && html.contains(&fr("forms-no-change", &[])));
         assert_eq!(app.snapshot().await, before, "a save without change appended an event");
         assert_eq!(session(&app, &id).await, created);
+        assert_eq!(instant(&session(&app, &id).await).as_deref(), Some("2025-11-18T09:00:00Z"));
     }
 }
 

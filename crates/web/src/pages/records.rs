@@ -379,6 +379,8 @@ pub struct SessionView {
     pub city: Txt,
     /// Zone.
     pub zone: String,
+    /// Opening time, venue-local (`HH:MM`), and the same instant in UTC; empty when not set.
+    pub opening: (String, String),
     /// First day.
     pub start: Day,
     /// Last day.
@@ -821,6 +823,10 @@ fn session_view(s: &Fold, tr: Tr<'_>, id: &str, today: Date, viewer: Option<&Use
         venue: txt(&x.venue.name, lang),
         city: txt(&x.venue.city, lang),
         zone: x.venue.zone.clone(),
+        opening: match (x.opens_at, x.opening_instant()) {
+            (Some(t), Some(i)) => (t.strftime("%H:%M").to_string(), i.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()),
+            _ => (String::new(), String::new()),
+        },
         start: day(tr, x.start),
         end: day(tr, x.end),
         agenda: x.agenda.iter().map(|a| txt(a, lang)).collect(),

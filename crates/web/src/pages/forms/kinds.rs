@@ -270,6 +270,7 @@ impl FormKind for Session {
         venue_fill(f, &self.venue);
         f.set("start", date_s(self.start));
         f.set("end", date_s(self.end));
+        f.set("opens_at", self.opens_at.map(show_time).unwrap_or_default());
         for (i, item) in self.agenda.iter().enumerate() {
             f.text(&format!("agenda.{i}"), item);
         }
@@ -297,6 +298,8 @@ impl FormKind for Session {
         venue_layout(b);
         b.date("start", "start", true);
         b.date("end", "forms-end", true);
+        let zone = b.form().get("zone").to_string();
+        b.time("opens_at", "forms-start-time", &zone);
         b.rows("agenda", "agenda", 3, |b, p| b.langs(p, "forms-agenda-item", false));
         b.langs_long("minutes", "forms-minutes", false);
         b.langs_long("expected_outcome", "expected-outcome", false);
@@ -317,6 +320,7 @@ impl FormKind for Session {
         let start = r.date("start");
         let end = r.date("end");
         r.order("end", start, end, date_s);
+        let opens_at = r.opt_time("opens_at");
         let mut agenda = vec![];
         for i in 0..form.rows("agenda") {
             let p = format!("agenda.{i}");
@@ -347,6 +351,7 @@ impl FormKind for Session {
                 venue: venue?,
                 start: start?,
                 end: end?,
+                opens_at,
                 agenda,
                 minutes,
                 expected_outcome,
