@@ -109,9 +109,12 @@ enum Cmd {
     Export {
         #[command(flatten)]
         data: DataArg,
-        /// Output format.
-        #[arg(long, value_parser = ["json"], default_value = "json")]
+        /// Output format: the whole state as JSON, or the follow-up matrix as XLSX or CSV.
+        #[arg(long, value_parser = ["json", "xlsx", "csv"], default_value = "json")]
         format: String,
+        /// Language of the matrix headers and texts (xlsx, csv).
+        #[arg(long, value_parser = ["ar", "fr", "en"], default_value = "fr")]
+        lang: String,
         /// Output file (default: standard output).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -423,12 +426,27 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Export { data, format: _, out } => {
+        Cmd::Export { data, format, lang, out } => {
             let node = Node::open(&data.data).await?;
-            let text = serde_json::to_string_pretty(&node.store.export().await?)? + "\n";
+            let bytes = if format == "json" {
+                (serde_json::to_string_pretty(&node.store.export().await?)? + "\n").into_bytes()
+            } else {
+                let lang = Lang::parse(&lang)?;
+                let today = node.today();
+                let rows = node.with_state(|s| lajna_outputs::rows(s, lang, today)).await;
+                if format == "xlsx" {
+                    lajna_outputs::to_xlsx(&rows, lang)?
+                } else {
+                    lajna_outputs::to_csv(&rows, lang)?
+                }
+            };
             match out {
-                Some(path) => std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?,
-                None => print!("{text}"),
+                Some(path) => std::fs::write(&path, &bytes).with_context(|| format!("writing {}", path.display()))?,
+                None if format == "xlsx" => bail!("an XLSX file is binary: give --out FILE"),
+                None => {
+                    use std::io::Write as _;
+                    std::io::stdout().write_all(&bytes)?;
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

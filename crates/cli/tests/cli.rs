@@ -228,3 +228,25 @@ fn a_new_node_joins_from_a_bundle_and_its_certificate_travels_by_bundle() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out).contains("nothing imported"), "{}", text(&out));
 }
+
+#[test]
+fn the_follow_up_matrix_exports_as_csv_and_xlsx() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = demo(dir.path());
+    let csv = dir.path().join("m.csv");
+    let out = lajna(&["export", "--data", &data, "--format", "csv", "--lang", "ar", "--out", csv.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    let bytes = std::fs::read(&csv).unwrap();
+    assert_eq!(&bytes[..3], &[0xEF, 0xBB, 0xBF]);
+    let body = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    assert!(body.starts_with("المعرف,المجال,"), "{body}");
+    assert_eq!(body.lines().count(), 14);
+    let again = dir.path().join("m2.csv");
+    lajna(&["export", "--data", &data, "--format", "csv", "--lang", "ar", "--out", again.to_str().unwrap()]);
+    assert_eq!(std::fs::read(&again).unwrap(), bytes, "the export is deterministic");
+    let xlsx = dir.path().join("m.xlsx");
+    assert!(lajna(&["export", "--data", &data, "--format", "xlsx", "--out", xlsx.to_str().unwrap()]).status.success());
+    assert_eq!(&std::fs::read(&xlsx).unwrap()[..2], b"PK");
+    let no_out = lajna(&["export", "--data", &data, "--format", "xlsx"]);
+    assert!(text(&no_out).contains("--out"), "{}", text(&no_out));
+}

@@ -190,3 +190,24 @@ async fn internal_notes_are_seen_only_by_their_party() {
     assert_eq!(res.status(), 422);
     assert_eq!((app.snapshot().await, app.node.store.private_events().await.unwrap().len()), before);
 }
+
+#[tokio::test]
+async fn the_follow_up_matrix_downloads_as_xlsx_and_csv() {
+    let app = TestApp::spawn().await;
+    let (_, page) = app.get("/fr/roadmap").await;
+    assert!(page.contains("/fr/roadmap/matrix.xlsx") && page.contains("/fr/roadmap/matrix.csv"));
+    let res = app.client.get(app.url("/fr/roadmap/matrix.csv")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
+    let csv = res.bytes().await.unwrap();
+    assert_eq!(&csv[..3], &[0xEF, 0xBB, 0xBF], "case C07: a BOM for Excel");
+    let text = String::from_utf8(csv[3..].to_vec()).unwrap();
+    // One header line and one line per action (13 in the demo), in French.
+    assert_eq!(text.lines().count(), 14, "{text}");
+    assert!(text.starts_with("Identifiant,Domaine,Action (arabe),Action (français)"));
+    assert!(text.contains("Former 12 officiers maliens aux premiers secours au combat"));
+    let xlsx = app.client.get(app.url("/ar/roadmap/matrix.xlsx")).send().await.unwrap().bytes().await.unwrap();
+    assert_eq!(&xlsx[..2], b"PK", "an XLSX file is a zip");
+    let anonymous = common::new_client().get(app.url("/fr/roadmap/matrix.csv")).send().await.unwrap();
+    assert_eq!(anonymous.status(), 303, "signed-out visitors are sent to sign in");
+}

@@ -31,3 +31,4 @@ next-mission = الزيارة القادمة
 nothing-scheduled = لا شيء مبرمج.
 dashboard-see-roadmap = كل الإجراءات ({ $count }): انظر خارطة الطريق
 dashboard-see-all = عرض الكل ({ $count })
+matrix-download = مصفوفة المتابعة:

@@ -31,3 +31,4 @@ next-mission = Next mission
 nothing-scheduled = Nothing scheduled.
 dashboard-see-roadmap = All { $count } actions: see the roadmap
 dashboard-see-all = See all { $count }
+matrix-download = Follow-up matrix:

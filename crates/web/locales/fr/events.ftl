@@ -31,3 +31,4 @@ next-mission = Prochaine mission
 nothing-scheduled = Rien de programmé.
 dashboard-see-roadmap = Les { $count } actions : voir la feuille de route
 dashboard-see-all = Voir les { $count }
+matrix-download = Matrice de suivi :

@@ -4,6 +4,7 @@
 mod action;
 mod dashboard;
 mod forms;
+mod matrix;
 mod notes;
 mod records;
 mod roadmap;
@@ -25,4 +26,5 @@ pub fn routes() -> Router<AppState> {
         .merge(records::routes())
         .merge(forms::routes())
         .merge(notes::routes())
+        .merge(matrix::routes())
 }
