@@ -48,7 +48,11 @@ fn actor(p: &str) -> Actor {
 async fn own_action(node: &Node, party: &str, n: usize) -> String {
     node.with_state(|s| {
         let mut v: Vec<(String, Action)> =
-            s.all::<Action>(RecordKind::Action).into_iter().filter(|(_, a)| a.owner.as_str() == party).collect();
+            // Open actions only: a progress report below 100 % on a done action is refused.
+            s.all::<Action>(RecordKind::Action)
+                .into_iter()
+                .filter(|(_, a)| a.owner.as_str() == party && !a.status.is_closed())
+                .collect();
         v.sort_by(|a, b| a.0.cmp(&b.0));
         v[n % v.len()].0.clone()
     })
