@@ -173,7 +173,7 @@ fn token_hash(token: &str) -> String {
 
 fn shifted(minutes: i64) -> String {
     let t = jiff::Timestamp::now() + jiff::SignedDuration::from_mins(minutes);
-    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+    crate::rfc3339(t)
 }
 
 fn check_username(name: &str) -> Result<(), NodeError> {

@@ -11,7 +11,6 @@ use lajna_domain::records::*;
 use lajna_domain::values::*;
 use lajna_domain::{Actor, Charter, Command, Lang, LocalizedText as T, PartyInfo, RecordKind};
 use lajna_ledger::SecretKey;
-use serde_json::json;
 
 use crate::{Config, Founding, Node, NodeError};
 
@@ -951,7 +950,6 @@ async fn seed(node: &Node) -> Result<(), NodeError> {
         }),
     )
     .await?;
-    let _ = (expertise, intelligence, json!(null));
     Ok(())
 }
 

@@ -88,7 +88,14 @@ pub fn read_key(path: &Path) -> Result<SecretKey, NodeError> {
 /// The current UTC time, RFC 3339 to the second: the informational `at` of new events.
 #[must_use]
 pub fn now_rfc3339() -> String {
-    jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+    rfc3339(jiff::Timestamp::now())
+}
+
+/// An instant as RFC 3339 UTC to the second (`2025-11-18T09:00:00Z`): the one text form of
+/// times in events, local tables and pages.
+#[must_use]
+pub fn rfc3339(t: jiff::Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// What `init` needs: the charter and the root keys of both parties.

@@ -256,9 +256,7 @@ impl Node {
                 MAX_REQUEST_SKEW_SECONDS / 60
             ))));
         }
-        let forget = (Timestamp::now() - jiff::SignedDuration::from_secs(2 * MAX_REQUEST_SKEW_SECONDS))
-            .strftime("%Y-%m-%dT%H:%M:%SZ")
-            .to_string();
+        let forget = crate::rfc3339(Timestamp::now() - jiff::SignedDuration::from_secs(2 * MAX_REQUEST_SKEW_SECONDS));
         if !self.store.use_nonce(&auth.nonce, &auth.node, &forget).await? {
             return Err(NodeError::Ledger(LedgerError::BadRequest(
                 "this request was already received (replay)".into(),

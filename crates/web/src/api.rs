@@ -64,7 +64,7 @@ fn record_json(doc: Value, kind: RecordKind, parties: &[String]) -> Value {
         && let Some(instant) = session.opening_instant()
     {
         // Derived, not stored: the venue-local time and the tz database give the instant.
-        doc["opening_utc"] = Value::String(instant.strftime("%Y-%m-%dT%H:%M:%SZ").to_string());
+        doc["opening_utc"] = Value::String(lajna_node::rfc3339(instant));
     }
     doc["id"] = id;
     doc

@@ -10,7 +10,6 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::{Form, Json};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use lajna_domain::Lang;
-use lajna_node::NodeError;
 use serde::Deserialize;
 
 use crate::ctx::{PageCtx, SESSION_COOKIE, Viewer, csrf_ok, lang_of, tr};
@@ -177,10 +176,4 @@ pub async fn api_login(
         }
         Err(e) => problem_of(&state.catalog, Lang::En, &e).into_response(),
     }
-}
-
-/// Whether an error is a refusal to show to the user (as opposed to a failure to log).
-#[must_use]
-pub fn is_refusal(e: &NodeError) -> bool {
-    status_of(e) != StatusCode::INTERNAL_SERVER_ERROR
 }

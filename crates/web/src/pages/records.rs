@@ -524,7 +524,7 @@ fn programme_item(tr: Tr<'_>, zone: Option<&jiff::tz::TimeZone>, p: &ProgrammeIt
         date: day(tr, p.date),
         local: local_span(p.start, p.end),
         utc,
-        utc_start: start.map(|s| s.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()).unwrap_or_default(),
+        utc_start: start.map(lajna_node::rfc3339).unwrap_or_default(),
         utc_date,
         title: txt(&p.title, lang),
         place: opt_txt(p.place.as_ref(), lang),
@@ -824,7 +824,7 @@ fn session_view(s: &Fold, tr: Tr<'_>, id: &str, today: Date, viewer: Option<&Use
         city: txt(&x.venue.city, lang),
         zone: x.venue.zone.clone(),
         opening: match (x.opens_at, x.opening_instant()) {
-            (Some(t), Some(i)) => (t.strftime("%H:%M").to_string(), i.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()),
+            (Some(t), Some(i)) => (t.strftime("%H:%M").to_string(), lajna_node::rfc3339(i)),
             _ => (String::new(), String::new()),
         },
         start: day(tr, x.start),
