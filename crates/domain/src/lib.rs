@@ -12,6 +12,7 @@
 pub mod command;
 mod error;
 pub mod hijri;
+pub mod marking;
 pub mod minutes;
 pub mod parity;
 pub mod records;
@@ -23,6 +24,7 @@ pub mod values;
 pub use command::{Actor, Command, Emit, decide};
 pub use error::DomainError;
 pub use hijri::HijriDate;
+pub use marking::{Classification, Clearance, Marking, Releasability};
 pub use minutes::{MinutesPhase, MinutesStatus, minutes_status};
 pub use records::RecordKind;
 pub use state::{Adoption, Change, Charter, Meta, PartyInfo, State, adoption, parse_event};

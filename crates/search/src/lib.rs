@@ -1,0 +1,1 @@
+//! Full-text search over the committee's record, with Arabic, French and English folding.
