@@ -1,0 +1,38 @@
+"""An independent reader of the exported follow-up matrix (issue 4): openpyxl, not calamine.
+
+Usage: /usr/bin/python3 read_matrix.py FILE.xlsx
+Prints the first sheet as JSON: {"sheet": name, "rtl": bool, "frozen": "A2", "rows": [[cell, ...], ...]}
+with every cell as text (whole numbers without ".0", empty cells as ""), and "formulas": the
+number of cells holding a formula (the export must write none, case C08).
+"""
+
+import json
+import sys
+
+import openpyxl
+
+
+def text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+book = openpyxl.load_workbook(sys.argv[1])
+sheet = book.worksheets[0]
+rows = []
+formulas = 0
+for row in sheet.iter_rows():
+    for cell in row:
+        if cell.data_type == "f":
+            formulas += 1
+    rows.append([text(cell.value) for cell in row])
+print(json.dumps({
+    "sheet": sheet.title,
+    "rtl": bool(sheet.sheet_view.rightToLeft),
+    "frozen": sheet.freeze_panes,
+    "formulas": formulas,
+    "rows": rows,
+}, ensure_ascii=False))

@@ -1,0 +1,54 @@
+# استيراد مصفوفة المتابعة (pages/import.rs، `lajna import`).
+import-title = استيراد مصفوفة المتابعة
+import-intro = حمّل مصفوفة المتابعة (XLSX أو CSV، بعناوين أعمدة بالعربية أو الفرنسية أو الإنجليزية). سترى ما يغيّره كل سطر قبل أن يُكتب أي شيء.
+import-file = ملف المصفوفة (XLSX أو CSV)
+import-upload = معاينة الاستيراد
+import-link = استيراد مصفوفة
+import-preview-title = معاينة الاستيراد
+import-result-title = تم الاستيراد
+import-row = السطر
+import-action = الإجراء
+import-outcome = النتيجة
+import-details = التفاصيل
+import-outcome-create = سيُنشأ
+import-outcome-update = سيُعدَّل
+import-outcome-unchanged = دون تغيير
+import-outcome-refused = مرفوض
+import-summary = للإنشاء: { $created } · للتعديل: { $updated } · دون تغيير: { $unchanged } · مرفوضة: { $refused }
+import-refused-nothing = سطر واحد على الأقل مرفوض: لن يُكتب أي شيء. صحّح الملف ثم حمّله من جديد.
+import-nothing-to-do = كل الأسطر مطابقة للسجل: لا شيء يُكتب.
+import-confirm = تطبيق هذه التغييرات
+import-applied = { $count ->
+    [zero] لم يُكتب أي حدث.
+    [one] كُتب حدث واحد ووُقّع.
+    [two] كُتب حدثان ووُقّعا.
+    [few] كُتبت { $count } أحداث ووُقّعت.
+    [many] كُتب { $count } حدثاً ووُقّع.
+   *[other] كُتب { $count } حدث ووُقّع.
+}
+import-expired = لم يعد الملف المحمَّل محفوظاً لدى الخادم. حمّله من جديد.
+import-changes = التغييرات: { $fields }
+import-ignored = أعمدة مُهمَلة: { $columns }
+import-matrix-language = لغة المصفوفة: { $lang }
+import-again = استيراد ملف آخر
+import-no-file = اختر ملفاً لتحميله.
+import-too-large = يتجاوز حجم الملف { $mb } ميغابايت.
+import-file-unreadable = الملف ليس مصنف XLSX ولا ملف CSV.
+import-file-not-utf8 = ملف CSV ليس بترميز UTF-8. احفظه بصيغة «CSV UTF-8» ثم حمّله من جديد.
+import-file-no-header = لم يوجد سطر عناوين بأعمدة المصفوفة (بالعربية أو الفرنسية أو الإنجليزية).
+import-bad-date = تاريخ غير مقروء: «{ $detail }». اكتب 2025-12-31 أو 31/12/2025.
+import-unknown-area = لا يوجد مجال تعاون باسم «{ $detail }».
+import-ambiguous-area = «{ $detail }» يدل على أكثر من مجال؛ اكتب رمز المجال.
+import-bad-progress = يجب أن تكون نسبة الإنجاز عدداً صحيحاً من 0 إلى 100، لا «{ $detail }».
+import-duplicate-row = الإجراء نفسه الوارد في السطر { $detail }.
+import-empty-title = الإجراء بلا عنوان، لا بالعربية ولا بالفرنسية.
+import-unknown-status = حالة غير معروفة «{ $detail }»: اكتب planned أو in_progress أو done أو delayed أو blocked أو cancelled.
+import-unknown-owner = «{ $detail }» ليس طرفاً في اللجنة.
+import-unknown-id = لا يوجد إجراء بالمعرف «{ $detail }».
+import-missing-value = الخانة «{ $column }» فارغة.
+import-missing-column = يحتاج الإجراء الجديد إلى الأعمدة الناقصة هنا: { $detail }.
+import-indicator-incomplete = يحتاج المؤشر إلى وحدته وقيمته الأساسية وهدفه وقيمته الحالية (أو لا شيء منها)؛ الخانة «{ $column }» فارغة.
+import-bad-number = عدد صحيح غير مقروء: «{ $detail }».
+import-no-roadmap = لا توجد خارطة طريق تُضاف إليها الإجراءات الجديدة؛ أعدّ خارطة طريق أولاً.
+import-exists = هذا الإجراء مسجّل من قبل (المجال نفسه والعنوان نفسه)؛ أضف معرّفه إلى السطر لتعديله.
+import-no-key = لا تستطيع هذه العقدة الكتابة باسم الطرف { $detail }.

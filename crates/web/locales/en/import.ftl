@@ -1,0 +1,50 @@
+# Follow-up matrix import (pages/import.rs, `lajna import`).
+import-title = Import the follow-up matrix
+import-intro = Upload the follow-up matrix (XLSX or CSV, headers in Arabic, French or English). You will see what each row changes before anything is written.
+import-file = Matrix file (XLSX or CSV)
+import-upload = Preview the import
+import-link = Import a matrix
+import-preview-title = Import preview
+import-result-title = Import done
+import-row = Row
+import-action = Action
+import-outcome = Result
+import-details = Details
+import-outcome-create = to create
+import-outcome-update = to update
+import-outcome-unchanged = unchanged
+import-outcome-refused = refused
+import-summary = To create: { $created } · to update: { $updated } · unchanged: { $unchanged } · refused: { $refused }
+import-refused-nothing = At least one row is refused: nothing will be written. Correct the file and upload it again.
+import-nothing-to-do = Every row matches the record: there is nothing to write.
+import-confirm = Apply these changes
+import-applied = { $count ->
+    [one] One event written and signed.
+   *[other] { $count } events written and signed.
+}
+import-expired = The uploaded file is no longer held by the server. Upload it again.
+import-changes = Changes: { $fields }
+import-ignored = Columns ignored: { $columns }
+import-matrix-language = Matrix language: { $lang }
+import-again = Import another file
+import-no-file = Choose a file to upload.
+import-too-large = The file is larger than { $mb } MB.
+import-file-unreadable = The file is not an XLSX workbook or a CSV file.
+import-file-not-utf8 = The CSV file is not in UTF-8. Save it as “CSV UTF-8” and upload it again.
+import-file-no-header = No header row with the matrix columns (in Arabic, French or English) was found.
+import-bad-date = Not a date: “{ $detail }”. Write 2025-12-31 or 31/12/2025.
+import-unknown-area = No cooperation area is called “{ $detail }”.
+import-ambiguous-area = “{ $detail }” names more than one area; write the area’s code.
+import-bad-progress = The progress must be a whole number from 0 to 100, not “{ $detail }”.
+import-duplicate-row = The same action as row { $detail }.
+import-empty-title = The action has no title, in Arabic or in French.
+import-unknown-status = Unknown status “{ $detail }”: write planned, in_progress, done, delayed, blocked or cancelled.
+import-unknown-owner = “{ $detail }” is not a party of the committee.
+import-unknown-id = No action has the id “{ $detail }”.
+import-missing-value = The cell “{ $column }” is empty.
+import-missing-column = A new action needs the columns that are missing here: { $detail }.
+import-indicator-incomplete = An indicator needs its unit, baseline, target and current value (or none of them); “{ $column }” is empty.
+import-bad-number = Not a whole number: “{ $detail }”.
+import-no-roadmap = There is no roadmap to add a new action to; draft a roadmap first.
+import-exists = This action is already recorded (same area and title); add its id to the row to update it.
+import-no-key = This node cannot write for party { $detail }.

@@ -1,0 +1,50 @@
+# Import de la matrice de suivi (pages/import.rs, `lajna import`).
+import-title = Importer la matrice de suivi
+import-intro = Déposez la matrice de suivi (XLSX ou CSV, en-têtes en arabe, en français ou en anglais). Vous verrez ce que change chaque ligne avant que rien ne soit écrit.
+import-file = Fichier de la matrice (XLSX ou CSV)
+import-upload = Prévisualiser l’import
+import-link = Importer une matrice
+import-preview-title = Aperçu de l’import
+import-result-title = Import effectué
+import-row = Ligne
+import-action = Action
+import-outcome = Résultat
+import-details = Détails
+import-outcome-create = à créer
+import-outcome-update = à modifier
+import-outcome-unchanged = inchangée
+import-outcome-refused = refusée
+import-summary = À créer : { $created } · à modifier : { $updated } · inchangées : { $unchanged } · refusées : { $refused }
+import-refused-nothing = Au moins une ligne est refusée : rien ne sera écrit. Corrigez le fichier et déposez-le à nouveau.
+import-nothing-to-do = Chaque ligne correspond au registre : il n’y a rien à écrire.
+import-confirm = Appliquer ces modifications
+import-applied = { $count ->
+    [one] Un événement écrit et signé.
+   *[other] { $count } événements écrits et signés.
+}
+import-expired = Le fichier déposé n’est plus conservé par le serveur. Déposez-le à nouveau.
+import-changes = Modifications : { $fields }
+import-ignored = Colonnes ignorées : { $columns }
+import-matrix-language = Langue de la matrice : { $lang }
+import-again = Importer un autre fichier
+import-no-file = Choisissez un fichier à déposer.
+import-too-large = Le fichier dépasse { $mb } Mo.
+import-file-unreadable = Le fichier n’est ni un classeur XLSX ni un fichier CSV.
+import-file-not-utf8 = Le fichier CSV n’est pas en UTF-8. Enregistrez-le au format « CSV UTF-8 » et déposez-le à nouveau.
+import-file-no-header = Aucune ligne d’en-tête avec les colonnes de la matrice (en arabe, en français ou en anglais) n’a été trouvée.
+import-bad-date = Date illisible : « { $detail } ». Écrivez 2025-12-31 ou 31/12/2025.
+import-unknown-area = Aucun domaine de coopération ne s’appelle « { $detail } ».
+import-ambiguous-area = « { $detail } » désigne plusieurs domaines ; écrivez le code du domaine.
+import-bad-progress = L’avancement doit être un nombre entier de 0 à 100, et non « { $detail } ».
+import-duplicate-row = La même action qu’à la ligne { $detail }.
+import-empty-title = L’action n’a pas de titre, ni en arabe ni en français.
+import-unknown-status = Statut inconnu « { $detail } » : écrivez planned, in_progress, done, delayed, blocked ou cancelled.
+import-unknown-owner = « { $detail } » n’est pas une partie du comité.
+import-unknown-id = Aucune action n’a l’identifiant « { $detail } ».
+import-missing-value = La cellule « { $column } » est vide.
+import-missing-column = Une nouvelle action a besoin des colonnes absentes ici : { $detail }.
+import-indicator-incomplete = Un indicateur a besoin de son unité, de sa référence, de sa cible et de sa valeur actuelle (ou d’aucune) ; « { $column } » est vide.
+import-bad-number = Nombre entier illisible : « { $detail } ».
+import-no-roadmap = Il n’y a pas de feuille de route où ajouter une nouvelle action ; rédigez d’abord une feuille de route.
+import-exists = Cette action est déjà enregistrée (même domaine et même titre) ; ajoutez son identifiant à la ligne pour la modifier.
+import-no-key = Ce nœud ne peut pas écrire pour la partie { $detail }.

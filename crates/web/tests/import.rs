@@ -1,0 +1,149 @@
+//! Matrix import through the real server: upload (multipart + CSRF) → preview → confirm
+//! (CSRF) → written; refusals and the role rules (issue 4).
+
+mod common;
+
+use common::TestApp;
+use lajna_domain::records::Action;
+use lajna_domain::{Lang, RecordKind};
+use lajna_outputs::matrix::{MatrixRow, rows, to_csv};
+
+async fn matrix(app: &TestApp) -> Vec<MatrixRow> {
+    let today = app.node.today();
+    app.node.with_state(|s| rows(s, Lang::Fr, today)).await
+}
+
+async fn upload(client: &reqwest::Client, app: &TestApp, csrf: &str, bytes: Vec<u8>) -> (u16, String) {
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.to_string())
+        .part("file", reqwest::multipart::Part::bytes(bytes).file_name("matrice.csv").mime_str("text/csv").unwrap());
+    let res = client.post(app.url("/fr/roadmap/import")).multipart(form).send().await.unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+fn digest_of(html: &str) -> String {
+    let at = html.find("name=\"digest\" value=\"").expect("a confirm form") + 21;
+    html[at..at + 64].to_string()
+}
+
+#[tokio::test]
+async fn a_csv_is_previewed_then_applied_by_a_secretary() {
+    let app = TestApp::spawn().await;
+    let (status, roadmap) = app.get("/fr/roadmap").await;
+    assert_eq!(status, 200);
+    assert!(roadmap.contains("id=\"import-upload\"") && roadmap.contains("enctype=\"multipart/form-data\""));
+
+    let mut rows = matrix(&app).await;
+    // A Moroccan action not done (ids are random per run: pick by property).
+    let i = rows.iter().position(|r| r.owner == "MAR" && r.status != "done").unwrap();
+    let progress = if rows[i].progress == 35 { 36 } else { 35 };
+    rows[i].progress = progress;
+    rows[i].status = "in_progress";
+    let mut new = rows[i].clone();
+    new.id = String::new();
+    new.title_fr = "Exercice conjoint importé".into();
+    new.title_ar = "تمرين مشترك مستورد".into();
+    rows.push(new);
+    let bytes = to_csv(&rows, Lang::Fr).unwrap();
+    let before = app.snapshot().await;
+
+    // Without the CSRF token: refused, nothing held.
+    let (status, _) = upload(&app.client, &app, "", bytes.clone()).await;
+    assert_eq!(status, 403);
+
+    let (status, html) = upload(&app.client, &app, &app.csrf, bytes).await;
+    assert_eq!(status, 200, "{html}");
+    let sheet_row = i + 2;
+    assert!(
+        html.contains(&format!("id=\"import-row-{sheet_row}\" data-row=\"{sheet_row}\" data-outcome=\"update\"")),
+        "{html}"
+    );
+    assert!(html.contains("data-outcome=\"create\""));
+    assert_eq!(html.matches("data-outcome=\"unchanged\"").count(), rows.len() - 2);
+    assert!(html.contains("À créer : \u{2068}1\u{2069} · à modifier : \u{2068}1\u{2069}"), "{html}");
+    assert!(html.contains("Modifications : \u{2068}") && html.contains("Avancement %"), "{html}");
+    assert_eq!(app.snapshot().await, before, "a preview writes nothing");
+    let digest = digest_of(&html);
+
+    // Another session cannot apply what this one uploaded.
+    let (other, other_csrf) = app.login("mar-cochair").await;
+    let res = other
+        .post(app.url("/fr/roadmap/import/apply"))
+        .form(&[("csrf", other_csrf.as_str()), ("digest", digest.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 409);
+    assert_eq!(app.snapshot().await, before);
+
+    let res = app
+        .client
+        .post(app.url("/fr/roadmap/import/apply"))
+        .form(&[("csrf", app.csrf.as_str()), ("digest", digest.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"import-notice\""), "{html}");
+    assert!(html.contains("2\u{2069} événements écrits et signés"), "{html}");
+    assert_eq!(app.snapshot().await.0, before.0 + 2);
+    let a: Action = app.node.with_state(|s| s.get(RecordKind::Action, &rows[i].id).unwrap()).await;
+    assert_eq!(a.progress.percent(), progress);
+    let titles: Vec<String> = app
+        .node
+        .with_state(|s| s.all::<Action>(RecordKind::Action))
+        .await
+        .into_iter()
+        .filter_map(|(_, a)| a.title.fr)
+        .collect();
+    assert!(titles.iter().any(|t| t == "Exercice conjoint importé"));
+
+    // Applied once: the held file is gone.
+    let res = app
+        .client
+        .post(app.url("/fr/roadmap/import/apply"))
+        .form(&[("csrf", app.csrf.as_str()), ("digest", digest.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 409);
+    assert_eq!(app.snapshot().await.0, before.0 + 2);
+}
+
+#[tokio::test]
+async fn another_partys_rows_are_refused_nothing_is_written_and_viewers_cannot_import() {
+    let app = TestApp::spawn().await;
+    let mut rows = matrix(&app).await;
+    // A Malian action changed by a Moroccan secretary: refused by the role rules.
+    let m = rows.iter().position(|r| r.owner == "MLI" && r.status != "done").unwrap();
+    rows[m].progress = if rows[m].progress == 12 { 13 } else { 12 };
+    rows[m].status = "in_progress";
+    let bytes = to_csv(&rows, Lang::Fr).unwrap();
+    let before = app.snapshot().await;
+    let (status, html) = upload(&app.client, &app, &app.csrf, bytes).await;
+    assert_eq!(status, 422, "{html}");
+    let sheet_row = m + 2;
+    assert!(html.contains(&format!("data-row=\"{sheet_row}\" data-outcome=\"refused\"")), "{html}");
+    assert!(html.contains("Votre partie et votre rôle ne vous permettent pas"), "{html}");
+    assert!(html.contains("id=\"import-error\""));
+    assert!(!html.contains("id=\"import-confirm\""), "no confirm form for a refused file");
+    assert_eq!(app.snapshot().await, before);
+
+    // A file that is not a matrix.
+    let (status, html) = upload(&app.client, &app, &app.csrf, b"just,some\ntext,here\n".to_vec()).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("Aucune ligne d’en-tête"), "{html}");
+
+    let (viewer, viewer_csrf) = app.login("mar-viewer").await;
+    let res = viewer.get(app.url("/fr/roadmap/import")).send().await.unwrap();
+    assert_eq!(res.status(), 403);
+    let (status, _) = upload(&viewer, &app, &viewer_csrf, to_csv(&rows, Lang::Fr).unwrap()).await;
+    assert_eq!(status, 403);
+    let (_, roadmap) = {
+        let res = viewer.get(app.url("/fr/roadmap")).send().await.unwrap();
+        (res.status(), res.text().await.unwrap())
+    };
+    assert!(!roadmap.contains("id=\"import-upload\""), "no upload form for viewers");
+    assert_eq!(app.snapshot().await, before);
+}
