@@ -1,1 +1,673 @@
-//! The periodic report of a committee as PDF, laid out by typst (Arabic shaped, right-to-left).
+//! The periodic report of a committee as PDF, laid out by typst (issue 4): a cover (committee,
+//! parties, period, generation time), a summary (progress by area, counts by status, done
+//! actions over time, overdue actions with days late, decisions awaiting an endorsement), one
+//! section per cooperation area (actions, indicators with baseline/target/current), a Gantt
+//! chart of the roadmap, and an appendix on the record (events verified, state hash, date of
+//! each party's last event).
+//!
+//! Arabic is shaped and laid out right to left (tables and charts mirrored), French and English
+//! left to right; dates, numbers and hashes are isolated left to right so that an Arabic line
+//! keeps them intact. The font is Amiri (SIL OFL 1.1, shipped in `fonts/`), compiled into the
+//! binary: nothing is read from the host or downloaded, and no typst package is used.
+//!
+//! Injection: the committee's text is handed to typst as JSON data (`/data.json`) and charts as
+//! SVG files; the template (`report.typ`) shows the strings as text, so a title such as
+//! `#panic()` or `*bold*` prints as typed and is never evaluated as markup.
+//!
+//! The caller gathers what the domain cannot know (events verified, state hash, last event per
+//! party — from the store) in [`RecordFacts`], and the translated labels ([`LABEL_KEYS`], from
+//! the web crate's Fluent catalogues) in [`ReportInput::labels`]; this crate depends on neither.
+
+mod world;
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use lajna_domain::records::{Action, Decision};
+use lajna_domain::{ActionStatus, Lang, RecordKind, State, adoption, summary};
+use lajna_outputs::charts::{self, ChartText};
+use serde::Serialize;
+use typst::foundations::Smart;
+use typst_layout::PagedDocument;
+
+/// Why a report could not be produced.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The record holds no committee (no genesis).
+    #[error("the record holds no committee")]
+    NoCommittee,
+    /// The data could not be encoded (a defect).
+    #[error("report data: {0}")]
+    Data(#[from] serde_json::Error),
+    /// typst refused the document (a defect of the template, caught by the tests).
+    #[error("report layout: {0}")]
+    Layout(String),
+    /// The PDF could not be written.
+    #[error("report PDF: {0}")]
+    Pdf(String),
+    /// A period bound is not a date `YYYY-MM-DD`, or ends before it starts.
+    #[error("period: {0:?} is not a date YYYY-MM-DD, or the period ends before it starts")]
+    BadPeriod(String),
+}
+
+impl ReportError {
+    /// A stable code for logs and problem documents.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReportError::NoCommittee => "report-no-committee",
+            ReportError::Data(_) => "report-data",
+            ReportError::Layout(_) => "report-layout",
+            ReportError::Pdf(_) => "report-pdf",
+            ReportError::BadPeriod(_) => "report-bad-period",
+        }
+    }
+}
+
+/// The period a report covers: actions whose dates (start → due) meet `[from, to]`. An open
+/// end is unbounded; both open is the whole record.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Period {
+    /// First day, inclusive.
+    pub from: Option<Date>,
+    /// Last day, inclusive.
+    pub to: Option<Date>,
+}
+
+impl Period {
+    /// A period from optional ISO dates (`--from`, `--to`).
+    ///
+    /// # Errors
+    /// [`ReportError::BadPeriod`] naming a value that is not a date, or `to` when it is
+    /// before `from`.
+    pub fn parse(from: Option<&str>, to: Option<&str>) -> Result<Self, ReportError> {
+        let date = |v: Option<&str>| {
+            v.map(|s| s.trim().parse::<Date>().map_err(|_| ReportError::BadPeriod(s.to_string()))).transpose()
+        };
+        let period = Period { from: date(from)?, to: date(to)? };
+        if let (Some(f), Some(t)) = (period.from, period.to)
+            && t < f
+        {
+            return Err(ReportError::BadPeriod(t.to_string()));
+        }
+        Ok(period)
+    }
+
+    /// Whether `action` belongs to the period: it starts on or before `to` and is due on or
+    /// after `from`.
+    #[must_use]
+    pub fn covers(&self, action: &Action) -> bool {
+        self.to.is_none_or(|to| action.start <= to) && self.from.is_none_or(|from| action.due >= from)
+    }
+}
+
+/// What the record says about itself, gathered by the caller from the store.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RecordFacts {
+    /// Events checked by the verification (signatures, certificates, parents): the shared log
+    /// and this node's private log.
+    pub events: i64,
+    /// Whether that verification passed and the projections matched a rebuild.
+    pub verified: bool,
+    /// The state hash (BLAKE3, hex).
+    pub state_hash: String,
+    /// Date (UTC, author time) of the last event of each party, by party code; `None` when the
+    /// party wrote no event.
+    pub last_event: BTreeMap<String, Option<Date>>,
+}
+
+/// Everything [`render`] needs.
+#[derive(Clone, Debug)]
+pub struct ReportInput {
+    /// The fold of the record.
+    pub state: State,
+    /// The reference date for "overdue" and "days late" (the node's `today`).
+    pub today: Date,
+    /// When the report is generated (shown on the cover, in UTC).
+    pub generated_at: jiff::Timestamp,
+    /// The period covered.
+    pub period: Period,
+    /// Facts from the store.
+    pub facts: RecordFacts,
+    /// Translated labels by message key: every key of [`LABEL_KEYS`] (a missing one shows as
+    /// its key). Fluent's bidi isolation marks are removed.
+    pub labels: BTreeMap<String, String>,
+}
+
+/// The message keys the report shows (`report-*` in `crates/web/locales/*/report.ftl`, and the
+/// action statuses `status-*` of `main.ftl`).
+pub const LABEL_KEYS: &[&str] = &[
+    "report-title",
+    "report-period",
+    "report-whole-record",
+    "report-reference-date",
+    "report-generated",
+    "report-actions-in-report",
+    "report-summary",
+    "report-progress-by-area",
+    "report-counts-by-status",
+    "report-done-over-time",
+    "report-done-axis",
+    "report-overdue-actions",
+    "report-no-overdue",
+    "report-awaiting",
+    "report-no-awaiting",
+    "report-areas",
+    "report-actions",
+    "report-no-actions",
+    "report-indicators",
+    "report-no-indicators",
+    "report-gantt",
+    "report-today",
+    "report-empty",
+    "report-appendix",
+    "report-events-verified",
+    "report-verification-ok",
+    "report-verification-failed",
+    "report-state-hash",
+    "report-last-events",
+    "report-no-event",
+    "report-record-note",
+    "report-illustrative",
+    "report-col-area",
+    "report-col-progress",
+    "report-col-actions",
+    "report-col-overdue",
+    "report-col-status",
+    "report-col-count",
+    "report-col-title",
+    "report-col-owner",
+    "report-col-unit",
+    "report-col-start",
+    "report-col-due",
+    "report-col-days-late",
+    "report-col-decision",
+    "report-col-awaiting",
+    "report-col-action",
+    "report-col-indicator",
+    "report-col-baseline",
+    "report-col-target",
+    "report-col-current",
+    "report-col-party",
+    "report-col-code",
+    "report-col-date",
+    "status-planned",
+    "status-in_progress",
+    "status-done",
+    "status-delayed",
+    "status-blocked",
+    "status-cancelled",
+];
+
+/// Rows of the Gantt chart per page of the report.
+pub const GANTT_ROWS_PER_PAGE: usize = 30;
+
+impl ReportInput {
+    fn label(&self, key: &str) -> String {
+        self.labels
+            .get(key)
+            .map(|s| s.chars().filter(|c| !matches!(c, '\u{2066}'..='\u{2069}')).collect())
+            .unwrap_or_else(|| key.to_string())
+    }
+}
+
+/// The best text of `t` for a reader of `lang` (see [`lajna_domain::LocalizedText::best`]).
+/// A text shown in a language of the other direction (French in the Arabic report, Arabic in the
+/// French one) is isolated (LRI or RLI … PDI, as `<bdi>` on the web pages), so that its own
+/// punctuation stays where its language puts it.
+fn show(t: &lajna_domain::LocalizedText, lang: Lang) -> String {
+    let (l, s) = t.best(lang);
+    match (l.dir() == lang.dir(), l == Lang::Ar) {
+        (true, _) => s.to_string(),
+        (false, true) => format!("\u{2067}{s}\u{2069}"),
+        (false, false) => format!("\u{2066}{s}\u{2069}"),
+    }
+}
+
+#[derive(Serialize)]
+struct Data {
+    lang: &'static str,
+    rtl: bool,
+    l: BTreeMap<String, String>,
+    committee: String,
+    parties: Vec<PartyData>,
+    period: String,
+    reference_date: String,
+    generated: String,
+    summary: SummaryData,
+    areas: Vec<AreaData>,
+    charts: ChartFiles,
+    record: RecordData,
+}
+
+#[derive(Serialize)]
+struct PartyData {
+    code: String,
+    name: String,
+    forces: String,
+}
+
+#[derive(Serialize)]
+struct SummaryData {
+    total: usize,
+    areas: Vec<AreaFigures>,
+    statuses: Vec<StatusCount>,
+    overdue: Vec<OverdueData>,
+    awaiting: Vec<AwaitingData>,
+}
+
+#[derive(Serialize)]
+struct AreaFigures {
+    title: String,
+    progress: u8,
+    actions: usize,
+    overdue: usize,
+}
+
+#[derive(Serialize)]
+struct StatusCount {
+    label: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct OverdueData {
+    title: String,
+    owner: String,
+    due: String,
+    days: i64,
+    ex: bool,
+}
+
+#[derive(Serialize)]
+struct AwaitingData {
+    text: String,
+    parties: String,
+    ex: bool,
+}
+
+#[derive(Serialize)]
+struct AreaData {
+    title: String,
+    progress: u8,
+    actions: Vec<ActionData>,
+    indicators: Vec<IndicatorData>,
+}
+
+#[derive(Serialize)]
+struct ActionData {
+    title: String,
+    owner: String,
+    unit: String,
+    start: String,
+    due: String,
+    status: String,
+    progress: u8,
+    late: i64,
+    ex: bool,
+}
+
+#[derive(Serialize)]
+struct IndicatorData {
+    action: String,
+    unit: String,
+    baseline: i64,
+    target: i64,
+    current: i64,
+}
+
+#[derive(Serialize)]
+struct ChartFiles {
+    gantt: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct RecordData {
+    events: i64,
+    verified: bool,
+    state_hash: String,
+    last: Vec<LastEvent>,
+}
+
+#[derive(Serialize)]
+struct LastEvent {
+    code: String,
+    name: String,
+    date: String,
+}
+
+/// The report's files for typst: `/data.json` and the charts.
+fn files(input: &ReportInput, lang: Lang) -> Result<Vec<(String, Vec<u8>)>, ReportError> {
+    let state = &input.state;
+    let charter = state.charter().ok_or(ReportError::NoCommittee)?;
+    let today = input.today;
+    let rtl = lang == Lang::Ar;
+    let parties: Vec<String> = charter.parties.iter().map(|p| p.code.to_string()).collect();
+
+    let mut actions: Vec<(String, Action)> =
+        state.all::<Action>(RecordKind::Action).into_iter().filter(|(_, a)| input.period.covers(a)).collect();
+    actions.sort_by(|(ia, a), (ib, b)| a.start.cmp(&b.start).then(a.due.cmp(&b.due)).then_with(|| ia.cmp(ib)));
+    let areas = charts::areas_in_order(state);
+    let area_ids: Vec<String> = areas.iter().map(|(id, _)| id.clone()).collect();
+    let progress = summary::area_progress(&area_ids, &actions, today);
+    let status = |s: ActionStatus| input.label(&format!("status-{}", s.code()));
+
+    let by_id: BTreeMap<&str, &Action> = actions.iter().map(|(id, a)| (id.as_str(), a)).collect();
+    let overdue = summary::overdue(&actions, today)
+        .into_iter()
+        .filter_map(|(id, days)| {
+            by_id.get(id.as_str()).map(|a| OverdueData {
+                title: show(&a.title, lang),
+                owner: a.owner.to_string(),
+                due: a.due.to_string(),
+                days,
+                ex: a.illustrative,
+            })
+        })
+        .collect();
+    let mut awaiting: Vec<AwaitingData> = state
+        .all::<Decision>(RecordKind::Decision)
+        .into_iter()
+        .filter_map(|(id, d)| {
+            let doc = state.entry(&id)?.doc(&id);
+            let a = adoption(&doc, &parties);
+            (!a.adopted).then(|| AwaitingData {
+                text: show(&d.text, lang),
+                parties: a.awaiting.join(", "),
+                ex: d.illustrative,
+            })
+        })
+        .collect();
+    awaiting.sort_by(|a, b| a.text.cmp(&b.text));
+
+    let statuses = ActionStatus::ALL
+        .iter()
+        .map(|s| StatusCount { label: status(*s), count: actions.iter().filter(|(_, a)| a.status == *s).count() })
+        .collect();
+
+    let area_data = areas
+        .iter()
+        .zip(&progress)
+        .map(|((id, area), p)| {
+            let mine: Vec<&Action> = actions.iter().map(|(_, a)| a).filter(|a| &a.area == id).collect();
+            AreaData {
+                title: show(&area.title, lang),
+                progress: p.progress,
+                actions: mine
+                    .iter()
+                    .map(|a| ActionData {
+                        title: show(&a.title, lang),
+                        owner: a.owner.to_string(),
+                        unit: show(&a.unit, lang),
+                        start: a.start.to_string(),
+                        due: a.due.to_string(),
+                        status: status(a.status),
+                        progress: a.progress.percent(),
+                        late: summary::days_late(a, today),
+                        ex: a.illustrative,
+                    })
+                    .collect(),
+                indicators: mine
+                    .iter()
+                    .filter_map(|a| {
+                        a.indicator.as_ref().map(|i| IndicatorData {
+                            action: show(&a.title, lang),
+                            unit: show(&i.unit, lang),
+                            baseline: i.baseline,
+                            target: i.target,
+                            current: i.current,
+                        })
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+
+    // Charts.
+    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
+    let text = |title: &str, marker: &str| ChartText {
+        title: input.label(title),
+        empty: input.label("report-empty"),
+        marker: input.label(marker),
+    };
+    let bars = charts::area_bars(state, &actions, lang, today);
+    out.push((
+        "/charts/progress.svg".into(),
+        charts::progress_by_area(&bars, &text("report-progress-by-area", "report-today"), rtl).into_bytes(),
+    ));
+    let done = charts::done_dates(state, &actions);
+    out.push((
+        "/charts/done.svg".into(),
+        charts::done_over_time(
+            &done,
+            actions.len(),
+            charts::done_span(&actions, today),
+            &text("report-done-over-time", "report-done-axis"),
+            rtl,
+        )
+        .into_bytes(),
+    ));
+    let rows = charts::gantt_rows(state, &actions, lang, today);
+    let mut gantt = Vec::new();
+    let chunks: Vec<&[charts::GanttRow]> =
+        if rows.is_empty() { vec![&[][..]] } else { rows.chunks(GANTT_ROWS_PER_PAGE).collect() };
+    for (i, chunk) in chunks.into_iter().enumerate() {
+        let path = format!("/charts/gantt-{i}.svg");
+        out.push((path.clone(), charts::gantt(chunk, today, &text("report-gantt", "report-today"), rtl).into_bytes()));
+        gantt.push(path);
+    }
+
+    let last = charter
+        .parties
+        .iter()
+        .map(|p| LastEvent {
+            code: p.code.to_string(),
+            name: show(&p.name, lang),
+            date: input
+                .facts
+                .last_event
+                .get(p.code.as_str())
+                .copied()
+                .flatten()
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        })
+        .collect();
+
+    let labels = LABEL_KEYS
+        .iter()
+        .filter_map(|k| k.strip_prefix("report-").map(|short| (short.replace('-', "_"), input.label(k))))
+        .collect();
+    let period = match (input.period.from, input.period.to) {
+        (None, None) => input.label("report-whole-record"),
+        (from, to) => format!(
+            "{} – {}",
+            from.map(|d| d.to_string()).unwrap_or_else(|| "…".into()),
+            to.map(|d| d.to_string()).unwrap_or_else(|| "…".into())
+        ),
+    };
+    let data = Data {
+        lang: lang.code(),
+        rtl,
+        l: labels,
+        committee: show(&charter.name, lang),
+        parties: charter
+            .parties
+            .iter()
+            .map(|p| PartyData { code: p.code.to_string(), name: show(&p.name, lang), forces: show(&p.forces, lang) })
+            .collect(),
+        period,
+        reference_date: today.to_string(),
+        generated: input.generated_at.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+        summary: SummaryData {
+            total: actions.len(),
+            areas: area_figures(&areas, &progress, lang),
+            statuses,
+            overdue,
+            awaiting,
+        },
+        areas: area_data,
+        charts: ChartFiles { gantt },
+        record: RecordData {
+            events: input.facts.events,
+            verified: input.facts.verified,
+            state_hash: input.facts.state_hash.clone(),
+            last,
+        },
+    };
+    out.push(("/data.json".into(), serde_json::to_vec(&data)?));
+    Ok(out)
+}
+
+fn area_figures(
+    areas: &[(String, lajna_domain::records::Area)],
+    progress: &[summary::AreaProgress],
+    lang: Lang,
+) -> Vec<AreaFigures> {
+    areas
+        .iter()
+        .zip(progress)
+        .map(|((_, area), p)| AreaFigures {
+            title: show(&area.title, lang),
+            progress: p.progress,
+            actions: p.actions,
+            overdue: p.overdue,
+        })
+        .collect()
+}
+
+/// The report's data as typst reads it (`/data.json`), for tests and debugging.
+///
+/// # Errors
+/// As [`render`], before layout.
+pub fn data_json(input: &ReportInput, lang: Lang) -> Result<serde_json::Value, ReportError> {
+    let files = files(input, lang)?;
+    let data = files.iter().find(|(p, _)| p == "/data.json").map(|(_, b)| b.as_slice()).unwrap_or(b"null");
+    Ok(serde_json::from_slice(data)?)
+}
+
+/// Renders the report of `input` in `lang` as PDF bytes.
+///
+/// # Errors
+/// [`ReportError::NoCommittee`] when the state has no charter; [`ReportError::Layout`] or
+/// [`ReportError::Pdf`] when typst fails (defects).
+pub fn render(input: &ReportInput, lang: Lang) -> Result<Vec<u8>, ReportError> {
+    let world = world::ReportWorld::new(files(input, lang)?);
+    let result = typst::compile::<PagedDocument>(&world).output;
+    // Forget memoised results not used by the last few reports (a server renders many).
+    typst::comemo::evict(10);
+    let document = result.map_err(|errors| {
+        ReportError::Layout(errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; "))
+    })?;
+    let options = typst_pdf::PdfOptions { ident: Smart::Custom("lajna-report".into()), ..Default::default() };
+    typst_pdf::pdf(&document, &options)
+        .map_err(|errors| ReportError::Pdf(errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use lajna_domain::state::Meta;
+    use lajna_domain::{Charter, LocalizedText as T, PartyInfo};
+    use serde_json::json;
+
+    use super::*;
+
+    fn meta(n: i64) -> Meta {
+        Meta {
+            id: format!("{n:064x}"),
+            lamport: n,
+            party: "MAR".into(),
+            member: None,
+            at: "2025-06-30T10:00:00Z".into(),
+        }
+    }
+
+    /// A committee with one area and two actions (one overdue, one titled like typst markup).
+    fn state() -> State {
+        let party = |code: &str, name: &str| PartyInfo {
+            code: lajna_domain::PartyCode::parse(code).unwrap(),
+            name: T::tri(name, name, name),
+            forces: T::tri("القوات", "Forces", "Forces"),
+        };
+        let charter = Charter {
+            name: T::tri("اللجنة العسكرية المشتركة", "Comité mixte", "Joint committee"),
+            parties: vec![party("MAR", "المغرب"), party("MLI", "مالي")],
+            languages: Lang::ALL.to_vec(),
+            founded: None,
+            purpose: None,
+        };
+        let mut s = State::default();
+        s.apply(&meta(1), "ledger.genesis", &json!({"charter": charter})).unwrap();
+        let set = |v: serde_json::Value| json!({"v": 1, "set": v});
+        s.apply(
+            &meta(2),
+            "area.defined",
+            &set(json!({"code": "first-aid", "title": {"ar": "تدريب الضباط على الإسعافات الأولية", "fr": "Premiers secours"}, "ordinal": 1})),
+        )
+        .unwrap();
+        s.apply(
+            &meta(3),
+            "roadmap.drafted",
+            &set(json!({"title": {"fr": "Feuille"}, "start": "2025-01-01", "end": "2025-12-31"})),
+        )
+        .unwrap();
+        let area = format!("{:064x}", 2);
+        let roadmap = format!("{:064x}", 3);
+        for (n, title, status, progress) in [
+            (4, json!({"ar": "تدريب 12 ضابطاً", "fr": "Former 12 officiers"}), "in_progress", 40),
+            (5, json!({"fr": "#panic(\"x\") *gras* $x$ <l> @r"}), "done", 100),
+        ] {
+            s.apply(
+                &meta(n),
+                "action.planned",
+                &set(json!({"roadmap": roadmap, "area": area, "title": title, "owner": "MAR", "unit": {"fr": "Unité"},
+                    "start": "2025-03-01", "due": "2025-06-30", "status": status, "progress": progress,
+                    "indicator": {"unit": {"fr": "officiers"}, "baseline": 0, "target": 12, "current": 5}})),
+            )
+            .unwrap();
+        }
+        s
+    }
+
+    fn input() -> ReportInput {
+        ReportInput {
+            state: state(),
+            today: jiff::civil::date(2025, 10, 1),
+            generated_at: "2025-10-01T08:00:00Z".parse().unwrap(),
+            period: Period::default(),
+            facts: RecordFacts { events: 5, verified: true, state_hash: "ab".repeat(32), last_event: BTreeMap::new() },
+            labels: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn a_report_renders_in_every_language() {
+        for lang in Lang::ALL {
+            let pdf = render(&input(), lang).unwrap_or_else(|e| panic!("{lang:?}: {e}"));
+            assert!(pdf.starts_with(b"%PDF-"));
+        }
+    }
+
+    #[test]
+    fn the_data_carries_figures_and_labels() {
+        let mut i = input();
+        i.labels.insert("report-title".into(), "\u{2068}Rapport\u{2069}".into());
+        let d = data_json(&i, Lang::Fr).unwrap();
+        assert_eq!(d["l"]["title"], "Rapport", "Fluent isolation marks removed");
+        assert_eq!(d["l"]["col_due"], "report-col-due", "a missing label shows as its key");
+        assert_eq!(d["summary"]["total"], 2);
+        assert_eq!(d["summary"]["overdue"][0]["days"], 93);
+        assert_eq!(d["areas"][0]["progress"], 70);
+        assert_eq!(d["areas"][0]["indicators"].as_array().unwrap().len(), 2);
+        assert_eq!(d["generated"], "2025-10-01 08:00 UTC");
+        assert_eq!(d["record"]["last"][0]["date"], "");
+        assert_eq!(data_json(&i, Lang::Ar).unwrap()["areas"][0]["title"], "تدريب الضباط على الإسعافات الأولية");
+    }
+
+    #[test]
+    fn no_committee_no_report() {
+        let mut i = input();
+        i.state = State::default();
+        assert!(matches!(render(&i, Lang::Fr), Err(ReportError::NoCommittee)));
+    }
+}

@@ -1,0 +1,237 @@
+//! The periodic report of the demo committee, as the co-chairs get it: rendered in Arabic and
+//! French, read back by independent tools (poppler's `pdftotext` and `pdftoppm`), and served by
+//! the real web server. Page 1 of each report is kept as a PNG under `artefacts/report/`.
+//!
+//! Needs Debian's `poppler-utils` (`scripts/test` installs it).
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+use std::sync::Arc;
+
+use lajna_domain::records::{Action, Area, Roadmap};
+use lajna_domain::values::{ActionStatus, PartyCode, Progress};
+use lajna_domain::{Actor, Command, Lang, LocalizedText as T, RecordKind};
+use lajna_node::{Node, demo};
+use lajna_report::{Period, render};
+use lajna_web::i18n::Catalog;
+use unicode_normalization::UnicodeNormalization;
+
+/// Case C10: an area whose title needs joined letters and lam-alef ligatures.
+const C10_AREA: &str = "تدريب الضباط على الإسعافات الأولية";
+/// A title that would be markup if typst evaluated it (it must print as typed).
+const MARKUP: &str = "#panic(\"x\") *gras* $x^2$ <lbl> @ref _souligné_";
+
+fn artefacts() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../artefacts/report");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn mar() -> Actor {
+    Actor { party: PartyCode::parse("MAR").unwrap(), member: None }
+}
+
+/// The demo plus the C10 area (with one action mixing Arabic and French) and an action whose
+/// title looks like typst markup.
+async fn demo_node(dir: &Path) -> Node {
+    let node = demo::build(dir).await.unwrap();
+    node.execute(
+        &mar(),
+        &Command::DefineArea(Area {
+            code: "first-aid".into(),
+            title: T::tri(C10_AREA, "Formation des officiers aux premiers secours", "Training officers in first aid"),
+            ordinal: 6,
+            illustrative: true,
+        }),
+    )
+    .await
+    .unwrap();
+    let (roadmap, area) = node
+        .with_state(|s| {
+            let roadmap = s.all::<Roadmap>(RecordKind::Roadmap).into_iter().next().unwrap().0;
+            let area = s.all::<Area>(RecordKind::Area).into_iter().find(|(_, a)| a.code == "first-aid").unwrap().0;
+            (roadmap, area)
+        })
+        .await;
+    for title in [
+        T::tri("اجتماع اللجنة العسكرية المشتركة مع Comité mixte", "Réunion du Comité mixte", "Joint committee meeting"),
+        T::tri("", MARKUP, ""),
+    ] {
+        let action = Action {
+            roadmap: roadmap.clone(),
+            area: area.clone(),
+            title,
+            owner: PartyCode::parse("MAR").unwrap(),
+            unit: T::tri("وحدة (مثال)", "Unité (exemple)", "Unit (example)"),
+            lead: None,
+            start: jiff::civil::date(2025, 5, 1),
+            due: jiff::civil::date(2025, 8, 31),
+            status: ActionStatus::InProgress,
+            progress: Progress::new(30).unwrap(),
+            weight: None,
+            indicator: None,
+            illustrative: true,
+        };
+        node.execute(&mar(), &Command::PlanAction(action)).await.unwrap();
+    }
+    node
+}
+
+fn run(cmd: &mut Process) -> String {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e} (install poppler-utils)"));
+    assert!(out.status.success(), "{cmd:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// NFKC, without the bidi embedding marks pdftotext adds around each run (U+202A–U+202E) or
+/// isolates (U+2066–U+2069), with every run of white space made one space.
+fn norm(s: &str) -> String {
+    let s: String = s.nfkc().filter(|c| !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')).collect();
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Renders the report in `lang`, keeps it and page 1 as PNG, and returns the text pdftotext reads.
+async fn report(node: &Node, catalog: &Catalog, lang: Lang) -> String {
+    let input = lajna_web::pages::report::input(node, catalog, lang, Period::default()).await.unwrap();
+    let pdf = render(&input, lang).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF");
+    let dir = artefacts();
+    let file = dir.join(format!("report-{}.pdf", lang.code()));
+    std::fs::write(&file, &pdf).unwrap();
+    let png = dir.join(format!("report-{}-page1", lang.code()));
+    run(Process::new("pdftoppm").args(["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile"]).arg(&file).arg(&png));
+    let png = png.with_extension("png");
+    let bytes = std::fs::read(&png).unwrap();
+    assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 5_000, "page 1 rendered: {}", png.display());
+    run(Process::new("pdftotext").args(["-enc", "UTF-8"]).arg(&file).arg("-"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_arabic_and_french_reports_of_the_demo_read_back_in_logical_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = demo_node(&dir.path().join("data")).await;
+    let catalog = Catalog::load();
+    let charter = demo::charter();
+    let areas: Vec<Area> =
+        node.with_state(|s| s.all::<Area>(RecordKind::Area)).await.into_iter().map(|(_, a)| a).collect();
+    assert_eq!(areas.len(), 6);
+
+    let ar = norm(&report(&node, &catalog, Lang::Ar).await);
+    let name = charter.name.ar.as_deref().unwrap();
+    assert!(ar.contains(&norm(name)), "committee name in the Arabic report:\n{ar}");
+    for area in &areas {
+        let title = area.title.ar.as_deref().unwrap();
+        assert!(ar.contains(&norm(title)), "area {title:?} in logical order in:\n{ar}");
+    }
+    // Case C10: the ligatured title reads back as typed, and Arabic beside Latin keeps both.
+    assert!(ar.contains(&norm(C10_AREA)));
+    assert!(ar.contains(&norm("اللجنة العسكرية المشتركة")) && ar.contains("Comité mixte"));
+    // Labels of the report itself are Arabic, and dates keep their digits in order.
+    assert!(ar.contains(&norm("التقرير الدوري")));
+    assert!(ar.contains("2025-10-01"), "reference date isolated left to right");
+
+    let fr = norm(&report(&node, &catalog, Lang::Fr).await);
+    assert!(fr.contains(&norm(charter.name.fr.as_deref().unwrap())), "{fr}");
+    for area in &areas {
+        assert!(fr.contains(&norm(area.title.fr.as_deref().unwrap())), "area {:?} in:\n{fr}", area.title.fr);
+    }
+    assert!(fr.contains("Rapport périodique") && fr.contains("Événements vérifiés"));
+    // Committee text is data, never markup: the title prints as typed.
+    assert!(fr.contains(&norm(MARKUP)), "markup-looking title printed literally in:\n{fr}");
+    // The appendix names the state hash of the record it was made from.
+    let hash = node.store.state_hash().await.unwrap();
+    assert!(fr.contains(&hash), "state hash {hash} in the appendix");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_report_data_follows_the_period_and_the_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = demo::build(&dir.path().join("data")).await.unwrap();
+    let catalog = Catalog::load();
+    let all = lajna_web::pages::report::input(&node, &catalog, Lang::En, Period::default()).await.unwrap();
+    let total = node.with_state(|s| s.all::<Action>(RecordKind::Action).len()).await;
+    let data = lajna_report::data_json(&all, Lang::En).unwrap();
+    assert_eq!(data["summary"]["total"], total);
+    assert_eq!(data["period"], "The whole record");
+    assert_eq!(data["rtl"], false);
+    // Every event verified (the shared log and this node's private one); both parties wrote.
+    let private = node.store.private_events().await.unwrap().len() as i64;
+    assert_eq!(all.facts.events, node.store.event_count().await.unwrap() + private);
+    assert!(all.facts.verified);
+    assert!(all.facts.last_event.values().all(Option::is_some), "{:?}", all.facts.last_event);
+    // Overdue actions carry their days late on the demo's reference date, most late first.
+    let overdue = data["summary"]["overdue"].as_array().unwrap();
+    assert!(!overdue.is_empty());
+    let days: Vec<i64> = overdue.iter().map(|o| o["days"].as_i64().unwrap()).collect();
+    assert!(days.windows(2).all(|w| w[0] >= w[1]) && days.iter().all(|d| *d > 0), "{days:?}");
+    // The period keeps the actions whose dates meet it.
+    let mut input = all.clone();
+    input.period = Period::parse(Some("2030-01-01"), None).unwrap();
+    assert_eq!(lajna_report::data_json(&input, Lang::En).unwrap()["summary"]["total"], 0);
+    input.period = Period::parse(Some("2025-06-01"), Some("2025-06-30")).unwrap();
+    let june = node
+        .with_state(|s| {
+            s.all::<Action>(RecordKind::Action)
+                .into_iter()
+                .filter(|(_, a)| a.start <= jiff::civil::date(2025, 6, 30) && a.due >= jiff::civil::date(2025, 6, 1))
+                .count()
+        })
+        .await;
+    assert!(june > 0 && june < total);
+    let data = lajna_report::data_json(&input, Lang::En).unwrap();
+    assert_eq!(data["summary"]["total"], june);
+    assert_eq!(data["period"], "2025-06-01 – 2025-06-30");
+    assert!(Period::parse(Some("2025-06-30"), Some("2025-06-01")).is_err());
+    assert!(Period::parse(Some("30/06/2025"), None).is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_offers_the_report_and_shows_the_charts_mirrored_in_arabic() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let node = Arc::new(demo::build(&data).await.unwrap());
+    let (password, _) = demo::demo_password(&data).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (_stop, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(lajna_web::serve(node.clone(), listener, async move {
+        let _ = rx.await;
+    }));
+    let url = |p: &str| format!("http://{addr}{p}");
+    let client =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
+
+    // Signed out: sent to sign in, no PDF.
+    let res = client.get(url("/ar/report.pdf")).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    assert!(res.headers()["location"].to_str().unwrap().starts_with("/ar/login"));
+
+    let res = client
+        .post(url("/api/v1/login"))
+        .json(&serde_json::json!({"username": "mli-viewer", "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+
+    // The dashboard: the button, and the two charts inline, mirrored in Arabic.
+    let ar = client.get(url("/ar/")).send().await.unwrap().text().await.unwrap();
+    assert!(ar.contains(r#"action="/ar/report.pdf""#));
+    assert!(ar.contains("التقرير (PDF)"));
+    assert!(ar.contains(r#"class="chart chart-progress""#) && ar.contains(r#"class="chart chart-done""#));
+    assert!(ar.contains(r#"data-dir="rtl""#) && !ar.contains(r#"data-dir="ltr""#));
+    assert!(ar.contains("<title>التقدم حسب المجال</title>"));
+    let fr = client.get(url("/fr/")).send().await.unwrap().text().await.unwrap();
+    assert!(fr.contains(r#"data-dir="ltr""#) && fr.contains("<title>Avancement par domaine</title>"));
+    // The roadmap page: the Gantt of its actions.
+    let roadmap = client.get(url("/ar/roadmap")).send().await.unwrap().text().await.unwrap();
+    assert!(roadmap.contains(r#"class="chart chart-gantt""#) && roadmap.contains(r#"class="bar overdue""#));
+
+    // The report itself, for a viewer of either party.
+    let res = client.get(url("/ar/report.pdf?from=2025-01-01&to=2025-12-31")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    assert!(res.headers()["content-disposition"].to_str().unwrap().contains("lajna-report-ar.pdf"));
+    let pdf = res.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+}

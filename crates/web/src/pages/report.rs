@@ -1,0 +1,187 @@
+//! The periodic report as PDF (`GET /{lang}/report.pdf?from=&to=`, signed-in users) and the
+//! charts of the dashboard and the roadmap page (inline SVG from [`lajna_outputs::charts`],
+//! mirrored in Arabic).
+//!
+//! [`input`] gathers what the report needs from a node — the state, the record's facts (a full
+//! verification, the state hash, each party's last event) and the labels in the report's
+//! language — and is shared by this page, `lajna report` and the report's tests, so the three
+//! produce the same document.
+
+use std::collections::BTreeMap;
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use jiff::civil::Date;
+use lajna_domain::records::Action;
+use lajna_domain::{Lang, RecordKind};
+use lajna_node::Node;
+use lajna_outputs::charts::{self, ChartText};
+use lajna_report::{LABEL_KEYS, Period, RecordFacts, ReportInput};
+
+use crate::ctx::{Viewer, lang_of};
+use crate::i18n::{Catalog, Tr};
+use crate::views::ActionRow;
+use crate::{AppState, WebError, failure, not_found, to_login};
+
+/// The routes of this module.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/{lang}/report.pdf", get(download))
+}
+
+/// Everything [`lajna_report::render`] needs from `node`, with labels in `lang`, generated now.
+/// Runs a full verification of the log (the appendix states how many events verified).
+///
+/// # Errors
+/// [`WebError::Store`] when the store fails; [`WebError::NotFound`] with no committee.
+pub async fn input(node: &Node, catalog: &Catalog, lang: Lang, period: Period) -> Result<ReportInput, WebError> {
+    let verify = node.store.verify().await?;
+    let state_hash = node.store.state_hash().await?;
+    let (_, charter) = node.store.charter().await?.ok_or(WebError::NotFound)?;
+    let mut last_event: BTreeMap<String, Option<Date>> =
+        charter.parties.iter().map(|p| (p.code.to_string(), None)).collect();
+    let mut after = 0;
+    loop {
+        let page = node.store.events_after(after, 1000).await?;
+        let Some(end) = page.last().map(|e| e.seq) else { break };
+        after = end;
+        for e in page {
+            let Ok(at) = e.at.parse::<jiff::Timestamp>() else { continue };
+            let day = at.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
+            let slot = last_event.entry(e.party.clone()).or_insert(None);
+            if slot.is_none_or(|d| d < day) {
+                *slot = Some(day);
+            }
+        }
+    }
+    let state = node.with_state(Clone::clone).await;
+    let labels = LABEL_KEYS.iter().map(|k| ((*k).to_string(), catalog.get(lang, k, &[]))).collect();
+    Ok(ReportInput {
+        state,
+        today: node.today(),
+        generated_at: jiff::Timestamp::now(),
+        period,
+        facts: RecordFacts {
+            events: i64::try_from(verify.events).unwrap_or(i64::MAX),
+            verified: verify.ok(),
+            state_hash,
+            last_event,
+        },
+        labels,
+    })
+}
+
+/// The report period of a query string: `from` and `to` as ISO dates; an empty or unreadable
+/// value leaves that end open (like the roadmap's filters, an old link still opens).
+#[must_use]
+pub fn period_of(q: &[(String, String)]) -> Period {
+    let date = |name: &str| {
+        q.iter().rev().find(|(k, v)| k == name && !v.trim().is_empty()).and_then(|(_, v)| v.trim().parse::<Date>().ok())
+    };
+    Period { from: date("from"), to: date("to") }
+}
+
+/// `GET /{lang}/report.pdf?from=&to=`: the report as an attachment.
+async fn download(
+    State(state): State<AppState>,
+    Path(lang): Path<String>,
+    Query(q): Query<Vec<(String, String)>>,
+    viewer: Viewer,
+) -> Response {
+    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
+    if viewer.user.is_none() {
+        return to_login(lang, "/report.pdf");
+    }
+    let result = async {
+        let input = input(&state.node, &state.catalog, lang, period_of(&q)).await?;
+        // Layout is CPU work: keep it off the async workers.
+        let pdf = tokio::task::spawn_blocking(move || lajna_report::render(&input, lang))
+            .await
+            .map_err(|e| WebError::Report(lajna_report::ReportError::Layout(e.to_string())))??;
+        Ok::<_, WebError>(pdf)
+    }
+    .await;
+    match result {
+        Ok(pdf) => (
+            [
+                (header::CONTENT_TYPE, "application/pdf".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"lajna-report-{}.pdf\"", lang.code())),
+                (header::CACHE_CONTROL, "no-store".to_string()),
+            ],
+            pdf,
+        )
+            .into_response(),
+        Err(e) => failure(&state, lang, e),
+    }
+}
+
+/// The dashboard's charts, as inline SVG.
+#[derive(Clone, Debug, Default)]
+pub struct DashboardCharts {
+    /// Progress by area (bars).
+    pub progress: String,
+    /// Done actions over time (steps).
+    pub done: String,
+}
+
+fn chart_text(tr: Tr<'_>, title: &str, marker: &str) -> ChartText {
+    ChartText { title: tr.t(title), empty: tr.t("report-empty"), marker: tr.t(marker) }
+}
+
+/// The dashboard's charts for the whole record, in `tr`'s language.
+pub async fn dashboard_charts(node: &Node, tr: Tr<'_>) -> DashboardCharts {
+    let today = node.today();
+    let lang = tr.lang;
+    let rtl = lang == Lang::Ar;
+    let (bars, done, total, span) = node
+        .with_state(|s| {
+            let actions = s.all::<Action>(RecordKind::Action);
+            let span = charts::done_span(&actions, today);
+            (charts::area_bars(s, &actions, lang, today), charts::done_dates(s, &actions), actions.len(), span)
+        })
+        .await;
+    let done_text = chart_text(tr, "report-done-over-time", "report-done-axis");
+    DashboardCharts {
+        progress: charts::for_html(&charts::progress_by_area(
+            &bars,
+            &chart_text(tr, "report-progress-by-area", "report-today"),
+            rtl,
+        )),
+        done: charts::for_html(&charts::done_over_time(&done, total, span, &done_text, rtl)),
+    }
+}
+
+/// The Gantt chart of some action rows (those a roadmap page shows), in the order given.
+#[must_use]
+pub fn gantt_of_rows<'r>(rows: impl IntoIterator<Item = &'r ActionRow>, today: Date, tr: Tr<'_>) -> String {
+    let rows: Vec<charts::GanttRow> = rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(charts::GanttRow {
+                label: r.title.text.clone(),
+                start: r.start.parse().ok()?,
+                due: r.due.parse().ok()?,
+                progress: r.progress,
+                overdue: r.days_late > 0,
+            })
+        })
+        .collect();
+    charts::for_html(&charts::gantt(&rows, today, &chart_text(tr, "report-gantt", "report-today"), tr.lang == Lang::Ar))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_period_reads_iso_dates_and_leaves_bad_ones_open() {
+        let q = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>();
+        let p = period_of(&q(&[("from", "2025-03-01"), ("to", "2025-12-31")]));
+        assert_eq!(p.from, Some(jiff::civil::date(2025, 3, 1)));
+        assert_eq!(p.to, Some(jiff::civil::date(2025, 12, 31)));
+        let p = period_of(&q(&[("from", "01/03/2025"), ("to", "")]));
+        assert_eq!(p, Period::default());
+    }
+}
