@@ -1,0 +1,241 @@
+//! Full-text search (issue 6): the results page `/{lang}/search?q=&page=` and the JSON
+//! `GET /api/v1/search?q=&page=&lang=`. Both search as the signed-in user — their party and
+//! clearance filter the records inside the query, before ranking (`lajna_search`), so a record
+//! the user may not see is never counted, ranked or shown in a snippet.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Json, Response};
+use axum::routing::get;
+use lajna_domain::Lang;
+use lajna_node::auth::User;
+use lajna_search::{Access, Hit, SearchError, SearchPage};
+use serde::{Deserialize, Serialize};
+
+use crate::ctx::{PageCtx, Viewer, lang_of, tr};
+use crate::i18n::Tr;
+use crate::problem::Problem;
+use crate::{AppState, failure, not_found, to_login};
+
+/// Results per page, on the page and in the API.
+pub const PER_PAGE: usize = 20;
+/// Longest query accepted, in characters (longer ones are cut).
+const MAX_QUERY_CHARS: usize = 200;
+
+/// The routes of this module.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/{lang}/search", get(page)).route("/api/v1/search", get(api))
+}
+
+/// Query string of both endpoints.
+#[derive(Debug, Default, Deserialize)]
+pub struct SearchQuery {
+    /// The words to find.
+    #[serde(default)]
+    q: String,
+    /// Page number, from 1.
+    #[serde(default)]
+    page: Option<String>,
+    /// Language of titles and snippets (API only; the page uses its own).
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+impl SearchQuery {
+    fn text(&self) -> String {
+        self.q.trim().chars().take(MAX_QUERY_CHARS).collect()
+    }
+
+    /// The page number (1 when absent or not a positive number; Arabic-Indic digits accepted).
+    fn page(&self) -> usize {
+        let digits: String = self
+            .page
+            .as_deref()
+            .unwrap_or("1")
+            .trim()
+            .chars()
+            .map(|c| match c {
+                '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
+                '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
+                c => c,
+            })
+            .collect();
+        digits.parse::<usize>().ok().filter(|p| *p >= 1 && *p <= 10_000).unwrap_or(1)
+    }
+}
+
+fn access(user: &User) -> Access {
+    Access { party: user.party.clone(), clearance: user.clearance }
+}
+
+async fn run(state: &AppState, user: &User, q: &SearchQuery, lang: Lang) -> Result<SearchPage, SearchError> {
+    let text = q.text();
+    if text.is_empty() {
+        return Ok(SearchPage { total: 0, hits: Vec::new() });
+    }
+    state.node.search(&text, &access(user), lang, PER_PAGE, (q.page() - 1) * PER_PAGE).await
+}
+
+/// The page of a record of `kind` (the list page for kinds without their own page).
+fn record_href(lang: Lang, kind: &str, id: &str) -> String {
+    let l = lang.code();
+    match kind {
+        "action" => format!("/{l}/actions/{id}"),
+        "mission" => format!("/{l}/missions/{id}"),
+        "session" => format!("/{l}/sessions/{id}"),
+        "decision" => format!("/{l}/decisions/{id}"),
+        "press" => format!("/{l}/press/{id}"),
+        "document" => format!("/{l}/documents/{id}"),
+        "communique" => format!("/{l}/communiques"),
+        "roadmap" => format!("/{l}/roadmap"),
+        "need" | "offer" => format!("/{l}/needs"),
+        "training" => format!("/{l}/training"),
+        _ => format!("/{l}/record"),
+    }
+}
+
+/// One result as the template shows it.
+struct Row {
+    href: String,
+    kind: String,
+    title: String,
+    title_lang: &'static str,
+    title_dir: &'static str,
+    /// Escaped by the search library, with `<mark>` around matches.
+    snippet_html: String,
+    snippet_lang: &'static str,
+    snippet_dir: &'static str,
+    date: String,
+}
+
+impl Row {
+    fn of(hit: &Hit, lang: Lang) -> Self {
+        Self {
+            href: record_href(lang, &hit.kind, &hit.id),
+            kind: hit.kind.clone(),
+            title: hit.title.clone(),
+            title_lang: hit.title_lang.code(),
+            title_dir: hit.title_lang.dir(),
+            snippet_html: hit.snippet_html.clone(),
+            snippet_lang: hit.snippet_lang.code(),
+            snippet_dir: hit.snippet_lang.dir(),
+            date: hit.date.clone().unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchHtml<'a> {
+    ctx: PageCtx,
+    tr: Tr<'a>,
+    query: String,
+    total: i64,
+    rows: Vec<Row>,
+    page: usize,
+    pages: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    failed: bool,
+}
+
+fn page_href(lang: Lang, query: &str, page: usize) -> String {
+    let mut s = url_escape(query);
+    s.insert_str(0, &format!("/{}/search?q=", lang.code()));
+    s.push_str(&format!("&page={page}"));
+    s
+}
+
+/// Percent-encodes a query-string value (UTF-8 bytes outside unreserved characters).
+fn url_escape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() * 3);
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+async fn page(
+    State(state): State<AppState>,
+    Path(lang): Path<String>,
+    Query(q): Query<SearchQuery>,
+    viewer: Viewer,
+) -> Response {
+    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
+    let Some(user) = viewer.user.clone() else { return to_login(lang, "/search") };
+    let query = q.text();
+    let (result, failed) = match run(&state, &user, &q, lang).await {
+        Ok(r) => (r, false),
+        Err(e) => {
+            tracing::error!(error = %e, "search failed");
+            (SearchPage { total: 0, hits: Vec::new() }, true)
+        }
+    };
+    let page = q.page();
+    let pages = result.total.div_ceil(PER_PAGE);
+    let path = if query.is_empty() { "/search".to_string() } else { page_href(lang, &query, page)[3..].to_string() };
+    let html = SearchHtml {
+        ctx: PageCtx::new(lang, path, &viewer, state.node.config.demo),
+        tr: tr(&state, lang),
+        rows: result.hits.iter().map(|h| Row::of(h, lang)).collect(),
+        total: i64::try_from(result.total).unwrap_or(i64::MAX),
+        page,
+        pages,
+        prev: (page > 1).then(|| page_href(lang, &query, page - 1)),
+        next: (page < pages).then(|| page_href(lang, &query, page + 1)),
+        query,
+        failed,
+    }
+    .render();
+    match html {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => failure(&state, lang, e.into()),
+    }
+}
+
+/// The JSON answer of `GET /api/v1/search`.
+#[derive(Serialize)]
+struct ApiAnswer {
+    query: String,
+    total: usize,
+    page: usize,
+    per_page: usize,
+    hits: Vec<Hit>,
+}
+
+async fn api(State(state): State<AppState>, Query(q): Query<SearchQuery>, viewer: Viewer) -> Response {
+    let Some(user) = viewer.user.clone() else {
+        return Problem::new(StatusCode::UNAUTHORIZED, "signed-out", "sign in with POST /api/v1/login first")
+            .into_response();
+    };
+    let lang = q.lang.as_deref().and_then(lang_of).unwrap_or(Lang::Fr);
+    match run(&state, &user, &q, lang).await {
+        Ok(r) => Json(ApiAnswer { query: q.text(), total: r.total, page: q.page(), per_page: PER_PAGE, hits: r.hits })
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "search failed");
+            Problem::new(StatusCode::SERVICE_UNAVAILABLE, "search-unavailable", "the search index cannot be read now")
+                .into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_and_links() {
+        let q = SearchQuery { page: Some("٣".into()), ..Default::default() };
+        assert_eq!(q.page(), 3);
+        let q = SearchQuery { page: Some("0".into()), ..Default::default() };
+        assert_eq!(q.page(), 1);
+        assert_eq!(page_href(Lang::Fr, "état & co", 2), "/fr/search?q=%C3%A9tat%20%26%20co&page=2");
+    }
+}
