@@ -100,6 +100,29 @@ enum Cmd {
         #[arg(long)]
         full: bool,
     },
+    /// Rebuild the full-text index (DATA/index) from the record; prints how many records it holds.
+    Reindex {
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Full-text search in Arabic, French and English; prints ranked hits (id, kind, date, title).
+    Search {
+        #[command(flatten)]
+        data: DataArg,
+        /// Search as this user (their party and clearance); without it, as the node's first party
+        /// with UNCLASSIFIED clearance.
+        #[arg(long)]
+        user: Option<String>,
+        /// Language of titles and snippets: ar, fr or en.
+        #[arg(long, default_value = "fr")]
+        lang: String,
+        /// Number of hits to print.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// The query: words in any form (with or without hamza, diacritics, accents, article…).
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+    },
     /// Refold the log into fresh projections (appends nothing) and print the state hash.
     Rebuild {
         #[command(flatten)]
@@ -119,6 +142,44 @@ enum Cmd {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Write the periodic report as PDF: cover, summary, one section per area, Gantt chart and
+    /// an appendix on the record (a full verification is run for it).
+    Report {
+        #[command(flatten)]
+        data: DataArg,
+        /// Language of the report: Arabic (right to left), French or English.
+        #[arg(long, value_parser = ["ar", "fr", "en"], default_value = "fr")]
+        lang: String,
+        /// First day of the period (YYYY-MM-DD): actions due before it are left out.
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day of the period (YYYY-MM-DD): actions starting after it are left out.
+        #[arg(long)]
+        to: Option<String>,
+        /// Output file (PDF).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Import a follow-up matrix (XLSX or CSV; headers in Arabic, French or English). Without
+    /// --apply, print what each row would do; with --apply, write it all or nothing. Exits 1
+    /// when a row is refused (nothing is written then).
+    Import {
+        #[command(flatten)]
+        data: DataArg,
+        /// The matrix file.
+        file: PathBuf,
+        /// Write the changes (signed events); without it, only the report is printed.
+        #[arg(long)]
+        apply: bool,
+        /// Import as this user (role and party rules apply to every row). Default: the node's
+        /// operator, who writes each row for the party owning the action, with that party's
+        /// node key, as `lajna demo` does.
+        #[arg(long)]
+        user: Option<String>,
+        /// Language of the report.
+        #[arg(long, value_parser = ["ar", "fr", "en"], default_value = "en")]
+        lang: String,
+    },
     /// Manage keys: party root keys and node-key certificates.
     Keys {
         #[command(subcommand)]
@@ -128,6 +189,16 @@ enum Cmd {
     User {
         #[command(subcommand)]
         command: UserCmd,
+    },
+    /// Calendar feed URLs of a user (node-local): `new` prints the secret URL once, `list`, `revoke`.
+    Feed {
+        #[command(subcommand)]
+        command: FeedCmd,
+    },
+    /// The committee's archive: documents with a marking (classification, releasability).
+    Doc {
+        #[command(subcommand)]
+        command: DocCmd,
     },
     /// Sync with a peer node over HTTP: pull what this node lacks, push what the peer lacks.
     Sync {
@@ -204,6 +275,28 @@ enum UserCmd {
         /// Member record id, when the user is a member of the committee (co-chairs endorse as it).
         #[arg(long)]
         member: Option<String>,
+        /// UNCLASSIFIED, RESTRICTED, CONFIDENTIAL or SECRET (default: the role's: co-chair SECRET,
+        /// secretary CONFIDENTIAL, action-owner RESTRICTED, viewer UNCLASSIFIED).
+        #[arg(long)]
+        clearance: Option<String>,
+    },
+    /// Change a user's clearance (written to the audit trail).
+    SetClearance {
+        #[command(flatten)]
+        data: DataArg,
+        /// Login name.
+        username: String,
+        /// UNCLASSIFIED, RESTRICTED, CONFIDENTIAL or SECRET.
+        clearance: String,
+    },
+    /// Change a user's role (written to the audit trail); the clearance is kept.
+    SetRole {
+        #[command(flatten)]
+        data: DataArg,
+        /// Login name.
+        username: String,
+        /// co-chair, secretary, action-owner or viewer.
+        role: String,
     },
     /// Change a user's password (read from standard input, first line).
     Passwd {
@@ -238,11 +331,25 @@ fn read_password() -> Result<String> {
 
 async fn user(command: UserCmd) -> Result<ExitCode> {
     match command {
-        UserCmd::Add { data, username, party, role, member } => {
+        UserCmd::Add { data, username, party, role, member, clearance } => {
             let node = Node::open(&data.data).await?;
             let password = read_password()?;
             node.put_user(&username, &party.to_ascii_uppercase(), &role, member.as_deref(), &password).await?;
-            println!("user {username} ({}, {role}) saved", party.to_ascii_uppercase());
+            if let Some(c) = &clearance {
+                node.set_clearance(&username, c).await?;
+            }
+            let row = node.store.user(&username).await?.context("the user was just saved")?;
+            println!("user {username} ({}, {role}, clearance {}) saved", party.to_ascii_uppercase(), row.clearance);
+        }
+        UserCmd::SetClearance { data, username, clearance } => {
+            let node = Node::open(&data.data).await?;
+            node.set_clearance(&username, &clearance).await?;
+            println!("clearance of {username} is now {}", clearance.to_ascii_uppercase());
+        }
+        UserCmd::SetRole { data, username, role } => {
+            let node = Node::open(&data.data).await?;
+            node.set_role(&username, &role).await?;
+            println!("role of {username} is now {role}");
         }
         UserCmd::Passwd { data, username } => {
             let node = Node::open(&data.data).await?;
@@ -258,11 +365,241 @@ async fn user(command: UserCmd) -> Result<ExitCode> {
             let node = Node::open(&data.data).await?;
             for u in node.store.users().await? {
                 println!(
-                    "{:<20} {} {:<13} {}",
+                    "{:<20} {} {:<13} {:<12} {}",
                     u.username,
                     u.party,
                     u.role,
+                    u.clearance,
                     if u.disabled { "disabled" } else { "active" }
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Subcommand)]
+enum FeedCmd {
+    /// Create a calendar feed for a user; prints its path (`/calendar/TOKEN.ics`) once: the token
+    /// is not stored, only its hash.
+    New {
+        #[command(flatten)]
+        data: DataArg,
+        /// Login name.
+        #[arg(long)]
+        user: String,
+    },
+    /// List a user's calendar feeds (id, created, revoked).
+    List {
+        #[command(flatten)]
+        data: DataArg,
+        /// Login name.
+        #[arg(long)]
+        user: String,
+    },
+    /// Revoke a user's calendar feed: its URL answers 404 from then on.
+    Revoke {
+        #[command(flatten)]
+        data: DataArg,
+        /// Login name.
+        #[arg(long)]
+        user: String,
+        /// Feed id (see `lajna feed list`).
+        id: i64,
+    },
+}
+
+async fn feed(command: FeedCmd) -> Result<ExitCode> {
+    match command {
+        FeedCmd::New { data, user } => {
+            let node = Node::open(&data.data).await?;
+            let feed = node.create_feed(&user, "local").await?;
+            println!("feed {} of {user}: {}", feed.id, lajna_node::feeds::feed_path(&feed.token));
+            eprintln!("keep this path secret: anyone who has it reads the calendar; it cannot be shown again");
+        }
+        FeedCmd::List { data, user } => {
+            let node = Node::open(&data.data).await?;
+            for f in node.feeds(&user).await? {
+                let state = f.revoked_at.map_or_else(|| "active".to_string(), |at| format!("revoked {at}"));
+                println!("{:<6} created {}  {state}", f.id, f.created_at);
+            }
+        }
+        FeedCmd::Revoke { data, user, id } => {
+            let node = Node::open(&data.data).await?;
+            if !node.revoke_feed(&user, id, "local").await? {
+                bail!("{user} has no active calendar feed {id}; see `lajna feed list --user {user}`");
+            }
+            println!("feed {id} of {user} revoked");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Subcommand)]
+#[allow(clippy::large_enum_variant, reason = "parsed once per run; boxing the arguments buys nothing")]
+enum DocCmd {
+    /// Register a document file (PDF, DOCX, ODT, PNG, JPEG or plain text; the type is checked
+    /// from the content). Stored once under its BLAKE3 hash in DATA/blobs.
+    Add {
+        #[command(flatten)]
+        data: DataArg,
+        /// The file.
+        file: PathBuf,
+        /// Title in the document's language (--language).
+        #[arg(long)]
+        title: Option<String>,
+        /// Title in Arabic.
+        #[arg(long)]
+        title_ar: Option<String>,
+        /// Title in French.
+        #[arg(long)]
+        title_fr: Option<String>,
+        /// Title in English.
+        #[arg(long)]
+        title_en: Option<String>,
+        /// Language of the document: ar, fr or en.
+        #[arg(long, value_parser = ["ar", "fr", "en"], default_value = "fr")]
+        language: String,
+        /// Date of the document, e.g. 2025-02-14.
+        #[arg(long)]
+        date: Option<String>,
+        /// UNCLASSIFIED, RESTRICTED, CONFIDENTIAL or SECRET.
+        #[arg(long, default_value = "UNCLASSIFIED")]
+        classification: String,
+        /// MAR+MLI (both parties) or one party, e.g. MAR (that party's private log only).
+        #[arg(long, default_value = "both")]
+        releasable_to: String,
+        /// Id of a mission, session, decision or action it belongs to (repeat).
+        #[arg(long = "link")]
+        links: Vec<String>,
+        /// Register as this user of the node (its role, party and clearance rules apply).
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// List the documents (with --user: only those that user may see).
+    List {
+        #[command(flatten)]
+        data: DataArg,
+        /// Show only what this user may see.
+        #[arg(long)]
+        user: Option<String>,
+    },
+}
+
+async fn doc(command: DocCmd) -> Result<ExitCode> {
+    use lajna_domain::records::Document;
+    use lajna_domain::{Actor, Classification, Marking, Releasability};
+    match command {
+        DocCmd::Add {
+            data,
+            file,
+            title,
+            title_ar,
+            title_fr,
+            title_en,
+            language,
+            date,
+            classification,
+            releasable_to,
+            links,
+            user,
+        } => {
+            let node = Node::open(&data.data).await?;
+            let language = Lang::parse(&language)?;
+            let mut titles = [(Lang::Ar, title_ar), (Lang::Fr, title_fr), (Lang::En, title_en)];
+            if let Some(t) = title {
+                for (l, slot) in &mut titles {
+                    if *l == language && slot.is_none() {
+                        *slot = Some(t.clone());
+                    }
+                }
+            }
+            let pairs: Vec<(Lang, &str)> = titles.iter().map(|(l, t)| (*l, t.as_deref().unwrap_or(""))).collect();
+            let marking = Marking {
+                classification: Classification::parse(&classification)?,
+                releasable_to: Releasability::parse(&releasable_to)?,
+            };
+            let document = Document {
+                title: LocalizedText::parse("title", &pairs)?,
+                language,
+                date: date.as_deref().map(str::parse).transpose().context("--date: use a date like 2025-02-14")?,
+                marking: marking.clone(),
+                blake3: String::new(),
+                media_type: String::new(),
+                size: 0,
+                file_name: String::new(),
+                links,
+                illustrative: false,
+            };
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let upload = lajna_node::documents::Upload {
+                bytes: &bytes,
+                file_name: file.file_name().and_then(|n| n.to_str()).unwrap_or("document").to_string(),
+                declared_type: None,
+            };
+            let user = match &user {
+                Some(name) => Some(lajna_node::auth::User::from_row(
+                    &node.store.user(name).await?.with_context(|| format!("no user {name:?} on this node"))?,
+                )?),
+                None => None,
+            };
+            let actor = match (&user, marking.releasable_to.only()) {
+                (Some(u), _) => u.actor(),
+                (None, Some(p)) => Actor { party: p.clone(), member: None },
+                (None, None) => Actor {
+                    party: PartyCode::parse(node.parties().first().context("this node writes for no party")?)?,
+                    member: None,
+                },
+            };
+            let id = node.register_document(user.as_ref(), &actor, &upload, document).await?;
+            match &user {
+                Some(u) => {
+                    node.audit_as(u, "document-added", &classification.to_ascii_uppercase(), &id, "local").await?
+                }
+                None => node.audit_operator("document-added", &classification.to_ascii_uppercase(), &id).await?,
+            }
+            let private = if marking.is_private() { " (private log)" } else { "" };
+            println!("document {id} registered{private}");
+        }
+        DocCmd::List { data, user } => {
+            let node = Node::open(&data.data).await?;
+            let parties = node.parties_of_committee().await;
+            let list = match &user {
+                Some(name) => {
+                    let row = node.store.user(name).await?.with_context(|| format!("no user {name:?} on this node"))?;
+                    node.documents_for(&lajna_node::auth::User::from_row(&row)?).await
+                }
+                None => {
+                    // The operator sees every document this node holds.
+                    let all = lajna_node::auth::User {
+                        username: "cli".into(),
+                        party: PartyCode::parse(node.parties().first().context("this node writes for no party")?)?,
+                        role: lajna_node::auth::Role::Viewer,
+                        member: None,
+                        clearance: Classification::Secret,
+                    };
+                    let mut list = Vec::new();
+                    for p in node.parties() {
+                        let u = lajna_node::auth::User { party: PartyCode::parse(&p)?, ..all.clone() };
+                        for d in node.documents_for(&u).await {
+                            if !list.iter().any(|x: &lajna_node::documents::DocumentView| x.id == d.id) {
+                                list.push(d);
+                            }
+                        }
+                    }
+                    list
+                }
+            };
+            for v in list {
+                let label =
+                    Marking::banner([&v.document.marking], &parties).unwrap_or_else(|| "UNCLASSIFIED".to_string());
+                println!(
+                    "{}  {:<28} {:<16} {:>9}  {}",
+                    v.id,
+                    label,
+                    v.document.media_type.rsplit('/').next().unwrap_or_default(),
+                    v.document.size,
+                    v.document.title.show(Lang::Fr)
                 );
             }
         }
@@ -416,6 +753,40 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let _ = out.flush();
             Ok(ExitCode::SUCCESS)
         }
+        Cmd::Reindex { data } => {
+            let node = Node::open(&data.data).await?;
+            let n = node.reindex().await.context("rebuilding the search index (is `lajna serve` running on it?)")?;
+            println!("{n} records indexed");
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Search { data, user, lang, limit, query } => {
+            let node = Node::open(&data.data).await?;
+            let lang = Lang::parse(&lang).map_err(|_| anyhow::anyhow!("--lang must be ar, fr or en"))?;
+            let access = match user {
+                Some(name) => {
+                    let row = node.store.user(&name).await?.with_context(|| format!("no user {name}"))?;
+                    if row.disabled {
+                        bail!("user {name} is disabled");
+                    }
+                    let user = lajna_node::auth::User::from_row(&row)?;
+                    lajna_search::Access { party: user.party, clearance: user.clearance }
+                }
+                None => {
+                    let party = node.parties().into_iter().next().context("this node writes for no party")?;
+                    lajna_search::Access {
+                        party: PartyCode::parse(&party)?,
+                        clearance: lajna_domain::Classification::Unclassified,
+                    }
+                }
+            };
+            let page = node.search(&query.join(" "), &access, lang, limit.max(1), 0).await?;
+            println!("{} results", page.total);
+            for (i, hit) in page.hits.iter().enumerate() {
+                let date = hit.date.as_deref().unwrap_or("-");
+                println!("{:>3}. {:.3}  {}  {}  {date}  {}", i + 1, hit.score, hit.kind, hit.id, hit.title);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Cmd::Rebuild { data } => {
             let node = Node::open(&data.data).await?;
             let before = node.store.state_hash().await?;
@@ -440,6 +811,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     lajna_outputs::to_csv(&rows, lang)?
                 }
             };
+            if format == "xlsx" && out.is_none() {
+                bail!("an XLSX file is binary: give --out FILE");
+            }
+            // Every export is audited (issue 6).
+            let target = out.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "stdout".into());
+            node.audit_operator("export", &format!("{format} {target}"), "").await?;
             match out {
                 Some(path) => std::fs::write(&path, &bytes).with_context(|| format!("writing {}", path.display()))?,
                 None if format == "xlsx" => bail!("an XLSX file is binary: give --out FILE"),
@@ -450,8 +827,24 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Cmd::Report { data, lang, from, to, out } => {
+            let node = Node::open(&data.data).await?;
+            let lang = Lang::parse(&lang)?;
+            let catalog = lajna_web::i18n::Catalog::load();
+            let period = lajna_report::Period::parse(from.as_deref(), to.as_deref())?;
+            let input = lajna_web::pages::report::input(&node, &catalog, lang, period).await?;
+            let pdf = lajna_report::render(&input, lang)?;
+            std::fs::write(&out, &pdf).with_context(|| format!("writing {}", out.display()))?;
+            // Every report is audited (issue 6).
+            node.audit_operator("report", &out.display().to_string(), "").await?;
+            println!("{} ({} bytes)", out.display(), pdf.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Import { data, file, apply, user, lang } => import(&data.data, &file, apply, user.as_deref(), &lang).await,
         Cmd::Keys { command } => keys(command).await,
         Cmd::User { command } => user(command).await,
+        Cmd::Feed { command } => feed(command).await,
+        Cmd::Doc { command } => doc(command).await,
         Cmd::Sync { data, peer } => {
             let node = Node::open(&data.data).await?;
             let r = node.sync_with(&peer).await?;
@@ -575,6 +968,45 @@ async fn init(
         );
     }
     print_summary(&node).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `lajna import`: the row-by-row report, then (with `apply`) the write, all or nothing.
+async fn import(data: &Path, file: &Path, apply: bool, user: Option<&str>, lang: &str) -> Result<ExitCode> {
+    use lajna_outputs::import::Outcome;
+    use lajna_web::pages::import::{outcome_code, row_details, summary};
+    let node = Node::open(data).await?;
+    let lang = Lang::parse(lang)?;
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let matrix = lajna_outputs::import::read(&bytes).with_context(|| format!("reading {}", file.display()))?;
+    let importer = match user {
+        None => lajna_node::import::Importer::Operator,
+        Some(name) => lajna_node::import::Importer::User(node.user_for_import(name).await?),
+    };
+    let outcome = node.import_matrix(&importer, &matrix, apply).await?;
+    let catalog = lajna_web::i18n::Catalog::load();
+    // Fluent isolates arguments with U+2068/U+2069; a terminal shows them as noise.
+    let plain = |s: String| s.replace(['\u{2068}', '\u{2069}'], "");
+    for r in &outcome.plan.rows {
+        let id = match &r.outcome {
+            Outcome::Update { id, .. } | Outcome::Unchanged { id } => format!(" {}", &id[..id.len().min(16)]),
+            _ => String::new(),
+        };
+        let outcome_word = plain(catalog.get(lang, &format!("import-outcome-{}", outcome_code(&r.outcome)), &[]));
+        let details = row_details(&catalog, lang, &r.outcome).into_iter().map(plain).collect::<Vec<_>>().join(" ");
+        println!("row {:>5}  {:<10} {}{id}  {details}", r.row, outcome_word, r.label);
+    }
+    println!("{}", plain(summary(&catalog, lang, &outcome.plan)));
+    if !outcome.plan.is_clean() {
+        println!("{}", plain(catalog.get(lang, "import-refused-nothing", &[])));
+        return Ok(ExitCode::from(1));
+    }
+    if apply {
+        println!("{} events written", outcome.written.len());
+        println!("state hash {}", node.store.state_hash().await?);
+    } else {
+        println!("preview only: nothing written; run again with --apply to write");
+    }
     Ok(ExitCode::SUCCESS)
 }
 

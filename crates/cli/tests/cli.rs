@@ -33,9 +33,10 @@ fn demo_then_verify_prints_the_event_count_and_state_hash() {
     let hash = s.lines().find_map(|l| l.strip_prefix("state hash ")).unwrap();
     assert_eq!(hash.len(), 64);
     assert!(hash.bytes().all(|b| b.is_ascii_hexdigit()));
-    // The log lists the same number of events.
+    // The log lists the shared events; verify also checks the private log, which in the demo
+    // holds one event: its SECRET MAR-only document (issue 6).
     let log = lajna(&["log", "--data", &data]);
-    assert_eq!(String::from_utf8_lossy(&log.stdout).lines().count(), events);
+    assert_eq!(String::from_utf8_lossy(&log.stdout).lines().count() + 1, events);
     // Rebuild appends nothing and gives the same hash.
     let rebuilt = text(&lajna(&["rebuild", "--data", &data]));
     assert_eq!(rebuilt.lines().next().unwrap(), format!("state hash {hash}"));
@@ -249,4 +250,88 @@ fn the_follow_up_matrix_exports_as_csv_and_xlsx() {
     assert_eq!(&std::fs::read(&xlsx).unwrap()[..2], b"PK");
     let no_out = lajna(&["export", "--data", &data, "--format", "xlsx"]);
     assert!(text(&no_out).contains("--out"), "{}", text(&no_out));
+}
+
+#[test]
+fn doc_add_registers_a_marked_document_once_and_refuses_a_mismatched_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = demo(dir.path());
+    let export: serde_json::Value =
+        serde_json::from_slice(&lajna(&["export", "--data", &data, "--format", "json"]).stdout).unwrap();
+    let mission = export["records"]["mission"][0]["_meta"]["id"].as_str().unwrap().to_string();
+    let file = dir.path().join("compte-rendu.txt");
+    std::fs::write(&file, "Compte rendu de la réunion technique (essai)\n").unwrap();
+    let blobs = |d: &str| walk(&Path::new(d).join("blobs"));
+    let before = blobs(&data);
+    let out = lajna(&[
+        "doc",
+        "add",
+        "--data",
+        &data,
+        file.to_str().unwrap(),
+        "--title",
+        "Compte rendu technique",
+        "--title-ar",
+        "محضر تقني",
+        "--classification",
+        "restricted",
+        "--releasable-to",
+        "MAR",
+        "--link",
+        &mission,
+    ]);
+    let s = text(&out);
+    assert!(out.status.success(), "{s}");
+    assert!(s.contains("registered (private log)"), "{s}");
+    let id = s.split_whitespace().nth(1).unwrap().to_string();
+    assert_eq!(id.len(), 64);
+    assert_eq!(blobs(&data).len(), before.len() + 1);
+    // Listed for the operator and for a MAR secretary (CONFIDENTIAL), not for a MAR viewer.
+    let all = text(&lajna(&["doc", "list", "--data", &data]));
+    assert!(
+        all.contains(&id) && all.contains("RESTRICTED — MAR ONLY") && all.contains("Compte rendu technique"),
+        "{all}"
+    );
+    assert!(text(&lajna(&["doc", "list", "--data", &data, "--user", "mar-secretary"])).contains(&id));
+    assert!(!text(&lajna(&["doc", "list", "--data", &data, "--user", "mar-viewer"])).contains(&id));
+    // The same bytes again: a second record, one file.
+    let out = lajna(&["doc", "add", "--data", &data, file.to_str().unwrap(), "--title", "Copie"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(blobs(&data).len(), before.len() + 1);
+    // A text file named .pdf is refused, and nothing is stored.
+    let fake = dir.path().join("rapport.pdf");
+    std::fs::write(&fake, "pas un PDF").unwrap();
+    let events = text(&lajna(&["verify", "--data", &data]));
+    let out = lajna(&["doc", "add", "--data", &data, fake.to_str().unwrap(), "--title", "Faux"]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("its content is text/plain"), "{}", text(&out));
+    assert_eq!(blobs(&data).len(), before.len() + 1);
+    assert_eq!(text(&lajna(&["verify", "--data", &data])), events, "nothing was written");
+    // A one-party document for the other party's only is refused to a MAR user.
+    let out = lajna(&[
+        "doc",
+        "add",
+        "--data",
+        &data,
+        file.to_str().unwrap(),
+        "--title",
+        "X",
+        "--releasable-to",
+        "MLI",
+        "--user",
+        "mar-secretary",
+    ]);
+    assert!(!out.status.success(), "{}", text(&out));
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = vec![];
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if e.path().is_dir() {
+            out.extend(walk(&e.path()));
+        } else {
+            out.push(e.path());
+        }
+    }
+    out
 }

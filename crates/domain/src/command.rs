@@ -60,6 +60,10 @@ pub enum Command {
     ScheduleTraining(Training),
     /// Record an internal note of the actor's party (private log).
     RecordNote(Note),
+    /// Register an archived document (its file is already stored by the node). A document
+    /// releasable to one party goes to that party's private log, and only that party may
+    /// register it.
+    RegisterDocument(Document),
     /// Change some fields of a record; fields equal to the current value are dropped, and a
     /// revision that changes nothing produces no event (case C04).
     Revise {
@@ -178,6 +182,25 @@ fn revise(
         RecordKind::Offer => revise_as::<Offer>(state, id, set),
         RecordKind::Training => revise_as::<Training>(state, id, set),
         RecordKind::Note => revise_as::<Note>(state, id, set),
+        RecordKind::Document => {
+            // The file and the releasability are fixed at registration: another file is another
+            // document, and a shared document can never move into a private log (or out of one).
+            if let Some(k) = set.keys().find(|k| matches!(k.as_str(), "blake3" | "media_type" | "size" | "file_name")) {
+                return Err(DomainError::InvalidValue { field: k.clone(), value: "fixed at registration".into() });
+            }
+            let old = state.require(kind, id)?.marking();
+            if let Some(m) = set.get("marking") {
+                let new: crate::Marking = serde_json::from_value(m.clone())
+                    .map_err(|e| DomainError::InvalidValue { field: "marking".into(), value: e.to_string() })?;
+                if new.releasable_to != old.releasable_to {
+                    return Err(DomainError::InvalidValue {
+                        field: "releasable_to".into(),
+                        value: "fixed at registration".into(),
+                    });
+                }
+            }
+            revise_as::<Document>(state, id, set)
+        }
     }
 }
 
@@ -361,6 +384,15 @@ pub fn decide(state: &State, actor: &Actor, command: &Command) -> Result<Vec<Emi
             }
             create(state, n)
         }
+        Command::RegisterDocument(d) => {
+            if let Some(p) = d.marking.releasable_to.only()
+                && p != &actor.party
+            {
+                // Only the owning party registers (and so signs) a one-party document.
+                return Err(DomainError::InvalidValue { field: "releasable_to".into(), value: p.to_string() });
+            }
+            create(state, d)
+        }
         Command::Revise { kind, id, set } => {
             if let Some(num) = set.get("number").and_then(Value::as_i64)
                 && *kind == RecordKind::Session
@@ -441,9 +473,10 @@ impl Command {
     pub fn is_private(&self, state: &State) -> bool {
         match self {
             Command::RecordNote(_) => true,
-            Command::Revise { kind, .. } => kind.is_private(),
+            Command::RegisterDocument(d) => d.marking.is_private(),
+            Command::Revise { kind, id, .. } => kind.is_private() || state.entry(id).is_some_and(|e| e.is_private()),
             Command::Endorse { id, .. } | Command::AddEvidence { action: id, .. } => {
-                state.entry(id).is_some_and(|e| e.kind.is_private())
+                state.entry(id).is_some_and(|e| e.is_private())
             }
             _ => false,
         }

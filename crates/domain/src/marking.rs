@@ -187,7 +187,8 @@ mod tests {
 
     #[test]
     fn clearance_and_releasability_both_decide() {
-        let secret_mar = Marking { classification: Classification::Secret, releasable_to: Releasability::Only(p("MAR")) };
+        let secret_mar =
+            Marking { classification: Classification::Secret, releasable_to: Releasability::Only(p("MAR")) };
         assert!(secret_mar.allows(&p("MAR"), Classification::Secret));
         assert!(!secret_mar.allows(&p("MAR"), Classification::Confidential), "not enough clearance");
         assert!(!secret_mar.allows(&p("MLI"), Classification::Secret), "other party");

@@ -6,6 +6,7 @@ use jiff::civil::{Date, Time};
 use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
+use crate::marking::Marking;
 use crate::state::State;
 use crate::text::{Lang, LocalizedText};
 use crate::values::{
@@ -42,11 +43,13 @@ pub enum RecordKind {
     Training,
     /// An internal note of one party: lives in that party's private log, never shared.
     Note,
+    /// An archived document (attachment) with a marking; private when releasable to one party.
+    Document,
 }
 
 impl RecordKind {
     /// Every kind.
-    pub const ALL: [RecordKind; 13] = [
+    pub const ALL: [RecordKind; 14] = [
         RecordKind::Member,
         RecordKind::Area,
         RecordKind::Mission,
@@ -60,6 +63,7 @@ impl RecordKind {
         RecordKind::Offer,
         RecordKind::Training,
         RecordKind::Note,
+        RecordKind::Document,
     ];
 
     /// Code used as event-kind prefix and projection key.
@@ -79,6 +83,7 @@ impl RecordKind {
             RecordKind::Offer => "offer",
             RecordKind::Training => "training",
             RecordKind::Note => "note",
+            RecordKind::Document => "document",
         }
     }
 
@@ -105,15 +110,65 @@ impl RecordKind {
             RecordKind::Offer => "offer.made",
             RecordKind::Training => "training.scheduled",
             RecordKind::Note => "note.recorded",
+            RecordKind::Document => "document.registered",
         }
     }
 
     /// Whether records of this kind belong to one party's private log (DESIGN.md §4 inv. 9):
     /// never in the shared record, never offered to the peer, not in the shared state hash.
+    /// Documents are private or shared per record (by their releasability): see
+    /// [`crate::state::Entry::is_private`].
     #[must_use]
     pub fn is_private(self) -> bool {
         self == RecordKind::Note
     }
+
+    /// Whether records of this kind carry a [`Marking`] (documents): pages, API and exports show
+    /// them only to users the marking allows.
+    #[must_use]
+    pub fn is_marked(self) -> bool {
+        self == RecordKind::Document
+    }
+}
+
+/// Media types a document may have (checked from the file's bytes by the node, issue 6).
+pub const DOCUMENT_MEDIA_TYPES: [&str; 6] = [
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.oasis.opendocument.text",
+    "image/png",
+    "image/jpeg",
+    "text/plain",
+];
+
+/// An archived document: an attachment stored content-addressed (BLAKE3) in the node's blob
+/// directory, described by this record. A document releasable to one party lives in that
+/// party's private log (DESIGN.md §6); its releasability cannot change after registration.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    /// Title, per language.
+    pub title: LocalizedText,
+    /// Language of the document's text.
+    pub language: Lang,
+    /// Date of the document (as written on it), if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
+    /// Classification and releasability.
+    pub marking: Marking,
+    /// BLAKE3 of the file's bytes, 64 lowercase hex digits: the blob's name.
+    pub blake3: String,
+    /// Media type checked from the bytes, one of [`DOCUMENT_MEDIA_TYPES`].
+    pub media_type: String,
+    /// Size of the file, bytes (1 to 2^53).
+    pub size: i64,
+    /// File name as uploaded (shown and used for downloads).
+    pub file_name: String,
+    /// Records it belongs to: ids of missions, sessions, decisions or actions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<String>,
+    /// Example data, not a fact of the record.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub illustrative: bool,
 }
 
 /// An internal note of one party (internal assessments, names of trainees, …). Private: it is
@@ -743,6 +798,39 @@ impl Validate for Note {
             && state.entry(id).is_none_or(|e| e.kind.is_private())
         {
             return Err(DomainError::UnknownRecord { kind: "record".into(), id: id.clone() });
+        }
+        Ok(())
+    }
+}
+
+impl Validate for Document {
+    const KIND: RecordKind = RecordKind::Document;
+    fn validate(&self, state: &State) -> Result<(), DomainError> {
+        self.title.check("title")?;
+        if let Some(p) = self.marking.releasable_to.only() {
+            state.require_party(p)?;
+        }
+        if self.blake3.len() != 64 || !self.blake3.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+            return Err(DomainError::InvalidValue { field: "blake3".into(), value: self.blake3.clone() });
+        }
+        if !DOCUMENT_MEDIA_TYPES.contains(&self.media_type.as_str()) {
+            return Err(DomainError::InvalidValue { field: "media_type".into(), value: self.media_type.clone() });
+        }
+        range("size", self.size, 1, 1 << 53)?;
+        let name = self.file_name.trim();
+        if name.is_empty() || name.len() > 255 || name.contains(['/', '\\', '\0']) {
+            return Err(DomainError::InvalidValue { field: "file_name".into(), value: self.file_name.clone() });
+        }
+        for id in &self.links {
+            let linkable = state.entry(id).is_some_and(|e| {
+                matches!(e.kind, RecordKind::Mission | RecordKind::Session | RecordKind::Decision | RecordKind::Action)
+            });
+            if !linkable {
+                return Err(DomainError::UnknownRecord {
+                    kind: "mission|session|decision|action".into(),
+                    id: id.clone(),
+                });
+            }
         }
         Ok(())
     }

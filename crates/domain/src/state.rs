@@ -115,6 +115,36 @@ impl Entry {
         Self { kind, created: None, fields: BTreeMap::new(), sets: BTreeMap::new(), updated_at: String::new() }
     }
 
+    /// Whether this record lives in a party's private log: private kinds (notes), and
+    /// documents releasable to one party (DESIGN.md §6, invariant 9).
+    #[must_use]
+    pub fn is_private(&self) -> bool {
+        self.private_party().is_some()
+    }
+
+    /// The party whose private log holds this record, `None` for shared records. Notes name it
+    /// in `party`; documents in their marking's releasability (`marking.releasable_to.only`).
+    #[must_use]
+    pub fn private_party(&self) -> Option<String> {
+        let field = |name: &str| self.fields.get(name).map(|(_, v)| v);
+        match self.kind {
+            RecordKind::Note => Some(field("party").and_then(Value::as_str).unwrap_or_default().to_string()),
+            RecordKind::Document => field("marking").and_then(marking_party),
+            _ => None,
+        }
+    }
+
+    /// The record's marking: a document's own, the default (UNCLASSIFIED, both parties) for
+    /// every other kind.
+    #[must_use]
+    pub fn marking(&self) -> crate::Marking {
+        self.fields
+            .get("marking")
+            .filter(|_| self.kind.is_marked())
+            .and_then(|(_, v)| serde_json::from_value(v.clone()).ok())
+            .unwrap_or_default()
+    }
+
     /// The record's content fields as one JSON object.
     #[must_use]
     pub fn content(&self) -> Map<String, Value> {
@@ -192,6 +222,31 @@ pub enum Change {
         /// Element.
         value: Value,
     },
+}
+
+/// The one party of a marking's releasability (`{"releasable_to": {"only": "MAR"}}`), if any.
+fn marking_party(marking: &Value) -> Option<String> {
+    marking.pointer("/releasable_to/only").and_then(Value::as_str).map(String::from)
+}
+
+impl Change {
+    /// Whether the change belongs to a party's private log: a change of a private kind, a
+    /// document created releasable to one party, or any change of a record that `state` holds
+    /// as private. The store appends such changes to the private log only and refuses them
+    /// from peers.
+    #[must_use]
+    pub fn is_private(&self, state: &State) -> bool {
+        match self {
+            Change::Genesis(_) | Change::Ledger => false,
+            Change::Create { kind, set } => {
+                kind.is_private()
+                    || (*kind == RecordKind::Document && set.get("marking").and_then(marking_party).is_some())
+            }
+            Change::Update { kind, record, .. } | Change::Add { kind, record, .. } => {
+                kind.is_private() || state.records.get(record).is_some_and(Entry::is_private)
+            }
+        }
+    }
 }
 
 fn malformed(kind: &str, reason: impl Into<String>) -> DomainError {
@@ -297,6 +352,7 @@ fn check_record_shape(kind_code: &str, kind: RecordKind, set: &Map<String, Value
         RecordKind::Offer => typed::<Offer>(kind_code, v).map(|_| ()),
         RecordKind::Training => typed::<Training>(kind_code, v).map(|_| ()),
         RecordKind::Note => typed::<Note>(kind_code, v).map(|_| ()),
+        RecordKind::Document => typed::<Document>(kind_code, v).map(|_| ()),
     }
 }
 

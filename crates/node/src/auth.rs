@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
 use lajna_domain::records::*;
-use lajna_domain::{Actor, Command, PartyCode, RecordKind, State};
+use lajna_domain::{Actor, Classification, Clearance, Command, PartyCode, RecordKind, State};
 use lajna_store::{AuditRow, SessionRow, UserRow};
 
 use crate::{Node, NodeError, now_rfc3339};
@@ -49,6 +49,18 @@ impl Role {
         }
     }
 
+    /// The clearance a new user of this role gets (issue 6): co-chairs SECRET, secretaries
+    /// CONFIDENTIAL, action owners RESTRICTED, viewers UNCLASSIFIED.
+    #[must_use]
+    pub fn default_clearance(self) -> Clearance {
+        match self {
+            Role::CoChair => Classification::Secret,
+            Role::Secretary => Classification::Confidential,
+            Role::ActionOwner => Classification::Restricted,
+            Role::Viewer => Classification::Unclassified,
+        }
+    }
+
     /// Parses a code.
     ///
     /// # Errors
@@ -69,6 +81,8 @@ pub struct User {
     pub role: Role,
     /// Member record id, if the user is a member of the committee.
     pub member: Option<String>,
+    /// The highest classification the user may see (DESIGN.md §6).
+    pub clearance: Clearance,
 }
 
 impl User {
@@ -84,12 +98,17 @@ impl User {
         self.role != Role::Viewer
     }
 
-    fn from_row(row: &UserRow) -> Result<Self, NodeError> {
+    /// The user of a stored row.
+    ///
+    /// # Errors
+    /// [`NodeError`] for a row holding an unknown party, role or clearance.
+    pub fn from_row(row: &UserRow) -> Result<Self, NodeError> {
         Ok(Self {
             username: row.username.clone(),
             party: PartyCode::parse(&row.party)?,
             role: Role::parse(&row.role)?,
             member: row.member.clone(),
+            clearance: Classification::parse(&row.clearance)?,
         })
     }
 }
@@ -230,6 +249,22 @@ pub fn authorize(user: &User, state: &State, command: &Command) -> Result<(), No
         Command::MakeOffer(o) => owned_by(&o.party, user),
         Command::ScheduleTraining(t) => owned_by(&t.host, user),
         Command::RecordNote(n) => owned_by(&n.party, user),
+        Command::RegisterDocument(d) => {
+            if d.marking.classification > user.clearance {
+                return forbid("a document above the user's clearance");
+            }
+            match d.marking.releasable_to.only() {
+                Some(p) => owned_by(p, user),
+                None => Ok(()),
+            }
+        }
+        Command::Revise { kind: RecordKind::Document, id, .. } => {
+            let marking = state.entry(id).map(lajna_domain::state::Entry::marking).unwrap_or_default();
+            if !marking.allows(&user.party, user.clearance) {
+                return forbid("a document above the user's clearance");
+            }
+            Ok(())
+        }
         Command::RegisterMember(m) => owned_by(&m.party, user),
         Command::Revise { kind, id, set } => {
             // The field that names the owning party, for records a party owns; joint records
@@ -299,9 +334,39 @@ impl Node {
             member: member.map(String::from),
             password_hash: hash_password(password)?,
             disabled: false,
+            clearance: role.default_clearance().code().into(),
         };
         self.store.put_user(&row).await?;
-        self.audit(username, "user-changed", &format!("party {party}, role {}", role.code()), "local").await
+        let detail = format!("party {party}, role {}, clearance {}", role.code(), role.default_clearance().code());
+        self.audit(username, party.as_str(), "user-changed", &detail, "local").await
+    }
+
+    /// Changes a user's clearance (audited: `user-changed`, old and new level).
+    ///
+    /// # Errors
+    /// [`AuthError::NoSuchUser`]; [`NodeError::Domain`] for an unknown level.
+    pub async fn set_clearance(&self, username: &str, clearance: &str) -> Result<(), NodeError> {
+        let clearance = Classification::parse(clearance)?;
+        let mut row =
+            self.store.user(username).await?.ok_or_else(|| NodeError::Auth(AuthError::NoSuchUser(username.into())))?;
+        let detail = format!("clearance {} (was {})", clearance.code(), row.clearance);
+        row.clearance = clearance.code().into();
+        self.store.put_user(&row).await?;
+        self.audit(username, &row.party, "user-changed", &detail, "local").await
+    }
+
+    /// Changes a user's role, keeping its clearance (audited: `user-changed`, old and new role).
+    ///
+    /// # Errors
+    /// [`AuthError::NoSuchUser`], [`AuthError::BadRole`].
+    pub async fn set_role(&self, username: &str, role: &str) -> Result<(), NodeError> {
+        let role = Role::parse(role)?;
+        let mut row =
+            self.store.user(username).await?.ok_or_else(|| NodeError::Auth(AuthError::NoSuchUser(username.into())))?;
+        let detail = format!("role {} (was {})", role.code(), row.role);
+        row.role = role.code().into();
+        self.store.put_user(&row).await?;
+        self.audit(username, &row.party, "user-changed", &detail, "local").await
     }
 
     /// Changes a user's password.
@@ -316,7 +381,7 @@ impl Node {
         }
         row.password_hash = hash_password(password)?;
         self.store.put_user(&row).await?;
-        self.audit(username, "user-changed", "password", "local").await
+        self.audit(username, &row.party, "user-changed", "password", "local").await
     }
 
     /// Disables a user and ends its sessions.
@@ -327,16 +392,27 @@ impl Node {
         if !self.store.set_user_disabled(username, true).await? {
             return Err(NodeError::Auth(AuthError::NoSuchUser(username.into())));
         }
-        self.audit(username, "user-changed", "disabled", "local").await
+        let party = self.store.user(username).await?.map(|r| r.party).unwrap_or_default();
+        self.audit(username, &party, "user-changed", "disabled", "local").await
     }
 
-    async fn audit(&self, username: &str, action: &str, detail: &str, address: &str) -> Result<(), NodeError> {
+    /// Appends an audit line naming no record (sign-ins, user changes).
+    async fn audit(
+        &self,
+        username: &str,
+        party: &str,
+        action: &str,
+        detail: &str,
+        address: &str,
+    ) -> Result<(), NodeError> {
         let line = AuditRow {
             at: now_rfc3339(),
             username: username.into(),
             action: action.into(),
             detail: detail.into(),
             address: address.into(),
+            party: party.into(),
+            record: String::new(),
         };
         Ok(self.store.audit(&line).await?)
     }
@@ -355,7 +431,8 @@ impl Node {
                 let first: jiff::Timestamp = first.and_then(|f| f.parse().ok()).unwrap_or_else(jiff::Timestamp::now);
                 let until = first + jiff::SignedDuration::from_mins(THROTTLE_WINDOW_MINUTES);
                 let minutes = ((until - jiff::Timestamp::now()).as_secs() + 59) / 60;
-                self.audit(username, "sign-in-refused", "throttled", address).await?;
+                let party = self.store.user(username).await?.map(|r| r.party).unwrap_or_default();
+                self.audit(username, &party, "sign-in-refused", "throttled", address).await?;
                 return Err(NodeError::Auth(AuthError::Throttled { minutes: minutes.max(1) }));
             }
         }
@@ -367,9 +444,10 @@ impl Node {
                 false
             }
         };
+        let party = row.as_ref().map(|r| r.party.clone()).unwrap_or_default();
         let Some(row) = row.filter(|_| ok) else {
             self.store.record_login_failure(&keys, &now_rfc3339()).await?;
-            self.audit(username, "sign-in-refused", "wrong credentials", address).await?;
+            self.audit(username, &party, "sign-in-refused", "wrong credentials", address).await?;
             return Err(NodeError::Auth(AuthError::InvalidCredentials));
         };
         let user = User::from_row(&row)?;
@@ -378,7 +456,7 @@ impl Node {
             SessionRow { username: user.username.clone(), csrf: csrf.clone(), expires_at: shifted(SESSION_HOURS * 60) };
         self.store.put_session(&token_hash(&token), &session).await?;
         self.store.clear_login_failures(&keys[0]).await?;
-        self.audit(username, "sign-in", "", address).await?;
+        self.audit(username, &party, "sign-in", "", address).await?;
         Ok(NewSession { user, token, csrf })
     }
 
@@ -400,7 +478,8 @@ impl Node {
     /// Store errors.
     pub async fn sign_out(&self, token: &str) -> Result<(), NodeError> {
         if let Some(s) = self.store.session(&token_hash(token), &now_rfc3339()).await? {
-            self.audit(&s.username, "sign-out", "", "").await?;
+            let party = self.store.user(&s.username).await?.map(|r| r.party).unwrap_or_default();
+            self.audit(&s.username, &party, "sign-out", "", "").await?;
         }
         Ok(self.store.delete_session(&token_hash(token)).await?)
     }

@@ -37,6 +37,16 @@ pub struct Config {
     /// Seconds between background syncs with each peer.
     #[serde(default = "default_sync_interval")]
     pub sync_interval_seconds: u64,
+    /// Largest document file accepted, bytes (env `LAJNA_MAX_DOCUMENT_BYTES`; default 25 MiB).
+    #[serde(default = "default_max_document_bytes")]
+    pub max_document_bytes: u64,
+}
+
+/// The default largest document file: 25 MiB.
+pub const DEFAULT_MAX_DOCUMENT_BYTES: u64 = 25 * 1024 * 1024;
+
+fn default_max_document_bytes() -> u64 {
+    DEFAULT_MAX_DOCUMENT_BYTES
 }
 
 fn default_sync_interval() -> u64 {
@@ -63,10 +73,12 @@ impl Config {
             demo: false,
             peers: vec![],
             sync_interval_seconds: default_sync_interval(),
+            max_document_bytes: default_max_document_bytes(),
         }
     }
 
-    /// Reads `path`, then applies `LAJNA_LISTEN` and `LAJNA_TODAY` from the environment.
+    /// Reads `path`, then applies `LAJNA_LISTEN`, `LAJNA_TODAY` and `LAJNA_MAX_DOCUMENT_BYTES`
+    /// from the environment.
     ///
     /// # Errors
     /// [`NodeError::Io`] or [`NodeError::Config`] naming the setting at fault.
@@ -85,6 +97,15 @@ impl Config {
                 path: path.into(),
                 message: format!("LAJNA_TODAY={today:?} is not a date like 2025-10-01"),
             })?);
+        }
+        if let Ok(max) = std::env::var("LAJNA_MAX_DOCUMENT_BYTES") {
+            config.max_document_bytes =
+                max.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| NodeError::Config {
+                    path: path.into(),
+                    message: format!(
+                        "LAJNA_MAX_DOCUMENT_BYTES={max:?} is not a positive number of bytes like 26214400"
+                    ),
+                })?;
         }
         if config.parties.is_empty() {
             return Err(NodeError::Config {

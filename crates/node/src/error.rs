@@ -21,6 +21,9 @@ pub enum NodeError {
     /// Signing in or a role rule refused (401, 403, 429 or 422 per variant).
     #[error(transparent)]
     Auth(#[from] crate::auth::AuthError),
+    /// A document file was refused (empty, too large, unsupported or mismatched type).
+    #[error(transparent)]
+    Document(#[from] crate::documents::DocumentError),
     /// A peer node could not be reached, or refused (sync).
     #[error("{0}")]
     Peer(String),
@@ -71,6 +74,7 @@ impl NodeError {
             Self::Store(e) => e.code(),
             Self::Ledger(e) => e.code(),
             Self::Auth(e) => e.key(),
+            Self::Document(e) => e.key(),
             Self::Peer(_) => "peer",
             Self::NoKey { .. } => "no-key",
             Self::NotInitialised { .. } => "not-initialised",

@@ -13,7 +13,11 @@
 pub mod auth;
 mod config;
 pub mod demo;
+pub mod documents;
 mod error;
+pub mod feeds;
+pub mod import;
+pub mod search;
 pub mod sync;
 
 use std::collections::BTreeMap;
@@ -119,6 +123,7 @@ pub struct Node {
     /// The store.
     pub store: Store,
     keys: BTreeMap<String, SecretKey>,
+    search: search::SearchState,
 }
 
 impl std::fmt::Debug for Node {
@@ -146,7 +151,7 @@ impl Node {
         if store.committee().await.is_none() {
             return Err(NodeError::Store(lajna_store::StoreError::Empty));
         }
-        Ok(Self { dir, config, store, keys })
+        Ok(Self { dir, config, store, keys, search: Default::default() })
     }
 
     /// Creates a data directory, its node keys, and the committee: the genesis event signed by
@@ -224,7 +229,7 @@ impl Node {
         config.save(&dir.config())?;
         let store = Store::open(&dir.database()).await?;
         store.lock().await.append(&batch).await?;
-        Ok(Self { dir: dir.clone(), config: config.clone(), store, keys })
+        Ok(Self { dir: dir.clone(), config: config.clone(), store, keys, search: Default::default() })
     }
 
     /// The date "overdue" is measured against: the configured reference date, else today (UTC).
@@ -293,7 +298,10 @@ impl Node {
             parents = vec![(event.id(), lamport)];
             batch.push(event);
         }
-        if private { Ok(guard.append_private(&batch).await?) } else { Ok(guard.append(&batch).await?) }
+        let ids = if private { guard.append_private(&batch).await? } else { guard.append(&batch).await? };
+        drop(guard);
+        self.after_write().await;
+        Ok(ids)
     }
 
     /// Reads the in-memory state (a consistent snapshot).

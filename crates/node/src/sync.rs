@@ -195,6 +195,7 @@ impl Node {
                         None,
                     )
                     .await?;
+                self.after_write().await;
                 Ok(ImportReport { from: header.from, events: events.len(), applied: ids.len(), duplicates })
             }
             Err(e) => {
@@ -220,6 +221,9 @@ impl Node {
                 Err(StoreError::Sql(err)) => return Err(NodeError::Store(StoreError::Sql(err))),
                 Err(err) => reply.refused.push((e.id().to_hex(), err.to_string())),
             }
+        }
+        if reply.applied > 0 {
+            self.after_write().await;
         }
         Ok(reply)
     }

@@ -9,6 +9,7 @@
 //! [`Store::state_hash`]. An event whose parents are missing waits in `pending`.
 
 mod error;
+mod feeds;
 mod hash;
 mod local;
 mod sync;
@@ -25,6 +26,7 @@ use sqlx::{Row, SqlitePool};
 use tokio::sync::{Mutex, MutexGuard};
 
 pub use error::StoreError;
+pub use feeds::FeedRow;
 pub use hash::StateHasher;
 pub use local::{AuditRow, SessionRow, UserRow};
 pub use sync::PeerRow;
@@ -101,13 +103,6 @@ struct Inner {
 enum Log {
     Shared,
     Private,
-}
-
-fn change_is_private(change: &Change) -> bool {
-    match change {
-        Change::Create { kind, .. } | Change::Update { kind, .. } | Change::Add { kind, .. } => kind.is_private(),
-        Change::Genesis(_) | Change::Ledger => false,
-    }
 }
 
 impl Inner {
@@ -257,8 +252,9 @@ impl WriteGuard<'_> {
                     source: lajna_ledger::LedgerError::Malformed("event is already stored".into()),
                 });
             }
-            if change_is_private(&change) != (log == Log::Private) {
-                return Err(StoreError::WrongLog { id: event.id.to_hex(), private: change_is_private(&change) });
+            let private = change.is_private(&self.inner.state);
+            if private != (log == Log::Private) {
+                return Err(StoreError::WrongLog { id: event.id.to_hex(), private });
             }
             if log == Log::Shared
                 && let Some(p) = event.envelope.parents.iter().find(|p| self.inner.private_ids.contains(*p))
@@ -288,7 +284,7 @@ impl WriteGuard<'_> {
         }
         let lamports = &self.inner.lamports;
         match check_one(&self.inner.trust, |p| lamports.get(p).copied(), raw) {
-            Ok((event, change)) if change_is_private(&change) => {
+            Ok((event, change)) if change.is_private(&self.inner.state) => {
                 // A peer never has a reason to send one; accepting it would mix logs.
                 Err(StoreError::WrongLog { id: event.id.to_hex(), private: true })
             }
@@ -333,7 +329,7 @@ impl WriteGuard<'_> {
                     }
                 };
                 if let Some(Ok(checked)) = outcome
-                    && !change_is_private(&checked.1)
+                    && !checked.1.is_private(&self.inner.state)
                 {
                     applied.extend(self.store.write(&mut self.inner, vec![checked], Log::Shared).await?);
                     progress = true;
@@ -821,8 +817,7 @@ async fn upsert_projection(
     entry: &lajna_domain::state::Entry,
 ) -> Result<(), StoreError> {
     let doc = entry.doc(id);
-    if entry.kind.is_private() {
-        let party = doc.get("party").and_then(Value::as_str).unwrap_or_default().to_string();
+    if let Some(party) = entry.private_party() {
         sqlx::query(
             "INSERT INTO private_records (id, kind, party, doc) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, party = excluded.party, doc = excluded.doc",
         )
@@ -865,7 +860,7 @@ pub fn hash_state(committee: Option<EventId>, state: &State) -> Result<String, S
     }
     // The shared state hash covers the shared record only: each node holds its own party's
     // private log, so private records would make equal shared states hash differently.
-    for (id, entry) in state.entries().filter(|(_, e)| !e.kind.is_private()) {
+    for (id, entry) in state.entries().filter(|(_, e)| !e.is_private()) {
         h.record(id, entry.kind.code(), &canonical_text(&entry.doc(id))?);
     }
     Ok(h.finish())

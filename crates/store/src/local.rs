@@ -20,6 +20,8 @@ pub struct UserRow {
     pub password_hash: String,
     /// Whether sign-in is refused.
     pub disabled: bool,
+    /// Clearance code: `UNCLASSIFIED`, `RESTRICTED`, `CONFIDENTIAL` or `SECRET` (migration 0006).
+    pub clearance: String,
 }
 
 /// A session: who, its CSRF token, and when it expires (RFC 3339 UTC).
@@ -46,6 +48,11 @@ pub struct AuditRow {
     pub detail: String,
     /// From where.
     pub address: String,
+    /// Party whose co-chair and secretary may read the line ('' when unknown, e.g. a refused
+    /// sign-in of an unknown user).
+    pub party: String,
+    /// The record viewed, downloaded or exported ('' when none).
+    pub record: String,
 }
 
 fn user(row: &sqlx::sqlite::SqliteRow) -> UserRow {
@@ -56,6 +63,19 @@ fn user(row: &sqlx::sqlite::SqliteRow) -> UserRow {
         member: row.get(3),
         password_hash: row.get(4),
         disabled: row.get::<i64, _>(5) != 0,
+        clearance: row.get(6),
+    }
+}
+
+fn audit_row(r: &sqlx::sqlite::SqliteRow) -> AuditRow {
+    AuditRow {
+        at: r.get(0),
+        username: r.get(1),
+        action: r.get(2),
+        detail: r.get(3),
+        address: r.get(4),
+        party: r.get(5),
+        record: r.get(6),
     }
 }
 
@@ -66,9 +86,9 @@ impl Store {
     /// Database errors.
     pub async fn put_user(&self, u: &UserRow) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO users (username, party, role, member, password_hash, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+            "INSERT INTO users (username, party, role, member, password_hash, disabled, created_at, clearance) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT(username) DO UPDATE SET party = excluded.party, role = excluded.role, member = excluded.member,
-             password_hash = excluded.password_hash, disabled = excluded.disabled",
+             password_hash = excluded.password_hash, disabled = excluded.disabled, clearance = excluded.clearance",
         )
         .bind(&u.username)
         .bind(&u.party)
@@ -77,6 +97,7 @@ impl Store {
         .bind(&u.password_hash)
         .bind(i64::from(u.disabled))
         .bind(crate::now())
+        .bind(&u.clearance)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -87,11 +108,12 @@ impl Store {
     /// # Errors
     /// Database errors.
     pub async fn user(&self, username: &str) -> Result<Option<UserRow>, StoreError> {
-        let row =
-            sqlx::query("SELECT username, party, role, member, password_hash, disabled FROM users WHERE username = ?")
-                .bind(username)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row = sqlx::query(
+            "SELECT username, party, role, member, password_hash, disabled, clearance FROM users WHERE username = ?",
+        )
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row.as_ref().map(user))
     }
 
@@ -100,10 +122,11 @@ impl Store {
     /// # Errors
     /// Database errors.
     pub async fn users(&self) -> Result<Vec<UserRow>, StoreError> {
-        let rows =
-            sqlx::query("SELECT username, party, role, member, password_hash, disabled FROM users ORDER BY username")
-                .fetch_all(&self.pool)
-                .await?;
+        let rows = sqlx::query(
+            "SELECT username, party, role, member, password_hash, disabled, clearance FROM users ORDER BY username",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows.iter().map(user).collect())
     }
 
@@ -217,19 +240,24 @@ impl Store {
         Ok(())
     }
 
-    /// Appends a line to the audit trail (append-only in practice: no API changes a line).
+    /// Appends a line to the audit trail. The table is append-only: triggers (migration 0006)
+    /// refuse UPDATE and DELETE.
     ///
     /// # Errors
     /// Database errors.
     pub async fn audit(&self, line: &AuditRow) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO audit (at, username, action, detail, address) VALUES (?, ?, ?, ?, ?)")
-            .bind(&line.at)
-            .bind(&line.username)
-            .bind(&line.action)
-            .bind(&line.detail)
-            .bind(&line.address)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO audit (at, username, action, detail, address, party, record) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&line.at)
+        .bind(&line.username)
+        .bind(&line.action)
+        .bind(&line.detail)
+        .bind(&line.address)
+        .bind(&line.party)
+        .bind(&line.record)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -238,19 +266,32 @@ impl Store {
     /// # Errors
     /// Database errors.
     pub async fn audit_trail(&self, limit: i64) -> Result<Vec<AuditRow>, StoreError> {
-        let rows = sqlx::query("SELECT at, username, action, detail, address FROM audit ORDER BY seq DESC LIMIT ?")
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| AuditRow {
-                at: r.get(0),
-                username: r.get(1),
-                action: r.get(2),
-                detail: r.get(3),
-                address: r.get(4),
-            })
-            .collect())
+        let rows = sqlx::query(
+            "SELECT at, username, action, detail, address, party, record FROM audit ORDER BY seq DESC LIMIT ?",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(audit_row).collect())
+    }
+
+    /// One page of `party`'s audit lines, newest first (`offset` lines skipped), and how many
+    /// lines the party has in all.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn audit_page(&self, party: &str, offset: i64, limit: i64) -> Result<(Vec<AuditRow>, i64), StoreError> {
+        let total: i64 =
+            sqlx::query("SELECT COUNT(*) FROM audit WHERE party = ?").bind(party).fetch_one(&self.pool).await?.get(0);
+        let rows = sqlx::query(
+            "SELECT at, username, action, detail, address, party, record FROM audit WHERE party = ?
+             ORDER BY seq DESC LIMIT ? OFFSET ?",
+        )
+        .bind(party)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok((rows.iter().map(audit_row).collect(), total))
     }
 }

@@ -26,6 +26,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/actions", get(list_actions))
         .route("/api/v1/actions/{id}", get(get_action).patch(patch_action))
         .route("/api/v1/events", get(list_events))
+        .route("/api/v1/documents", get(list_documents))
+        .route("/api/v1/documents/{id}", get(get_document))
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/{collection}", get(list_records))
         .route("/api/v1/{collection}/{id}", get(get_record))
@@ -133,11 +135,15 @@ async fn list_events(
     if viewer.user.is_none() {
         return signed_out();
     }
+    let Some(user) = viewer.user.as_ref() else { return signed_out() };
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
     match state.node.store.events_after(q.after.max(0), limit).await {
         Ok(events) => {
+            // Events of documents the user may not see are left out (their bodies hold titles).
+            let allowed: Vec<String> = state.node.documents_for(user).await.into_iter().map(|d| d.id).collect();
             let list: Vec<Value> = events
                 .into_iter()
+                .filter(|e| !e.kind.starts_with("document.") || document_event_allowed(e, &allowed))
                 .map(|e| {
                     serde_json::json!({
                         "seq": e.seq, "id": e.id, "lamport": e.lamport, "party": e.party, "kind": e.kind,
@@ -149,6 +155,62 @@ async fn list_events(
         }
         Err(e) => store_failure(&e),
     }
+}
+
+/// Whether a `document.*` event is about a document in `allowed` (by its id, or its body's
+/// `record` for revisions).
+fn document_event_allowed(e: &lajna_store::StoredEvent, allowed: &[String]) -> bool {
+    let record = serde_json::from_str::<Value>(&e.raw.envelope)
+        .ok()
+        .and_then(|env| env.pointer("/body/record").and_then(Value::as_str).map(String::from))
+        .unwrap_or_else(|| e.id.clone());
+    allowed.contains(&record)
+}
+
+/// A document as the API shows it: its fields, `id`, `marking_label` (e.g. `SECRET — MAR
+/// ONLY`), the `file` URL (relative, any page language) and when and by which party it was
+/// registered.
+fn document_json(v: &lajna_node::documents::DocumentView, parties: &[lajna_domain::PartyCode]) -> Value {
+    let mut doc = serde_json::to_value(&v.document).unwrap_or(Value::Null);
+    doc["id"] = Value::String(v.id.clone());
+    doc["marking_label"] =
+        Value::String(lajna_domain::Marking::banner([&v.document.marking], parties).unwrap_or_else(|| {
+            format!("UNCLASSIFIED — {}", parties.iter().map(|p| p.as_str()).collect::<Vec<_>>().join("+"))
+        }));
+    doc["file"] = Value::String(format!("/en/documents/{}/file", v.id));
+    doc["registered_at"] = Value::String(v.registered_at.clone());
+    doc["registered_by"] = Value::String(v.registered_by.clone());
+    doc
+}
+
+/// `GET /api/v1/documents`: the documents the user may see, newest first.
+async fn list_documents(State(state): State<AppState>, viewer: Viewer) -> Response {
+    let Some(user) = viewer.user.as_ref() else { return signed_out() };
+    let parties = state.node.parties_of_committee().await;
+    let list: Vec<Value> = state.node.documents_for(user).await.iter().map(|v| document_json(v, &parties)).collect();
+    Json(list).into_response()
+}
+
+/// `GET /api/v1/documents/{id}`: one document, 404 when it does not exist or the user may not
+/// see it (the two are indistinguishable). A view of a RESTRICTED or higher document is audited.
+async fn get_document(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    axum::extract::ConnectInfo(addr): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    viewer: Viewer,
+) -> Response {
+    let Some(user) = viewer.user.as_ref() else { return signed_out() };
+    let Some(v) = state.node.document_for(user, &id).await else {
+        return Problem::new(StatusCode::NOT_FOUND, "not-found", "no record with this id here").into_response();
+    };
+    if let Err(e) =
+        state.node.audit_view(user, "api-document-view", &id, &v.document.marking, &addr.ip().to_string()).await
+    {
+        tracing::error!(error = %e, "audit failed");
+        return Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "unexpected", "the server failed").into_response();
+    }
+    let parties = state.node.parties_of_committee().await;
+    Json(document_json(&v, &parties)).into_response()
 }
 
 /// `GET /api/v1/openapi.json`: the OpenAPI 3.1 description of this API (tests check that every
@@ -224,8 +286,18 @@ async fn state_export(State(state): State<AppState>, viewer: Viewer) -> Response
     if viewer.user.is_none() {
         return signed_out();
     }
+    let Some(user) = viewer.user.as_ref() else { return signed_out() };
     match state.node.store.export().await {
-        Ok(v) => Json(v).into_response(),
+        Ok(mut v) => {
+            // Only the documents the user may see (DESIGN.md §6).
+            let allowed: Vec<String> = state.node.documents_for(user).await.into_iter().map(|d| d.id).collect();
+            if let Some(Value::Array(docs)) = v.pointer_mut("/records/document") {
+                docs.retain(|d| {
+                    d.pointer("/_meta/id").and_then(Value::as_str).is_some_and(|id| allowed.iter().any(|a| a == id))
+                });
+            }
+            Json(v).into_response()
+        }
         Err(e) => store_failure(&e),
     }
 }

@@ -63,6 +63,9 @@ pub struct PageCtx {
     pub csrf: String,
     /// Demo data directory.
     pub demo: bool,
+    /// The marking banner of the page (highest marking of the records it shows, e.g.
+    /// `SECRET — MAR ONLY`), shown at its top and bottom; `None` when nothing shown is marked.
+    pub banner: Option<String>,
 }
 
 impl PageCtx {
@@ -76,7 +79,15 @@ impl PageCtx {
             user: viewer.user.as_ref().map(|u| (u.username.clone(), u.party.to_string(), u.role.code())),
             csrf: viewer.csrf.clone(),
             demo,
+            banner: None,
         }
+    }
+
+    /// The same context with a marking banner (see [`lajna_domain::Marking::banner`]).
+    #[must_use]
+    pub fn with_banner(mut self, banner: Option<String>) -> Self {
+        self.banner = banner;
+        self
     }
 }
 

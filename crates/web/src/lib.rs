@@ -50,6 +50,9 @@ pub enum WebError {
     /// A template failed to render. HTTP 500.
     #[error(transparent)]
     Render(#[from] askama::Error),
+    /// The periodic report could not be produced. HTTP 500.
+    #[error(transparent)]
+    Report(#[from] lajna_report::ReportError),
 }
 
 /// A cached dashboard: (language, store generation, reference date, read model).
@@ -112,6 +115,13 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // Bring the full-text index up to date in the background; later writes update it in turn.
+    let indexed = node.clone();
+    tokio::spawn(async move {
+        if let Err(e) = indexed.refresh_search().await {
+            tracing::warn!(error = %e, "search index not built; searches will retry");
+        }
+    });
     axum::serve(listener, router(node).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await

@@ -82,6 +82,41 @@ pub fn document() -> Value {
             "401": problem("Not signed in")}}}),
     );
     paths.insert(
+        "/api/v1/documents".into(),
+        json!({"get": {"summary": "The documents the user may see (clearance and party, DESIGN.md §6), newest first",
+            "responses": {
+                "200": ok_json("Documents", json!({"type": "array", "items": {"$ref": "#/components/schemas/Document"}})),
+                "401": problem("Not signed in")}}}),
+    );
+    paths.insert(
+        "/api/v1/documents/{id}".into(),
+        json!({
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "get": {"summary": "One document; a view of a RESTRICTED or higher document is written to the audit trail",
+                "responses": {
+                    "200": ok_json("The document", json!({"$ref": "#/components/schemas/Document"})),
+                    "401": problem("Not signed in"),
+                    "404": problem("No such document, or one the user may not see")}}}),
+    );
+    paths.insert(
+        "/api/v1/search".into(),
+        json!({"get": {"summary": "Full-text search in Arabic, French and English, ranked; only records the user may see (clearance and party, DESIGN.md §6) are counted, ranked and shown",
+            "parameters": [
+                {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}, "description": "The words to find, in any form (hamza, diacritics, article, accents, plurals)"},
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}, "description": "Page of 20 hits"},
+                {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["ar", "fr", "en"], "default": "fr"}, "description": "Language of titles and snippets"}],
+            "responses": {
+                "200": ok_json("A page of hits", json!({"type": "object", "required": ["query", "total", "page", "per_page", "hits"],
+                    "properties": {"query": {"type": "string"}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"},
+                        "hits": {"type": "array", "items": {"type": "object", "required": ["id", "kind", "score", "title", "title_lang", "snippet_html", "snippet_lang"],
+                            "properties": {"id": {"type": "string"}, "kind": {"type": "string"}, "score": {"type": "number"},
+                                "title": {"type": "string"}, "title_lang": {"type": "string"},
+                                "snippet_html": {"type": "string", "description": "HTML-escaped fragment, matches in <mark>"},
+                                "snippet_lang": {"type": "string"}, "date": {"type": ["string", "null"]}}}}}})),
+                "401": problem("Not signed in"),
+                "503": problem("The search index cannot be read")}}}),
+    );
+    paths.insert(
         "/api/v1/openapi.json".into(),
         json!({"get": {"summary": "This document", "security": [], "responses": {"200": ok_json("OpenAPI document", json!({"type": "object"}))}}}),
     );
@@ -129,6 +164,23 @@ pub fn document() -> Value {
                 "Record": {"type": "object", "required": ["id", "_meta"], "properties": {
                     "id": {"type": "string"}, "_meta": {"type": "object"}, "adoption": {"type": "object"}}},
                 "Event": {"type": "object", "required": ["seq", "id", "lamport", "party", "kind", "envelope", "sigs"]},
+                "Marking": {"type": "object", "required": ["classification", "releasable_to"], "properties": {
+                    "classification": {"type": "string", "enum": ["UNCLASSIFIED", "RESTRICTED", "CONFIDENTIAL", "SECRET"]},
+                    "releasable_to": {"description": "\"both\" or {\"only\": PARTY}"}}},
+                "Document": {"type": "object",
+                    "required": ["id", "title", "language", "marking", "marking_label", "blake3", "media_type", "size", "file_name", "file"],
+                    "properties": {
+                        "id": {"type": "string"}, "title": {"$ref": "#/components/schemas/LocalizedText"},
+                        "language": {"type": "string", "enum": ["ar", "fr", "en"]},
+                        "date": {"type": "string", "format": "date"},
+                        "marking": {"$ref": "#/components/schemas/Marking"},
+                        "marking_label": {"type": "string"},
+                        "blake3": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                        "media_type": {"type": "string"}, "size": {"type": "integer", "minimum": 1},
+                        "file_name": {"type": "string"}, "file": {"type": "string"},
+                        "links": {"type": "array", "items": {"type": "string"}},
+                        "registered_at": {"type": "string"}, "registered_by": {"type": "string"},
+                        "illustrative": {"type": "boolean"}}},
                 "Problem": {"type": "object", "required": ["type", "title", "status"], "properties": {
                     "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
                     "detail": {"type": "string"}, "code": {"type": "string"},

@@ -96,6 +96,11 @@ pub fn status_of(e: &NodeError) -> StatusCode {
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         },
         NodeError::NoKey { .. } => StatusCode::FORBIDDEN,
+        NodeError::Document(d) => match d {
+            lajna_node::documents::DocumentError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            lajna_node::documents::DocumentError::Empty => StatusCode::UNPROCESSABLE_ENTITY,
+            _ => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        },
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -127,6 +132,19 @@ pub fn message_of(catalog: &Catalog, lang: Lang, e: &NodeError) -> (Option<Strin
         }
         NodeError::Auth(a) => (None, catalog.get(lang, a.key(), &[])),
         NodeError::NoKey { .. } => (None, catalog.get(lang, "error-forbidden", &[])),
+        NodeError::Document(d) => {
+            let args: Vec<(&str, Arg)> = match d {
+                lajna_node::documents::DocumentError::TooLarge { size, max } => vec![
+                    ("size", Arg::Num(i64::try_from(*size).unwrap_or(i64::MAX))),
+                    ("max", Arg::Num(i64::try_from(*max).unwrap_or(i64::MAX))),
+                ],
+                lajna_node::documents::DocumentError::TypeMismatch { declared, found } => {
+                    vec![("declared", Arg::Text(declared.clone())), ("found", Arg::Text(found.clone()))]
+                }
+                _ => vec![],
+            };
+            (Some("file".into()), catalog.get(lang, d.key(), &args))
+        }
         other => {
             tracing::error!(error = %other, "unexpected error");
             (None, catalog.get(lang, "error-unexpected", &[]))

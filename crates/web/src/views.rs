@@ -400,7 +400,17 @@ pub async fn dashboard(node: &Node, tr: Tr<'_>) -> Result<Dashboard, WebError> {
     missions.sort_by_key(|m| std::cmp::Reverse(m.0.start));
     let next_mission =
         missions.iter().filter(|(m, _)| m.end >= today).min_by_key(|(m, _)| m.start).map(|(_, v)| v.clone());
-    let recent = node.store.latest_events(10).await?.iter().map(|e| history_row(e, &members, lang)).collect();
+    // The dashboard is the same for every user: documents' events (their titles are marked
+    // data) are left out; the documents page shows what each user may see.
+    let recent = node
+        .store
+        .latest_events(20)
+        .await?
+        .iter()
+        .filter(|e| !e.kind.starts_with("document."))
+        .take(10)
+        .map(|e| history_row(e, &members, lang))
+        .collect();
 
     let mut sessions: Vec<Session> =
         typed::<Session>(node, RecordKind::Session).await?.into_iter().map(|(_, s, _)| s).collect();

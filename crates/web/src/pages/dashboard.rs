@@ -14,6 +14,7 @@ struct DashboardPage<'a> {
     ctx: PageCtx,
     tr: Tr<'a>,
     d: views::Dashboard,
+    charts: super::report::DashboardCharts,
 }
 
 #[derive(Template)]
@@ -53,8 +54,9 @@ pub async fn dashboard(State(state): State<AppState>, Path(lang): Path<String>, 
                 d
             }
         };
+        let charts = super::report::dashboard_charts(&state.node, tr).await;
         Ok::<_, WebError>(
-            DashboardPage { ctx: PageCtx::new(lang, "/", &viewer, state.node.config.demo), tr, d }.render()?,
+            DashboardPage { ctx: PageCtx::new(lang, "/", &viewer, state.node.config.demo), tr, d, charts }.render()?,
         )
     }
     .await;

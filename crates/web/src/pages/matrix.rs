@@ -17,11 +17,19 @@ pub fn routes() -> Router<AppState> {
 async fn download(
     State(state): State<AppState>,
     Path((lang, file)): Path<(String, String)>,
+    axum::extract::ConnectInfo(addr): axum::extract::ConnectInfo<std::net::SocketAddr>,
     viewer: Viewer,
 ) -> Response {
     let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    if viewer.user.is_none() {
+    let Some(user) = viewer.user.as_ref() else {
         return to_login(lang, &format!("/roadmap/{file}"));
+    };
+    // Every export is audited (issue 6): who, which file, from where.
+    if matches!(file.as_str(), "matrix.xlsx" | "matrix.csv")
+        && let Err(e) = state.node.audit_as(user, "export", &file, "", &addr.ip().to_string()).await
+    {
+        tracing::error!(error = %e, "audit failed");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
     let today = state.node.today();
     let rows = state.node.with_state(|s| lajna_outputs::rows(s, lang, today)).await;

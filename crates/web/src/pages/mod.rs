@@ -2,12 +2,18 @@
 //! page and comes back afterwards.
 
 mod action;
+pub mod audit;
+pub mod calendar;
 mod dashboard;
+pub mod documents;
 mod forms;
+pub mod import;
 mod matrix;
 mod notes;
 mod records;
+pub mod report;
 mod roadmap;
+pub mod search;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -26,5 +32,11 @@ pub fn routes() -> Router<AppState> {
         .merge(records::routes())
         .merge(forms::routes())
         .merge(notes::routes())
+        .merge(calendar::routes())
+        .merge(documents::routes())
+        .merge(audit::routes())
         .merge(matrix::routes())
+        .merge(import::routes())
+        .merge(report::routes())
+        .merge(search::routes())
 }

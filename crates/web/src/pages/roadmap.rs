@@ -258,6 +258,8 @@ struct RoadmapPage<'a> {
     page_label: String,
     prev: Option<String>,
     next: Option<String>,
+    /// Gantt chart of the actions of this page (inline SVG, mirrored in Arabic).
+    gantt: String,
 }
 
 /// `GET /{lang}/roadmap?party=&status=&area=&overdue=1&sort=&dir=desc&page=`.
@@ -390,6 +392,7 @@ async fn roadmap_page(
         }
     }
 
+    let gantt = super::report::gantt_of_rows(groups.iter().flat_map(|(_, g)| g.rows.iter().map(|r| &r.r)), today, tr);
     let base = format!("/{}/roadmap", lang.code());
     let href = |p: usize| {
         let q = filter.query(p);
@@ -421,6 +424,7 @@ async fn roadmap_page(
         prev: (page > 1).then(|| href(page - 1)),
         next: (page < pages).then(|| href(page + 1)),
         filter,
+        gantt,
     };
     Ok(page_view.render()?)
 }

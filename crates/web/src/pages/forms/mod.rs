@@ -106,9 +106,10 @@ impl Req<'_> {
     }
 }
 
-/// The record kind of a form URL: every shared kind (private notes have their own page).
+/// The record kind of a form URL: every shared kind (private notes and documents, which carry
+/// a file, have their own pages).
 fn form_kind(code: &str) -> Option<RecordKind> {
-    RecordKind::parse(code).filter(|k| !k.is_private())
+    RecordKind::parse(code).filter(|k| !k.is_private() && !k.is_marked())
 }
 
 /// Runs the generic function `$f::<RecordType>` for a [`RecordKind`].
@@ -128,7 +129,9 @@ macro_rules! dispatch {
             RecordKind::Offer => $f::<Offer>($($arg),*).await,
             RecordKind::Training => $f::<Training>($($arg),*).await,
             // Notes have their own page (/{lang}/notes); `form_kind` never returns them.
-            RecordKind::Note => unreachable!("private kinds are filtered out before dispatch"),
+            RecordKind::Note | RecordKind::Document => {
+                unreachable!("private kinds and documents are filtered out before dispatch")
+            }
         }
     };
 }
@@ -141,7 +144,7 @@ pub async fn index(State(state): State<AppState>, Path(lang): Path<String>, view
     let links = if may_write(&user) {
         RecordKind::ALL
             .iter()
-            .filter(|k| !k.is_private())
+            .filter(|k| !k.is_private() && !k.is_marked())
             .map(|k| (format!("/{}/new/{}", lang.code(), k.code()), tr.t(&format!("forms-new-{}", k.code()))))
             .collect()
     } else {

@@ -1,0 +1,166 @@
+//! The audit trail of a party (issue 6, DESIGN.md §6): `/{lang}/audit` (paginated, newest
+//! first) and `/{lang}/audit.csv`. Readable only by that party's co-chair and secretary; anyone
+//! else gets 404, as for a page that does not exist. Lines are append-only in the database
+//! (triggers of migration 0006). The CSV starts with a BOM and neutralises cells a spreadsheet
+//! would take for a formula (case C08), like the follow-up matrix.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use lajna_node::auth::{Role, User};
+use lajna_store::AuditRow;
+
+use crate::ctx::{PageCtx, Viewer, lang_of, tr};
+use crate::i18n::{Arg, Tr};
+use crate::{AppState, failure, not_found, to_login};
+
+/// Audit lines per page.
+pub const AUDIT_PER_PAGE: usize = 50;
+
+/// Most lines in one CSV export.
+const CSV_MAX_LINES: i64 = 1_000_000;
+
+/// The routes of this module.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/{lang}/audit", get(page)).route("/{lang}/audit.csv", get(csv))
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage<'a> {
+    ctx: PageCtx,
+    tr: Tr<'a>,
+    party: String,
+    rows: Vec<AuditRow>,
+    page: usize,
+    pages: usize,
+    page_label: String,
+}
+
+/// Whether `user` may read its party's audit trail: co-chairs and secretaries.
+#[must_use]
+pub fn may_read_audit(user: &User) -> bool {
+    matches!(user.role, Role::CoChair | Role::Secretary)
+}
+
+async fn page(
+    State(state): State<AppState>,
+    Path(lang): Path<String>,
+    Query(q): Query<Vec<(String, String)>>,
+    viewer: Viewer,
+) -> Response {
+    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
+    let Some(user) = viewer.user.clone() else { return to_login(lang, "/audit") };
+    if !may_read_audit(&user) {
+        return not_found(&state, Some(lang));
+    }
+    let asked = q.iter().rev().find(|(k, _)| k == "page").and_then(|(_, v)| v.parse::<usize>().ok()).unwrap_or(1);
+    let per = i64::try_from(AUDIT_PER_PAGE).unwrap_or(50);
+    let party = user.party.to_string();
+    let total = match state.node.store.audit_page(&party, 0, 0).await {
+        Ok((_, total)) => total,
+        Err(e) => return failure(&state, lang, e.into()),
+    };
+    let pages = usize::try_from(total).unwrap_or(0).div_ceil(AUDIT_PER_PAGE).max(1);
+    let page = asked.clamp(1, pages);
+    let offset = i64::try_from(page - 1).unwrap_or(0) * per;
+    let rows = match state.node.store.audit_page(&party, offset, per).await {
+        Ok((rows, _)) => rows,
+        Err(e) => return failure(&state, lang, e.into()),
+    };
+    let tr = tr(&state, lang);
+    let page_label = tr.catalog.get(
+        lang,
+        "documents-page",
+        &[("page", Arg::Num(i64::try_from(page).unwrap_or(1))), ("pages", Arg::Num(i64::try_from(pages).unwrap_or(1)))],
+    );
+    let view = AuditPage {
+        ctx: PageCtx::new(lang, "/audit", &viewer, state.node.config.demo),
+        tr,
+        party,
+        rows,
+        page,
+        pages,
+        page_label,
+    };
+    match view.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => failure(&state, lang, e.into()),
+    }
+}
+
+/// One CSV cell: neutralised (a leading `= + - @ TAB CR` gets an apostrophe), quoted.
+fn cell(text: &str) -> String {
+    format!("\"{}\"", lajna_outputs::matrix::neutralise(text).replace('"', "\"\""))
+}
+
+/// The audit lines as CSV: BOM, header, one line per row, CRLF line ends.
+#[must_use]
+pub fn to_csv(rows: &[AuditRow]) -> Vec<u8> {
+    let mut out = String::from("\u{feff}at,username,action,detail,record,address\r\n");
+    for r in rows {
+        let line = [&r.at, &r.username, &r.action, &r.detail, &r.record, &r.address].map(|c| cell(c)).join(",");
+        out.push_str(&line);
+        out.push_str("\r\n");
+    }
+    out.into_bytes()
+}
+
+async fn csv(
+    State(state): State<AppState>,
+    Path(lang): Path<String>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    viewer: Viewer,
+) -> Response {
+    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
+    let Some(user) = viewer.user.clone() else { return to_login(lang, "/audit.csv") };
+    if !may_read_audit(&user) {
+        return not_found(&state, Some(lang));
+    }
+    let party = user.party.to_string();
+    let rows = match state.node.store.audit_page(&party, 0, CSV_MAX_LINES).await {
+        Ok((rows, _)) => rows,
+        Err(e) => return failure(&state, lang, e.into()),
+    };
+    // An export of the trail is itself an export: audited.
+    if let Err(e) = state.node.audit_as(&user, "audit-export", "audit.csv", "", &addr.ip().to_string()).await {
+        tracing::error!(error = %e, "audit failed");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"lajna-audit-{party}.csv\"")),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        to_csv(&rows),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_csv_has_a_bom_and_neutralised_cells() {
+        let row = AuditRow {
+            at: "2026-01-01T00:00:00Z".into(),
+            username: "=HYPERLINK(\"x\")".into(),
+            action: "document-view".into(),
+            detail: "@SUM(1)".into(),
+            address: "127.0.0.1".into(),
+            party: "MAR".into(),
+            record: "ab".into(),
+        };
+        let text = String::from_utf8(to_csv(&[row])).unwrap();
+        assert!(text.starts_with('\u{feff}'));
+        let line = text.lines().nth(1).unwrap();
+        assert_eq!(line, r#""2026-01-01T00:00:00Z","'=HYPERLINK(""x"")","document-view","'@SUM(1)","ab","127.0.0.1""#);
+    }
+}
