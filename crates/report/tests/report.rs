@@ -234,4 +234,11 @@ async fn the_dashboard_offers_the_report_and_shows_the_charts_mirrored_in_arabic
     assert!(res.headers()["content-disposition"].to_str().unwrap().contains("lajna-report-ar.pdf"));
     let pdf = res.bytes().await.unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
+    // Every report is audited (issue 6): who, what, from where.
+    let trail = node.store.audit_trail(10).await.unwrap();
+    let line = trail.iter().find(|l| l.action == "report").expect("the report download is audited");
+    assert_eq!(line.username, "mli-viewer");
+    assert_eq!(line.party, "MLI");
+    assert_eq!(line.address, "127.0.0.1");
+    assert_eq!(line.detail, "report-ar.pdf from=2025-01-01&to=2025-12-31");
 }

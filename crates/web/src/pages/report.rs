@@ -88,11 +88,18 @@ async fn download(
     State(state): State<AppState>,
     Path(lang): Path<String>,
     Query(q): Query<Vec<(String, String)>>,
+    axum::extract::ConnectInfo(addr): axum::extract::ConnectInfo<std::net::SocketAddr>,
     viewer: Viewer,
 ) -> Response {
     let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    if viewer.user.is_none() {
+    let Some(user) = viewer.user.as_ref() else {
         return to_login(lang, "/report.pdf");
+    };
+    // Every report is audited (issue 6): who, which language and period, from where.
+    let detail = format!("report-{}.pdf {}", lang.code(), q.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&"));
+    if let Err(e) = state.node.audit_as(user, "report", detail.trim_end(), "", &addr.ip().to_string()).await {
+        tracing::error!(error = %e, "audit failed");
+        return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
     let result = async {
         let input = input(&state.node, &state.catalog, lang, period_of(&q)).await?;
