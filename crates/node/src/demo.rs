@@ -1131,21 +1131,8 @@ async fn split_pair(dir: &Path, mar_dir: &Path, mli_dir: &Path) -> Result<(Node,
     std::fs::create_dir_all(mli_dir.join("keys")).map_err(io(mli_dir))?;
     std::fs::create_dir_all(mli_dir.join("blobs")).map_err(io(mli_dir))?;
     std::fs::rename(full.dir.node_key("MLI"), mli_dir.join("keys/node-MLI.key")).map_err(io(mli_dir))?;
-    // Blobs are not carried by sync: the Malian node gets the files of the shared documents.
-    let shared = full.with_state(|s| {
-        s.entries()
-            .filter(|(_, e)| e.kind == RecordKind::Document && !e.is_private())
-            .filter_map(|(_, e)| e.content().get("blake3").and_then(|v| v.as_str()).map(String::from))
-            .collect::<Vec<_>>()
-    });
-    let mli_data = crate::DataDir(mli_dir.to_path_buf());
-    for hash in shared.await {
-        let to = mli_data.blob(&hash);
-        if let Some(parent) = to.parent().map(Path::to_path_buf) {
-            std::fs::create_dir_all(&parent).map_err(crate::error::io(&parent))?;
-        }
-        std::fs::copy(full.dir.blob(&hash), &to).map_err(crate::error::io(&to))?;
-    }
+    // The files of the shared documents are not copied: the Malian node fetches them from the
+    // Moroccan one at its first sync (`GET /sync/v1/blobs/{hash}`), like any peer.
     if mar_dir.join("demo-password").exists() {
         std::fs::copy(mar_dir.join("demo-password"), mli_dir.join("demo-password")).map_err(io(mli_dir))?;
     }

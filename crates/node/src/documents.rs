@@ -125,6 +125,13 @@ pub fn check_upload(
     Ok(found)
 }
 
+/// Whether `name` can be a blob's name: 64 lowercase hex digits (a BLAKE3). Checked before any
+/// name from outside (a URL, a bundle) becomes a path.
+#[must_use]
+pub fn is_blob_name(name: &str) -> bool {
+    name.len() == 64 && name.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 impl DataDir {
     /// `DATA/blobs`.
     #[must_use]
@@ -298,6 +305,79 @@ impl Node {
                 }
                 Err(e)
             }
+        }
+    }
+
+    /// The files of the SHARED documents (records in the shared log, releasable to both
+    /// parties): (record id, BLAKE3, size in bytes), by record id. One-party documents are
+    /// never listed: their files never leave the node (sync, bundles).
+    pub async fn shared_document_files(&self) -> Vec<(String, String, u64)> {
+        self.with_state(|s| {
+            s.entries()
+                .filter(|(_, e)| e.kind == RecordKind::Document && !e.is_private())
+                .filter_map(|(id, _)| view_of(id, s))
+                .filter(|v| !v.document.marking.is_private() && is_blob_name(&v.document.blake3))
+                .map(|v| (v.id, v.document.blake3, u64::try_from(v.document.size).unwrap_or(0)))
+                .collect()
+        })
+        .await
+    }
+
+    /// The size (bytes) a SHARED document's record gives the blob `hash`, `None` when no shared
+    /// document references it (unknown hash, or only one-party documents do). Decides which
+    /// blobs a peer may fetch (`GET /sync/v1/blobs/{hash}`).
+    pub async fn shared_blob_size(&self, hash: &str) -> Option<u64> {
+        if !is_blob_name(hash) {
+            return None;
+        }
+        self.shared_document_files().await.into_iter().find(|(_, h, _)| h == hash).map(|(_, _, size)| size)
+    }
+
+    /// Whether the blob `hash` is stored on this node (the file exists under its name; its
+    /// bytes are checked when read, see [`Node::read_blob`]).
+    #[must_use]
+    pub fn has_blob(&self, hash: &str) -> bool {
+        is_blob_name(hash) && self.dir.blob(hash).is_file()
+    }
+
+    /// The shared documents' blobs this node lacks: (BLAKE3, size in bytes), each once, sorted.
+    pub async fn missing_shared_blobs(&self) -> Vec<(String, u64)> {
+        let mut out: Vec<(String, u64)> = self
+            .shared_document_files()
+            .await
+            .into_iter()
+            .filter(|(_, h, _)| !self.has_blob(h))
+            .map(|(_, h, size)| (h, size))
+            .collect();
+        out.sort();
+        out.dedup_by(|a, b| a.0 == b.0);
+        out
+    }
+
+    /// Stores bytes received from a peer for the blob `hash` of a shared document: kept only
+    /// when they are exactly `size` bytes and their BLAKE3 is `hash`; written atomically by
+    /// [`store_blob`]. Returns whether a new file was written.
+    ///
+    /// # Errors
+    /// [`NodeError::Peer`] when the bytes do not match (nothing is written); [`NodeError::Io`].
+    pub fn store_received_blob(&self, hash: &str, size: u64, bytes: &[u8]) -> Result<bool, NodeError> {
+        if bytes.len() as u64 != size {
+            return Err(NodeError::Peer(format!(
+                "blob {hash}: {} bytes received, the record says {size}",
+                bytes.len()
+            )));
+        }
+        if blake3::hash(bytes).to_hex().as_str() != hash {
+            return Err(NodeError::Peer(format!("blob {hash}: the bytes received do not match its BLAKE3")));
+        }
+        Ok(store_blob(&self.dir, bytes)?.1)
+    }
+
+    /// Removes the blob `hash` unless a document (shared or one-party) references it: used to
+    /// undo blobs written for an import that failed.
+    pub(crate) async fn remove_unused_blob(&self, hash: &str) {
+        if is_blob_name(hash) && !self.blob_in_use(hash).await {
+            let _ = std::fs::remove_file(self.dir.blob(hash));
         }
     }
 

@@ -7,11 +7,19 @@
 //! - `POST /sync/v1/heads` `{}` → [`HeadsReply`]
 //! - `POST /sync/v1/pull` [`PullRequest`] → [`PullReply`] (pages of what the caller lacks)
 //! - `POST /sync/v1/push` [`PushRequest`] → [`PushReply`]
+//! - `GET /sync/v1/blobs/{blake3}` (signed over an empty body) → the file of a SHARED document,
+//!   `application/octet-stream`; 404 for an unknown hash and for a file only one-party documents
+//!   reference, alike.
+//!
+//! Files (issue 6): after pulling events, the caller fetches the files of the shared documents
+//! it lacks, checks each against the record (size, BLAKE3) and stores it atomically; a failed
+//! fetch leaves nothing behind and is retried at the next sync. Bundles carry the files of the
+//! shared documents whose registration they carry ([`lajna_ledger::bundle`], format 2).
 
 use jiff::Timestamp;
+use lajna_ledger::bundle::{read_bundle_with_blobs, write_bundle_with_blobs};
 use lajna_ledger::{
-    BundleHeader, EventId, LedgerError, PublicKey, RequestAuth, SignedEvent, read_bundle, sign_request, verify_request,
-    write_bundle,
+    BundleHeader, EventId, LedgerError, PublicKey, RequestAuth, SignedEvent, sign_request, verify_request,
 };
 use lajna_store::{Receipt, StoreError};
 use serde::{Deserialize, Serialize};
@@ -96,6 +104,8 @@ pub struct ImportReport {
     pub applied: usize,
     /// Events already stored.
     pub duplicates: usize,
+    /// Files of shared documents newly stored from the bundle.
+    pub blobs: usize,
 }
 
 /// What an HTTP sync did.
@@ -111,6 +121,11 @@ pub struct SyncReport {
     pub refused: Vec<(String, String)>,
     /// Peer clock minus ours, seconds (from its reply's `Date`-like header).
     pub clock_skew_seconds: Option<i64>,
+    /// Files of shared documents fetched and stored.
+    pub blobs_received: usize,
+    /// Files of shared documents still missing after this sync: (BLAKE3, why); retried at the
+    /// next sync.
+    pub blobs_missing: Vec<(String, String)>,
 }
 
 fn corrupt(e: impl std::fmt::Display) -> NodeError {
@@ -137,6 +152,16 @@ impl Node {
         };
         let (events, _) = self.store.missing_for(&known, 0, usize::MAX).await?;
         let events: Vec<SignedEvent> = events.into_iter().map(|e| e.raw).collect();
+        // The files of the shared documents registered by these events (never one-party ones:
+        // their records are not in the shared log, and `shared_document_files` skips them).
+        let carried: std::collections::HashSet<String> = events.iter().map(|e| e.id().to_hex()).collect();
+        let mut blobs: Vec<Vec<u8>> = Vec::new();
+        for (id, hash, _) in self.shared_document_files().await {
+            if (all || carried.contains(&id)) && self.has_blob(&hash) {
+                blobs.push(self.read_blob(&hash)?);
+            }
+        }
+        let blobs: Vec<&[u8]> = blobs.iter().map(Vec::as_slice).collect();
         let header = BundleHeader {
             format: String::new(),
             committee,
@@ -146,23 +171,28 @@ impl Node {
             heads: self.store.heads().await,
             count: 0,
             events_blake3: String::new(),
+            events_bytes: None,
+            blobs: vec![],
         };
-        let bytes = write_bundle(header, &events)?;
+        let bytes = write_bundle_with_blobs(header, &events, &blobs)?;
         if let Some(p) = for_party {
             self.store.record_exchange(p, None, "bundle-export", 0, 0, None, None).await?;
         }
         Ok((bytes, events.len()))
     }
 
-    /// Imports a bundle, all or nothing: its header must be intact and of this committee, and
-    /// every event new to this store must verify (signature, certificate, parents — in the store
-    /// or earlier in the bundle — Lamport clock, body). Importing it twice changes nothing.
+    /// Imports a bundle, all or nothing: its header must be intact and of this committee, every
+    /// blob must match its BLAKE3, and every event new to this store must verify (signature,
+    /// certificate, parents — in the store or earlier in the bundle — Lamport clock, body).
+    /// Blobs are written before the events are appended and removed again if the events are
+    /// refused; a blob that no shared document of the resulting state references with its size
+    /// is not kept. Importing it twice changes nothing.
     ///
     /// # Errors
     /// [`LedgerError::BundleCorrupt`], [`LedgerError::WrongCommittee`], or the first refused
-    /// event; nothing is stored then.
+    /// event; nothing is stored then (no event, no blob).
     pub async fn bundle_import(&self, bytes: &[u8]) -> Result<ImportReport, NodeError> {
-        let (header, events) = read_bundle(bytes, MAX_BUNDLE_BYTES)?;
+        let (header, events, blobs) = read_bundle_with_blobs(bytes, MAX_BUNDLE_BYTES)?;
         let committee = self.store.committee().await.ok_or(NodeError::Store(StoreError::Empty))?;
         if header.committee != committee {
             return Err(NodeError::Ledger(LedgerError::WrongCommittee {
@@ -181,9 +211,46 @@ impl Node {
                 fresh.push(e.clone());
             }
         }
+        // Blobs first (each atomic), so that the events never name a file this import lost.
+        let mut written: Vec<String> = Vec::new();
+        for blob in &blobs {
+            if !crate::documents::is_blob_name(&blob.blake3) {
+                continue;
+            }
+            match crate::documents::store_blob(&self.dir, &blob.bytes) {
+                Ok((_, true)) => written.push(blob.blake3.clone()),
+                Ok((_, false)) => {}
+                Err(e) => {
+                    for hash in &written {
+                        let _ = std::fs::remove_file(self.dir.blob(hash));
+                    }
+                    return Err(e);
+                }
+            }
+        }
         let result = self.store.lock().await.append(&fresh).await;
+        if result.is_err() {
+            for hash in &written {
+                let _ = std::fs::remove_file(self.dir.blob(hash));
+            }
+        }
         match result {
             Ok(ids) => {
+                // Keep only the files shared documents reference, with the size they say.
+                let shared = self.shared_document_files().await;
+                let mut kept = 0;
+                for blob in &blobs {
+                    let wanted =
+                        shared.iter().any(|(_, h, size)| *h == blob.blake3 && *size == blob.bytes.len() as u64);
+                    if !written.contains(&blob.blake3) {
+                        continue;
+                    }
+                    if wanted {
+                        kept += 1;
+                    } else {
+                        self.remove_unused_blob(&blob.blake3).await;
+                    }
+                }
                 self.store
                     .record_exchange(
                         &header.from,
@@ -196,7 +263,13 @@ impl Node {
                     )
                     .await?;
                 self.after_write().await;
-                Ok(ImportReport { from: header.from, events: events.len(), applied: ids.len(), duplicates })
+                Ok(ImportReport {
+                    from: header.from,
+                    events: events.len(),
+                    applied: ids.len(),
+                    duplicates,
+                    blobs: kept,
+                })
             }
             Err(e) => {
                 let why = e.to_string();
@@ -307,9 +380,51 @@ impl Node {
         serde_json::from_str(&text).map_err(|e| NodeError::Peer(format!("{base}{path}: unreadable reply: {e}")))
     }
 
+    /// Fetches the file `hash` of a shared document from the peer at `base` (signed `GET
+    /// /sync/v1/blobs/{hash}`), reading at most `size` bytes, and stores it when its size and
+    /// BLAKE3 match the record. Nothing is written on any error.
+    ///
+    /// # Errors
+    /// [`NodeError::Peer`] (unreachable, refused, 404, wrong bytes); [`NodeError::Io`].
+    pub async fn fetch_blob(
+        &self,
+        client: &reqwest::Client,
+        base: &str,
+        hash: &str,
+        size: u64,
+    ) -> Result<bool, NodeError> {
+        if !crate::documents::is_blob_name(hash) {
+            return Err(NodeError::Peer(format!("{hash:?} is not a BLAKE3 name")));
+        }
+        let path = format!("/sync/v1/blobs/{hash}");
+        let auth = self.sign("GET", &path, b"")?;
+        let mut res = client
+            .get(format!("{}{path}", base.trim_end_matches('/')))
+            .header("x-lajna-node", &auth.node)
+            .header("x-lajna-time", &auth.time)
+            .header("x-lajna-nonce", &auth.nonce)
+            .header("x-lajna-signature", &auth.signature)
+            .send()
+            .await
+            .map_err(|e| NodeError::Peer(format!("cannot reach {base}: {e}")))?;
+        let status = res.status();
+        if !status.is_success() {
+            return Err(NodeError::Peer(format!("{base}{path} refused ({status})")));
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(size.min(1 << 24)).unwrap_or(0));
+        while let Some(chunk) = res.chunk().await.map_err(|e| NodeError::Peer(format!("{base}{path}: {e}")))? {
+            bytes.extend_from_slice(&chunk);
+            if bytes.len() as u64 > size {
+                return Err(NodeError::Peer(format!("{base}{path}: more than the {size} bytes of the record")));
+            }
+        }
+        self.store_received_blob(hash, size, &bytes)
+    }
+
     /// Syncs with the peer node at `base` (e.g. `http://10.0.0.2:8080`): learns its heads,
-    /// pulls what this node lacks in pages, pushes what it lacks in pages. Each page is stored
-    /// as it arrives, so a cut link loses nothing: run it again to resume.
+    /// pulls what this node lacks in pages, fetches the files of shared documents it lacks,
+    /// pushes what the peer lacks in pages. Each page and each file is stored as it arrives, so
+    /// a cut link loses nothing: run it again to resume (files missing are retried).
     ///
     /// # Errors
     /// [`NodeError::Peer`] when the peer cannot be reached or refuses; the sync status records it.
@@ -340,6 +455,16 @@ impl Node {
             match page.next {
                 Some(n) => after = n,
                 None => break,
+            }
+        }
+        // Files of shared documents this node lacks (also those an earlier sync failed to get).
+        for (hash, size) in self.missing_shared_blobs().await {
+            match self.fetch_blob(&client, base, &hash, size).await {
+                Ok(_) => report.blobs_received += 1,
+                Err(e) => {
+                    tracing::warn!(blob = %hash, error = %e, "a document file was not received");
+                    report.blobs_missing.push((hash, e.to_string()));
+                }
             }
         }
         // Push what the peer lacks, by the heads it announced.
@@ -409,7 +534,7 @@ async fn join_inner(
     if dir.config().exists() || dir.database().exists() {
         return Err(NodeError::AlreadyInitialised { path: path.to_path_buf() });
     }
-    let (header, events) = read_bundle(bundle, MAX_BUNDLE_BYTES)?;
+    let (header, events, blobs) = read_bundle_with_blobs(bundle, MAX_BUNDLE_BYTES)?;
     std::fs::create_dir_all(dir.keys()).map_err(crate::error::io(dir.keys()))?;
     std::fs::create_dir_all(dir.0.join("blobs")).map_err(crate::error::io(dir.0.join("blobs")))?;
     let store = lajna_store::Store::open(&dir.database()).await?;
@@ -446,5 +571,13 @@ async fn join_inner(
     let mut config = crate::Config::new(vec![party.into()]);
     config.peers = peers;
     config.save(&dir.config())?;
-    Node::open(path).await
+    let node = Node::open(path).await?;
+    // The files of the shared documents the bundle carries (the rest comes by sync).
+    let shared = node.shared_document_files().await;
+    for blob in &blobs {
+        if shared.iter().any(|(_, h, size)| *h == blob.blake3 && *size == blob.bytes.len() as u64) {
+            crate::documents::store_blob(&node.dir, &blob.bytes)?;
+        }
+    }
+    Ok(node)
 }

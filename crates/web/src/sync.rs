@@ -1,6 +1,10 @@
 //! The node-to-node sync endpoints (`/sync/v1/*`, see `lajna_node::sync`) and the sync status
 //! page. Peers authenticate every request with a signature by a node key that a party root of
 //! the committee certified; browsers' sessions have no access here.
+//!
+//! `GET /sync/v1/blobs/{blake3}` serves the file of a document only when a SHARED document
+//! record (in the shared log, releasable to both parties) references it; for any other hash —
+//! unknown, malformed, or the file of a one-party document — it answers the same 404.
 
 use askama::Template;
 use axum::Router;
@@ -25,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/sync/v1/heads", post(heads))
         .route("/sync/v1/pull", post(pull))
         .route("/sync/v1/push", post(push))
+        .route("/sync/v1/blobs/{hash}", get(blob))
         .route("/{lang}/sync", get(status_page))
 }
 
@@ -55,6 +60,16 @@ async fn authenticate(
     path: &str,
     body: &[u8],
 ) -> Result<(String, i64), Response> {
+    authenticate_as(state, headers, "POST", path, body).await
+}
+
+async fn authenticate_as(
+    state: &AppState,
+    headers: &HeaderMap,
+    method: &str,
+    path: &str,
+    body: &[u8],
+) -> Result<(String, i64), Response> {
     let Some(auth) = auth_of(headers) else {
         return Err(Problem::new(
             StatusCode::UNAUTHORIZED,
@@ -63,7 +78,7 @@ async fn authenticate(
         )
         .into_response());
     };
-    state.node.authenticate_peer(&auth, "POST", path, body).await.map_err(|e| refused(&e))
+    state.node.authenticate_peer(&auth, method, path, body).await.map_err(|e| refused(&e))
 }
 
 fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
@@ -138,6 +153,45 @@ async fn push(State(state): State<AppState>, headers: HeaderMap, body: Bytes) ->
             axum::Json(reply).into_response()
         }
         Err(e) => refused(&e),
+    }
+}
+
+/// The file of a shared document, for a signed peer (signature over `GET`, the path and an
+/// empty body). The same 404 for an unknown hash, a malformed one, one that only one-party
+/// documents reference, and a shared file this node does not hold (yet).
+async fn blob(State(state): State<AppState>, Path(hash): Path<String>, headers: HeaderMap) -> Response {
+    let path = format!("/sync/v1/blobs/{hash}");
+    if let Err(r) = authenticate_as(&state, &headers, "GET", &path, b"").await {
+        return r;
+    }
+    let absent = || Problem::new(StatusCode::NOT_FOUND, "not-found", "no such file").into_response();
+    let Some(size) = state.node.shared_blob_size(&hash).await else { return absent() };
+    if !state.node.has_blob(&hash) {
+        return absent();
+    }
+    let node = state.node.clone();
+    let read = {
+        let hash = hash.clone();
+        tokio::task::spawn_blocking(move || node.read_blob(&hash)).await
+    };
+    match read {
+        Ok(Ok(bytes)) if bytes.len() as u64 == size => (
+            [
+                (axum::http::header::CONTENT_TYPE, "application/octet-stream"),
+                (axum::http::header::CACHE_CONTROL, "no-store"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(Ok(_)) => absent(),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, blob = %hash, "blob unreadable");
+            absent()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "blob read task failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
     }
 }
 

@@ -88,6 +88,9 @@ struct DocPage<'a> {
     registered_by: String,
     links: Vec<(String, Txt)>,
     illustrative: bool,
+    /// Whether this node holds the file: a shared document registered on the other party's
+    /// node arrives by sync before its file does ("file not yet received").
+    file_received: bool,
 }
 
 /// What the upload form shows again after a refusal.
@@ -233,6 +236,7 @@ async fn page(
         registered_by: v.registered_by.clone(),
         links,
         illustrative: d.illustrative,
+        file_received: state.node.has_blob(&d.blake3),
         id,
     };
     match view.render() {
