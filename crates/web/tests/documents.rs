@@ -54,6 +54,17 @@ async fn get(client: &reqwest::Client, url: &str) -> (u16, reqwest::header::Head
     (status, headers, res.bytes().await.unwrap().to_vec())
 }
 
+/// The text of a PDF as poppler's `pdftotext` reads it (an independent reader; Debian's
+/// `poppler-utils`, installed by scripts/test).
+fn pdftotext(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext").arg(&path).arg("-").output().expect("pdftotext (poppler-utils)");
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8(out.stdout).unwrap()
+}
+
 fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
@@ -155,6 +166,33 @@ async fn a_secret_mar_only_document_never_reaches_a_user_who_may_not_see_it() {
         // The shared, UNCLASSIFIED one is there for everyone (control).
         let (_, _, body) = get(&client, &format!("{u}/api/v1/documents")).await;
         assert!(contains(&body, &shared), "{user}: the shared document is missing");
+
+        // Nor in search results and snippets: each word of its titles, in every language.
+        for t in &titles {
+            for word in t.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 5) {
+                let (status, _, body) = get(&client, &format!("{u}/api/v1/search?q={word}")).await;
+                assert_eq!(status, 200, "{user}: search {word}");
+                assert!(!contains(&body, &id), "{user}: search {word} finds it");
+                for t in &titles {
+                    assert!(!contains(&body, t), "{user}: search {word} shows its title");
+                }
+            }
+        }
+        // Nor in the matrix export, the calendar feed, or the report.
+        for file in ["matrix.csv", "matrix.xlsx"] {
+            let (status, _, body) = get(&client, &format!("{u}/en/roadmap/{file}")).await;
+            assert_eq!(status, 200, "{user}: {file}");
+            assert!(!contains(&body, &id) && titles.iter().all(|t| !contains(&body, t)), "{user}: {file}");
+        }
+        let feed = server.node.create_feed(user, "127.0.0.1").await.unwrap();
+        let (status, _, body) = get(&reqwest::Client::new(), &format!("{u}/calendar/{}.ics", feed.token)).await;
+        assert_eq!(status, 200, "{user}: calendar");
+        assert!(!contains(&body, &id) && titles.iter().all(|t| !contains(&body, t)), "{user}: calendar");
+        let (status, _, pdf) = get(&client, &format!("{u}/fr/report.pdf")).await;
+        assert_eq!(status, 200, "{user}: report");
+        let text = pdftotext(&pdf);
+        assert!(text.contains("Commission militaire mixte"), "{user}: the report could not be read: {text}");
+        assert!(!text.contains(&id) && titles.iter().all(|t| !text.contains(t.as_str())), "{user}: report");
     }
     // Nobody refused left a line naming the document.
     let trail = mar.node.store.audit_trail(1000).await.unwrap();
