@@ -15,6 +15,7 @@ mod config;
 pub mod demo;
 pub mod documents;
 mod error;
+pub mod extract;
 pub mod feeds;
 pub mod import;
 pub mod search;

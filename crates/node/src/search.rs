@@ -29,6 +29,13 @@ impl DataDir {
     pub fn index(&self) -> PathBuf {
         self.0.join("index")
     }
+
+    /// `DATA/index/text/<blake3>.txt`: the text extracted from a document's file
+    /// ([`crate::extract::extract_text`]), kept so that re-indexing does not extract it again.
+    #[must_use]
+    pub fn extracted_text(&self, hash: &str) -> PathBuf {
+        self.index().join("text").join(format!("{hash}.txt"))
+    }
 }
 
 /// Joins the texts of each language, one per line, skipping blanks.
@@ -71,7 +78,8 @@ fn doc(id: &str, kind: RecordKind, title: LocalizedText, body: LocalizedText, da
 /// The search documents of the committee's record: missions, sessions (agenda, minutes,
 /// expected outcome, working groups), decisions, communiqués (text and quotes), press articles
 /// (headline and full text), roadmaps, actions, needs, offers, training and documents (title,
-/// with their marking). Members, areas and internal notes are not indexed. Every document keeps
+/// with their marking; the node adds their files' text, see [`document_files`]). Members, areas
+/// and internal notes are not indexed. Every document keeps
 /// its record's marking (UNCLASSIFIED, both parties, for every kind but documents).
 #[must_use]
 pub fn documents(state: &State) -> Vec<SearchDoc> {
@@ -132,10 +140,73 @@ pub fn documents(state: &State) -> Vec<SearchDoc> {
     out
 }
 
+/// A document's file as the index needs it, to add its text to the document's [`SearchDoc`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocumentFile {
+    /// The document's record id.
+    pub id: String,
+    /// BLAKE3 of the file (64 hex digits): the blob's name and the key of the text cache.
+    pub blake3: String,
+    /// Media type checked on upload.
+    pub media_type: String,
+    /// Language of the document's text: the body's language in the index.
+    pub language: Lang,
+}
+
+/// The files of every document of the record (whatever their marking: the index filters by the
+/// marking its [`SearchDoc`] carries, the same as the record's).
+#[must_use]
+pub fn document_files(state: &State) -> Vec<DocumentFile> {
+    state
+        .all::<Document>(RecordKind::Document)
+        .into_iter()
+        .map(|(id, d)| DocumentFile { id, blake3: d.blake3, media_type: d.media_type, language: d.language })
+        .collect()
+}
+
+/// Whether `hash` can name a blob (64 lowercase hex digits), checked before it becomes a path.
+fn blob_name(hash: &str) -> bool {
+    hash.len() == 64 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// The text of the blob `hash`: from the cache file when there is one, else extracted and
+/// cached. `None` when the blob is not (yet) on this node, e.g. a document received from the
+/// peer before its file. Extraction failures give an empty text (logged), never an error.
+fn blob_text(dir: &DataDir, file: &DocumentFile) -> Option<String> {
+    let cached = dir.extracted_text(&file.blake3);
+    if let Ok(text) = std::fs::read_to_string(&cached) {
+        return Some(text);
+    }
+    let bytes = std::fs::read(dir.blob(&file.blake3)).ok()?;
+    if blake3::hash(&bytes).to_hex().as_str() != file.blake3 {
+        tracing::warn!(blob = %file.blake3, "blob does not match its BLAKE3; its text is not indexed");
+        return None;
+    }
+    let text = match crate::extract::extract_text(&file.media_type, &bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            tracing::warn!(document = %file.id, code = err.code(), error = %err, "no text extracted; title indexed only");
+            return Some(String::new());
+        }
+    };
+    if let Some(parent) = cached.parent() {
+        let tmp = parent.join(format!(".{}.tmp", file.blake3));
+        let written = std::fs::create_dir_all(parent)
+            .and_then(|()| std::fs::write(&tmp, &text))
+            .and_then(|()| std::fs::rename(&tmp, &cached));
+        if let Err(err) = written {
+            tracing::warn!(path = %cached.display(), error = %err, "extracted text not cached");
+        }
+    }
+    Some(text)
+}
+
 /// The node's handle on its index: opened lazily, with the documents last indexed.
 #[derive(Default)]
 pub(crate) struct SearchState {
     inner: std::sync::Mutex<Inner>,
+    /// Extracted text by blob hash (memory side of `DATA/index/text/`).
+    texts: std::sync::Mutex<HashMap<String, String>>,
 }
 
 #[derive(Default)]
@@ -232,9 +303,49 @@ impl Node {
         self.update_search().await
     }
 
+    /// The documents of the current state, documents' bodies filled with their files' text.
+    async fn documents_with_text(&self) -> Vec<SearchDoc> {
+        let (mut docs, files) = self.with_state(|s| (documents(s), document_files(s))).await;
+        let mut texts = HashMap::new();
+        let mut missing = Vec::new();
+        {
+            let cache = self.search.texts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            for f in files.into_iter().filter(|f| blob_name(&f.blake3)) {
+                match cache.get(&f.blake3) {
+                    Some(t) => {
+                        texts.insert(f.id.clone(), (f.language, t.clone()));
+                    }
+                    None => missing.push(f),
+                }
+            }
+        }
+        if !missing.is_empty() {
+            // Reading and extracting files is blocking work: off the async workers.
+            let dir = self.dir.clone();
+            let found = tokio::task::spawn_blocking(move || {
+                missing.into_iter().filter_map(|f| blob_text(&dir, &f).map(|t| (f, t))).collect::<Vec<_>>()
+            })
+            .await
+            .unwrap_or_default();
+            let mut cache = self.search.texts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            for (f, text) in found {
+                cache.insert(f.blake3.clone(), text.clone());
+                texts.insert(f.id, (f.language, text));
+            }
+        }
+        for d in &mut docs {
+            if let Some((lang, text)) = texts.remove(&d.id)
+                && !text.is_empty()
+            {
+                d.body = in_lang(lang, &text);
+            }
+        }
+        docs
+    }
+
     async fn update_search(&self) -> Result<usize, SearchError> {
         let generation = self.store.generation();
-        let docs = self.with_state(documents).await;
+        let docs = self.documents_with_text().await;
         let mut inner = self.search.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if !inner.writable {
             return Ok(0);
@@ -285,7 +396,7 @@ impl Node {
     /// [`SearchError`], including when another process (a running server) holds the index.
     pub async fn reindex(&self) -> Result<usize, SearchError> {
         let generation = self.store.generation();
-        let docs = self.with_state(documents).await;
+        let docs = self.documents_with_text().await;
         let mut inner = self.search.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         inner.ensure_open(&self.dir)?;
         if !inner.writable {
