@@ -859,6 +859,16 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             for (id, why) in &r.refused {
                 println!("refused {id}: {why}");
             }
+            if r.blobs_received + r.blobs_missing.len() > 0 {
+                println!(
+                    "document files: {} received, {} still missing (fetched again at the next sync)",
+                    r.blobs_received,
+                    r.blobs_missing.len()
+                );
+            }
+            for (hash, why) in &r.blobs_missing {
+                println!("file {hash} not received: {why}");
+            }
             println!("state hash {}", node.store.state_hash().await?);
             Ok(if r.refused.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
@@ -879,8 +889,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             match node.bundle_import(&bytes).await {
                 Ok(r) => {
                     println!(
-                        "bundle from {}: {} events, {} new, {} already here",
-                        r.from, r.events, r.applied, r.duplicates
+                        "bundle from {}: {} events, {} new, {} already here, {} document files",
+                        r.from, r.events, r.applied, r.duplicates, r.blobs
                     );
                     println!("state hash {}", node.store.state_hash().await?);
                     Ok(ExitCode::SUCCESS)

@@ -42,7 +42,8 @@ async fn main() {
     // Baselines, same run: the libraries alone reading the same bytes into raw cells — the floor
     // under our reader, which adds header recognition, date and number parsing, and C08 undoing.
     let t = Instant::now();
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.clone())).expect("xlsx");
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.clone())).expect("xlsx");
     let range = calamine::Reader::worksheet_range_at(&mut book, 0).expect("sheet").expect("range");
     println!("baseline: calamine raw cells ({} rows)  {}", range.height(), ms(t));
     let t = Instant::now();

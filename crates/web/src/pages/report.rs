@@ -96,7 +96,11 @@ async fn download(
         return to_login(lang, "/report.pdf");
     };
     // Every report is audited (issue 6): who, which language and period, from where.
-    let detail = format!("report-{}.pdf {}", lang.code(), q.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&"));
+    let detail = format!(
+        "report-{}.pdf {}",
+        lang.code(),
+        q.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
+    );
     if let Err(e) = state.node.audit_as(user, "report", detail.trim_end(), "", &addr.ip().to_string()).await {
         tracing::error!(error = %e, "audit failed");
         return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
