@@ -366,6 +366,19 @@ impl Node {
         }
     }
 
+    /// Called when document files arrived from a peer without a new event (the store generation
+    /// did not move): the next update diffs the documents again, so a received file's text is
+    /// searchable at once.
+    pub(crate) async fn files_arrived(&self) {
+        {
+            let mut inner = self.search.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some(g) = inner.generation {
+                inner.generation = Some(g.saturating_sub(1));
+            }
+        }
+        self.after_write().await;
+    }
+
     /// Searches the record as a user with `access` reading in `lang`: the `limit` best hits after
     /// `offset`, filtered by the marking rule before ranking. Brings the index up to date first.
     ///

@@ -467,6 +467,10 @@ impl Node {
                 }
             }
         }
+        if report.blobs_received > 0 {
+            // No event came with the files: let the index read their text now.
+            self.files_arrived().await;
+        }
         // Push what the peer lacks, by the heads it announced.
         let mut cursor = 0;
         loop {

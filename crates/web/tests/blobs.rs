@@ -163,7 +163,7 @@ async fn a_shared_document_file_reaches_the_other_node_over_http_sync() {
     assert!(page("en", programme_id.clone()).await.contains("File not yet received"));
 
     // A new shared document on the MAR node; MAR pushes its record to MLI.
-    let text = "Rapport commun n° 7 — échange d'expertise, fichier partagé 5521\n";
+    let text = "Rapport commun n° 7 — échange d'expertise, fichier partagé zéphyrine\n";
     let (id, hash) = upload_shared(&mar.node, text).await;
     let r = mar.node.sync_with(&mli.url).await.unwrap();
     assert_eq!((r.sent, r.blobs_received, r.blobs_missing.len()), (1, 0, 0), "{r:?}");
@@ -186,9 +186,16 @@ async fn a_shared_document_file_reaches_the_other_node_over_http_sync() {
     let html = page("fr", programme_id.clone()).await;
     assert!(!html.contains("Fichier pas encore reçu") && html.contains(&format!("/documents/{programme_id}/file")));
 
+    // Its words are not searchable on the MLI node while the file is missing…
+    let access = lajna_search::Access { party: PartyCode::parse("MLI").unwrap(), clearance: Classification::Secret };
+    let found = |page: lajna_search::SearchPage| page.hits.iter().any(|h| h.id == id);
+    assert!(!found(mli.node.search("zephyrine", &access, Lang::Fr, 10, 0).await.unwrap()));
+
     std::fs::rename(&aside, &stored).unwrap();
     let r = mli.node.sync_with(&mar.url).await.unwrap();
     assert_eq!((r.received, r.blobs_received, r.blobs_missing.len()), (0, 1, 0), "{r:?}");
+    // …and are at once when it arrives, though no event came with it.
+    assert!(found(mli.node.search("zephyrine", &access, Lang::Fr, 10, 0).await.unwrap()));
     let got = mli.node.read_blob(&hash).unwrap();
     assert_eq!(b3(&got), hash);
     assert_eq!(got, text.as_bytes());
