@@ -18,12 +18,29 @@ use lajna_web::i18n::Catalog;
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let count: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(2_000);
+    let catalog = Catalog::load();
+    // Baseline, same run: the demo committee alone (its own 13 actions) — the fixed cost of a
+    // report (fonts, template, charts) beside the cost that grows with the roadmap.
+    let base = tempfile::tempdir().expect("temp dir");
+    let node = demo::build(&base.path().join("data")).await.expect("demo");
+    for lang in [Lang::Ar, Lang::Fr] {
+        let input = lajna_web::pages::report::input(&node, &catalog, lang, Period::default()).await.expect("input");
+        let t = Instant::now();
+        let pdf = render(&input, lang).expect("report");
+        println!(
+            "baseline (demo alone) {}: render {:.2} s, {} KB",
+            lang.code(),
+            t.elapsed().as_secs_f64(),
+            pdf.len() / 1024
+        );
+    }
+    drop(node);
+
     let dir = tempfile::tempdir().expect("temp dir");
     let node = demo::build(&dir.path().join("data")).await.expect("demo");
     let t = Instant::now();
     demo::add_actions(&node, count).await.expect("actions");
     println!("{count} actions added in {:.1} s", t.elapsed().as_secs_f64());
-    let catalog = Catalog::load();
     for lang in [Lang::Ar, Lang::Fr] {
         let t = Instant::now();
         let input = lajna_web::pages::report::input(&node, &catalog, lang, Period::default()).await.expect("input");
