@@ -2,7 +2,7 @@
 //! party (allowed and refused), CSRF, sign-in throttling, 422 with field errors, and nothing
 //! written on any refusal.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use serde_json::{Value, json};

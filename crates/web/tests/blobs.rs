@@ -2,7 +2,7 @@
 //! over signed HTTP sync (`GET /sync/v1/blobs/{hash}`) and inside bundles — and the file of a
 //! one-party document never does. Two real nodes on loopback, one per party.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

@@ -4,7 +4,7 @@
 //!
 //! `scripts/test` installs Chromium when missing; without it these tests fail and say so.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::process::Command;

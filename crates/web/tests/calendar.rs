@@ -2,7 +2,7 @@
 //! without any cookie fetches the demo committee's calendar with it, and once revoked (or once
 //! its user is disabled) the URL answers a 404 problem.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, new_client};
 

@@ -1,7 +1,7 @@
 //! Issue 6 over HTTP with the real server: documents with markings, the access rule, the audit
 //! trail, and refused uploads that store nothing.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::sync::Arc;

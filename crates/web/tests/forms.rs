@@ -3,7 +3,7 @@
 //! party), edits, saves without change (case C04) and Arabic-Indic digits (case C03). Every
 //! refusal is checked to write nothing.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use lajna_domain::records::{Action, Area, Mission, PressDocument, Roadmap, Session, Training};

@@ -1,7 +1,7 @@
 //! Matrix import through the real server: upload (multipart + CSRF) → preview → confirm
 //! (CSRF) → written; refusals and the role rules (issue 4).
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use lajna_domain::records::Action;

@@ -2,7 +2,7 @@
 //! 200 signed in and 401 signed out with the documented statuses, and every collection and
 //! record kind is documented.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use serde_json::Value;

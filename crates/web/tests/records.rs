@@ -3,7 +3,7 @@
 //! time zone, Hijri dates, endorsements, the minutes workflow, language parity and the état
 //! d'exécution; every refusal writes nothing.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use lajna_domain::records::{Decision, Mission, Session};

@@ -2,7 +2,7 @@
 //! committee: filters, sorting, pagination, the inline progress form by role and party, the
 //! demo rows, and the record's verification states.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -3,7 +3,7 @@
 //! document never shows — not in the count, hits or snippets — to the other party or to a user
 //! of lower clearance.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use lajna_domain::records::{Area, Document, Roadmap};

@@ -1,7 +1,7 @@
 //! The real server on a free port, with a temp data directory holding the demo committee:
 //! pages in three languages, direction, content, 404s, headers and the asset budget.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 

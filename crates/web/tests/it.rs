@@ -1,0 +1,32 @@
+//! The integration tests of lajna-web, in one test binary (one module per former file): each
+//! links the whole server (typst and tantivy included), so one binary instead of thirteen saves
+//! CI ~4 GB of disk and twelve links. Run one module with `cargo test -p lajna-web --test it documents::`.
+
+#[path = "api.rs"]
+mod api;
+#[path = "blobs.rs"]
+mod blobs;
+#[path = "browser.rs"]
+mod browser;
+#[path = "calendar.rs"]
+mod calendar;
+#[path = "common/mod.rs"]
+mod common;
+#[path = "documents.rs"]
+mod documents;
+#[path = "forms.rs"]
+mod forms;
+#[path = "import.rs"]
+mod import;
+#[path = "openapi.rs"]
+mod openapi;
+#[path = "records.rs"]
+mod records;
+#[path = "roadmap.rs"]
+mod roadmap;
+#[path = "search.rs"]
+mod search;
+#[path = "sync.rs"]
+mod sync;
+#[path = "web.rs"]
+mod web;
