@@ -103,12 +103,16 @@ async fn build_new(path: &Path) -> Result<Node, NodeError> {
 
 /// The demo's users, one per party and role. Their password is `LAJNA_DEMO_PASSWORD` when set,
 /// else one generated at the first run and kept in `DATA/demo-password` (mode 0600).
-pub const DEMO_USERS: [(&str, &str, &str); 6] = [
+/// Clearance follows the role (issue 6): co-chairs SECRET, secretaries CONFIDENTIAL, action
+/// owners RESTRICTED, viewers UNCLASSIFIED.
+pub const DEMO_USERS: [(&str, &str, &str); 8] = [
     ("mar-cochair", "MAR", "co-chair"),
     ("mar-secretary", "MAR", "secretary"),
+    ("mar-owner", "MAR", "action-owner"),
     ("mar-viewer", "MAR", "viewer"),
     ("mli-cochair", "MLI", "co-chair"),
     ("mli-secretary", "MLI", "secretary"),
+    ("mli-owner", "MLI", "action-owner"),
     ("mli-viewer", "MLI", "viewer"),
 ];
 

@@ -89,6 +89,30 @@ async fn running_the_demo_again_reuses_the_directory() {
 }
 
 #[tokio::test]
+async fn demo_users_get_the_clearance_of_their_role() {
+    // Issue 6: co-chairs SECRET, secretaries CONFIDENTIAL, action owners RESTRICTED, viewers
+    // UNCLASSIFIED — one user of each role for each party.
+    let dir = tempfile::tempdir().unwrap();
+    let node = demo_node(dir.path()).await;
+    let mut seen = Vec::new();
+    for (username, party, role) in demo::DEMO_USERS {
+        let user = node.store.user(username).await.unwrap().expect(username);
+        assert_eq!((user.party.as_str(), user.role.as_str()), (party, role));
+        let expected = match role {
+            "co-chair" => "SECRET",
+            "secretary" => "CONFIDENTIAL",
+            "action-owner" => "RESTRICTED",
+            _ => "UNCLASSIFIED",
+        };
+        assert_eq!(user.clearance, expected, "{username}");
+        seen.push(format!("{party} {role}"));
+    }
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 8, "every role for both parties: {seen:?}");
+}
+
+#[tokio::test]
 async fn each_refused_command_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let node = demo_node(dir.path()).await;
