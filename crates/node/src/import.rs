@@ -6,7 +6,7 @@
 //! what is written is exactly what the returned plan shows.
 
 use lajna_domain::{Actor, Command, State, decide};
-use lajna_ledger::{Draft, EventId, SignedEvent};
+use lajna_ledger::{EventId, SignedEvent};
 use lajna_outputs::import::{ImportPlan, MatrixImport, Outcome, Refusal, plan};
 use lajna_store::WriteGuard;
 
@@ -152,17 +152,7 @@ impl Node {
                 .get(actor.party.as_str())
                 .ok_or_else(|| NodeError::NoKey { party: actor.party.to_string() })?;
             for emit in decide(&state, actor, command)? {
-                let lamport = 1 + parents.iter().map(|(_, l)| *l).max().unwrap_or(0);
-                let event = Draft {
-                    committee,
-                    parents: parents.clone(),
-                    party: actor.party.to_string(),
-                    member: actor.member.clone(),
-                    at: at.clone(),
-                    kind: emit.kind.clone(),
-                    body: emit.body.clone(),
-                }
-                .sign(key)?;
+                let (event, lamport) = crate::sign_next(committee, &parents, actor, &at, &emit, key)?;
                 let meta = lajna_domain::Meta {
                     id: event.id().to_hex(),
                     lamport,

@@ -133,6 +133,31 @@ impl std::fmt::Debug for Node {
     }
 }
 
+/// Signs the next event of a chain written by `actor`: its parents are `parents` (the heads, or
+/// the previous event of the chain), its Lamport clock one above theirs (DESIGN.md §4). Returns
+/// the event and its clock; the caller makes it the only parent of the next one.
+fn sign_next(
+    committee: Option<EventId>,
+    parents: &[(EventId, i64)],
+    actor: &Actor,
+    at: &str,
+    emit: &lajna_domain::Emit,
+    key: &SecretKey,
+) -> Result<(SignedEvent, i64), NodeError> {
+    let event = Draft {
+        committee,
+        parents: parents.to_vec(),
+        party: actor.party.to_string(),
+        member: actor.member.clone(),
+        at: at.to_string(),
+        kind: emit.kind.clone(),
+        body: emit.body.clone(),
+    }
+    .sign(key)?;
+    let lamport = 1 + parents.iter().map(|(_, l)| *l).max().unwrap_or(0);
+    Ok((event, lamport))
+}
+
 impl Node {
     /// Opens an existing data directory.
     ///
@@ -284,18 +309,8 @@ impl Node {
         }
         let at = now_rfc3339();
         let mut batch = Vec::with_capacity(emits.len());
-        for emit in emits {
-            let event = Draft {
-                committee,
-                parents: parents.clone(),
-                party: actor.party.to_string(),
-                member: actor.member.clone(),
-                at: at.clone(),
-                kind: emit.kind,
-                body: emit.body,
-            }
-            .sign(key)?;
-            let lamport = 1 + parents.iter().map(|(_, l)| *l).max().unwrap_or(0);
+        for emit in &emits {
+            let (event, lamport) = sign_next(committee, &parents, actor, &at, emit, key)?;
             parents = vec![(event.id(), lamport)];
             batch.push(event);
         }
