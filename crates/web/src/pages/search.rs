@@ -5,11 +5,13 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Json, Response};
 use axum::routing::get;
-use lajna_domain::Lang;
+use lajna_domain::{Lang, Marking};
 use lajna_node::auth::User;
 use lajna_search::{Access, Hit, SearchError, SearchPage};
 use serde::{Deserialize, Serialize};
@@ -70,12 +72,37 @@ fn access(user: &User) -> Access {
     Access { party: user.party.clone(), clearance: user.clearance }
 }
 
-async fn run(state: &AppState, user: &User, q: &SearchQuery, lang: Lang) -> Result<SearchPage, SearchError> {
+/// Runs the query for `user`, then audits every hit marked RESTRICTED or above that the results
+/// show (a title and snippet are a view of the record, issue 6). Returns the page and the hits'
+/// markings, for the banner.
+async fn run(
+    state: &AppState,
+    user: &User,
+    q: &SearchQuery,
+    lang: Lang,
+    address: &str,
+) -> Result<(SearchPage, Vec<Marking>), SearchError> {
     let text = q.text();
     if text.is_empty() {
-        return Ok(SearchPage { total: 0, hits: Vec::new() });
+        return Ok((SearchPage { total: 0, hits: Vec::new() }, Vec::new()));
     }
-    state.node.search(&text, &access(user), lang, PER_PAGE, (q.page() - 1) * PER_PAGE).await
+    let mut page = state.node.search(&text, &access(user), lang, PER_PAGE, (q.page() - 1) * PER_PAGE).await?;
+    let ids: Vec<String> = page.hits.iter().map(|h| h.id.clone()).collect();
+    let mut markings: Vec<(String, Marking)> = state
+        .node
+        .with_state(|s| ids.into_iter().filter_map(|id| s.entry(&id).map(|e| (id, e.marking()))).collect())
+        .await;
+    let mut unaudited = Vec::new();
+    for (id, marking) in &markings {
+        if let Err(e) = state.node.audit_view(user, "search-hit", id, marking, address).await {
+            // Fail closed: a protected record whose view cannot be audited is not shown.
+            tracing::error!(error = %e, record = %id, "audit failed; hit withheld");
+            unaudited.push(id.clone());
+        }
+    }
+    page.hits.retain(|h| !unaudited.contains(&h.id));
+    markings.retain(|(id, _)| !unaudited.contains(id));
+    Ok((page, markings.into_iter().map(|(_, m)| m).collect()))
 }
 
 /// The page of a record of `kind` (the list page for kinds without their own page).
@@ -165,23 +192,26 @@ async fn page(
     State(state): State<AppState>,
     Path(lang): Path<String>,
     Query(q): Query<SearchQuery>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
     viewer: Viewer,
 ) -> Response {
     let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
     let Some(user) = viewer.user.clone() else { return to_login(lang, "/search") };
     let query = q.text();
-    let (result, failed) = match run(&state, &user, &q, lang).await {
-        Ok(r) => (r, false),
+    let (result, markings, failed) = match run(&state, &user, &q, lang, &addr.ip().to_string()).await {
+        Ok((r, m)) => (r, m, false),
         Err(e) => {
             tracing::error!(error = %e, "search failed");
-            (SearchPage { total: 0, hits: Vec::new() }, true)
+            (SearchPage { total: 0, hits: Vec::new() }, Vec::new(), true)
         }
     };
+    let parties = state.node.parties_of_committee().await;
+    let banner = Marking::banner(&markings, &parties);
     let page = q.page();
     let pages = result.total.div_ceil(PER_PAGE);
     let path = if query.is_empty() { "/search".to_string() } else { page_href(lang, &query, page)[3..].to_string() };
     let html = SearchHtml {
-        ctx: PageCtx::new(lang, path, &viewer, state.node.config.demo),
+        ctx: PageCtx::new(lang, path, &viewer, state.node.config.demo).with_banner(banner),
         tr: tr(&state, lang),
         rows: result.hits.iter().map(|h| Row::of(h, lang)).collect(),
         total: i64::try_from(result.total).unwrap_or(i64::MAX),
@@ -209,15 +239,22 @@ struct ApiAnswer {
     hits: Vec<Hit>,
 }
 
-async fn api(State(state): State<AppState>, Query(q): Query<SearchQuery>, viewer: Viewer) -> Response {
+async fn api(
+    State(state): State<AppState>,
+    Query(q): Query<SearchQuery>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    viewer: Viewer,
+) -> Response {
     let Some(user) = viewer.user.clone() else {
         return Problem::new(StatusCode::UNAUTHORIZED, "signed-out", "sign in with POST /api/v1/login first")
             .into_response();
     };
     let lang = q.lang.as_deref().and_then(lang_of).unwrap_or(Lang::Fr);
-    match run(&state, &user, &q, lang).await {
-        Ok(r) => Json(ApiAnswer { query: q.text(), total: r.total, page: q.page(), per_page: PER_PAGE, hits: r.hits })
-            .into_response(),
+    match run(&state, &user, &q, lang, &addr.ip().to_string()).await {
+        Ok((r, _)) => {
+            Json(ApiAnswer { query: q.text(), total: r.total, page: q.page(), per_page: PER_PAGE, hits: r.hits })
+                .into_response()
+        }
         Err(e) => {
             tracing::error!(error = %e, "search failed");
             Problem::new(StatusCode::SERVICE_UNAVAILABLE, "search-unavailable", "the search index cannot be read now")
