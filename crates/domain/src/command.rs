@@ -185,20 +185,7 @@ fn revise(
         RecordKind::Document => {
             // The file and the releasability are fixed at registration: another file is another
             // document, and a shared document can never move into a private log (or out of one).
-            if let Some(k) = set.keys().find(|k| matches!(k.as_str(), "blake3" | "media_type" | "size" | "file_name")) {
-                return Err(DomainError::InvalidValue { field: k.clone(), value: "fixed at registration".into() });
-            }
-            let old = state.require(kind, id)?.marking();
-            if let Some(m) = set.get("marking") {
-                let new: crate::Marking = serde_json::from_value(m.clone())
-                    .map_err(|e| DomainError::InvalidValue { field: "marking".into(), value: e.to_string() })?;
-                if new.releasable_to != old.releasable_to {
-                    return Err(DomainError::InvalidValue {
-                        field: "releasable_to".into(),
-                        value: "fixed at registration".into(),
-                    });
-                }
-            }
+            crate::state::check_document_revision(&state.require(kind, id)?.marking(), set)?;
             revise_as::<Document>(state, id, set)
         }
     }

@@ -229,7 +229,47 @@ fn marking_party(marking: &Value) -> Option<String> {
     marking.pointer("/releasable_to/only").and_then(Value::as_str).map(String::from)
 }
 
+/// A document's file (`blake3`, `media_type`, `size`, `file_name`) and releasability are fixed at
+/// registration (issue 6): another file is another document, and a shared document can never
+/// move into a private log, nor a private one out. `old` is the document's current marking,
+/// `set` the fields a revision writes.
+///
+/// # Errors
+/// [`DomainError::InvalidValue`] naming the field.
+pub fn check_document_revision(old: &crate::Marking, set: &Map<String, Value>) -> Result<(), DomainError> {
+    if let Some(k) = set.keys().find(|k| matches!(k.as_str(), "blake3" | "media_type" | "size" | "file_name")) {
+        return Err(DomainError::InvalidValue { field: k.clone(), value: "fixed at registration".into() });
+    }
+    if let Some(m) = set.get("marking") {
+        let new: crate::Marking = serde_json::from_value(m.clone())
+            .map_err(|e| DomainError::InvalidValue { field: "marking".into(), value: e.to_string() })?;
+        if new.releasable_to != old.releasable_to {
+            return Err(DomainError::InvalidValue {
+                field: "releasable_to".into(),
+                value: "fixed at registration".into(),
+            });
+        }
+    }
+    Ok(())
+}
+
 impl Change {
+    /// Checks the change against the state it would be folded into, for the rules its body
+    /// alone cannot show ([`check_document_revision`]). `decide` applies them to local commands;
+    /// the store applies this to events from peers and bundles, so a peer cannot move a shared
+    /// document into a private log by revising it.
+    ///
+    /// # Errors
+    /// [`DomainError::InvalidValue`] naming the field.
+    pub fn check_against(&self, state: &State) -> Result<(), DomainError> {
+        if let Change::Update { kind: RecordKind::Document, record, set, .. } = self
+            && let Some(entry) = state.records.get(record)
+        {
+            check_document_revision(&entry.marking(), set)?;
+        }
+        Ok(())
+    }
+
     /// Whether the change belongs to a party's private log: a change of a private kind, a
     /// document created releasable to one party, or any change of a record that `state` holds
     /// as private. The store appends such changes to the private log only and refuses them

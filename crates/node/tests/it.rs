@@ -461,3 +461,63 @@ async fn revisions_follow_the_owning_party_rules() {
     })
     .await;
 }
+
+/// Issue 6: a peer cannot move a shared document into a private log (or swap its file) by
+/// sending a revision the local command path would refuse — the store refuses it on receipt and
+/// stores nothing; an honest revision of the same document (its title) is accepted.
+#[tokio::test]
+async fn a_peer_cannot_make_a_shared_document_private_or_swap_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mar, mli) = demo::build_pair(dir.path()).await.unwrap();
+    let shared = mar
+        .with_state(|s| {
+            s.all::<Document>(RecordKind::Document)
+                .into_iter()
+                .find(|(_, d)| !d.marking.is_private())
+                .map(|(id, _)| id)
+                .expect("the demo has a shared document")
+        })
+        .await;
+    assert!(mli.with_state(|s| s.entry(&shared).is_some()).await, "both nodes hold it");
+    let key = lajna_node::read_key(&dir.path().join("mli/keys/node-MLI.key")).unwrap();
+    // Revisions the MLI node signs by hand, bypassing its own `decide`.
+    let forge = |set: serde_json::Value| {
+        let mli = &mli;
+        let key = &key;
+        let shared = shared.clone();
+        async move {
+            let guard = mli.store.lock().await;
+            lajna_ledger::Draft {
+                committee: guard.committee(),
+                parents: guard.heads(),
+                party: "MLI".into(),
+                member: None,
+                at: "2025-10-01T00:00:00Z".into(),
+                kind: "document.revised".into(),
+                body: json!({"v": 1, "record": shared, "set": set}),
+            }
+            .sign(key)
+            .unwrap()
+        }
+    };
+    let before = snapshot(&mar).await;
+    for set in [
+        json!({"marking": {"classification": "UNCLASSIFIED", "releasable_to": {"only": "MLI"}}}),
+        json!({"blake3": "00".repeat(32)}),
+        json!({"file_name": "other.pdf"}),
+    ] {
+        let event = forge(set.clone()).await;
+        let refused = mar.store.lock().await.receive(&event).await;
+        match refused {
+            Err(lajna_store::StoreError::Domain { source, .. }) => {
+                assert!(source.to_string().contains("fixed at registration"), "{set}: {source}")
+            }
+            other => panic!("{set}: expected a domain refusal, got {other:?}"),
+        }
+        assert_eq!(snapshot(&mar).await, before, "{set}: nothing stored");
+    }
+    let honest = forge(json!({"title": {"fr": "Programme révisé"}})).await;
+    assert!(mar.store.lock().await.receive(&honest).await.is_ok());
+    assert_ne!(snapshot(&mar).await, before);
+    assert!(mar.with_state(|s| !s.entry(&shared).unwrap().is_private()).await);
+}

@@ -169,6 +169,13 @@ fn check_one(
     Ok((event, change))
 }
 
+/// [`Change::check_against`] the state an event would be folded into (rules a body alone cannot
+/// show), as a store error naming the event.
+fn against(state: &State, (event, change): (VerifiedEvent, Change)) -> Result<(VerifiedEvent, Change), StoreError> {
+    change.check_against(state).map_err(|source| StoreError::Domain { id: event.id.to_hex(), source })?;
+    Ok((event, change))
+}
+
 /// The store of one node.
 pub struct Store {
     pool: SqlitePool,
@@ -245,7 +252,8 @@ impl WriteGuard<'_> {
         let mut checked = Vec::with_capacity(batch.len());
         for raw in batch {
             let lamports = &self.inner.lamports;
-            let (event, change) = check_one(&trust, |id| lamports.get(id).or(fresh.get(id)).copied(), raw)?;
+            let (event, change) =
+                against(&self.inner.state, check_one(&trust, |id| lamports.get(id).or(fresh.get(id)).copied(), raw)?)?;
             if lamports.contains_key(&event.id) || fresh.contains_key(&event.id) {
                 return Err(StoreError::Ledger {
                     id: event.id.to_hex(),
@@ -283,7 +291,8 @@ impl WriteGuard<'_> {
             return Ok(Receipt::Duplicate(id));
         }
         let lamports = &self.inner.lamports;
-        match check_one(&self.inner.trust, |p| lamports.get(p).copied(), raw) {
+        let state = &self.inner.state;
+        match check_one(&self.inner.trust, |p| lamports.get(p).copied(), raw).and_then(|c| against(state, c)) {
             Ok((event, change)) if change.is_private(&self.inner.state) => {
                 // A peer never has a reason to send one; accepting it would mix logs.
                 Err(StoreError::WrongLog { id: event.id.to_hex(), private: true })
@@ -322,7 +331,9 @@ impl WriteGuard<'_> {
                 let outcome = if lamports.contains_key(&raw.id()) {
                     None
                 } else {
-                    match check_one(&self.inner.trust, |p| lamports.get(p).copied(), &raw) {
+                    match check_one(&self.inner.trust, |p| lamports.get(p).copied(), &raw)
+                        .and_then(|c| against(&self.inner.state, c))
+                    {
                         Ok(c) => Some(Ok(c)),
                         Err(StoreError::MissingParent { .. }) => continue,
                         Err(e) => Some(Err(e)),
