@@ -88,6 +88,29 @@ fn changing_one_character_of_a_stored_event_is_detected_and_named() {
 }
 
 #[test]
+fn a_reader_that_goes_away_ends_the_command_quietly() {
+    // `lajna demo --no-serve | head -1`: the reader closes the pipe; lajna's next line must end
+    // it quietly (exit 0), not with a panic report. The read end is closed before lajna writes
+    // anything, so every write meets a closed pipe.
+    let dir = tempfile::tempdir().unwrap();
+    let data = demo(dir.path());
+    for args in [vec!["demo", "--data", &data, "--no-serve"], vec!["verify", "--data", &data]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lajna"))
+            .args(&args)
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(out.status.success(), "{args:?}: {:?} {stderr}", out.status);
+    }
+}
+
+#[test]
 fn a_second_demo_run_reuses_the_directory() {
     let dir = tempfile::tempdir().unwrap();
     let data = demo(dir.path());
