@@ -140,7 +140,10 @@ pub fn neutralise(text: &str) -> String {
     }
 }
 
-fn cells(r: &MatrixRow) -> [String; 15] {
+/// The 15 cells of a row as the export writes them, in [`headers`] order, before CSV
+/// neutralising (C08): text, with numbers and dates in their plain forms.
+#[must_use]
+pub fn cells(r: &MatrixRow) -> [String; 15] {
     let (iu, ib, it, ic) = match &r.indicator {
         Some((u, b, t, c)) => (u.clone(), b.to_string(), t.to_string(), c.to_string()),
         None => Default::default(),

@@ -55,27 +55,7 @@ fn refusal_keys(o: &ImportOutcome, row: u32) -> Vec<&'static str> {
 
 /// The cells of a row as the export writes them (text).
 fn cells(r: &MatrixRow) -> Vec<String> {
-    let (iu, ib, it, ic) = match &r.indicator {
-        Some((u, b, t, c)) => (u.clone(), b.to_string(), t.to_string(), c.to_string()),
-        None => Default::default(),
-    };
-    vec![
-        r.id.clone(),
-        r.area.clone(),
-        r.title_ar.clone(),
-        r.title_fr.clone(),
-        r.owner.clone(),
-        r.unit.clone(),
-        r.start.to_string(),
-        r.due.to_string(),
-        r.status.to_string(),
-        r.progress.to_string(),
-        iu,
-        ib,
-        it,
-        ic,
-        r.last_update.clone(),
-    ]
+    lajna_outputs::matrix::cells(r).to_vec()
 }
 
 fn csv_of(lang: Lang, lines: &[Vec<String>]) -> Vec<u8> {

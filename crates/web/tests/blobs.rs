@@ -2,47 +2,13 @@
 //! over signed HTTP sync (`GET /sync/v1/blobs/{hash}`) and inside bundles — and the file of a
 //! one-party document never does. Two real nodes on loopback, one per party.
 
-use crate::common;
-
-use std::sync::Arc;
+use crate::common::{self, pair, snapshot};
 
 use lajna_domain::records::Document;
 use lajna_domain::{Actor, Classification, Lang, LocalizedText, Marking, PartyCode, RecordKind, Releasability};
 use lajna_ledger::sign_request;
 use lajna_node::documents::Upload;
 use lajna_node::{Node, demo};
-
-struct Served {
-    node: Arc<Node>,
-    url: String,
-    _stop: tokio::sync::oneshot::Sender<()>,
-}
-
-async fn serve(node: Node) -> Served {
-    let node = Arc::new(node);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, rx) = tokio::sync::oneshot::channel::<()>();
-    let served = node.clone();
-    tokio::spawn(async move {
-        lajna_web::serve(served, listener, async move {
-            let _ = rx.await;
-        })
-        .await
-        .unwrap();
-    });
-    Served { node, url, _stop: stop }
-}
-
-async fn pair() -> (tempfile::TempDir, Served, Served) {
-    let dir = tempfile::tempdir().unwrap();
-    let (mar, mli) = demo::build_pair(dir.path()).await.unwrap();
-    (dir, serve(mar).await, serve(mli).await)
-}
-
-async fn snapshot(node: &Node) -> (i64, String) {
-    (node.store.event_count().await.unwrap(), node.store.state_hash().await.unwrap())
-}
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)

@@ -1,50 +1,14 @@
 //! Issue 6 over HTTP with the real server: documents with markings, the access rule, the audit
 //! trail, and refused uploads that store nothing.
 
-use crate::common;
+use crate::common::{self, Served, serve};
 
 use std::path::Path;
-use std::sync::Arc;
 
 use lajna_domain::records::Document;
 use lajna_domain::{Classification, Lang, PartyCode, RecordKind, Releasability};
 use lajna_ledger::sign_request;
 use lajna_node::{Node, demo};
-
-struct Served {
-    node: Arc<Node>,
-    url: String,
-    _stop: tokio::sync::oneshot::Sender<()>,
-}
-
-async fn serve(node: Node) -> Served {
-    let node = Arc::new(node);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, rx) = tokio::sync::oneshot::channel::<()>();
-    let served = node.clone();
-    tokio::spawn(async move {
-        lajna_web::serve(served, listener, async move {
-            let _ = rx.await;
-        })
-        .await
-        .unwrap();
-    });
-    Served { node, url, _stop: stop }
-}
-
-async fn login(url: &str, user: &str, password: &str) -> (reqwest::Client, String) {
-    let client = common::new_client();
-    let res = client
-        .post(format!("{url}/api/v1/login"))
-        .json(&serde_json::json!({"username": user, "password": password}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200, "login as {user}");
-    let body: serde_json::Value = res.json().await.unwrap();
-    (client, body["csrf_token"].as_str().unwrap().to_string())
-}
 
 /// (status, headers, body) of a GET.
 async fn get(client: &reqwest::Client, url: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
@@ -133,7 +97,7 @@ async fn a_secret_mar_only_document_never_reaches_a_user_who_may_not_see_it() {
 
     // Refused: another party with SECRET clearance, and MAR users below SECRET.
     for (server, user) in [(&mar, "mli-reader"), (&mar, "mar-secretary"), (&mar, "mar-viewer"), (&mli, "mli-cochair")] {
-        let (client, _) = login(&server.url, user, &password).await;
+        let (client, _) = common::login_at(&server.url, user, &password).await;
         let u = &server.url;
         for lang in ["ar", "fr", "en"] {
             let (status, _, body) = get(&client, &format!("{u}/{lang}/documents")).await;
@@ -199,7 +163,7 @@ async fn a_secret_mar_only_document_never_reaches_a_user_who_may_not_see_it() {
     assert!(!trail.iter().any(|l| l.record == id), "{trail:?}");
 
     // The MAR co-chair (SECRET, MAR) sees it, with the banner at top and bottom.
-    let (chair, _) = login(&mar.url, "mar-cochair", &password).await;
+    let (chair, _) = common::login_at(&mar.url, "mar-cochair", &password).await;
     let (status, _, body) = get(&chair, &format!("{}/en/documents", mar.url)).await;
     assert_eq!(status, 200);
     assert!(contains(&body, &titles[2]) && contains(&body, &id));
@@ -243,7 +207,7 @@ async fn a_secret_mar_only_document_never_reaches_a_user_who_may_not_see_it() {
     assert_eq!(status, 200);
     assert!(body.starts_with("\u{feff}at,username,action".as_bytes()));
     assert!(contains(&body, &id));
-    let (viewer, _) = login(&mar.url, "mar-viewer", &password).await;
+    let (viewer, _) = common::login_at(&mar.url, "mar-viewer", &password).await;
     assert_eq!(get(&viewer, &format!("{}/en/audit", mar.url)).await.0, 404);
     assert_eq!(get(&viewer, &format!("{}/en/audit.csv", mar.url)).await.0, 404);
     // The audit table is append-only.
@@ -354,7 +318,7 @@ async fn stored(app: &Served, data: &Path) -> (i64, usize, String, Vec<std::path
 async fn refused_uploads_store_nothing_and_say_why() {
     let (dir, app, password) = small_limit_app(64).await;
     let data = dir.path().join("data");
-    let (client, csrf) = login(&app.url, "mar-secretary", &password).await;
+    let (client, csrf) = common::login_at(&app.url, "mar-secretary", &password).await;
     let en = format!("{}/en/documents", app.url);
     let fr = format!("{}/fr/documents", app.url);
     let before = stored(&app, &data).await;
@@ -408,7 +372,7 @@ async fn refused_uploads_store_nothing_and_say_why() {
     let hash = blake3::hash(&text).to_hex().to_string();
     assert!(again.3.contains(&data.join("blobs").join(&hash[..2]).join(&hash[2..])));
     // The viewer (UNCLASSIFIED) sees the second but not the RESTRICTED first.
-    let (viewer, _) = login(&app.url, "mar-viewer", &password).await;
+    let (viewer, _) = common::login_at(&app.url, "mar-viewer", &password).await;
     let (_, _, body) = get(&viewer, &format!("{}/api/v1/documents", app.url)).await;
     let list: Vec<serde_json::Value> = serde_json::from_slice(&body).unwrap();
     let names: Vec<&str> = list.iter().filter_map(|d| d["file_name"].as_str()).collect();

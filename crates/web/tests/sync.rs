@@ -9,37 +9,7 @@ use lajna_domain::{ActionStatus, Actor, Command, LocalizedText, PartyCode, Progr
 use lajna_ledger::{RequestAuth, SecretKey, sign_request};
 use lajna_node::{Node, demo};
 
-struct Served {
-    node: Arc<Node>,
-    url: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-}
-
-async fn serve(node: Node) -> Served {
-    let node = Arc::new(node);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, rx) = tokio::sync::oneshot::channel::<()>();
-    let served = node.clone();
-    tokio::spawn(async move {
-        lajna_web::serve(served, listener, async move {
-            let _ = rx.await;
-        })
-        .await
-        .unwrap();
-    });
-    Served { node, url, stop: Some(stop) }
-}
-
-async fn snapshot(node: &Node) -> (i64, String) {
-    (node.store.event_count().await.unwrap(), node.store.state_hash().await.unwrap())
-}
-
-async fn pair() -> (tempfile::TempDir, Served, Served) {
-    let dir = tempfile::tempdir().unwrap();
-    let (mar, mli) = demo::build_pair(dir.path()).await.unwrap();
-    (dir, serve(mar).await, serve(mli).await)
-}
+use crate::common::{pair, snapshot};
 
 fn actor(p: &str) -> Actor {
     Actor { party: PartyCode::parse(p).unwrap(), member: None }

@@ -16,7 +16,59 @@ pub struct TestApp {
     pub node: Arc<Node>,
     pub password: String,
     _dir: tempfile::TempDir,
-    _stop: tokio::sync::oneshot::Sender<()>,
+    _stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+/// A node served by the real server on `127.0.0.1:0`. Sending on (or dropping) `stop` shuts
+/// the server down; the node stays usable.
+pub struct Served {
+    pub node: Arc<Node>,
+    /// `http://127.0.0.1:PORT`
+    pub url: String,
+    pub stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+/// Serves `node` on a free loopback port.
+pub async fn serve(node: Node) -> Served {
+    let node = Arc::new(node);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, rx) = tokio::sync::oneshot::channel::<()>();
+    let served = node.clone();
+    tokio::spawn(async move {
+        lajna_web::serve(served, listener, async move {
+            let _ = rx.await;
+        })
+        .await
+        .unwrap();
+    });
+    Served { node, url, stop: Some(stop) }
+}
+
+/// The two-node demo (MAR and MLI data directories under one temp dir), both served.
+pub async fn pair() -> (tempfile::TempDir, Served, Served) {
+    let dir = tempfile::tempdir().unwrap();
+    let (mar, mli) = demo::build_pair(dir.path()).await.unwrap();
+    (dir, serve(mar).await, serve(mli).await)
+}
+
+/// (event count, state hash) of a node: "nothing was written" means this does not change.
+pub async fn snapshot(node: &Node) -> (i64, String) {
+    (node.store.event_count().await.unwrap(), node.store.state_hash().await.unwrap())
+}
+
+/// A new client signed in as `user` on the server at `url` through the API, with its CSRF token.
+pub async fn login_at(url: &str, user: &str, password: &str) -> (reqwest::Client, String) {
+    let client = new_client();
+    let res = client
+        .post(format!("{url}/api/v1/login"))
+        .json(&serde_json::json!({"username": user, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "login as {user}");
+    let body: serde_json::Value = res.json().await.unwrap();
+    (client, body["csrf_token"].as_str().unwrap().to_string())
 }
 
 pub fn new_client() -> reqwest::Client {
@@ -29,17 +81,8 @@ impl TestApp {
         let data = dir.path().join("data");
         let node = Arc::new(demo::build(&data).await.unwrap());
         let (password, _) = demo::demo_password(&data).unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let (stop, rx) = tokio::sync::oneshot::channel::<()>();
-        let served = node.clone();
-        tokio::spawn(async move {
-            lajna_web::serve(served, listener, async move {
-                let _ = rx.await;
-            })
-            .await
-            .unwrap();
-        });
+        let Served { node, url, stop } = serve(Arc::into_inner(node).unwrap()).await;
+        let addr = url.trim_start_matches("http://").parse().unwrap();
         let mut app = Self { addr, client: new_client(), csrf: String::new(), node, password, _dir: dir, _stop: stop };
         let (client, csrf) = app.login("mar-secretary").await;
         app.client = client;
@@ -53,16 +96,7 @@ impl TestApp {
 
     /// A new client signed in as `user` through the API, with its CSRF token.
     pub async fn login(&self, user: &str) -> (reqwest::Client, String) {
-        let client = new_client();
-        let res = client
-            .post(self.url("/api/v1/login"))
-            .json(&serde_json::json!({"username": user, "password": self.password}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200, "login as {user}");
-        let body: serde_json::Value = res.json().await.unwrap();
-        (client, body["csrf_token"].as_str().unwrap().to_string())
+        login_at(&format!("http://{}", self.addr), user, &self.password).await
     }
 
     pub async fn get(&self, path: &str) -> (u16, String) {
@@ -72,6 +106,6 @@ impl TestApp {
 
     /// (event count, state hash): "nothing was written" means this does not change.
     pub async fn snapshot(&self) -> (i64, String) {
-        (self.node.store.event_count().await.unwrap(), self.node.store.state_hash().await.unwrap())
+        snapshot(&self.node).await
     }
 }
