@@ -1,14 +1,18 @@
 //! Who is asking, and in which language: the session extractor and the context every page
 //! template receives.
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use lajna_domain::Lang;
 use lajna_node::auth::User;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
-use crate::AppState;
 use crate::i18n::Tr;
+use crate::{AppState, WebError};
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "lajna_session";
@@ -28,14 +32,26 @@ impl FromRequestParts<AppState> for Viewer {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        // One session lookup per request, whichever extractors ask.
+        if let Some(viewer) = parts.extensions.get::<Self>() {
+            return Ok(viewer.clone());
+        }
+        let viewer = Self::lookup(parts, state).await;
+        parts.extensions.insert(viewer.clone());
+        Ok(viewer)
+    }
+}
+
+impl Viewer {
+    async fn lookup(parts: &Parts, state: &AppState) -> Self {
         let jar = CookieJar::from_headers(&parts.headers);
-        let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) else { return Ok(Self::default()) };
+        let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) else { return Self::default() };
         match state.node.session(&token).await {
-            Ok(Some((user, csrf))) => Ok(Self { user: Some(user), csrf, token: Some(token) }),
-            Ok(None) => Ok(Self::default()),
+            Ok(Some((user, csrf))) => Self { user: Some(user), csrf, token: Some(token) },
+            Ok(None) => Self::default(),
             Err(e) => {
                 tracing::error!(error = %e, "session lookup failed");
-                Ok(Self::default())
+                Self::default()
             }
         }
     }
@@ -101,4 +117,218 @@ pub fn lang_of(segment: &str) -> Option<Lang> {
 #[must_use]
 pub fn tr(state: &AppState, lang: Lang) -> Tr<'_> {
     Tr { catalog: &state.catalog, lang }
+}
+
+/// A signed-in page request: its language (the URL's first segment), the viewer and the user.
+/// Refuses: an unknown language with the 404 page, a signed-out visitor with a redirect to the
+/// sign-in page that comes back to the same path afterwards, a path holding a control
+/// character with the 400 page.
+#[derive(Clone)]
+pub struct Page {
+    /// The page's language.
+    pub lang: Lang,
+    /// The session (user, CSRF token, cookie).
+    pub viewer: Viewer,
+    /// The signed-in user.
+    pub user: User,
+    /// Shared state, for rendering.
+    pub state: AppState,
+}
+
+impl std::fmt::Debug for Page {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Page").field("lang", &self.lang).field("user", &self.user.username).finish()
+    }
+}
+
+impl FromRequestParts<AppState> for Page {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let lang = PageLang::from_request_parts(parts, state).await?.0;
+        let Ok(viewer) = Viewer::from_request_parts(parts, state).await;
+        let Some(user) = viewer.user.clone() else {
+            let raw = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+            return Err(PageError::new(state, lang, PageFault::SignIn(raw.to_string())));
+        };
+        Ok(Self { lang, viewer, user, state: state.clone() })
+    }
+}
+
+impl Page {
+    /// The context of the base template for the page at `path` (after `/{lang}`).
+    #[must_use]
+    pub fn ctx(&self, path: impl Into<String>) -> PageCtx {
+        PageCtx::new(self.lang, path, &self.viewer, self.state.node.config.demo)
+    }
+
+    /// The page's translator.
+    #[must_use]
+    pub fn tr(&self) -> Tr<'_> {
+        tr(&self.state, self.lang)
+    }
+
+    /// A refusal of this page (404, 403 with a message key, 500 for `WebError`s).
+    #[must_use]
+    pub fn fault(&self, fault: PageFault) -> PageError {
+        PageError { state: self.state.clone(), lang: self.lang, viewer: self.viewer.clone(), fault }
+    }
+
+    /// The 403 page with the message `key`.
+    #[must_use]
+    pub fn forbidden(&self, key: &'static str) -> PageError {
+        self.fault(PageFault::Forbidden(key))
+    }
+
+    /// The error page of a failed read or render (404 for [`WebError::NotFound`], else 500).
+    #[must_use]
+    pub fn fail(&self, e: impl Into<WebError>) -> PageError {
+        self.fault(PageFault::Failed(e.into()))
+    }
+
+    /// The refusal page of a node error that is not about the form's content: a missing
+    /// permission or node key (403). `None` when the error belongs beside the form instead.
+    #[must_use]
+    pub fn refusal(&self, e: &lajna_node::NodeError) -> Option<PageError> {
+        use lajna_node::NodeError;
+        use lajna_node::auth::AuthError;
+        match e {
+            NodeError::Auth(AuthError::Forbidden(_)) | NodeError::NoKey { .. } => {
+                Some(self.forbidden("error-forbidden"))
+            }
+            NodeError::Auth(AuthError::SignedOut) => Some(self.fault(PageFault::SignIn(String::new()))),
+            _ => None,
+        }
+    }
+
+    /// A redirect to `/{lang}{path}` (`path` starts with `/`).
+    #[must_use]
+    pub fn redirect(&self, path: &str) -> Response {
+        Redirect::to(&format!("/{}{path}", self.lang.code())).into_response()
+    }
+}
+
+/// The language of a page from the first segment of its URL (`/ar/…`); an unknown one answers
+/// the 404 page, a path with a control character (decoded `%00`–`%1F`, `%7F`) the 400 page.
+#[derive(Clone, Copy, Debug)]
+pub struct PageLang(pub Lang);
+
+impl FromRequestParts<AppState> for PageLang {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let segment = parts.uri.path().split('/').nth(1).unwrap_or_default();
+        let Some(lang) = lang_of(segment) else {
+            let lang = state.node.config.default_language;
+            return Err(PageError::new(state, lang, PageFault::Failed(WebError::NotFound)));
+        };
+        if has_control(parts.uri.path()) || parts.uri.query().is_some_and(has_control) {
+            return Err(PageError::new(state, lang, PageFault::BadRequest));
+        }
+        Ok(Self(lang))
+    }
+}
+
+/// Whether percent-decoded `raw` holds a control character (C0, DEL or C1).
+#[must_use]
+pub fn has_control(raw: &str) -> bool {
+    percent_encoding::percent_decode_str(raw).decode_utf8_lossy().chars().any(char::is_control)
+}
+
+/// Why a page is refused; rendered by [`PageError`].
+#[derive(Debug)]
+pub enum PageFault {
+    /// Signed out (or the session ended): redirect to the sign-in page, back to this path.
+    SignIn(String),
+    /// Malformed request (a control character in the path or query). HTTP 400.
+    BadRequest,
+    /// Not allowed, with the message key. HTTP 403.
+    Forbidden(&'static str),
+    /// A read or render failed: 404 for [`WebError::NotFound`], 500 otherwise (logged).
+    Failed(WebError),
+}
+
+/// The one error type of the HTML pages: renders itself as the page its fault calls for, in
+/// the request's language.
+pub struct PageError {
+    state: AppState,
+    lang: Lang,
+    viewer: Viewer,
+    fault: PageFault,
+}
+
+impl std::fmt::Debug for PageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageError").field("lang", &self.lang).field("fault", &self.fault).finish()
+    }
+}
+
+impl PageError {
+    /// A refusal for a visitor not (yet) known to be signed in.
+    #[must_use]
+    pub fn new(state: &AppState, lang: Lang, fault: PageFault) -> Self {
+        Self { state: state.clone(), lang, viewer: Viewer::default(), fault }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let Self { state, lang, viewer, fault } = self;
+        match fault {
+            PageFault::SignIn(next) => crate::login_to(lang, &next),
+            PageFault::BadRequest => {
+                crate::message_page(&state, lang, &viewer, StatusCode::BAD_REQUEST, "bad-request", "bad-request-text")
+            }
+            PageFault::Forbidden(key) => crate::forbidden_page(&state, lang, &viewer, key),
+            PageFault::Failed(e) => crate::failure(&state, lang, e),
+        }
+    }
+}
+
+/// The session's CSRF token as a form sends it (`csrf`).
+#[derive(Deserialize)]
+struct CsrfField {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// An `application/x-www-form-urlencoded` body whose `csrf` field matches the session's token,
+/// deserialised as `T` (which need not mention `csrf`). Refuses with the 403 page when the
+/// token is wrong or missing, and with the 400 page when the body is not a form.
+#[derive(Debug)]
+pub struct CsrfForm<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let lang = PageLang::from_request_parts(&mut parts, state).await?.0;
+        let Ok(viewer) = Viewer::from_request_parts(&mut parts, state).await;
+        let refuse = |fault| PageError { state: state.clone(), lang, viewer: viewer.clone(), fault };
+        let bytes = axum::body::Bytes::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(|_| refuse(PageFault::BadRequest))?;
+        let csrf: CsrfField = serde_urlencoded::from_bytes(&bytes).map_err(|_| refuse(PageFault::BadRequest))?;
+        if !csrf_ok(&viewer, &csrf.csrf) {
+            return Err(refuse(PageFault::Forbidden("error-csrf")));
+        }
+        let form = serde_urlencoded::from_bytes(&bytes).map_err(|_| refuse(PageFault::BadRequest))?;
+        Ok(Self(form))
+    }
+}
+
+/// Turns a failed read or render into the page's error page: `views::x(..).await.or_page(&page)?`.
+pub trait OrPage<T> {
+    /// The value, or [`Page::fail`] of the error.
+    ///
+    /// # Errors
+    /// The error page (404 for [`WebError::NotFound`], else 500).
+    fn or_page(self, page: &Page) -> Result<T, PageError>;
+}
+
+impl<T, E: Into<WebError>> OrPage<T> for Result<T, E> {
+    fn or_page(self, page: &Page) -> Result<T, PageError> {
+        self.map_err(|e| page.fail(e))
+    }
 }

@@ -186,10 +186,21 @@ pub fn failure(state: &AppState, lang: Lang, e: WebError) -> Response {
     }
 }
 
-/// Redirects a signed-out visitor to the sign-in page, coming back to `path` afterwards.
+/// Redirects a signed-out visitor to the sign-in page, coming back to `/{lang}{path}` afterwards.
 #[must_use]
 pub fn to_login(lang: Lang, path: &str) -> Response {
-    Redirect::to(&format!("/{}/login?next=/{}{}", lang.code(), lang.code(), path)).into_response()
+    login_to(lang, &format!("/{}{}", lang.code(), path))
+}
+
+/// Redirects to the sign-in page of `lang`, coming back to the same-site path `next` (with its
+/// query) afterwards. `next` is percent-encoded into the query, so no byte of it can end the
+/// header or the parameter.
+#[must_use]
+pub fn login_to(lang: Lang, next: &str) -> Response {
+    const QUERY_VALUE: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'/').remove(b'-').remove(b'_').remove(b'.');
+    let next = percent_encoding::utf8_percent_encode(next, QUERY_VALUE);
+    Redirect::to(&format!("/{}/login?next={next}", lang.code())).into_response()
 }
 
 async fn root(State(state): State<AppState>) -> Redirect {

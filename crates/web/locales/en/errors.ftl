@@ -25,3 +25,5 @@ error-bad-role = This role does not exist.
 error-no-such-user = There is no such user.
 error-unexpected = Something went wrong on the server; nothing was saved. Try again, or tell the node’s operator.
 error-csrf = This form has expired. Reload the page and submit it again.
+bad-request = Bad request
+bad-request-text = The address or the form holds characters that are not allowed (control characters). Check the link, or go back to the dashboard.

@@ -25,3 +25,5 @@ error-bad-role = Ce rôle n’existe pas.
 error-no-such-user = Cet utilisateur n’existe pas.
 error-unexpected = Une erreur s’est produite sur le serveur ; rien n’a été enregistré. Réessayez ou prévenez l’exploitant du nœud.
 error-csrf = Ce formulaire a expiré. Rechargez la page et soumettez-le à nouveau.
+bad-request = Requête invalide
+bad-request-text = L’adresse ou le formulaire contient des caractères non admis (caractères de contrôle). Vérifiez le lien ou revenez au tableau de bord.

@@ -2,19 +2,18 @@
 //! evidence forms (for users whose party owns the action).
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
-use lajna_domain::{ActionStatus, Command, Lang, LocalizedText, Progress};
+use axum::response::{Html, IntoResponse, Response};
+use lajna_domain::{ActionStatus, Command, LocalizedText, Progress};
 use lajna_node::NodeError;
-use lajna_node::auth::{AuthError, authorize};
+use lajna_node::auth::authorize;
 use serde::Deserialize;
 
-use crate::ctx::{PageCtx, Viewer, csrf_ok, lang_of, tr};
+use crate::ctx::{CsrfForm, OrPage, Page, PageCtx, PageError};
 use crate::i18n::Tr;
 use crate::problem::message_of;
-use crate::{AppState, WebError, failure, forbidden_page, not_found, to_login, views};
+use crate::{WebError, views};
 
 #[derive(Template)]
 #[template(path = "action.html")]
@@ -43,8 +42,6 @@ impl ActionPage<'_> {
 #[derive(Deserialize)]
 pub struct ProgressForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     status: String,
     #[serde(default)]
     progress: String,
@@ -54,11 +51,10 @@ pub struct ProgressForm {
 #[derive(Deserialize)]
 pub struct EvidenceForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     note: String,
 }
 
+#[derive(Default)]
 struct Typed {
     status: String,
     progress: String,
@@ -66,31 +62,19 @@ struct Typed {
     errors: Vec<(String, String)>,
 }
 
-async fn render(
-    state: &AppState,
-    lang: Lang,
-    viewer: &Viewer,
-    id: &str,
-    typed: Option<Typed>,
-    saved: bool,
-) -> Result<(String, bool), WebError> {
-    let a = views::action(&state.node, id, lang).await?;
-    let can_update = match &viewer.user {
-        Some(user) => {
-            let probe = Command::ReportProgress { action: id.to_string(), status: None, progress: None };
-            state.node.with_state(|s| authorize(user, s, &probe).is_ok()).await
-        }
-        None => false,
-    };
+async fn render(page: &Page, id: &str, typed: Option<Typed>, saved: bool) -> Result<String, WebError> {
+    let state = &page.state;
+    let a = views::action(&state.node, id, page.lang).await?;
+    let probe = Command::ReportProgress { action: id.to_string(), status: None, progress: None };
+    let can_update = state.node.with_state(|s| authorize(&page.user, s, &probe).is_ok()).await;
     let typed = typed.unwrap_or(Typed {
         status: a.row.status.to_string(),
         progress: a.row.progress.to_string(),
-        note: String::new(),
-        errors: vec![],
+        ..Typed::default()
     });
-    let page = ActionPage {
-        ctx: PageCtx::new(lang, format!("/actions/{id}"), viewer, state.node.config.demo),
-        tr: tr(state, lang),
+    let html = ActionPage {
+        ctx: page.ctx(format!("/actions/{id}")),
+        tr: page.tr(),
         a,
         can_update,
         statuses: ActionStatus::ALL,
@@ -99,96 +83,68 @@ async fn render(
         form_note: typed.note,
         errors: typed.errors,
         saved,
-    };
-    Ok((page.render()?, can_update))
+    }
+    .render()?;
+    Ok(html)
 }
 
 /// `GET /{lang}/actions/{id}`.
 pub async fn page(
-    State(state): State<AppState>,
-    Path((lang, id)): Path<(String, String)>,
-    axum::extract::RawQuery(query): axum::extract::RawQuery,
-    viewer: Viewer,
-) -> Response {
-    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    if viewer.user.is_none() {
-        return to_login(lang, &format!("/actions/{id}"));
-    }
+    page: Page,
+    Path((_, id)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, PageError> {
     let saved = query.as_deref() == Some("saved=1");
-    match render(&state, lang, &viewer, &id, None, saved).await {
-        Ok((html, _)) => Html(html).into_response(),
-        Err(e) => failure(&state, lang, e),
-    }
+    Ok(Html(render(&page, &id, None, saved).await.or_page(&page)?).into_response())
 }
 
-async fn refuse(state: &AppState, lang: Lang, viewer: &Viewer, id: &str, typed: Typed, e: &NodeError) -> Response {
-    if matches!(e, NodeError::Auth(AuthError::Forbidden(_)) | NodeError::NoKey { .. }) {
-        return forbidden_page(state, lang, viewer, "error-forbidden");
+/// The action page again with the refusal beside the form (422), or the refusal page.
+async fn refuse(page: &Page, id: &str, mut typed: Typed, e: &NodeError) -> Result<Response, PageError> {
+    if let Some(refusal) = page.refusal(e) {
+        return Err(refusal);
     }
-    let (field, message) = message_of(&state.catalog, lang, e);
-    let mut typed = typed;
+    let (field, message) = message_of(&page.state.catalog, page.lang, e);
     typed.errors.push((field.unwrap_or_else(|| "form".into()), message));
-    match render(state, lang, viewer, id, Some(typed), false).await {
-        Ok((html, _)) => (StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response(),
-        Err(e) => failure(state, lang, e),
-    }
+    let html = render(page, id, Some(typed), false).await.or_page(page)?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
 }
 
 /// `POST /{lang}/actions/{id}/progress`: status and/or progress. Progress accepts Western,
 /// Arabic-Indic and Extended Arabic-Indic digits and a trailing `%` or `٪` (case C03).
 pub async fn progress(
-    State(state): State<AppState>,
-    Path((lang, id)): Path<(String, String)>,
-    viewer: Viewer,
-    Form(form): Form<ProgressForm>,
-) -> Response {
-    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    let Some(user) = viewer.user.clone() else { return to_login(lang, &format!("/actions/{id}")) };
-    if !csrf_ok(&viewer, &form.csrf) {
-        return forbidden_page(&state, lang, &viewer, "error-csrf");
-    }
-    let typed =
-        Typed { status: form.status.clone(), progress: form.progress.clone(), note: String::new(), errors: vec![] };
-    let status = match form.status.trim() {
-        "" => None,
-        s => match ActionStatus::parse(s) {
-            Ok(s) => Some(s),
-            Err(e) => return refuse(&state, lang, &viewer, &id, typed, &NodeError::Domain(e)).await,
-        },
+    page: Page,
+    Path((_, id)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm<ProgressForm>,
+) -> Result<Response, PageError> {
+    let typed = Typed { status: form.status.clone(), progress: form.progress.clone(), ..Typed::default() };
+    let parsed = (|| {
+        let status = Some(form.status.trim()).filter(|s| !s.is_empty()).map(ActionStatus::parse).transpose()?;
+        let progress = Some(form.progress.trim()).filter(|p| !p.is_empty()).map(Progress::parse).transpose()?;
+        Ok::<_, lajna_domain::DomainError>(Command::ReportProgress { action: id.clone(), status, progress })
+    })();
+    let result = match parsed {
+        Ok(command) => page.state.node.execute_as(&page.user, &command).await,
+        Err(e) => Err(NodeError::Domain(e)),
     };
-    let progress = match form.progress.trim() {
-        "" => None,
-        p => match Progress::parse(p) {
-            Ok(p) => Some(p),
-            Err(e) => return refuse(&state, lang, &viewer, &id, typed, &NodeError::Domain(e)).await,
-        },
-    };
-    let command = Command::ReportProgress { action: id.clone(), status, progress };
-    match state.node.execute_as(&user, &command).await {
-        Ok(_) => Redirect::to(&format!("/{}/actions/{id}?saved=1", lang.code())).into_response(),
-        Err(e) => refuse(&state, lang, &viewer, &id, typed, &e).await,
+    match result {
+        Ok(_) => Ok(page.redirect(&format!("/actions/{id}?saved=1"))),
+        Err(e) => refuse(&page, &id, typed, &e).await,
     }
 }
 
 /// `POST /{lang}/actions/{id}/evidence`: a note, stored in the page's language.
 pub async fn evidence(
-    State(state): State<AppState>,
-    Path((lang, id)): Path<(String, String)>,
-    viewer: Viewer,
-    Form(form): Form<EvidenceForm>,
-) -> Response {
-    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    let Some(user) = viewer.user.clone() else { return to_login(lang, &format!("/actions/{id}")) };
-    if !csrf_ok(&viewer, &form.csrf) {
-        return forbidden_page(&state, lang, &viewer, "error-csrf");
-    }
-    let typed = Typed { status: String::new(), progress: String::new(), note: form.note.clone(), errors: vec![] };
-    let note = match LocalizedText::parse("note", &[(lang, &form.note)]) {
-        Ok(n) => n,
-        Err(e) => return refuse(&state, lang, &viewer, &id, typed, &NodeError::Domain(e)).await,
+    page: Page,
+    Path((_, id)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm<EvidenceForm>,
+) -> Result<Response, PageError> {
+    let typed = Typed { note: form.note.clone(), ..Typed::default() };
+    let result = match LocalizedText::parse("note", &[(page.lang, &form.note)]) {
+        Ok(note) => page.state.node.execute_as(&page.user, &Command::AddEvidence { action: id.clone(), note }).await,
+        Err(e) => Err(NodeError::Domain(e)),
     };
-    match state.node.execute_as(&user, &Command::AddEvidence { action: id.clone(), note }).await {
-        Ok(_) => Redirect::to(&format!("/{}/actions/{id}?saved=1", lang.code())).into_response(),
-        Err(e) => refuse(&state, lang, &viewer, &id, typed, &e).await,
+    match result {
+        Ok(_) => Ok(page.redirect(&format!("/actions/{id}?saved=1"))),
+        Err(e) => refuse(&page, &id, typed, &e).await,
     }
 }

@@ -1,12 +1,12 @@
 //! The dashboard and the press article page.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::{Html, IntoResponse, Response};
 
-use crate::ctx::{PageCtx, Viewer, lang_of, tr};
+use crate::ctx::{OrPage, Page, PageCtx, PageError};
 use crate::i18n::Tr;
-use crate::{AppState, WebError, failure, not_found, to_login, views};
+use crate::views;
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]
@@ -29,71 +29,45 @@ struct PressPage<'a> {
 }
 
 /// `GET /{lang}/`.
-pub async fn dashboard(State(state): State<AppState>, Path(lang): Path<String>, viewer: Viewer) -> Response {
-    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    if viewer.user.is_none() {
-        return to_login(lang, "/");
-    }
-    let tr = tr(&state, lang);
-    let result = async {
-        let key = (lang, state.node.store.generation(), state.node.today());
-        let cached = state
-            .dashboards
-            .lock()
-            .ok()
-            .and_then(|c| c.iter().find(|(l, g, t, _)| (*l, *g, *t) == key).map(|(_, _, _, d)| d.clone()));
-        let d = match cached {
-            Some(d) => d,
-            None => {
-                let d = views::dashboard(&state.node, tr).await?;
-                if let Ok(mut c) = state.dashboards.lock() {
-                    // Keep only the current generation, one entry per language.
-                    c.retain(|(l, g, t, _)| (*g, *t) == (key.1, key.2) && *l != lang);
-                    c.push((lang, key.1, key.2, d.clone()));
-                }
-                d
+pub async fn dashboard(page: Page) -> Result<Response, PageError> {
+    let (state, lang, tr) = (&page.state, page.lang, page.tr());
+    let key = (lang, state.node.store.generation(), state.node.today());
+    let cached = state
+        .dashboards
+        .lock()
+        .ok()
+        .and_then(|c| c.iter().find(|(l, g, t, _)| (*l, *g, *t) == key).map(|(_, _, _, d)| d.clone()));
+    let d = match cached {
+        Some(d) => d,
+        None => {
+            let d = views::dashboard(&state.node, tr).await.or_page(&page)?;
+            if let Ok(mut c) = state.dashboards.lock() {
+                // Keep only the current generation, one entry per language.
+                c.retain(|(l, g, t, _)| (*g, *t) == (key.1, key.2) && *l != lang);
+                c.push((lang, key.1, key.2, d.clone()));
             }
-        };
-        let charts = super::report::dashboard_charts(&state.node, tr).await;
-        Ok::<_, WebError>(
-            DashboardPage { ctx: PageCtx::new(lang, "/", &viewer, state.node.config.demo), tr, d, charts }.render()?,
-        )
-    }
-    .await;
-    match result {
-        Ok(html) => Html(html).into_response(),
-        Err(e) => failure(&state, lang, e),
-    }
+            d
+        }
+    };
+    let charts = super::report::dashboard_charts(&state.node, tr).await;
+    let html = DashboardPage { ctx: page.ctx("/"), tr, d, charts }.render().or_page(&page)?;
+    Ok(Html(html).into_response())
 }
 
 /// `GET /{lang}/press/{id}`: the article as published.
-pub async fn press(
-    State(state): State<AppState>,
-    Path((lang, id)): Path<(String, String)>,
-    viewer: Viewer,
-) -> Response {
-    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    let path = format!("/press/{id}");
-    if viewer.user.is_none() {
-        return to_login(lang, &path);
+pub async fn press(page: Page, Path((_, id)): Path<(String, String)>) -> Result<Response, PageError> {
+    let doc = views::press(&page.state.node, &id).await.or_page(&page)?;
+    let (pl, pt) = doc.publisher.best(page.lang);
+    let publisher = views::Txt { lang: pl.code(), dir: pl.dir(), text: pt.to_string() };
+    let html = PressPage {
+        ctx: page.ctx(format!("/press/{id}")),
+        tr: page.tr(),
+        doc_lang: doc.language.code(),
+        doc_dir: doc.language.dir(),
+        publisher,
+        doc,
     }
-    let result = async {
-        let doc = views::press(&state.node, &id).await?;
-        let (pl, pt) = doc.publisher.best(lang);
-        let publisher = views::Txt { lang: pl.code(), dir: pl.dir(), text: pt.to_string() };
-        let page = PressPage {
-            ctx: PageCtx::new(lang, path, &viewer, state.node.config.demo),
-            tr: tr(&state, lang),
-            doc_lang: doc.language.code(),
-            doc_dir: doc.language.dir(),
-            publisher,
-            doc,
-        };
-        Ok::<_, WebError>(page.render()?)
-    }
-    .await;
-    match result {
-        Ok(html) => Html(html).into_response(),
-        Err(e) => failure(&state, lang, e),
-    }
+    .render()
+    .or_page(&page)?;
+    Ok(Html(html).into_response())
 }
