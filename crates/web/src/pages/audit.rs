@@ -8,16 +8,16 @@ use std::net::SocketAddr;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use lajna_node::auth::{Role, User};
 use lajna_store::AuditRow;
 
-use crate::ctx::{PageCtx, Viewer, lang_of, tr};
+use crate::ctx::{OrPage, Page, PageCtx, PageError};
 use crate::i18n::{Arg, Tr};
-use crate::{AppState, failure, not_found, to_login};
+use crate::{AppState, WebError};
 
 /// Audit lines per page.
 pub const AUDIT_PER_PAGE: usize = 50;
@@ -27,7 +27,7 @@ const CSV_MAX_LINES: i64 = 1_000_000;
 
 /// The routes of this module.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/{lang}/audit", get(page)).route("/{lang}/audit.csv", get(csv))
+    Router::new().route("/{lang}/audit", get(show)).route("/{lang}/audit.csv", get(csv))
 }
 
 #[derive(Template)]
@@ -48,50 +48,33 @@ pub fn may_read_audit(user: &User) -> bool {
     matches!(user.role, Role::CoChair | Role::Secretary)
 }
 
-async fn page(
-    State(state): State<AppState>,
-    Path(lang): Path<String>,
-    Query(q): Query<Vec<(String, String)>>,
-    viewer: Viewer,
-) -> Response {
-    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    let Some(user) = viewer.user.clone() else { return to_login(lang, "/audit") };
-    if !may_read_audit(&user) {
-        return not_found(&state, Some(lang));
-    }
+/// The party whose trail `page`'s user may read, or the 404 page (as for a page that does not
+/// exist) for users who may not.
+fn readable(page: &Page) -> Result<String, PageError> {
+    if may_read_audit(&page.user) { Ok(page.user.party.to_string()) } else { Err(page.fail(WebError::NotFound)) }
+}
+
+/// "Page n of m" in the page's language.
+fn page_label(tr: Tr<'_>, page: usize, pages: usize) -> String {
+    let num = |n: usize| Arg::Num(i64::try_from(n).unwrap_or(1));
+    tr.catalog.get(tr.lang, "documents-page", &[("page", num(page)), ("pages", num(pages))])
+}
+
+/// `GET /{lang}/audit?page=n`: one page of the trail, newest first.
+async fn show(page: Page, Query(q): Query<Vec<(String, String)>>) -> Result<Html<String>, PageError> {
+    let party = readable(&page)?;
     let asked = q.iter().rev().find(|(k, _)| k == "page").and_then(|(_, v)| v.parse::<usize>().ok()).unwrap_or(1);
-    let per = i64::try_from(AUDIT_PER_PAGE).unwrap_or(50);
-    let party = user.party.to_string();
-    let total = match state.node.store.audit_page(&party, 0, 0).await {
-        Ok((_, total)) => total,
-        Err(e) => return failure(&state, lang, e.into()),
-    };
+    let store = &page.state.node.store;
+    let (_, total) = store.audit_page(&party, 0, 0).await.or_page(&page)?;
     let pages = usize::try_from(total).unwrap_or(0).div_ceil(AUDIT_PER_PAGE).max(1);
-    let page = asked.clamp(1, pages);
-    let offset = i64::try_from(page - 1).unwrap_or(0) * per;
-    let rows = match state.node.store.audit_page(&party, offset, per).await {
-        Ok((rows, _)) => rows,
-        Err(e) => return failure(&state, lang, e.into()),
-    };
-    let tr = tr(&state, lang);
-    let page_label = tr.catalog.get(
-        lang,
-        "documents-page",
-        &[("page", Arg::Num(i64::try_from(page).unwrap_or(1))), ("pages", Arg::Num(i64::try_from(pages).unwrap_or(1)))],
-    );
-    let view = AuditPage {
-        ctx: PageCtx::new(lang, "/audit", &viewer, state.node.config.demo),
-        tr,
-        party,
-        rows,
-        page,
-        pages,
-        page_label,
-    };
-    match view.render() {
-        Ok(html) => Html(html).into_response(),
-        Err(e) => failure(&state, lang, e.into()),
-    }
+    let current = asked.clamp(1, pages);
+    let per = i64::try_from(AUDIT_PER_PAGE).unwrap_or(50);
+    let (rows, _) =
+        store.audit_page(&party, i64::try_from(current - 1).unwrap_or(0) * per, per).await.or_page(&page)?;
+    let tr = page.tr();
+    let page_label = page_label(tr, current, pages);
+    let view = AuditPage { ctx: page.ctx("/audit"), tr, party, rows, page: current, pages, page_label };
+    Ok(Html(view.render().or_page(&page)?))
 }
 
 /// One CSV cell: neutralised (a leading `= + - @ TAB CR` gets an apostrophe), quoted.
@@ -111,28 +94,17 @@ pub fn to_csv(rows: &[AuditRow]) -> Vec<u8> {
     out.into_bytes()
 }
 
-async fn csv(
-    State(state): State<AppState>,
-    Path(lang): Path<String>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    viewer: Viewer,
-) -> Response {
-    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    let Some(user) = viewer.user.clone() else { return to_login(lang, "/audit.csv") };
-    if !may_read_audit(&user) {
-        return not_found(&state, Some(lang));
-    }
-    let party = user.party.to_string();
-    let rows = match state.node.store.audit_page(&party, 0, CSV_MAX_LINES).await {
-        Ok((rows, _)) => rows,
-        Err(e) => return failure(&state, lang, e.into()),
-    };
+/// `GET /{lang}/audit.csv`: the whole trail (audited as an export).
+async fn csv(page: Page, ConnectInfo(addr): ConnectInfo<SocketAddr>) -> Result<Response, PageError> {
+    let party = readable(&page)?;
+    let (rows, _) = page.state.node.store.audit_page(&party, 0, CSV_MAX_LINES).await.or_page(&page)?;
     // An export of the trail is itself an export: audited.
-    if let Err(e) = state.node.audit_as(&user, "audit-export", "audit.csv", "", &addr.ip().to_string()).await {
+    if let Err(e) = page.state.node.audit_as(&page.user, "audit-export", "audit.csv", "", &addr.ip().to_string()).await
+    {
         tracing::error!(error = %e, "audit failed");
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        return Ok(StatusCode::INTERNAL_SERVER_ERROR.into_response());
     }
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (header::CONTENT_DISPOSITION, format!("attachment; filename=\"lajna-audit-{party}.csv\"")),
@@ -140,7 +112,7 @@ async fn csv(
         ],
         to_csv(&rows),
     )
-        .into_response()
+        .into_response())
 }
 
 #[cfg(test)]

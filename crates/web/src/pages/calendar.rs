@@ -6,26 +6,26 @@
 use std::net::SocketAddr;
 
 use askama::Template;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::Router;
+use axum::extract::{ConnectInfo, Path, Query, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
-use lajna_domain::Lang;
 use lajna_node::NodeError;
 use lajna_node::feeds::feed_path;
 use serde::Deserialize;
+use serde::de::IgnoredAny;
 
-use crate::ctx::{PageCtx, Viewer, csrf_ok, lang_of, tr};
+use crate::ctx::{CsrfForm, OrPage, Page, PageCtx, PageError, lang_of};
 use crate::i18n::Tr;
 use crate::problem::Problem;
-use crate::{AppState, WebError, failure, forbidden_page, not_found, to_login};
+use crate::{AppState, WebError};
 
 /// The routes of this module.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/calendar/{file}", get(feed))
-        .route("/{lang}/calendar", get(page).post(create))
+        .route("/{lang}/calendar", get(show).post(create))
         .route("/{lang}/calendar/{id}/revoke", post(revoke))
 }
 
@@ -73,10 +73,12 @@ async fn feed(State(state): State<AppState>, Path(file): Path<String>, Query(que
         .into_response()
 }
 
-/// The 500 page for a node error (details go to the log).
-fn node_failure(state: &AppState, lang: Lang, viewer: &Viewer, e: &NodeError) -> Response {
-    tracing::error!(error = %e, "calendar feed change failed");
-    crate::message_page(state, lang, viewer, StatusCode::INTERNAL_SERVER_ERROR, "server-error", "error-unexpected")
+/// A failed feed change or listing, as the error of a page (500, details in the log).
+fn feed_error(e: NodeError) -> WebError {
+    match e {
+        NodeError::Store(s) => WebError::Store(s),
+        other => WebError::Store(lajna_store::StoreError::Corrupt(other.to_string())),
+    }
 }
 
 /// One feed as the page lists it.
@@ -104,99 +106,49 @@ fn origin(state: &AppState, headers: &HeaderMap) -> String {
     format!("{scheme}://{host}")
 }
 
-async fn render(
-    state: &AppState,
-    lang: Lang,
-    viewer: &Viewer,
-    new_url: String,
-    revoked: bool,
-) -> Result<String, WebError> {
-    let Some(user) = &viewer.user else { return Err(WebError::NotFound) };
-    let feeds = state.node.feeds(&user.username).await.map_err(|e| match e {
-        NodeError::Store(s) => WebError::Store(s),
-        other => WebError::Store(lajna_store::StoreError::Corrupt(other.to_string())),
-    })?;
+/// The user's feeds, newest first, with the URL of a feed just created (shown once).
+async fn render(page: &Page, new_url: String, revoked: bool) -> Result<Html<String>, PageError> {
+    let feeds = page.state.node.feeds(&page.user.username).await.map_err(feed_error).or_page(page)?;
     let feeds = feeds
         .into_iter()
         .rev()
         .map(|f| FeedLine { id: f.id, created_at: f.created_at, revoked_at: f.revoked_at.unwrap_or_default() })
         .collect();
-    let page = CalendarPage {
-        ctx: PageCtx::new(lang, "/calendar", viewer, state.node.config.demo),
-        tr: tr(state, lang),
-        feeds,
-        new_url,
-        revoked,
-    };
-    Ok(page.render()?)
+    let html =
+        CalendarPage { ctx: page.ctx("/calendar"), tr: page.tr(), feeds, new_url, revoked }.render().or_page(page)?;
+    Ok(Html(html))
 }
 
-async fn page(
-    State(state): State<AppState>,
-    Path(lang): Path<String>,
-    axum::extract::RawQuery(query): axum::extract::RawQuery,
-    viewer: Viewer,
-) -> Response {
-    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    if viewer.user.is_none() {
-        return to_login(lang, "/calendar");
-    }
-    match render(&state, lang, &viewer, String::new(), query.as_deref() == Some("revoked=1")).await {
-        Ok(html) => Html(html).into_response(),
-        Err(e) => failure(&state, lang, e),
-    }
-}
-
-/// A form that only carries the CSRF token.
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
+/// `GET /{lang}/calendar`.
+async fn show(page: Page, RawQuery(query): RawQuery) -> Result<Html<String>, PageError> {
+    render(&page, String::new(), query.as_deref() == Some("revoked=1")).await
 }
 
 /// `POST /{lang}/calendar`: a new feed; the page shows its URL once (it is not stored).
 async fn create(
-    State(state): State<AppState>,
-    Path(lang): Path<String>,
+    page: Page,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    viewer: Viewer,
-    Form(form): Form<CsrfForm>,
-) -> Response {
-    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    let Some(user) = viewer.user.clone() else { return to_login(lang, "/calendar") };
-    if !csrf_ok(&viewer, &form.csrf) {
-        return forbidden_page(&state, lang, &viewer, "error-csrf");
-    }
-    let new = match state.node.create_feed(&user.username, &addr.ip().to_string()).await {
-        Ok(new) => new,
-        Err(e) => return node_failure(&state, lang, &viewer, &e),
-    };
-    let url = format!("{}{}?lang={}", origin(&state, &headers), feed_path(&new.token), lang.code());
-    match render(&state, lang, &viewer, url, false).await {
-        // Not cached anywhere: the secret is on this page only.
-        Ok(html) => ([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response(),
-        Err(e) => failure(&state, lang, e),
-    }
+    CsrfForm(_): CsrfForm<IgnoredAny>,
+) -> Result<Response, PageError> {
+    let new = page.state.node.create_feed(&page.user.username, &addr.ip().to_string()).await;
+    let new = new.map_err(feed_error).or_page(&page)?;
+    let url = format!("{}{}?lang={}", origin(&page.state, &headers), feed_path(&new.token), page.lang.code());
+    // Not cached anywhere: the secret is on this page only.
+    Ok(([(header::CACHE_CONTROL, "no-store")], render(&page, url, false).await?).into_response())
 }
 
 /// `POST /{lang}/calendar/{id}/revoke`: the feed stops working at once.
 async fn revoke(
-    State(state): State<AppState>,
-    Path((lang, id)): Path<(String, String)>,
+    page: Page,
+    Path((_, id)): Path<(String, String)>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    viewer: Viewer,
-    Form(form): Form<CsrfForm>,
-) -> Response {
-    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    let Some(user) = viewer.user.clone() else { return to_login(lang, "/calendar") };
-    if !csrf_ok(&viewer, &form.csrf) {
-        return forbidden_page(&state, lang, &viewer, "error-csrf");
+    CsrfForm(_): CsrfForm<IgnoredAny>,
+) -> Result<Response, PageError> {
+    let id = id.parse::<i64>().map_err(|_| WebError::NotFound).or_page(&page)?;
+    let revoked = page.state.node.revoke_feed(&page.user.username, id, &addr.ip().to_string()).await;
+    if !revoked.map_err(feed_error).or_page(&page)? {
+        return Err(page.fail(WebError::NotFound));
     }
-    let Ok(id) = id.parse::<i64>() else { return not_found(&state, Some(lang)) };
-    match state.node.revoke_feed(&user.username, id, &addr.ip().to_string()).await {
-        Ok(true) => Redirect::to(&format!("/{}/calendar?revoked=1", lang.code())).into_response(),
-        Ok(false) => not_found(&state, Some(lang)),
-        Err(e) => node_failure(&state, lang, &viewer, &e),
-    }
+    Ok(page.redirect("/calendar?revoked=1"))
 }
