@@ -168,27 +168,12 @@ fn revise(
     id: &str,
     set: &Map<String, Value>,
 ) -> Result<Map<String, Value>, DomainError> {
-    match kind {
-        RecordKind::Member => revise_as::<Member>(state, id, set),
-        RecordKind::Area => revise_as::<Area>(state, id, set),
-        RecordKind::Mission => revise_as::<Mission>(state, id, set),
-        RecordKind::Session => revise_as::<Session>(state, id, set),
-        RecordKind::Decision => revise_as::<Decision>(state, id, set),
-        RecordKind::Communique => revise_as::<Communique>(state, id, set),
-        RecordKind::Press => revise_as::<PressDocument>(state, id, set),
-        RecordKind::Roadmap => revise_as::<Roadmap>(state, id, set),
-        RecordKind::Action => revise_as::<Action>(state, id, set),
-        RecordKind::Need => revise_as::<Need>(state, id, set),
-        RecordKind::Offer => revise_as::<Offer>(state, id, set),
-        RecordKind::Training => revise_as::<Training>(state, id, set),
-        RecordKind::Note => revise_as::<Note>(state, id, set),
-        RecordKind::Document => {
-            // The file and the releasability are fixed at registration: another file is another
-            // document, and a shared document can never move into a private log (or out of one).
-            crate::state::check_document_revision(&state.require(kind, id)?.marking(), set)?;
-            revise_as::<Document>(state, id, set)
-        }
+    if kind == RecordKind::Document {
+        // The file and the releasability are fixed at registration: another file is another
+        // document, and a shared document can never move into a private log (or out of one).
+        crate::state::check_document_revision(&state.require(kind, id)?.marking(), set)?;
     }
+    with_record_type!(kind, T => revise_as::<T>(state, id, set))
 }
 
 fn update(kind: &str, id: &str, diff: Map<String, Value>) -> Vec<Emit> {

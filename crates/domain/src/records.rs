@@ -131,6 +131,156 @@ impl RecordKind {
     }
 }
 
+/// Runs `$body` with `$T` naming the record type of `$kind` (a [`RecordKind`]): the one place
+/// where a kind is mapped to its Rust type. Creation bodies ([`crate::state::parse_event`]),
+/// revisions (`decide`), received revisions ([`crate::Change::check_against`]) and the read-back
+/// check ([`crate::State::unreadable`]) all dispatch through it.
+///
+/// ```text
+/// with_record_type!(kind, T => serde_json::from_value::<T>(value).map(|_| ()))
+/// ```
+macro_rules! with_record_type {
+    ($kind:expr, $T:ident => $body:expr) => {{
+        use $crate::records::RecordKind as K;
+        match $kind {
+            K::Member => {
+                type $T = $crate::records::Member;
+                $body
+            }
+            K::Area => {
+                type $T = $crate::records::Area;
+                $body
+            }
+            K::Mission => {
+                type $T = $crate::records::Mission;
+                $body
+            }
+            K::Session => {
+                type $T = $crate::records::Session;
+                $body
+            }
+            K::Decision => {
+                type $T = $crate::records::Decision;
+                $body
+            }
+            K::Communique => {
+                type $T = $crate::records::Communique;
+                $body
+            }
+            K::Press => {
+                type $T = $crate::records::PressDocument;
+                $body
+            }
+            K::Roadmap => {
+                type $T = $crate::records::Roadmap;
+                $body
+            }
+            K::Action => {
+                type $T = $crate::records::Action;
+                $body
+            }
+            K::Need => {
+                type $T = $crate::records::Need;
+                $body
+            }
+            K::Offer => {
+                type $T = $crate::records::Offer;
+                $body
+            }
+            K::Training => {
+                type $T = $crate::records::Training;
+                $body
+            }
+            K::Note => {
+                type $T = $crate::records::Note;
+                $body
+            }
+            K::Document => {
+                type $T = $crate::records::Document;
+                $body
+            }
+        }
+    }};
+}
+pub(crate) use with_record_type;
+
+/// A field of a record that names another record: the field (dotted for nested values, e.g.
+/// `working_groups.areas`), the kinds it may name, and the id it holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reference<'a> {
+    /// Field name; its first segment is the record's top-level field.
+    pub field: &'static str,
+    /// Kinds the id may name.
+    pub kinds: &'static [RecordKind],
+    /// The id held.
+    pub id: &'a str,
+}
+
+/// Every kind but the private ones: what a note may be about.
+const SHARED_KINDS: &[RecordKind] = &[
+    RecordKind::Member,
+    RecordKind::Area,
+    RecordKind::Mission,
+    RecordKind::Session,
+    RecordKind::Decision,
+    RecordKind::Communique,
+    RecordKind::Press,
+    RecordKind::Roadmap,
+    RecordKind::Action,
+    RecordKind::Need,
+    RecordKind::Offer,
+    RecordKind::Training,
+    RecordKind::Document,
+];
+
+impl Reference<'_> {
+    /// The record's top-level field that holds the reference.
+    #[must_use]
+    pub fn top_field(&self) -> &'static str {
+        self.field.split('.').next().unwrap_or(self.field)
+    }
+
+    /// Checks that the id names a created record of one of the kinds. Records are never
+    /// deleted and never change kind, so once this holds it holds for ever (on every node).
+    ///
+    /// # Errors
+    /// [`DomainError::UnknownRecord`] naming the kind(s) expected.
+    pub fn check(&self, state: &State) -> Result<(), DomainError> {
+        if state.entry(self.id).is_some_and(|e| self.kinds.contains(&e.kind)) {
+            return Ok(());
+        }
+        let kind = if self.kinds == SHARED_KINDS {
+            "record".to_string()
+        } else {
+            self.kinds.iter().map(|k| k.code()).collect::<Vec<_>>().join("|")
+        };
+        Err(DomainError::UnknownRecord { kind, id: self.id.into() })
+    }
+}
+
+/// Collects references: `one` for a required id, `opt` for an optional one, `many` for a list.
+#[derive(Default)]
+struct Refs<'a>(Vec<Reference<'a>>);
+
+impl<'a> Refs<'a> {
+    fn one(mut self, field: &'static str, kinds: &'static [RecordKind], id: &'a str) -> Self {
+        self.0.push(Reference { field, kinds, id });
+        self
+    }
+    fn opt(self, field: &'static str, kinds: &'static [RecordKind], id: Option<&'a String>) -> Self {
+        self.many(field, kinds, id)
+    }
+    fn many(
+        mut self,
+        field: &'static str,
+        kinds: &'static [RecordKind],
+        ids: impl IntoIterator<Item = &'a String>,
+    ) -> Self {
+        self.0.extend(ids.into_iter().map(|id| Reference { field, kinds, id }));
+        self
+    }
+}
+
 /// Media types a document may have (checked from the file's bytes by the node, issue 6).
 pub const DOCUMENT_MEDIA_TYPES: [&str; 6] = [
     "application/pdf",
@@ -575,13 +725,6 @@ fn range(field: &str, value: i64, min: i64, max: i64) -> Result<(), DomainError>
 /// Quantities are bounded so they stay exact in JSON (±2^53) with a wide margin.
 const MAX_QUANTITY: i64 = 1_000_000_000;
 
-fn opt_ref(state: &State, kind: RecordKind, id: Option<&String>) -> Result<(), DomainError> {
-    match id {
-        Some(id) => state.require(kind, id).map(|_| ()),
-        None => Ok(()),
-    }
-}
-
 /// Rules every record must satisfy against the current state before it is written.
 pub trait Validate {
     /// The record's kind.
@@ -591,6 +734,18 @@ pub trait Validate {
     /// # Errors
     /// The first rule broken, as a [`DomainError`] with its message key.
     fn validate(&self, state: &State) -> Result<(), DomainError>;
+    /// Every field that names another record, with the kinds it may name: the one declaration
+    /// of the record's references, checked by `validate` and, for records and revisions
+    /// received from peers, by [`crate::Change::check_against`].
+    fn references(&self) -> Vec<Reference<'_>>;
+}
+
+/// Checks every reference of `record` ([`Validate::references`]).
+///
+/// # Errors
+/// [`DomainError::UnknownRecord`] for the first that names no record of its kinds.
+pub fn check_references<T: Validate + ?Sized>(record: &T, state: &State) -> Result<(), DomainError> {
+    record.references().iter().try_for_each(|r| r.check(state))
 }
 
 impl Validate for Member {
@@ -598,6 +753,9 @@ impl Validate for Member {
     fn validate(&self, state: &State) -> Result<(), DomainError> {
         state.require_party(&self.party)?;
         self.name.check("name")
+    }
+    fn references(&self) -> Vec<Reference<'_>> {
+        vec![]
     }
 }
 
@@ -613,6 +771,9 @@ impl Validate for Area {
         range("ordinal", self.ordinal, 0, 999)?;
         self.title.check("title")
     }
+    fn references(&self) -> Vec<Reference<'_>> {
+        vec![]
+    }
 }
 
 impl Validate for Mission {
@@ -626,7 +787,7 @@ impl Validate for Mission {
         }
         self.venue.validate()?;
         dates("end", self.start, self.end)?;
-        opt_ref(state, RecordKind::Member, self.head.as_ref())?;
+        check_references(self, state)?;
         for item in &self.programme {
             item.title.check("programme.title")?;
             if item.date < self.start || item.date > self.end {
@@ -648,6 +809,9 @@ impl Validate for Mission {
         }
         Ok(())
     }
+    fn references(&self) -> Vec<Reference<'_>> {
+        Refs::default().opt("head", &[RecordKind::Member], self.head.as_ref()).0
+    }
 }
 
 impl Validate for Session {
@@ -663,20 +827,28 @@ impl Validate for Session {
         }
         for g in &self.working_groups {
             g.title.check("working_groups.title")?;
-            for a in &g.areas {
-                state.require(RecordKind::Area, a)?;
-            }
         }
-        opt_ref(state, RecordKind::Mission, self.mission.as_ref())
+        check_references(self, state)
+    }
+    fn references(&self) -> Vec<Reference<'_>> {
+        Refs::default()
+            .many("working_groups.areas", &[RecordKind::Area], self.working_groups.iter().flat_map(|g| &g.areas))
+            .opt("mission", &[RecordKind::Mission], self.mission.as_ref())
+            .0
     }
 }
 
 impl Validate for Decision {
     const KIND: RecordKind = RecordKind::Decision;
     fn validate(&self, state: &State) -> Result<(), DomainError> {
-        state.require(RecordKind::Session, &self.session)?;
-        opt_ref(state, RecordKind::Area, self.area.as_ref())?;
+        check_references(self, state)?;
         self.text.check("text")
+    }
+    fn references(&self) -> Vec<Reference<'_>> {
+        Refs::default()
+            .one("session", &[RecordKind::Session], &self.session)
+            .opt("area", &[RecordKind::Area], self.area.as_ref())
+            .0
     }
 }
 
@@ -689,9 +861,14 @@ impl Validate for Communique {
         self.text.check("text")?;
         for q in &self.quotes {
             q.text.check("quotes.text")?;
-            opt_ref(state, RecordKind::Member, q.speaker.as_ref())?;
         }
-        opt_ref(state, RecordKind::Mission, self.mission.as_ref())
+        check_references(self, state)
+    }
+    fn references(&self) -> Vec<Reference<'_>> {
+        Refs::default()
+            .many("quotes.speaker", &[RecordKind::Member], self.quotes.iter().filter_map(|q| q.speaker.as_ref()))
+            .opt("mission", &[RecordKind::Mission], self.mission.as_ref())
+            .0
     }
 }
 
@@ -708,8 +885,13 @@ impl Validate for PressDocument {
         if self.text_blake3.len() != 64 || !self.text_blake3.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(DomainError::InvalidValue { field: "text_blake3".into(), value: self.text_blake3.clone() });
         }
-        opt_ref(state, RecordKind::Mission, self.mission.as_ref())?;
-        opt_ref(state, RecordKind::Communique, self.communique.as_ref())
+        check_references(self, state)
+    }
+    fn references(&self) -> Vec<Reference<'_>> {
+        Refs::default()
+            .opt("mission", &[RecordKind::Mission], self.mission.as_ref())
+            .opt("communique", &[RecordKind::Communique], self.communique.as_ref())
+            .0
     }
 }
 
@@ -718,7 +900,10 @@ impl Validate for Roadmap {
     fn validate(&self, state: &State) -> Result<(), DomainError> {
         self.title.check("title")?;
         dates("end", self.start, self.end)?;
-        opt_ref(state, RecordKind::Session, self.session.as_ref())
+        check_references(self, state)
+    }
+    fn references(&self) -> Vec<Reference<'_>> {
+        Refs::default().opt("session", &[RecordKind::Session], self.session.as_ref()).0
     }
 }
 
@@ -726,11 +911,9 @@ impl Validate for Action {
     const KIND: RecordKind = RecordKind::Action;
     fn validate(&self, state: &State) -> Result<(), DomainError> {
         self.title.check("title")?;
-        state.require(RecordKind::Roadmap, &self.roadmap)?;
-        state.require(RecordKind::Area, &self.area)?;
+        check_references(self, state)?;
         state.require_party(&self.owner)?;
         self.unit.check("unit")?;
-        opt_ref(state, RecordKind::Member, self.lead.as_ref())?;
         dates("due", self.start, self.due)?;
         if let Some(w) = self.weight {
             range("weight", w, 1, 100)?;
@@ -749,6 +932,13 @@ impl Validate for Action {
         }
         Ok(())
     }
+    fn references(&self) -> Vec<Reference<'_>> {
+        Refs::default()
+            .one("roadmap", &[RecordKind::Roadmap], &self.roadmap)
+            .one("area", &[RecordKind::Area], &self.area)
+            .opt("lead", &[RecordKind::Member], self.lead.as_ref())
+            .0
+    }
 }
 
 impl Validate for Need {
@@ -758,8 +948,13 @@ impl Validate for Need {
         self.title.check("title")?;
         self.unit.check("unit")?;
         range("quantity", self.quantity, 1, MAX_QUANTITY)?;
-        opt_ref(state, RecordKind::Area, self.area.as_ref())?;
-        opt_ref(state, RecordKind::Action, self.action.as_ref())
+        check_references(self, state)
+    }
+    fn references(&self) -> Vec<Reference<'_>> {
+        Refs::default()
+            .opt("area", &[RecordKind::Area], self.area.as_ref())
+            .opt("action", &[RecordKind::Action], self.action.as_ref())
+            .0
     }
 }
 
@@ -770,7 +965,10 @@ impl Validate for Offer {
         self.title.check("title")?;
         self.unit.check("unit")?;
         range("quantity", self.quantity, 1, MAX_QUANTITY)?;
-        opt_ref(state, RecordKind::Need, self.need.as_ref())
+        check_references(self, state)
+    }
+    fn references(&self) -> Vec<Reference<'_>> {
+        Refs::default().opt("need", &[RecordKind::Need], self.need.as_ref()).0
     }
 }
 
@@ -783,8 +981,13 @@ impl Validate for Training {
         range("seats_offered", self.seats_offered, 1, 100_000)?;
         range("seats_filled", self.seats_filled, 0, self.seats_offered)?;
         dates("end", self.start, self.end)?;
-        opt_ref(state, RecordKind::Area, self.area.as_ref())?;
-        opt_ref(state, RecordKind::Action, self.action.as_ref())
+        check_references(self, state)
+    }
+    fn references(&self) -> Vec<Reference<'_>> {
+        Refs::default()
+            .opt("area", &[RecordKind::Area], self.area.as_ref())
+            .opt("action", &[RecordKind::Action], self.action.as_ref())
+            .0
     }
 }
 
@@ -794,12 +997,10 @@ impl Validate for Note {
         state.require_party(&self.party)?;
         self.title.check("title")?;
         self.text.check("text")?;
-        if let Some(id) = &self.about
-            && state.entry(id).is_none_or(|e| e.kind.is_private())
-        {
-            return Err(DomainError::UnknownRecord { kind: "record".into(), id: id.clone() });
-        }
-        Ok(())
+        check_references(self, state)
+    }
+    fn references(&self) -> Vec<Reference<'_>> {
+        Refs::default().opt("about", SHARED_KINDS, self.about.as_ref()).0
     }
 }
 
@@ -821,18 +1022,12 @@ impl Validate for Document {
         if name.is_empty() || name.len() > 255 || name.contains(['/', '\\', '\0']) {
             return Err(DomainError::InvalidValue { field: "file_name".into(), value: self.file_name.clone() });
         }
-        for id in &self.links {
-            let linkable = state.entry(id).is_some_and(|e| {
-                matches!(e.kind, RecordKind::Mission | RecordKind::Session | RecordKind::Decision | RecordKind::Action)
-            });
-            if !linkable {
-                return Err(DomainError::UnknownRecord {
-                    kind: "mission|session|decision|action".into(),
-                    id: id.clone(),
-                });
-            }
-        }
-        Ok(())
+        check_references(self, state)
+    }
+    fn references(&self) -> Vec<Reference<'_>> {
+        const LINKABLE: &[RecordKind] =
+            &[RecordKind::Mission, RecordKind::Session, RecordKind::Decision, RecordKind::Action];
+        Refs::default().many("links", LINKABLE, &self.links).0
     }
 }
 

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::DomainError;
-use crate::records::RecordKind;
+use crate::records::{RecordKind, Validate, with_record_type};
 use crate::text::{Lang, LocalizedText};
 use crate::values::PartyCode;
 
@@ -255,19 +255,30 @@ pub fn check_document_revision(old: &crate::Marking, set: &Map<String, Value>) -
 
 impl Change {
     /// Checks the change against the state it would be folded into, for the rules its body
-    /// alone cannot show ([`check_document_revision`]). `decide` applies them to local commands;
-    /// the store applies this to events from peers and bundles, so a peer cannot move a shared
-    /// document into a private log by revising it.
+    /// alone cannot show. `decide` applies them (and more) to local commands; the store applies
+    /// this to every event it appends or receives, so a peer's validly signed event cannot:
+    /// revise a record that does not exist or is of another kind, or add to one; write a field
+    /// value that is not of the field's type (the record would no longer read back, and vanish
+    /// from every page and report); name as a reference a record that does not exist or is of
+    /// another kind; move a shared document into a private log or swap its file
+    /// ([`check_document_revision`]). Types and references only, never the cross-field rules
+    /// of `decide`: see `check_typed` for why this keeps nodes convergent.
     ///
     /// # Errors
-    /// [`DomainError::InvalidValue`] naming the field.
+    /// [`DomainError::UnknownRecord`] for the record revised; [`DomainError::InvalidValue`]
+    /// naming the field and why; [`DomainError::MalformedBody`] for a creation not of its type.
     pub fn check_against(&self, state: &State) -> Result<(), DomainError> {
-        if let Change::Update { kind: RecordKind::Document, record, set, .. } = self
-            && let Some(entry) = state.records.get(record)
-        {
-            check_document_revision(&entry.marking(), set)?;
+        match self {
+            Change::Genesis(_) | Change::Ledger => Ok(()),
+            Change::Add { kind, record, .. } => state.require(*kind, record).map(|_| ()),
+            Change::Create { kind, .. } => with_record_type!(*kind, T => check_typed::<T>(state, self)),
+            Change::Update { kind, record, set, .. } => {
+                if *kind == RecordKind::Document {
+                    check_document_revision(&state.require(*kind, record)?.marking(), set)?;
+                }
+                with_record_type!(*kind, T => check_typed::<T>(state, self))
+            }
         }
-        Ok(())
     }
 
     /// Whether the change belongs to a party's private log: a change of a private kind, a
@@ -376,24 +387,56 @@ fn minutes_text(kind: &str, obj: &Map<String, Value>) -> Result<LocalizedText, D
 
 /// Checks that every field of a creation body has the shape of its record type.
 fn check_record_shape(kind_code: &str, kind: RecordKind, set: &Map<String, Value>) -> Result<(), DomainError> {
-    use crate::records::*;
-    let v = Value::Object(set.clone());
-    match kind {
-        RecordKind::Member => typed::<Member>(kind_code, v).map(|_| ()),
-        RecordKind::Area => typed::<Area>(kind_code, v).map(|_| ()),
-        RecordKind::Mission => typed::<Mission>(kind_code, v).map(|_| ()),
-        RecordKind::Session => typed::<Session>(kind_code, v).map(|_| ()),
-        RecordKind::Decision => typed::<Decision>(kind_code, v).map(|_| ()),
-        RecordKind::Communique => typed::<Communique>(kind_code, v).map(|_| ()),
-        RecordKind::Press => typed::<PressDocument>(kind_code, v).map(|_| ()),
-        RecordKind::Roadmap => typed::<Roadmap>(kind_code, v).map(|_| ()),
-        RecordKind::Action => typed::<Action>(kind_code, v).map(|_| ()),
-        RecordKind::Need => typed::<Need>(kind_code, v).map(|_| ()),
-        RecordKind::Offer => typed::<Offer>(kind_code, v).map(|_| ()),
-        RecordKind::Training => typed::<Training>(kind_code, v).map(|_| ()),
-        RecordKind::Note => typed::<Note>(kind_code, v).map(|_| ()),
-        RecordKind::Document => typed::<Document>(kind_code, v).map(|_| ()),
+    with_record_type!(kind, T => typed::<T>(kind_code, Value::Object(set.clone())).map(|_| ()))
+}
+
+/// Checks a received creation or revision against the state, for types and references only.
+///
+/// For a revision, the record must exist with the event's kind, and each field written is laid
+/// over the record's current content and the result read as the typed record: a value that is
+/// not of its field's type (progress `"abc"`, a date that is not a date) is refused, naming the
+/// field. For both, every reference the event writes must name an existing record of the kinds
+/// it may name (an area id that is not an area is refused).
+///
+/// Deliberately NOT the full [`Validate`] of `decide`: cross-field rules (a due date before the
+/// start, done with less than 100 %) depend on which concurrent edits a node has already seen,
+/// so checking them on receipt could make nodes refuse different events and diverge. What is
+/// checked here converges: every record field's type is judged on the value alone (serde reads
+/// each field independently, and every stored write was judged the same way, so the content a
+/// value is laid over is always readable), and "exists with that kind" is monotone — records
+/// are never deleted and never change kind, and an honest event's record and references are
+/// among its ancestors, which the store holds before it accepts the event.
+fn check_typed<T: Validate + DeserializeOwned>(state: &State, change: &Change) -> Result<(), DomainError> {
+    let invalid = |field: &str, e: &dyn std::fmt::Display| DomainError::InvalidValue {
+        field: field.into(),
+        value: e.to_string(),
+    };
+    match change {
+        Change::Create { set, .. } => {
+            let record: T = serde_json::from_value(Value::Object(set.clone()))
+                .map_err(|e| malformed(T::KIND.created_kind(), e.to_string()))?;
+            for r in record.references() {
+                r.check(state).map_err(|e| invalid(r.field, &e))?;
+            }
+        }
+        Change::Update { record, set, .. } => {
+            let mut content = state.require(T::KIND, record)?.content();
+            let read = |content: &Map<String, Value>| serde_json::from_value::<T>(Value::Object(content.clone()));
+            for (field, value) in set {
+                // One field at a time over the current content, so the refusal names the field.
+                let mut one = content.clone();
+                one.insert(field.clone(), value.clone());
+                read(&one).map_err(|e| invalid(field, &e))?;
+            }
+            content.extend(set.clone());
+            let typed = read(&content).map_err(|e| invalid(&set.keys().cloned().collect::<Vec<_>>().join(","), &e))?;
+            for r in typed.references().iter().filter(|r| set.contains_key(r.top_field())) {
+                r.check(state).map_err(|e| invalid(r.field, &e))?;
+            }
+        }
+        Change::Genesis(_) | Change::Ledger | Change::Add { .. } => {}
     }
+    Ok(())
 }
 
 /// Parses an event's kind and body into a [`Change`]. Pure: the same input always gives the
@@ -590,14 +633,32 @@ impl State {
             .ok_or_else(|| DomainError::UnknownRecord { kind: kind.code().into(), id: id.into() })
     }
 
-    /// The record `id` read as `T`.
+    /// Every created record that cannot be read back as its type, with its kind and why, in id
+    /// order. [`State::get`] and [`State::all`] cannot show such a record, so it is an error
+    /// of the record, never a silent omission: `Store::verify` fails naming it. The store
+    /// refuses every event that would make one ([`Change::check_against`]), so a store written
+    /// by this version holds none.
+    #[must_use]
+    pub fn unreadable(&self) -> Vec<(String, RecordKind, String)> {
+        self.entries()
+            .filter_map(|(id, e)| {
+                let content = Value::Object(e.content());
+                let read = with_record_type!(e.kind, T => serde_json::from_value::<T>(content).map(|_| ()));
+                read.err().map(|why| (id.clone(), e.kind, why.to_string()))
+            })
+            .collect()
+    }
+
+    /// The record `id` read as `T`; `None` when there is none of that kind, or when it cannot
+    /// be read (listed by [`State::unreadable`]).
     #[must_use]
     pub fn get<T: DeserializeOwned>(&self, kind: RecordKind, id: &str) -> Option<T> {
         let e = self.require(kind, id).ok()?;
         serde_json::from_value(Value::Object(e.content())).ok()
     }
 
-    /// Every record of `kind` read as `T`, with its id.
+    /// Every record of `kind` read as `T`, with its id. A record that cannot be read is left
+    /// out here and listed by [`State::unreadable`] (which `Store::verify` reports).
     #[must_use]
     pub fn all<T: DeserializeOwned>(&self, kind: RecordKind) -> Vec<(String, T)> {
         self.entries()

@@ -759,3 +759,152 @@ fn session_opening_instants_follow_the_venue_zone() {
     none.opens_at = None;
     assert_eq!(none.opening_instant(), None);
 }
+
+/// A received event, parsed and checked against `log`'s state as the store does
+/// ([`Change::check_against`]).
+fn check_received(log: &Log, kind: &str, body: Value) -> Result<(), DomainError> {
+    parse_event(kind, &body)?.check_against(&log.state)
+}
+
+fn planned_action(log: &mut Log, area: &str, roadmap: &str) -> String {
+    log.run("MAR", None, Command::PlanAction(action(area, roadmap))).unwrap().unwrap()
+}
+
+#[test]
+fn a_received_revision_whose_field_is_not_of_its_type_is_refused_naming_the_field() {
+    let (mut log, area, roadmap, ..) = fixture();
+    let id = planned_action(&mut log, &area, &roadmap);
+    let cases = [
+        ("action.revised", json!({"progress": "abc"}), "progress"),
+        ("action.progress_reported", json!({"progress": "abc"}), "progress"),
+        ("action.progress_reported", json!({"progress": 140}), "progress"),
+        ("action.revised", json!({"due": "31/12/2025"}), "due"),
+        ("action.revised", json!({"status": "finished-ish"}), "status"),
+        ("action.revised", json!({"title": "Former 12 officiers"}), "title"),
+        ("action.revised", json!({"due": null}), "due"),
+        ("action.revised", json!({"weight": 2, "start": 20250301}), "start"),
+    ];
+    for (kind, set, field) in cases {
+        let err = check_received(&log, kind, json!({"v": 1, "record": id, "set": set})).unwrap_err();
+        match &err {
+            DomainError::InvalidValue { field: f, value } => {
+                assert_eq!(f, field, "{kind} {set}: {err}");
+                assert!(!value.is_empty(), "{kind} {set}: no reason");
+            }
+            other => panic!("{kind} {set}: {other:?}"),
+        }
+    }
+    // A session's minutes must be a per-language text.
+    let session = session(&mut log);
+    let err =
+        check_received(&log, "session.minutes_recorded", json!({"v": 1, "record": session, "set": {"minutes": 7}}))
+            .unwrap_err();
+    assert!(matches!(&err, DomainError::InvalidValue { field, .. } if field == "minutes"), "{err:?}");
+}
+
+#[test]
+fn a_received_revision_of_the_right_types_and_fields_this_version_does_not_know_is_accepted() {
+    let (mut log, area, roadmap, ..) = fixture();
+    let id = planned_action(&mut log, &area, &roadmap);
+    for (kind, set) in [
+        ("action.revised", json!({"progress": 40, "due": "2025-12-31", "lead": null})),
+        ("action.progress_reported", json!({"progress": 100, "status": "done"})),
+        // Forward compatibility (invariant 10): a field of a later version is kept, unread.
+        ("action.revised", json!({"future_field": {"anything": [1, 2]}})),
+        // Cross-field rules are decide's, not the receiver's: a concurrent start/due edit must
+        // not make nodes refuse different events.
+        ("action.revised", json!({"start": "2026-01-01"})),
+    ] {
+        check_received(&log, kind, json!({"v": 1, "record": id, "set": set})).unwrap();
+    }
+}
+
+#[test]
+fn a_received_revision_of_a_record_that_does_not_exist_or_is_of_another_kind_is_refused() {
+    let (log, area, ..) = fixture();
+    for (kind, record) in [("action.revised", "f".repeat(64)), ("action.revised", area.clone())] {
+        let err = check_received(&log, kind, json!({"v": 1, "record": record, "set": {"progress": 5}})).unwrap_err();
+        assert!(matches!(&err, DomainError::UnknownRecord { kind, .. } if kind == "action"), "{err:?}");
+    }
+    let err = check_received(&log, "action.evidence_added", json!({"v": 1, "record": area, "note": {"fr": "Photo"}}))
+        .unwrap_err();
+    assert_eq!(err.key(), "error-unknown-record");
+}
+
+#[test]
+fn a_received_reference_to_a_record_that_is_not_of_its_kind_is_refused_naming_the_field() {
+    let (mut log, area, roadmap, mar_chair, _) = fixture();
+    let id = planned_action(&mut log, &area, &roadmap);
+    for (set, field) in [
+        (json!({"area": roadmap}), "area"),
+        (json!({"roadmap": area}), "roadmap"),
+        (json!({"lead": "e".repeat(64)}), "lead"),
+        (json!({"lead": area}), "lead"),
+    ] {
+        let err = check_received(&log, "action.revised", json!({"v": 1, "record": id, "set": set})).unwrap_err();
+        match &err {
+            DomainError::InvalidValue { field: f, value } => {
+                assert_eq!(f, field, "{set}");
+                assert!(value.contains("no "), "{set}: {value}");
+            }
+            other => panic!("{set}: {other:?}"),
+        }
+    }
+    check_received(&log, "action.revised", json!({"v": 1, "record": id, "set": {"lead": mar_chair}})).unwrap();
+    // Creations too, and references nested in lists.
+    let set = serde_json::to_value(action(&roadmap, &roadmap)).unwrap();
+    let err = check_received(&log, "action.planned", json!({"v": 1, "set": set})).unwrap_err();
+    assert!(matches!(&err, DomainError::InvalidValue { field, .. } if field == "area"), "{err:?}");
+    let s = session(&mut log);
+    let err = check_received(
+        &log,
+        "session.revised",
+        json!({"v": 1, "record": s, "set": {"working_groups": [{"title": {"fr": "GT"}, "areas": [area, roadmap]}]}}),
+    )
+    .unwrap_err();
+    assert!(matches!(&err, DomainError::InvalidValue { field, .. } if field == "working_groups.areas"), "{err:?}");
+}
+
+#[test]
+fn a_created_record_with_a_field_of_the_wrong_type_is_refused() {
+    let (log, area, roadmap, ..) = fixture();
+    let mut set = serde_json::to_value(action(&area, &roadmap)).unwrap();
+    set["progress"] = json!("abc");
+    let err = parse_event("action.planned", &json!({"v": 1, "set": set})).unwrap_err();
+    assert_eq!(err.key(), "error-malformed-body");
+    set["progress"] = json!(0);
+    set["due"] = json!("31/12/2025");
+    assert_eq!(parse_event("action.planned", &json!({"v": 1, "set": set})).unwrap_err().key(), "error-malformed-body");
+    set["due"] = json!("2025-12-31");
+    set["future_field"] = json!(true);
+    check_received(&log, "action.planned", json!({"v": 1, "set": set})).unwrap();
+}
+
+#[test]
+fn every_record_kind_lists_its_references_once_for_decide_and_for_receipt() {
+    let (mut log, area, roadmap, mar_chair, _) = fixture();
+    let mut a = action(&area, &roadmap);
+    a.lead = Some(mar_chair.clone());
+    let fields: Vec<_> = a.references().iter().map(|r| (r.field, r.id.to_string())).collect();
+    assert_eq!(fields, vec![("roadmap", roadmap.clone()), ("area", area.clone()), ("lead", mar_chair)]);
+    // decide refuses the same reference with the kind expected (forms point at that select).
+    a.area = roadmap.clone();
+    let err = refused(&mut log, Command::PlanAction(a));
+    assert_eq!(err, DomainError::UnknownRecord { kind: "area".into(), id: roadmap });
+}
+
+#[test]
+fn a_record_that_no_longer_reads_as_its_type_is_listed_as_unreadable_not_silently_dropped() {
+    let (mut log, area, roadmap, ..) = fixture();
+    let id = planned_action(&mut log, &area, &roadmap);
+    assert!(log.state.unreadable().is_empty());
+    assert_eq!(log.state.all::<Action>(RecordKind::Action).len(), 1);
+    // The fold itself applies what it is given (the store checks before it folds): such an
+    // event reaches it only by going around the store.
+    log.push("MLI", None, "action.revised", json!({"v": 1, "record": id, "set": {"progress": "abc"}}));
+    assert!(log.state.all::<Action>(RecordKind::Action).is_empty());
+    let unreadable = log.state.unreadable();
+    assert_eq!(unreadable.len(), 1);
+    assert_eq!((unreadable[0].0.as_str(), unreadable[0].1), (id.as_str(), RecordKind::Action));
+    assert!(unreadable[0].2.contains("abc"), "{}", unreadable[0].2);
+}

@@ -72,7 +72,8 @@ pub struct VerifyReport {
     pub rebuilt_hash: String,
     /// State hash of the stored projections.
     pub stored_hash: String,
-    /// The first bad event and why: (event id as stored, reason).
+    /// The first bad event and why: (event id as stored, reason); or a record that cannot be
+    /// read back as its type: (its id, which is the id of the event that created it, reason).
     pub problem: Option<(String, String)>,
 }
 
@@ -250,17 +251,21 @@ impl WriteGuard<'_> {
         let mut trust = self.inner.trust.clone();
         let mut fresh: HashMap<EventId, i64> = HashMap::new();
         let mut checked = Vec::with_capacity(batch.len());
+        // Each event is checked against the state left by the ones before it in the batch (a
+        // bundle may create a record and revise it), folded into a copy until the batch commits.
+        let mut scratch: Option<State> = None;
         for raw in batch {
             let lamports = &self.inner.lamports;
+            let state = scratch.as_ref().unwrap_or(&self.inner.state);
             let (event, change) =
-                against(&self.inner.state, check_one(&trust, |id| lamports.get(id).or(fresh.get(id)).copied(), raw)?)?;
+                against(state, check_one(&trust, |id| lamports.get(id).or(fresh.get(id)).copied(), raw)?)?;
             if lamports.contains_key(&event.id) || fresh.contains_key(&event.id) {
                 return Err(StoreError::Ledger {
                     id: event.id.to_hex(),
                     source: lajna_ledger::LedgerError::Malformed("event is already stored".into()),
                 });
             }
-            let private = change.is_private(&self.inner.state);
+            let private = change.is_private(state);
             if private != (log == Log::Private) {
                 return Err(StoreError::WrongLog { id: event.id.to_hex(), private });
             }
@@ -274,6 +279,9 @@ impl WriteGuard<'_> {
             }
             trust.admit(&event);
             fresh.insert(event.id, event.envelope.lamport);
+            if batch.len() > 1 {
+                scratch.get_or_insert_with(|| self.inner.state.clone()).apply_change(&meta_of(&event), change.clone());
+            }
             checked.push((event, change));
         }
         self.store.write(&mut self.inner, checked, log).await
@@ -729,8 +737,10 @@ impl Store {
 
     /// Checks the whole log from scratch, as an auditor would: every event's id against its
     /// bytes, its canonical form, signatures, key certificate, committee, parents and Lamport
-    /// clock, and its body; then compares a fresh fold's state hash with the stored
-    /// projections'. Stops at the first bad event and names it.
+    /// clock, and its body, also against the state before it (types and references,
+    /// [`Change::check_against`], as on receipt); then that every record of the fold reads back
+    /// as its type ([`State::unreadable`]), and compares a fresh fold's state hash with the
+    /// stored projections'. Stops at the first bad event (or unreadable record) and names it.
     ///
     /// # Errors
     /// Database errors only; a bad event is a report, not an error.
@@ -755,7 +765,7 @@ impl Store {
                     problem = Some((stored.id.clone(), format!("its bytes hash to {computed}: the event was altered")));
                     break 'outer;
                 }
-                match check_one(&trust, |p| lamports.get(p).copied(), &stored.raw) {
+                match check_one(&trust, |p| lamports.get(p).copied(), &stored.raw).and_then(|c| against(&state, c)) {
                     Ok((event, change)) => {
                         trust.admit(&event);
                         lamports.insert(event.id, event.envelope.lamport);
@@ -780,7 +790,7 @@ impl Store {
                     problem = Some((stored.id.clone(), format!("its bytes hash to {computed}: the event was altered")));
                     break;
                 }
-                match check_one(&trust, |p| lamports.get(p).copied(), &stored.raw) {
+                match check_one(&trust, |p| lamports.get(p).copied(), &stored.raw).and_then(|c| against(&state, c)) {
                     Ok((event, change)) => {
                         lamports.insert(event.id, event.envelope.lamport);
                         state.apply_change(&meta_of(&event), change);
@@ -792,6 +802,13 @@ impl Store {
                     }
                 }
             }
+        }
+        if problem.is_none()
+            && let Some((id, kind, why)) = state.unreadable().into_iter().next()
+        {
+            // A record that no longer reads as its type would vanish from every page, export and
+            // report: an error of the record, named, never a silent omission.
+            problem = Some((id, format!("its {} record cannot be read back: {why}", kind.code())));
         }
         let rebuilt_hash = hash_state(genesis, &state)?;
         Ok(VerifyReport { events: n, rebuilt_hash, stored_hash, problem })
