@@ -148,8 +148,15 @@ impl FromRequestParts<AppState> for Page {
         let lang = PageLang::from_request_parts(parts, state).await?.0;
         let Ok(viewer) = Viewer::from_request_parts(parts, state).await;
         let Some(user) = viewer.user.clone() else {
-            let raw = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-            return Err(PageError::new(state, lang, PageFault::SignIn(raw.to_string())));
+            // After sign-in the browser comes back with a GET: a form's URL
+            // (`/actions/{id}/progress`) is not a page, the page it belongs to is its parent.
+            let back = if parts.method == axum::http::Method::GET || parts.method == axum::http::Method::HEAD {
+                parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_string()
+            } else {
+                let path = parts.uri.path();
+                path.rsplit_once('/').map_or("/", |(parent, _)| parent).to_string()
+            };
+            return Err(PageError::new(state, lang, PageFault::SignIn(back)));
         };
         Ok(Self { lang, viewer, user, state: state.clone() })
     }
