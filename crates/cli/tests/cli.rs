@@ -6,6 +6,8 @@ use std::process::{Command, Output};
 
 use sqlx::Row;
 
+mod help;
+
 fn lajna(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_lajna")).args(args).env("RUST_LOG", "warn").output().expect("run lajna")
 }
