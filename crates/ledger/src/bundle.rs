@@ -8,14 +8,18 @@
 //!    the sizes listed in the header's `blobs` (`[{"blake3": hex, "size": bytes}, …]`); the
 //!    header's `events_bytes` says where the event lines end.
 //!
-//! The header names the committee, the sending party, the number of events, the BLAKE3 of the
-//! event lines and the BLAKE3 and size of every blob, so a truncated or altered bundle is refused
-//! before any event is looked at; each event then verifies on its own signatures. This crate
+//! The header names the committee, the sending party, its heads (which include every carried
+//! event with no child in the bundle), the number of events, the BLAKE3 of the event lines and
+//! the BLAKE3 and size of every blob, so a truncated or altered bundle is refused before any
+//! event is looked at (decompression is streamed and stops at the reader's limit); each event then verifies on its own signatures. This crate
 //! knows no domain: a blob is checked only against its BLAKE3 name; which blobs travel (the
 //! files of shared documents, never of one-party ones) is the node's choice.
 //!
 //! A bundle without blobs is written as `lajna-bundle/1`, byte for byte the format before
 //! blobs existed, so older nodes read it; both formats are read.
+
+use std::collections::HashSet;
+use std::io::Read;
 
 use serde::{Deserialize, Serialize};
 
@@ -49,7 +53,9 @@ pub struct BundleHeader {
     pub to: Option<String>,
     /// When it was made, RFC 3339 UTC (informational).
     pub created_at: String,
-    /// The sender's heads when it was made (what the sender then held).
+    /// The sender's heads when it was made (what the sender then held). Writers add every
+    /// carried event with no child in the bundle and drop any head with a child in it; readers
+    /// refuse a bundle where that does not hold (an event removed, the header altered).
     pub heads: Vec<EventId>,
     /// Number of event lines.
     pub count: usize,
@@ -83,7 +89,8 @@ pub fn write_bundle(header: BundleHeader, events: &[SignedEvent]) -> Result<Vec<
 
 /// Encodes a bundle of events and blobs (format `lajna-bundle/2`, or `lajna-bundle/1` when
 /// `blobs` is empty). Each blob is named by the BLAKE3 of its bytes, computed here; the same
-/// bytes given twice are written once.
+/// bytes given twice are written once. The header's count, hash and blob list are computed
+/// here, and its heads made consistent with the events (see [`BundleHeader::heads`]).
 ///
 /// # Errors
 /// [`LedgerError::Encoding`] if an event cannot be written or compression fails.
@@ -99,6 +106,15 @@ pub fn write_bundle_with_blobs(
     }
     header.count = events.len();
     header.events_blake3 = blake3::hash(body.as_bytes()).to_hex().to_string();
+    // The heads readers check against the events (see `check_heads`): the sender's heads, less
+    // any that has a child among the events, plus every event with no child among them.
+    let (_, parents) = ids_and_parents(events);
+    header.heads.retain(|h| !parents.contains(h));
+    for tip in bundle_heads(events) {
+        if !header.heads.contains(&tip) {
+            header.heads.push(tip);
+        }
+    }
     header.blobs = vec![];
     let mut tail: Vec<u8> = Vec::new();
     for bytes in blobs {
@@ -123,8 +139,82 @@ pub fn write_bundle_with_blobs(
     zstd::bulk::compress(&data, 19).map_err(|e| LedgerError::Encoding(format!("zstd: {e}")))
 }
 
-/// Decodes and checks a bundle: zstd frame complete, at most `max_bytes` once decompressed,
-/// known format, count and BLAKE3 of the event lines as the header says. Signatures are not
+/// Decompresses a bundle as a stream, into a buffer that grows only as bytes arrive: the size
+/// a frame declares is never allocated up front, and reading stops one byte past `max_bytes`.
+fn decompress(bytes: &[u8], max_bytes: usize) -> Result<Vec<u8>, LedgerError> {
+    let damaged = |e: std::io::Error| {
+        LedgerError::BundleCorrupt(format!("not a complete zstd bundle (truncated or damaged?): {e}"))
+    };
+    let decoder = zstd::stream::read::Decoder::with_buffer(bytes).map_err(damaged)?;
+    let mut data = Vec::new();
+    let cap = u64::try_from(max_bytes).unwrap_or(u64::MAX).saturating_add(1);
+    decoder.take(cap).read_to_end(&mut data).map_err(damaged)?;
+    if data.len() > max_bytes {
+        return Err(LedgerError::BundleCorrupt(format!(
+            "the bundle decompresses to more than the limit of {max_bytes} bytes"
+        )));
+    }
+    Ok(data)
+}
+
+/// The part of an envelope that says where an event sits in the DAG.
+#[derive(Deserialize)]
+struct Parents {
+    parents: Vec<EventId>,
+}
+
+/// The ids of `events` and the ids they name as parents (an envelope that does not parse names
+/// none; the store refuses it on its own).
+fn ids_and_parents(events: &[SignedEvent]) -> (Vec<EventId>, HashSet<EventId>) {
+    let ids = events.iter().map(SignedEvent::id).collect();
+    let parents = events
+        .iter()
+        .filter_map(|e| serde_json::from_str::<Parents>(&e.envelope).ok())
+        .flat_map(|p| p.parents)
+        .collect();
+    (ids, parents)
+}
+
+/// The heads of the events carried: those no event of the bundle names as a parent, in order.
+#[must_use]
+pub fn bundle_heads(events: &[SignedEvent]) -> Vec<EventId> {
+    let (ids, parents) = ids_and_parents(events);
+    let mut heads: Vec<EventId> = Vec::new();
+    for id in ids {
+        if !parents.contains(&id) && !heads.contains(&id) {
+            heads.push(id);
+        }
+    }
+    heads
+}
+
+/// The header's heads (what the sender held) against the events carried (issue 12): every
+/// event with no child in the bundle must be one of them, and none of them may have a child
+/// in the bundle. The header's heads may name events the bundle does not carry (the receiver
+/// already holds them: a bundle carries only what its party lacks), so they are not required
+/// to be carried. A bundle whose last event was removed, with its count and hash recomputed,
+/// is refused here: the removed event's parent has no child left and is no head.
+fn check_heads(header: &BundleHeader, events: &[SignedEvent]) -> Result<(), LedgerError> {
+    let (_, parents) = ids_and_parents(events);
+    if let Some(tip) = bundle_heads(events).into_iter().find(|t| !header.heads.contains(t)) {
+        return Err(LedgerError::BundleCorrupt(format!(
+            "event {} has no child in the bundle but is not one of the header's heads: an event was removed or the header altered",
+            tip.to_hex()
+        )));
+    }
+    if let Some(head) = header.heads.iter().find(|h| parents.contains(h)) {
+        return Err(LedgerError::BundleCorrupt(format!(
+            "the header's head {} has a child in the bundle: the header was altered",
+            head.to_hex()
+        )));
+    }
+    Ok(())
+}
+
+/// Decodes and checks a bundle: zstd frame complete, at most `max_bytes` once decompressed
+/// (streamed: what a frame declares is never allocated up front), known format, count and
+/// BLAKE3 of the event lines as the header says, and the header's heads consistent with the
+/// events (every event with no child in the bundle is one of them, none has a child in it). Signatures are not
 /// checked here (the store checks every event as it imports it). Blobs of a format-2 bundle
 /// are checked and dropped; see [`read_bundle_with_blobs`].
 ///
@@ -145,8 +235,7 @@ pub fn read_bundle_with_blobs(
     max_bytes: usize,
 ) -> Result<(BundleHeader, Vec<SignedEvent>, Vec<BundleBlob>), LedgerError> {
     let corrupt = |why: String| LedgerError::BundleCorrupt(why);
-    let data = zstd::bulk::decompress(bytes, max_bytes)
-        .map_err(|e| corrupt(format!("not a complete zstd bundle (truncated or damaged?): {e}")))?;
+    let data = decompress(bytes, max_bytes)?;
     let nl = data.iter().position(|b| *b == b'\n').ok_or_else(|| corrupt("no header line".into()))?;
     let header: BundleHeader = serde_json::from_slice(&data[..nl]).map_err(|e| corrupt(format!("header: {e}")))?;
     let rest = &data[nl + 1..];
@@ -178,6 +267,7 @@ pub fn read_bundle_with_blobs(
             events.len()
         )));
     }
+    check_heads(&header, &events)?;
     let mut blobs = Vec::with_capacity(header.blobs.len());
     for entry in &header.blobs {
         let size = usize::try_from(entry.size)
@@ -311,12 +401,136 @@ mod tests {
         assert!(!head.contains("blobs") && !head.contains("events_bytes"), "{head}");
         // A bundle written by hand in the first format, as older nodes did, reads.
         let body: String = events().iter().map(|e| serde_json::to_string(e).unwrap() + "\n").collect();
+        // An older node wrote its store's heads, which hold every event it sent with no child.
+        let heads = serde_json::to_string(&events().iter().map(SignedEvent::id).collect::<Vec<_>>()).unwrap();
         let old = format!(
-            "{{\"format\":\"lajna-bundle/1\",\"committee\":\"{}\",\"from\":\"MAR\",\"created_at\":\"2025-02-17T00:00:00Z\",\"heads\":[],\"count\":3,\"events_blake3\":\"{}\"}}\n{body}",
+            "{{\"format\":\"lajna-bundle/1\",\"committee\":\"{}\",\"from\":\"MAR\",\"created_at\":\"2025-02-17T00:00:00Z\",\"heads\":{heads},\"count\":3,\"events_blake3\":\"{}\"}}\n{body}",
             EventId::of(b"c").to_hex(),
             blake3::hash(body.as_bytes()).to_hex()
         );
         let (h, e, blobs) = read_bundle_with_blobs(&zstd::bulk::compress(old.as_bytes(), 3).unwrap(), 1 << 20).unwrap();
         assert_eq!((h.count, e, blobs.len()), (3, events(), 0));
+    }
+
+    /// Peak virtual memory of this process, bytes (`VmPeak`), where Linux tells it.
+    fn vm_peak() -> Option<u64> {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmPeak:"))?;
+        let kib: u64 = line.trim_start_matches("VmPeak:").trim().trim_end_matches("kB").trim().parse().ok()?;
+        Some(kib * 1024)
+    }
+
+    /// A zstd frame (RFC 8878) whose header declares `declared` bytes of content and whose one
+    /// raw block holds `content`: `single_segment` makes the window the declared size.
+    fn frame_declaring(declared: u64, content: &[u8], single_segment: bool) -> Vec<u8> {
+        let mut f = vec![0x28, 0xB5, 0x2F, 0xFD];
+        if single_segment {
+            f.push(0b1110_0000); // 8-byte content size, single segment
+        } else {
+            f.push(0b1100_0000); // 8-byte content size
+            f.push(0); // window 1 KiB
+        }
+        f.extend_from_slice(&declared.to_le_bytes());
+        let block = ((content.len() as u32) << 3) | 1; // raw, last block
+        f.extend_from_slice(&block.to_le_bytes()[..3]);
+        f.extend_from_slice(content);
+        f
+    }
+
+    #[test]
+    fn a_bundle_declaring_a_huge_size_is_refused_without_allocating_it() {
+        let body = write_bundle(header(), &events()).unwrap();
+        let text = zstd::bulk::decompress(&body, 1 << 20).unwrap();
+        // As the node reads bundles: a limit of 1 GiB.
+        for single_segment in [false, true] {
+            let crafted = frame_declaring(1 << 30, &text, single_segment);
+            assert!(crafted.len() < 4096);
+            let before = vm_peak();
+            let err = read_bundle(&crafted, 1 << 30).unwrap_err();
+            assert_eq!(err.code(), "bundle-corrupt", "{err}");
+            if let (Some(before), Some(after)) = (before, vm_peak()) {
+                assert!(after - before < 512 << 20, "read_bundle reserved {} MiB", (after - before) >> 20);
+            }
+        }
+        // Content that really is larger than the limit is refused at the limit, streaming.
+        let big = zstd::bulk::compress(&vec![b'x'; 8 << 20], 3).unwrap();
+        let err = read_bundle(&big, 1 << 20).unwrap_err();
+        assert!(err.to_string().contains("more than the limit of 1048576 bytes"), "{err}");
+    }
+
+    /// Three events in a chain (each the parent of the next).
+    fn chain() -> Vec<SignedEvent> {
+        let k = SecretKey::from_seed([5; 32]);
+        let mut out: Vec<SignedEvent> = Vec::new();
+        for i in 0..3u8 {
+            let parents = match out.last() {
+                Some(p) => vec![(p.id(), i64::from(i) + 1)],
+                None => vec![(EventId::of(b"c"), 1)],
+            };
+            let e = Draft {
+                committee: Some(EventId::of(b"c")),
+                parents,
+                party: "MAR".into(),
+                member: None,
+                at: "2025-02-17T00:00:00Z".into(),
+                kind: "x.y".into(),
+                body: serde_json::json!({"n": i}),
+            }
+            .sign(&k)
+            .unwrap();
+            out.push(e);
+        }
+        out
+    }
+
+    /// A bundle whose header and event lines are given as they are, compressed.
+    fn bundle_of(header: &BundleHeader, events: &[SignedEvent]) -> Vec<u8> {
+        let mut text = serde_json::to_string(header).unwrap() + "\n";
+        for e in events {
+            text += &(serde_json::to_string(e).unwrap() + "\n");
+        }
+        zstd::bulk::compress(text.as_bytes(), 3).unwrap()
+    }
+
+    #[test]
+    fn the_writer_makes_the_header_heads_hold_the_events_without_a_child() {
+        let events = chain();
+        let mut h = header();
+        h.heads = vec![events[1].id(), EventId::of(b"held by the receiver")];
+        let (h, _) = read_bundle(&write_bundle(h, &events).unwrap(), 1 << 20).unwrap();
+        assert_eq!(h.heads, vec![EventId::of(b"held by the receiver"), events[2].id()]);
+        assert_eq!(bundle_heads(&events), vec![events[2].id()]);
+        // An empty bundle keeps the sender's heads: the receiver may hold them already.
+        let mut h = header();
+        h.heads = vec![EventId::of(b"x")];
+        assert_eq!(read_bundle(&write_bundle(h, &[]).unwrap(), 1 << 20).unwrap().0.heads, vec![EventId::of(b"x")]);
+    }
+
+    #[test]
+    fn a_bundle_with_its_last_event_dropped_and_count_and_hash_recomputed_is_refused_by_its_heads() {
+        let events = chain();
+        let bytes = write_bundle(header(), &events).unwrap();
+        let (mut h, read) = read_bundle(&bytes, 1 << 20).unwrap();
+        assert_eq!(h.heads, vec![events[2].id()]);
+        // Drop the last event, recompute the count and the hash, leave the heads as written.
+        let kept = &read[..2];
+        let body: String = kept.iter().map(|e| serde_json::to_string(e).unwrap() + "\n").collect();
+        h.count = 2;
+        h.events_blake3 = blake3::hash(body.as_bytes()).to_hex().to_string();
+        let err = read_bundle(&bundle_of(&h, kept), 1 << 20).unwrap_err();
+        assert_eq!(err.code(), "bundle-corrupt");
+        assert!(
+            err.to_string().contains(&format!("event {} has no child in the bundle", events[1].id().to_hex())),
+            "{err}"
+        );
+        // A head that has a child in the bundle is refused too.
+        let mut h2 = h.clone();
+        h2.heads = vec![events[0].id(), events[1].id()];
+        let err = read_bundle(&bundle_of(&h2, kept), 1 << 20).unwrap_err();
+        assert!(err.to_string().contains(&format!("head {} has a child", events[0].id().to_hex())), "{err}");
+        // With its heads made right as well, the shorter bundle reads (the header is not signed:
+        // what this check catches is a header left inconsistent, not a consistent forgery).
+        h.heads = vec![events[1].id()];
+        assert_eq!(read_bundle(&bundle_of(&h, kept), 1 << 20).unwrap().1, kept.to_vec());
     }
 }
