@@ -287,3 +287,151 @@ async fn replays_a_log_fixture_committed_before_the_change_and_gets_the_state_ha
     drop(store);
     assert_eq!(Store::open(&path).await.unwrap().state_hash().await.unwrap(), DEMO_LOG_STATE_HASH);
 }
+
+/// An area, a roadmap and an action in it, appended; returns (area, roadmap, action) ids.
+async fn area_roadmap_action(f: &Fixture) -> (String, String, String) {
+    use lajna_domain::records::{Action, Roadmap};
+    use lajna_domain::{ActionStatus, Progress};
+    let mut ids = vec![];
+    for command in [
+        area("training"),
+        Command::DraftRoadmap(Roadmap {
+            title: LocalizedText::tri("", "Feuille de route 2025", ""),
+            session: None,
+            start: jiff::civil::date(2025, 3, 1),
+            end: jiff::civil::date(2025, 12, 31),
+            illustrative: false,
+        }),
+    ] {
+        let batch = f.sign(command, &f.node_key).await;
+        ids.push(f.store.lock().await.append(&batch).await.unwrap()[0].to_hex());
+    }
+    let action = Command::PlanAction(Action {
+        roadmap: ids[1].clone(),
+        area: ids[0].clone(),
+        title: LocalizedText::tri("", "Former 12 officiers", ""),
+        owner: PartyCode::parse("MAR").unwrap(),
+        unit: LocalizedText::tri("", "École royale", ""),
+        lead: None,
+        start: jiff::civil::date(2025, 3, 1),
+        due: jiff::civil::date(2025, 6, 30),
+        status: ActionStatus::Planned,
+        progress: Progress::new(0).unwrap(),
+        weight: None,
+        indicator: None,
+        illustrative: false,
+    });
+    let batch = f.sign(action, &f.node_key).await;
+    let action = f.store.lock().await.append(&batch).await.unwrap()[0].to_hex();
+    (ids[0].clone(), ids[1].clone(), action)
+}
+
+#[tokio::test]
+async fn a_validly_signed_revision_with_a_mistyped_field_or_a_reference_of_the_wrong_kind_is_refused_named_and_nothing_is_stored()
+ {
+    let f = fixture().await;
+    let (_, roadmap, action) = area_roadmap_action(&f).await;
+    let before = f.snapshot().await;
+    let heads = f.store.lock().await.heads();
+    for (kind, set, field) in [
+        ("action.revised", json!({"progress": "abc"}), "progress"),
+        ("action.progress_reported", json!({"progress": "abc"}), "progress"),
+        ("action.revised", json!({"due": "31/12/2025"}), "due"),
+        ("action.revised", json!({"area": roadmap}), "area"),
+    ] {
+        let event = f.raw(heads.clone(), kind, json!({"v": 1, "record": action, "set": set}), &f.node_key);
+        let err = f.store.lock().await.receive(&event).await.unwrap_err();
+        assert_eq!(err.code(), "error-invalid-value", "{kind} {set}: {err}");
+        let text = err.to_string();
+        assert!(text.contains(&event.id().to_hex()), "{kind} {set}: the event is not named: {text}");
+        assert!(text.starts_with(&format!("event {}: {field}:", event.id().to_hex())), "{kind} {set}: {text}");
+        assert_eq!(f.snapshot().await, before, "{kind} {set} changed the store");
+        // The same event appended as if it were local is refused alike.
+        assert!(f.store.lock().await.append(std::slice::from_ref(&event)).await.is_err());
+        assert_eq!(f.snapshot().await, before);
+    }
+    // The action is still there, readable, and the store verifies.
+    assert_eq!(f.store.with_state(|s| s.all::<lajna_domain::records::Action>(RecordKind::Action).len()).await, 1);
+    assert!(f.store.verify().await.unwrap().ok());
+}
+
+#[tokio::test]
+async fn a_revision_of_a_record_that_does_not_exist_or_is_of_another_kind_is_refused() {
+    let f = fixture().await;
+    let (area, _, _) = area_roadmap_action(&f).await;
+    let before = f.snapshot().await;
+    let heads = f.store.lock().await.heads();
+    for record in ["a".repeat(64), area] {
+        let event = f.raw(
+            heads.clone(),
+            "action.revised",
+            json!({"v": 1, "record": record, "set": {"progress": 5}}),
+            &f.node_key,
+        );
+        let err = f.store.lock().await.receive(&event).await.unwrap_err();
+        assert_eq!(err.code(), "error-unknown-record", "{err}");
+        assert_eq!(f.snapshot().await, before);
+    }
+}
+
+#[tokio::test]
+async fn a_batch_may_create_a_record_and_revise_it_the_later_event_is_checked_against_the_earlier() {
+    let f = fixture().await;
+    let (_, roadmap, _) = area_roadmap_action(&f).await;
+    let created = f.sign(area("logistics"), &f.node_key).await.remove(0);
+    let revised = f.raw(
+        vec![(created.id(), 6)],
+        "area.revised",
+        json!({"v": 1, "record": created.id().to_hex(), "set": {"ordinal": 4}}),
+        &f.node_key,
+    );
+    f.store.lock().await.append(&[created.clone(), revised]).await.unwrap();
+    let (_, doc) = f.store.record(&created.id().to_hex()).await.unwrap().unwrap();
+    assert_eq!(doc["ordinal"], 4);
+    // And a reference to a record created earlier in the same batch is found; one to a record
+    // of another kind is not, and the whole batch is refused.
+    let before = f.snapshot().await;
+    let heads = f.store.lock().await.heads();
+    let l = heads.iter().map(|(_, l)| *l).max().unwrap();
+    let good = f.raw(
+        heads.clone(),
+        "area.defined",
+        json!({"v": 1, "set": {"code": "health", "title": {"fr": "Santé"}, "ordinal": 5}}),
+        &f.node_key,
+    );
+    let bad = f.raw(
+        vec![(good.id(), l + 1)],
+        "need.registered",
+        json!({"v": 1, "set": {"party": "MAR", "category": "training", "title": {"fr": "Places"}, "quantity": 2,
+            "unit": {"fr": "places"}, "priority": "high", "status": "open", "area": roadmap}}),
+        &f.node_key,
+    );
+    let err = f.store.lock().await.append(&[good, bad.clone()]).await.unwrap_err();
+    assert!(err.to_string().starts_with(&format!("event {}: area:", bad.id().to_hex())), "{err}");
+    assert_eq!(f.snapshot().await, before);
+}
+
+#[tokio::test]
+async fn verify_names_a_stored_event_whose_revision_is_mistyped_even_when_it_went_around_the_checks() {
+    let f = fixture().await;
+    let (_, _, action) = area_roadmap_action(&f).await;
+    let heads = f.store.lock().await.heads();
+    let l = heads.iter().map(|(_, l)| *l).max().unwrap();
+    let bad =
+        f.raw(heads, "action.revised", json!({"v": 1, "record": action, "set": {"progress": "abc"}}), &f.node_key);
+    // Written straight into the table, as an old version (or a hand) could have.
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", f.path.display())).await.unwrap();
+    sqlx::query("INSERT INTO events (id, lamport, party, kind, at, envelope, sigs, received_at) VALUES (?, ?, 'MAR', 'action.revised', '2025-02-18T10:00:00Z', ?, ?, '2025-02-18T10:00:00Z')")
+        .bind(bad.id().to_hex())
+        .bind(l + 1)
+        .bind(bad.envelope.as_bytes())
+        .bind(serde_json::to_string(&bad.sigs).unwrap())
+        .execute(&pool)
+        .await
+        .unwrap();
+    let report = f.store.verify().await.unwrap();
+    assert!(!report.ok());
+    let (id, why) = report.problem.unwrap();
+    assert_eq!(id, bad.id().to_hex());
+    assert!(why.contains("progress"), "{why}");
+}
