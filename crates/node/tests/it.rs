@@ -521,3 +521,63 @@ async fn a_peer_cannot_make_a_shared_document_private_or_swap_its_file() {
     assert_ne!(snapshot(&mar).await, before);
     assert!(mar.with_state(|s| !s.entry(&shared).unwrap().is_private()).await);
 }
+
+/// Issue 10 item 4: a bundle from a peer carrying a validly signed revision whose field is not
+/// of its type (progress "abc", a date that is not a date) or whose reference names a record of
+/// another kind (an area id that is a roadmap) is refused, naming the event and the field, and
+/// nothing of the bundle is stored — not even the honest event before it. The honest part alone
+/// is then accepted.
+#[tokio::test]
+async fn a_bundle_carrying_a_signed_revision_with_a_mistyped_field_is_refused_named_and_nothing_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mar, mli) = demo::build_pair(dir.path()).await.unwrap();
+    let (action, roadmap) = mar
+        .with_state(|s| {
+            let mut open = s.all::<Action>(RecordKind::Action).into_iter().filter(|(_, a)| !a.status.is_closed());
+            open.next().map(|(id, a)| (id, a.roadmap)).unwrap()
+        })
+        .await;
+    // An honest revision on the Malian node, carried in the same bundle.
+    mli.execute(
+        &actor("MLI"),
+        &Command::ReportProgress { action: action.clone(), status: None, progress: Some(Progress::new(55).unwrap()) },
+    )
+    .await
+    .unwrap();
+    let (honest, n) = mli.bundle_export(Some("MAR"), false).await.unwrap();
+    assert_eq!(n, 1);
+    let (header, events) = lajna_ledger::read_bundle(&honest, 1 << 20).unwrap();
+    let key = lajna_node::read_key(&dir.path().join("mli/keys/node-MLI.key")).unwrap();
+    let heads = mli.store.lock().await.heads();
+    let before = snapshot(&mar).await;
+    for (kind, set, field) in [
+        ("action.revised", json!({"progress": "abc"}), "progress"),
+        ("action.progress_reported", json!({"progress": "abc"}), "progress"),
+        ("action.revised", json!({"due": "31/12/2025"}), "due"),
+        ("action.revised", json!({"area": roadmap}), "area"),
+    ] {
+        // Signed by the Malian node's certified key, bypassing its own checks.
+        let bad = lajna_ledger::Draft {
+            committee: Some(header.committee),
+            parents: heads.clone(),
+            party: "MLI".into(),
+            member: None,
+            at: "2025-10-01T00:00:00Z".into(),
+            kind: kind.into(),
+            body: json!({"v": 1, "record": action, "set": set}),
+        }
+        .sign(&key)
+        .unwrap();
+        let bundle = lajna_ledger::write_bundle(header.clone(), &[events.clone(), vec![bad.clone()]].concat()).unwrap();
+        let err = mar.bundle_import(&bundle).await.unwrap_err();
+        assert_eq!(err.code(), "error-invalid-value", "{kind} {set}: {err}");
+        let text = err.to_string();
+        assert!(text.contains(&format!("event {}: {field}:", bad.id().to_hex())), "{kind} {set}: {text}");
+        assert_eq!(snapshot(&mar).await, before, "{kind} {set}: nothing stored");
+        assert_eq!(mar.store.pending_count().await.unwrap(), 0);
+    }
+    assert!(mar.store.verify().await.unwrap().ok());
+    mar.bundle_import(&honest).await.unwrap();
+    assert_eq!(snapshot(&mar).await.0, before.0 + 1);
+    assert_eq!(snapshot(&mar).await.1, snapshot(&mli).await.1);
+}
