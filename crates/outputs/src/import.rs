@@ -17,17 +17,22 @@
 //!   `= + - @`, TAB or CR, case C08) is restored to the original text.
 
 use std::collections::HashMap;
+use std::io::{BufReader, Cursor, Read};
 
 use jiff::civil::Date;
 use lajna_domain::records::{Action, Area, Indicator, Roadmap};
 use lajna_domain::values::parse_integer;
 use lajna_domain::{ActionStatus, Actor, Command, DomainError, Lang, LocalizedText, PartyCode, Progress, RecordKind};
 use lajna_domain::{State, decide};
+use quick_xml::events::{BytesStart, Event};
 use serde_json::{Map, Value};
 
 use crate::matrix::headers;
 
 /// Why a file could not be read at all (as opposed to a refused row).
+///
+/// Every variant has a message key ([`ImportError::key`]) and its arguments
+/// ([`ImportError::args`]); the English text of `Display` is for logs and the CLI.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ImportError {
     /// The file is neither an XLSX workbook nor CSV text.
@@ -42,6 +47,99 @@ pub enum ImportError {
     /// No row of the file is a matrix header (no recognised column).
     #[error("no header row with the matrix columns (in Arabic, French or English) was found")]
     NoHeader,
+    /// The file is larger than [`ImportLimits::max_file_bytes`].
+    #[error("the file is {bytes} bytes, more than the {limit} bytes read; save only the matrix sheet")]
+    FileTooLarge {
+        /// Size of the file, bytes.
+        bytes: u64,
+        /// The limit, bytes.
+        limit: u64,
+    },
+    /// The XLSX package has more parts than [`ImportLimits::max_entries`].
+    #[error("the workbook has {parts} parts, more than {limit}; save only the matrix sheet in a new workbook")]
+    TooManyParts {
+        /// Parts the package declares.
+        parts: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// A part of the XLSX package is itself an archive (ZIP, gzip, zstd, 7z, RAR, bzip2, xz).
+    #[error("the workbook holds another archive ({part}); save only the matrix sheet, without embedded files")]
+    NestedArchive {
+        /// Name of the part in the package.
+        part: String,
+    },
+    /// The parts of the XLSX package inflate to more than [`ImportLimits::max_inflated_bytes`]
+    /// (a "zip bomb"); counted as they inflate, whatever sizes the package declares.
+    #[error("the workbook inflates to more than {limit} bytes (at part {part}); save only the matrix sheet")]
+    Inflated {
+        /// The part being inflated when the limit was passed.
+        part: String,
+        /// The limit, bytes.
+        limit: u64,
+    },
+    /// A cell or row reference of the XLSX sheet is not a reference within Excel's grid
+    /// (A1 to XFD1048576).
+    #[error("{cell} is not a cell reference of a spreadsheet (A1 to XFD1048576)")]
+    BadReference {
+        /// The reference as written (cut to 32 characters).
+        cell: String,
+    },
+    /// A cell, a row or the sheet's dimension lies beyond [`ImportLimits::max_rows`].
+    #[error("cell {cell} is beyond row {limit}; save only the matrix sheet, at most {limit} rows")]
+    TooManyRows {
+        /// The cell (`XFD1048576`), or the row as `20000:20000`.
+        cell: String,
+        /// The limit, rows.
+        limit: u32,
+    },
+    /// A cell or the sheet's dimension lies beyond [`ImportLimits::max_columns`].
+    #[error("cell {cell} is beyond column {limit}; save only the matrix columns, at most {limit}")]
+    TooManyColumns {
+        /// The cell (`BM2`).
+        cell: String,
+        /// The limit, columns.
+        limit: u32,
+    },
+    /// More cells than [`ImportLimits::max_cells`].
+    #[error("cell {cell} is one more than the limit of {limit} cells; save only the matrix sheet")]
+    TooManyCells {
+        /// The first cell past the limit.
+        cell: String,
+        /// The limit, cells.
+        limit: u64,
+    },
+    /// The shared-string table declares or holds more than [`ImportLimits::max_shared_strings`].
+    #[error("the workbook has more than {limit} shared strings; save only the matrix sheet")]
+    TooManySharedStrings {
+        /// The limit, strings.
+        limit: u64,
+    },
+    /// More text than [`ImportLimits::max_shared_string_bytes`]: shared strings and cell text
+    /// together, or one XML token alone.
+    #[error("the workbook holds more than {limit} bytes of text; save only the matrix sheet")]
+    TooMuchText {
+        /// The limit, bytes.
+        limit: u64,
+    },
+}
+
+/// An argument of an [`ImportError`] message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MessageArg {
+    /// A number (selects the plural form).
+    Num(i64),
+    /// A text.
+    Text(String),
+}
+
+/// Whole mebibytes, rounded up (limits are shown in MB).
+fn mebibytes(bytes: u64) -> MessageArg {
+    MessageArg::Num(i64::try_from(bytes.div_ceil(1 << 20)).unwrap_or(i64::MAX))
+}
+
+fn num(n: impl TryInto<i64>) -> MessageArg {
+    MessageArg::Num(n.try_into().unwrap_or(i64::MAX))
 }
 
 impl ImportError {
@@ -52,6 +150,85 @@ impl ImportError {
             Self::Unreadable(_) => "import-file-unreadable",
             Self::NotUtf8 { .. } => "import-file-not-utf8",
             Self::NoHeader => "import-file-no-header",
+            Self::FileTooLarge { .. } => "import-too-large",
+            Self::TooManyParts { .. } => "import-file-too-many-parts",
+            Self::NestedArchive { .. } => "import-file-nested-archive",
+            Self::Inflated { .. } => "import-file-inflated",
+            Self::BadReference { .. } => "import-file-bad-reference",
+            Self::TooManyRows { .. } => "import-file-too-many-rows",
+            Self::TooManyColumns { .. } => "import-file-too-many-columns",
+            Self::TooManyCells { .. } => "import-file-too-many-cells",
+            Self::TooManySharedStrings { .. } => "import-file-too-many-strings",
+            Self::TooMuchText { .. } => "import-file-too-much-text",
+        }
+    }
+
+    /// The arguments of the message [`ImportError::key`] (byte limits as `mb`, whole MB).
+    #[must_use]
+    pub fn args(&self) -> Vec<(&'static str, MessageArg)> {
+        let text = |s: &str| MessageArg::Text(s.to_string());
+        match self {
+            Self::Unreadable(_) | Self::NoHeader => vec![],
+            Self::NotUtf8 { row } => vec![("row", num(*row))],
+            Self::FileTooLarge { limit, .. } => vec![("mb", mebibytes(*limit))],
+            Self::TooManyParts { parts, limit } => vec![("parts", num(*parts)), ("limit", num(*limit))],
+            Self::NestedArchive { part } => vec![("part", text(part))],
+            Self::Inflated { part, limit } => vec![("part", text(part)), ("mb", mebibytes(*limit))],
+            Self::BadReference { cell } => vec![("cell", text(cell))],
+            Self::TooManyRows { cell, limit } | Self::TooManyColumns { cell, limit } => {
+                vec![("cell", text(cell)), ("limit", num(*limit))]
+            }
+            Self::TooManyCells { cell, limit } => vec![("cell", text(cell)), ("limit", num(*limit))],
+            Self::TooManySharedStrings { limit } => vec![("limit", num(*limit))],
+            Self::TooMuchText { limit } => vec![("mb", mebibytes(*limit))],
+        }
+    }
+}
+
+/// How much of a file [`read_with`] reads before refusing it (issue 12): each limit is checked
+/// while the file is read, before calamine or the CSV reader allocates for what it declares.
+/// Sizes a file declares (of its ZIP entries, a sheet's dimension, the shared-string count) are
+/// never trusted: bytes are counted as they inflate, cells as they are read.
+///
+/// [`ImportLimits::default`] fits a follow-up matrix many times over (15 columns, one row per
+/// action) and keeps the memory of a read to tens of MB.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ImportLimits {
+    /// Size of the file as uploaded, bytes (XLSX and CSV). Default 16 MiB, the web upload limit.
+    pub max_file_bytes: u64,
+    /// XLSX: bytes of every part of the package once inflated, together, counted while
+    /// inflating (never the sizes the package declares). Default 64 MiB.
+    pub max_inflated_bytes: u64,
+    /// XLSX: parts (ZIP entries) of the package. Default 100 (an Excel workbook has about 10).
+    pub max_entries: u64,
+    /// Highest row number (1-based, the header row included) of any cell, row or dimension of
+    /// an XLSX sheet, or record of a CSV file. Default 10,000.
+    pub max_rows: u32,
+    /// Highest column number (A = 1) of any cell or dimension of an XLSX sheet, or fields of a
+    /// CSV record. Default 64 (the matrix has 15).
+    pub max_columns: u32,
+    /// Cells of the workbook (every `<c>` of every sheet) or fields of the CSV file. Default
+    /// 200,000.
+    pub max_cells: u64,
+    /// XLSX: strings of the shared-string table, as counted (`<si>`) and as declared
+    /// (`uniqueCount`, which calamine would reserve). Default 200,000.
+    pub max_shared_strings: u64,
+    /// XLSX: bytes of text of the shared strings and of the cells (inline strings, values)
+    /// together, as stored; no single XML token may be longer either. Default 16 MiB.
+    pub max_shared_string_bytes: u64,
+}
+
+impl Default for ImportLimits {
+    fn default() -> Self {
+        Self {
+            max_file_bytes: 16 << 20,
+            max_inflated_bytes: 64 << 20,
+            max_entries: 100,
+            max_rows: 10_000,
+            max_columns: 64,
+            max_cells: 200_000,
+            max_shared_strings: 200_000,
+            max_shared_string_bytes: 16 << 20,
         }
     }
 }
@@ -236,19 +413,378 @@ fn header_key(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace() && *c != '\u{FEFF}').flat_map(char::to_lowercase).collect()
 }
 
-/// Reads a matrix from the bytes of an XLSX or CSV file (told apart by content, not name).
+/// Reads a matrix from the bytes of an XLSX or CSV file (told apart by content, not name),
+/// within [`ImportLimits::default`]; see [`read_with`].
 ///
 /// # Errors
-/// [`ImportError`] when the file cannot be read or has no matrix header; a bad cell is not an
-/// error here but a refusal in its row.
+/// [`ImportError`] when the file cannot be read, passes a limit or has no matrix header; a bad
+/// cell is not an error here but a refusal in its row.
 pub fn read(bytes: &[u8]) -> Result<MatrixImport, ImportError> {
-    let grid = if bytes.starts_with(b"PK\x03\x04") { xlsx_grid(bytes)? } else { csv_grid(bytes)? };
+    read_with(bytes, &ImportLimits::default())
+}
+
+/// Reads a matrix from the bytes of an XLSX or CSV file within `limits`. An XLSX file is checked
+/// first (every part inflated in a capped stream and scanned with a streaming XML reader: cell,
+/// row and dimension references, cells, shared strings and text), and only then given to
+/// calamine; a CSV file is refused at the first record past a limit.
+///
+/// # Errors
+/// [`ImportError`] when the file cannot be read, passes a limit or has no matrix header.
+pub fn read_with(bytes: &[u8], limits: &ImportLimits) -> Result<MatrixImport, ImportError> {
+    let size = bytes.len() as u64;
+    if size > limits.max_file_bytes {
+        return Err(ImportError::FileTooLarge { bytes: size, limit: limits.max_file_bytes });
+    }
+    let grid = if bytes.starts_with(b"PK\x03\x04") {
+        check_xlsx(bytes, limits)?;
+        xlsx_grid(bytes)?
+    } else {
+        csv_grid(bytes, limits)?
+    };
     parse_grid(grid)
+}
+
+/// Excel's own grid: 1,048,576 rows × 16,384 columns (XFD1048576).
+const EXCEL_ROWS: u32 = 1 << 20;
+const EXCEL_COLUMNS: u32 = 1 << 14;
+
+/// Column letters of a 1-based column number (`1` → `A`, `65` → `BM`).
+fn column_letters(mut column: u32) -> String {
+    let mut out = Vec::new();
+    while column > 0 {
+        column -= 1;
+        out.push(b'A' + (column % 26) as u8);
+        column /= 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// A reference as written, cut for a message.
+fn as_written(raw: &[u8]) -> String {
+    let text = String::from_utf8_lossy(raw);
+    match text.char_indices().nth(32) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.into_owned(),
+    }
+}
+
+/// A row number of Excel's grid (1 to 1,048,576), digits only.
+fn row_number(raw: &[u8]) -> Option<u32> {
+    if raw.is_empty() || raw.len() > 7 || !raw.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = raw.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+    (1..=EXCEL_ROWS).contains(&n).then_some(n)
+}
+
+/// (row, column), 1-based, of an A1 reference (`$` allowed, letters in either case), or `None`
+/// when it is not a reference within Excel's grid (A1 to XFD1048576).
+fn cell_ref(raw: &[u8]) -> Option<(u32, u32)> {
+    let raw = raw.strip_prefix(b"$").unwrap_or(raw);
+    let letters = raw.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    if !(1..=3).contains(&letters) {
+        return None;
+    }
+    let column = raw[..letters].iter().fold(0u32, |c, l| c * 26 + u32::from(l.to_ascii_uppercase() - b'A') + 1);
+    let rest = &raw[letters..];
+    let row = row_number(rest.strip_prefix(b"$").unwrap_or(rest))?;
+    (column <= EXCEL_COLUMNS).then_some((row, column))
+}
+
+/// The raw value of attribute `name` as calamine reads it: the first attribute with exactly
+/// that key, not unescaped. `Err` on a malformed attribute list (calamine refuses it too).
+fn raw_attr<'a>(e: &'a BytesStart<'_>, name: &[u8]) -> Result<Option<&'a [u8]>, ()> {
+    let raw = e.attributes_raw().as_bytes();
+    let mut pos = 0;
+    loop {
+        while raw.get(pos).is_some_and(u8::is_ascii_whitespace) {
+            pos += 1;
+        }
+        if pos >= raw.len() {
+            return Ok(None);
+        }
+        let start = pos;
+        while raw.get(pos).is_some_and(|b| *b != b'=') {
+            pos += 1;
+        }
+        if pos >= raw.len() {
+            return Err(());
+        }
+        let key = raw[start..pos].trim_ascii_end();
+        pos += 1;
+        while raw.get(pos).is_some_and(u8::is_ascii_whitespace) {
+            pos += 1;
+        }
+        let quote = match raw.get(pos) {
+            Some(q @ (b'"' | b'\'')) => *q,
+            _ => return Err(()),
+        };
+        pos += 1;
+        let start = pos;
+        while raw.get(pos).is_some_and(|b| *b != quote) {
+            pos += 1;
+        }
+        let value = &raw[start..pos];
+        pos += 1;
+        if key == name {
+            return Ok(Some(value));
+        }
+    }
+}
+
+/// Why a [`Meter`] stopped a read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Hit {
+    /// More bytes than allowed inflated.
+    Inflated,
+    /// More than `max_run` bytes without a `<`: one XML token longer than the text limit.
+    Run,
+}
+
+/// Counts the bytes of one part as they inflate, and fails (for good) once more than `allowed`
+/// came, or once `max_run` bytes went by without a `<` (so that no XML event, hence no buffer
+/// of the XML reader, outgrows the text limit).
+struct Meter<R> {
+    inner: R,
+    read: u64,
+    allowed: u64,
+    run: u64,
+    max_run: u64,
+    hit: Option<Hit>,
+}
+
+impl<R: Read> Read for Meter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.hit.is_some() {
+            return Err(std::io::Error::other("import limit"));
+        }
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        self.run = match buf[..n].iter().rposition(|b| *b == b'<') {
+            Some(at) => (n - 1 - at) as u64,
+            None => self.run + n as u64,
+        };
+        if self.read > self.allowed {
+            self.hit = Some(Hit::Inflated);
+        } else if self.run > self.max_run {
+            self.hit = Some(Hit::Run);
+        }
+        if self.hit.is_some() {
+            return Err(std::io::Error::other("import limit"));
+        }
+        Ok(n)
+    }
+}
+
+/// The first bytes of the archive formats refused inside a workbook.
+const ARCHIVE_MAGIC: [&[u8]; 9] = [
+    b"PK\x03\x04",
+    b"PK\x05\x06",
+    b"PK\x07\x08",
+    b"\x1f\x8b",
+    b"\x28\xb5\x2f\xfd",
+    b"7z\xbc\xaf\x27\x1c",
+    b"Rar!\x1a\x07",
+    b"BZh",
+    b"\xfd7zXZ\x00",
+];
+
+/// What the scan of the parts counted so far.
+struct Tally<'l> {
+    limits: &'l ImportLimits,
+    inflated: u64,
+    cells: u64,
+    strings: u64,
+    text: u64,
+}
+
+impl Tally<'_> {
+    /// Refuses a position past the row or column limit; `cell` names it.
+    fn within(&self, (row, column): (u32, u32), cell: impl FnOnce() -> String) -> Result<(), ImportError> {
+        if row > self.limits.max_rows {
+            return Err(ImportError::TooManyRows { cell: cell(), limit: self.limits.max_rows });
+        }
+        if column > self.limits.max_columns {
+            return Err(ImportError::TooManyColumns { cell: cell(), limit: self.limits.max_columns });
+        }
+        Ok(())
+    }
+
+    fn text(&mut self, bytes: usize) -> Result<(), ImportError> {
+        self.text += bytes as u64;
+        if self.text > self.limits.max_shared_string_bytes {
+            return Err(ImportError::TooMuchText { limit: self.limits.max_shared_string_bytes });
+        }
+        Ok(())
+    }
+
+    /// Checks a dimension (`A1:O11`): both corners.
+    fn dimension(&self, raw: &[u8]) -> Result<(), ImportError> {
+        let corners: Vec<&[u8]> = raw.split(|b| *b == b':').collect();
+        if corners.len() > 2 {
+            return Err(ImportError::BadReference { cell: as_written(raw) });
+        }
+        for corner in corners {
+            let at = cell_ref(corner).ok_or_else(|| ImportError::BadReference { cell: as_written(corner) })?;
+            self.within(at, || as_written(corner))?;
+        }
+        Ok(())
+    }
+}
+
+/// Scans one part as calamine would read it (same XML reader, same settings): the dimension,
+/// rows and cells of a sheet (after `<sheetData>`, as calamine's cell reader), the shared-string
+/// table, and the text of strings and cells. Stops quietly at an XML error (calamine stops
+/// there too) or when the [`Meter`] below fails (the caller reads why).
+fn scan_part<R: std::io::BufRead>(xml: &mut quick_xml::Reader<R>, tally: &mut Tally<'_>) -> Result<(), ImportError> {
+    let malformed = |_| ImportError::Unreadable("malformed XML attributes in the workbook".into());
+    let mut buf = Vec::new();
+    let (mut in_sheet, mut row, mut next_column) = (false, 1u32, 1u32);
+    let (mut in_string, mut in_cell) = (0u32, 0u32);
+    loop {
+        buf.clear();
+        let Ok(event) = xml.read_event_into(&mut buf) else { return Ok(()) };
+        match event {
+            Event::Start(e) => match e.local_name().as_ref() {
+                "sheetData" => in_sheet = true,
+                "dimension" => {
+                    if let Some(raw) = raw_attr(&e, b"ref").map_err(malformed)? {
+                        tally.dimension(raw)?;
+                    }
+                }
+                "row" if in_sheet => {
+                    if let Some(raw) = raw_attr(&e, b"r").map_err(malformed)? {
+                        row = row_number(raw).ok_or_else(|| ImportError::BadReference { cell: as_written(raw) })?;
+                        tally.within((row, 1), || format!("{row}:{row}"))?;
+                    }
+                }
+                "c" if in_sheet => {
+                    in_cell += 1;
+                    let at = match raw_attr(&e, b"r").map_err(malformed)? {
+                        Some(raw) => {
+                            let at =
+                                cell_ref(raw).ok_or_else(|| ImportError::BadReference { cell: as_written(raw) })?;
+                            tally.within(at, || as_written(raw))?;
+                            at
+                        }
+                        None => {
+                            let at = (row, next_column);
+                            tally.within(at, || format!("{}{}", column_letters(at.1), at.0))?;
+                            at
+                        }
+                    };
+                    next_column = at.1.saturating_add(1);
+                    tally.cells += 1;
+                    if tally.cells > tally.limits.max_cells {
+                        let cell = format!("{}{}", column_letters(at.1), at.0);
+                        return Err(ImportError::TooManyCells { cell, limit: tally.limits.max_cells });
+                    }
+                }
+                "sst" => {
+                    // calamine reserves room for the count it declares: only plain digits within
+                    // the limit pass (a sign or spaces would be read by some parser, not by us).
+                    if let Some(raw) = raw_attr(&e, b"uniqueCount").map_err(malformed)? {
+                        if raw.is_empty() || !raw.iter().all(u8::is_ascii_digit) {
+                            return Err(malformed(()));
+                        }
+                        let declared = String::from_utf8_lossy(raw).parse::<u64>().unwrap_or(u64::MAX);
+                        if declared > tally.limits.max_shared_strings {
+                            return Err(ImportError::TooManySharedStrings { limit: tally.limits.max_shared_strings });
+                        }
+                    }
+                }
+                "si" => {
+                    in_string += 1;
+                    tally.strings += 1;
+                    if tally.strings > tally.limits.max_shared_strings {
+                        return Err(ImportError::TooManySharedStrings { limit: tally.limits.max_shared_strings });
+                    }
+                }
+                _ => {}
+            },
+            Event::End(e) => match e.local_name().as_ref() {
+                "sheetData" => in_sheet = false,
+                "row" if in_sheet => {
+                    row = row.saturating_add(1);
+                    next_column = 1;
+                }
+                "c" => in_cell = in_cell.saturating_sub(1),
+                "si" => in_string = in_string.saturating_sub(1),
+                _ => {}
+            },
+            Event::Text(t) if in_string + in_cell > 0 => tally.text(t.len())?,
+            Event::CData(t) if in_string + in_cell > 0 => tally.text(t.len())?,
+            Event::GeneralRef(r) if in_string + in_cell > 0 => tally.text(r.len() + 2)?,
+            Event::Eof => return Ok(()),
+            _ => {}
+        }
+    }
+}
+
+/// The checks of [`read_with`] on an XLSX package, before calamine opens it: parts counted from
+/// the central directory before it is loaded; then every part inflated through a [`Meter`] (at
+/// most what is left of [`ImportLimits::max_inflated_bytes`], with [`Read::take`]), refused if it
+/// is an archive, and scanned ([`scan_part`]).
+fn check_xlsx(bytes: &[u8], limits: &ImportLimits) -> Result<(), ImportError> {
+    let unreadable = |e: zip::result::ZipError| ImportError::Unreadable(e.to_string());
+    let too_many = |parts: u64| ImportError::TooManyParts { parts, limit: limits.max_entries };
+    let declared = zip::unstable::read::ZipIterable::try_new(Cursor::new(bytes), zip::read::Config::default())
+        .map_err(unreadable)?
+        .len() as u64;
+    if declared > limits.max_entries {
+        return Err(too_many(declared));
+    }
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
+    if archive.len() as u64 > limits.max_entries {
+        return Err(too_many(archive.len() as u64));
+    }
+    let mut tally = Tally { limits, inflated: 0, cells: 0, strings: 0, text: 0 };
+    for i in 0..archive.len() {
+        let file = archive.by_index(i).map_err(unreadable)?;
+        let part = String::from_utf8_lossy(file.name_raw()).into_owned();
+        let allowed = limits.max_inflated_bytes.saturating_sub(tally.inflated);
+        let mut meter = Meter {
+            inner: file.take(allowed.saturating_add(1)),
+            read: 0,
+            allowed,
+            run: 0,
+            max_run: limits.max_shared_string_bytes,
+            hit: None,
+        };
+        let mut head = Vec::with_capacity(8);
+        let first = (&mut meter).take(8).read_to_end(&mut head);
+        if first.is_ok() && ARCHIVE_MAGIC.iter().any(|m| head.starts_with(m)) {
+            return Err(ImportError::NestedArchive { part });
+        }
+        if first.is_ok() {
+            let mut xml = quick_xml::Reader::from_reader(BufReader::new(head.as_slice().chain(&mut meter)));
+            let config = xml.config_mut();
+            config.check_end_names = false;
+            config.trim_text(false);
+            config.check_comments = false;
+            config.expand_empty_elements = true;
+            scan_part(&mut xml, &mut tally)?;
+        }
+        // The rest of the part (after an XML error, or after the end of the document) is
+        // counted too; the token limit only bounds what the XML reader buffers.
+        meter.max_run = u64::MAX;
+        let rest = std::io::copy(&mut meter, &mut std::io::sink());
+        match meter.hit {
+            Some(Hit::Inflated) => return Err(ImportError::Inflated { part, limit: limits.max_inflated_bytes }),
+            Some(Hit::Run) => return Err(ImportError::TooMuchText { limit: limits.max_shared_string_bytes }),
+            None => {
+                first.and(rest).map_err(|e| ImportError::Unreadable(format!("{part}: {e}")))?;
+            }
+        }
+        tally.inflated += meter.read;
+    }
+    Ok(())
 }
 
 fn xlsx_grid(bytes: &[u8]) -> Result<Vec<(u32, Vec<Cell>)>, ImportError> {
     use calamine::{Data, Reader, Xlsx};
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e: calamine::XlsxError| ImportError::Unreadable(e.to_string()))?;
     let range = book
         .worksheet_range_at(0)
@@ -284,7 +820,7 @@ fn sniff_separator(text: &[u8]) -> u8 {
     [b',', b';', b'\t'].into_iter().max_by_key(|s| (count(*s), *s == b',')).unwrap_or(b',')
 }
 
-fn csv_grid(bytes: &[u8]) -> Result<Vec<(u32, Vec<Cell>)>, ImportError> {
+fn csv_grid(bytes: &[u8], limits: &ImportLimits) -> Result<Vec<(u32, Vec<Cell>)>, ImportError> {
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -292,9 +828,23 @@ fn csv_grid(bytes: &[u8]) -> Result<Vec<(u32, Vec<Cell>)>, ImportError> {
         .delimiter(sniff_separator(bytes))
         .from_reader(bytes);
     let mut out = Vec::new();
+    let mut fields = 0u64;
     for (i, record) in reader.byte_records().enumerate() {
-        let row = i as u32 + 1;
+        let row = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        if row > limits.max_rows {
+            return Err(ImportError::TooManyRows { cell: format!("A{row}"), limit: limits.max_rows });
+        }
         let record = record.map_err(|e| ImportError::Unreadable(e.to_string()))?;
+        if record.len() as u64 > u64::from(limits.max_columns) {
+            let cell = format!("{}{row}", column_letters(limits.max_columns.saturating_add(1)));
+            return Err(ImportError::TooManyColumns { cell, limit: limits.max_columns });
+        }
+        fields += record.len() as u64;
+        if fields > limits.max_cells {
+            let column = u32::try_from(record.len() as u64 - (fields - limits.max_cells) + 1).unwrap_or(u32::MAX);
+            let cell = format!("{}{row}", column_letters(column));
+            return Err(ImportError::TooManyCells { cell, limit: limits.max_cells });
+        }
         let mut cells = Vec::with_capacity(record.len());
         for field in &record {
             let text = std::str::from_utf8(field).map_err(|_| ImportError::NotUtf8 { row })?;

@@ -372,3 +372,301 @@ async fn openpyxl_reads_the_same_values_as_matrix_rows() {
         }
     }
 }
+
+// ---- Bounded reading (issue 12): crafted files are refused before calamine allocates. ----
+
+mod bounded {
+    use std::io::{Read, Write};
+
+    use jiff::civil::date;
+    use lajna_domain::Lang;
+    use lajna_outputs::import::{ImportError, ImportLimits, read, read_with};
+    use lajna_outputs::matrix::{MatrixRow, to_csv, to_xlsx};
+    use zip::write::SimpleFileOptions;
+
+    const MIB: u64 = 1 << 20;
+
+    fn matrix() -> Vec<MatrixRow> {
+        (1..=3)
+            .map(|i| MatrixRow {
+                id: format!("{i:064x}"),
+                area: "Formation du personnel militaire".into(),
+                title_ar: format!("تدريب {i}"),
+                title_fr: format!("Action {i}"),
+                owner: "MAR".into(),
+                unit: "École".into(),
+                start: date(2025, 3, 1),
+                due: date(2025, 12, 31),
+                status: "in_progress",
+                progress: 40,
+                indicator: Some(("places".into(), 0, 20, 5)),
+                days_late: 0,
+                last_update: "2025-02-17T09:00:00Z".into(),
+            })
+            .collect()
+    }
+
+    /// The parts of a package, in order.
+    fn parts(xlsx: &[u8]) -> Vec<(String, Vec<u8>)> {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+        (0..zip.len())
+            .map(|i| {
+                let mut f = zip.by_index(i).unwrap();
+                let mut bytes = Vec::new();
+                f.read_to_end(&mut bytes).unwrap();
+                (f.name().unwrap().to_string(), bytes)
+            })
+            .collect()
+    }
+
+    fn package(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, bytes) in parts {
+            w.start_file(name.as_str(), SimpleFileOptions::default()).unwrap();
+            w.write_all(bytes).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    /// The exported matrix with one part's text rewritten.
+    fn rewritten(part: &str, change: impl FnOnce(String) -> String) -> Vec<u8> {
+        let mut p = parts(&to_xlsx(&matrix(), Lang::Fr).unwrap());
+        let (_, bytes) = p.iter_mut().find(|(n, _)| n == part).unwrap_or_else(|| panic!("no part {part}"));
+        let text = String::from_utf8(std::mem::take(bytes)).unwrap();
+        let new = change(text.clone());
+        assert_ne!(new, text, "the rewrite changed nothing in {part}");
+        *bytes = new.into_bytes();
+        package(&p)
+    }
+
+    const SHEET: &str = "xl/worksheets/sheet1.xml";
+
+    /// One more cell in the last row of the sheet.
+    fn with_cell(cell: &str) -> Vec<u8> {
+        rewritten(SHEET, |xml| {
+            xml.replace("</row></sheetData>", &format!("<c r=\"{cell}\"><v>1</v></c></row></sheetData>"))
+        })
+    }
+
+    #[test]
+    fn an_exported_matrix_still_reads_back_with_its_values() {
+        let m = read(&to_xlsx(&matrix(), Lang::Fr).unwrap()).unwrap();
+        assert_eq!((m.lang, m.header_row, m.rows.len()), (Lang::Fr, 1, 3));
+        let v = m.rows[2].values.as_ref().unwrap();
+        assert_eq!((v.title_fr.as_deref(), v.due), (Some("Action 3"), Some(date(2025, 12, 31))));
+        // Rewritten through the test's own ZIP writer, it still reads the same.
+        assert_eq!(read(&package(&parts(&to_xlsx(&matrix(), Lang::Fr).unwrap()))).unwrap(), m);
+        assert_eq!(read(&to_csv(&matrix(), Lang::Fr).unwrap()).unwrap().rows.len(), 3);
+    }
+
+    #[test]
+    fn excel_s_own_last_cell_is_refused_by_the_row_limit_naming_the_cell() {
+        let err = read(&with_cell("XFD1048576")).unwrap_err();
+        assert_eq!(err, ImportError::TooManyRows { cell: "XFD1048576".into(), limit: 10_000 });
+        assert_eq!(err.key(), "import-file-too-many-rows");
+        assert!(err.to_string().contains("at most 10000 rows"), "{err}");
+    }
+
+    #[test]
+    fn a_reference_beyond_excel_s_grid_is_refused_as_not_a_reference() {
+        let err = read(&with_cell("ZZZZ99999999")).unwrap_err();
+        assert_eq!(err, ImportError::BadReference { cell: "ZZZZ99999999".into() });
+        assert_eq!(read(&with_cell("A0")).unwrap_err(), ImportError::BadReference { cell: "A0".into() });
+        assert_eq!(read(&with_cell("XFE1")).unwrap_err(), ImportError::BadReference { cell: "XFE1".into() });
+    }
+
+    #[test]
+    fn a_cell_past_the_column_limit_is_refused_naming_the_cell() {
+        assert_eq!(read(&with_cell("BM2")).unwrap_err(), ImportError::TooManyColumns { cell: "BM2".into(), limit: 64 });
+        // Within the limits it reads.
+        assert!(read(&with_cell("BL2")).is_ok());
+    }
+
+    #[test]
+    fn a_dimension_that_lies_is_refused_by_its_corner_and_so_is_a_cell_past_a_small_dimension() {
+        let lie = rewritten(SHEET, |xml| {
+            let at = xml.find("<dimension ref=\"").unwrap() + 16;
+            let end = at + xml[at..].find('"').unwrap();
+            format!("{}A1:O1048576{}", &xml[..at], &xml[end..])
+        });
+        assert_eq!(read(&lie).unwrap_err(), ImportError::TooManyRows { cell: "O1048576".into(), limit: 10_000 });
+        let small = rewritten(SHEET, |xml| {
+            let at = xml.find("<dimension ref=\"").unwrap() + 16;
+            let end = at + xml[at..].find('"').unwrap();
+            let xml = format!("{}A1:B2{}", &xml[..at], &xml[end..]);
+            xml.replace("</row></sheetData>", "<c r=\"C20000\"><v>1</v></c></row></sheetData>")
+        });
+        assert_eq!(read(&small).unwrap_err(), ImportError::TooManyRows { cell: "C20000".into(), limit: 10_000 });
+    }
+
+    #[test]
+    fn a_row_past_the_limit_is_refused_even_without_cells() {
+        let bytes = rewritten(SHEET, |xml| xml.replace("</sheetData>", "<row r=\"10001\"></row></sheetData>"));
+        assert_eq!(read(&bytes).unwrap_err(), ImportError::TooManyRows { cell: "10001:10001".into(), limit: 10_000 });
+        // Rows and cells without references are placed as calamine places them: after the last.
+        let limits = ImportLimits { max_rows: 4, ..ImportLimits::default() };
+        let bytes = rewritten(SHEET, |xml| xml.replace("</sheetData>", "<row><c><v>1</v></c></row></sheetData>"));
+        assert_eq!(read_with(&bytes, &limits).unwrap_err(), ImportError::TooManyRows { cell: "A5".into(), limit: 4 });
+    }
+
+    #[test]
+    fn a_sheet_with_more_cells_than_the_limit_is_refused_at_the_first_cell_past_it() {
+        let mut data = String::from("<sheetData>");
+        for r in 1..=10_000u32 {
+            data.push_str(&format!("<row r=\"{r}\">"));
+            for c in b'A'..=b'U' {
+                data.push_str(&format!("<c r=\"{}{r}\"><v>1</v></c>", c as char));
+            }
+            data.push_str("</row>");
+        }
+        data.push_str("</sheetData>");
+        let bytes = rewritten(SHEET, |xml| {
+            let (at, end) = (xml.find("<sheetData>").unwrap(), xml.find("</sheetData>").unwrap() + 12);
+            format!("{}{data}{}", &xml[..at], &xml[end..]).replace("A1:O4", "A1:U10000")
+        });
+        // 21 cells a row: cell 200,001 is the 18th (R) of row 9,524.
+        assert_eq!(read(&bytes).unwrap_err(), ImportError::TooManyCells { cell: "R9524".into(), limit: 200_000 });
+    }
+
+    #[test]
+    fn a_shared_string_table_declaring_a_huge_count_is_refused_before_calamine_reserves_it() {
+        let bytes = rewritten("xl/sharedStrings.xml", |xml| {
+            let at = xml.find("uniqueCount=\"").unwrap() + 13;
+            let end = at + xml[at..].find('"').unwrap();
+            format!("{}1000000000000{}", &xml[..at], &xml[end..])
+        });
+        assert_eq!(read(&bytes).unwrap_err(), ImportError::TooManySharedStrings { limit: 200_000 });
+        // A count that is not plain digits is not guessed at either.
+        let signed =
+            rewritten("xl/sharedStrings.xml", |xml| xml.replacen("uniqueCount=\"", "uniqueCount=\"+1000000000000", 1));
+        assert!(matches!(read(&signed).unwrap_err(), ImportError::Unreadable(_)));
+    }
+
+    /// A package whose `part` is `head`, then `size` bytes of `fill` repeated, then `tail`,
+    /// written as it deflates (the test never holds the inflated part).
+    fn with_big_part(part: &str, head: &str, fill: &[u8], size: u64, tail: &str) -> Vec<u8> {
+        let base = parts(&to_xlsx(&matrix(), Lang::Fr).unwrap());
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, bytes) in base.iter().filter(|(n, _)| n != part) {
+            w.start_file(name.as_str(), SimpleFileOptions::default()).unwrap();
+            w.write_all(bytes).unwrap();
+        }
+        let opts = SimpleFileOptions::default().compression_level(Some(9)).large_file(size > u64::from(u32::MAX));
+        w.start_file(part, opts).unwrap();
+        w.write_all(head.as_bytes()).unwrap();
+        let chunk: Vec<u8> = fill.iter().copied().cycle().take(1 << 20).collect();
+        let mut left = size;
+        while left > 0 {
+            let n = left.min(chunk.len() as u64) as usize;
+            w.write_all(&chunk[..n]).unwrap();
+            left -= n as u64;
+        }
+        w.write_all(tail.as_bytes()).unwrap();
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_100_mb_shared_string_is_refused_by_the_text_limit_without_being_held() {
+        let head = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" count=\"1\" uniqueCount=\"1\"><si><t>";
+        let bytes = with_big_part("xl/sharedStrings.xml", head, b"a", 100 * MIB, "</t></si></sst>");
+        assert!(bytes.len() < 1 << 20, "a small file: {} bytes", bytes.len());
+        let err = read(&bytes).unwrap_err();
+        assert_eq!(err, ImportError::TooMuchText { limit: 16 * MIB });
+        assert_eq!(err.key(), "import-file-too-much-text");
+    }
+
+    #[test]
+    fn a_part_inflating_past_the_cap_is_refused_as_a_zip_bomb_whatever_its_declared_size() {
+        let bytes = with_big_part("xl/media/image1.png", "", b"<x>aaaaaaaaaaaaaaaaaaaaaaaaaaaaa</x>", 100 * MIB, "");
+        assert!(bytes.len() < 1 << 20, "a small file: {} bytes", bytes.len());
+        let err = read(&bytes).unwrap_err();
+        assert_eq!(err, ImportError::Inflated { part: "xl/media/image1.png".into(), limit: 64 * MIB });
+        // A smaller cap set by the caller is kept the same way.
+        let limits = ImportLimits { max_inflated_bytes: 8 * MIB, ..ImportLimits::default() };
+        let small = with_big_part("xl/media/image1.png", "", b"<x>aaaa</x>", 8 * MIB, "");
+        assert_eq!(
+            read_with(&small, &limits).unwrap_err(),
+            ImportError::Inflated { part: "xl/media/image1.png".into(), limit: 8 * MIB }
+        );
+    }
+
+    #[test]
+    fn an_archive_inside_the_workbook_is_refused_naming_its_part() {
+        let mut p = parts(&to_xlsx(&matrix(), Lang::Fr).unwrap());
+        p.push(("xl/embeddings/inner.bin".into(), to_xlsx(&matrix(), Lang::Fr).unwrap()));
+        assert_eq!(
+            read(&package(&p)).unwrap_err(),
+            ImportError::NestedArchive { part: "xl/embeddings/inner.bin".into() }
+        );
+    }
+
+    #[test]
+    fn a_package_with_too_many_parts_is_refused_before_it_is_indexed() {
+        let mut p = parts(&to_xlsx(&matrix(), Lang::Fr).unwrap());
+        let base = p.len() as u64;
+        for i in 0..100 {
+            p.push((format!("xl/extra/{i}.xml"), b"<x/>".to_vec()));
+        }
+        assert_eq!(read(&package(&p)).unwrap_err(), ImportError::TooManyParts { parts: base + 100, limit: 100 });
+    }
+
+    #[test]
+    fn a_file_larger_than_the_limit_is_refused_before_it_is_parsed() {
+        let limits = ImportLimits { max_file_bytes: 1000, ..ImportLimits::default() };
+        let bytes = to_xlsx(&matrix(), Lang::Fr).unwrap();
+        assert_eq!(
+            read_with(&bytes, &limits).unwrap_err(),
+            ImportError::FileTooLarge { bytes: bytes.len() as u64, limit: 1000 }
+        );
+        let csv = vec![b'a'; 1001];
+        assert_eq!(read_with(&csv, &limits).unwrap_err(), ImportError::FileTooLarge { bytes: 1001, limit: 1000 });
+    }
+
+    #[test]
+    fn a_csv_file_is_bounded_in_rows_columns_and_cells() {
+        let rows = |n: u32| (0..n).fold(String::from("Identifiant;Domaine\n"), |t, i| t + &format!(";Domaine {i}\n"));
+        assert_eq!(
+            read(rows(10_000).as_bytes()).unwrap_err(),
+            ImportError::TooManyRows { cell: "A10001".into(), limit: 10_000 }
+        );
+        let wide = format!("Identifiant;Domaine\n{}\n", ";".repeat(64));
+        assert_eq!(read(wide.as_bytes()).unwrap_err(), ImportError::TooManyColumns { cell: "BM2".into(), limit: 64 });
+        let limits = ImportLimits { max_cells: 5, ..ImportLimits::default() };
+        let csv = "Identifiant;Domaine\n;a\n;b\n";
+        assert_eq!(
+            read_with(csv.as_bytes(), &limits).unwrap_err(),
+            ImportError::TooManyCells { cell: "B3".into(), limit: 5 }
+        );
+        // Within the limits, a CSV file reads as before.
+        assert_eq!(read(rows(9_999).as_bytes()).unwrap().rows.len(), 9_999);
+    }
+
+    #[test]
+    fn every_refusal_has_its_message_in_the_three_catalogues_with_its_arguments() {
+        let refusals = [
+            ImportError::FileTooLarge { bytes: 1, limit: MIB },
+            ImportError::TooManyParts { parts: 101, limit: 100 },
+            ImportError::NestedArchive { part: "x.zip".into() },
+            ImportError::Inflated { part: "x.xml".into(), limit: MIB },
+            ImportError::BadReference { cell: "ZZZZ1".into() },
+            ImportError::TooManyRows { cell: "A1".into(), limit: 1 },
+            ImportError::TooManyColumns { cell: "A1".into(), limit: 1 },
+            ImportError::TooManyCells { cell: "A1".into(), limit: 1 },
+            ImportError::TooManySharedStrings { limit: 1 },
+            ImportError::TooMuchText { limit: MIB },
+        ];
+        for lang in ["ar", "fr", "en"] {
+            let path = format!("{}/../web/locales/{lang}/import.ftl", env!("CARGO_MANIFEST_DIR"));
+            let ftl = std::fs::read_to_string(&path).unwrap();
+            for e in &refusals {
+                let line = ftl
+                    .lines()
+                    .find(|l| l.starts_with(&format!("{} =", e.key())))
+                    .unwrap_or_else(|| panic!("{path}: no {}", e.key()));
+                for (name, _) in e.args() {
+                    assert!(line.contains(&format!("${name}")), "{path}: {} lacks ${name}", e.key());
+                }
+            }
+        }
+    }
+}

@@ -48,3 +48,13 @@ import-bad-number = Not a whole number: “{ $detail }”.
 import-no-roadmap = There is no roadmap to add a new action to; draft a roadmap first.
 import-exists = This action is already recorded (same area and title); add its id to the row to update it.
 import-no-key = This node cannot write for party { $detail }.
+# Bounded reading of an uploaded file (issue 12): arguments from ImportError::args.
+import-file-too-many-parts = The workbook has { $parts } parts; at most { $limit } are read. Copy only the matrix sheet into a new workbook and upload it again.
+import-file-nested-archive = The workbook holds another archive (“{ $part }”). Save only the matrix sheet, without embedded files, and upload it again.
+import-file-inflated = Once unpacked, the workbook is larger than { $mb } MB (at “{ $part }”). Save only the matrix sheet and upload it again.
+import-file-bad-reference = “{ $cell }” is not a cell of a spreadsheet (A1 to XFD1048576): the file is damaged. Save it again from your spreadsheet software.
+import-file-too-many-rows = Cell { $cell } is beyond row { $limit }. Save only the matrix sheet, at most { $limit } rows, and upload it again.
+import-file-too-many-columns = Cell { $cell } is beyond column { $limit }. Save only the matrix columns, at most { $limit }, and upload it again.
+import-file-too-many-cells = Cell { $cell } is past the limit of { $limit } cells. Save only the matrix sheet and upload it again.
+import-file-too-many-strings = The workbook has more than { $limit } texts. Save only the matrix sheet and upload it again.
+import-file-too-much-text = The workbook holds more than { $mb } MB of text. Save only the matrix sheet and upload it again.

@@ -48,3 +48,13 @@ import-bad-number = Nombre entier illisible : « { $detail } ».
 import-no-roadmap = Il n’y a pas de feuille de route où ajouter une nouvelle action ; rédigez d’abord une feuille de route.
 import-exists = Cette action est déjà enregistrée (même domaine et même titre) ; ajoutez son identifiant à la ligne pour la modifier.
 import-no-key = Ce nœud ne peut pas écrire pour la partie { $detail }.
+# Lecture bornée d’un fichier déposé (issue 12) : arguments de ImportError::args.
+import-file-too-many-parts = Le classeur compte { $parts } parties ; { $limit } au plus sont lues. Copiez seulement la feuille de la matrice dans un nouveau classeur et déposez-le à nouveau.
+import-file-nested-archive = Le classeur contient une autre archive (« { $part } »). Enregistrez seulement la feuille de la matrice, sans fichier incorporé, et déposez-la à nouveau.
+import-file-inflated = Une fois décompressé, le classeur dépasse { $mb } Mo (à « { $part } »). Enregistrez seulement la feuille de la matrice et déposez-la à nouveau.
+import-file-bad-reference = « { $cell } » n’est pas une cellule de tableur (A1 à XFD1048576) : le fichier est endommagé. Enregistrez-le à nouveau depuis votre tableur.
+import-file-too-many-rows = La cellule { $cell } est au-delà de la ligne { $limit }. Enregistrez seulement la feuille de la matrice, { $limit } lignes au plus, et déposez-la à nouveau.
+import-file-too-many-columns = La cellule { $cell } est au-delà de la colonne { $limit }. Enregistrez seulement les colonnes de la matrice, { $limit } au plus, et déposez-la à nouveau.
+import-file-too-many-cells = La cellule { $cell } dépasse la limite de { $limit } cellules. Enregistrez seulement la feuille de la matrice et déposez-la à nouveau.
+import-file-too-many-strings = Le classeur contient plus de { $limit } textes. Enregistrez seulement la feuille de la matrice et déposez-la à nouveau.
+import-file-too-much-text = Le classeur contient plus de { $mb } Mo de texte. Enregistrez seulement la feuille de la matrice et déposez-la à nouveau.
