@@ -1,0 +1,89 @@
+//! `lajna keys`: party root keys and node-key certificates.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use lajna_ledger::SecretKey;
+use lajna_node::{read_key, write_key};
+
+use super::common::DataArg;
+
+/// Arguments of `lajna keys`.
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The subcommands of `lajna keys`.
+#[derive(clap::Subcommand)]
+enum Command {
+    /// Create a new party root key file (keep it offline) and print its public key.
+    NewRoot {
+        /// Where to write the secret key (created with mode 0600; never overwritten).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Certify a new node key for a party with that party's root key, and record the certificate.
+    Certify {
+        #[command(flatten)]
+        data: DataArg,
+        /// Party code.
+        #[arg(long)]
+        party: String,
+        /// The party's root key file.
+        #[arg(long)]
+        root: PathBuf,
+        /// Where to write the new node key.
+        #[arg(long)]
+        out: PathBuf,
+        /// A name for the node, for people.
+        #[arg(long, default_value = "node")]
+        label: String,
+    },
+    /// List root keys and certified node keys.
+    List {
+        #[command(flatten)]
+        data: DataArg,
+    },
+}
+
+/// Runs `keys new-root`, `keys certify` or `keys list`.
+pub async fn run(args: Args) -> Result<ExitCode> {
+    match args.command {
+        Command::NewRoot { out } => {
+            let key = SecretKey::generate()?;
+            write_key(&out, &key)?;
+            println!("root key written to {} (mode 0600); public key {}", out.display(), key.public());
+        }
+        Command::Certify { data, party, root, out, label } => {
+            let node = data.open().await?;
+            let root = read_key(&root)?;
+            let id = node.certify(&party.to_ascii_uppercase(), &root, &out, &label).await?;
+            println!("certified the node key in {} for {party}; certificate event {id}", out.display());
+        }
+        Command::List { data } => {
+            let node = data.open().await?;
+            let guard = node.store.lock().await;
+            let trust = guard.trust();
+            for p in trust.parties() {
+                println!("{p} root {}", trust.root(&p).map(|k| k.to_hex()).unwrap_or_default());
+            }
+            // Released before reading the log, which takes the store again.
+            drop(guard);
+            for e in node.store.events_after(0, i64::MAX).await? {
+                if e.kind == lajna_ledger::KEY_CERTIFIED_KIND {
+                    let env: lajna_ledger::Envelope = serde_json::from_str(&e.raw.envelope)?;
+                    println!(
+                        "{} node {} ({})",
+                        env.author.party,
+                        env.body["node"].as_str().unwrap_or(""),
+                        env.body["label"].as_str().unwrap_or("")
+                    );
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,75 @@
+//! `lajna serve`: a data directory over HTTP, with background sync to the configured peers.
+//! The only command that calls into `lajna_web` (`lajna demo` serves through it too).
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use lajna_node::Node;
+use tokio::net::TcpListener;
+
+use super::common::DataArg;
+
+/// Arguments of `lajna serve`.
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    data: DataArg,
+    /// Address to listen on (default: config.toml's `listen`).
+    #[arg(long)]
+    listen: Option<SocketAddr>,
+}
+
+/// Opens the node and serves it until Ctrl-C.
+pub async fn run(args: Args) -> Result<ExitCode> {
+    let node = args.data.open().await?;
+    let listen = args.listen.unwrap_or(node.config.listen);
+    serve(node, listen).await
+}
+
+/// Takes the address, then serves `node` on it.
+pub async fn serve(node: Node, listen: SocketAddr) -> Result<ExitCode> {
+    let listener = bind(listen).await?;
+    serve_on(node, listener).await
+}
+
+/// Takes an address; a busy one fails with what to do about it.
+pub async fn bind(listen: SocketAddr) -> Result<TcpListener> {
+    TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}; is another server using it? choose another with --listen"))
+}
+
+/// Serves `node` on a taken address until Ctrl-C, syncing with its peers every
+/// `sync_interval_seconds` in the background.
+pub async fn serve_on(node: Node, listener: TcpListener) -> Result<ExitCode> {
+    let addr = listener.local_addr()?;
+    println!("serving {} on http://{addr}/ar/ (also /fr/ and /en/); press Ctrl-C to stop", node.parties().join("+"));
+    let node = Arc::new(node);
+    if !node.config.peers.is_empty() {
+        let syncing = node.clone();
+        tokio::spawn(async move {
+            let every = std::time::Duration::from_secs(syncing.config.sync_interval_seconds.max(1));
+            loop {
+                tokio::time::sleep(every).await;
+                for peer in &syncing.config.peers {
+                    match syncing.sync_with(peer).await {
+                        Ok(r) if r.received + r.sent > 0 => {
+                            tracing::info!(peer, received = r.received, sent = r.sent, "synced")
+                        }
+                        Ok(_) => {}
+                        // A peer that is down now may be up at the next round.
+                        Err(e) => tracing::warn!(peer, error = %e, "sync failed; will retry"),
+                    }
+                }
+            }
+        });
+    }
+    lajna_web::serve(node, listener, shutdown()).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown() {
+    let _ = tokio::signal::ctrl_c().await;
+}
