@@ -15,6 +15,13 @@
 //!   may end with `%` or `٪`.
 //! - Text that the export neutralised against formula injection (a leading apostrophe before
 //!   `= + - @`, TAB or CR, case C08) is restored to the original text.
+//!
+//! Bounded (issue 12): [`read`] applies [`ImportLimits::default`], [`read_with`] given limits.
+//! An XLSX package is checked before calamine opens it (which would otherwise allocate what
+//! the file declares: one cell `XFD1048576` made it try 1.5 PB): every part is inflated
+//! through a capped counting stream and scanned with quick-xml, and a reference, a row, the
+//! dimension, a count or the text past a limit is refused with the cell and the limit named.
+//! A CSV file is refused at its first record past a limit.
 
 use std::collections::HashMap;
 use std::io::{BufReader, Cursor, Read};
