@@ -16,6 +16,8 @@ mod common;
 mod documents;
 #[path = "forms.rs"]
 mod forms;
+#[path = "hardening.rs"]
+mod hardening;
 #[path = "import.rs"]
 mod import;
 #[path = "openapi.rs"]
@@ -28,5 +30,7 @@ mod roadmap;
 mod search;
 #[path = "sync.rs"]
 mod sync;
+#[path = "typed_events.rs"]
+mod typed_events;
 #[path = "web.rs"]
 mod web;
