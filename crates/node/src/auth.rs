@@ -2,6 +2,13 @@
 //! node-local rows, never events. Passwords are hashed with Argon2id; sign-in takes the same
 //! work whether or not the user exists; five failures in fifteen minutes for one user or one
 //! address refuse further attempts until the window has passed.
+//!
+//! Sessions end when they should (issue 16, case C16): a change of a user's password, role,
+//! clearance or disabled flag, or its replacement by [`Node::put_user`], ends the user's
+//! sessions in the same store transaction as the change (the store's per-user `auth_epoch`,
+//! `lajna_store` local tables) — all of them, except, for a password change made from a
+//! session, that session ([`Node::set_password_keeping`]). [`Node::session`] finds only live
+//! sessions of enabled users.
 
 use std::sync::OnceLock;
 
@@ -195,6 +202,10 @@ fn shifted(minutes: i64) -> String {
     crate::rfc3339(t)
 }
 
+fn no_such(username: &str) -> NodeError {
+    NodeError::Auth(AuthError::NoSuchUser(username.into()))
+}
+
 fn check_username(name: &str) -> Result<(), NodeError> {
     let ok = (2..=32).contains(&name.len())
         && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
@@ -296,6 +307,7 @@ pub fn authorize(user: &User, state: &State, command: &Command) -> Result<(), No
 
 impl Node {
     /// Creates or replaces a user. The member, when given, must be a member of the same party.
+    /// Replacing a user ends all its sessions.
     ///
     /// # Errors
     /// [`NodeError::Auth`] for a bad username, role or weak password; domain errors for an
@@ -335,62 +347,76 @@ impl Node {
             password_hash: hash_password(password)?,
             disabled: false,
             clearance: role.default_clearance().code().into(),
+            auth_epoch: 0,
         };
         self.store.put_user(&row).await?;
         let detail = format!("party {party}, role {}, clearance {}", role.code(), role.default_clearance().code());
         self.audit(username, party.as_str(), "user-changed", &detail, "local").await
     }
 
-    /// Changes a user's clearance (audited: `user-changed`, old and new level).
+    /// Changes a user's clearance and ends all its sessions (audited: `user-changed`, old and
+    /// new level).
     ///
     /// # Errors
     /// [`AuthError::NoSuchUser`]; [`NodeError::Domain`] for an unknown level.
     pub async fn set_clearance(&self, username: &str, clearance: &str) -> Result<(), NodeError> {
         let clearance = Classification::parse(clearance)?;
-        let mut row =
-            self.store.user(username).await?.ok_or_else(|| NodeError::Auth(AuthError::NoSuchUser(username.into())))?;
-        let detail = format!("clearance {} (was {})", clearance.code(), row.clearance);
-        row.clearance = clearance.code().into();
-        self.store.put_user(&row).await?;
-        self.audit(username, &row.party, "user-changed", &detail, "local").await
+        let was = self.store.set_user_clearance(username, clearance.code()).await?.ok_or_else(|| no_such(username))?;
+        let detail = format!("clearance {} (was {})", clearance.code(), was.clearance);
+        self.audit(username, &was.party, "user-changed", &detail, "local").await
     }
 
-    /// Changes a user's role, keeping its clearance (audited: `user-changed`, old and new role).
+    /// Changes a user's role, keeping its clearance, and ends all its sessions (audited:
+    /// `user-changed`, old and new role).
     ///
     /// # Errors
     /// [`AuthError::NoSuchUser`], [`AuthError::BadRole`].
     pub async fn set_role(&self, username: &str, role: &str) -> Result<(), NodeError> {
         let role = Role::parse(role)?;
-        let mut row =
-            self.store.user(username).await?.ok_or_else(|| NodeError::Auth(AuthError::NoSuchUser(username.into())))?;
-        let detail = format!("role {} (was {})", role.code(), row.role);
-        row.role = role.code().into();
-        self.store.put_user(&row).await?;
-        self.audit(username, &row.party, "user-changed", &detail, "local").await
+        let was = self.store.set_user_role(username, role.code()).await?.ok_or_else(|| no_such(username))?;
+        let detail = format!("role {} (was {})", role.code(), was.role);
+        self.audit(username, &was.party, "user-changed", &detail, "local").await
     }
 
-    /// Changes a user's password.
+    /// Changes a user's password and ends all its sessions (`lajna user passwd`).
     ///
     /// # Errors
     /// [`AuthError::NoSuchUser`], [`AuthError::WeakPassword`].
     pub async fn set_password(&self, username: &str, password: &str) -> Result<(), NodeError> {
-        let mut row =
-            self.store.user(username).await?.ok_or_else(|| NodeError::Auth(AuthError::NoSuchUser(username.into())))?;
+        self.set_password_keeping(username, password, None).await
+    }
+
+    /// Changes a user's password and ends its sessions, except the one of the token `keep`
+    /// when it is this user's (the session the password was changed from).
+    ///
+    /// # Errors
+    /// [`AuthError::NoSuchUser`], [`AuthError::WeakPassword`].
+    pub async fn set_password_keeping(
+        &self,
+        username: &str,
+        password: &str,
+        keep: Option<&str>,
+    ) -> Result<(), NodeError> {
+        if self.store.user(username).await?.is_none() {
+            return Err(no_such(username));
+        }
         if password.chars().count() < MIN_PASSWORD_CHARS {
             return Err(NodeError::Auth(AuthError::WeakPassword));
         }
-        row.password_hash = hash_password(password)?;
-        self.store.put_user(&row).await?;
-        self.audit(username, &row.party, "user-changed", "password", "local").await
+        let hash = hash_password(password)?;
+        let keep = keep.map(token_hash);
+        let was =
+            self.store.set_user_password(username, &hash, keep.as_deref()).await?.ok_or_else(|| no_such(username))?;
+        self.audit(username, &was.party, "user-changed", "password", "local").await
     }
 
-    /// Disables a user and ends its sessions.
+    /// Disables a user and ends all its sessions.
     ///
     /// # Errors
     /// [`AuthError::NoSuchUser`].
     pub async fn disable_user(&self, username: &str) -> Result<(), NodeError> {
         if !self.store.set_user_disabled(username, true).await? {
-            return Err(NodeError::Auth(AuthError::NoSuchUser(username.into())));
+            return Err(no_such(username));
         }
         let party = self.store.user(username).await?.map(|r| r.party).unwrap_or_default();
         self.audit(username, &party, "user-changed", "disabled", "local").await
@@ -452,9 +478,17 @@ impl Node {
         };
         let user = User::from_row(&row)?;
         let (token, csrf) = (random_hex()?, random_hex()?);
-        let session =
-            SessionRow { username: user.username.clone(), csrf: csrf.clone(), expires_at: shifted(SESSION_HOURS * 60) };
-        self.store.put_session(&token_hash(&token), &session).await?;
+        let session = SessionRow {
+            username: user.username.clone(),
+            csrf: csrf.clone(),
+            expires_at: shifted(SESSION_HOURS * 60),
+            auth_epoch: row.auth_epoch,
+        };
+        if !self.store.put_session(&token_hash(&token), &session).await? {
+            // The user's credentials or authority changed while its password was checked.
+            self.audit(username, &party, "sign-in-refused", "credentials changed", address).await?;
+            return Err(NodeError::Auth(AuthError::InvalidCredentials));
+        }
         self.store.clear_login_failures(&keys[0]).await?;
         self.audit(username, &party, "sign-in", "", address).await?;
         Ok(NewSession { user, token, csrf })
@@ -463,7 +497,8 @@ impl Node {
     /// The user and CSRF token of a live session.
     ///
     /// # Errors
-    /// Store errors only; an unknown or expired token is `Ok(None)`.
+    /// Store errors only; an unknown, expired or ended token (its user's credentials or
+    /// authority changed since it was made) or a disabled user's is `Ok(None)`.
     pub async fn session(&self, token: &str) -> Result<Option<(User, String)>, NodeError> {
         let Some(s) = self.store.session(&token_hash(token), &now_rfc3339()).await? else { return Ok(None) };
         match self.store.user(&s.username).await? {

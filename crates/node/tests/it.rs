@@ -581,3 +581,101 @@ async fn a_bundle_carrying_a_signed_revision_with_a_mistyped_field_is_refused_na
     assert_eq!(snapshot(&mar).await.0, before.0 + 1);
     assert_eq!(snapshot(&mar).await.1, snapshot(&mli).await.1);
 }
+
+/// Three sessions of `mli-cochair` (two browsers and the API), signed in with `password`.
+async fn three_sessions(node: &Node, password: &str) -> Vec<String> {
+    let mut tokens = vec![];
+    for address in ["10.0.0.1", "10.0.0.2", "10.0.0.3"] {
+        let s = node.sign_in("mli-cochair", password, address).await.unwrap();
+        assert!(node.session(&s.token).await.unwrap().is_some());
+        tokens.push(s.token);
+    }
+    tokens
+}
+
+#[tokio::test]
+async fn c16_each_change_of_a_users_credentials_or_authority_ends_all_its_sessions() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = demo_node(dir.path()).await;
+    let (password, _) = demo::demo_password(&dir.path().join("demo")).unwrap();
+    let other = node.sign_in("mar-secretary", &password, "10.0.0.9").await.unwrap();
+    let mut current = password.clone();
+    for change in ["password", "role", "clearance", "disable"] {
+        let tokens = three_sessions(&node, &current).await;
+        match change {
+            "password" => {
+                current = "a new password of mli-cochair".into();
+                node.set_password("mli-cochair", &current).await.unwrap();
+            }
+            "role" => node.set_role("mli-cochair", "secretary").await.unwrap(),
+            "clearance" => node.set_clearance("mli-cochair", "RESTRICTED").await.unwrap(),
+            _ => node.disable_user("mli-cochair").await.unwrap(),
+        }
+        for token in &tokens {
+            assert!(node.session(token).await.unwrap().is_none(), "{change}: a session lives on");
+            // Signing out of an ended session is harmless and ends nothing else.
+            node.sign_out(token).await.unwrap();
+        }
+        assert!(node.session(&other.token).await.unwrap().is_some(), "{change}: another user's session ended");
+    }
+    // The changes took effect, and the old password no longer signs in.
+    let row = node.store.user("mli-cochair").await.unwrap().unwrap();
+    assert_eq!((row.role.as_str(), row.clearance.as_str(), row.disabled), ("secretary", "RESTRICTED", true));
+    assert!(node.sign_in("mli-cochair", &current, "10.0.0.4").await.is_err(), "disabled");
+    let trail = node.store.audit_trail(200).await.unwrap();
+    for detail in ["password", "role secretary (was co-chair)", "clearance RESTRICTED (was SECRET)", "disabled"] {
+        assert!(
+            trail.iter().any(|l| l.username == "mli-cochair" && l.action == "user-changed" && l.detail == detail),
+            "no audit line {detail:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn c16_a_password_changed_from_a_session_keeps_that_session_and_ends_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = demo_node(dir.path()).await;
+    let (password, _) = demo::demo_password(&dir.path().join("demo")).unwrap();
+    let tokens = three_sessions(&node, &password).await;
+    let new = "a new password of mli-cochair";
+    node.set_password_keeping("mli-cochair", new, Some(&tokens[0])).await.unwrap();
+    let (user, _) = node.session(&tokens[0]).await.unwrap().expect("the session the change was made from stays");
+    assert_eq!(user.username, "mli-cochair");
+    for token in &tokens[1..] {
+        assert!(node.session(token).await.unwrap().is_none());
+    }
+    assert!(node.sign_in("mli-cochair", &password, "10.0.0.5").await.is_err(), "the old password");
+    let fresh = node.sign_in("mli-cochair", new, "10.0.0.5").await.unwrap();
+    assert!(node.session(&fresh.token).await.unwrap().is_some());
+    // Another user's token keeps nothing: every session of mli-cochair ends.
+    let other = node.sign_in("mar-secretary", &password, "10.0.0.9").await.unwrap();
+    node.set_password_keeping("mli-cochair", "yet another password", Some(&other.token)).await.unwrap();
+    assert!(node.session(&tokens[0]).await.unwrap().is_none());
+    assert!(node.session(&fresh.token).await.unwrap().is_none());
+    assert!(node.session(&other.token).await.unwrap().is_some());
+    // A weak password or an unknown user changes nothing.
+    let last = node.sign_in("mli-cochair", "yet another password", "10.0.0.5").await.unwrap();
+    assert!(node.set_password_keeping("mli-cochair", "short", None).await.is_err());
+    assert!(node.set_password("nobody", "long enough password").await.is_err());
+    assert!(node.session(&last.token).await.unwrap().is_some());
+}
+
+#[tokio::test]
+async fn c16_replacing_a_user_ends_its_sessions_and_a_disabled_users_session_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = demo_node(dir.path()).await;
+    let (password, _) = demo::demo_password(&dir.path().join("demo")).unwrap();
+    let tokens = three_sessions(&node, &password).await;
+    node.put_user("mli-cochair", "MLI", "co-chair", None, &password).await.unwrap();
+    for token in &tokens {
+        assert!(node.session(token).await.unwrap().is_none());
+    }
+    // Re-enabling a disabled user does not bring its old sessions back.
+    let tokens = three_sessions(&node, &password).await;
+    node.disable_user("mli-cochair").await.unwrap();
+    node.store.set_user_disabled("mli-cochair", false).await.unwrap();
+    for token in &tokens {
+        assert!(node.session(token).await.unwrap().is_none());
+    }
+    assert!(node.sign_in("mli-cochair", &password, "10.0.0.6").await.is_ok());
+}

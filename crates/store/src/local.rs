@@ -1,5 +1,13 @@
 //! Node-local tables: users, sessions, sign-in failures and the audit trail. Plain rows, not
 //! events: credentials never enter the shared record (DESIGN.md §6).
+//!
+//! Sessions end when they should (issue 16, case C16): every change of a user's password, role,
+//! clearance or disabled flag — [`Store::put_user`] over an existing user,
+//! [`Store::set_user_password`], [`Store::set_user_role`], [`Store::set_user_clearance`],
+//! [`Store::set_user_disabled`] — adds one to the user's `auth_epoch` and deletes its other
+//! sessions in the same transaction (migration 0007). A session holds the epoch its sign-in
+//! checked and [`Store::session`] finds it only while that epoch is the user's and the user is
+//! not disabled, so neither a session row left behind nor a sign-in that raced the change lives on.
 
 use sqlx::Row;
 
@@ -22,6 +30,9 @@ pub struct UserRow {
     pub disabled: bool,
     /// Clearance code: `UNCLASSIFIED`, `RESTRICTED`, `CONFIDENTIAL` or `SECRET` (migration 0006).
     pub clearance: String,
+    /// How many times the user's credentials or authority changed (migration 0007). Kept by the
+    /// store: [`Store::put_user`] ignores the value given.
+    pub auth_epoch: i64,
 }
 
 /// A session: who, its CSRF token, and when it expires (RFC 3339 UTC).
@@ -33,6 +44,9 @@ pub struct SessionRow {
     pub csrf: String,
     /// Expiry, RFC 3339 UTC.
     pub expires_at: String,
+    /// The user's [`UserRow::auth_epoch`] when the sign-in checked its password: the session is
+    /// valid only while it is still the user's.
+    pub auth_epoch: i64,
 }
 
 /// An audit-trail line.
@@ -64,7 +78,24 @@ fn user(row: &sqlx::sqlite::SqliteRow) -> UserRow {
         password_hash: row.get(4),
         disabled: row.get::<i64, _>(5) != 0,
         clearance: row.get(6),
+        auth_epoch: row.get(7),
     }
+}
+
+/// The columns [`user`] reads, in its order.
+macro_rules! user_columns {
+    () => {
+        "username, party, role, member, password_hash, disabled, clearance, auth_epoch"
+    };
+}
+
+/// One change of a user's credentials or authority.
+#[derive(Clone, Copy)]
+enum Change<'a> {
+    Password(&'a str),
+    Role(&'a str),
+    Clearance(&'a str),
+    Disabled(bool),
 }
 
 fn audit_row(r: &sqlx::sqlite::SqliteRow) -> AuditRow {
@@ -80,15 +111,18 @@ fn audit_row(r: &sqlx::sqlite::SqliteRow) -> AuditRow {
 }
 
 impl Store {
-    /// Creates a user, or replaces its party, role, member and password when it exists.
+    /// Creates a user, or replaces its party, role, member, password, disabled flag and
+    /// clearance when it exists — which ends all its sessions, in the same transaction.
     ///
     /// # Errors
     /// Database errors.
     pub async fn put_user(&self, u: &UserRow) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO users (username, party, role, member, password_hash, disabled, created_at, clearance) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT(username) DO UPDATE SET party = excluded.party, role = excluded.role, member = excluded.member,
-             password_hash = excluded.password_hash, disabled = excluded.disabled, clearance = excluded.clearance",
+             password_hash = excluded.password_hash, disabled = excluded.disabled, clearance = excluded.clearance,
+             auth_epoch = users.auth_epoch + 1",
         )
         .bind(&u.username)
         .bind(&u.party)
@@ -98,8 +132,15 @@ impl Store {
         .bind(i64::from(u.disabled))
         .bind(crate::now())
         .bind(&u.clearance)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        sqlx::query(
+            "DELETE FROM sessions WHERE username = ?1 AND auth_epoch <> (SELECT auth_epoch FROM users WHERE username = ?1)",
+        )
+        .bind(&u.username)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -108,12 +149,10 @@ impl Store {
     /// # Errors
     /// Database errors.
     pub async fn user(&self, username: &str) -> Result<Option<UserRow>, StoreError> {
-        let row = sqlx::query(
-            "SELECT username, party, role, member, password_hash, disabled, clearance FROM users WHERE username = ?",
-        )
-        .bind(username)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row = sqlx::query(concat!("SELECT ", user_columns!(), " FROM users WHERE username = ?"))
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.as_ref().map(user))
     }
 
@@ -122,11 +161,9 @@ impl Store {
     /// # Errors
     /// Database errors.
     pub async fn users(&self) -> Result<Vec<UserRow>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT username, party, role, member, password_hash, disabled, clearance FROM users ORDER BY username",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query(concat!("SELECT ", user_columns!(), " FROM users ORDER BY username"))
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows.iter().map(user).collect())
     }
 
@@ -142,54 +179,138 @@ impl Store {
         Ok(())
     }
 
-    /// Disables or enables a user; disabling also ends its sessions. Returns false when there
-    /// is no such user.
-    ///
-    /// # Errors
-    /// Database errors.
-    pub async fn set_user_disabled(&self, username: &str, disabled: bool) -> Result<bool, StoreError> {
+    /// Applies `change` to `username` and ends its sessions but the one whose token hash is
+    /// `keep` (when it is this user's), all in one transaction: the user's `auth_epoch` goes up
+    /// by one, the kept session takes the new epoch, every other session row is deleted. Returns
+    /// the user as it was before the change (with its new epoch), or `None` when there is no
+    /// such user (nothing changed).
+    async fn change_user(
+        &self,
+        username: &str,
+        change: Change<'_>,
+        keep: Option<&str>,
+    ) -> Result<Option<UserRow>, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let n = sqlx::query("UPDATE users SET disabled = ? WHERE username = ?")
-            .bind(i64::from(disabled))
+        // A write first, so that the transaction holds the write lock from its first statement
+        // (a read first would have to upgrade, which SQLite may refuse under WAL).
+        let n = sqlx::query("UPDATE users SET auth_epoch = auth_epoch + 1 WHERE username = ?")
             .bind(username)
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        if disabled {
-            sqlx::query("DELETE FROM sessions WHERE username = ?").bind(username).execute(&mut *tx).await?;
+        if n != 1 {
+            tx.rollback().await?;
+            return Ok(None);
         }
+        let before = sqlx::query(concat!("SELECT ", user_columns!(), " FROM users WHERE username = ?"))
+            .bind(username)
+            .fetch_one(&mut *tx)
+            .await?;
+        let before = user(&before);
+        let set = match change {
+            Change::Password(hash) => sqlx::query("UPDATE users SET password_hash = ? WHERE username = ?").bind(hash),
+            Change::Role(role) => sqlx::query("UPDATE users SET role = ? WHERE username = ?").bind(role),
+            Change::Clearance(c) => sqlx::query("UPDATE users SET clearance = ? WHERE username = ?").bind(c),
+            Change::Disabled(d) => sqlx::query("UPDATE users SET disabled = ? WHERE username = ?").bind(i64::from(d)),
+        };
+        set.bind(username).execute(&mut *tx).await?;
+        if let Some(keep) = keep.filter(|_| !matches!(change, Change::Disabled(true))) {
+            sqlx::query("UPDATE sessions SET auth_epoch = ? WHERE token_hash = ? AND username = ?")
+                .bind(before.auth_epoch)
+                .bind(keep)
+                .bind(username)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("DELETE FROM sessions WHERE username = ? AND auth_epoch <> ?")
+            .bind(username)
+            .bind(before.auth_epoch)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
-        Ok(n == 1)
+        Ok(Some(before))
     }
 
-    /// Stores a session under the hash of its token.
+    /// Sets a user's password hash and ends its sessions but the one whose token hash is `keep`
+    /// (the session the user changed its own password from), in one transaction. Returns the
+    /// user as it was, or `None` when there is no such user.
     ///
     /// # Errors
     /// Database errors.
-    pub async fn put_session(&self, token_hash: &str, s: &SessionRow) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO sessions (token_hash, username, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
-            .bind(token_hash)
-            .bind(&s.username)
-            .bind(&s.csrf)
-            .bind(crate::now())
-            .bind(&s.expires_at)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+    pub async fn set_user_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+        keep: Option<&str>,
+    ) -> Result<Option<UserRow>, StoreError> {
+        self.change_user(username, Change::Password(password_hash), keep).await
     }
 
-    /// The session with this token hash, if it has not expired at `now` (RFC 3339 UTC).
+    /// Sets a user's role and ends all its sessions, in one transaction. Returns the user as it
+    /// was, or `None` when there is no such user.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn set_user_role(&self, username: &str, role: &str) -> Result<Option<UserRow>, StoreError> {
+        self.change_user(username, Change::Role(role), None).await
+    }
+
+    /// Sets a user's clearance and ends all its sessions, in one transaction. Returns the user as
+    /// it was, or `None` when there is no such user.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn set_user_clearance(&self, username: &str, clearance: &str) -> Result<Option<UserRow>, StoreError> {
+        self.change_user(username, Change::Clearance(clearance), None).await
+    }
+
+    /// Disables or enables a user and ends all its sessions, in one transaction. Returns false
+    /// when there is no such user.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn set_user_disabled(&self, username: &str, disabled: bool) -> Result<bool, StoreError> {
+        Ok(self.change_user(username, Change::Disabled(disabled), None).await?.is_some())
+    }
+
+    /// Stores a session under the hash of its token, if its user still exists, is not disabled
+    /// and still has the `auth_epoch` of the session (else the credentials the sign-in checked
+    /// have changed meanwhile). Returns whether the session was stored.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn put_session(&self, token_hash: &str, s: &SessionRow) -> Result<bool, StoreError> {
+        let n = sqlx::query(
+            "INSERT INTO sessions (token_hash, username, csrf, created_at, expires_at, auth_epoch)
+             SELECT ?, username, ?, ?, ?, auth_epoch FROM users WHERE username = ? AND disabled = 0 AND auth_epoch = ?",
+        )
+        .bind(token_hash)
+        .bind(&s.csrf)
+        .bind(crate::now())
+        .bind(&s.expires_at)
+        .bind(&s.username)
+        .bind(s.auth_epoch)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    /// The session with this token hash, if it has not expired at `now` (RFC 3339 UTC), its
+    /// user is not disabled and its `auth_epoch` is still the user's.
     ///
     /// # Errors
     /// Database errors.
     pub async fn session(&self, token_hash: &str, now: &str) -> Result<Option<SessionRow>, StoreError> {
-        let row =
-            sqlx::query("SELECT username, csrf, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?")
-                .bind(token_hash)
-                .bind(now)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(row.map(|r| SessionRow { username: r.get(0), csrf: r.get(1), expires_at: r.get(2) }))
+        let row = sqlx::query(
+            "SELECT s.username, s.csrf, s.expires_at, s.auth_epoch FROM sessions s JOIN users u ON u.username = s.username
+             WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0 AND u.auth_epoch = s.auth_epoch",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| SessionRow { username: r.get(0), csrf: r.get(1), expires_at: r.get(2), auth_epoch: r.get(3) }))
     }
 
     /// Ends a session.
@@ -293,5 +414,71 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         Ok((rows.iter().map(audit_row).collect(), total))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(username: &str) -> UserRow {
+        UserRow {
+            username: username.into(),
+            party: "MLI".into(),
+            role: "co-chair".into(),
+            member: None,
+            password_hash: "old".into(),
+            disabled: false,
+            clearance: "SECRET".into(),
+            auth_epoch: 0,
+        }
+    }
+
+    fn session(username: &str, auth_epoch: i64) -> SessionRow {
+        SessionRow {
+            username: username.into(),
+            csrf: "c".into(),
+            expires_at: "9999-12-31T00:00:00Z".into(),
+            auth_epoch,
+        }
+    }
+
+    const NOW: &str = "2025-01-01T00:00:00Z";
+
+    #[tokio::test]
+    async fn a_session_row_left_behind_for_a_disabled_user_is_not_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db.sqlite")).await.unwrap();
+        store.put_user(&row("mli-cochair")).await.unwrap();
+        assert!(store.put_session("h1", &session("mli-cochair", 0)).await.unwrap());
+        assert!(store.session("h1", NOW).await.unwrap().is_some());
+        // As if an older version, or a hand-made SQL change, had disabled the user and left the row.
+        sqlx::query("UPDATE users SET disabled = 1").execute(&store.pool).await.unwrap();
+        assert!(store.session("h1", NOW).await.unwrap().is_none());
+        assert!(!store.put_session("h2", &session("mli-cochair", 0)).await.unwrap(), "no new session either");
+    }
+
+    #[tokio::test]
+    async fn a_session_of_an_older_epoch_is_not_found_nor_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db.sqlite")).await.unwrap();
+        store.put_user(&row("mli-cochair")).await.unwrap();
+        assert!(store.put_session("h1", &session("mli-cochair", 0)).await.unwrap());
+        assert!(store.put_session("keep", &session("mli-cochair", 0)).await.unwrap());
+        let before = store.set_user_password("mli-cochair", "new", Some("keep")).await.unwrap().unwrap();
+        assert_eq!(before.password_hash, "old");
+        assert!(store.session("h1", NOW).await.unwrap().is_none());
+        assert_eq!(store.session("keep", NOW).await.unwrap().unwrap().auth_epoch, 1);
+        // A sign-in that checked the old password (epoch 0) while the change committed.
+        assert!(!store.put_session("late", &session("mli-cochair", 0)).await.unwrap());
+        // The session row was deleted, not only refused.
+        sqlx::query("UPDATE sessions SET auth_epoch = 0").execute(&store.pool).await.unwrap();
+        sqlx::query("UPDATE users SET auth_epoch = 0").execute(&store.pool).await.unwrap();
+        assert!(store.session("h1", NOW).await.unwrap().is_none());
+        // Replacing the user is a change too; an unknown user changes nothing.
+        store.put_user(&row("mli-cochair")).await.unwrap();
+        assert!(store.session("keep", NOW).await.unwrap().is_none());
+        assert!(store.set_user_role("nobody", "viewer").await.unwrap().is_none());
+        assert!(!store.set_user_disabled("nobody", true).await.unwrap());
     }
 }
