@@ -1,57 +1,51 @@
 //! Download of the follow-up matrix (XLSX or CSV) from the roadmap page.
 
+use std::net::SocketAddr;
+
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{ConnectInfo, Path};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use crate::ctx::{Viewer, lang_of};
-use crate::{AppState, not_found, to_login};
+use crate::ctx::{Page, PageError};
+use crate::{AppState, WebError};
 
 /// The routes of this module.
 pub fn routes() -> Router<AppState> {
     Router::new().route("/{lang}/roadmap/{file}", get(download))
 }
 
+/// `GET /{lang}/roadmap/matrix.xlsx` or `matrix.csv`, audited (issue 6: who, which file, from
+/// where); any other file is the 404 page.
 async fn download(
-    State(state): State<AppState>,
-    Path((lang, file)): Path<(String, String)>,
-    axum::extract::ConnectInfo(addr): axum::extract::ConnectInfo<std::net::SocketAddr>,
-    viewer: Viewer,
-) -> Response {
-    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    let Some(user) = viewer.user.as_ref() else {
-        return to_login(lang, &format!("/roadmap/{file}"));
+    page: Page,
+    Path((_, file)): Path<(String, String)>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+) -> Result<Response, PageError> {
+    let (node, lang) = (&page.state.node, page.lang);
+    let mime = match file.as_str() {
+        "matrix.xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "matrix.csv" => "text/csv; charset=utf-8",
+        _ => return Err(page.fail(WebError::NotFound)),
     };
-    // Every export is audited (issue 6): who, which file, from where.
-    if matches!(file.as_str(), "matrix.xlsx" | "matrix.csv")
-        && let Err(e) = state.node.audit_as(user, "export", &file, "", &addr.ip().to_string()).await
-    {
+    if let Err(e) = node.audit_as(&page.user, "export", &file, "", &addr.ip().to_string()).await {
         tracing::error!(error = %e, "audit failed");
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        return Ok(StatusCode::INTERNAL_SERVER_ERROR.into_response());
     }
-    let today = state.node.today();
-    let rows = state.node.with_state(|s| lajna_outputs::rows(s, lang, today)).await;
-    let (bytes, mime) = match file.as_str() {
-        "matrix.xlsx" => {
-            (lajna_outputs::to_xlsx(&rows, lang), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        }
-        "matrix.csv" => (lajna_outputs::to_csv(&rows, lang), "text/csv; charset=utf-8"),
-        _ => return not_found(&state, Some(lang)),
-    };
+    let today = node.today();
+    let rows = node.with_state(|s| lajna_outputs::rows(s, lang, today)).await;
+    let bytes =
+        if file == "matrix.xlsx" { lajna_outputs::to_xlsx(&rows, lang) } else { lajna_outputs::to_csv(&rows, lang) };
     match bytes {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, mime.to_string()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"lajna-{}-{file}\"", lang.code())),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok(bytes) => {
+            let disposition = format!("attachment; filename=\"lajna-{}-{file}\"", lang.code());
+            Ok(([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+                .into_response())
+        }
         Err(e) => {
             tracing::error!(error = %e, "matrix export failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            Ok(StatusCode::INTERNAL_SERVER_ERROR.into_response())
         }
     }
 }

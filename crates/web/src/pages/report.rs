@@ -8,10 +8,11 @@
 //! produce the same document.
 
 use std::collections::BTreeMap;
+use std::net::SocketAddr;
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::extract::{ConnectInfo, Query};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use jiff::civil::Date;
@@ -21,10 +22,10 @@ use lajna_node::Node;
 use lajna_outputs::charts::{self, ChartText};
 use lajna_report::{LABEL_KEYS, Period, RecordFacts, ReportInput};
 
-use crate::ctx::{Viewer, lang_of};
+use crate::ctx::{OrPage, Page, PageError};
 use crate::i18n::{Catalog, Tr};
 use crate::views::ActionRow;
-use crate::{AppState, WebError, failure, not_found, to_login};
+use crate::{AppState, WebError};
 
 /// The routes of this module.
 pub fn routes() -> Router<AppState> {
@@ -83,49 +84,34 @@ pub fn period_of(q: &[(String, String)]) -> Period {
     Period { from: date("from"), to: date("to") }
 }
 
-/// `GET /{lang}/report.pdf?from=&to=`: the report as an attachment.
+/// `GET /{lang}/report.pdf?from=&to=`: the report as an attachment, audited (issue 6: who,
+/// which language and period, from where).
 async fn download(
-    State(state): State<AppState>,
-    Path(lang): Path<String>,
+    page: Page,
     Query(q): Query<Vec<(String, String)>>,
-    axum::extract::ConnectInfo(addr): axum::extract::ConnectInfo<std::net::SocketAddr>,
-    viewer: Viewer,
-) -> Response {
-    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    let Some(user) = viewer.user.as_ref() else {
-        return to_login(lang, "/report.pdf");
-    };
-    // Every report is audited (issue 6): who, which language and period, from where.
-    let detail = format!(
-        "report-{}.pdf {}",
-        lang.code(),
-        q.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
-    );
-    if let Err(e) = state.node.audit_as(user, "report", detail.trim_end(), "", &addr.ip().to_string()).await {
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+) -> Result<Response, PageError> {
+    let (state, lang) = (&page.state, page.lang);
+    let query = q.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
+    let detail = format!("report-{}.pdf {query}", lang.code());
+    if let Err(e) = state.node.audit_as(&page.user, "report", detail.trim_end(), "", &addr.ip().to_string()).await {
         tracing::error!(error = %e, "audit failed");
-        return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        return Ok(StatusCode::INTERNAL_SERVER_ERROR.into_response());
     }
-    let result = async {
-        let input = input(&state.node, &state.catalog, lang, period_of(&q)).await?;
-        // Layout is CPU work: keep it off the async workers.
-        let pdf = tokio::task::spawn_blocking(move || lajna_report::render(&input, lang))
-            .await
-            .map_err(|e| WebError::Report(lajna_report::ReportError::Layout(e.to_string())))??;
-        Ok::<_, WebError>(pdf)
-    }
-    .await;
-    match result {
-        Ok(pdf) => (
-            [
-                (header::CONTENT_TYPE, "application/pdf".to_string()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"lajna-report-{}.pdf\"", lang.code())),
-                (header::CACHE_CONTROL, "no-store".to_string()),
-            ],
-            pdf,
-        )
-            .into_response(),
-        Err(e) => failure(&state, lang, e),
-    }
+    let input = input(&state.node, &state.catalog, lang, period_of(&q)).await.or_page(&page)?;
+    // Layout is CPU work: keep it off the async workers.
+    let pdf = tokio::task::spawn_blocking(move || lajna_report::render(&input, lang))
+        .await
+        .map_err(|e| lajna_report::ReportError::Layout(e.to_string()))
+        .flatten()
+        .or_page(&page)?;
+    let disposition = format!("attachment; filename=\"lajna-report-{}.pdf\"", lang.code());
+    let headers = [
+        (header::CONTENT_TYPE, "application/pdf".to_string()),
+        (header::CONTENT_DISPOSITION, disposition),
+        (header::CACHE_CONTROL, "no-store".to_string()),
+    ];
+    Ok((headers, pdf).into_response())
 }
 
 /// The dashboard's charts, as inline SVG.

@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::extract::Query;
+use axum::response::Html;
 use axum::routing::get;
 use lajna_domain::records::{Action, Area, Need, Offer, Roadmap, Training};
 use lajna_domain::values::Category;
@@ -23,10 +23,10 @@ use lajna_node::auth::authorize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::ctx::{PageCtx, Viewer, lang_of, tr};
+use crate::ctx::{OrPage, Page, PageCtx, PageError};
 use crate::i18n::{Arg, Tr};
 use crate::views::{ActionRow, Txt};
-use crate::{AppState, WebError, failure, not_found, to_login};
+use crate::{AppState, WebError};
 
 /// Actions per roadmap page.
 pub const ACTIONS_PER_PAGE: usize = 50;
@@ -60,6 +60,12 @@ pub fn page_count(total: usize, per: usize) -> usize {
     total.div_ceil(per.max(1)).max(1)
 }
 
+/// "Page {page} of {pages}" in `tr`'s language.
+fn page_of(tr: Tr<'_>, page: usize, pages: usize) -> String {
+    let arg = |n: usize| Arg::Num(i64::try_from(n).unwrap_or(i64::MAX));
+    tr.catalog.get(tr.lang, "roadmap-page-of", &[("page", arg(page)), ("pages", arg(pages))])
+}
+
 fn txt(t: &LocalizedText, lang: Lang) -> Txt {
     Txt::of(t, lang)
 }
@@ -71,22 +77,6 @@ async fn typed<T: DeserializeOwned>(state: &AppState, kind: RecordKind) -> Resul
 async fn parties(state: &AppState) -> Result<Vec<String>, WebError> {
     let (_, charter) = state.node.store.charter().await?.ok_or(WebError::NotFound)?;
     Ok(charter.parties.iter().map(|p| p.code.to_string()).collect())
-}
-
-/// Renders a page for a signed-in viewer, or sends a signed-out one to sign in (coming back to
-/// `path`), or answers 404 for an unknown language.
-async fn serve<F>(state: &AppState, lang: &str, viewer: &Viewer, path: &str, build: F) -> Response
-where
-    F: AsyncFnOnce(Lang) -> Result<String, WebError>,
-{
-    let Some(lang) = lang_of(lang) else { return not_found(state, None) };
-    if viewer.user.is_none() {
-        return to_login(lang, path);
-    }
-    match build(lang).await {
-        Ok(html) => Html(html).into_response(),
-        Err(e) => failure(state, lang, e),
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -263,23 +253,13 @@ struct RoadmapPage<'a> {
 }
 
 /// `GET /{lang}/roadmap?party=&status=&area=&overdue=1&sort=&dir=desc&page=`.
-async fn roadmap(
-    State(state): State<AppState>,
-    Path(lang): Path<String>,
-    Query(q): Query<Params>,
-    viewer: Viewer,
-) -> Response {
-    serve(&state, &lang, &viewer, "/roadmap", async |lang| roadmap_page(&state, lang, &viewer, &q).await).await
+async fn roadmap(page: Page, Query(q): Query<Params>) -> Result<Html<String>, PageError> {
+    Ok(Html(roadmap_page(&page, &q).await.or_page(&page)?))
 }
 
 #[allow(clippy::too_many_lines, reason = "one page model, step by step: heads, filter, sort, page, group")]
-async fn roadmap_page(
-    state: &AppState,
-    lang: Lang,
-    viewer: &Viewer,
-    q: &[(String, String)],
-) -> Result<String, WebError> {
-    let tr = tr(state, lang);
+async fn roadmap_page(page: &Page, q: &[(String, String)]) -> Result<String, WebError> {
+    let (state, lang, tr) = (&page.state, page.lang, page.tr());
     let today = state.node.today();
     let parties = parties(state).await?;
 
@@ -336,31 +316,26 @@ async fn roadmap_page(
 
     let total = actions.len();
     let pages = page_count(total, ACTIONS_PER_PAGE);
-    let page = filter.page.min(pages);
+    let number = filter.page.min(pages);
     let shown: Vec<(usize, String, Action)> = actions
         .into_iter()
-        .skip((page - 1) * ACTIONS_PER_PAGE)
+        .skip((number - 1) * ACTIONS_PER_PAGE)
         .take(ACTIONS_PER_PAGE)
         .map(|(pos, _, id, a)| (pos, id, a))
         .collect();
 
-    let can: Vec<bool> = match &viewer.user {
-        Some(user) => {
-            state
-                .node
-                .with_state(|s| {
-                    shown
-                        .iter()
-                        .map(|(_, id, _)| {
-                            let probe = Command::ReportProgress { action: id.clone(), status: None, progress: None };
-                            authorize(user, s, &probe).is_ok()
-                        })
-                        .collect()
+    let can: Vec<bool> = state
+        .node
+        .with_state(|s| {
+            shown
+                .iter()
+                .map(|(_, id, _)| {
+                    let probe = Command::ReportProgress { action: id.clone(), status: None, progress: None };
+                    authorize(&page.user, s, &probe).is_ok()
                 })
-                .await
-        }
-        None => vec![false; shown.len()],
-    };
+                .collect()
+        })
+        .await;
     let any_update = can.iter().any(|c| *c);
 
     let mut groups: Vec<(usize, Group)> = Vec::new();
@@ -398,16 +373,9 @@ async fn roadmap_page(
         let q = filter.query(p);
         if q.is_empty() { base.clone() } else { format!("{base}?{q}") }
     };
-    let here = filter.query(page);
-    let page_label =
-        tr.catalog.get(lang, "roadmap-page-of", &[("page", Arg::Num(page as i64)), ("pages", Arg::Num(pages as i64))]);
+    let here = filter.query(number);
     let page_view = RoadmapPage {
-        ctx: PageCtx::new(
-            lang,
-            if here.is_empty() { "/roadmap".to_string() } else { format!("/roadmap?{here}") },
-            viewer,
-            state.node.config.demo,
-        ),
+        ctx: page.ctx(if here.is_empty() { "/roadmap".to_string() } else { format!("/roadmap?{here}") }),
         tr,
         reference_date: today.to_string(),
         roadmaps: roadmaps.into_iter().map(|(_, h)| h).collect(),
@@ -418,11 +386,11 @@ async fn roadmap_page(
         statuses: ActionStatus::ALL,
         sorts: Sort::ALL,
         total,
-        page,
+        page: number,
         pages,
-        page_label,
-        prev: (page > 1).then(|| href(page - 1)),
-        next: (page < pages).then(|| href(page + 1)),
+        page_label: page_of(tr, number, pages),
+        prev: (number > 1).then(|| href(number - 1)),
+        next: (number < pages).then(|| href(number + 1)),
         filter,
         gantt,
     };
@@ -492,13 +460,8 @@ struct NeedsPage<'a> {
 }
 
 /// `GET /{lang}/needs?party=&category=`.
-async fn needs(
-    State(state): State<AppState>,
-    Path(lang): Path<String>,
-    Query(q): Query<Params>,
-    viewer: Viewer,
-) -> Response {
-    serve(&state, &lang, &viewer, "/needs", async |lang| needs_page(&state, lang, &viewer, &q).await).await
+async fn needs(page: Page, Query(q): Query<Params>) -> Result<Html<String>, PageError> {
+    Ok(Html(needs_page(&page, &q).await.or_page(&page)?))
 }
 
 async fn action_titles(state: &AppState, lang: Lang) -> Result<BTreeMap<String, Txt>, WebError> {
@@ -513,7 +476,8 @@ fn priority_rank(code: &str) -> usize {
     lajna_domain::values::Priority::ALL.iter().position(|p| p.code() == code).unwrap_or(usize::MAX)
 }
 
-async fn needs_page(state: &AppState, lang: Lang, viewer: &Viewer, q: &[(String, String)]) -> Result<String, WebError> {
+async fn needs_page(page: &Page, q: &[(String, String)]) -> Result<String, WebError> {
+    let (state, lang) = (&page.state, page.lang);
     let parties = parties(state).await?;
     let party = param(q, "party").map(str::to_ascii_uppercase).filter(|p| parties.contains(p)).unwrap_or_default();
     let category =
@@ -574,17 +538,18 @@ async fn needs_page(state: &AppState, lang: Lang, viewer: &Viewer, q: &[(String,
         query.push(format!("category={category}"));
     }
     let path = if query.is_empty() { "/needs".to_string() } else { format!("/needs?{}", query.join("&")) };
-    let page = NeedsPage {
-        ctx: PageCtx::new(lang, path, viewer, state.node.config.demo),
-        tr: tr(state, lang),
+    let html = NeedsPage {
+        ctx: page.ctx(path),
+        tr: page.tr(),
         needs,
         offers,
         parties,
         categories: Category::ALL,
         party,
         category,
-    };
-    Ok(page.render()?)
+    }
+    .render()?;
+    Ok(html)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -622,11 +587,12 @@ struct TrainingPage<'a> {
 }
 
 /// `GET /{lang}/training`.
-async fn training(State(state): State<AppState>, Path(lang): Path<String>, viewer: Viewer) -> Response {
-    serve(&state, &lang, &viewer, "/training", async |lang| training_page(&state, lang, &viewer).await).await
+async fn training(page: Page) -> Result<Html<String>, PageError> {
+    Ok(Html(training_page(&page).await.or_page(&page)?))
 }
 
-async fn training_page(state: &AppState, lang: Lang, viewer: &Viewer) -> Result<String, WebError> {
+async fn training_page(page: &Page) -> Result<String, WebError> {
+    let (state, lang) = (&page.state, page.lang);
     let actions = action_titles(state, lang).await?;
     let mut programmes = typed::<Training>(state, RecordKind::Training).await?;
     programmes.sort_by(|(ia, a, _), (ib, b, _)| a.start.cmp(&b.start).then_with(|| ia.cmp(ib)));
@@ -644,12 +610,7 @@ async fn training_page(state: &AppState, lang: Lang, viewer: &Viewer) -> Result<
             illustrative: t.illustrative,
         })
         .collect();
-    let page = TrainingPage {
-        ctx: PageCtx::new(lang, "/training", viewer, state.node.config.demo),
-        tr: tr(state, lang),
-        rows,
-    };
-    Ok(page.render()?)
+    Ok(TrainingPage { ctx: page.ctx("/training"), tr: page.tr(), rows }.render()?)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -740,23 +701,13 @@ struct RecordPage<'a> {
 }
 
 /// `GET /{lang}/record?page=`: newest first.
-async fn record(
-    State(state): State<AppState>,
-    Path(lang): Path<String>,
-    Query(q): Query<Params>,
-    viewer: Viewer,
-) -> Response {
-    serve(&state, &lang, &viewer, "/record", async |lang| record_page(&state, lang, &viewer, &q).await).await
+async fn record(page: Page, Query(q): Query<Params>) -> Result<Html<String>, PageError> {
+    Ok(Html(record_page(&page, &q).await.or_page(&page)?))
 }
 
-async fn record_page(
-    state: &AppState,
-    lang: Lang,
-    viewer: &Viewer,
-    q: &[(String, String)],
-) -> Result<String, WebError> {
-    let tr = tr(state, lang);
-    let store = &state.node.store;
+async fn record_page(page: &Page, q: &[(String, String)]) -> Result<String, WebError> {
+    let (lang, tr) = (page.lang, page.tr());
+    let store = &page.state.node.store;
     let report = store.verify().await?;
     let count = store.event_count().await?;
     // The bad event's sequence number; events are verified in sequence order, so when the
@@ -775,11 +726,11 @@ async fn record_page(
 
     let total = usize::try_from(count).unwrap_or(0);
     let pages = page_count(total, EVENTS_PER_PAGE);
-    let page = page_param(q).min(pages);
+    let number = page_param(q).min(pages);
     // Newest first: page 1 holds the last EVENTS_PER_PAGE sequence numbers (the log is
     // append-only, so sequence numbers run 1..=count).
-    let hi = total.saturating_sub((page - 1) * EVENTS_PER_PAGE);
-    let lo = total.saturating_sub(page * EVENTS_PER_PAGE);
+    let hi = total.saturating_sub((number - 1) * EVENTS_PER_PAGE);
+    let lo = total.saturating_sub(number * EVENTS_PER_PAGE);
     let mut stored =
         store.events_after(i64::try_from(lo).unwrap_or(i64::MAX), i64::try_from(hi - lo).unwrap_or(i64::MAX)).await?;
     stored.reverse();
@@ -813,12 +764,7 @@ async fn record_page(
         if p > 1 { format!("/{}/record?page={p}", lang.code()) } else { format!("/{}/record", lang.code()) }
     };
     let page_view = RecordPage {
-        ctx: PageCtx::new(
-            lang,
-            if page > 1 { format!("/record?page={page}") } else { "/record".to_string() },
-            viewer,
-            state.node.config.demo,
-        ),
+        ctx: page.ctx(if number > 1 { format!("/record?page={number}") } else { "/record".to_string() }),
         tr,
         events,
         count,
@@ -826,15 +772,11 @@ async fn record_page(
         state_hash: report.stored_hash,
         problem,
         mismatch,
-        page,
+        page: number,
         pages,
-        page_label: tr.catalog.get(
-            lang,
-            "roadmap-page-of",
-            &[("page", Arg::Num(page as i64)), ("pages", Arg::Num(pages as i64))],
-        ),
-        prev: (page > 1).then(|| href(page - 1)),
-        next: (page < pages).then(|| href(page + 1)),
+        page_label: page_of(tr, number, pages),
+        prev: (number > 1).then(|| href(number - 1)),
+        next: (number < pages).then(|| href(number + 1)),
     };
     Ok(page_view.render()?)
 }

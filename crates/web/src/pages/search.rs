@@ -7,7 +7,7 @@ use askama::Template;
 use axum::Router;
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Json, Response};
 use axum::routing::get;
@@ -16,10 +16,10 @@ use lajna_node::auth::User;
 use lajna_search::{Access, Hit, SearchError, SearchPage};
 use serde::{Deserialize, Serialize};
 
-use crate::ctx::{PageCtx, Viewer, lang_of, tr};
+use crate::AppState;
+use crate::ctx::{OrPage, Page, PageCtx, PageError, Viewer};
 use crate::i18n::Tr;
 use crate::problem::Problem;
-use crate::{AppState, failure, not_found, to_login};
 
 /// Results per page, on the page and in the API.
 pub const PER_PAGE: usize = 20;
@@ -188,45 +188,38 @@ fn url_escape(value: &str) -> String {
     out
 }
 
+/// `GET /{lang}/search?q=&page=`: a failed search is a page that says so, not an error page.
 async fn page(
-    State(state): State<AppState>,
-    Path(lang): Path<String>,
+    page: Page,
     Query(q): Query<SearchQuery>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    viewer: Viewer,
-) -> Response {
-    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    let Some(user) = viewer.user.clone() else { return to_login(lang, "/search") };
-    let query = q.text();
-    let (result, markings, failed) = match run(&state, &user, &q, lang, &addr.ip().to_string()).await {
+) -> Result<Html<String>, PageError> {
+    let (state, lang, query) = (&page.state, page.lang, q.text());
+    let (result, markings, failed) = match run(state, &page.user, &q, lang, &addr.ip().to_string()).await {
         Ok((r, m)) => (r, m, false),
         Err(e) => {
             tracing::error!(error = %e, "search failed");
             (SearchPage { total: 0, hits: Vec::new() }, Vec::new(), true)
         }
     };
-    let parties = state.node.parties_of_committee().await;
-    let banner = Marking::banner(&markings, &parties);
-    let page = q.page();
-    let pages = result.total.div_ceil(PER_PAGE);
-    let path = if query.is_empty() { "/search".to_string() } else { page_href(lang, &query, page)[3..].to_string() };
+    let banner = Marking::banner(&markings, &state.node.parties_of_committee().await);
+    let (number, pages) = (q.page(), result.total.div_ceil(PER_PAGE));
+    let path = if query.is_empty() { "/search".to_string() } else { page_href(lang, &query, number)[3..].to_string() };
     let html = SearchHtml {
-        ctx: PageCtx::new(lang, path, &viewer, state.node.config.demo).with_banner(banner),
-        tr: tr(&state, lang),
+        ctx: page.ctx(path).with_banner(banner),
+        tr: page.tr(),
         rows: result.hits.iter().map(|h| Row::of(h, lang)).collect(),
         total: i64::try_from(result.total).unwrap_or(i64::MAX),
-        page,
+        page: number,
         pages,
-        prev: (page > 1).then(|| page_href(lang, &query, page - 1)),
-        next: (page < pages).then(|| page_href(lang, &query, page + 1)),
+        prev: (number > 1).then(|| page_href(lang, &query, number - 1)),
+        next: (number < pages).then(|| page_href(lang, &query, number + 1)),
         query,
         failed,
     }
-    .render();
-    match html {
-        Ok(html) => Html(html).into_response(),
-        Err(e) => failure(&state, lang, e.into()),
-    }
+    .render()
+    .or_page(&page)?;
+    Ok(Html(html))
 }
 
 /// The JSON answer of `GET /api/v1/search`.
@@ -249,7 +242,7 @@ async fn api(
         return Problem::new(StatusCode::UNAUTHORIZED, "signed-out", "sign in with POST /api/v1/login first")
             .into_response();
     };
-    let lang = q.lang.as_deref().and_then(lang_of).unwrap_or(Lang::Fr);
+    let lang = q.lang.as_deref().and_then(|l| Lang::parse(l).ok()).unwrap_or(Lang::Fr);
     match run(&state, &user, &q, lang, &addr.ip().to_string()).await {
         Ok((r, _)) => {
             Json(ApiAnswer { query: q.text(), total: r.total, page: q.page(), per_page: PER_PAGE, hits: r.hits })

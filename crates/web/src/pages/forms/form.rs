@@ -21,17 +21,19 @@ pub const MAX_ROWS: usize = 200;
 /// Errors of a form: (input name, what is wrong).
 pub type Errors = Vec<(String, DomainError)>;
 
-/// The fields of a submitted (or prefilled) form, in order, repeated names allowed.
-#[derive(Clone, Debug, Default)]
+/// The fields of a submitted (or prefilled) form, in order, repeated names allowed. Read from
+/// an urlencoded body (`CsrfForm<FormData>`), without its CSRF token.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(from = "Vec<(String, String)>")]
 pub struct FormData(Vec<(String, String)>);
 
-impl FormData {
-    /// The submitted pairs, without the CSRF token.
-    #[must_use]
-    pub fn new(pairs: Vec<(String, String)>) -> Self {
+impl From<Vec<(String, String)>> for FormData {
+    fn from(pairs: Vec<(String, String)>) -> Self {
         Self(pairs.into_iter().filter(|(k, _)| k != "csrf").collect())
     }
+}
 
+impl FormData {
     /// The first value of `name`, or `""`.
     #[must_use]
     pub fn get(&self, name: &str) -> &str {
@@ -88,6 +90,13 @@ impl FormData {
             .map(|n| n + 1)
             .max()
             .unwrap_or(0)
+    }
+
+    /// The rows of the list `prefix` with something typed in them (see [`FormData::blank_row`]),
+    /// as their prefixes `{prefix}.{index}`, in order.
+    #[must_use]
+    pub fn filled_rows(&self, prefix: &str) -> Vec<String> {
+        (0..self.rows(prefix)).map(|i| format!("{prefix}.{i}")).filter(|row| !self.blank_row(row)).collect()
     }
 
     /// Whether every input of the row `row` (e.g. `programme.2`) is blank; its checkboxes do

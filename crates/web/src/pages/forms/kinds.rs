@@ -3,6 +3,7 @@
 //! fields become the domain record ([`FormKind::read`]), with every parse error kept per field.
 //! The domain's own rules (references, ranges, dates) run afterwards, in `decide`.
 
+use jiff::civil::Date;
 use lajna_domain::records::*;
 use lajna_domain::values::{Category, MemberRole, NeedStatus, OfferStatus, Priority, check_zone};
 use lajna_domain::{ActionStatus, Command, DomainError, Lang, RecordKind};
@@ -47,8 +48,26 @@ fn codes<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> Vec<&'static str> {
     all.iter().map(|t| code(*t)).collect()
 }
 
-fn date_s(d: jiff::civil::Date) -> String {
+fn date_s(d: Date) -> String {
     d.to_string()
+}
+
+/// The period of missions, sessions, roadmaps and training: `start` and `end`.
+fn period_fill(f: &mut FormData, start: Date, end: Date) {
+    f.set("start", date_s(start));
+    f.set("end", date_s(end));
+}
+
+fn period_layout(b: &mut Builder<'_>) {
+    b.date("start", "start", true);
+    b.date("end", "forms-end", true);
+}
+
+/// Both dates of a period, with an `end` before `start` refused.
+fn period_read(r: &mut Reader<'_>) -> (Option<Date>, Option<Date>) {
+    let (start, end) = (r.date("start"), r.date("end"));
+    r.order("end", start, end, date_s);
+    (start, end)
 }
 
 fn venue_fill(f: &mut FormData, v: &Venue) {
@@ -164,8 +183,7 @@ impl FormKind for Mission {
         f.set("visiting", self.visiting.to_string());
         f.set("host", self.host.to_string());
         venue_fill(f, &self.venue);
-        f.set("start", date_s(self.start));
-        f.set("end", date_s(self.end));
+        period_fill(f, self.start, self.end);
         f.set("head", self.head.clone().unwrap_or_default());
         f.opt_text("purpose", self.purpose.as_ref());
         for (i, item) in self.programme.iter().enumerate() {
@@ -190,8 +208,7 @@ impl FormKind for Mission {
         b.party("visiting", "visiting-party");
         b.party("host", "host-party");
         venue_layout(b);
-        b.date("start", "start", true);
-        b.date("end", "forms-end", true);
+        period_layout(b);
         b.reference("head", "head-of-delegation", RecordKind::Member, false);
         b.langs_long("purpose", "purpose", false);
         let zone = b.form().get("zone").to_string();
@@ -212,17 +229,11 @@ impl FormKind for Mission {
         let visiting = r.party("visiting");
         let host = r.party("host");
         let venue = venue_read(&mut r);
-        let start = r.date("start");
-        let end = r.date("end");
-        r.order("end", start, end, date_s);
+        let (start, end) = period_read(&mut r);
         let head = r.opt_id("head");
         let purpose = r.opt_text("purpose");
         let mut programme = vec![];
-        for i in 0..form.rows("programme") {
-            let p = format!("programme.{i}");
-            if form.blank_row(&p) {
-                continue;
-            }
+        for p in form.filled_rows("programme") {
             let date = r.date(&format!("{p}.date"));
             let from = r.opt_time(&format!("{p}.start"));
             let to = r.opt_time(&format!("{p}.end"));
@@ -268,8 +279,7 @@ impl FormKind for Session {
         f.text("title", &self.title);
         f.set("host", self.host.to_string());
         venue_fill(f, &self.venue);
-        f.set("start", date_s(self.start));
-        f.set("end", date_s(self.end));
+        period_fill(f, self.start, self.end);
         f.set("opens_at", self.opens_at.map(show_time).unwrap_or_default());
         for (i, item) in self.agenda.iter().enumerate() {
             f.text(&format!("agenda.{i}"), item);
@@ -296,8 +306,7 @@ impl FormKind for Session {
         b.langs("title", "title", true);
         b.party("host", "host-party");
         venue_layout(b);
-        b.date("start", "start", true);
-        b.date("end", "forms-end", true);
+        period_layout(b);
         let zone = b.form().get("zone").to_string();
         b.time("opens_at", "forms-start-time", &zone);
         b.rows("agenda", "agenda", 3, |b, p| b.langs(p, "forms-agenda-item", false));
@@ -317,9 +326,7 @@ impl FormKind for Session {
         let title = r.text("title");
         let host = r.party("host");
         let venue = venue_read(&mut r);
-        let start = r.date("start");
-        let end = r.date("end");
-        r.order("end", start, end, date_s);
+        let (start, end) = period_read(&mut r);
         let opens_at = r.opt_time("opens_at");
         let mut agenda = vec![];
         for i in 0..form.rows("agenda") {
@@ -331,11 +338,7 @@ impl FormKind for Session {
         let minutes = r.opt_text("minutes");
         let expected_outcome = r.opt_text("expected_outcome");
         let mut working_groups = vec![];
-        for i in 0..form.rows("working_groups") {
-            let p = format!("working_groups.{i}");
-            if form.blank_row(&p) {
-                continue;
-            }
+        for p in form.filled_rows("working_groups") {
             let areas = r.ids(&format!("{p}.areas"));
             if let Some(title) = r.text(&format!("{p}.title")) {
                 working_groups.push(WorkingGroup { title, areas });
@@ -439,11 +442,7 @@ impl FormKind for Communique {
         let title = r.text("title");
         let text = r.text("text");
         let mut quotes = vec![];
-        for i in 0..form.rows("quotes") {
-            let p = format!("quotes.{i}");
-            if form.blank_row(&p) {
-                continue;
-            }
+        for p in form.filled_rows("quotes") {
             let speaker = r.opt_id(&format!("{p}.speaker"));
             if let Some(text) = r.text(&format!("{p}.text")) {
                 quotes.push(Quote { speaker, text });
@@ -547,8 +546,7 @@ impl FormKind for Roadmap {
     fn fill(&self, f: &mut FormData) {
         f.text("title", &self.title);
         f.set("session", self.session.clone().unwrap_or_default());
-        f.set("start", date_s(self.start));
-        f.set("end", date_s(self.end));
+        period_fill(f, self.start, self.end);
         f.flag("illustrative", self.illustrative);
     }
 
@@ -557,8 +555,7 @@ impl FormKind for Roadmap {
     fn layout(b: &mut Builder<'_>) {
         b.langs("title", "title", true);
         b.reference("session", "forms-session", RecordKind::Session, false);
-        b.date("start", "start", true);
-        b.date("end", "forms-end", true);
+        period_layout(b);
         b.check("illustrative", "forms-illustrative");
     }
 
@@ -566,9 +563,7 @@ impl FormKind for Roadmap {
         let mut r = Reader::new(form);
         let title = r.text("title");
         let session = r.opt_id("session");
-        let start = r.date("start");
-        let end = r.date("end");
-        r.order("end", start, end, date_s);
+        let (start, end) = period_read(&mut r);
         let illustrative = r.flag("illustrative");
         r.finish(|| Some(Roadmap { title: title?, session, start: start?, end: end?, illustrative }))
     }
@@ -810,8 +805,7 @@ impl FormKind for Training {
         f.set("area", self.area.clone().unwrap_or_default());
         f.set("seats_offered", self.seats_offered.to_string());
         f.set("seats_filled", self.seats_filled.to_string());
-        f.set("start", date_s(self.start));
-        f.set("end", date_s(self.end));
+        period_fill(f, self.start, self.end);
         f.set("action", self.action.clone().unwrap_or_default());
         f.flag("illustrative", self.illustrative);
     }
@@ -828,8 +822,7 @@ impl FormKind for Training {
         b.reference("area", "area", RecordKind::Area, false);
         b.number("seats_offered", "forms-seats-offered", true);
         b.number("seats_filled", "forms-seats-filled", true);
-        b.date("start", "start", true);
-        b.date("end", "forms-end", true);
+        period_layout(b);
         b.reference("action", "forms-action", RecordKind::Action, false);
         b.check("illustrative", "forms-illustrative");
     }
@@ -842,9 +835,7 @@ impl FormKind for Training {
         let area = r.opt_id("area");
         let seats_offered = r.int("seats_offered");
         let seats_filled = r.int("seats_filled");
-        let start = r.date("start");
-        let end = r.date("end");
-        r.order("end", start, end, date_s);
+        let (start, end) = period_read(&mut r);
         let action = r.opt_id("action");
         let illustrative = r.flag("illustrative");
         r.finish(|| {

@@ -13,24 +13,27 @@
 mod form;
 mod kinds;
 
+use std::collections::HashMap;
+
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::Router;
+use axum::extract::{FromRequestParts, Path};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Router};
 use lajna_domain::records::*;
 use lajna_domain::{Command, DomainError, Lang, RecordKind};
 use lajna_node::NodeError;
-use lajna_node::auth::{AuthError, Role, User, authorize};
+use lajna_node::auth::{Role, User, authorize};
 use serde_json::{Map, Value};
 
 use self::form::{Block, Builder, Choices, Errors, FormData};
 use self::kinds::{Defaults, FormKind};
-use crate::ctx::{PageCtx, Viewer, csrf_ok, lang_of, tr};
+use crate::ctx::{CsrfForm, OrPage, Page, PageCtx, PageError, PageFault, PageLang};
 use crate::i18n::Tr;
 use crate::problem::{message_of, status_of};
-use crate::{AppState, failure, forbidden_page, not_found, to_login};
+use crate::{AppState, WebError};
 
 /// Zones offered as suggestions beside a venue's zone input (any tz database name is accepted).
 const ZONES: [&str; 10] = [
@@ -87,13 +90,9 @@ fn may_write(user: &User) -> bool {
     matches!(user.role, Role::CoChair | Role::Secretary)
 }
 
-/// A request to one form: who, in which language, for which record.
+/// A request to one form: the page, and the record edited (`None` for a new one).
 struct Req<'a> {
-    state: &'a AppState,
-    lang: Lang,
-    viewer: &'a Viewer,
-    user: &'a User,
-    /// The record edited (`None` for a new one).
+    page: &'a Page,
     id: Option<&'a str>,
 }
 
@@ -106,10 +105,23 @@ impl Req<'_> {
     }
 }
 
-/// The record kind of a form URL: every shared kind (private notes and documents, which carry
-/// a file, have their own pages).
-fn form_kind(code: &str) -> Option<RecordKind> {
-    RecordKind::parse(code).filter(|k| !k.is_private() && !k.is_marked())
+/// The record kind of a form URL (its `{kind}` segment): every shared kind (private notes and
+/// documents, which carry a file, have their own pages). Anything else is the 404 page, for
+/// signed-in and signed-out visitors alike (put it before [`Page`]).
+struct FormKindOf(RecordKind);
+
+impl FromRequestParts<AppState> for FormKindOf {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let lang = PageLang::from_request_parts(parts, state).await?.0;
+        let params = Path::<HashMap<String, String>>::from_request_parts(parts, state).await.ok();
+        params
+            .and_then(|p| RecordKind::parse(p.get("kind")?))
+            .filter(|k| !k.is_private() && !k.is_marked())
+            .map(Self)
+            .ok_or_else(|| PageError::new(state, lang, PageFault::Failed(WebError::NotFound)))
+    }
 }
 
 /// Runs the generic function `$f::<RecordType>` for a [`RecordKind`].
@@ -128,7 +140,7 @@ macro_rules! dispatch {
             RecordKind::Need => $f::<Need>($($arg),*).await,
             RecordKind::Offer => $f::<Offer>($($arg),*).await,
             RecordKind::Training => $f::<Training>($($arg),*).await,
-            // Notes have their own page (/{lang}/notes); `form_kind` never returns them.
+            // Notes have their own page (/{lang}/notes); `FormKindOf` never holds them.
             RecordKind::Note | RecordKind::Document => {
                 unreachable!("private kinds and documents are filtered out before dispatch")
             }
@@ -137,97 +149,59 @@ macro_rules! dispatch {
 }
 
 /// `GET /{lang}/new`: links to the forms the user may open.
-pub async fn index(State(state): State<AppState>, Path(lang): Path<String>, viewer: Viewer) -> Response {
-    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    let Some(user) = viewer.user.clone() else { return to_login(lang, "/new") };
-    let tr = tr(&state, lang);
-    let links = if may_write(&user) {
-        RecordKind::ALL
-            .iter()
-            .filter(|k| !k.is_private() && !k.is_marked())
-            .map(|k| (format!("/{}/new/{}", lang.code(), k.code()), tr.t(&format!("forms-new-{}", k.code()))))
-            .collect()
-    } else {
-        vec![]
-    };
-    let page = IndexPage { ctx: PageCtx::new(lang, "/new", &viewer, state.node.config.demo), tr, links };
-    match page.render() {
-        Ok(html) => Html(html).into_response(),
-        Err(e) => failure(&state, lang, e.into()),
-    }
+async fn index(page: Page) -> Result<Html<String>, PageError> {
+    let (lang, tr) = (page.lang.code(), page.tr());
+    let links = RecordKind::ALL
+        .iter()
+        .filter(|k| may_write(&page.user) && !k.is_private() && !k.is_marked())
+        .map(|k| (format!("/{lang}/new/{}", k.code()), tr.t(&format!("forms-new-{}", k.code()))))
+        .collect();
+    let html = IndexPage { ctx: page.ctx("/new"), tr, links }.render().or_page(&page)?;
+    Ok(Html(html))
 }
 
 /// `GET /{lang}/new/{kind}`.
-pub async fn new_page(
-    State(state): State<AppState>,
-    Path((lang, kind)): Path<(String, String)>,
-    viewer: Viewer,
-) -> Response {
-    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    let Some(kind) = form_kind(&kind) else { return not_found(&state, Some(lang)) };
-    let Some(user) = viewer.user.clone() else { return to_login(lang, &format!("/new/{}", kind.code())) };
-    if !may_write(&user) {
-        return forbidden_page(&state, lang, &viewer, "error-forbidden");
+async fn new_page(FormKindOf(kind): FormKindOf, page: Page) -> Result<Response, PageError> {
+    if !may_write(&page.user) {
+        return Err(page.forbidden("error-forbidden"));
     }
-    let req = Req { state: &state, lang, viewer: &viewer, user: &user, id: None };
-    dispatch!(kind, new_get(&req))
+    dispatch!(kind, new_get(&Req { page: &page, id: None }))
 }
 
 /// `POST /{lang}/new/{kind}`.
-pub async fn create(
-    State(state): State<AppState>,
-    Path((lang, kind)): Path<(String, String)>,
-    viewer: Viewer,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    let Some(kind) = form_kind(&kind) else { return not_found(&state, Some(lang)) };
-    let Some(user) = viewer.user.clone() else { return to_login(lang, &format!("/new/{}", kind.code())) };
-    if !csrf_ok(&viewer, pairs.iter().find(|(k, _)| k == "csrf").map_or("", |(_, v)| v.as_str())) {
-        return forbidden_page(&state, lang, &viewer, "error-csrf");
+async fn create(
+    FormKindOf(kind): FormKindOf,
+    page: Page,
+    CsrfForm(form): CsrfForm<FormData>,
+) -> Result<Response, PageError> {
+    if !may_write(&page.user) {
+        return Err(page.forbidden("error-forbidden"));
     }
-    if !may_write(&user) {
-        return forbidden_page(&state, lang, &viewer, "error-forbidden");
-    }
-    let req = Req { state: &state, lang, viewer: &viewer, user: &user, id: None };
-    let form = FormData::new(pairs);
-    dispatch!(kind, new_post(&req, form))
+    dispatch!(kind, new_post(&Req { page: &page, id: None }, form))
 }
 
 /// `GET /{lang}/edit/{kind}/{id}`.
-pub async fn edit_page(
-    State(state): State<AppState>,
-    Path((lang, kind, id)): Path<(String, String, String)>,
-    viewer: Viewer,
-) -> Response {
-    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    let Some(kind) = form_kind(&kind) else { return not_found(&state, Some(lang)) };
-    let Some(user) = viewer.user.clone() else { return to_login(lang, &format!("/edit/{}/{id}", kind.code())) };
-    let req = Req { state: &state, lang, viewer: &viewer, user: &user, id: Some(&id) };
-    dispatch!(kind, edit_get(&req))
+async fn edit_page(
+    FormKindOf(kind): FormKindOf,
+    page: Page,
+    Path((_, _, id)): Path<(String, String, String)>,
+) -> Result<Response, PageError> {
+    dispatch!(kind, edit_get(&Req { page: &page, id: Some(&id) }))
 }
 
 /// `POST /{lang}/edit/{kind}/{id}`.
-pub async fn save(
-    State(state): State<AppState>,
-    Path((lang, kind, id)): Path<(String, String, String)>,
-    viewer: Viewer,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    let Some(kind) = form_kind(&kind) else { return not_found(&state, Some(lang)) };
-    let Some(user) = viewer.user.clone() else { return to_login(lang, &format!("/edit/{}/{id}", kind.code())) };
-    if !csrf_ok(&viewer, pairs.iter().find(|(k, _)| k == "csrf").map_or("", |(_, v)| v.as_str())) {
-        return forbidden_page(&state, lang, &viewer, "error-csrf");
-    }
-    let req = Req { state: &state, lang, viewer: &viewer, user: &user, id: Some(&id) };
-    let form = FormData::new(pairs);
-    dispatch!(kind, edit_post(&req, form))
+async fn save(
+    FormKindOf(kind): FormKindOf,
+    page: Page,
+    Path((_, _, id)): Path<(String, String, String)>,
+    CsrfForm(form): CsrfForm<FormData>,
+) -> Result<Response, PageError> {
+    dispatch!(kind, edit_post(&Req { page: &page, id: Some(&id) }, form))
 }
 
-async fn new_get<T: FormKind>(req: &Req<'_>) -> Response {
-    let party = req.user.party.to_string();
-    let defaults = req
+async fn new_get<T: FormKind>(req: &Req<'_>) -> Result<Response, PageError> {
+    let (page, party) = (req.page, req.page.user.party.to_string());
+    let defaults = page
         .state
         .node
         .with_state(|s| Defaults {
@@ -236,7 +210,7 @@ async fn new_get<T: FormKind>(req: &Req<'_>) -> Response {
                 .and_then(|c| c.parties.iter().find(|p| p.code.as_str() != party).map(|p| p.code.to_string()))
                 .unwrap_or_default(),
             party: party.clone(),
-            lang: req.lang,
+            lang: page.lang,
             next_number: s.all::<Session>(RecordKind::Session).iter().map(|(_, x)| x.number).max().unwrap_or(0) + 1,
             next_ordinal: s.all::<Area>(RecordKind::Area).iter().map(|(_, x)| x.ordinal).max().unwrap_or(0) + 1,
         })
@@ -246,48 +220,44 @@ async fn new_get<T: FormKind>(req: &Req<'_>) -> Response {
     show::<T>(req, StatusCode::OK, &form, vec![], true, "").await
 }
 
-async fn new_post<T: FormKind>(req: &Req<'_>, form: FormData) -> Response {
+async fn new_post<T: FormKind>(req: &Req<'_>, form: FormData) -> Result<Response, PageError> {
     let record = match T::read(&form, None) {
         Ok(r) => r,
         Err(errors) => return invalid::<T>(req, &form, errors).await,
     };
-    match req.state.node.execute_as(req.user, &record.create()).await {
+    match req.page.state.node.execute_as(&req.page.user, &record.create()).await {
         Ok(ids) => match ids.last() {
-            Some(id) => Redirect::to(&target(req.lang, T::KIND, &id.to_hex())).into_response(),
+            Some(id) => Ok(Redirect::to(&target(req.page.lang, T::KIND, &id.to_hex())).into_response()),
             None => show::<T>(req, StatusCode::OK, &form, vec![], false, "forms-no-change").await,
         },
         Err(e) => refused::<T>(req, &form, &e).await,
     }
 }
 
-/// The stored record, after checking that the user may revise it.
-async fn stored<T: FormKind>(req: &Req<'_>, id: &str) -> Result<T, Response> {
+/// The record edited and its stored value, after checking that the user may revise it: the
+/// 404 page when there is no such record, the 403 page when the user may not revise it.
+async fn stored<'a, T: FormKind>(req: &Req<'a>) -> Result<(&'a str, T), PageError> {
+    let page = req.page;
+    let id = req.id.ok_or_else(|| page.fail(WebError::NotFound))?;
     let probe = Command::Revise { kind: T::KIND, id: id.to_string(), set: Map::new() };
-    let (allowed, old) = req.state.node.with_state(|s| (authorize(req.user, s, &probe), s.get::<T>(T::KIND, id))).await;
-    let Some(old) = old else { return Err(not_found(req.state, Some(req.lang))) };
-    if allowed.is_err() || !may_write(req.user) {
-        return Err(forbidden_page(req.state, req.lang, req.viewer, "error-forbidden"));
+    let (allowed, old) =
+        page.state.node.with_state(|s| (authorize(&page.user, s, &probe), s.get::<T>(T::KIND, id))).await;
+    let old = old.ok_or_else(|| page.fail(WebError::NotFound))?;
+    if allowed.is_err() || !may_write(&page.user) {
+        return Err(page.forbidden("error-forbidden"));
     }
-    Ok(old)
+    Ok((id, old))
 }
 
-async fn edit_get<T: FormKind>(req: &Req<'_>) -> Response {
-    let Some(id) = req.id else { return not_found(req.state, Some(req.lang)) };
-    let old = match stored::<T>(req, id).await {
-        Ok(old) => old,
-        Err(response) => return response,
-    };
+async fn edit_get<T: FormKind>(req: &Req<'_>) -> Result<Response, PageError> {
+    let (_, old) = stored::<T>(req).await?;
     let mut form = FormData::default();
     old.fill(&mut form);
     show::<T>(req, StatusCode::OK, &form, vec![], true, "").await
 }
 
-async fn edit_post<T: FormKind>(req: &Req<'_>, form: FormData) -> Response {
-    let Some(id) = req.id else { return not_found(req.state, Some(req.lang)) };
-    let old = match stored::<T>(req, id).await {
-        Ok(old) => old,
-        Err(response) => return response,
-    };
+async fn edit_post<T: FormKind>(req: &Req<'_>, form: FormData) -> Result<Response, PageError> {
+    let (id, old) = stored::<T>(req).await?;
     let record = match T::read(&form, Some(&old)) {
         Ok(r) => r,
         Err(errors) => return invalid::<T>(req, &form, errors).await,
@@ -296,15 +266,15 @@ async fn edit_post<T: FormKind>(req: &Req<'_>, form: FormData) -> Response {
         Ok(set) => set,
         Err(e) => {
             tracing::error!(error = %e, "a record did not serialise");
-            let text = req.state.catalog.get(req.lang, "error-unexpected", &[]);
+            let text = req.page.tr().t("error-unexpected");
             return show::<T>(req, StatusCode::INTERNAL_SERVER_ERROR, &form, vec![("form".into(), text)], false, "")
                 .await;
         }
     };
     let command = Command::Revise { kind: T::KIND, id: id.to_string(), set };
-    match req.state.node.execute_as(req.user, &command).await {
+    match req.page.state.node.execute_as(&req.page.user, &command).await {
         Ok(ids) if ids.is_empty() => show::<T>(req, StatusCode::OK, &form, vec![], false, "forms-no-change").await,
-        Ok(_) => Redirect::to(&target(req.lang, T::KIND, id)).into_response(),
+        Ok(_) => Ok(Redirect::to(&target(req.page.lang, T::KIND, id)).into_response()),
         Err(e) => refused::<T>(req, &form, &e).await,
     }
 }
@@ -354,38 +324,32 @@ fn field_of(e: &DomainError) -> String {
     }
 }
 
-/// The message of a refusal in `lang`; a required input left blank says so.
-fn message(state: &AppState, lang: Lang, e: &DomainError) -> String {
+/// The message of a refusal in the page's language; a required input left blank says so.
+fn message(page: &Page, e: &DomainError) -> String {
     match e {
-        DomainError::InvalidValue { value, .. } if value.trim().is_empty() => {
-            state.catalog.get(lang, "forms-required", &[])
-        }
-        _ => message_of(&state.catalog, lang, &NodeError::Domain(e.clone())).1,
+        DomainError::InvalidValue { value, .. } if value.trim().is_empty() => page.tr().t("forms-required"),
+        _ => message_of(&page.state.catalog, page.lang, &NodeError::Domain(e.clone())).1,
     }
 }
 
 /// The form again with its parse errors: HTTP 422.
-async fn invalid<T: FormKind>(req: &Req<'_>, form: &FormData, errors: Errors) -> Response {
-    let messages = errors.into_iter().map(|(field, e)| (field, message(req.state, req.lang, &e))).collect();
+async fn invalid<T: FormKind>(req: &Req<'_>, form: &FormData, errors: Errors) -> Result<Response, PageError> {
+    let messages = errors.into_iter().map(|(field, e)| (field, message(req.page, &e))).collect();
     show::<T>(req, StatusCode::UNPROCESSABLE_ENTITY, form, messages, false, "").await
 }
 
-/// A command refused by the node: the 403 page for role and party rules, else the form again
-/// with the message beside its input (422 for the domain's rules).
-async fn refused<T: FormKind>(req: &Req<'_>, form: &FormData, e: &NodeError) -> Response {
-    match e {
-        NodeError::Auth(AuthError::Forbidden(_)) | NodeError::NoKey { .. } => {
-            forbidden_page(req.state, req.lang, req.viewer, "error-forbidden")
-        }
-        NodeError::Domain(d) => {
-            let errors = vec![(field_of(d), message(req.state, req.lang, d))];
-            show::<T>(req, StatusCode::UNPROCESSABLE_ENTITY, form, errors, false, "").await
-        }
-        other => {
-            let (_, text) = message_of(&req.state.catalog, req.lang, other);
-            show::<T>(req, status_of(other), form, vec![("form".into(), text)], false, "").await
-        }
+/// A command refused by the node: the refusal page for a missing permission or node key
+/// ([`Page::refusal`]), else the form again with the message beside its input (422 for the
+/// domain's rules).
+async fn refused<T: FormKind>(req: &Req<'_>, form: &FormData, e: &NodeError) -> Result<Response, PageError> {
+    if let Some(refusal) = req.page.refusal(e) {
+        return Err(refusal);
     }
+    let (status, errors) = match e {
+        NodeError::Domain(d) => (StatusCode::UNPROCESSABLE_ENTITY, vec![(field_of(d), message(req.page, d))]),
+        other => (status_of(other), vec![("form".into(), message_of(&req.page.state.catalog, req.page.lang, other).1)]),
+    };
+    show::<T>(req, status, form, errors, false, "").await
 }
 
 /// The records a form may refer to, labelled in `lang`.
@@ -452,28 +416,25 @@ async fn show<T: FormKind>(
     errors: Vec<(String, String)>,
     fresh: bool,
     notice: &str,
-) -> Response {
-    let (state, lang) = (req.state, req.lang);
-    let tr = tr(state, lang);
-    let choices = state.node.with_state(|s| choices(s, lang)).await;
+) -> Result<Response, PageError> {
+    let (page, tr) = (req.page, req.page.tr());
+    let choices = page.state.node.with_state(|s| choices(s, page.lang)).await;
     let mut b = Builder::new(form, tr, &choices, errors, fresh);
     T::layout(&mut b);
     let (blocks, top_errors) = b.finish();
-    let kind = T::KIND.code();
     let path = req.path(T::KIND);
-    let page = RecordPage {
-        ctx: PageCtx::new(lang, path.clone(), req.viewer, state.node.config.demo),
+    let html = RecordPage {
+        ctx: page.ctx(path.clone()),
         tr,
-        heading: tr.t(&format!("forms-{}-{kind}", if req.id.is_some() { "edit" } else { "new" })),
-        action: format!("/{}{path}", lang.code()),
+        heading: tr.t(&format!("forms-{}-{}", if req.id.is_some() { "edit" } else { "new" }, T::KIND.code())),
+        action: format!("/{}{path}", page.lang.code()),
         record_id: req.id.unwrap_or_default().to_string(),
         blocks,
         top_errors,
         notice: if notice.is_empty() { String::new() } else { tr.t(notice) },
         zones: &ZONES,
-    };
-    match page.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => failure(state, lang, e.into()),
     }
+    .render()
+    .or_page(page)?;
+    Ok((status, Html(html)).into_response())
 }
