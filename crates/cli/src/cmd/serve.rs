@@ -1,5 +1,6 @@
 //! `lajna serve`: a data directory over HTTP, with background sync to the configured peers.
-//! The only command that calls into `lajna_web` (`lajna demo` serves through it too).
+//! The one command meant to call into `lajna_web` (`lajna demo` serves through it); issue 10
+//! moves the other uses (`report`, `import`) below web.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
