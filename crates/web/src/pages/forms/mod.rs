@@ -105,9 +105,14 @@ impl Req<'_> {
     }
 }
 
-/// The record kind of a form URL (its `{kind}` segment): every shared kind (private notes and
-/// documents, which carry a file, have their own pages). Anything else is the 404 page, for
-/// signed-in and signed-out visitors alike (put it before [`Page`]).
+/// Whether records of `kind` have a form here: every shared kind (private notes and documents,
+/// which carry a file, have their own pages).
+fn has_form(kind: RecordKind) -> bool {
+    !kind.is_private() && !kind.is_marked()
+}
+
+/// The record kind of a form URL (its `{kind}` segment), one that [`has_form`]. Anything else
+/// is the 404 page, for signed-in and signed-out visitors alike (put it before [`Page`]).
 struct FormKindOf(RecordKind);
 
 impl FromRequestParts<AppState> for FormKindOf {
@@ -118,7 +123,7 @@ impl FromRequestParts<AppState> for FormKindOf {
         let params = Path::<HashMap<String, String>>::from_request_parts(parts, state).await.ok();
         params
             .and_then(|p| RecordKind::parse(p.get("kind")?))
-            .filter(|k| !k.is_private() && !k.is_marked())
+            .filter(|k| has_form(*k))
             .map(Self)
             .ok_or_else(|| PageError::new(state, lang, PageFault::Failed(WebError::NotFound)))
     }
@@ -153,7 +158,7 @@ async fn index(page: Page) -> Result<Html<String>, PageError> {
     let (lang, tr) = (page.lang.code(), page.tr());
     let links = RecordKind::ALL
         .iter()
-        .filter(|k| may_write(&page.user) && !k.is_private() && !k.is_marked())
+        .filter(|k| may_write(&page.user) && has_form(**k))
         .map(|k| (format!("/{lang}/new/{}", k.code()), tr.t(&format!("forms-new-{}", k.code()))))
         .collect();
     let html = IndexPage { ctx: page.ctx("/new"), tr, links }.render().or_page(&page)?;
