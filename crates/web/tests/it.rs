@@ -28,6 +28,8 @@ mod records;
 mod roadmap;
 #[path = "search.rs"]
 mod search;
+#[path = "sessions.rs"]
+mod sessions;
 #[path = "sync.rs"]
 mod sync;
 #[path = "typed_events.rs"]
