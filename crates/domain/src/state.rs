@@ -421,15 +421,15 @@ fn check_typed<T: Validate + DeserializeOwned>(state: &State, change: &Change) -
         }
         Change::Update { record, set, .. } => {
             let mut content = state.require(T::KIND, record)?.content();
-            let read = |content: &Map<String, Value>| serde_json::from_value::<T>(Value::Object(content.clone()));
+            let read = |content: Map<String, Value>| serde_json::from_value::<T>(Value::Object(content));
             for (field, value) in set {
                 // One field at a time over the current content, so the refusal names the field.
                 let mut one = content.clone();
                 one.insert(field.clone(), value.clone());
-                read(&one).map_err(|e| invalid(field, &e))?;
+                read(one).map_err(|e| invalid(field, &e))?;
             }
             content.extend(set.clone());
-            let typed = read(&content).map_err(|e| invalid(&set.keys().cloned().collect::<Vec<_>>().join(","), &e))?;
+            let typed = read(content).map_err(|e| invalid(&set.keys().cloned().collect::<Vec<_>>().join(","), &e))?;
             for r in typed.references().iter().filter(|r| set.contains_key(r.top_field())) {
                 r.check(state).map_err(|e| invalid(r.field, &e))?;
             }
