@@ -21,13 +21,15 @@ pub mod sync;
 pub mod views;
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
+
+use std::time::Duration;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use lajna_domain::Lang;
@@ -72,6 +74,13 @@ pub struct AppState {
     pub dashboards: Arc<std::sync::Mutex<Vec<DashboardEntry>>>,
 }
 
+/// Largest request body, bytes, of every route that does not set its own (forms, API JSON):
+/// checked before the body is read. The document upload and the matrix import set theirs.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// How long a connection may take to send a request's headers before it is closed.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Builds the router for `node`.
 pub fn router(node: Arc<Node>) -> Router {
     let secure_cookies = std::env::var("LAJNA_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true");
@@ -92,8 +101,12 @@ pub fn router(node: Arc<Node>) -> Router {
         .merge(pages::routes())
         .merge(sync::routes())
         .fallback(fallback)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), translate_rejections))
         .with_state(state)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
+        // Pages and API answers are per user: no cache keeps them (the stylesheet sets its own).
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(
@@ -122,9 +135,79 @@ pub async fn serve(
             tracing::warn!(error = %e, "search index not built; searches will retry");
         }
     });
-    axum::serve(listener, router(node).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    let app = router(node);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, addr) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(connection) => connection,
+                Err(e) => {
+                    accept_failed(&e).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        // The client's address, for sign-in throttling and the audit trail (`ConnectInfo`).
+        let service = hyper::service::service_fn(move |mut req: Request<hyper::body::Incoming>| {
+            req.extensions_mut().insert(ConnectInfo(addr));
+            tower_service::Service::call(&mut app.clone(), req)
+        });
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(HEADER_READ_TIMEOUT)
+            .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, client = %addr, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
+}
+
+/// An accept error: a connection that went away is skipped; anything else (too many open
+/// files) waits a moment so the loop does not spin.
+async fn accept_failed(e: &std::io::Error) {
+    use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+    if !matches!(e.kind(), ConnectionAborted | ConnectionRefused | ConnectionReset) {
+        tracing::warn!(error = %e, "accept failed");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+/// axum's own refusals (an unreadable query or form, a body over its limit) answer plain
+/// English text; this turns them into a problem document under `/api/` and `/sync/`, else the
+/// translated error page of the path's language, with the same status.
+async fn translate_rejections(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let res = next.run(req).await;
+    let plain = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"));
+    if !res.status().is_client_error() || !plain {
+        return res;
+    }
+    let status = res.status();
+    if path.starts_with("/api/") || path.starts_with("/sync/") {
+        let detail = axum::body::to_bytes(res.into_body(), 16 * 1024).await.unwrap_or_default();
+        let code = if status == StatusCode::PAYLOAD_TOO_LARGE { "too-large" } else { "bad-request" };
+        return problem::Problem::new(status, code, String::from_utf8_lossy(&detail).into_owned()).into_response();
+    }
+    let lang = path.split('/').nth(1).and_then(|seg| Lang::parse(seg).ok());
+    let lang = lang.unwrap_or(state.node.config.default_language);
+    let text =
+        if status == StatusCode::PAYLOAD_TOO_LARGE { "request-too-large-text" } else { "request-unreadable-text" };
+    let title = if status == StatusCode::PAYLOAD_TOO_LARGE { "request-too-large" } else { "bad-request" };
+    message_page(&state, lang, &Viewer::default(), status, title, text)
 }
 
 #[derive(Template)]

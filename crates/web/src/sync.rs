@@ -9,7 +9,7 @@
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -18,19 +18,22 @@ use lajna_node::NodeError;
 use lajna_node::sync::{HeadsReply, HeadsRequest, PullReply, PullRequest, PushRequest, WARN_SKEW_SECONDS};
 use lajna_store::PeerRow;
 
-use crate::ctx::{PageCtx, Viewer, lang_of, tr};
+use crate::AppState;
+use crate::ctx::{OrPage, Page, PageCtx, PageError};
 use crate::i18n::Tr;
 use crate::problem::Problem;
-use crate::{AppState, failure, not_found, to_login};
+
+/// Largest body of a sync request, bytes (a page of events; axum's former default, kept).
+pub const SYNC_BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 /// The sync routes.
 pub fn routes() -> Router<AppState> {
-    Router::new()
+    let signed = Router::new()
         .route("/sync/v1/heads", post(heads))
         .route("/sync/v1/pull", post(pull))
         .route("/sync/v1/push", post(push))
-        .route("/sync/v1/blobs/{hash}", get(blob))
-        .route("/{lang}/sync", get(status_page))
+        .layer(DefaultBodyLimit::max(SYNC_BODY_LIMIT));
+    signed.route("/sync/v1/blobs/{hash}", get(blob)).route("/{lang}/sync", get(status_page))
 }
 
 fn auth_of(headers: &HeaderMap) -> Option<RequestAuth> {
@@ -206,35 +209,30 @@ struct SyncPage<'a> {
     pending: i64,
 }
 
-async fn status_page(State(state): State<AppState>, Path(lang): Path<String>, viewer: Viewer) -> Response {
-    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    if viewer.user.is_none() {
-        return to_login(lang, "/sync");
-    }
+/// `GET /{lang}/sync`: each peer's last exchange, this node's heads and counts.
+async fn status_page(page: Page) -> Result<Response, PageError> {
+    let store = &page.state.node.store;
     let result = async {
-        let committee = state.node.store.charter().await?.map(|(_, c)| c);
+        let committee = store.charter().await?.map(|(_, c)| c);
         let mut peers = vec![];
         for p in committee.iter().flat_map(|c| c.parties.iter()) {
-            if state.node.parties().contains(&p.code.to_string()) {
+            if page.state.node.parties().contains(&p.code.to_string()) {
                 continue;
             }
-            let row = state.node.store.peer(p.code.as_str()).await?;
+            let row = store.peer(p.code.as_str()).await?;
             let warn = row.clock_skew_seconds.is_some_and(|s| s.abs() > WARN_SKEW_SECONDS);
             peers.push((row, warn));
         }
-        let page = SyncPage {
-            ctx: PageCtx::new(lang, "/sync", &viewer, state.node.config.demo),
-            tr: tr(&state, lang),
+        let view = SyncPage {
+            ctx: page.ctx("/sync"),
+            tr: page.tr(),
             peers,
-            heads: state.node.store.heads().await.iter().map(|h| h.short()).collect(),
-            events: state.node.store.event_count().await?,
-            pending: state.node.store.pending_count().await?,
+            heads: store.heads().await.iter().map(|h| h.short()).collect(),
+            events: store.event_count().await?,
+            pending: store.pending_count().await?,
         };
-        Ok::<_, crate::WebError>(page.render()?)
+        Ok::<_, crate::WebError>(view.render()?)
     }
     .await;
-    match result {
-        Ok(html) => Html(html).into_response(),
-        Err(e) => failure(&state, lang, e),
-    }
+    Ok(Html(result.or_page(&page)?).into_response())
 }
