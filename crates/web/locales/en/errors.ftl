@@ -27,3 +27,7 @@ error-unexpected = Something went wrong on the server; nothing was saved. Try ag
 error-csrf = This form has expired. Reload the page and submit it again.
 bad-request = Bad request
 bad-request-text = The address or the form holds characters that are not allowed (control characters). Check the link, or go back to the dashboard.
+request-too-large = Request too large
+request-too-large-text = What was sent is larger than this server accepts. Go back and send a smaller file or a shorter form.
+request-unreadable-text = The server could not read the form or the address sent. Go back and try again.
+error-cross-site = This sign-in form was sent from another site. Open this server’s sign-in page and sign in there.

@@ -27,3 +27,7 @@ error-unexpected = Une erreur s’est produite sur le serveur ; rien n’a été
 error-csrf = Ce formulaire a expiré. Rechargez la page et soumettez-le à nouveau.
 bad-request = Requête invalide
 bad-request-text = L’adresse ou le formulaire contient des caractères non admis (caractères de contrôle). Vérifiez le lien ou revenez au tableau de bord.
+request-too-large = Requête trop volumineuse
+request-too-large-text = L’envoi dépasse ce que ce serveur accepte. Revenez en arrière et envoyez un fichier plus petit ou un formulaire plus court.
+request-unreadable-text = Le serveur n’a pas pu lire le formulaire ou l’adresse envoyés. Revenez en arrière et réessayez.
+error-cross-site = Ce formulaire de connexion a été envoyé depuis un autre site. Ouvrez la page de connexion de ce serveur et connectez-vous là.
