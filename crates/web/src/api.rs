@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use crate::AppState;
 use crate::ctx::{Viewer, csrf_ok};
-use crate::problem::{FieldError, Problem, problem_of};
+use crate::problem::{ApiPath, ApiQuery, FieldError, Problem, json_problem, problem_of};
 
 /// The API routes.
 pub fn routes() -> Router<AppState> {
@@ -79,7 +79,7 @@ async fn parties(state: &AppState) -> Vec<String> {
     }
 }
 
-async fn list_records(State(state): State<AppState>, Path(name): Path<String>, viewer: Viewer) -> Response {
+async fn list_records(State(state): State<AppState>, ApiPath(name): ApiPath<String>, viewer: Viewer) -> Response {
     if viewer.user.is_none() {
         return signed_out();
     }
@@ -98,7 +98,7 @@ async fn list_records(State(state): State<AppState>, Path(name): Path<String>, v
 
 async fn get_record(
     State(state): State<AppState>,
-    Path((name, id)): Path<(String, String)>,
+    ApiPath((name, id)): ApiPath<(String, String)>,
     viewer: Viewer,
 ) -> Response {
     if viewer.user.is_none() {
@@ -127,11 +127,7 @@ pub struct EventsQuery {
 
 /// `GET /api/v1/events?after=SEQ&limit=N`: the record's events in local order, each with its
 /// exact signed envelope (a string) and signatures, for auditors and tools.
-async fn list_events(
-    State(state): State<AppState>,
-    axum::extract::Query(q): axum::extract::Query<EventsQuery>,
-    viewer: Viewer,
-) -> Response {
+async fn list_events(State(state): State<AppState>, ApiQuery(q): ApiQuery<EventsQuery>, viewer: Viewer) -> Response {
     if viewer.user.is_none() {
         return signed_out();
     }
@@ -195,7 +191,7 @@ async fn list_documents(State(state): State<AppState>, viewer: Viewer) -> Respon
 /// see it (the two are indistinguishable). A view of a RESTRICTED or higher document is audited.
 async fn get_document(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     axum::extract::ConnectInfo(addr): axum::extract::ConnectInfo<std::net::SocketAddr>,
     viewer: Viewer,
 ) -> Response {
@@ -331,7 +327,7 @@ async fn one_action(state: &AppState, id: &str) -> Result<ActionJson, Response> 
     }
 }
 
-async fn get_action(State(state): State<AppState>, Path(id): Path<String>, viewer: Viewer) -> Response {
+async fn get_action(State(state): State<AppState>, ApiPath(id): ApiPath<String>, viewer: Viewer) -> Response {
     if viewer.user.is_none() {
         return signed_out();
     }
@@ -350,7 +346,7 @@ fn invalid(field: &str, message: String) -> Response {
 /// `PATCH /api/v1/actions/{id}` with `{"progress": N}` and/or `{"status": "…"}`.
 async fn patch_action(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     headers: HeaderMap,
     viewer: Viewer,
     body: Result<Json<Value>, axum::extract::rejection::JsonRejection>,
@@ -361,9 +357,9 @@ async fn patch_action(
         return Problem::new(StatusCode::FORBIDDEN, "csrf", "send the session's CSRF token in the X-CSRF-Token header")
             .into_response();
     }
-    let Ok(Json(body)) = body else {
-        return Problem::new(StatusCode::BAD_REQUEST, "bad-request", "send a JSON object like {\"progress\": 60}")
-            .into_response();
+    let body = match body {
+        Ok(Json(body)) => body,
+        Err(e) => return json_problem(&e, "send a JSON object like {\"progress\": 60}").into_response(),
     };
     let Some(obj) = body.as_object() else { return invalid("body", "expected a JSON object".into()) };
     if let Some(k) = obj.keys().find(|k| !matches!(k.as_str(), "progress" | "status")) {

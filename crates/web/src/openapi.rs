@@ -30,6 +30,7 @@ pub fn document() -> Value {
                     "csrf_token": {"type": "string"}, "username": {"type": "string"},
                     "party": {"type": "string"}, "role": {"type": "string"}}})),
                 "400": problem("Not a JSON body with username and password"),
+                "413": problem("A body larger than the limit (256 KiB)"),
                 "401": problem("Wrong username or password"),
                 "429": problem("Too many failures for this user or address; see Retry-After")
             }
@@ -58,6 +59,7 @@ pub fn document() -> Value {
                 "responses": {
                     "200": ok_json("The updated action", json!({"$ref": "#/components/schemas/Action"})),
                     "400": problem("Not a JSON object"),
+                    "413": problem("A body larger than the limit (256 KiB)"),
                     "401": problem("Not signed in"),
                     "403": problem("Missing CSRF token (type urn:lajna:problem:csrf) or not allowed (urn:lajna:problem:forbidden)"),
                     "404": problem("No such action"),
@@ -73,6 +75,7 @@ pub fn document() -> Value {
                 {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0}},
                 {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}],
             "responses": {"200": ok_json("Events", json!({"type": "array", "items": {"$ref": "#/components/schemas/Event"}})),
+                "400": problem("A query parameter that is not an integer"),
                 "401": problem("Not signed in")}}}),
     );
     paths.insert(

@@ -1,6 +1,9 @@
 //! RFC 9457 problem documents for the JSON API, and the mapping of node errors to HTTP.
 
 use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequestParts, Path, Query};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use lajna_domain::{DomainError, Lang};
@@ -70,6 +73,48 @@ impl IntoResponse for Problem {
         }
         res
     }
+}
+
+/// The query string of an API request, deserialised as `T`; an unreadable one is a 400
+/// `bad-request` problem that says which parameter is wrong.
+#[derive(Debug)]
+pub struct ApiQuery<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(value)) => Ok(Self(value)),
+            Err(e) => Err(Problem::new(StatusCode::BAD_REQUEST, "bad-request", e.body_text())),
+        }
+    }
+}
+
+/// The path parameters of an API request, deserialised as `T`; unreadable ones (not UTF-8)
+/// are a 400 `bad-request` problem.
+#[derive(Debug)]
+pub struct ApiPath<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(Self(value)),
+            Err(e) => Err(Problem::new(StatusCode::BAD_REQUEST, "bad-request", e.body_text())),
+        }
+    }
+}
+
+/// The problem of a JSON body that could not be read: 413 `too-large` over the body limit,
+/// else 400 `bad-request` with `hint` (what to send) and what was wrong.
+#[must_use]
+pub fn json_problem(e: &JsonRejection, hint: &str) -> Problem {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "too-large", e.body_text());
+    }
+    Problem::new(StatusCode::BAD_REQUEST, "bad-request", format!("{hint} ({})", e.body_text()))
 }
 
 /// HTTP status of a node error.
