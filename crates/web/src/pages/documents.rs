@@ -11,21 +11,22 @@ use std::net::SocketAddr;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Multipart, Path, RawQuery, Request};
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use lajna_domain::records::{Action, Decision, Document, Mission, Session};
 use lajna_domain::{Classification, Lang, LocalizedText, Marking, PartyCode, RecordKind, Releasability};
 use lajna_node::NodeError;
-use lajna_node::auth::{AuthError, Role, User};
-use lajna_node::documents::{DocumentView, Upload};
+use lajna_node::auth::{Role, User};
+use lajna_node::documents::{DocumentError, DocumentView, Upload};
 
-use crate::ctx::{PageCtx, Viewer, csrf_ok, lang_of, tr};
+use crate::ctx::{OrPage, Page, PageCtx, PageError, PageFault, csrf_ok};
 use crate::i18n::{Arg, Tr};
 use crate::problem::{message_of, status_of};
 use crate::views::Txt;
-use crate::{AppState, failure, forbidden_page, not_found, to_login};
+use crate::{AppState, WebError};
 
 /// Documents per page of the list.
 pub const DOCUMENTS_PER_PAGE: usize = 20;
@@ -33,8 +34,11 @@ pub const DOCUMENTS_PER_PAGE: usize = 20;
 /// Largest text field of the upload form, bytes (titles, choices).
 const MAX_FIELD_BYTES: usize = 16 * 1024;
 
-/// The routes of this module. The upload route reads the body itself, chunk by chunk, up to
-/// the node's `max_document_bytes` (axum's 2 MB default would refuse before the check).
+/// What the upload form may add to its file, bytes (text fields, part headers).
+pub const FORM_OVERHEAD: u64 = 64 * 1024;
+
+/// The routes of this module. The upload route sets its own body limit, the node's
+/// `max_document_bytes` + [`FORM_OVERHEAD`] (see [`UploadForm`]), instead of the global one.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/{lang}/documents", get(list).post(upload).layer(DefaultBodyLimit::disable()))
@@ -138,54 +142,43 @@ fn may_upload(user: &User) -> bool {
     matches!(user.role, Role::CoChair | Role::Secretary)
 }
 
-async fn list(
-    State(state): State<AppState>,
-    Path(lang): Path<String>,
-    Query(q): Query<Vec<(String, String)>>,
-    viewer: Viewer,
-) -> Response {
-    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    let Some(user) = viewer.user.clone() else { return to_login(lang, "/documents") };
-    let parties = state.node.parties_of_committee().await;
-    let all = state.node.documents_for(&user).await;
+fn row_of(v: &DocumentView, lang: Lang, parties: &[PartyCode]) -> Row {
+    Row {
+        id: v.id.clone(),
+        title: Txt::of(&v.document.title, lang),
+        marking: marking_label(&v.document.marking, parties),
+        classification: v.document.marking.classification.code(),
+        media_type: v.document.media_type.clone(),
+        size: v.document.size,
+        date: v.document.date.map(|d| d.to_string()).unwrap_or_default(),
+        illustrative: v.document.illustrative,
+    }
+}
+
+/// `GET /{lang}/documents?page=N`: the documents the user may see, newest first.
+async fn list(page: Page, RawQuery(query): RawQuery) -> Result<Response, PageError> {
+    let q: Vec<(String, String)> = serde_urlencoded::from_str(query.as_deref().unwrap_or_default()).unwrap_or_default();
+    let (node, lang) = (&page.state.node, page.lang);
+    let parties = node.parties_of_committee().await;
+    let all = node.documents_for(&page.user).await;
     let pages = all.len().div_ceil(DOCUMENTS_PER_PAGE).max(1);
-    let page = page_of(&q).min(pages);
+    let number = page_of(&q).min(pages);
     let shown: Vec<DocumentView> =
-        all.into_iter().skip((page - 1) * DOCUMENTS_PER_PAGE).take(DOCUMENTS_PER_PAGE).collect();
+        all.into_iter().skip((number - 1) * DOCUMENTS_PER_PAGE).take(DOCUMENTS_PER_PAGE).collect();
     let banner = Marking::banner(shown.iter().map(|v| &v.document.marking), &parties);
-    let rows = shown
-        .iter()
-        .map(|v| Row {
-            id: v.id.clone(),
-            title: Txt::of(&v.document.title, lang),
-            marking: marking_label(&v.document.marking, &parties),
-            classification: v.document.marking.classification.code(),
-            media_type: v.document.media_type.clone(),
-            size: v.document.size,
-            date: v.document.date.map(|d| d.to_string()).unwrap_or_default(),
-            illustrative: v.document.illustrative,
-        })
-        .collect();
-    let tr = tr(&state, lang);
-    let page_label = tr.catalog.get(
-        lang,
-        "documents-page",
-        &[("page", Arg::Num(i64::try_from(page).unwrap_or(1))), ("pages", Arg::Num(i64::try_from(pages).unwrap_or(1)))],
-    );
+    let count = |n: usize| Arg::Num(i64::try_from(n).unwrap_or(1));
+    let page_label = page.tr().catalog.get(lang, "documents-page", &[("page", count(number)), ("pages", count(pages))]);
     let view = ListPage {
-        ctx: PageCtx::new(lang, "/documents", &viewer, state.node.config.demo).with_banner(banner),
-        tr,
-        rows,
-        page,
+        ctx: page.ctx("/documents").with_banner(banner),
+        tr: page.tr(),
+        rows: shown.iter().map(|v| row_of(v, lang, &parties)).collect(),
+        page: number,
         pages,
         page_label,
-        can_upload: may_upload(&user),
+        can_upload: may_upload(&page.user),
         saved: q.iter().any(|(k, v)| k == "saved" && v == "1"),
     };
-    match view.render() {
-        Ok(html) => Html(html).into_response(),
-        Err(e) => failure(&state, lang, e.into()),
-    }
+    Ok(Html(view.render().or_page(&page)?).into_response())
 }
 
 /// The title and page path of a linked record, when it exists.
@@ -201,31 +194,24 @@ fn link_of(state: &lajna_domain::State, id: &str, lang: Lang) -> Option<(String,
     Some((format!("/{}/{path}/{id}", lang.code()), Txt::of(&title, lang)))
 }
 
-async fn page(
-    State(state): State<AppState>,
-    Path((lang, id)): Path<(String, String)>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    viewer: Viewer,
-) -> Response {
-    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    let Some(user) = viewer.user.clone() else { return to_login(lang, &format!("/documents/{id}")) };
-    let Some(v) = state.node.document_for(&user, &id).await else { return not_found(&state, Some(lang)) };
-    let d = &v.document;
-    if let Err(e) = state.node.audit_view(&user, "document-view", &id, &d.marking, &addr.ip().to_string()).await {
-        tracing::error!(error = %e, "audit failed");
-        return failure(&state, lang, crate::WebError::NotFound);
+/// The error page of a view that could not be audited: the document is not shown.
+fn audit_failed(page: &Page, e: NodeError) -> PageError {
+    tracing::error!(error = %e, "audit failed");
+    match e {
+        NodeError::Store(e) => page.fail(e),
+        _ => page.fail(WebError::NotFound),
     }
-    let parties = state.node.parties_of_committee().await;
-    let links = state.node.with_state(|s| d.links.iter().filter_map(|l| link_of(s, l, lang)).collect()).await;
-    let tr = tr(&state, lang);
+}
+
+fn doc_page<'a>(page: &'a Page, v: &DocumentView, parties: &[PartyCode], links: Vec<(String, Txt)>) -> DocPage<'a> {
+    let (d, lang, tr) = (&v.document, page.lang, page.tr());
     let titles = Lang::ALL.iter().filter_map(|l| d.title.get(*l).map(|t| (l.code(), l.dir(), t.to_string()))).collect();
-    let view = DocPage {
-        ctx: PageCtx::new(lang, format!("/documents/{id}"), &viewer, state.node.config.demo)
-            .with_banner(Marking::banner([&d.marking], &parties)),
+    DocPage {
+        ctx: page.ctx(format!("/documents/{}", v.id)).with_banner(Marking::banner([&d.marking], parties)),
         tr,
         title: Txt::of(&d.title, lang),
         titles,
-        marking: marking_label(&d.marking, &parties),
+        marking: marking_label(&d.marking, parties),
         classification: d.marking.classification.code(),
         language: d.language.code(),
         date: d.date.map(|x| x.to_string()).unwrap_or_default(),
@@ -236,13 +222,28 @@ async fn page(
         registered_by: v.registered_by.clone(),
         links,
         illustrative: d.illustrative,
-        file_received: state.node.has_blob(&d.blake3),
-        id,
-    };
-    match view.render() {
-        Ok(html) => Html(html).into_response(),
-        Err(e) => failure(&state, lang, e.into()),
+        file_received: page.state.node.has_blob(&d.blake3),
+        id: v.id.clone(),
     }
+}
+
+/// `GET /{lang}/documents/{id}`: 404 when it does not exist or the user may not see it.
+async fn page(
+    page: Page,
+    Path((_, id)): Path<(String, String)>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+) -> Result<Response, PageError> {
+    let node = &page.state.node;
+    let Some(v) = node.document_for(&page.user, &id).await else { return Err(page.fail(WebError::NotFound)) };
+    let d = &v.document;
+    let address = addr.ip().to_string();
+    node.audit_view(&page.user, "document-view", &id, &d.marking, &address)
+        .await
+        .map_err(|e| audit_failed(&page, e))?;
+    let parties = node.parties_of_committee().await;
+    let lang = page.lang;
+    let links = node.with_state(|s| d.links.iter().filter_map(|l| link_of(s, l, lang)).collect()).await;
+    Ok(Html(doc_page(&page, &v, &parties, links).render().or_page(&page)?).into_response())
 }
 
 /// A file name safe inside a quoted `Content-Disposition` parameter (ASCII, no quotes).
@@ -252,51 +253,44 @@ fn disposition_name(name: &str) -> String {
     if safe.trim_matches('_').is_empty() { "document".into() } else { safe }
 }
 
+/// `GET /{lang}/documents/{id}/file`: the file, as an attachment (audited like a view).
 async fn download(
-    State(state): State<AppState>,
-    Path((lang, id)): Path<(String, String)>,
+    page: Page,
+    Path((_, id)): Path<(String, String)>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    viewer: Viewer,
-) -> Response {
-    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    let Some(user) = viewer.user.clone() else { return to_login(lang, &format!("/documents/{id}/file")) };
-    let Some(v) = state.node.document_for(&user, &id).await else { return not_found(&state, Some(lang)) };
+) -> Result<Response, PageError> {
+    let node = &page.state.node;
+    let Some(v) = node.document_for(&page.user, &id).await else { return Err(page.fail(WebError::NotFound)) };
     let d = &v.document;
-    let bytes = match state.node.read_blob(&d.blake3) {
-        Ok(b) => b,
-        Err(e) => {
-            tracing::error!(error = %e, "blob unreadable");
-            return not_found(&state, Some(lang));
-        }
-    };
-    if let Err(e) = state.node.audit_view(&user, "document-download", &id, &d.marking, &addr.ip().to_string()).await {
-        tracing::error!(error = %e, "audit failed");
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    }
+    let bytes = node.read_blob(&d.blake3).map_err(|e| {
+        tracing::error!(error = %e, "blob unreadable");
+        page.fail(WebError::NotFound)
+    })?;
+    let address = addr.ip().to_string();
+    node.audit_view(&page.user, "document-download", &id, &d.marking, &address)
+        .await
+        .map_err(|e| audit_failed(&page, e))?;
     let media =
         if d.media_type == "text/plain" { "text/plain; charset=utf-8".to_string() } else { d.media_type.clone() };
-    (
-        [
-            (header::CONTENT_TYPE, media),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", disposition_name(&d.file_name))),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
-            (header::CACHE_CONTROL, "private, no-store".to_string()),
-        ],
-        bytes,
-    )
-        .into_response()
+    let headers = [
+        (header::CONTENT_TYPE, media),
+        (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", disposition_name(&d.file_name))),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        (header::CACHE_CONTROL, "private, no-store".to_string()),
+    ];
+    Ok((headers, bytes).into_response())
 }
 
-async fn render_new(state: &AppState, lang: Lang, viewer: &Viewer, typed: Typed, error: String) -> Response {
-    let Some(user) = viewer.user.clone() else { return to_login(lang, "/documents/new") };
-    let tr = tr(state, lang);
+/// The upload form of `page` with what was typed and the refusal (`status` when there is one).
+async fn render_new(page: &Page, typed: Typed, error: String, status: StatusCode) -> Result<Response, PageError> {
+    let (user, lang, tr) = (&page.user, page.lang, page.tr());
     let levels = Classification::ALL.into_iter().filter(|c| *c <= user.clearance).map(Classification::code).collect();
     let mut releasability = vec![("both".to_string(), tr.t("documents-releasable-both"))];
-    releasability.push((
-        user.party.to_string(),
-        tr.catalog.get(lang, "documents-releasable-only", &[("party", Arg::Text(user.party.to_string()))]),
-    ));
-    let linkable = state
+    let party = user.party.to_string();
+    releasability
+        .push((party.clone(), tr.catalog.get(lang, "documents-releasable-only", &[("party", Arg::Text(party))])));
+    let linkable = page
+        .state
         .node
         .with_state(|s| {
             let mut out = vec![];
@@ -310,71 +304,126 @@ async fn render_new(state: &AppState, lang: Lang, viewer: &Viewer, typed: Typed,
             out
         })
         .await;
-    let status = if error.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let page = NewPage {
-        ctx: PageCtx::new(lang, "/documents/new", viewer, state.node.config.demo),
-        tr,
-        typed,
-        error,
-        levels,
-        releasability,
-        linkable,
-    };
-    match page.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => failure(state, lang, e.into()),
+    let view = NewPage { ctx: page.ctx("/documents/new"), tr, typed, error, levels, releasability, linkable };
+    Ok((status, Html(view.render().or_page(page)?)).into_response())
+}
+
+/// `GET /{lang}/documents/new`: the upload form (co-chairs and secretaries).
+async fn new_form(page: Page) -> Result<Response, PageError> {
+    if !may_upload(&page.user) {
+        return Err(page.forbidden("error-forbidden"));
+    }
+    render_new(&page, Typed::default(), String::new(), StatusCode::OK).await
+}
+
+/// The body of `POST /{lang}/documents` (multipart) as far as it may be read: the user may
+/// upload, the body is not declared larger than the limit, and its FIRST field is `csrf` with
+/// the session's token (the form sends it first) — all checked before the file is read, so a
+/// refused request costs the server no more than its headers and first field. The rest of the
+/// body is read through a limit of `max_document_bytes` + [`FORM_OVERHEAD`].
+/// Refuses with the 403 page (role, token), the upload form with 413 (declared size), the 400
+/// page (not multipart).
+pub struct UploadForm(Multipart);
+
+impl FromRequest<AppState> for UploadForm {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let page = Page::from_request_parts(&mut parts, state).await.map_err(IntoResponse::into_response)?;
+        if !may_upload(&page.user) {
+            return Err(page.forbidden("error-forbidden").into_response());
+        }
+        let max = state.node.config.max_document_bytes;
+        let limit = max.saturating_add(FORM_OVERHEAD);
+        let declared = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+        if let Some(size) = declared.filter(|size| *size > limit) {
+            return Err(too_large(&page, size, max).await);
+        }
+        let limited = http_body_util::Limited::new(body, usize::try_from(limit).unwrap_or(usize::MAX));
+        let req = Request::from_parts(parts, Body::new(limited));
+        let refuse = |fault: PageError| fault.into_response();
+        let mut multipart =
+            Multipart::from_request(req, state).await.map_err(|_| refuse(page.fault(PageFault::BadRequest)))?;
+        let csrf = match multipart.next_field().await {
+            Ok(Some(mut field)) if field.name() == Some("csrf") => {
+                field_text(&mut field, 1024).await.unwrap_or_default()
+            }
+            _ => String::new(),
+        };
+        if !csrf_ok(&page.viewer, &csrf) {
+            return Err(refuse(page.forbidden("error-csrf")));
+        }
+        Ok(Self(multipart))
     }
 }
 
-async fn new_form(State(state): State<AppState>, Path(lang): Path<String>, viewer: Viewer) -> Response {
-    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    let Some(user) = viewer.user.clone() else { return to_login(lang, "/documents/new") };
-    if !may_upload(&user) {
-        return forbidden_page(&state, lang, &viewer, "error-forbidden");
-    }
-    render_new(&state, lang, &viewer, Typed::default(), String::new()).await
+/// The upload form again with "the file is too large" (413).
+async fn too_large(page: &Page, size: u64, max: u64) -> Response {
+    let e = NodeError::Document(DocumentError::TooLarge { size, max });
+    let (_, message) = message_of(&page.state.catalog, page.lang, &e);
+    render_new(page, Typed::default(), message, StatusCode::PAYLOAD_TOO_LARGE)
+        .await
+        .unwrap_or_else(IntoResponse::into_response)
 }
 
 /// The upload form as read: typed fields, and the file (name, declared type, bytes), or the
-/// refusal already met while reading (an oversized file is not read past the limit).
+/// refusal already met while reading (an oversized file is not kept past the limit).
 struct Received {
-    csrf: String,
     typed: Typed,
     file: Option<(String, Option<String>, Vec<u8>)>,
     refused: Option<NodeError>,
 }
 
+/// The text of a form field of at most `cap` bytes (413 beyond, 400 when not UTF-8).
+async fn field_text(field: &mut axum::extract::multipart::Field<'_>, cap: usize) -> Result<String, StatusCode> {
+    let mut value = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(|e| e.status())? {
+        value.extend_from_slice(&chunk);
+        if value.len() > cap {
+            return Err(StatusCode::PAYLOAD_TOO_LARGE);
+        }
+    }
+    String::from_utf8(value).map_err(|_| StatusCode::BAD_REQUEST)
+}
+
+/// The file of the form, up to `max` bytes: (name, declared type, bytes) and, past `max`, the
+/// refusal (the bytes are then dropped).
+async fn file_of(
+    field: &mut axum::extract::multipart::Field<'_>,
+    max: u64,
+) -> Result<((String, Option<String>, Vec<u8>), Option<NodeError>), StatusCode> {
+    let file_name = field.file_name().unwrap_or_default().to_string();
+    let declared = field.content_type().map(String::from);
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(|e| e.status())? {
+        bytes.extend_from_slice(&chunk);
+        let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+        if size > max {
+            return Ok((
+                (file_name, declared, Vec::new()),
+                Some(NodeError::Document(DocumentError::TooLarge { size, max })),
+            ));
+        }
+    }
+    Ok(((file_name, declared, bytes), None))
+}
+
+/// The fields after `csrf` (which [`UploadForm`] read). Errors: 413 past the body limit or a
+/// text field over [`MAX_FIELD_BYTES`], 400 for a malformed body.
 async fn read_form(mut multipart: Multipart, max: u64) -> Result<Received, StatusCode> {
-    let mut r = Received { csrf: String::new(), typed: Typed::default(), file: None, refused: None };
-    while let Some(mut field) = multipart.next_field().await.map_err(|_| StatusCode::BAD_REQUEST)? {
+    let mut r = Received { typed: Typed::default(), file: None, refused: None };
+    while let Some(mut field) = multipart.next_field().await.map_err(|e| e.status())? {
         let name = field.name().unwrap_or_default().to_string();
         if name == "file" {
-            let file_name = field.file_name().unwrap_or_default().to_string();
-            let declared = field.content_type().map(String::from);
-            let mut bytes = Vec::new();
-            while let Some(chunk) = field.chunk().await.map_err(|_| StatusCode::BAD_REQUEST)? {
-                bytes.extend_from_slice(&chunk);
-                let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
-                if size > max {
-                    r.refused = Some(NodeError::Document(lajna_node::documents::DocumentError::TooLarge { size, max }));
-                    bytes.clear();
-                    break;
-                }
-            }
-            r.file = Some((file_name, declared, bytes));
+            let (file, refused) = file_of(&mut field, max).await?;
+            r.file = Some(file);
+            r.refused = r.refused.or(refused);
             continue;
         }
-        let mut value = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(|_| StatusCode::BAD_REQUEST)? {
-            value.extend_from_slice(&chunk);
-            if value.len() > MAX_FIELD_BYTES {
-                return Err(StatusCode::PAYLOAD_TOO_LARGE);
-            }
-        }
-        let value = String::from_utf8(value).map_err(|_| StatusCode::BAD_REQUEST)?;
+        let value = field_text(&mut field, MAX_FIELD_BYTES).await?;
         let t = &mut r.typed;
         match name.as_str() {
-            "csrf" => r.csrf = value,
             "title_ar" => t.title_ar = value,
             "title_fr" => t.title_fr = value,
             "title_en" => t.title_en = value,
@@ -382,7 +431,7 @@ async fn read_form(mut multipart: Multipart, max: u64) -> Result<Received, Statu
             "date" => t.date = value,
             "classification" => t.classification = value,
             "releasable_to" => t.releasable_to = value,
-            "links" if !value.trim().is_empty() => t.links.push(value.trim().to_string()),
+            "links" if !value.trim().is_empty() && t.links.len() < 1000 => t.links.push(value.trim().to_string()),
             _ => {}
         }
     }
@@ -424,46 +473,36 @@ fn document_of(t: &Typed, page_lang: Lang) -> Result<Document, NodeError> {
     })
 }
 
-async fn upload(
-    State(state): State<AppState>,
-    Path(lang): Path<String>,
-    viewer: Viewer,
-    multipart: Multipart,
-) -> Response {
-    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    let Some(user) = viewer.user.clone() else { return to_login(lang, "/documents/new") };
-    let received = match read_form(multipart, state.node.config.max_document_bytes).await {
+/// `POST /{lang}/documents` (multipart: `csrf` first, then `file` and the fields): registers
+/// the document and goes to the list, or shows the form again with the reason.
+async fn upload(page: Page, UploadForm(multipart): UploadForm) -> Result<Response, PageError> {
+    let max = page.state.node.config.max_document_bytes;
+    let received = match read_form(multipart, max).await {
         Ok(r) => r,
-        Err(status) => return status.into_response(),
+        Err(StatusCode::PAYLOAD_TOO_LARGE) => return Ok(too_large(&page, max.saturating_add(1), max).await),
+        Err(_) => return Err(page.fault(PageFault::BadRequest)),
     };
-    if !csrf_ok(&viewer, &received.csrf) {
-        return forbidden_page(&state, lang, &viewer, "error-csrf");
-    }
-    if !may_upload(&user) {
-        return forbidden_page(&state, lang, &viewer, "error-forbidden");
-    }
     let result = match (received.refused, &received.file) {
         (Some(e), _) => Err(e),
-        (None, None) => Err(NodeError::Document(lajna_node::documents::DocumentError::Empty)),
-        (None, Some((file_name, declared, bytes))) => match document_of(&received.typed, lang) {
+        (None, None) => Err(NodeError::Document(DocumentError::Empty)),
+        (None, Some((file_name, declared, bytes))) => match document_of(&received.typed, page.lang) {
             Ok(document) => {
                 let upload = Upload { bytes, file_name: file_name.clone(), declared_type: declared.clone() };
-                state.node.register_document(Some(&user), &user.actor(), &upload, document).await
+                page.state.node.register_document(Some(&page.user), &page.user.actor(), &upload, document).await
             }
             Err(e) => Err(e),
         },
     };
     match result {
-        Ok(_) => Redirect::to(&format!("/{}/documents?saved=1", lang.code())).into_response(),
-        Err(NodeError::Auth(AuthError::Forbidden(_))) => forbidden_page(&state, lang, &viewer, "error-forbidden"),
+        Ok(_) => Ok(page.redirect("/documents?saved=1")),
         Err(e) => {
-            let status = status_of(&e);
-            let (_, message) = message_of(&state.catalog, lang, &e);
-            let mut res = render_new(&state, lang, &viewer, received.typed, message).await;
-            if status.is_client_error() {
-                *res.status_mut() = status;
+            if let Some(refusal) = page.refusal(&e) {
+                return Err(refusal);
             }
-            res
+            let (_, message) = message_of(&page.state.catalog, page.lang, &e);
+            let status =
+                Some(status_of(&e)).filter(StatusCode::is_client_error).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            render_new(&page, received.typed, message, status).await
         }
     }
 }

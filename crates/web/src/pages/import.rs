@@ -11,23 +11,23 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use askama::Template;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::StatusCode;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Multipart, Request};
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use lajna_domain::Lang;
 use lajna_node::NodeError;
-use lajna_node::auth::{Role, User};
+use lajna_node::auth::Role;
 use lajna_node::import::{ImportOutcome, Importer};
 use lajna_outputs::import::{Column, ImportPlan, Outcome, Refusal};
 use lajna_outputs::matrix::headers;
 use serde::Deserialize;
 
-use crate::ctx::{PageCtx, Viewer, csrf_ok, lang_of, tr};
+use crate::AppState;
+use crate::ctx::{CsrfForm, OrPage, Page, PageCtx, PageError, Viewer, csrf_ok};
 use crate::i18n::{Arg, Catalog, Tr};
 use crate::problem::message_of;
-use crate::{AppState, forbidden_page, not_found, to_login};
 
 /// Largest matrix file accepted, bytes.
 pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
@@ -36,12 +36,15 @@ const HOLD: Duration = Duration::from_secs(30 * 60);
 /// Uploaded files held at most at once (the oldest goes first).
 const MAX_HELD: usize = 16;
 
-/// The routes of this module.
+/// What the upload form may add to its file, bytes (the token, part headers).
+const FORM_OVERHEAD: usize = 64 * 1024;
+
+/// The routes of this module. Only the upload reads a body larger than the global limit.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/{lang}/roadmap/import", get(page).post(preview))
+        .route("/{lang}/roadmap/import", get(page))
+        .route("/{lang}/roadmap/import", post(preview).layer(DefaultBodyLimit::max(MAX_FILE_BYTES + FORM_OVERHEAD)))
         .route("/{lang}/roadmap/import/apply", post(apply))
-        .layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024))
 }
 
 struct Held {
@@ -186,85 +189,70 @@ struct View {
     show_form: bool,
 }
 
-fn render(state: &AppState, lang: Lang, viewer: &Viewer, status: StatusCode, v: View) -> Response {
-    let tr = tr(state, lang);
-    let rows = v
-        .plan
-        .as_ref()
-        .map(|p| {
-            p.rows
-                .iter()
-                .map(|r| RowView {
-                    row: r.row,
-                    id: match &r.outcome {
-                        Outcome::Update { id, .. } | Outcome::Unchanged { id } => id.clone(),
-                        _ => String::new(),
-                    },
-                    label: r.label.clone(),
-                    outcome: outcome_code(&r.outcome),
-                    details: row_details(&state.catalog, lang, &r.outcome),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let page = ImportPage {
-        ctx: PageCtx::new(lang, "/roadmap/import", viewer, state.node.config.demo),
+impl View {
+    /// The upload form, with a refusal when there is one.
+    fn form(error: Option<String>) -> Self {
+        Self { title_key: "import-title", error, notice: None, plan: None, confirm: None, show_form: true }
+    }
+}
+
+fn row_view(catalog: &Catalog, lang: Lang, r: &lajna_outputs::import::PlannedRow) -> RowView {
+    RowView {
+        row: r.row,
+        id: match &r.outcome {
+            Outcome::Update { id, .. } | Outcome::Unchanged { id } => id.clone(),
+            _ => String::new(),
+        },
+        label: r.label.clone(),
+        outcome: outcome_code(&r.outcome),
+        details: row_details(catalog, lang, &r.outcome),
+    }
+}
+
+fn render(page: &Page, status: StatusCode, v: View) -> Result<Response, PageError> {
+    let (tr, catalog, lang) = (page.tr(), &page.state.catalog, page.lang);
+    let plan = v.plan.as_ref();
+    let view = ImportPage {
+        ctx: page.ctx("/roadmap/import"),
         tr,
         title: tr.t(v.title_key),
         error: v.error,
         notice: v.notice,
-        summary: v.plan.as_ref().map(|p| summary(&state.catalog, lang, p)),
-        ignored: v
-            .plan
-            .as_ref()
+        summary: plan.map(|p| summary(catalog, lang, p)),
+        ignored: plan
             .filter(|p| !p.ignored.is_empty())
             .map(|p| tr.s("import-ignored", "columns", &p.ignored.join(", "))),
-        rows,
+        rows: plan.map(|p| p.rows.iter().map(|r| row_view(catalog, lang, r)).collect()).unwrap_or_default(),
         confirm: v.confirm,
         show_form: v.show_form,
     };
-    match page.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => crate::failure(state, lang, e.into()),
-    }
+    Ok((status, Html(view.render().or_page(page)?)).into_response())
 }
 
-/// The user, if signed in and allowed to write (viewers read only; the rows are then checked
-/// one by one with `authorize`).
-fn writer(state: &AppState, lang: Lang, viewer: &Viewer) -> Result<User, Response> {
-    match &viewer.user {
-        None => Err(to_login(lang, "/roadmap/import")),
-        Some(u) if u.role == Role::Viewer => Err(forbidden_page(state, lang, viewer, "error-forbidden")),
-        Some(u) => Ok(u.clone()),
-    }
+/// Viewers read only (the rows are then checked one by one with `authorize`).
+fn writer(page: &Page) -> Result<(), PageError> {
+    if page.user.role == Role::Viewer { Err(page.forbidden("error-forbidden")) } else { Ok(()) }
 }
 
 /// `GET /{lang}/roadmap/import`: the upload form.
-async fn page(State(state): State<AppState>, Path(lang): Path<String>, viewer: Viewer) -> Response {
-    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    if let Err(r) = writer(&state, lang, &viewer) {
-        return r;
-    }
-    let view =
-        View { title_key: "import-title", error: None, notice: None, plan: None, confirm: None, show_form: true };
-    render(&state, lang, &viewer, StatusCode::OK, view)
+async fn page(page: Page) -> Result<Response, PageError> {
+    writer(&page)?;
+    render(&page, StatusCode::OK, View::form(None))
 }
 
-fn refused_file(state: &AppState, lang: Lang, viewer: &Viewer, message: String) -> Response {
-    let view = View {
-        title_key: "import-title",
-        error: Some(message),
-        notice: None,
-        plan: None,
-        confirm: None,
-        show_form: true,
-    };
-    render(state, lang, viewer, StatusCode::UNPROCESSABLE_ENTITY, view)
+/// The upload form again with `message` (422, or the given status).
+fn refused_file(page: &Page, status: StatusCode, message: String) -> Response {
+    render(page, status, View::form(Some(message))).unwrap_or_else(IntoResponse::into_response)
+}
+
+fn too_large(page: &Page) -> Response {
+    let mb = i64::try_from(MAX_FILE_BYTES / (1024 * 1024)).unwrap_or(i64::MAX);
+    refused_file(page, StatusCode::PAYLOAD_TOO_LARGE, page.tr().n("import-too-large", "mb", mb))
 }
 
 async fn run(
     state: &AppState,
-    user: &User,
+    user: &lajna_node::auth::User,
     bytes: &[u8],
     apply: bool,
 ) -> Result<Result<ImportOutcome, lajna_outputs::import::ImportError>, NodeError> {
@@ -275,134 +263,134 @@ async fn run(
     state.node.import_matrix(&Importer::User(user.clone()), &matrix, apply).await.map(Ok)
 }
 
-/// `POST /{lang}/roadmap/import` (multipart: `csrf`, `file`): the preview.
-async fn preview(
-    State(state): State<AppState>,
-    Path(lang): Path<String>,
-    viewer: Viewer,
-    mut multipart: Multipart,
-) -> Response {
-    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    let user = match writer(&state, lang, &viewer) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let tr = tr(&state, lang);
-    let (mut csrf, mut file) = (String::new(), None::<Vec<u8>>);
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => {
-                let name = field.name().unwrap_or_default().to_string();
-                match field.bytes().await {
-                    Ok(b) if name == "csrf" => csrf = String::from_utf8_lossy(&b).into_owned(),
-                    Ok(b) if name == "file" => file = Some(b.to_vec()),
-                    Ok(_) => {}
-                    Err(_) => {
-                        let mb = (MAX_FILE_BYTES / (1024 * 1024)) as i64;
-                        return refused_file(&state, lang, &viewer, tr.n("import-too-large", "mb", mb));
+/// The uploaded matrix of `POST /{lang}/roadmap/import` (multipart: `csrf` FIRST, then
+/// `file`). The role, the declared size and the token are checked before the file is read;
+/// the file is read up to [`MAX_FILE_BYTES`]. Refuses with the 403 page (viewer, token), the
+/// form with 413 (too large) or 422 (unreadable, no file).
+pub struct MatrixFile(Vec<u8>);
+
+impl FromRequest<AppState> for MatrixFile {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let page = Page::from_request_parts(&mut parts, state).await.map_err(IntoResponse::into_response)?;
+        writer(&page).map_err(IntoResponse::into_response)?;
+        let declared = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+        if declared.is_some_and(|size| size > MAX_FILE_BYTES + FORM_OVERHEAD) {
+            return Err(too_large(&page));
+        }
+        let unreadable =
+            || refused_file(&page, StatusCode::UNPROCESSABLE_ENTITY, page.tr().t("import-file-unreadable"));
+        let mut multipart =
+            Multipart::from_request(Request::from_parts(parts, body), state).await.map_err(|_| unreadable())?;
+        let csrf = match multipart.next_field().await {
+            Ok(Some(mut field)) if field.name() == Some("csrf") => {
+                read_field(&mut field, 1024).await.unwrap_or_default()
+            }
+            _ => Vec::new(),
+        };
+        if !csrf_ok(&page.viewer, &String::from_utf8_lossy(&csrf)) {
+            return Err(page.forbidden("error-csrf").into_response());
+        }
+        let mut file = Vec::new();
+        loop {
+            match multipart.next_field().await {
+                Ok(Some(mut field)) if field.name() == Some("file") => {
+                    match read_field(&mut field, MAX_FILE_BYTES).await {
+                        Ok(bytes) => file = bytes,
+                        Err(StatusCode::PAYLOAD_TOO_LARGE) => return Err(too_large(&page)),
+                        Err(_) => return Err(unreadable()),
                     }
                 }
+                Ok(Some(_)) => {}
+                Ok(None) => break,
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large(&page)),
+                Err(_) => return Err(unreadable()),
             }
-            Ok(None) => break,
-            Err(_) => return refused_file(&state, lang, &viewer, tr.t("import-file-unreadable")),
         }
-    }
-    if !csrf_ok(&viewer, &csrf) {
-        return forbidden_page(&state, lang, &viewer, "error-csrf");
-    }
-    let Some(bytes) = file.filter(|b| !b.is_empty()) else {
-        return refused_file(&state, lang, &viewer, tr.t("import-no-file"));
-    };
-    if bytes.len() > MAX_FILE_BYTES {
-        let mb = (MAX_FILE_BYTES / (1024 * 1024)) as i64;
-        return refused_file(&state, lang, &viewer, tr.n("import-too-large", "mb", mb));
-    }
-    match run(&state, &user, &bytes, false).await {
-        Err(e) => node_failure(&state, lang, &viewer, &e),
-        Ok(Err(e)) => refused_file(&state, lang, &viewer, tr.t(e.key())),
-        Ok(Ok(outcome)) => {
-            let plan = outcome.plan;
-            let c = plan.counts();
-            let (notice, error, confirm) = if c.refused > 0 {
-                (None, Some(tr.t("import-refused-nothing")), None)
-            } else if c.created + c.updated == 0 {
-                (Some(tr.t("import-nothing-to-do")), None, None)
-            } else {
-                (None, None, Some(hold(&viewer, bytes)))
-            };
-            let status = if c.refused > 0 { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-            let show_form = confirm.is_none();
-            let view = View { title_key: "import-preview-title", error, notice, plan: Some(plan), confirm, show_form };
-            render(&state, lang, &viewer, status, view)
+        if file.is_empty() {
+            return Err(refused_file(&page, StatusCode::UNPROCESSABLE_ENTITY, page.tr().t("import-no-file")));
         }
+        Ok(Self(file))
     }
 }
 
-fn node_failure(state: &AppState, lang: Lang, viewer: &Viewer, e: &NodeError) -> Response {
-    let (_, message) = message_of(&state.catalog, lang, e);
-    let view = View {
-        title_key: "import-title",
-        error: Some(message),
-        notice: None,
-        plan: None,
-        confirm: None,
-        show_form: true,
-    };
-    render(state, lang, viewer, crate::problem::status_of(e), view)
+/// A multipart field of at most `cap` bytes (413 beyond).
+async fn read_field(field: &mut axum::extract::multipart::Field<'_>, cap: usize) -> Result<Vec<u8>, StatusCode> {
+    let mut value = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(|e| e.status())? {
+        value.extend_from_slice(&chunk);
+        if value.len() > cap {
+            return Err(StatusCode::PAYLOAD_TOO_LARGE);
+        }
+    }
+    Ok(value)
 }
 
-/// The confirm form.
+/// `POST /{lang}/roadmap/import` (multipart: `csrf`, `file`): the preview.
+async fn preview(page: Page, MatrixFile(bytes): MatrixFile) -> Result<Response, PageError> {
+    let tr = page.tr();
+    let outcome = match run(&page.state, &page.user, &bytes, false).await {
+        Err(e) => return node_failure(&page, &e),
+        Ok(Err(e)) => return Ok(refused_file(&page, StatusCode::UNPROCESSABLE_ENTITY, tr.t(e.key()))),
+        Ok(Ok(outcome)) => outcome,
+    };
+    let plan = outcome.plan;
+    let c = plan.counts();
+    let (notice, error, confirm) = if c.refused > 0 {
+        (None, Some(tr.t("import-refused-nothing")), None)
+    } else if c.created + c.updated == 0 {
+        (Some(tr.t("import-nothing-to-do")), None, None)
+    } else {
+        (None, None, Some(hold(&page.viewer, bytes)))
+    };
+    let status = if c.refused > 0 { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let show_form = confirm.is_none();
+    render(
+        &page,
+        status,
+        View { title_key: "import-preview-title", error, notice, plan: Some(plan), confirm, show_form },
+    )
+}
+
+fn node_failure(page: &Page, e: &NodeError) -> Result<Response, PageError> {
+    if let Some(refusal) = page.refusal(e) {
+        return Err(refusal);
+    }
+    let (_, message) = message_of(&page.state.catalog, page.lang, e);
+    render(page, crate::problem::status_of(e), View::form(Some(message)))
+}
+
+/// The confirm form (and its `csrf`).
 #[derive(Deserialize)]
 pub struct ApplyForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     digest: String,
 }
 
 /// `POST /{lang}/roadmap/import/apply` (`csrf`, `digest`): writes the held file's plan, all or
 /// nothing.
-async fn apply(
-    State(state): State<AppState>,
-    Path(lang): Path<String>,
-    viewer: Viewer,
-    Form(form): Form<ApplyForm>,
-) -> Response {
-    let Some(lang) = lang_of(&lang) else { return not_found(&state, None) };
-    let user = match writer(&state, lang, &viewer) {
-        Ok(u) => u,
-        Err(r) => return r,
+async fn apply(page: Page, CsrfForm(form): CsrfForm<ApplyForm>) -> Result<Response, PageError> {
+    writer(&page)?;
+    let tr = page.tr();
+    let Some(bytes) = take_held(&page.viewer, &form.digest) else {
+        return render(&page, StatusCode::CONFLICT, View::form(Some(tr.t("import-expired"))));
     };
-    if !csrf_ok(&viewer, &form.csrf) {
-        return forbidden_page(&state, lang, &viewer, "error-csrf");
-    }
-    let tr = tr(&state, lang);
-    let Some(bytes) = take_held(&viewer, &form.digest) else {
-        let view = View {
-            title_key: "import-title",
-            error: Some(tr.t("import-expired")),
-            notice: None,
-            plan: None,
-            confirm: None,
-            show_form: true,
-        };
-        return render(&state, lang, &viewer, StatusCode::CONFLICT, view);
+    let outcome = match run(&page.state, &page.user, &bytes, true).await {
+        Err(e) => return node_failure(&page, &e),
+        Ok(Err(e)) => return Ok(refused_file(&page, StatusCode::UNPROCESSABLE_ENTITY, tr.t(e.key()))),
+        Ok(Ok(outcome)) => outcome,
     };
-    match run(&state, &user, &bytes, true).await {
-        Err(e) => node_failure(&state, lang, &viewer, &e),
-        Ok(Err(e)) => refused_file(&state, lang, &viewer, tr.t(e.key())),
-        Ok(Ok(outcome)) => {
-            forget_held(&viewer, &form.digest);
-            let refused = !outcome.plan.is_clean();
-            let view = View {
-                title_key: if refused { "import-preview-title" } else { "import-result-title" },
-                error: refused.then(|| tr.t("import-refused-nothing")),
-                notice: (!refused).then(|| tr.n("import-applied", "count", outcome.written.len() as i64)),
-                plan: Some(outcome.plan),
-                confirm: None,
-                show_form: true,
-            };
-            render(&state, lang, &viewer, if refused { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK }, view)
-        }
-    }
+    forget_held(&page.viewer, &form.digest);
+    let refused = !outcome.plan.is_clean();
+    let view = View {
+        title_key: if refused { "import-preview-title" } else { "import-result-title" },
+        error: refused.then(|| tr.t("import-refused-nothing")),
+        notice: (!refused).then(|| tr.n("import-applied", "count", outcome.written.len() as i64)),
+        plan: Some(outcome.plan),
+        confirm: None,
+        show_form: true,
+    };
+    render(&page, if refused { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK }, view)
 }
