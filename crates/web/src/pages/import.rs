@@ -293,26 +293,30 @@ impl FromRequest<AppState> for MatrixFile {
         if !csrf_ok(&page.viewer, &String::from_utf8_lossy(&csrf)) {
             return Err(page.forbidden("error-csrf").into_response());
         }
-        let mut file = Vec::new();
-        loop {
-            match multipart.next_field().await {
-                Ok(Some(mut field)) if field.name() == Some("file") => {
-                    match read_field(&mut field, MAX_FILE_BYTES).await {
-                        Ok(bytes) => file = bytes,
-                        Err(StatusCode::PAYLOAD_TOO_LARGE) => return Err(too_large(&page)),
-                        Err(_) => return Err(unreadable()),
-                    }
-                }
-                Ok(Some(_)) => {}
-                Ok(None) => break,
-                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large(&page)),
-                Err(_) => return Err(unreadable()),
-            }
-        }
+        let file = file_field(&page, multipart).await?;
         if file.is_empty() {
             return Err(refused_file(&page, StatusCode::UNPROCESSABLE_ENTITY, page.tr().t("import-no-file")));
         }
         Ok(Self(file))
+    }
+}
+
+/// The `file` field of the rest of the form, up to [`MAX_FILE_BYTES`] (empty when absent).
+async fn file_field(page: &Page, mut multipart: Multipart) -> Result<Vec<u8>, Response> {
+    let unreadable = || refused_file(page, StatusCode::UNPROCESSABLE_ENTITY, page.tr().t("import-file-unreadable"));
+    let mut file = Vec::new();
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(mut field)) if field.name() == Some("file") => match read_field(&mut field, MAX_FILE_BYTES).await {
+                Ok(bytes) => file = bytes,
+                Err(StatusCode::PAYLOAD_TOO_LARGE) => return Err(too_large(page)),
+                Err(_) => return Err(unreadable()),
+            },
+            Ok(Some(_)) => {}
+            Ok(None) => return Ok(file),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large(page)),
+            Err(_) => return Err(unreadable()),
+        }
     }
 }
 
