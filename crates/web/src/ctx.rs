@@ -249,6 +249,8 @@ pub enum PageFault {
     SignIn(String),
     /// Malformed request (a control character in the path or query). HTTP 400.
     BadRequest,
+    /// A body over the route's limit. HTTP 413.
+    TooLarge,
     /// Not allowed, with the message key. HTTP 403.
     Forbidden(&'static str),
     /// A read or render failed: 404 for [`WebError::NotFound`], 500 otherwise (logged).
@@ -286,6 +288,14 @@ impl IntoResponse for PageError {
             PageFault::BadRequest => {
                 crate::message_page(&state, lang, &viewer, StatusCode::BAD_REQUEST, "bad-request", "bad-request-text")
             }
+            PageFault::TooLarge => crate::message_page(
+                &state,
+                lang,
+                &viewer,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "request-too-large",
+                "request-too-large-text",
+            ),
             PageFault::Forbidden(key) => crate::forbidden_page(&state, lang, &viewer, key),
             PageFault::Failed(e) => crate::failure(&state, lang, e),
         }
@@ -313,9 +323,13 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
         let lang = PageLang::from_request_parts(&mut parts, state).await?.0;
         let Ok(viewer) = Viewer::from_request_parts(&mut parts, state).await;
         let refuse = |fault| PageError { state: state.clone(), lang, viewer: viewer.clone(), fault };
-        let bytes = axum::body::Bytes::from_request(Request::from_parts(parts, body), state)
-            .await
-            .map_err(|_| refuse(PageFault::BadRequest))?;
+        let bytes = axum::body::Bytes::from_request(Request::from_parts(parts, body), state).await.map_err(|e| {
+            refuse(if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                PageFault::TooLarge
+            } else {
+                PageFault::BadRequest
+            })
+        })?;
         let csrf: CsrfField = serde_urlencoded::from_bytes(&bytes).map_err(|_| refuse(PageFault::BadRequest))?;
         if !csrf_ok(&viewer, &csrf.csrf) {
             return Err(refuse(PageFault::Forbidden("error-csrf")));

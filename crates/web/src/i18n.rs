@@ -119,6 +119,24 @@ impl Tr<'_> {
         self.catalog.get(self.lang, key, &[(name, Arg::Num(*value.borrow()))])
     }
 
+    /// The message of a matrix import refusal, with its arguments (row, cell, limit…).
+    #[must_use]
+    pub fn import_error(&self, e: &lajna_outputs::import::ImportError) -> String {
+        use lajna_outputs::import::MessageArg;
+        let args: Vec<(&str, Arg)> = e
+            .args()
+            .into_iter()
+            .map(|(name, a)| {
+                let a = match a {
+                    MessageArg::Num(n) => Arg::Num(n),
+                    MessageArg::Text(t) => Arg::Text(t),
+                };
+                (name, a)
+            })
+            .collect();
+        self.catalog.get(self.lang, e.key(), &args)
+    }
+
     /// The message `key` with one text argument `name`.
     #[must_use]
     pub fn s(&self, key: &str, name: &str, value: &str) -> String {

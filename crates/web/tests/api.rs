@@ -197,10 +197,13 @@ async fn sign_in_is_throttled_after_five_failures_and_says_so() {
     assert!(res.headers().contains_key("retry-after"));
     let body: Value = res.json().await.unwrap();
     assert!(body["detail"].as_str().unwrap().contains("minutes"));
-    // The HTML form says it in the page's language.
+    // The HTML form says it in the page's language (posted from its page, with its token).
+    let page = client.get(app.url("/fr/login")).send().await.unwrap().text().await.unwrap();
+    let at = page.find("name=\"login_token\" value=\"").unwrap() + 26;
+    let token = &page[at..at + 64];
     let res = client
         .post(app.url("/fr/login"))
-        .form(&[("username", "mli-viewer"), ("password", app.password.as_str())])
+        .form(&[("login_token", token), ("username", "mli-viewer"), ("password", app.password.as_str())])
         .send()
         .await
         .unwrap();

@@ -337,7 +337,7 @@ async fn preview(page: Page, MatrixFile(bytes): MatrixFile) -> Result<Response, 
     let tr = page.tr();
     let outcome = match run(&page.state, &page.user, &bytes, false).await {
         Err(e) => return node_failure(&page, &e),
-        Ok(Err(e)) => return Ok(refused_file(&page, StatusCode::UNPROCESSABLE_ENTITY, tr.t(e.key()))),
+        Ok(Err(e)) => return Ok(refused_file(&page, StatusCode::UNPROCESSABLE_ENTITY, tr.import_error(&e))),
         Ok(Ok(outcome)) => outcome,
     };
     let plan = outcome.plan;
@@ -383,7 +383,7 @@ async fn apply(page: Page, CsrfForm(form): CsrfForm<ApplyForm>) -> Result<Respon
     };
     let outcome = match run(&page.state, &page.user, &bytes, true).await {
         Err(e) => return node_failure(&page, &e),
-        Ok(Err(e)) => return Ok(refused_file(&page, StatusCode::UNPROCESSABLE_ENTITY, tr.t(e.key()))),
+        Ok(Err(e)) => return Ok(refused_file(&page, StatusCode::UNPROCESSABLE_ENTITY, tr.import_error(&e))),
         Ok(Ok(outcome)) => outcome,
     };
     forget_held(&page.viewer, &form.digest);
