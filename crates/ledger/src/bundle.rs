@@ -16,7 +16,9 @@
 //! files of shared documents, never of one-party ones) is the node's choice.
 //!
 //! A bundle without blobs is written as `lajna-bundle/1`, byte for byte the format before
-//! blobs existed, so older nodes read it; both formats are read.
+//! blobs existed, so older nodes read it; both formats are read. Either header may carry the
+//! sender's signed checkpoint (`checkpoint`, optional; issue 12 item 5), which older readers
+//! ignore; a header without one reads as before.
 
 use std::collections::HashSet;
 use std::io::Read;
@@ -67,6 +69,13 @@ pub struct BundleHeader {
     /// Format 2: the blobs after the event lines, in order (empty in format 1).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub blobs: Vec<BlobEntry>,
+    /// The sender node's signed checkpoint of the heads it held when it made the bundle
+    /// ([`crate::checkpoint`]): after importing, the receiver holds them, and keeps the
+    /// checkpoint as the sender's witness of its log. Optional: bundles without one (older
+    /// nodes) read as before, and older nodes ignore it. It carries its own signature; the
+    /// header is not signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<crate::Checkpoint>,
 }
 
 /// A blob read from a bundle: its bytes, checked against its BLAKE3 name.
@@ -326,6 +335,7 @@ mod tests {
             events_blake3: String::new(),
             events_bytes: None,
             blobs: vec![],
+            checkpoint: None,
         }
     }
 
@@ -410,6 +420,34 @@ mod tests {
         );
         let (h, e, blobs) = read_bundle_with_blobs(&zstd::bulk::compress(old.as_bytes(), 3).unwrap(), 1 << 20).unwrap();
         assert_eq!((h.count, e, blobs.len()), (3, events(), 0));
+    }
+
+    #[test]
+    fn a_header_may_carry_a_signed_checkpoint_and_one_without_reads_as_before() {
+        let k = SecretKey::from_seed([5; 32]);
+        let cp = crate::Checkpoint::sign(
+            &k,
+            crate::CheckpointStatement {
+                kind: String::new(),
+                committee: EventId::of(b"c"),
+                party: "MAR".into(),
+                node: String::new(),
+                of: None,
+                heads: bundle_heads(&events()),
+                count: 3,
+                at: "2025-02-17T00:00:00Z".into(),
+            },
+        )
+        .unwrap();
+        let mut h = header();
+        h.checkpoint = Some(cp.clone());
+        let (back, e) = read_bundle(&write_bundle(h, &events()).unwrap(), 1 << 20).unwrap();
+        assert_eq!((back.checkpoint, e), (Some(cp), events()));
+        // Without one, the header line has no such field (byte for byte the older format).
+        let bytes = write_bundle(header(), &events()).unwrap();
+        let text = String::from_utf8(zstd::bulk::decompress(&bytes, 1 << 20).unwrap()).unwrap();
+        assert!(!text.lines().next().unwrap().contains("checkpoint"));
+        assert_eq!(read_bundle(&bytes, 1 << 20).unwrap().0.checkpoint, None);
     }
 
     /// Peak virtual memory of this process, bytes (`VmPeak`), where Linux tells it.

@@ -10,6 +10,7 @@
 
 pub mod bundle;
 pub mod canonical;
+pub mod checkpoint;
 mod error;
 pub mod event;
 pub mod keys;
@@ -17,6 +18,7 @@ pub mod sync;
 
 pub use bundle::{BUNDLE_FORMAT, BundleHeader, read_bundle, write_bundle};
 pub use canonical::{MAX_SAFE_INTEGER, canonicalize_text, check_numbers, to_canonical_vec};
+pub use checkpoint::{Checkpoint, CheckpointStatement};
 pub use error::LedgerError;
 pub use event::{
     Author, Draft, Envelope, EventId, EventSignature, GENESIS_KIND, GenesisBody, GenesisParty, KEY_CERTIFIED_KIND,

@@ -264,3 +264,111 @@ fn golden_event_bytes_and_id_are_frozen() {
     assert_eq!(v.id.to_hex(), frozen.id().to_hex());
     assert_eq!(serde_json::to_string(&cert).unwrap().trim(), golden.trim());
 }
+
+/// A checkpoint by `signer` for MAR of `heads` in the committee of `trust`.
+fn checkpoint(trust: &Trust, signer: &SecretKey, heads: Vec<EventId>) -> Checkpoint {
+    Checkpoint::sign(
+        signer,
+        CheckpointStatement {
+            kind: String::new(),
+            committee: trust.committee().unwrap(),
+            party: "MAR".into(),
+            node: String::new(),
+            of: Some("MLI".into()),
+            heads,
+            count: 2,
+            at: "2025-02-18T10:00:00Z".into(),
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_checkpoint_by_a_certified_node_key_verifies_over_its_bytes() {
+    let (trust, cert, _) = setup();
+    let cp = checkpoint(&trust, &key(3), vec![cert, EventId::of(b"b"), cert]);
+    let st = cp.verify(&trust).unwrap();
+    assert_eq!((st.party.as_str(), st.node.clone(), st.count), ("MAR", key(3).public().to_hex(), 2));
+    assert_eq!(st.heads.len(), 2, "heads are sorted and unique");
+    assert!(cp.statement.starts_with(r#"{"at":"2025-02-18T10:00:00Z","committee":"#), "{}", cp.statement);
+    // Its wire form reads back and verifies.
+    let back: Checkpoint = serde_json::from_str(&serde_json::to_string(&cp).unwrap()).unwrap();
+    assert_eq!(back.verify(&trust).unwrap(), st);
+    // A field a later version adds survives: the bytes are verified, not a re-serialisation.
+    let mut v: serde_json::Value = serde_json::from_str(&cp.statement).unwrap();
+    v["later"] = json!("x");
+    let text = String::from_utf8(to_canonical_vec(&v).unwrap()).unwrap();
+    let later = Checkpoint {
+        signature: hex::encode(key(3).sign(&checkpoint::checkpoint_digest(text.as_bytes()))),
+        statement: text,
+    };
+    assert_eq!(later.verify(&trust).unwrap(), st);
+}
+
+#[test]
+fn a_checkpoint_with_a_bad_signature_or_an_uncertified_key_is_refused() {
+    let (trust, cert, _) = setup();
+    let cp = checkpoint(&trust, &key(3), vec![cert]);
+    // One character of the statement changed (a count raised): the signature fails.
+    let mut altered = cp.clone();
+    altered.statement = altered.statement.replace("\"count\":2", "\"count\":3");
+    assert_ne!(altered, cp);
+    assert_eq!(altered.verify(&trust).unwrap_err().code(), "bad-signature");
+    // A signature of other bytes, or not a signature.
+    let mut other = cp.clone();
+    other.signature = hex::encode(key(3).sign(b"something else"));
+    assert_eq!(other.verify(&trust).unwrap_err().code(), "bad-signature");
+    other.signature = "00".into();
+    assert_eq!(other.verify(&trust).unwrap_err().code(), "bad-signature");
+    // The same statement signed as an event id would be (no domain tag): refused.
+    let mut untagged = cp.clone();
+    untagged.signature = hex::encode(key(3).sign(blake3::hash(cp.statement.as_bytes()).as_bytes()));
+    assert_eq!(untagged.verify(&trust).unwrap_err().code(), "bad-signature");
+    // Signed by a key no root certified: its own signature verifies, the trust refuses it.
+    let stranger = checkpoint(&trust, &key(9), vec![cert]);
+    stranger.open().unwrap();
+    assert_eq!(stranger.verify(&trust).unwrap_err().code(), "uncertified-key");
+    // Signed by the MAR key for MLI: the key is not certified for that party.
+    let mut st: CheckpointStatement = serde_json::from_str(&cp.statement).unwrap();
+    st.party = "MLI".into();
+    assert_eq!(Checkpoint::sign(&key(3), st.clone()).unwrap().verify(&trust).unwrap_err().code(), "uncertified-key");
+    // Of another committee.
+    st.party = "MAR".into();
+    st.committee = EventId::of(b"other");
+    assert_eq!(Checkpoint::sign(&key(3), st).unwrap().verify(&trust).unwrap_err().code(), "wrong-committee");
+    // Not canonical (a space added, signature made over those bytes).
+    let spaced = cp.statement.replacen(':', ": ", 1);
+    let spaced = Checkpoint {
+        signature: hex::encode(key(3).sign(&checkpoint::checkpoint_digest(spaced.as_bytes()))),
+        statement: spaced,
+    };
+    assert_eq!(spaced.verify(&trust).unwrap_err().code(), "not-canonical");
+}
+
+#[test]
+fn a_checkpoint_key_certified_by_an_event_carried_beside_it_verifies_with_that_certificate() {
+    let (mar, mli) = (key(1), key(2));
+    let g = genesis(&mar, &mli);
+    let mut trust = Trust::default();
+    let vg = check_event(&g).unwrap();
+    trust.admit(&vg);
+    let (_, _, cert) = setup();
+    let cp = checkpoint(&trust, &key(3), vec![vg.id]);
+    assert_eq!(cp.verify(&trust).unwrap_err().code(), "uncertified-key");
+    let with = checkpoint::trust_with_certificates(&trust, std::slice::from_ref(&cert));
+    cp.verify(&with).unwrap();
+    // A certificate signed by a node key, not the root, adds nothing.
+    let forged = Draft {
+        committee: Some(vg.id),
+        parents: vec![(vg.id, 1)],
+        party: "MAR".into(),
+        member: None,
+        at: "2025-02-17T09:01:00Z".into(),
+        kind: KEY_CERTIFIED_KIND.into(),
+        body: json!({"party": "MAR", "node": key(9).public().to_hex(), "label": "x"}),
+    }
+    .sign(&key(3))
+    .unwrap();
+    let with = checkpoint::trust_with_certificates(&with, &[forged]);
+    assert_eq!(checkpoint(&trust, &key(9), vec![vg.id]).verify(&with).unwrap_err().code(), "uncertified-key");
+}

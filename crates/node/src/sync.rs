@@ -173,6 +173,7 @@ impl Node {
             events_blake3: String::new(),
             events_bytes: None,
             blobs: vec![],
+            checkpoint: None,
         };
         let bytes = write_bundle_with_blobs(header, &events, &blobs)?;
         if let Some(p) = for_party {
