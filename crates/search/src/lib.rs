@@ -7,7 +7,9 @@
 //!
 //! Every text is indexed with every analyzer of [`analysis`] (Arabic stemmed, Arabic light,
 //! French, English), each in its own fields; a query word matches when any of its keys matches
-//! in any of them (titles boosted ×2), and all query words must match. The access rule of
+//! in any of them (titles boosted ×2), and all query words must match. Numbers are words (their
+//! Arabic-Indic digits folded to ASCII for keys) and a reference such as `2/2025` or `D-3` is
+//! matched as one token (case C24, [`analysis`]). The access rule of
 //! DESIGN.md §6 ([`lajna_domain::Marking::allows`]) is part of the query — classification rank
 //! ≤ clearance AND releasability ∈ {both, party} — so hidden records are never counted, ranked
 //! or used for snippets.
@@ -346,23 +348,36 @@ impl SearchIndex {
         self.len() == 0
     }
 
-    /// The query of `text`: every word must match (in any field, by any of its keys), and the
-    /// access filter holds. `None` when the text has no searchable word (only stop words).
-    fn query(&self, text: &str, access: &Access) -> Option<BooleanQuery> {
+    /// One required word of a query: any of its keys (by analyzer) in that analyzer's title or
+    /// body field. `None` when it has no key (a stop word).
+    fn word_query(&self, keys: impl Fn(Analyzer) -> Vec<String>) -> Option<(Occur, Box<dyn Query>)> {
         let f = &self.fields;
-        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (_, word) in analysis::words(text) {
-            let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            for (i, a) in Analyzer::ALL.into_iter().enumerate() {
-                for key in analysis::keys(a, word) {
-                    for (field, boost) in [(f.title[i], TITLE_BOOST), (f.body[i], 1.0)] {
-                        let term = TermQuery::new(Term::from_field_text(field, &key), IndexRecordOption::WithFreqs);
-                        should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(term), boost))));
-                    }
+        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (i, a) in Analyzer::ALL.into_iter().enumerate() {
+            for key in keys(a) {
+                for (field, boost) in [(f.title[i], TITLE_BOOST), (f.body[i], 1.0)] {
+                    let term = TermQuery::new(Term::from_field_text(field, &key), IndexRecordOption::WithFreqs);
+                    should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(term), boost))));
                 }
             }
-            if !should.is_empty() {
-                must.push((Occur::Must, Box::new(BooleanQuery::new(should))));
+        }
+        (!should.is_empty()).then(|| (Occur::Must, Box::new(BooleanQuery::new(should)) as Box<dyn Query>))
+    }
+
+    /// The query of `text`: every word must match (in any field, by any of its keys), every
+    /// reference (`2/2025`, `D-3`: [`analysis::references`]) by its one key, and the access
+    /// filter holds. `None` when the text has no searchable word (only stop words).
+    fn query(&self, text: &str, access: &Access) -> Option<BooleanQuery> {
+        let f = &self.fields;
+        let words: Vec<_> = analysis::words(text).collect();
+        let references = analysis::references(text, &words);
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for r in &references {
+            must.extend(self.word_query(|_| vec![r.key.clone()]));
+        }
+        for (i, (_, word)) in words.iter().enumerate() {
+            if !references.iter().any(|r| r.words.contains(&i)) {
+                must.extend(self.word_query(|a| analysis::keys(a, word)));
             }
         }
         if must.is_empty() {

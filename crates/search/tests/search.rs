@@ -314,3 +314,127 @@ fn an_index_on_disk_survives_reopening() {
     assert_eq!(ids(&reader, "التدريب", &user("MLI", Classification::Unclassified)), ["a"]);
     assert!(reader.upsert(&doc("b", "action", Default::default(), Default::default())).is_err());
 }
+
+/// Case C24: per language, records holding `2025`, `2/2025`, `D-3`, `PV n° 2` and a word with
+/// `1999`, and near misses (`12/2025` with a `2` elsewhere, `D-30` with a `3` elsewhere,
+/// `PV n° 12`, the word without `1999`).
+fn c24_records() -> Vec<(String, &'static str, LocalizedText)> {
+    let mut records = Vec::new();
+    for (lang, texts) in [
+        (
+            "fr",
+            [
+                ("year", "Budget de l’exercice 2025"),
+                ("ref", "Décision 2/2025 sur la formation"),
+                ("near", "Décision 12/2025 prise le 2 mars"),
+                ("d3", "Jalon D-3 avant l’exercice"),
+                ("d30", "Jalon D-30, étape 3"),
+                ("pv", "PV n° 2 de la session"),
+                ("pv12", "PV n° 12 de la session"),
+                ("example", "Un exemple de 1999"),
+                ("word", "Un autre exemple"),
+            ],
+        ),
+        (
+            "en",
+            [
+                ("year", "Budget for 2025"),
+                ("ref", "Decision 2/2025 on training"),
+                ("near", "Decision 12/2025 taken on 2 March"),
+                ("d3", "Milestone D-3 before the exercise"),
+                ("d30", "Milestone D-30, step 3"),
+                ("pv", "PV n° 2 of the session"),
+                ("pv12", "PV n° 12 of the session"),
+                ("example", "An example from 1999"),
+                ("word", "Another example"),
+            ],
+        ),
+        (
+            "ar",
+            [
+                // Arabic-Indic digits in the text: found by `2025` too.
+                ("year", "ميزانية سنة ٢٠٢٥"),
+                ("ref", "القرار 2/2025 بشأن التدريب"),
+                ("near", "القرار 12/2025 بتاريخ 2 مارس"),
+                ("d3", "المرحلة D-3 قبل التمرين"),
+                ("d30", "المرحلة D-30 والخطوة 3"),
+                ("pv", "المحضر PV n° 2 للدورة"),
+                ("pv12", "المحضر PV n° 12 للدورة"),
+                ("example", "مثال من عام ۱۹۹۹"),
+                ("word", "مثال آخر"),
+            ],
+        ),
+    ] {
+        for (name, text) in texts {
+            records.push((format!("{lang}-{name}"), lang, text_in(lang, text)));
+        }
+    }
+    records
+}
+
+#[test]
+fn c24_numbers_references_and_arabic_indic_digits_are_found_in_every_language() {
+    let index = SearchIndex::in_memory().unwrap();
+    for (id, _, text) in c24_records() {
+        // Once as a title, once as a body.
+        index.upsert(&doc(&format!("{id}-t"), "decision", text.clone(), LocalizedText::default())).unwrap();
+        index.upsert(&doc(&format!("{id}-b"), "session", text_in("fr", "Procès-verbal"), text)).unwrap();
+    }
+    index.commit().unwrap();
+    let u = user("MLI", Classification::Unclassified);
+    let expect = |names: &[&str], langs: &[&str]| {
+        let mut ids: Vec<String> = langs
+            .iter()
+            .flat_map(|l| names.iter().flat_map(move |n| [format!("{l}-{n}-t"), format!("{l}-{n}-b")]))
+            .collect();
+        ids.sort();
+        ids
+    };
+    let all = ["fr", "en", "ar"];
+    for (query, names, langs) in [
+        ("2025", &["year", "ref", "near"][..], &all[..]),
+        ("٢٠٢٥", &["year", "ref", "near"], &all),
+        ("۲۰۲۵", &["year", "ref", "near"], &all),
+        ("2/2025", &["ref"], &all),
+        ("٢/٢٠٢٥", &["ref"], &all),
+        ("D-3", &["d3"], &all),
+        ("d-3", &["d3"], &all),
+        ("PV n° 2", &["pv"], &all),
+        ("1999", &["example"], &all),
+        ("exemple 1999", &["example"], &["fr"]),
+        ("example 1999", &["example"], &["en"]),
+        ("مثال 1999", &["example"], &["ar"]),
+        ("مثال ١٩٩٩", &["example"], &["ar"]),
+        ("exemple", &["example", "word"], &["fr"]),
+    ] {
+        let mut got = ids(&index, query, &u);
+        got.sort();
+        assert_eq!(got, expect(names, langs), "{query}");
+    }
+    // The snippet highlights the reference as written.
+    let page = index.search("2/2025", &u, Lang::Fr, 100, 0).unwrap();
+    let hit = page.hits.iter().find(|h| h.id == "fr-ref-b").unwrap();
+    assert!(hit.snippet_html.contains("<mark>2/2025</mark>"), "{}", hit.snippet_html);
+    let page = index.search("2025", &u, Lang::Ar, 100, 0).unwrap();
+    let hit = page.hits.iter().find(|h| h.id == "ar-year-b").unwrap();
+    assert!(hit.snippet_html.contains("<mark>٢٠٢٥</mark>"), "{}", hit.snippet_html);
+}
+
+#[test]
+fn c20_invisible_characters_neither_split_nor_hide_a_word() {
+    let index = SearchIndex::in_memory().unwrap();
+    index.upsert(&doc("segou", "mission", text_in("fr", "Mission à Sé\u{200B}gou"), Default::default())).unwrap();
+    index.upsert(&doc("colonel", "member", text_in("ar", "\u{200F}العقيد (عضو أ)"), Default::default())).unwrap();
+    index.upsert(&doc("bom", "action", text_in("fr", "\u{FEFF}Formation\u{2060}s"), Default::default())).unwrap();
+    index.commit().unwrap();
+    let u = user("MLI", Classification::Unclassified);
+    assert_eq!(ids(&index, "Ségou", &u), ["segou"]);
+    assert_eq!(ids(&index, "segou", &u), ["segou"]);
+    assert!(ids(&index, "gou", &u).is_empty(), "U+200B does not split the word");
+    assert_eq!(ids(&index, "العقيد", &u), ["colonel"]);
+    assert_eq!(ids(&index, "\u{200F}العقيد\u{200E}", &u), ["colonel"]);
+    assert_eq!(ids(&index, "formations", &u), ["bom"]);
+    // Shown as stored.
+    let page = index.search("Ségou", &u, Lang::Fr, 10, 0).unwrap();
+    assert_eq!(page.hits[0].title, "Mission à Sé\u{200B}gou");
+}
