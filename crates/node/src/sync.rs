@@ -11,6 +11,16 @@
 //!   `application/octet-stream`; 404 for an unknown hash and for a file only one-party documents
 //!   reference, alike.
 //!
+//! Checkpoints (issue 12 item 5, truncation is detectable): at the end of a sync the caller
+//! tells its heads with `heads` and adds its signed checkpoint of the peer's heads it pulled
+//! ([`HeadsRequest::checkpoint`]); the peer keeps it and answers with its own signed checkpoint
+//! of the caller's heads it holds ([`HeadsReply::checkpoint`]), which the caller keeps. A bundle
+//! carries its maker's checkpoint of the heads it held ([`BundleHeader::checkpoint`]), kept by
+//! the importer. Each is checked (signature, certified key of the other party) and the newest
+//! per signing node kept; `lajna verify` then fails when the log lacks a head a peer signed
+//! for ([`lajna_store::Store::check_checkpoints`]). Older peers ignore the new fields, and
+//! bundles and replies without a checkpoint are read as before.
+//!
 //! Files (issue 6): after pulling events, the caller fetches the files of the shared documents
 //! it lacks, checks each against the record (size, BLAKE3) and stores it atomically; a failed
 //! fetch leaves nothing behind and is retried at the next sync. Bundles carry the files of the
@@ -19,7 +29,8 @@
 use jiff::Timestamp;
 use lajna_ledger::bundle::{read_bundle_with_blobs, write_bundle_with_blobs};
 use lajna_ledger::{
-    BundleHeader, EventId, LedgerError, PublicKey, RequestAuth, SignedEvent, sign_request, verify_request,
+    BundleHeader, Checkpoint, CheckpointStatement, EventId, LedgerError, PublicKey, RequestAuth, SecretKey,
+    SignedEvent, sign_request, verify_request,
 };
 use lajna_store::{Receipt, StoreError};
 use serde::{Deserialize, Serialize};
@@ -44,6 +55,10 @@ pub struct HeadsReply {
     pub parties: Vec<String>,
     /// Its heads.
     pub heads: Vec<EventId>,
+    /// When the caller told its heads: the answering node's signed checkpoint of those it
+    /// holds (absent from older nodes, and when it holds none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<Checkpoint>,
 }
 
 /// Body of `heads`: the caller may tell its own heads (it does at the end of a sync), so the
@@ -53,6 +68,9 @@ pub struct HeadsRequest {
     /// The caller's heads, if it tells them.
     #[serde(default)]
     pub heads: Option<Vec<EventId>>,
+    /// The caller's signed checkpoint of the receiver's heads it holds (issue 12 item 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<Checkpoint>,
 }
 
 /// Body of `pull`.
@@ -146,6 +164,10 @@ impl Node {
     /// Store errors; [`StoreError::Empty`] without a committee.
     pub async fn bundle_export(&self, for_party: Option<&str>, all: bool) -> Result<(Vec<u8>, usize), NodeError> {
         let committee = self.store.committee().await.ok_or(NodeError::Store(StoreError::Empty))?;
+        // The heads first: every one of them is then carried or known to the receiver, so the
+        // checkpoint of them holds once the bundle is imported.
+        let heads = self.store.heads().await;
+        let checkpoint = self.checkpoint_for(&heads, for_party).await?;
         let known = match (all, for_party) {
             (false, Some(p)) => self.store.peer(p).await?.heads,
             _ => vec![],
@@ -168,12 +190,12 @@ impl Node {
             from: self.own_party(),
             to: for_party.map(String::from),
             created_at: now_rfc3339(),
-            heads: self.store.heads().await,
+            heads,
             count: 0,
             events_blake3: String::new(),
             events_bytes: None,
             blobs: vec![],
-            checkpoint: None,
+            checkpoint,
         };
         let bytes = write_bundle_with_blobs(header, &events, &blobs)?;
         if let Some(p) = for_party {
@@ -182,9 +204,12 @@ impl Node {
         Ok((bytes, events.len()))
     }
 
-    /// Imports a bundle, all or nothing: its header must be intact and of this committee, every
+    /// Imports a bundle, all or nothing: its header must be intact and of this committee, its
+    /// checkpoint (if any) must verify (signature; key certified for its party, by the store or
+    /// a certificate in the bundle), every
     /// blob must match its BLAKE3, and every event new to this store must verify (signature,
     /// certificate, parents — in the store or earlier in the bundle — Lamport clock, body).
+    /// The checkpoint of another party's node is kept once the events are stored.
     /// Blobs are written before the events are appended and removed again if the events are
     /// refused; a blob that no shared document of the resulting state references with its size
     /// is not kept. Importing it twice changes nothing.
@@ -201,6 +226,17 @@ impl Node {
                 found: header.committee.to_hex(),
             }));
         }
+        let checkpoint = match &header.checkpoint {
+            None => None,
+            Some(cp) => match self.check_checkpoint(cp, &events, Some(&header.from)).await {
+                Ok(st) => st.map(|st| (cp, st)),
+                Err(e) => {
+                    let why = format!("the bundle's checkpoint is refused: {e}");
+                    self.store.record_exchange(&header.from, None, "bundle-import", 0, 1, Some(&why), None).await?;
+                    return Err(e);
+                }
+            },
+        };
         let mut fresh = Vec::new();
         let mut seen = std::collections::HashSet::new();
         let mut duplicates = 0;
@@ -264,6 +300,9 @@ impl Node {
                     )
                     .await?;
                 self.after_write().await;
+                if let Some((cp, st)) = checkpoint {
+                    self.store.keep_checkpoint(cp, &st, "bundle-import").await?;
+                }
                 Ok(ImportReport {
                     from: header.from,
                     events: events.len(),
@@ -343,10 +382,84 @@ impl Node {
         Ok((party, skew))
     }
 
-    fn sign(&self, method: &str, path: &str, body: &[u8]) -> Result<RequestAuth, NodeError> {
+    fn own_key(&self) -> Result<&SecretKey, NodeError> {
         let party = self.own_party();
-        let key = self.keys.get(&party).ok_or_else(|| NodeError::NoKey { party: party.clone() })?;
-        Ok(sign_request(key, method, path, &now_rfc3339(), body)?)
+        self.keys.get(&party).ok_or(NodeError::NoKey { party })
+    }
+
+    fn sign(&self, method: &str, path: &str, body: &[u8]) -> Result<RequestAuth, NodeError> {
+        Ok(sign_request(self.own_key()?, method, path, &now_rfc3339(), body)?)
+    }
+
+    /// This node's signed checkpoint of `heads` (another node's heads, or its own for a
+    /// bundle): those it holds, with the number of events in them and their ancestors. `None`
+    /// when it holds none of them.
+    ///
+    /// # Errors
+    /// [`NodeError::NoKey`]; [`StoreError::Empty`] without a committee; encoding errors.
+    pub async fn checkpoint_for(&self, heads: &[EventId], of: Option<&str>) -> Result<Option<Checkpoint>, NodeError> {
+        let committee = self.store.committee().await.ok_or(NodeError::Store(StoreError::Empty))?;
+        let (held, count) = self.store.attest(heads).await;
+        if held.is_empty() {
+            return Ok(None);
+        }
+        let statement = CheckpointStatement {
+            kind: String::new(),
+            committee,
+            party: self.own_party(),
+            node: String::new(),
+            of: of.map(String::from),
+            heads: held,
+            count,
+            at: now_rfc3339(),
+        };
+        Ok(Some(Checkpoint::sign(self.own_key()?, statement)?))
+    }
+
+    /// Checks a checkpoint received from a peer (see [`lajna_store::Store::check_checkpoint`];
+    /// `carried`: events arriving with it, whose key certificates count). When `from` is
+    /// given, the checkpoint must be signed for that party (the one the request or bundle
+    /// comes from). Returns `None` for a checkpoint by a node of this node's own parties: it
+    /// witnesses nothing and is not kept.
+    ///
+    /// # Errors
+    /// [`NodeError::Ledger`] saying why it is refused.
+    pub async fn check_checkpoint(
+        &self,
+        checkpoint: &Checkpoint,
+        carried: &[SignedEvent],
+        from: Option<&str>,
+    ) -> Result<Option<CheckpointStatement>, NodeError> {
+        let statement = self.store.check_checkpoint(checkpoint, carried).await?;
+        if let Some(from) = from
+            && statement.party != from
+        {
+            return Err(NodeError::Ledger(LedgerError::BadSignature(format!(
+                "the checkpoint is signed for {}, but comes from {from}",
+                statement.party
+            ))));
+        }
+        if self.config.parties.contains(&statement.party) {
+            return Ok(None);
+        }
+        Ok(Some(statement))
+    }
+
+    /// Checks a checkpoint from a peer ([`Node::check_checkpoint`]) and keeps it unless a newer
+    /// one of its node is kept. Returns whether it was kept.
+    ///
+    /// # Errors
+    /// [`NodeError::Ledger`] when it is refused; database errors.
+    pub async fn accept_checkpoint(
+        &self,
+        checkpoint: &Checkpoint,
+        from: Option<&str>,
+        via: &str,
+    ) -> Result<bool, NodeError> {
+        match self.check_checkpoint(checkpoint, &[], from).await? {
+            Some(st) => Ok(self.store.keep_checkpoint(checkpoint, &st, via).await?),
+            None => Ok(false),
+        }
     }
 
     async fn post<T: for<'de> Deserialize<'de>>(
@@ -487,9 +600,19 @@ impl Node {
                 None => break,
             }
         }
-        let tell = HeadsRequest { heads: Some(self.store.heads().await) };
+        // Tell our heads, with our checkpoint of the peer's heads we pulled; the peer answers
+        // with its checkpoint of ours.
+        let checkpoint = self.checkpoint_for(&heads.heads, Some(&peer_party)).await?;
+        let tell = HeadsRequest { heads: Some(self.store.heads().await), checkpoint };
         let after_heads: HeadsReply = self.post(&client, base, "/sync/v1/heads", &tell).await?;
-        let error = report.refused.first().map(|(id, why)| format!("{id}: {why}"));
+        let mut error = report.refused.first().map(|(id, why)| format!("{id}: {why}"));
+        let mut refused_checkpoint = None;
+        if let Some(cp) = &after_heads.checkpoint
+            && let Err(e) = self.accept_checkpoint(cp, Some(&peer_party), "http").await
+        {
+            error = Some(format!("the peer's checkpoint is refused: {e}"));
+            refused_checkpoint = Some(e);
+        }
         self.store
             .record_exchange(
                 &peer_party,
@@ -501,7 +624,10 @@ impl Node {
                 None,
             )
             .await?;
-        Ok(report)
+        match refused_checkpoint {
+            Some(e) => Err(e),
+            None => Ok(report),
+        }
     }
 }
 

@@ -1,9 +1,11 @@
 //! What sync needs from the store: the events a peer lacks given its heads, the peers table,
-//! and the nonces of accepted sync requests.
+//! the nonces of accepted sync requests, and the checkpoints peers signed of this node's log
+//! (issue 12 item 5: [`Store::check_checkpoints`] names a truncation).
 
 use std::collections::HashSet;
 
-use lajna_ledger::EventId;
+use lajna_ledger::checkpoint::trust_with_certificates;
+use lajna_ledger::{Checkpoint, CheckpointStatement, EventId, LedgerError, SignedEvent};
 use sqlx::Row;
 
 use crate::{Store, StoreError, StoredEvent};
@@ -169,5 +171,222 @@ impl Store {
             .await?
             .rows_affected();
         Ok(n == 1)
+    }
+}
+
+/// A checkpoint a peer node signed, as this node keeps it (the newest per signing node).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredCheckpoint {
+    /// The checkpoint, as received (statement bytes and signature).
+    pub checkpoint: Checkpoint,
+    /// Party of the signing node.
+    pub party: String,
+    /// Signing node key, hex.
+    pub node: String,
+    /// Signer's time, RFC 3339 UTC.
+    pub at: String,
+    /// Events in its heads and their ancestors.
+    pub count: i64,
+    /// The heads it signed for.
+    pub heads: Vec<EventId>,
+    /// How it came: `http`, `bundle-import`.
+    pub via: String,
+    /// When it came, this node's clock.
+    pub received_at: String,
+}
+
+/// One kept checkpoint compared with the log ([`Store::check_checkpoints`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckpointCheck {
+    /// Party of the signing node.
+    pub party: String,
+    /// Signing node key, hex.
+    pub node: String,
+    /// Signer's time.
+    pub at: String,
+    /// Heads it signed for.
+    pub heads: usize,
+    /// Events it signed for (heads and ancestors).
+    pub count: i64,
+    /// What is wrong, for people: `None` when this log holds everything it signed for.
+    pub problem: Option<String>,
+}
+
+impl Store {
+    /// The ancestors (inclusive) of `heads` that this store holds, counted.
+    async fn closure_len(&self, heads: &[EventId]) -> usize {
+        self.closure(heads).await.len()
+    }
+
+    /// What this store can witness of `heads` (another node's heads): those it holds, and the
+    /// number of events in them and their ancestors here.
+    pub async fn attest(&self, heads: &[EventId]) -> (Vec<EventId>, u64) {
+        let held: Vec<EventId> = {
+            let inner = self.inner.lock().await;
+            heads.iter().filter(|h| inner.lamports.contains_key(h) && !inner.private_ids.contains(h)).copied().collect()
+        };
+        let count = self.closure_len(&held).await as u64;
+        (held, count)
+    }
+
+    /// Checks a checkpoint against this store's trust, and the node-key certificates among
+    /// `carried` (events arriving beside it, not stored yet: a new node's first bundle carries
+    /// its certificate): bytes, signature, committee, certified key.
+    ///
+    /// # Errors
+    /// The [`LedgerError`] saying why it is refused.
+    pub async fn check_checkpoint(
+        &self,
+        checkpoint: &Checkpoint,
+        carried: &[SignedEvent],
+    ) -> Result<CheckpointStatement, LedgerError> {
+        let trust = {
+            let inner = self.inner.lock().await;
+            if carried.is_empty() { inner.trust.clone() } else { trust_with_certificates(&inner.trust, carried) }
+        };
+        checkpoint.verify(&trust)
+    }
+
+    /// Keeps a checkpoint (checked by [`Store::check_checkpoint`]) unless the one kept for its
+    /// node is newer (by the signer's time). Returns whether it was kept.
+    ///
+    /// # Errors
+    /// Database errors; [`StoreError::Corrupt`] for a time that is not RFC 3339.
+    pub async fn keep_checkpoint(
+        &self,
+        checkpoint: &Checkpoint,
+        statement: &CheckpointStatement,
+        via: &str,
+    ) -> Result<bool, StoreError> {
+        let time = |t: &str| {
+            t.parse::<jiff::Timestamp>()
+                .map_err(|e| StoreError::Corrupt(format!("checkpoint time {t:?} is not RFC 3339: {e}")))
+        };
+        let new_at = time(&statement.at)?;
+        let old: Option<String> = sqlx::query_scalar("SELECT at FROM checkpoints WHERE node = ?")
+            .bind(&statement.node)
+            .fetch_optional(&self.pool)
+            .await?;
+        if let Some(old) = old
+            && time(&old).is_ok_and(|old| old > new_at)
+        {
+            return Ok(false);
+        }
+        let heads = serde_json::to_string(&statement.heads).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let count = i64::try_from(statement.count).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO checkpoints (node, party, at, count, heads, statement, signature, via, received_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT(node) DO UPDATE SET party = excluded.party, at = excluded.at, count = excluded.count,
+             heads = excluded.heads, statement = excluded.statement, signature = excluded.signature,
+             via = excluded.via, received_at = excluded.received_at",
+        )
+        .bind(&statement.node)
+        .bind(&statement.party)
+        .bind(&statement.at)
+        .bind(count)
+        .bind(heads)
+        .bind(&checkpoint.statement)
+        .bind(&checkpoint.signature)
+        .bind(via)
+        .bind(crate::now())
+        .execute(&self.pool)
+        .await?;
+        Ok(true)
+    }
+
+    /// The kept checkpoints, by party and node.
+    ///
+    /// # Errors
+    /// Database errors; [`StoreError::Corrupt`].
+    pub async fn checkpoints(&self) -> Result<Vec<StoredCheckpoint>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT node, party, at, count, heads, statement, signature, via, received_at FROM checkpoints ORDER BY party, node",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let heads: Vec<EventId> = serde_json::from_str(&r.get::<String, _>(4))
+                    .map_err(|e| StoreError::Corrupt(format!("checkpoint heads: {e}")))?;
+                Ok(StoredCheckpoint {
+                    checkpoint: Checkpoint { statement: r.get(5), signature: r.get(6) },
+                    node: r.get(0),
+                    party: r.get(1),
+                    at: r.get(2),
+                    count: r.get(3),
+                    heads,
+                    via: r.get(7),
+                    received_at: r.get(8),
+                })
+            })
+            .collect()
+    }
+
+    /// Compares the log with every kept checkpoint, as `lajna verify` does: the checkpoint
+    /// still verifies (signature, certified key: against the trust of this log), every head
+    /// the peer signed for is in the `events` table, and the heads with their ancestors here
+    /// are as many events as the peer counted. A head missing means this log lost events the
+    /// peer saw in it: it was truncated or rolled back.
+    ///
+    /// # Errors
+    /// Database errors only; a failed check is a [`CheckpointCheck::problem`].
+    pub async fn check_checkpoints(&self) -> Result<Vec<CheckpointCheck>, StoreError> {
+        let trust = self.inner.lock().await.trust.clone();
+        let mut out = Vec::new();
+        for kept in self.checkpoints().await? {
+            let peer = format!("the peer {} node {}", kept.party, kept.node);
+            let mut check = CheckpointCheck {
+                party: kept.party.clone(),
+                node: kept.node.clone(),
+                at: kept.at.clone(),
+                heads: kept.heads.len(),
+                count: kept.count,
+                problem: None,
+            };
+            let statement = match kept.checkpoint.verify(&trust) {
+                Ok(s) => s,
+                Err(e) => {
+                    check.problem = Some(format!(
+                        "the checkpoint kept from {peer} (signed at {}) does not verify against this log: {e} \
+                         (a certificate missing from the log means it was truncated; otherwise the row was altered)",
+                        kept.at
+                    ));
+                    out.push(check);
+                    continue;
+                }
+            };
+            if statement.node != kept.node || statement.heads != kept.heads || statement.at != kept.at {
+                check.problem =
+                    Some(format!("the checkpoint kept from {peer}: its row differs from its signed statement"));
+                out.push(check);
+                continue;
+            }
+            for head in &statement.heads {
+                let held: Option<i64> = sqlx::query_scalar("SELECT seq FROM events WHERE id = ?")
+                    .bind(head.to_hex())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                if held.is_none() {
+                    check.problem = Some(format!(
+                        "{peer} signed at {} that it holds event {}, which this node does not have: the log was truncated or rolled back",
+                        statement.at,
+                        head.to_hex()
+                    ));
+                    break;
+                }
+            }
+            if check.problem.is_none() {
+                let here = self.closure_len(&statement.heads).await as u64;
+                if here < statement.count {
+                    check.problem = Some(format!(
+                        "{peer} signed at {} that it holds {} events up to its heads; this node holds {here} of them: the log was truncated or rolled back",
+                        statement.at, statement.count
+                    ));
+                }
+            }
+            out.push(check);
+        }
+        Ok(out)
     }
 }

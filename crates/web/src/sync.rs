@@ -2,6 +2,10 @@
 //! page. Peers authenticate every request with a signature by a node key that a party root of
 //! the committee certified; browsers' sessions have no access here.
 //!
+//! `POST /sync/v1/heads` also exchanges checkpoints (issue 12 item 5): the caller's, of our
+//! heads, is checked and kept (a bad signature or uncertified key: 400 naming why, nothing
+//! kept); when the caller tells its heads, the reply carries ours of those we hold.
+//!
 //! `GET /sync/v1/blobs/{blake3}` serves the file of a document only when a SHARED document
 //! record (in the shared log, releasable to both parties) references it; for any other hash —
 //! unknown, malformed, or the file of a one-party document — it answers the same 404.
@@ -99,14 +103,37 @@ async fn heads(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -
         Ok(r) => r,
         Err(r) => return r,
     };
-    if let Some(theirs) = req.heads {
-        let _ = state.node.store.record_exchange(&party, Some(&theirs), "http", 0, 0, None, Some(skew)).await;
+    // The caller's checkpoint of our heads: checked (signature, key certified for the caller's
+    // party) and kept; a bad one refuses the request, naming why.
+    if let Some(cp) = &req.checkpoint
+        && let Err(e) = state.node.accept_checkpoint(cp, Some(&party), "http").await
+    {
+        let why = format!("the checkpoint is refused: {e}");
+        let _ = state.node.store.record_exchange(&party, None, "http", 0, 1, Some(&why), Some(skew)).await;
+        return match e {
+            NodeError::Ledger(_) => Problem::new(StatusCode::BAD_REQUEST, e.code(), why).into_response(),
+            e => refused(&e),
+        };
     }
     let Some(committee) = state.node.store.committee().await else {
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     };
-    axum::Json(HeadsReply { committee, parties: state.node.parties(), heads: state.node.store.heads().await })
-        .into_response()
+    let mut checkpoint = None;
+    if let Some(theirs) = req.heads {
+        let _ = state.node.store.record_exchange(&party, Some(&theirs), "http", 0, 0, None, Some(skew)).await;
+        // Our checkpoint of the caller's heads we hold.
+        match state.node.checkpoint_for(&theirs, Some(&party)).await {
+            Ok(cp) => checkpoint = cp,
+            Err(e) => return refused(&e),
+        }
+    }
+    axum::Json(HeadsReply {
+        committee,
+        parties: state.node.parties(),
+        heads: state.node.store.heads().await,
+        checkpoint,
+    })
+    .into_response()
 }
 
 async fn pull(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {

@@ -375,3 +375,155 @@ async fn a_decision_is_adopted_when_each_co_chair_endorsed_it_on_its_own_node() 
     assert!(page.contains("Synchronisation avec l’autre partie") && page.contains("MLI"), "{page}");
     assert!(page.contains("Événements reçus</dt><dd>1</dd>"), "{page}");
 }
+
+/// The attacker of issue 12 item 5, with the SQLite file: drops the append-only trigger and
+/// deletes the `n` newest rows of `events` (as `lajna rebuild` would then see them), and puts
+/// the trigger back. Returns the ids deleted.
+async fn drop_newest_events(node: &Node, n: i64) -> Vec<String> {
+    let url = format!("sqlite://{}", node.dir.database().display());
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let ids: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM events ORDER BY seq DESC LIMIT ?").bind(n).fetch_all(&pool).await.unwrap();
+    assert!(
+        sqlx::query("DELETE FROM events WHERE seq = (SELECT MAX(seq) FROM events)").execute(&pool).await.is_err(),
+        "the append-only trigger refuses it first"
+    );
+    sqlx::query("DROP TRIGGER events_no_delete").execute(&pool).await.unwrap();
+    for id in &ids {
+        sqlx::query("DELETE FROM events WHERE id = ?").bind(id).execute(&pool).await.unwrap();
+    }
+    sqlx::query(
+        "CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+         BEGIN SELECT RAISE(ABORT, 'append-only: events cannot be deleted'); END",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    ids
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_log_whose_newest_events_were_dropped_is_named_truncated_by_the_peers_checkpoint() {
+    let (dir, mar, mli) = pair().await;
+    let a = own_action(&mar.node, "MAR", 2).await;
+    for p in [20, 30] {
+        mar.node
+            .execute(
+                &actor("MAR"),
+                &Command::ReportProgress { action: a.clone(), status: None, progress: Some(Progress::new(p).unwrap()) },
+            )
+            .await
+            .unwrap();
+    }
+    let newest = mar.node.store.heads().await;
+    mar.node.sync_with(&mli.url).await.unwrap();
+    assert_eq!(snapshot(&mar.node).await, snapshot(&mli.node).await);
+    // Each side keeps the other's checkpoint: MLI's says it holds MAR's newest event.
+    let mli_key = lajna_node::read_key(&dir.path().join("mli/keys/node-MLI.key")).unwrap().public().to_hex();
+    let kept = mar.node.store.checkpoints().await.unwrap();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(
+        (kept[0].party.as_str(), kept[0].node.as_str(), kept[0].via.as_str()),
+        ("MLI", mli_key.as_str(), "http")
+    );
+    assert_eq!(kept[0].heads, newest);
+    assert_eq!(kept[0].count, mar.node.store.event_count().await.unwrap());
+    let theirs = mli.node.store.checkpoints().await.unwrap();
+    assert_eq!((theirs.len(), theirs[0].party.as_str()), (1, "MAR"));
+    // Before any harm, the log holds what the peer signed for.
+    let checks = mar.node.store.check_checkpoints().await.unwrap();
+    assert_eq!(checks.len(), 1);
+    assert_eq!(checks[0].problem, None, "{checks:?}");
+    assert!(mli.node.store.check_checkpoints().await.unwrap().iter().all(|c| c.problem.is_none()));
+
+    // The attacker drops MAR's two newest events and rebuilds the projections.
+    let dropped = drop_newest_events(&mar.node, 2).await;
+    assert_eq!(dropped[0], newest[0].to_hex(), "the newest event is the head MLI signed for");
+    mar.node.store.rebuild().await.unwrap();
+    // The log alone still verifies: a truncated log is a valid, shorter log.
+    let report = mar.node.store.verify().await.unwrap();
+    assert!(report.ok(), "{report:?}");
+    assert_eq!(report.rebuilt_hash, report.stored_hash);
+    // MLI's checkpoint names the truncation.
+    let checks = mar.node.store.check_checkpoints().await.unwrap();
+    let why = checks[0].problem.as_deref().expect("the truncation is named");
+    assert!(
+        why.starts_with(&format!(
+            "the peer MLI node {mli_key} signed at {} that it holds event {}",
+            kept[0].at, dropped[0]
+        )),
+        "{why}"
+    );
+    assert!(why.ends_with("which this node does not have: the log was truncated or rolled back"), "{why}");
+    // It survives a restart: a fresh open of the data directory sees the same (as `lajna verify`).
+    let reopened = lajna_store::Store::open(&mar.node.dir.database()).await.unwrap();
+    let again = reopened.check_checkpoints().await.unwrap();
+    assert_eq!(again[0].problem.as_deref(), Some(why));
+    reopened.close().await;
+}
+
+/// A body for `POST /sync/v1/heads` telling `heads` with `checkpoint`, signed by `key`.
+fn tell_with(checkpoint: &lajna_ledger::Checkpoint, heads: &[lajna_ledger::EventId]) -> Vec<u8> {
+    serde_json::to_vec(&lajna_node::sync::HeadsRequest {
+        heads: Some(heads.to_vec()),
+        checkpoint: Some(checkpoint.clone()),
+    })
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_checkpoint_with_a_bad_signature_or_an_uncertified_key_is_refused_over_http_and_nothing_kept() {
+    let (dir, mar, mli) = pair().await;
+    let key = lajna_node::read_key(&dir.path().join("mar/keys/node-MAR.key")).unwrap();
+    let heads = mli.node.store.heads().await;
+    let committee = mli.node.store.committee().await.unwrap();
+    let statement = |count| lajna_ledger::CheckpointStatement {
+        kind: String::new(),
+        committee,
+        party: "MAR".into(),
+        node: String::new(),
+        of: Some("MLI".into()),
+        heads: heads.clone(),
+        count,
+        at: lajna_node::now_rfc3339(),
+    };
+    let good = lajna_ledger::Checkpoint::sign(&key, statement(7)).unwrap();
+    let post = |body: Vec<u8>| {
+        let url = mli.url.clone();
+        let key = key.clone();
+        async move {
+            let auth = sign_request(&key, "POST", "/sync/v1/heads", &lajna_node::now_rfc3339(), &body).unwrap();
+            raw_post(&url, "/sync/v1/heads", &body, &auth).await
+        }
+    };
+    // Its statement altered after signing (a count raised).
+    let mut altered = good.clone();
+    altered.statement = altered.statement.replace("\"count\":7", "\"count\":9");
+    let (status, text) = post(tell_with(&altered, &heads)).await;
+    assert_eq!(status, 400, "{text}");
+    assert!(text.contains("bad-signature") && text.contains("checkpoint"), "{text}");
+    // Signed by a key no root certified (the request itself is signed by the real MAR key).
+    let stranger = lajna_ledger::Checkpoint::sign(&SecretKey::from_seed([9; 32]), statement(7)).unwrap();
+    let (status, text) = post(tell_with(&stranger, &heads)).await;
+    assert_eq!(status, 400, "{text}");
+    assert!(text.contains("uncertified-key"), "{text}");
+    // Signed by the MLI node, sent by MAR: not the sender's checkpoint.
+    let mli_key = lajna_node::read_key(&dir.path().join("mli/keys/node-MLI.key")).unwrap();
+    let mut st = statement(7);
+    st.party = "MLI".into();
+    let (status, text) = post(tell_with(&lajna_ledger::Checkpoint::sign(&mli_key, st).unwrap(), &heads)).await;
+    assert_eq!(status, 400, "{text}");
+    assert!(mli.node.store.checkpoints().await.unwrap().is_empty(), "nothing kept");
+    assert!(mli.node.store.peer("MAR").await.unwrap().last_error.unwrap().contains("checkpoint is refused"));
+    // The genuine one is kept, and the reply carries MLI's checkpoint of the heads told.
+    let (status, text) = post(tell_with(&good, &heads)).await;
+    assert_eq!(status, 200, "{text}");
+    let reply: lajna_node::sync::HeadsReply = serde_json::from_str(&text).unwrap();
+    let theirs = reply.checkpoint.expect("a checkpoint of the heads told");
+    let st = mar.node.check_checkpoint(&theirs, &[], Some("MLI")).await.unwrap().unwrap();
+    assert_eq!((st.party.as_str(), st.of.as_deref(), &st.heads), ("MLI", Some("MAR"), &heads));
+    assert_eq!(st.count as i64, mli.node.store.event_count().await.unwrap());
+    let kept = mli.node.store.checkpoints().await.unwrap();
+    assert_eq!((kept.len(), kept[0].checkpoint.clone()), (1, good));
+}
