@@ -18,6 +18,7 @@ mod error;
 pub mod extract;
 pub mod feeds;
 pub mod import;
+pub mod record;
 pub mod search;
 pub mod sync;
 
@@ -125,6 +126,7 @@ pub struct Node {
     pub store: Store,
     keys: BTreeMap<String, SecretKey>,
     search: search::SearchState,
+    record: record::RecordState,
 }
 
 impl std::fmt::Debug for Node {
@@ -177,7 +179,7 @@ impl Node {
         if store.committee().await.is_none() {
             return Err(NodeError::Store(lajna_store::StoreError::Empty));
         }
-        Ok(Self { dir, config, store, keys, search: Default::default() })
+        Ok(Self { dir, config, store, keys, search: Default::default(), record: Default::default() })
     }
 
     /// Creates a data directory, its node keys, and the committee: the genesis event signed by
@@ -255,7 +257,14 @@ impl Node {
         config.save(&dir.config())?;
         let store = Store::open(&dir.database()).await?;
         store.lock().await.append(&batch).await?;
-        Ok(Self { dir: dir.clone(), config: config.clone(), store, keys, search: Default::default() })
+        Ok(Self {
+            dir: dir.clone(),
+            config: config.clone(),
+            store,
+            keys,
+            search: Default::default(),
+            record: Default::default(),
+        })
     }
 
     /// The date "overdue" is measured against: the configured reference date, else today (UTC).

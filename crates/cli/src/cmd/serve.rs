@@ -48,6 +48,7 @@ pub async fn serve_on(node: Node, listener: TcpListener) -> Result<ExitCode> {
     let addr = listener.local_addr()?;
     println!("serving {} on http://{addr}/ar/ (also /fr/ and /en/); press Ctrl-C to stop", node.parties().join("+"));
     let node = Arc::new(node);
+    tokio::spawn(node.clone().keep_verified(std::time::Duration::from_secs(600)));
     if !node.config.peers.is_empty() {
         let syncing = node.clone();
         tokio::spawn(async move {
