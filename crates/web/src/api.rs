@@ -125,21 +125,18 @@ pub struct EventsQuery {
     limit: Option<i64>,
 }
 
-/// `GET /api/v1/events?after=SEQ&limit=N`: the record's events in local order, each with its
-/// exact signed envelope (a string) and signatures, for auditors and tools.
+/// `GET /api/v1/events?after=SEQ&limit=N`: the shared record's events in local order, each
+/// with its exact signed envelope (a string) and signatures, for auditors and tools. Only the
+/// events of records the user may see ([`lajna_node::record`]: the marking rule): the events of
+/// a document whose marking does not allow them are left out, ids included; `limit` counts the
+/// events returned, and the next page is `after` the last `seq` returned.
 async fn list_events(State(state): State<AppState>, ApiQuery(q): ApiQuery<EventsQuery>, viewer: Viewer) -> Response {
-    if viewer.user.is_none() {
-        return signed_out();
-    }
     let Some(user) = viewer.user.as_ref() else { return signed_out() };
-    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
-    match state.node.store.events_after(q.after.max(0), limit).await {
+    let limit = usize::try_from(q.limit.unwrap_or(100).clamp(1, 1000)).unwrap_or(100);
+    match state.node.visible_events_after(user, q.after.max(0), limit).await {
         Ok(events) => {
-            // Events of documents the user may not see are left out (their bodies hold titles).
-            let allowed: Vec<String> = state.node.documents_for(user).await.into_iter().map(|d| d.id).collect();
             let list: Vec<Value> = events
                 .into_iter()
-                .filter(|e| !e.kind.starts_with("document.") || document_event_allowed(e, &allowed))
                 .map(|e| {
                     serde_json::json!({
                         "seq": e.seq, "id": e.id, "lamport": e.lamport, "party": e.party, "kind": e.kind,
@@ -151,16 +148,6 @@ async fn list_events(State(state): State<AppState>, ApiQuery(q): ApiQuery<Events
         }
         Err(e) => store_failure(&e),
     }
-}
-
-/// Whether a `document.*` event is about a document in `allowed` (by its id, or its body's
-/// `record` for revisions).
-fn document_event_allowed(e: &lajna_store::StoredEvent, allowed: &[String]) -> bool {
-    let record = serde_json::from_str::<Value>(&e.raw.envelope)
-        .ok()
-        .and_then(|env| env.pointer("/body/record").and_then(Value::as_str).map(String::from))
-        .unwrap_or_else(|| e.id.clone());
-    allowed.contains(&record)
 }
 
 /// A document as the API shows it: its fields, `id`, `marking_label` (e.g. `SECRET — MAR
@@ -278,19 +265,22 @@ fn store_failure(e: &lajna_store::StoreError) -> Response {
         .into_response()
 }
 
+/// `GET /api/v1/state`: the shared state as `lajna export` writes it, with only the records the
+/// user may see (DESIGN.md §6: the marking rule of [`lajna_node::record::may_see_entry`], for
+/// every kind).
 async fn state_export(State(state): State<AppState>, viewer: Viewer) -> Response {
-    if viewer.user.is_none() {
-        return signed_out();
-    }
     let Some(user) = viewer.user.as_ref() else { return signed_out() };
     match state.node.store.export().await {
         Ok(mut v) => {
-            // Only the documents the user may see (DESIGN.md §6).
-            let allowed: Vec<String> = state.node.documents_for(user).await.into_iter().map(|d| d.id).collect();
-            if let Some(Value::Array(docs)) = v.pointer_mut("/records/document") {
-                docs.retain(|d| {
-                    d.pointer("/_meta/id").and_then(Value::as_str).is_some_and(|id| allowed.iter().any(|a| a == id))
-                });
+            let hidden = state.node.with_state(|s| lajna_node::record::hidden_records(user, s)).await;
+            if let Some(Value::Object(kinds)) = v.pointer_mut("/records") {
+                for docs in kinds.values_mut() {
+                    if let Value::Array(docs) = docs {
+                        docs.retain(|d| {
+                            d.pointer("/_meta/id").and_then(Value::as_str).is_none_or(|id| !hidden.contains(id))
+                        });
+                    }
+                }
             }
             Json(v).into_response()
         }

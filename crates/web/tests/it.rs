@@ -22,6 +22,8 @@ mod hardening;
 mod import;
 #[path = "openapi.rs"]
 mod openapi;
+#[path = "record.rs"]
+mod record;
 #[path = "records.rs"]
 mod records;
 #[path = "roadmap.rs"]

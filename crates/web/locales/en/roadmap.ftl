@@ -45,3 +45,12 @@ record-check = Verification
 record-verified = verified
 record-failed = failed: { $reason }
 record-not-checked = not checked
+record-intro-kept = Every change is a signed event, checked when it is appended or received: its bytes against its id, its signatures and key certificate, its parents and Lamport clock, and its body. The node also checks the whole log again from scratch, at start and every ten minutes; this page shows the result of the last full check.
+record-last-check = Last full verification (UTC)
+record-since-check = { $count ->
+    [one] One event stored since the last full verification, verified on receipt.
+   *[other] { $count } events stored since the last full verification, each verified on receipt.
+}
+record-verified-on-receipt = verified on receipt
+record-private = Private log of { $party }
+record-private-intro = Events this node keeps for its own party only: never sent to the other party, outside the shared state hash.

@@ -45,3 +45,12 @@ record-check = Vérification
 record-verified = vérifié
 record-failed = échec : { $reason }
 record-not-checked = non vérifié
+record-intro-kept = Chaque modification est un événement signé, vérifié lorsqu’il est ajouté ou reçu : ses octets au regard de son identifiant, ses signatures et le certificat de sa clé, ses parents et son horloge de Lamport, et son contenu. Le nœud vérifie aussi tout le registre depuis le début, au démarrage puis toutes les dix minutes ; cette page montre le résultat de la dernière vérification complète.
+record-last-check = Dernière vérification complète (UTC)
+record-since-check = { $count ->
+    [one] Un événement enregistré depuis la dernière vérification complète, vérifié à la réception.
+   *[other] { $count } événements enregistrés depuis la dernière vérification complète, chacun vérifié à la réception.
+}
+record-verified-on-receipt = vérifié à la réception
+record-private = Registre privé de { $party }
+record-private-intro = Événements que ce nœud garde pour sa seule partie : jamais envoyés à l’autre partie, hors de l’empreinte de l’état partagé.

@@ -20,6 +20,7 @@ use lajna_domain::records::{Action, Area, Need, Offer, Roadmap, Training};
 use lajna_domain::values::Category;
 use lajna_domain::{ActionStatus, Command, Lang, LocalizedText, RecordKind, adoption, summary};
 use lajna_node::auth::authorize;
+use lajna_node::record::{EventCheck, LogKind, Verification};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -616,11 +617,13 @@ async fn training_page(page: &Page) -> Result<String, WebError> {
 // ---------------------------------------------------------------------------------------------
 // Record
 
-/// What this request's verification says of one event.
+/// What the node's last full verification (kept, see [`lajna_node::record`]) says of one event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Check {
-    /// Checked and sound.
+    /// Checked and sound by the last full verification.
     Verified,
+    /// Stored since the last full verification started: checked on the way in.
+    OnReceipt,
     /// The first bad event.
     Failed,
     /// After the bad event: verification stopped before it.
@@ -628,28 +631,25 @@ pub enum Check {
 }
 
 impl Check {
-    /// The state of the event with local sequence number `seq`, when verification stopped at
-    /// the event numbered `bad` (`None`: every event verified). Events are verified in
-    /// sequence order, so those before the bad one were verified.
-    #[must_use]
-    pub fn of(seq: i64, bad: Option<i64>) -> Self {
-        match bad {
-            None => Check::Verified,
-            Some(b) => match seq.cmp(&b) {
-                Ordering::Less => Check::Verified,
-                Ordering::Equal => Check::Failed,
-                Ordering::Greater => Check::NotChecked,
-            },
-        }
-    }
-
     /// CSS class suffix.
     #[must_use]
     pub fn code(self) -> &'static str {
         match self {
             Check::Verified => "verified",
+            Check::OnReceipt => "on-receipt",
             Check::Failed => "failed",
             Check::NotChecked => "not-checked",
+        }
+    }
+}
+
+impl From<EventCheck> for Check {
+    fn from(c: EventCheck) -> Self {
+        match c {
+            EventCheck::Verified => Check::Verified,
+            EventCheck::OnReceipt => Check::OnReceipt,
+            EventCheck::Failed => Check::Failed,
+            EventCheck::NotChecked => Check::NotChecked,
         }
     }
 }
@@ -657,7 +657,7 @@ impl Check {
 /// One event of the record page.
 #[derive(Clone, Debug)]
 pub struct EventRow {
-    /// Local sequence number.
+    /// Local sequence number (in its log).
     pub seq: i64,
     /// Lamport clock.
     pub lamport: i64,
@@ -684,15 +684,28 @@ pub struct EventRow {
 struct RecordPage<'a> {
     ctx: PageCtx,
     tr: Tr<'a>,
+    /// Shared events this viewer may see, this page's.
     events: Vec<EventRow>,
+    /// Shared events this viewer may see.
     count: i64,
+    /// The stored projections' state hash now.
     state_hash: String,
-    /// Every event verified and the projections match a fresh fold.
+    /// When the last full verification ran (RFC 3339 UTC) and how many events it checked.
+    checked_at: String,
+    checked_events: i64,
+    /// Events this viewer may see stored since the last full verification started.
+    since: i64,
+    /// The last full verification found every event sound and the projections matching.
     ok: bool,
     /// The first bad event, described.
     problem: Option<String>,
-    /// The fresh fold's hash, when it differs from the stored projections'.
+    /// The fresh fold's hash, when it differed from the stored projections'.
     mismatch: Option<String>,
+    /// The viewer's party's private-log events they may see, newest first (first page only).
+    private: Vec<EventRow>,
+    /// How many there are in all.
+    private_count: i64,
+    party: String,
     page: usize,
     pages: usize,
     page_label: String,
@@ -700,66 +713,72 @@ struct RecordPage<'a> {
     next: Option<String>,
 }
 
-/// `GET /{lang}/record?page=`: newest first.
+/// `GET /{lang}/record?page=`: newest first. Cheap: shows the node's kept verification, never
+/// runs one (except the node's first, once, when none has completed yet), and only the events
+/// of records the viewer may see.
 async fn record(page: Page, Query(q): Query<Params>) -> Result<Html<String>, PageError> {
     Ok(Html(record_page(&page, &q).await.or_page(&page)?))
 }
 
+fn event_row(tr: Tr<'_>, e: lajna_store::StoredEvent, check: Check, verification: &Verification) -> EventRow {
+    let key = format!("event-{}", e.kind.replace('.', "-"));
+    let label = tr.t(&key);
+    let reason = match (&verification.problem, check) {
+        (Some((_, why)), Check::Failed) => why.clone(),
+        _ => String::new(),
+    };
+    EventRow {
+        label: if label == key { String::new() } else { label },
+        seq: e.seq,
+        lamport: e.lamport,
+        at: e.at,
+        party: e.party,
+        kind: e.kind,
+        short: e.id.chars().take(12).collect(),
+        id: e.id,
+        reason,
+        check,
+    }
+}
+
+fn to_i64(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
 async fn record_page(page: &Page, q: &[(String, String)]) -> Result<String, WebError> {
     let (lang, tr) = (page.lang, page.tr());
-    let store = &page.state.node.store;
-    let report = store.verify().await?;
-    let count = store.event_count().await?;
-    // The bad event's sequence number; events are verified in sequence order, so when the
-    // lookup fails the bad one is the one after the last verified.
-    let bad = match &report.problem {
-        None => None,
-        Some((id, _)) => Some(
-            store
-                .events_for_record(id)
-                .await
-                .ok()
-                .and_then(|es| es.into_iter().find(|e| &e.id == id).map(|e| e.seq))
-                .unwrap_or(i64::try_from(report.events).unwrap_or(i64::MAX).saturating_add(1)),
-        ),
-    };
+    let node = &page.state.node;
+    let verification = node.verification().await?;
+    let visible = node.visible_events(&page.user).await?;
 
-    let total = usize::try_from(count).unwrap_or(0);
+    let total = visible.shared.len();
     let pages = page_count(total, EVENTS_PER_PAGE);
     let number = page_param(q).min(pages);
-    // Newest first: page 1 holds the last EVENTS_PER_PAGE sequence numbers (the log is
-    // append-only, so sequence numbers run 1..=count).
+    // Newest first: page 1 holds the last EVENTS_PER_PAGE visible events.
     let hi = total.saturating_sub((number - 1) * EVENTS_PER_PAGE);
     let lo = total.saturating_sub(number * EVENTS_PER_PAGE);
-    let mut stored =
-        store.events_after(i64::try_from(lo).unwrap_or(i64::MAX), i64::try_from(hi - lo).unwrap_or(i64::MAX)).await?;
+    let mut stored = node.events_at(LogKind::Shared, &visible.shared[lo..hi]).await?;
     stored.reverse();
-    let reason = report.problem.as_ref().map(|(_, r)| r.clone()).unwrap_or_default();
-    let events = stored
-        .into_iter()
-        .map(|e| {
-            let check = Check::of(e.seq, bad);
-            let key = format!("event-{}", e.kind.replace('.', "-"));
-            let label = tr.t(&key);
-            EventRow {
-                label: if label == key { String::new() } else { label },
-                seq: e.seq,
-                lamport: e.lamport,
-                at: e.at,
-                party: e.party,
-                kind: e.kind,
-                short: e.id.chars().take(12).collect(),
-                id: e.id,
-                reason: if check == Check::Failed { reason.clone() } else { String::new() },
-                check,
-            }
-        })
-        .collect();
+    let row = |log: LogKind, e: lajna_store::StoredEvent| {
+        let check = verification.check_of(log, e.seq).into();
+        event_row(tr, e, check, &verification)
+    };
+    let events = stored.into_iter().map(|e| row(LogKind::Shared, e)).collect();
+    let private = if number == 1 {
+        let newest = &visible.private[visible.private.len().saturating_sub(EVENTS_PER_PAGE)..];
+        let mut stored = node.events_at(LogKind::Private, newest).await?;
+        stored.reverse();
+        stored.into_iter().map(|e| row(LogKind::Private, e)).collect()
+    } else {
+        vec![]
+    };
+    let since = visible.shared.iter().filter(|s| **s > verification.shared_seq).count()
+        + visible.private.iter().filter(|s| **s > verification.private_seq).count();
 
-    let problem = report.problem.as_ref().map(|(id, why)| {
+    let problem = verification.problem.as_ref().map(|(id, why)| {
         tr.catalog.get(lang, "record-problem", &[("id", Arg::Text(id.clone())), ("reason", Arg::Text(why.clone()))])
     });
-    let mismatch = (report.rebuilt_hash != report.stored_hash).then(|| report.rebuilt_hash.clone());
+    let mismatch = (verification.rebuilt_hash != verification.stored_hash).then(|| verification.rebuilt_hash.clone());
     let href = |p: usize| {
         if p > 1 { format!("/{}/record?page={p}", lang.code()) } else { format!("/{}/record", lang.code()) }
     };
@@ -767,11 +786,17 @@ async fn record_page(page: &Page, q: &[(String, String)]) -> Result<String, WebE
         ctx: page.ctx(if number > 1 { format!("/record?page={number}") } else { "/record".to_string() }),
         tr,
         events,
-        count,
-        ok: report.ok(),
-        state_hash: report.stored_hash,
+        count: to_i64(total),
+        state_hash: node.store.state_hash().await?,
+        checked_at: verification.at.clone(),
+        checked_events: to_i64(verification.events),
+        since: to_i64(since),
+        ok: verification.ok(),
         problem,
         mismatch,
+        private,
+        private_count: to_i64(visible.private.len()),
+        party: page.user.party.to_string(),
         page: number,
         pages,
         page_label: page_of(tr, number, pages),
@@ -787,14 +812,6 @@ mod tests {
 
     fn q(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect()
-    }
-
-    #[test]
-    fn events_before_the_bad_one_are_verified_and_those_after_it_not_checked() {
-        assert_eq!(Check::of(7, None), Check::Verified);
-        assert_eq!(Check::of(4, Some(5)), Check::Verified);
-        assert_eq!(Check::of(5, Some(5)), Check::Failed);
-        assert_eq!(Check::of(6, Some(5)), Check::NotChecked);
     }
 
     #[test]
