@@ -679,3 +679,154 @@ async fn c16_replacing_a_user_ends_its_sessions_and_a_disabled_users_session_is_
     }
     assert!(node.sign_in("mli-cochair", &password, "10.0.0.6").await.is_ok());
 }
+
+/// Issue 12 item 5: a bundle carries its maker's signed checkpoint of the heads it held; the
+/// importer (of the other party) keeps it, and its log then holds everything it names.
+#[tokio::test]
+async fn a_bundle_carries_its_makers_checkpoint_and_the_importer_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mar, mli) = demo::build_pair(dir.path()).await.unwrap();
+    let action = mli
+        .with_state(|s| {
+            s.all::<Action>(RecordKind::Action).into_iter().find(|(_, a)| !a.status.is_closed()).map(|(id, _)| id)
+        })
+        .await
+        .unwrap();
+    mli.execute(
+        &actor("MLI"),
+        &Command::ReportProgress { action, status: None, progress: Some(Progress::new(45).unwrap()) },
+    )
+    .await
+    .unwrap();
+    let (bundle, n) = mli.bundle_export(Some("MAR"), false).await.unwrap();
+    assert_eq!(n, 1);
+    let (header, _) = lajna_ledger::read_bundle(&bundle, 1 << 20).unwrap();
+    let cp = header.checkpoint.clone().expect("the bundle carries a checkpoint");
+    let st = cp.open().unwrap().0;
+    let mli_key = lajna_node::read_key(&dir.path().join("mli/keys/node-MLI.key")).unwrap();
+    assert_eq!((st.party.as_str(), st.of.as_deref()), ("MLI", Some("MAR")));
+    assert_eq!((st.node.clone(), st.heads.clone()), (mli_key.public().to_hex(), mli.store.heads().await));
+    assert_eq!(st.count as i64, mli.store.event_count().await.unwrap());
+    mar.bundle_import(&bundle).await.unwrap();
+    let kept = mar.store.checkpoints().await.unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!((kept[0].party.as_str(), kept[0].via.as_str(), &kept[0].checkpoint), ("MLI", "bundle-import", &cp));
+    let checks = mar.store.check_checkpoints().await.unwrap();
+    assert_eq!(checks[0].problem, None, "{checks:?}");
+    // An older checkpoint of the same node does not replace a newer one.
+    let mut older = st.clone();
+    older.at = "2025-01-01T00:00:00Z".into();
+    let older = lajna_ledger::Checkpoint::sign(&mli_key, older).unwrap();
+    assert!(!mar.accept_checkpoint(&older, Some("MLI"), "http").await.unwrap());
+    assert_eq!(mar.store.checkpoints().await.unwrap()[0].checkpoint, cp);
+    // A node's own party's checkpoint witnesses nothing: not kept.
+    let (own, _) = mar.bundle_export(Some("MLI"), false).await.unwrap();
+    let own_cp = lajna_ledger::read_bundle(&own, 1 << 20).unwrap().0.checkpoint.unwrap();
+    assert!(!mar.accept_checkpoint(&own_cp, None, "http").await.unwrap());
+    // Importing it again changes nothing.
+    mar.bundle_import(&bundle).await.unwrap();
+    assert_eq!(mar.store.checkpoints().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_bundle_whose_checkpoint_has_a_bad_signature_or_an_uncertified_key_is_refused_and_nothing_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mar, mli) = demo::build_pair(dir.path()).await.unwrap();
+    let action = mli
+        .with_state(|s| {
+            s.all::<Action>(RecordKind::Action).into_iter().find(|(_, a)| !a.status.is_closed()).map(|(id, _)| id)
+        })
+        .await
+        .unwrap();
+    mli.execute(
+        &actor("MLI"),
+        &Command::ReportProgress { action, status: None, progress: Some(Progress::new(65).unwrap()) },
+    )
+    .await
+    .unwrap();
+    let (bundle, _) = mli.bundle_export(Some("MAR"), false).await.unwrap();
+    let (header, events) = lajna_ledger::read_bundle(&bundle, 1 << 20).unwrap();
+    let cp = header.checkpoint.clone().unwrap();
+    let st = cp.open().unwrap().0;
+    let before = snapshot(&mar).await;
+    let with = |checkpoint: lajna_ledger::Checkpoint| {
+        let mut h = header.clone();
+        h.checkpoint = Some(checkpoint);
+        lajna_ledger::write_bundle(h, &events).unwrap()
+    };
+    // The statement altered after signing: it claims more events.
+    let mut altered = cp.clone();
+    altered.statement = altered.statement.replace(&format!("\"count\":{}", st.count), "\"count\":1");
+    assert_ne!(altered, cp);
+    let err = mar.bundle_import(&with(altered)).await.unwrap_err();
+    assert_eq!(err.code(), "bad-signature", "{err}");
+    // Signed by a key no root certified.
+    let stranger = lajna_ledger::SecretKey::from_seed([77; 32]);
+    let err =
+        mar.bundle_import(&with(lajna_ledger::Checkpoint::sign(&stranger, st.clone()).unwrap())).await.unwrap_err();
+    assert_eq!(err.code(), "uncertified-key", "{err}");
+    assert!(err.to_string().contains(&stranger.public().to_hex()), "{err}");
+    // Signed by the Moroccan node in a bundle from Mali: not its maker's.
+    let mar_key = lajna_node::read_key(&dir.path().join("mar/keys/node-MAR.key")).unwrap();
+    let mut theirs = st.clone();
+    theirs.party = "MAR".into();
+    let err = mar.bundle_import(&with(lajna_ledger::Checkpoint::sign(&mar_key, theirs).unwrap())).await.unwrap_err();
+    assert!(err.to_string().contains("comes from MLI"), "{err}");
+    // Nothing stored: no event, no checkpoint; the refusal is recorded.
+    assert_eq!(snapshot(&mar).await, before);
+    assert!(mar.store.checkpoints().await.unwrap().is_empty());
+    assert!(mar.store.peer("MLI").await.unwrap().last_error.unwrap().contains("checkpoint is refused"));
+    // The genuine bundle imports.
+    mar.bundle_import(&bundle).await.unwrap();
+    assert_eq!(mar.store.checkpoints().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn an_old_bundle_without_a_checkpoint_still_imports_and_keeps_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mar, mli) = demo::build_pair(dir.path()).await.unwrap();
+    let action = mli
+        .with_state(|s| {
+            s.all::<Action>(RecordKind::Action).into_iter().find(|(_, a)| !a.status.is_closed()).map(|(id, _)| id)
+        })
+        .await
+        .unwrap();
+    mli.execute(
+        &actor("MLI"),
+        &Command::ReportProgress { action, status: None, progress: Some(Progress::new(75).unwrap()) },
+    )
+    .await
+    .unwrap();
+    let (bundle, _) = mli.bundle_export(Some("MAR"), false).await.unwrap();
+    let (header, events) = lajna_ledger::read_bundle(&bundle, 1 << 20).unwrap();
+    // As an older node wrote it: no checkpoint (the header line then has no such field, byte
+    // for byte the older format: `ledger::bundle` tests).
+    let mut header = header;
+    header.checkpoint = None;
+    let old = lajna_ledger::write_bundle(header, &events).unwrap();
+    let report = mar.bundle_import(&old).await.unwrap();
+    assert_eq!(report.applied, 1);
+    assert!(mar.store.checkpoints().await.unwrap().is_empty());
+    assert!(mar.store.check_checkpoints().await.unwrap().is_empty());
+    assert_eq!(snapshot(&mar).await, snapshot(&mli).await);
+}
+
+/// A new Malian node joins; its first bundle carries its key certificate and a checkpoint
+/// signed by that new key: the checkpoint is checked with the certificate it travels with.
+#[tokio::test]
+async fn a_new_nodes_first_bundle_carries_its_certificate_and_its_checkpoint_which_verifies_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mar, _mli) = demo::build_pair(dir.path()).await.unwrap();
+    let (all, _) = mar.bundle_export(None, true).await.unwrap();
+    let root = lajna_node::read_key(&dir.path().join("roots/root-MLI.key")).unwrap();
+    let new = lajna_node::sync::join(&dir.path().join("mli2"), &all, "MLI", &root, vec![]).await.unwrap();
+    let (back, n) = new.bundle_export(Some("MAR"), false).await.unwrap();
+    assert_eq!(n, 1, "its certificate");
+    let cp = lajna_ledger::read_bundle(&back, 1 << 20).unwrap().0.checkpoint.unwrap();
+    assert_eq!(mar.check_checkpoint(&cp, &[], Some("MLI")).await.unwrap_err().code(), "uncertified-key");
+    mar.bundle_import(&back).await.unwrap();
+    let kept = mar.store.checkpoints().await.unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].checkpoint, cp);
+    assert_eq!(mar.store.check_checkpoints().await.unwrap()[0].problem, None);
+}
