@@ -527,3 +527,39 @@ async fn a_checkpoint_with_a_bad_signature_or_an_uncertified_key_is_refused_over
     let kept = mli.node.store.checkpoints().await.unwrap();
     assert_eq!((kept.len(), kept[0].checkpoint.clone()), (1, good));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_the_link_cut_a_bundle_back_carries_the_peers_checkpoint_that_names_a_later_truncation() {
+    let (dir, mut mar, mli) = pair().await;
+    let _ = mar.stop.take().unwrap().send(());
+    let a = own_action(&mar.node, "MAR", 3).await;
+    for p in [35, 45, 50] {
+        mar.node
+            .execute(
+                &actor("MAR"),
+                &Command::ReportProgress { action: a.clone(), status: None, progress: Some(Progress::new(p).unwrap()) },
+            )
+            .await
+            .unwrap();
+    }
+    // MAR → MLI, then MLI → MAR: nothing new to carry back, but MLI's checkpoint of what it holds.
+    let (to_mli, n) = mar.node.bundle_export(Some("MLI"), false).await.unwrap();
+    assert_eq!(n, 3);
+    mli.node.bundle_import(&to_mli).await.unwrap();
+    let (to_mar, n) = mli.node.bundle_export(Some("MAR"), false).await.unwrap();
+    assert_eq!(n, 0);
+    let got = mar.node.bundle_import(&to_mar).await.unwrap();
+    assert_eq!(got.applied, 0);
+    let kept = mar.node.store.checkpoints().await.unwrap();
+    assert_eq!((kept.len(), kept[0].party.as_str(), kept[0].via.as_str()), (1, "MLI", "bundle-import"));
+    assert!(mar.node.store.check_checkpoints().await.unwrap()[0].problem.is_none());
+    // One event dropped from the tail (the newest), projections rebuilt: the log verifies alone,
+    // the checkpoint names the event.
+    let dropped = drop_newest_events(&mar.node, 1).await;
+    mar.node.store.rebuild().await.unwrap();
+    assert!(mar.node.store.verify().await.unwrap().ok());
+    let why = mar.node.store.check_checkpoints().await.unwrap()[0].problem.clone().unwrap();
+    let mli_key = lajna_node::read_key(&dir.path().join("mli/keys/node-MLI.key")).unwrap().public().to_hex();
+    assert!(why.contains(&format!("the peer MLI node {mli_key} signed at")), "{why}");
+    assert!(why.contains(&format!("that it holds event {}, which this node does not have", dropped[0])), "{why}");
+}
