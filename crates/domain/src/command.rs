@@ -10,7 +10,7 @@ use crate::minutes::{MINUTES, minutes_status};
 use crate::parity;
 use crate::records::*;
 use crate::state::{BODY_VERSION, State, adoption};
-use crate::text::{Lang, LocalizedText};
+use crate::text::{self, Lang, LocalizedText};
 use crate::values::{ActionStatus, MemberRole, PartyCode, Progress};
 
 /// Who issues a command: the party and, when a person acts, the member id.
@@ -126,6 +126,58 @@ pub enum Command {
         /// The language confirmed.
         lang: Lang,
     },
+}
+
+/// Top-level fields of a record of `kind` that are signed as given, not cleaned: a press
+/// document's text, archived byte for byte with its BLAKE3 hash.
+fn uncleaned_fields(kind: RecordKind) -> &'static [&'static str] {
+    if kind == RecordKind::Press { &["text"] } else { &[] }
+}
+
+/// A record with every user text cleaned ([`crate::text`]: NFC, invisible marks).
+fn cleaned<T: Validate + Serialize + serde::de::DeserializeOwned>(record: &T) -> Result<T, DomainError> {
+    let malformed = |e: serde_json::Error| DomainError::MalformedBody {
+        kind: T::KIND.created_kind().into(),
+        reason: e.to_string(),
+    };
+    let mut value = serde_json::to_value(record).map_err(malformed)?;
+    text::clean_value(&mut value, uncleaned_fields(T::KIND));
+    serde_json::from_value(value).map_err(malformed)
+}
+
+/// The command with every user text cleaned before it is checked and signed (issue 17 item 7:
+/// one rule for every entry point, form, API, CLI and import alike).
+fn cleaned_command(command: &Command) -> Result<Command, DomainError> {
+    Ok(match command {
+        Command::RegisterMember(x) => Command::RegisterMember(cleaned(x)?),
+        Command::DefineArea(x) => Command::DefineArea(cleaned(x)?),
+        Command::ScheduleMission(x) => Command::ScheduleMission(cleaned(x)?),
+        Command::ConveneSession(x) => Command::ConveneSession(cleaned(x)?),
+        Command::RecordDecision(x) => Command::RecordDecision(cleaned(x)?),
+        Command::IssueCommunique(x) => Command::IssueCommunique(cleaned(x)?),
+        Command::ArchivePress(x) => Command::ArchivePress(cleaned(x)?),
+        Command::DraftRoadmap(x) => Command::DraftRoadmap(cleaned(x)?),
+        Command::PlanAction(x) => Command::PlanAction(cleaned(x)?),
+        Command::RegisterNeed(x) => Command::RegisterNeed(cleaned(x)?),
+        Command::MakeOffer(x) => Command::MakeOffer(cleaned(x)?),
+        Command::ScheduleTraining(x) => Command::ScheduleTraining(cleaned(x)?),
+        Command::RecordNote(x) => Command::RecordNote(cleaned(x)?),
+        Command::RegisterDocument(x) => Command::RegisterDocument(cleaned(x)?),
+        Command::Revise { kind, id, set } => {
+            let mut value = Value::Object(set.clone());
+            text::clean_value(&mut value, uncleaned_fields(*kind));
+            let Value::Object(set) = value else { unreachable!("an object stays an object") };
+            Command::Revise { kind: *kind, id: id.clone(), set }
+        }
+        Command::AddEvidence { action, note } => Command::AddEvidence { action: action.clone(), note: note.cleaned() },
+        Command::AmendMinutes { session, minutes } => {
+            Command::AmendMinutes { session: session.clone(), minutes: minutes.cleaned() }
+        }
+        Command::ReportProgress { .. }
+        | Command::Endorse { .. }
+        | Command::EndorseMinutes { .. }
+        | Command::ConfirmTranslation { .. } => command.clone(),
+    })
 }
 
 fn create<T: Validate + Serialize>(state: &State, record: &T) -> Result<Vec<Emit>, DomainError> {
@@ -275,7 +327,7 @@ fn endorse_minutes(state: &State, actor: &Actor, session: &str, version: &str) -
 
 fn amend_minutes(state: &State, session: &str, minutes: &LocalizedText) -> Result<Vec<Emit>, DomainError> {
     let entry = state.require(RecordKind::Session, session)?;
-    minutes.check(MINUTES)?;
+    minutes.check_long(MINUTES)?;
     let status = minutes_status(entry, &parties(state));
     if !status.locked() {
         return Err(DomainError::MinutesNotLocked);
@@ -321,12 +373,15 @@ fn confirm_translation(
 }
 
 /// Validates `command` by `actor` against `state` and returns the events to sign, in order.
-/// An empty list means the command changes nothing (nothing is written).
+/// An empty list means the command changes nothing (nothing is written). Every user text of the
+/// command is cleaned first ([`crate::text`]: NFC, invisible marks), so what is checked, compared
+/// and signed is the cleaned text.
 ///
 /// # Errors
 /// The first rule broken; nothing is to be written then.
 pub fn decide(state: &State, actor: &Actor, command: &Command) -> Result<Vec<Emit>, DomainError> {
     state.require_party(&actor.party)?;
+    let command = &cleaned_command(command)?;
     match command {
         Command::RegisterMember(m) => create(state, m),
         Command::DefineArea(a) => {
@@ -408,7 +463,7 @@ pub fn decide(state: &State, actor: &Actor, command: &Command) -> Result<Vec<Emi
         }
         Command::AddEvidence { action, note } => {
             state.require(RecordKind::Action, action)?;
-            note.check("note")?;
+            note.check_long("note")?;
             Ok(vec![Emit {
                 kind: "action.evidence_added".into(),
                 body: json!({"v": BODY_VERSION, "record": action, "note": note}),

@@ -10,6 +10,17 @@ pub enum DomainError {
         /// Field name.
         field: String,
     },
+    /// A text longer than its field allows, in characters after normalisation (per language;
+    /// [`crate::text::SHORT_TEXT_MAX`], [`crate::text::LONG_TEXT_MAX`]). HTTP 422.
+    #[error("{field}: {length} characters, at most {max} allowed")]
+    TooLong {
+        /// Field name.
+        field: String,
+        /// Most characters allowed.
+        max: usize,
+        /// Characters given.
+        length: usize,
+    },
     /// A value is not one of the allowed ones. HTTP 422.
     #[error("{field}: {value:?} is not a valid value")]
     InvalidValue {
@@ -153,6 +164,7 @@ impl DomainError {
     pub fn key(&self) -> &'static str {
         match self {
             Self::EmptyText { .. } => "error-empty-text",
+            Self::TooLong { .. } => "error-too-long",
             Self::InvalidValue { .. } => "error-invalid-value",
             Self::ProgressOutOfRange { .. } => "error-progress-out-of-range",
             Self::EndBeforeStart { .. } => "error-end-before-start",
@@ -182,6 +194,7 @@ impl DomainError {
     pub fn field(&self) -> Option<&str> {
         match self {
             Self::EmptyText { field }
+            | Self::TooLong { field, .. }
             | Self::InvalidValue { field, .. }
             | Self::EndBeforeStart { field, .. }
             | Self::OutOfRange { field, .. } => Some(field),

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::DomainError;
 use crate::marking::Marking;
 use crate::state::State;
-use crate::text::{Lang, LocalizedText};
+use crate::text::{LONG_TEXT_MAX, Lang, LocalizedText, SHORT_TEXT_MAX, check_length, is_blank};
 use crate::values::{
     ActionStatus, Category, MemberRole, NeedStatus, OfferStatus, PartyCode, Priority, Progress, check_zone,
 };
@@ -353,7 +353,8 @@ pub struct Venue {
 
 impl Venue {
     fn validate(&self) -> Result<(), DomainError> {
-        self.city.check("venue.city")?;
+        self.name.check_length("venue.name", SHORT_TEXT_MAX)?;
+        self.city.check_short("venue.city")?;
         check_zone(&self.zone)
     }
 }
@@ -752,7 +753,10 @@ impl Validate for Member {
     const KIND: RecordKind = RecordKind::Member;
     fn validate(&self, state: &State) -> Result<(), DomainError> {
         state.require_party(&self.party)?;
-        self.name.check("name")
+        if let Some(rank) = &self.rank {
+            rank.check_length("rank", SHORT_TEXT_MAX)?;
+        }
+        self.name.check_short("name")
     }
     fn references(&self) -> Vec<Reference<'_>> {
         vec![]
@@ -769,7 +773,7 @@ impl Validate for Area {
             return Err(DomainError::InvalidValue { field: "code".into(), value: self.code.clone() });
         }
         range("ordinal", self.ordinal, 0, 999)?;
-        self.title.check("title")
+        self.title.check_short("title")
     }
     fn references(&self) -> Vec<Reference<'_>> {
         vec![]
@@ -779,7 +783,10 @@ impl Validate for Area {
 impl Validate for Mission {
     const KIND: RecordKind = RecordKind::Mission;
     fn validate(&self, state: &State) -> Result<(), DomainError> {
-        self.title.check("title")?;
+        self.title.check_short("title")?;
+        if let Some(purpose) = &self.purpose {
+            purpose.check_length("purpose", LONG_TEXT_MAX)?;
+        }
         state.require_party(&self.visiting)?;
         state.require_party(&self.host)?;
         if self.visiting == self.host {
@@ -789,7 +796,10 @@ impl Validate for Mission {
         dates("end", self.start, self.end)?;
         check_references(self, state)?;
         for item in &self.programme {
-            item.title.check("programme.title")?;
+            item.title.check_short("programme.title")?;
+            if let Some(place) = &item.place {
+                place.check_length("programme.place", SHORT_TEXT_MAX)?;
+            }
             if item.date < self.start || item.date > self.end {
                 return Err(DomainError::OutsideDates {
                     date: item.date.to_string(),
@@ -818,15 +828,21 @@ impl Validate for Session {
     const KIND: RecordKind = RecordKind::Session;
     fn validate(&self, state: &State) -> Result<(), DomainError> {
         range("number", self.number, 1, 10_000)?;
-        self.title.check("title")?;
+        self.title.check_short("title")?;
         state.require_party(&self.host)?;
         self.venue.validate()?;
         dates("end", self.start, self.end)?;
         for a in &self.agenda {
-            a.check("agenda")?;
+            a.check_short("agenda")?;
+        }
+        if let Some(minutes) = &self.minutes {
+            minutes.check_length("minutes", LONG_TEXT_MAX)?;
+        }
+        if let Some(outcome) = &self.expected_outcome {
+            outcome.check_length("expected_outcome", LONG_TEXT_MAX)?;
         }
         for g in &self.working_groups {
-            g.title.check("working_groups.title")?;
+            g.title.check_short("working_groups.title")?;
         }
         check_references(self, state)
     }
@@ -842,7 +858,7 @@ impl Validate for Decision {
     const KIND: RecordKind = RecordKind::Decision;
     fn validate(&self, state: &State) -> Result<(), DomainError> {
         check_references(self, state)?;
-        self.text.check("text")
+        self.text.check_long("text")
     }
     fn references(&self) -> Vec<Reference<'_>> {
         Refs::default()
@@ -856,11 +872,11 @@ impl Validate for Communique {
     const KIND: RecordKind = RecordKind::Communique;
     fn validate(&self, state: &State) -> Result<(), DomainError> {
         state.require_party(&self.party)?;
-        self.issuer.check("issuer")?;
-        self.title.check("title")?;
-        self.text.check("text")?;
+        self.issuer.check_short("issuer")?;
+        self.title.check_short("title")?;
+        self.text.check_long("text")?;
         for q in &self.quotes {
-            q.text.check("quotes.text")?;
+            q.text.check_long("quotes.text")?;
         }
         check_references(self, state)
     }
@@ -875,10 +891,13 @@ impl Validate for Communique {
 impl Validate for PressDocument {
     const KIND: RecordKind = RecordKind::Press;
     fn validate(&self, state: &State) -> Result<(), DomainError> {
-        self.publisher.check("publisher")?;
-        if self.title.trim().is_empty() {
+        self.publisher.check_short("publisher")?;
+        if is_blank(&self.title) {
             return Err(DomainError::EmptyText { field: "title".into() });
         }
+        check_length("title", &self.title, SHORT_TEXT_MAX)?;
+        // The text is archived byte for byte (its hash is over those bytes): not cleaned, and
+        // only refused when white space alone.
         if self.text.trim().is_empty() {
             return Err(DomainError::EmptyText { field: "text".into() });
         }
@@ -898,7 +917,7 @@ impl Validate for PressDocument {
 impl Validate for Roadmap {
     const KIND: RecordKind = RecordKind::Roadmap;
     fn validate(&self, state: &State) -> Result<(), DomainError> {
-        self.title.check("title")?;
+        self.title.check_short("title")?;
         dates("end", self.start, self.end)?;
         check_references(self, state)
     }
@@ -910,16 +929,16 @@ impl Validate for Roadmap {
 impl Validate for Action {
     const KIND: RecordKind = RecordKind::Action;
     fn validate(&self, state: &State) -> Result<(), DomainError> {
-        self.title.check("title")?;
+        self.title.check_short("title")?;
         check_references(self, state)?;
         state.require_party(&self.owner)?;
-        self.unit.check("unit")?;
+        self.unit.check_short("unit")?;
         dates("due", self.start, self.due)?;
         if let Some(w) = self.weight {
             range("weight", w, 1, 100)?;
         }
         if let Some(i) = &self.indicator {
-            i.unit.check("indicator.unit")?;
+            i.unit.check_short("indicator.unit")?;
             range("indicator.baseline", i.baseline, -MAX_QUANTITY, MAX_QUANTITY)?;
             range("indicator.target", i.target, -MAX_QUANTITY, MAX_QUANTITY)?;
             range("indicator.current", i.current, -MAX_QUANTITY, MAX_QUANTITY)?;
@@ -945,8 +964,8 @@ impl Validate for Need {
     const KIND: RecordKind = RecordKind::Need;
     fn validate(&self, state: &State) -> Result<(), DomainError> {
         state.require_party(&self.party)?;
-        self.title.check("title")?;
-        self.unit.check("unit")?;
+        self.title.check_short("title")?;
+        self.unit.check_short("unit")?;
         range("quantity", self.quantity, 1, MAX_QUANTITY)?;
         check_references(self, state)
     }
@@ -962,8 +981,8 @@ impl Validate for Offer {
     const KIND: RecordKind = RecordKind::Offer;
     fn validate(&self, state: &State) -> Result<(), DomainError> {
         state.require_party(&self.party)?;
-        self.title.check("title")?;
-        self.unit.check("unit")?;
+        self.title.check_short("title")?;
+        self.unit.check_short("unit")?;
         range("quantity", self.quantity, 1, MAX_QUANTITY)?;
         check_references(self, state)
     }
@@ -976,8 +995,8 @@ impl Validate for Training {
     const KIND: RecordKind = RecordKind::Training;
     fn validate(&self, state: &State) -> Result<(), DomainError> {
         state.require_party(&self.host)?;
-        self.institution.check("institution")?;
-        self.course.check("course")?;
+        self.institution.check_short("institution")?;
+        self.course.check_short("course")?;
         range("seats_offered", self.seats_offered, 1, 100_000)?;
         range("seats_filled", self.seats_filled, 0, self.seats_offered)?;
         dates("end", self.start, self.end)?;
@@ -995,8 +1014,8 @@ impl Validate for Note {
     const KIND: RecordKind = RecordKind::Note;
     fn validate(&self, state: &State) -> Result<(), DomainError> {
         state.require_party(&self.party)?;
-        self.title.check("title")?;
-        self.text.check("text")?;
+        self.title.check_short("title")?;
+        self.text.check_long("text")?;
         check_references(self, state)
     }
     fn references(&self) -> Vec<Reference<'_>> {
@@ -1007,7 +1026,7 @@ impl Validate for Note {
 impl Validate for Document {
     const KIND: RecordKind = RecordKind::Document;
     fn validate(&self, state: &State) -> Result<(), DomainError> {
-        self.title.check("title")?;
+        self.title.check_short("title")?;
         if let Some(p) = self.marking.releasable_to.only() {
             state.require_party(p)?;
         }

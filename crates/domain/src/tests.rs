@@ -908,3 +908,231 @@ fn a_record_that_no_longer_reads_as_its_type_is_listed_as_unreadable_not_silentl
     assert_eq!((unreadable[0].0.as_str(), unreadable[0].1), (id.as_str(), RecordKind::Action));
     assert!(unreadable[0].2.contains("abc"), "{}", unreadable[0].2);
 }
+
+// Text at the door (issue 17 item 7, cases C19 and C20): `decide` cleans every user text.
+
+fn emitted(log: &Log, party: &str, cmd: &Command) -> Result<Vec<Emit>, DomainError> {
+    decide(&log.state, &Actor { party: PartyCode::parse(party).unwrap(), member: None }, cmd)
+}
+
+/// The RFC 8785 bytes of each emitted body: what the ledger signs.
+fn signed_bytes(emits: &[Emit]) -> Vec<Vec<u8>> {
+    emits.iter().map(|e| serde_json_canonicalizer::to_vec(&e.body).unwrap()).collect()
+}
+
+#[test]
+fn c19_a_text_typed_nfc_or_pasted_nfd_gives_byte_identical_event_bodies() {
+    let (mut log, area, roadmap, ..) = fixture();
+    let nfc = "D\u{E9}fense";
+    let nfd = "De\u{301}fense";
+    assert_eq!(nfc.as_bytes()[..3], [0x44, 0xC3, 0xA9]);
+    assert_eq!(nfd.as_bytes()[..4], [0x44, 0x65, 0xCC, 0x81]);
+    let plan = |t: &str| {
+        Command::PlanAction(Action {
+            title: LocalizedText::tri("", t, ""),
+            unit: LocalizedText::tri("", &format!("Direction de la {t}"), ""),
+            ..action(&area, &roadmap)
+        })
+    };
+    let typed = signed_bytes(&emitted(&log, "MAR", &plan(nfc)).unwrap());
+    let pasted = signed_bytes(&emitted(&log, "MAR", &plan(nfd)).unwrap());
+    assert_eq!(typed, pasted);
+    assert!(typed[0].windows(3).any(|w| w == [0x44, 0xC3, 0xA9]));
+    assert!(!typed[0].windows(2).any(|w| w == [0xCC, 0x81]));
+    // A partner's name, through a member.
+    let member = |name: &str| {
+        Command::RegisterMember(Member {
+            party: PartyCode::parse("MLI").unwrap(),
+            role: MemberRole::Expert,
+            name: LocalizedText::tri("", name, ""),
+            rank: Some(LocalizedText::tri("", &format!("Ministère de la {name}"), "")),
+            illustrative: false,
+        })
+    };
+    assert_eq!(
+        signed_bytes(&emitted(&log, "MLI", &member(nfc)).unwrap()),
+        signed_bytes(&emitted(&log, "MLI", &member(nfd)).unwrap())
+    );
+    // The form and CLI constructor gives the same text.
+    assert_eq!(LocalizedText::parse("title", &[(Lang::Fr, nfd)]).unwrap().fr.as_deref(), Some(nfc));
+    // Re-typing the stored title decomposed is no change (case C04): nothing is written.
+    let id = log.run("MAR", None, plan(nfd)).unwrap().unwrap();
+    assert_eq!(log.state.get::<Action>(RecordKind::Action, &id).unwrap().title.fr.as_deref(), Some(nfc));
+    let mut set = Map::new();
+    set.insert("title".into(), json!({"fr": nfd}));
+    assert_eq!(emitted(&log, "MAR", &Command::Revise { kind: RecordKind::Action, id: id.clone(), set }).unwrap(), []);
+    // A revision is cleaned too.
+    let mut set = Map::new();
+    set.insert("unit".into(), json!({"fr": " \u{200F}Direction De\u{301}fense\u{200B} "}));
+    let emits = emitted(&log, "MAR", &Command::Revise { kind: RecordKind::Action, id, set }).unwrap();
+    assert_eq!(emits[0].body["set"]["unit"], json!({"fr": "Direction Défense"}));
+}
+
+#[test]
+fn c20_bidi_and_zero_width_characters_follow_one_rule_before_signing() {
+    let (mut log, area, roadmap, ..) = fixture();
+    // U+200F at the start of a member's name: trimmed.
+    let member = Member {
+        party: PartyCode::parse("MLI").unwrap(),
+        role: MemberRole::Expert,
+        name: LocalizedText::tri("\u{200F}العقيد (عضو أ)", "", ""),
+        rank: None,
+        illustrative: false,
+    };
+    let emits = emitted(&log, "MLI", &Command::RegisterMember(member)).unwrap();
+    assert_eq!(emits[0].body["set"]["name"], json!({"ar": "العقيد (عضو أ)"}));
+    // U+200B inside a place: removed.
+    let mission = Mission {
+        title: LocalizedText::tri("", "Mission à Ségou", ""),
+        visiting: PartyCode::parse("MAR").unwrap(),
+        host: PartyCode::parse("MLI").unwrap(),
+        venue: Venue {
+            name: LocalizedText::tri("", "\u{FEFF}Camp\u{2060} de Ségou\u{200E}", ""),
+            city: LocalizedText::tri("", "Sé\u{200B}gou", ""),
+            zone: "Africa/Bamako".into(),
+        },
+        start: date(2025, 2, 17),
+        end: date(2025, 2, 19),
+        head: None,
+        purpose: None,
+        programme: vec![],
+        illustrative: false,
+    };
+    let emits = emitted(&log, "MAR", &Command::ScheduleMission(mission)).unwrap();
+    assert_eq!(emits[0].body["set"]["venue"]["city"], json!({"fr": "Ségou"}));
+    assert_eq!(emits[0].body["set"]["venue"]["name"], json!({"fr": "Camp de Ségou"}));
+    // Inside a text: bidi embeddings, overrides and isolates removed; the marks U+200E, U+200F,
+    // U+061C and the joiners ZWNJ/ZWJ kept.
+    let title = "\u{202B}تدريب\u{202C} \u{2067}PV n° 2\u{2069} می\u{200C}خواهم\u{200F}: أ\u{061C}ب";
+    let plan = Command::PlanAction(Action { title: LocalizedText::tri(title, "", ""), ..action(&area, &roadmap) });
+    let emits = emitted(&log, "MAR", &plan).unwrap();
+    assert_eq!(emits[0].body["set"]["title"], json!({"ar": "تدريب PV n° 2 می\u{200C}خواهم\u{200F}: أ\u{061C}ب"}));
+    // A title of only spaces, U+200F and other invisible or combining marks: refused, named.
+    for blank in [" \u{200F} ", "\u{200F}\u{200E}\u{200B}\u{FEFF}", "\u{00A0}\u{2066}\u{2069}", "\u{301}\u{64E}"] {
+        let plan = Command::PlanAction(Action { title: LocalizedText::tri("", blank, ""), ..action(&area, &roadmap) });
+        assert_eq!(refused(&mut log, plan), DomainError::EmptyText { field: "title".into() }, "{blank:?}");
+        assert_eq!(
+            LocalizedText::parse("title", &[(Lang::Fr, blank)]).unwrap_err(),
+            DomainError::EmptyText { field: "title".into() }
+        );
+    }
+    // A blank language beside a real one is dropped, not signed.
+    let plan = Command::PlanAction(Action {
+        title: LocalizedText::tri("تدريب", "\u{200F} ", ""),
+        ..action(&area, &roadmap)
+    });
+    assert_eq!(emitted(&log, "MAR", &plan).unwrap()[0].body["set"]["title"], json!({"ar": "تدريب"}));
+    // A press document's text is archived byte for byte (its hash is over those bytes).
+    let text = "\u{200F}Texte De\u{301}fense\u{200B} ";
+    let press = PressDocument {
+        publisher: LocalizedText::tri("", "\u{200E}L’Essor", ""),
+        language: Lang::Fr,
+        title: "  De\u{301}fense\u{200B}  ".into(),
+        text: text.into(),
+        text_blake3: "0".repeat(64),
+        mission: None,
+        communique: None,
+        illustrative: false,
+    };
+    let emits = emitted(&log, "MAR", &Command::ArchivePress(press)).unwrap();
+    assert_eq!(emits[0].body["set"]["text"], json!(text));
+    assert_eq!(emits[0].body["set"]["title"], json!("Défense"));
+    assert_eq!(emits[0].body["set"]["publisher"], json!({"fr": "L’Essor"}));
+}
+
+#[test]
+fn over_long_texts_are_refused_naming_the_field_and_counting_characters_after_nfc() {
+    let (mut log, area, roadmap, ..) = fixture();
+    let plan = |title: String| {
+        Command::PlanAction(Action { title: LocalizedText::tri("", &title, ""), ..action(&area, &roadmap) })
+    };
+    assert_eq!(
+        refused(&mut log, plan("a".repeat(301))),
+        DomainError::TooLong { field: "title".into(), max: 300, length: 301 }
+    );
+    assert_eq!(refused(&mut log, plan("ب".repeat(301))).key(), "error-too-long");
+    // 300 characters, 600 scalar values before NFC: accepted.
+    log.run("MAR", None, plan("e\u{301}".repeat(300))).unwrap().unwrap();
+    // A unit is short text too; an indicator's unit as well.
+    let cmd =
+        Command::PlanAction(Action { unit: LocalizedText::tri("", &"u".repeat(301), ""), ..action(&area, &roadmap) });
+    assert_eq!(refused(&mut log, cmd).field(), Some("unit"));
+    // Long text: minutes up to 20,000 characters.
+    let s = session(&mut log);
+    let err = set_minutes(&mut log, &s, "", &"m".repeat(20_001)).unwrap_err();
+    assert_eq!(err, DomainError::TooLong { field: "minutes".into(), max: 20_000, length: 20_001 });
+    set_minutes(&mut log, &s, &"م".repeat(20_000), &"m".repeat(5_000)).unwrap().unwrap();
+    // A decision's text is long, its 5,000 characters fine; a note's text too.
+    let decision = |text: String| {
+        Command::RecordDecision(Decision {
+            session: s.clone(),
+            area: None,
+            text: LocalizedText::tri("", &text, ""),
+            illustrative: false,
+        })
+    };
+    log.run("MAR", None, decision("d".repeat(5_000))).unwrap().unwrap();
+    assert_eq!(refused(&mut log, decision("d".repeat(20_001))).field(), Some("text"));
+    let note = |title: String, text: String| {
+        Command::RecordNote(Note {
+            party: PartyCode::parse("MAR").unwrap(),
+            title: LocalizedText::tri("", &title, ""),
+            text: LocalizedText::tri("", &text, ""),
+            about: None,
+        })
+    };
+    log.run("MAR", None, note("Évaluation".into(), "n".repeat(20_000))).unwrap().unwrap();
+    assert_eq!(
+        refused(&mut log, note("t".repeat(301), "n".into())),
+        DomainError::TooLong { field: "title".into(), max: 300, length: 301 }
+    );
+    let err = refused(&mut log, note("Évaluation".into(), "n".repeat(20_001)));
+    assert_eq!(err.to_string(), "text: 20001 characters, at most 20000 allowed");
+}
+
+#[test]
+fn received_events_are_folded_as_signed_not_cleaned() {
+    let (mut log, area, roadmap, ..) = fixture();
+    // A body signed elsewhere with a decomposed title, a leading RLM and a long title: the
+    // signed bytes stand; nothing here refuses or rewrites it.
+    let title = format!("\u{200F}De\u{301}fense {}", "x".repeat(400));
+    let mut set = serde_json::to_value(action(&area, &roadmap)).unwrap();
+    set["title"] = json!({"fr": title});
+    let id = log.push("MLI", None, "action.planned", json!({"v": 1, "set": set}));
+    assert_eq!(log.state.get::<Action>(RecordKind::Action, &id).unwrap().title.fr, Some(title));
+    let minutes = json!({"v": 1, "record": id, "minutes": {"fr": "\u{200F}x"}});
+    assert!(parse_event("session.minutes_amended", &minutes).is_ok());
+}
+
+proptest! {
+    #[test]
+    fn cleaning_is_idempotent_and_leaves_no_space_or_invisible_mark_at_the_edges(
+        parts in proptest::collection::vec(
+            prop_oneof![
+                Just(" "), Just("\u{A0}"), Just("\n"), Just("\u{200B}"), Just("\u{200C}"), Just("\u{200D}"),
+                Just("\u{200E}"), Just("\u{200F}"), Just("\u{061C}"), Just("\u{202B}"), Just("\u{202C}"),
+                Just("\u{2066}"), Just("\u{2069}"), Just("\u{2060}"), Just("\u{FEFF}"), Just("e"), Just("\u{301}"),
+                Just("\u{327}"), Just("é"), Just("ا"), Just("\u{654}"), Just("\u{64E}"), Just("ب"), Just("D"),
+                Just("\u{1100}"), Just("\u{1161}"), Just("\u{11A8}"), Just("2"),
+            ],
+            0..24,
+        ),
+        free in "\\PC{0,12}",
+    ) {
+        let text = format!("{}{free}", parts.concat());
+        let once = text::clean(&text);
+        prop_assert_eq!(text::clean(&once), once.clone());
+        let edge = |c: char| c.is_whitespace() || text::is_invisible(c);
+        prop_assert!(!once.starts_with(edge) && !once.ends_with(edge), "{:?}", once);
+        let removed = ['\u{200B}', '\u{2060}', '\u{FEFF}', '\u{202B}', '\u{2066}'];
+        prop_assert!(!once.contains(removed), "{:?}", once);
+        let parsed = LocalizedText::parse("title", &[(Lang::Fr, &text)]);
+        match parsed {
+            Ok(t) => prop_assert_eq!(t.fr, Some(once)),
+            Err(e) => {
+                prop_assert!(text::is_blank(&once));
+                prop_assert_eq!(e, DomainError::EmptyText { field: "title".into() });
+            }
+        }
+    }
+}

@@ -31,3 +31,4 @@ request-too-large = Request too large
 request-too-large-text = What was sent is larger than this server accepts. Go back and send a smaller file or a shorter form.
 request-unreadable-text = The server could not read the form or the address sent. Go back and try again.
 error-cross-site = This sign-in form was sent from another site. Open this server’s sign-in page and sign in there.
+error-too-long = This text is too long: { $length } characters, at most { $max } allowed. Shorten it, or put the full text in an attached document.

@@ -31,3 +31,4 @@ request-too-large = Requête trop volumineuse
 request-too-large-text = L’envoi dépasse ce que ce serveur accepte. Revenez en arrière et envoyez un fichier plus petit ou un formulaire plus court.
 request-unreadable-text = Le serveur n’a pas pu lire le formulaire ou l’adresse envoyés. Revenez en arrière et réessayez.
 error-cross-site = Ce formulaire de connexion a été envoyé depuis un autre site. Ouvrez la page de connexion de ce serveur et connectez-vous là.
+error-too-long = Ce texte est trop long : { $length } caractères, { $max } au plus. Raccourcissez-le, ou joignez le texte complet en document.
