@@ -13,6 +13,7 @@
 pub mod calendar;
 pub mod charts;
 pub mod import;
+pub mod import_report;
 pub mod matrix;
 
 pub use calendar::{committee_calendar, committee_calendar_for};

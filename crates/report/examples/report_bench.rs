@@ -11,9 +11,9 @@
 use std::time::Instant;
 
 use lajna_domain::Lang;
+use lajna_i18n::Catalog;
 use lajna_node::demo;
 use lajna_report::{Period, render};
-use lajna_web::i18n::Catalog;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
@@ -24,7 +24,7 @@ async fn main() {
     let base = tempfile::tempdir().expect("temp dir");
     let node = demo::build(&base.path().join("data")).await.expect("demo");
     for lang in [Lang::Ar, Lang::Fr] {
-        let input = lajna_web::pages::report::input(&node, &catalog, lang, Period::default()).await.expect("input");
+        let input = lajna_report::gather(&node, &catalog, lang, Period::default()).await.expect("input");
         let t = Instant::now();
         let pdf = render(&input, lang).expect("report");
         println!(
@@ -43,7 +43,7 @@ async fn main() {
     println!("{count} actions added in {:.1} s", t.elapsed().as_secs_f64());
     for lang in [Lang::Ar, Lang::Fr] {
         let t = Instant::now();
-        let input = lajna_web::pages::report::input(&node, &catalog, lang, Period::default()).await.expect("input");
+        let input = lajna_report::gather(&node, &catalog, lang, Period::default()).await.expect("input");
         let gathered = t.elapsed();
         let t = Instant::now();
         let pdf = render(&input, lang).expect("report");

@@ -18,7 +18,10 @@
 //! party — from the store) in [`RecordFacts`], and the translated labels ([`LABEL_KEYS`], from
 //! the web crate's Fluent catalogues) in [`ReportInput::labels`]; this crate depends on neither.
 
+mod gather;
 mod world;
+
+pub use gather::gather;
 
 use std::collections::BTreeMap;
 
@@ -45,6 +48,9 @@ pub enum ReportError {
     /// The PDF could not be written.
     #[error("report PDF: {0}")]
     Pdf(String),
+    /// The record could not be read (the store failed).
+    #[error("record: {0}")]
+    Record(String),
     /// A period bound is not a date `YYYY-MM-DD`, or ends before it starts.
     #[error("period: {0:?} is not a date YYYY-MM-DD, or the period ends before it starts")]
     BadPeriod(String),
@@ -59,6 +65,7 @@ impl ReportError {
             ReportError::Data(_) => "report-data",
             ReportError::Layout(_) => "report-layout",
             ReportError::Pdf(_) => "report-pdf",
+            ReportError::Record(_) => "report-record",
             ReportError::BadPeriod(_) => "report-bad-period",
         }
     }

@@ -1,19 +1,18 @@
 //! The periodic report of the demo committee, as the co-chairs get it: rendered in Arabic and
-//! French, read back by independent tools (poppler's `pdftotext` and `pdftoppm`), and served by
-//! the real web server. Page 1 of each report is kept as a PNG under `artefacts/report/`.
+//! French, read back by independent tools (poppler's `pdftotext` and `pdftoppm`) (the web
+//! download is tested in lajna-web). Page 1 of each report is kept as a PNG under `artefacts/report/`.
 //!
 //! Needs Debian's `poppler-utils` (`scripts/test` installs it).
 
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
-use std::sync::Arc;
 
 use lajna_domain::records::{Action, Area, Roadmap};
 use lajna_domain::values::{ActionStatus, PartyCode, Progress};
 use lajna_domain::{Actor, Command, Lang, LocalizedText as T, RecordKind};
+use lajna_i18n::Catalog;
 use lajna_node::{Node, demo};
 use lajna_report::{Period, render};
-use lajna_web::i18n::Catalog;
 use unicode_normalization::UnicodeNormalization;
 
 /// Case C10: an area whose title needs joined letters and lam-alef ligatures.
@@ -92,7 +91,7 @@ fn norm(s: &str) -> String {
 
 /// Renders the report in `lang`, keeps it and page 1 as PNG, and returns the text pdftotext reads.
 async fn report(node: &Node, catalog: &Catalog, lang: Lang) -> String {
-    let input = lajna_web::pages::report::input(node, catalog, lang, Period::default()).await.unwrap();
+    let input = lajna_report::gather(node, catalog, lang, Period::default()).await.unwrap();
     let pdf = render(&input, lang).unwrap();
     assert!(pdf.starts_with(b"%PDF-"), "a PDF");
     let dir = artefacts();
@@ -148,7 +147,7 @@ async fn the_report_data_follows_the_period_and_the_record() {
     let dir = tempfile::tempdir().unwrap();
     let node = demo::build(&dir.path().join("data")).await.unwrap();
     let catalog = Catalog::load();
-    let all = lajna_web::pages::report::input(&node, &catalog, Lang::En, Period::default()).await.unwrap();
+    let all = lajna_report::gather(&node, &catalog, Lang::En, Period::default()).await.unwrap();
     let total = node.with_state(|s| s.all::<Action>(RecordKind::Action).len()).await;
     let data = lajna_report::data_json(&all, Lang::En).unwrap();
     assert_eq!(data["summary"]["total"], total);
@@ -183,62 +182,4 @@ async fn the_report_data_follows_the_period_and_the_record() {
     assert_eq!(data["period"], "2025-06-01 – 2025-06-30");
     assert!(Period::parse(Some("2025-06-30"), Some("2025-06-01")).is_err());
     assert!(Period::parse(Some("30/06/2025"), None).is_err());
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_dashboard_offers_the_report_and_shows_the_charts_mirrored_in_arabic() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let node = Arc::new(demo::build(&data).await.unwrap());
-    let (password, _) = demo::demo_password(&data).unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (_stop, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(lajna_web::serve(node.clone(), listener, async move {
-        let _ = rx.await;
-    }));
-    let url = |p: &str| format!("http://{addr}{p}");
-    let client =
-        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
-
-    // Signed out: sent to sign in, no PDF.
-    let res = client.get(url("/ar/report.pdf")).send().await.unwrap();
-    assert_eq!(res.status(), 303);
-    assert!(res.headers()["location"].to_str().unwrap().starts_with("/ar/login"));
-
-    let res = client
-        .post(url("/api/v1/login"))
-        .json(&serde_json::json!({"username": "mli-viewer", "password": password}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-
-    // The dashboard: the button, and the two charts inline, mirrored in Arabic.
-    let ar = client.get(url("/ar/")).send().await.unwrap().text().await.unwrap();
-    assert!(ar.contains(r#"action="/ar/report.pdf""#));
-    assert!(ar.contains("التقرير (PDF)"));
-    assert!(ar.contains(r#"class="chart chart-progress""#) && ar.contains(r#"class="chart chart-done""#));
-    assert!(ar.contains(r#"data-dir="rtl""#) && !ar.contains(r#"data-dir="ltr""#));
-    assert!(ar.contains("<title>التقدم حسب المجال</title>"));
-    let fr = client.get(url("/fr/")).send().await.unwrap().text().await.unwrap();
-    assert!(fr.contains(r#"data-dir="ltr""#) && fr.contains("<title>Avancement par domaine</title>"));
-    // The roadmap page: the Gantt of its actions.
-    let roadmap = client.get(url("/ar/roadmap")).send().await.unwrap().text().await.unwrap();
-    assert!(roadmap.contains(r#"class="chart chart-gantt""#) && roadmap.contains(r#"class="bar overdue""#));
-
-    // The report itself, for a viewer of either party.
-    let res = client.get(url("/ar/report.pdf?from=2025-01-01&to=2025-12-31")).send().await.unwrap();
-    assert_eq!(res.status(), 200);
-    assert_eq!(res.headers()["content-type"], "application/pdf");
-    assert!(res.headers()["content-disposition"].to_str().unwrap().contains("lajna-report-ar.pdf"));
-    let pdf = res.bytes().await.unwrap();
-    assert!(pdf.starts_with(b"%PDF-"));
-    // Every report is audited (issue 6): who, what, from where.
-    let trail = node.store.audit_trail(10).await.unwrap();
-    let line = trail.iter().find(|l| l.action == "report").expect("the report download is audited");
-    assert_eq!(line.username, "mli-viewer");
-    assert_eq!(line.party, "MLI");
-    assert_eq!(line.address, "127.0.0.1");
-    assert_eq!(line.detail, "report-ar.pdf from=2025-01-01&to=2025-12-31");
 }

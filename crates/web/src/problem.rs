@@ -155,23 +155,7 @@ pub fn status_of(e: &NodeError) -> StatusCode {
 pub fn message_of(catalog: &Catalog, lang: Lang, e: &NodeError) -> (Option<String>, String) {
     use crate::i18n::Arg;
     match e {
-        NodeError::Domain(d) => {
-            let args: Vec<(&str, Arg)> = match d {
-                DomainError::EndBeforeStart { start, end, .. } => {
-                    vec![("start", Arg::Text(start.clone())), ("end", Arg::Text(end.clone()))]
-                }
-                DomainError::OutOfRange { min, max, .. } => vec![("min", Arg::Num(*min)), ("max", Arg::Num(*max))],
-                DomainError::InvalidValue { value, .. } | DomainError::ProgressOutOfRange { value } => {
-                    vec![("value", Arg::Text(value.clone()))]
-                }
-                DomainError::UnknownParty { code } => vec![("value", Arg::Text(code.clone()))],
-                DomainError::UnknownZone { zone } => vec![("value", Arg::Text(zone.clone()))],
-                DomainError::DuplicateNumber { number } => vec![("value", Arg::Num(*number))],
-                DomainError::DuplicateCode { code } => vec![("value", Arg::Text(code.clone()))],
-                _ => vec![],
-            };
-            (d.field().map(String::from), catalog.get(lang, d.key(), &args))
-        }
+        NodeError::Domain(d) => catalog.domain_message(lang, d),
         NodeError::Auth(AuthError::Throttled { minutes }) => {
             (None, catalog.get(lang, "error-throttled", &[("minutes", Arg::Num(*minutes))]))
         }

@@ -26,6 +26,8 @@ mod openapi;
 mod record;
 #[path = "records.rs"]
 mod records;
+#[path = "report_download.rs"]
+mod report_download;
 #[path = "roadmap.rs"]
 mod roadmap;
 #[path = "search.rs"]

@@ -6,11 +6,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use lajna_domain::Lang;
+use lajna_i18n::Catalog;
 use lajna_node::import::Importer;
 use lajna_outputs::import::Outcome;
-// The words of the import report still come from lajna_web (issue 10: they belong below web).
-use lajna_web::i18n::Catalog;
-use lajna_web::pages::import::{outcome_code, row_details, summary};
+use lajna_outputs::import_report::{outcome_code, row_details, summary};
 
 use super::common::{DataArg, print_state_hash, read_file};
 

@@ -32,10 +32,9 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     let Args { data, lang, from, to, out } = args;
     let node = data.open().await?;
     let lang = Lang::parse(&lang)?;
-    // The report's input is still assembled by lajna_web (issue 10: it belongs below web).
-    let catalog = lajna_web::i18n::Catalog::load();
+    let catalog = lajna_i18n::Catalog::load();
     let period = lajna_report::Period::parse(from.as_deref(), to.as_deref())?;
-    let input = lajna_web::pages::report::input(&node, &catalog, lang, period).await?;
+    let input = lajna_report::gather(&node, &catalog, lang, period).await?;
     let pdf = lajna_report::render(&input, lang)?;
     write_file(&out, &pdf)?;
     node.audit_operator("report", &out.display().to_string(), "").await?;

@@ -1,6 +1,5 @@
 //! `lajna serve`: a data directory over HTTP, with background sync to the configured peers.
-//! The one command meant to call into `lajna_web` (`lajna demo` serves through it); issue 10
-//! moves the other uses (`report`, `import`) below web.
+//! The one command that calls into `lajna_web` (`lajna demo` serves through it).
 
 use std::net::SocketAddr;
 use std::process::ExitCode;

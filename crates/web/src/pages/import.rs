@@ -20,13 +20,13 @@ use lajna_domain::Lang;
 use lajna_node::NodeError;
 use lajna_node::auth::Role;
 use lajna_node::import::{ImportOutcome, Importer};
-use lajna_outputs::import::{Column, ImportPlan, Outcome, Refusal};
-use lajna_outputs::matrix::headers;
+use lajna_outputs::import::{ImportPlan, Outcome};
+use lajna_outputs::import_report::{error_message, outcome_code, row_details, summary};
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::ctx::{CsrfForm, OrPage, Page, PageCtx, PageError, Viewer, csrf_ok};
-use crate::i18n::{Arg, Catalog, Tr};
+use crate::i18n::{Catalog, Tr};
 use crate::problem::message_of;
 
 /// Largest matrix file accepted, bytes.
@@ -87,73 +87,6 @@ fn forget_held(viewer: &Viewer, digest: &str) {
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .retain(|h| !(h.session == session && h.digest == digest));
-}
-
-/// The header of `field` in `lang` (the matrix's own words), for messages.
-fn column_name(lang: Lang, field: &str) -> String {
-    let h = headers(lang);
-    if field == "title" {
-        return format!("{} / {}", h[2], h[3]);
-    }
-    Column::ALL.iter().position(|c| c.field() == field).map_or_else(|| field.to_string(), |i| h[i].to_string())
-}
-
-/// The message of one refusal in `lang`: the import catalogue's, the domain's for a domain
-/// rule, the role rules' for a permission.
-#[must_use]
-pub fn refusal_message(catalog: &Catalog, lang: Lang, r: &Refusal) -> String {
-    if let Some(d) = &r.domain {
-        return message_of(catalog, lang, &NodeError::Domain(d.clone())).1;
-    }
-    let column = column_name(lang, r.field.unwrap_or(""));
-    catalog.get(lang, r.key, &[("detail", Arg::Text(r.detail.clone())), ("column", Arg::Text(column))])
-}
-
-/// `create`, `update`, `unchanged` or `refused` (the suffix of `import-outcome-*`).
-#[must_use]
-pub fn outcome_code(o: &Outcome) -> &'static str {
-    match o {
-        Outcome::Create(_) => "create",
-        Outcome::Update { .. } => "update",
-        Outcome::Unchanged { .. } => "unchanged",
-        Outcome::Refused(_) => "refused",
-    }
-}
-
-/// The details of a planned row in `lang`: the fields it changes, or why it is refused.
-#[must_use]
-pub fn row_details(catalog: &Catalog, lang: Lang, o: &Outcome) -> Vec<String> {
-    match o {
-        Outcome::Update { changed, .. } => {
-            let names: Vec<String> = changed
-                .iter()
-                .map(|f| match *f {
-                    "indicator" => column_name(lang, "indicator_unit"),
-                    f => column_name(lang, f),
-                })
-                .collect();
-            vec![catalog.get(lang, "import-changes", &[("fields", Arg::Text(names.join(", ")))])]
-        }
-        Outcome::Refused(reasons) => reasons.iter().map(|r| refusal_message(catalog, lang, r)).collect(),
-        _ => vec![],
-    }
-}
-
-/// The counts line of a plan in `lang`.
-#[must_use]
-pub fn summary(catalog: &Catalog, lang: Lang, plan: &ImportPlan) -> String {
-    let c = plan.counts();
-    let n = |x: usize| Arg::Num(x as i64);
-    catalog.get(
-        lang,
-        "import-summary",
-        &[
-            ("created", n(c.created)),
-            ("updated", n(c.updated)),
-            ("unchanged", n(c.unchanged)),
-            ("refused", n(c.refused)),
-        ],
-    )
 }
 
 struct RowView {
@@ -337,7 +270,9 @@ async fn preview(page: Page, MatrixFile(bytes): MatrixFile) -> Result<Response, 
     let tr = page.tr();
     let outcome = match run(&page.state, &page.user, &bytes, false).await {
         Err(e) => return node_failure(&page, &e),
-        Ok(Err(e)) => return Ok(refused_file(&page, StatusCode::UNPROCESSABLE_ENTITY, tr.import_error(&e))),
+        Ok(Err(e)) => {
+            return Ok(refused_file(&page, StatusCode::UNPROCESSABLE_ENTITY, error_message(tr.catalog, tr.lang, &e)));
+        }
         Ok(Ok(outcome)) => outcome,
     };
     let plan = outcome.plan;
@@ -383,7 +318,9 @@ async fn apply(page: Page, CsrfForm(form): CsrfForm<ApplyForm>) -> Result<Respon
     };
     let outcome = match run(&page.state, &page.user, &bytes, true).await {
         Err(e) => return node_failure(&page, &e),
-        Ok(Err(e)) => return Ok(refused_file(&page, StatusCode::UNPROCESSABLE_ENTITY, tr.import_error(&e))),
+        Ok(Err(e)) => {
+            return Ok(refused_file(&page, StatusCode::UNPROCESSABLE_ENTITY, error_message(tr.catalog, tr.lang, &e)));
+        }
         Ok(Ok(outcome)) => outcome,
     };
     forget_held(&page.viewer, &form.digest);

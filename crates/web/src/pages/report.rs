@@ -2,12 +2,9 @@
 //! charts of the dashboard and the roadmap page (inline SVG from [`lajna_outputs::charts`],
 //! mirrored in Arabic).
 //!
-//! [`input`] gathers what the report needs from a node — the state, the record's facts (a full
-//! verification, the state hash, each party's last event) and the labels in the report's
-//! language — and is shared by this page, `lajna report` and the report's tests, so the three
-//! produce the same document.
+//! [`lajna_report::gather`] gathers what the report needs from a node; this page, `lajna report`
+//! and the report's tests share it, so the three produce the same document.
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
 use axum::Router;
@@ -20,58 +17,16 @@ use lajna_domain::records::Action;
 use lajna_domain::{Lang, RecordKind};
 use lajna_node::Node;
 use lajna_outputs::charts::{self, ChartText};
-use lajna_report::{LABEL_KEYS, Period, RecordFacts, ReportInput};
+use lajna_report::Period;
 
+use crate::AppState;
 use crate::ctx::{OrPage, Page, PageError};
-use crate::i18n::{Catalog, Tr};
+use crate::i18n::Tr;
 use crate::views::ActionRow;
-use crate::{AppState, WebError};
 
 /// The routes of this module.
 pub fn routes() -> Router<AppState> {
     Router::new().route("/{lang}/report.pdf", get(download))
-}
-
-/// Everything [`lajna_report::render`] needs from `node`, with labels in `lang`, generated now.
-/// Runs a full verification of the log (the appendix states how many events verified).
-///
-/// # Errors
-/// [`WebError::Store`] when the store fails; [`WebError::NotFound`] with no committee.
-pub async fn input(node: &Node, catalog: &Catalog, lang: Lang, period: Period) -> Result<ReportInput, WebError> {
-    let verify = node.store.verify().await?;
-    let state_hash = node.store.state_hash().await?;
-    let (_, charter) = node.store.charter().await?.ok_or(WebError::NotFound)?;
-    let mut last_event: BTreeMap<String, Option<Date>> =
-        charter.parties.iter().map(|p| (p.code.to_string(), None)).collect();
-    let mut after = 0;
-    loop {
-        let page = node.store.events_after(after, 1000).await?;
-        let Some(end) = page.last().map(|e| e.seq) else { break };
-        after = end;
-        for e in page {
-            let Ok(at) = e.at.parse::<jiff::Timestamp>() else { continue };
-            let day = at.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
-            let slot = last_event.entry(e.party.clone()).or_insert(None);
-            if slot.is_none_or(|d| d < day) {
-                *slot = Some(day);
-            }
-        }
-    }
-    let state = node.with_state(Clone::clone).await;
-    let labels = LABEL_KEYS.iter().map(|k| ((*k).to_string(), catalog.get(lang, k, &[]))).collect();
-    Ok(ReportInput {
-        state,
-        today: node.today(),
-        generated_at: jiff::Timestamp::now(),
-        period,
-        facts: RecordFacts {
-            events: i64::try_from(verify.events).unwrap_or(i64::MAX),
-            verified: verify.ok(),
-            state_hash,
-            last_event,
-        },
-        labels,
-    })
 }
 
 /// The report period of a query string: `from` and `to` as ISO dates; an empty or unreadable
@@ -98,7 +53,7 @@ async fn download(
         tracing::error!(error = %e, "audit failed");
         return Ok(StatusCode::INTERNAL_SERVER_ERROR.into_response());
     }
-    let input = input(&state.node, &state.catalog, lang, period_of(&q)).await.or_page(&page)?;
+    let input = lajna_report::gather(&state.node, &state.catalog, lang, period_of(&q)).await.or_page(&page)?;
     // Layout is CPU work: keep it off the async workers.
     let pdf = tokio::task::spawn_blocking(move || lajna_report::render(&input, lang))
         .await

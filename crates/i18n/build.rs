@@ -3,11 +3,14 @@
 
 use std::path::Path;
 
+/// Where the catalogues live, relative to this crate.
+const LOCALES: &str = "../web/locales";
+
 fn main() {
     let out = std::env::var("OUT_DIR").expect("OUT_DIR");
-    println!("cargo:rerun-if-changed=locales");
+    println!("cargo:rerun-if-changed={LOCALES}");
     for lang in ["ar", "fr", "en"] {
-        let dir = Path::new("locales").join(lang);
+        let dir = Path::new(LOCALES).join(lang);
         println!("cargo:rerun-if-changed={}", dir.display());
         let mut files: Vec<_> = std::fs::read_dir(&dir)
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))

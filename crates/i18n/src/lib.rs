@@ -1,0 +1,197 @@
+//! Message catalogues (Fluent), one per language, embedded in the binary, shared by every
+//! front end (web pages, CLI reports, the PDF report, spreadsheets). Plural rules come from CLDR
+//! through `intl_pluralrules` (Arabic has six categories). Placeables are wrapped in FSI…PDI
+//! (Unicode isolates) by Fluent: right for HTML and PDF text; spreadsheets strip them.
+
+use std::collections::BTreeSet;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use lajna_domain::{DomainError, Lang};
+
+/// One catalogue per language: `locales/{lang}/*.ftl` concatenated by `build.rs`.
+const SOURCES: [(Lang, &str); 3] = [
+    (Lang::Ar, include_str!(concat!(env!("OUT_DIR"), "/ar.ftl"))),
+    (Lang::Fr, include_str!(concat!(env!("OUT_DIR"), "/fr.ftl"))),
+    (Lang::En, include_str!(concat!(env!("OUT_DIR"), "/en.ftl"))),
+];
+
+/// The three catalogues.
+pub struct Catalog {
+    bundles: Vec<(Lang, FluentBundle<FluentResource>)>,
+}
+
+impl std::fmt::Debug for Catalog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Catalog")
+    }
+}
+
+impl Catalog {
+    /// Parses the embedded catalogues.
+    ///
+    /// # Panics
+    /// When an embedded `.ftl` file does not parse: a build defect caught by the tests.
+    #[must_use]
+    pub fn load() -> Self {
+        let bundles = SOURCES
+            .iter()
+            .map(|(lang, source)| {
+                let res = FluentResource::try_new((*source).to_string())
+                    .unwrap_or_else(|(_, errors)| panic!("locales/{}/*.ftl: {errors:?}", lang.code()));
+                let id = lang.code().parse().unwrap_or_else(|_| unreachable!("static tag"));
+                let mut bundle = FluentBundle::new_concurrent(vec![id]);
+                // A key defined twice (in two files) is an error here, caught by the tests.
+                bundle.add_resource(res).unwrap_or_else(|e| panic!("locales/{}/*.ftl: {e:?}", lang.code()));
+                (*lang, bundle)
+            })
+            .collect();
+        Self { bundles }
+    }
+
+    fn bundle(&self, lang: Lang) -> &FluentBundle<FluentResource> {
+        &self.bundles.iter().find(|(l, _)| *l == lang).unwrap_or(&self.bundles[0]).1
+    }
+
+    /// The message `key` in `lang` with numeric or text arguments. A missing key shows as
+    /// the key itself (and the catalogue test fails on it).
+    #[must_use]
+    pub fn get(&self, lang: Lang, key: &str, args: &[(&str, Arg)]) -> String {
+        let bundle = self.bundle(lang);
+        let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
+            return key.to_string();
+        };
+        let mut fargs = FluentArgs::new();
+        for (name, value) in args {
+            match value {
+                Arg::Num(n) => fargs.set(*name, FluentValue::from(*n)),
+                Arg::Text(t) => fargs.set(*name, FluentValue::from(t.clone())),
+            }
+        }
+        let mut errors = vec![];
+        bundle.format_pattern(pattern, if args.is_empty() { None } else { Some(&fargs) }, &mut errors).into_owned()
+    }
+
+    /// Every message id of `lang`'s catalogue.
+    #[must_use]
+    pub fn keys(&self, lang: Lang) -> BTreeSet<String> {
+        let source = SOURCES.iter().find(|(l, _)| *l == lang).map(|(_, s)| *s).unwrap_or("");
+        source
+            .lines()
+            .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+            .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_string()))
+            .collect()
+    }
+}
+
+impl Catalog {
+    /// The message of a domain refusal in `lang`, with the field it is about (for forms and
+    /// problem documents). The domain names a message key and its values; the words are here.
+    #[must_use]
+    pub fn domain_message(&self, lang: Lang, d: &DomainError) -> (Option<String>, String) {
+        let args: Vec<(&str, Arg)> = match d {
+            DomainError::EndBeforeStart { start, end, .. } => {
+                vec![("start", Arg::Text(start.clone())), ("end", Arg::Text(end.clone()))]
+            }
+            DomainError::OutOfRange { min, max, .. } => vec![("min", Arg::Num(*min)), ("max", Arg::Num(*max))],
+            DomainError::InvalidValue { value, .. } | DomainError::ProgressOutOfRange { value } => {
+                vec![("value", Arg::Text(value.clone()))]
+            }
+            DomainError::UnknownParty { code } => vec![("value", Arg::Text(code.clone()))],
+            DomainError::UnknownZone { zone } => vec![("value", Arg::Text(zone.clone()))],
+            DomainError::DuplicateNumber { number } => vec![("value", Arg::Num(*number))],
+            DomainError::DuplicateCode { code } => vec![("value", Arg::Text(code.clone()))],
+            DomainError::TooLong { max, length, .. } => vec![
+                ("max", Arg::Num(i64::try_from(*max).unwrap_or(i64::MAX))),
+                ("length", Arg::Num(i64::try_from(*length).unwrap_or(i64::MAX))),
+            ],
+            _ => vec![],
+        };
+        (d.field().map(String::from), self.get(lang, d.key(), &args))
+    }
+}
+
+/// A message argument.
+#[derive(Clone, Debug)]
+pub enum Arg {
+    /// A number (selects the plural category).
+    Num(i64),
+    /// A text.
+    Text(String),
+}
+
+/// The translator handed to templates: a catalogue and the page's language.
+#[derive(Clone, Copy, Debug)]
+pub struct Tr<'a> {
+    /// Catalogues.
+    pub catalog: &'a Catalog,
+    /// Page language.
+    pub lang: Lang,
+}
+
+impl Tr<'_> {
+    /// The message `key`.
+    #[must_use]
+    pub fn t(&self, key: &str) -> String {
+        self.catalog.get(self.lang, key, &[])
+    }
+
+    /// The label of an action status code (`status-{code}`).
+    #[must_use]
+    pub fn status(&self, code: &str) -> String {
+        self.t(&format!("status-{code}"))
+    }
+
+    /// The message `key` with one numeric argument `name`.
+    #[must_use]
+    pub fn n(&self, key: &str, name: &str, value: impl std::borrow::Borrow<i64>) -> String {
+        self.catalog.get(self.lang, key, &[(name, Arg::Num(*value.borrow()))])
+    }
+
+    /// The message `key` with one text argument `name`.
+    #[must_use]
+    pub fn s(&self, key: &str, name: &str, value: &str) -> String {
+        self.catalog.get(self.lang, key, &[(name, Arg::Text(value.to_string()))])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_key_exists_in_every_language() {
+        let c = Catalog::load();
+        let all: BTreeSet<String> = Lang::ALL.iter().flat_map(|l| c.keys(*l)).collect();
+        assert!(all.len() > 50, "catalogues look empty: {}", all.len());
+        for lang in Lang::ALL {
+            let have = c.keys(lang);
+            let missing: Vec<_> = all.difference(&have).collect();
+            assert!(missing.is_empty(), "{} misses {missing:?}", lang.code());
+        }
+    }
+
+    #[test]
+    fn a_domain_refusal_names_its_values_in_every_language() {
+        let c = Catalog::load();
+        let e = DomainError::TooLong { field: "title".into(), max: 300, length: 412 };
+        for lang in Lang::ALL {
+            let (field, text) = c.domain_message(lang, &e);
+            assert_eq!(field.as_deref(), Some("title"));
+            assert!(text.contains("300") && text.contains("412"), "{}: {text}", lang.code());
+            assert!(!text.contains('{'), "{}: {text}", lang.code());
+        }
+    }
+
+    #[test]
+    fn arabic_plurals_follow_cldr_categories() {
+        let c = Catalog::load();
+        let strip = |s: String| s.replace(['\u{2068}', '\u{2069}'], "");
+        assert_eq!(strip(c.get(Lang::Ar, "days-late", &[("days", Arg::Num(1))])), "تأخير يوم واحد");
+        assert_eq!(strip(c.get(Lang::Ar, "days-late", &[("days", Arg::Num(2))])), "تأخير يومين");
+        assert_eq!(strip(c.get(Lang::Ar, "days-late", &[("days", Arg::Num(6))])), "تأخير 6 أيام");
+        assert_eq!(strip(c.get(Lang::Ar, "days-late", &[("days", Arg::Num(16))])), "تأخير 16 يوماً");
+        assert_eq!(strip(c.get(Lang::Ar, "days-late", &[("days", Arg::Num(100))])), "تأخير 100 يوم");
+        assert_eq!(strip(c.get(Lang::Fr, "days-late", &[("days", Arg::Num(31))])), "31 jours de retard");
+    }
+}
