@@ -57,8 +57,9 @@ pub enum WebError {
     Report(#[from] lajna_report::ReportError),
 }
 
-/// A cached dashboard: (language, store generation, reference date, read model).
-pub type DashboardEntry = (Lang, u64, jiff::civil::Date, views::Dashboard);
+/// A cached dashboard: (language, store generation, reference date, read model, charts). The
+/// model and charts are shared (`Arc`), so a cached page costs its rendering only.
+pub type DashboardEntry = (Lang, u64, jiff::civil::Date, Arc<views::Dashboard>, Arc<pages::report::DashboardCharts>);
 
 /// Shared state of the handlers.
 #[derive(Clone)]
@@ -69,8 +70,9 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     /// Mark cookies `Secure` (set `LAJNA_SECURE_COOKIES=1` behind TLS).
     pub secure_cookies: bool,
-    /// Dashboard read models by (language, store generation, reference date): the dashboard is
-    /// the same for every user until the record changes, so it is built once per change.
+    /// Dashboard read models and charts by (language, store generation, reference date): the
+    /// dashboard is the same for every user until the record changes, so it is built once per
+    /// change.
     pub dashboards: Arc<std::sync::Mutex<Vec<DashboardEntry>>>,
 }
 

@@ -1,5 +1,7 @@
 //! The dashboard and the press article page.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::Path;
 use axum::response::{Html, IntoResponse, Response};
@@ -13,8 +15,8 @@ use crate::views;
 struct DashboardPage<'a> {
     ctx: PageCtx,
     tr: Tr<'a>,
-    d: views::Dashboard,
-    charts: super::report::DashboardCharts,
+    d: Arc<views::Dashboard>,
+    charts: Arc<super::report::DashboardCharts>,
 }
 
 #[derive(Template)]
@@ -32,24 +34,22 @@ struct PressPage<'a> {
 pub async fn dashboard(page: Page) -> Result<Response, PageError> {
     let (state, lang, tr) = (&page.state, page.lang, page.tr());
     let key = (lang, state.node.store.generation(), state.node.today());
-    let cached = state
-        .dashboards
-        .lock()
-        .ok()
-        .and_then(|c| c.iter().find(|(l, g, t, _)| (*l, *g, *t) == key).map(|(_, _, _, d)| d.clone()));
-    let d = match cached {
-        Some(d) => d,
+    let cached = state.dashboards.lock().ok().and_then(|c| {
+        c.iter().find(|(l, g, t, _, _)| (*l, *g, *t) == key).map(|(_, _, _, d, charts)| (d.clone(), charts.clone()))
+    });
+    let (d, charts) = match cached {
+        Some(hit) => hit,
         None => {
-            let d = views::dashboard(&state.node, tr).await.or_page(&page)?;
+            let d = Arc::new(views::dashboard(&state.node, tr).await.or_page(&page)?);
+            let charts = Arc::new(super::report::dashboard_charts(&state.node, tr).await);
             if let Ok(mut c) = state.dashboards.lock() {
                 // Keep only the current generation, one entry per language.
-                c.retain(|(l, g, t, _)| (*g, *t) == (key.1, key.2) && *l != lang);
-                c.push((lang, key.1, key.2, d.clone()));
+                c.retain(|(l, g, t, _, _)| (*g, *t) == (key.1, key.2) && *l != lang);
+                c.push((lang, key.1, key.2, d.clone(), charts.clone()));
             }
-            d
+            (d, charts)
         }
     };
-    let charts = super::report::dashboard_charts(&state.node, tr).await;
     let html = DashboardPage { ctx: page.ctx("/"), tr, d, charts }.render().or_page(&page)?;
     Ok(Html(html).into_response())
 }
