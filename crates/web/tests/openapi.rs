@@ -1,6 +1,7 @@
 //! The served OpenAPI document matches what the server does: every documented GET path answers
 //! 200 signed in and 401 signed out with the documented statuses, and every collection and
-//! record kind is documented.
+//! record kind is documented; and every API route and method the router registers is in the
+//! document, and nothing the router does not serve.
 
 use crate::common;
 
@@ -62,4 +63,86 @@ async fn decisions_carry_their_adoption_state() {
     assert_eq!(adopted.iter().filter(|a| **a).count(), 1);
     let pending = list.iter().find(|d| d["adoption"]["adopted"] == false).unwrap();
     assert_eq!(pending["adoption"]["awaiting"], serde_json::json!(["MLI"]));
+}
+
+/// Every `.route("/api/…", …)` registered in the web crate's source, with its methods. The
+/// router cannot list its routes, so the test reads the code that builds it: a route added
+/// anywhere in `src/` is seen here whatever file it is in.
+fn registered_api_routes() -> Vec<(String, Vec<String>)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().map(Result::unwrap) {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = vec![];
+    walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+    let mut routes = vec![];
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find(".route(\"/api/") {
+            let call = &rest[at + ".route(\"".len()..];
+            let path_end = call.find('"').unwrap();
+            let path = call[..path_end].to_string();
+            // The method router: up to the parenthesis that closes `.route(`.
+            let mut depth = 1;
+            let end = call[path_end..]
+                .char_indices()
+                .find(|(_, c)| {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => depth -= 1,
+                        _ => {}
+                    }
+                    depth == 0
+                })
+                .map(|(i, _)| path_end + i)
+                .unwrap();
+            let expr = &call[path_end..end];
+            let methods: Vec<String> = ["get", "post", "put", "patch", "delete"]
+                .iter()
+                .filter(|m| {
+                    expr.match_indices(&format!("{m}("))
+                        .any(|(i, _)| i == 0 || !expr[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_'))
+                })
+                .map(|m| (*m).to_string())
+                .collect();
+            assert!(!methods.is_empty(), "{}: no method found for {path}", file.display());
+            routes.push((path, methods));
+            rest = &call[end..];
+        }
+    }
+    routes
+}
+
+/// Whether a documented path is served by a route pattern (`{name}` matches one segment).
+fn matches(pattern: &str, documented: &str) -> bool {
+    let (p, d): (Vec<_>, Vec<_>) = (pattern.split('/').collect(), documented.split('/').collect());
+    p.len() == d.len() && p.iter().zip(&d).all(|(p, d)| p == d || (p.starts_with('{') && p.ends_with('}')))
+}
+
+#[test]
+fn every_api_route_and_method_of_the_router_is_documented_and_nothing_else() {
+    let doc = lajna_web::openapi::document();
+    let paths = doc["paths"].as_object().unwrap();
+    let routes = registered_api_routes();
+    assert!(routes.len() >= 10, "only {} API routes found in the source", routes.len());
+    for (pattern, methods) in &routes {
+        for method in methods {
+            let documented = paths.iter().any(|(p, item)| matches(pattern, p) && item.get(method).is_some());
+            assert!(documented, "{} {pattern} is served but not in the OpenAPI document", method.to_uppercase());
+        }
+    }
+    for (path, item) in paths {
+        let http = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+        for method in item.as_object().unwrap().keys().filter(|k| http.contains(&k.as_str())) {
+            let served = routes.iter().any(|(p, m)| matches(p, path) && m.contains(method));
+            assert!(served, "{} {path} is documented but no route serves it", method.to_uppercase());
+        }
+    }
 }
