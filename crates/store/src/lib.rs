@@ -97,6 +97,10 @@ struct Inner {
     private_heads: BTreeSet<EventId>,
     /// Every private event id (a shared event may never name one as parent).
     private_ids: std::collections::HashSet<EventId>,
+    /// The highest `seq` of `events` folded here: a catch-up reads only what follows.
+    shared_seq: i64,
+    /// The highest `seq` of `private_events` folded here.
+    private_seq: i64,
 }
 
 /// Which log an event belongs to.
@@ -116,7 +120,33 @@ impl Inner {
             heads: BTreeSet::new(),
             private_heads: BTreeSet::new(),
             private_ids: std::collections::HashSet::new(),
+            shared_seq: 0,
+            private_seq: 0,
         }
+    }
+
+    /// Folds events read back from the database (written by this or another connection or
+    /// process), in `seq` order; an event already known is skipped. Advances the seen `seq`.
+    fn learn_stored(&mut self, stored: &[StoredEvent], log: Log) -> Result<(), StoreError> {
+        for stored in stored {
+            let event = parse_stored(stored)?;
+            if !self.lamports.contains_key(&event.id) {
+                let change = parse_event(&event.envelope.kind, &event.envelope.body)
+                    .map_err(|e| StoreError::Corrupt(format!("event {}: {e}", stored.id)))?;
+                self.learn(&event, change, log);
+            }
+            let seen = match log {
+                Log::Shared => &mut self.shared_seq,
+                Log::Private => &mut self.private_seq,
+            };
+            *seen = (*seen).max(stored.seq);
+        }
+        Ok(())
+    }
+
+    /// The sum of the seen `seq`s: it grows with every event of either log.
+    fn seen(&self) -> u64 {
+        u64::try_from(self.shared_seq.saturating_add(self.private_seq)).unwrap_or(0)
     }
 
     fn learn(&mut self, event: &VerifiedEvent, change: Change, log: Log) -> Vec<String> {
@@ -178,13 +208,71 @@ fn against(state: &State, (event, change): (VerifiedEvent, Change)) -> Result<(V
 }
 
 /// The store of one node.
+///
+/// One store, many processes (DESIGN.md §9): the server, the CLI (`doc add`, `import --apply`,
+/// `bundle import`, `sync`…) and a second `Store` on the same file all append to the same
+/// database. The memory fold follows the log by its local `seq`: every entry point that reads it
+/// ([`Store::with_state`], [`Store::lock`], [`Store::committee`], [`Store::state_hash`]) first
+/// compares the highest `seq` of `events` and `private_events` with what it has folded and, when
+/// another connection appended, folds only the events after it (a catch-up, not a refold). A
+/// write takes SQLite's write lock first (`BEGIN IMMEDIATE`) and catches up inside it, so the
+/// projection rows it writes are those of the whole log. Every pool connection reports the
+/// highest `seq`s when it is handed out, so [`Store::generation`] — synchronous, read by caches
+/// before anything else — already moves when another process wrote.
 pub struct Store {
     pool: SqlitePool,
     inner: Mutex<Inner>,
-    /// Bumped after every committed change of the projections.
-    generation: std::sync::atomic::AtomicU64,
+    /// The highest sum of the two logs' `seq`s observed in the database by any connection of
+    /// this store (see [`Store::generation`]).
+    observed: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// Bumped when the projections are rewritten without a new event (rebuild, refold).
+    bumps: std::sync::atomic::AtomicU64,
     /// (generation, state hash) of the last computation.
     hash_cache: std::sync::Mutex<Option<(u64, String)>>,
+}
+
+/// `SELECT` of the highest `seq` of each log (0 when empty): both are `INTEGER PRIMARY KEY`
+/// AUTOINCREMENT, so each `MAX` is one seek, and a `seq` is never reused or assigned out of
+/// commit order (SQLite has one writer at a time).
+const MAX_SEQS: &str =
+    "SELECT IFNULL((SELECT MAX(seq) FROM events), 0), IFNULL((SELECT MAX(seq) FROM private_events), 0)";
+
+/// The highest `seq` of each log, read on `conn`.
+async fn max_seqs(conn: &mut sqlx::SqliteConnection) -> Result<(i64, i64), StoreError> {
+    let row = sqlx::query(MAX_SEQS).fetch_one(&mut *conn).await?;
+    Ok((row.get(0), row.get(1)))
+}
+
+/// Events of `log` with `seq > after`, in `seq` order, read on `conn`.
+async fn stored_after(conn: &mut sqlx::SqliteConnection, log: Log, after: i64) -> Result<Vec<StoredEvent>, StoreError> {
+    let rows = sqlx::query(match log {
+        Log::Shared => {
+            "SELECT seq, id, lamport, party, kind, at, envelope, sigs, received_at FROM events WHERE seq > ? ORDER BY seq"
+        }
+        Log::Private => {
+            "SELECT seq, id, lamport, party, kind, at, envelope, sigs, received_at FROM private_events WHERE seq > ? ORDER BY seq"
+        }
+    })
+    .bind(after)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter().map(stored_event).collect()
+}
+
+/// Brings `inner` up to the log as `conn` sees it: the shared events after its seen `seq`, then
+/// the private ones (a private event may name shared parents, never the reverse). Returns
+/// whether anything was folded.
+async fn catch_up_on(conn: &mut sqlx::SqliteConnection, inner: &mut Inner) -> Result<bool, StoreError> {
+    let (shared, private) = max_seqs(conn).await?;
+    if shared <= inner.shared_seq && private <= inner.private_seq {
+        return Ok(false);
+    }
+    let before = inner.seen();
+    let events = stored_after(conn, Log::Shared, inner.shared_seq).await?;
+    inner.learn_stored(&events, Log::Shared)?;
+    let events = stored_after(conn, Log::Private, inner.private_seq).await?;
+    inner.learn_stored(&events, Log::Private)?;
+    Ok(inner.seen() != before)
 }
 
 /// Holds the store's write lock: the state and heads seen through it stay current until the
@@ -363,6 +451,14 @@ impl WriteGuard<'_> {
     }
 }
 
+/// Records the logs' highest `seq`s as seen on `conn` (a pool hook: errors — e.g. before the
+/// first migration — are ignored).
+async fn observe_on(conn: &mut sqlx::SqliteConnection, observed: &std::sync::atomic::AtomicU64) {
+    if let Ok((shared, private)) = max_seqs(conn).await {
+        observed.fetch_max(u64::try_from(shared + private).unwrap_or(0), std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 /// This node's clock, UTC, RFC 3339 to the second (`received_at`, local tables).
 pub(crate) fn now() -> String {
     jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
@@ -382,12 +478,34 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        let observed = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let (on_acquire, on_connect) = (observed.clone(), observed.clone());
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            // Each connection handed out reports the logs' highest `seq`s: another process's
+            // append moves `generation` at this request's first query (the session lookup).
+            .before_acquire(move |conn, _| {
+                let observed = on_acquire.clone();
+                Box::pin(async move {
+                    observe_on(conn, &observed).await;
+                    Ok(true)
+                })
+            })
+            .after_connect(move |conn, _| {
+                let observed = on_connect.clone();
+                Box::pin(async move {
+                    observe_on(conn, &observed).await;
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
         let store = Self {
             pool,
             inner: Mutex::new(Inner::empty()),
-            generation: std::sync::atomic::AtomicU64::new(0),
+            observed,
+            bumps: std::sync::atomic::AtomicU64::new(0),
             hash_cache: std::sync::Mutex::new(None),
         };
         {
@@ -402,33 +520,61 @@ impl Store {
         self.pool.close().await;
     }
 
-    /// Takes the write lock (see [`WriteGuard`]).
+    /// Takes the write lock (see [`WriteGuard`]), after folding what other connections or
+    /// processes appended: commands decide against the log as it is now.
     pub async fn lock(&self) -> WriteGuard<'_> {
-        WriteGuard { store: self, inner: self.inner.lock().await }
+        WriteGuard { store: self, inner: self.current().await }
     }
 
-    /// Reads the in-memory state under the lock (a consistent snapshot for `f`).
+    /// Reads the in-memory state under the lock (a consistent snapshot for `f`), after folding
+    /// what other connections or processes appended.
     pub async fn with_state<R>(&self, f: impl FnOnce(&State) -> R) -> R {
-        f(&self.inner.lock().await.state)
+        f(&self.current().await.state)
     }
 
     /// The committee's genesis id, if founded.
     pub async fn committee(&self) -> Option<EventId> {
-        self.inner.lock().await.trust.committee()
+        self.current().await.trust.committee()
+    }
+
+    /// Folds what other connections or processes appended since this store last looked
+    /// (see [`Store`]); returns whether anything was new. [`Store::with_state`], [`Store::lock`]
+    /// and the other readers of the fold call it first.
+    ///
+    /// # Errors
+    /// Database errors; [`StoreError::Corrupt`] for a stored event this version cannot read.
+    pub async fn catch_up(&self) -> Result<bool, StoreError> {
+        let mut inner = self.inner.lock().await;
+        self.catch_up_locked(&mut inner).await
+    }
+
+    async fn catch_up_locked(&self, inner: &mut Inner) -> Result<bool, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let moved = catch_up_on(&mut conn, inner).await?;
+        self.saw(inner.seen());
+        Ok(moved)
+    }
+
+    /// The fold's lock, caught up. A failed catch-up is logged and the fold read as it is: a
+    /// write catches up again under SQLite's write lock, where an error is returned.
+    async fn current(&self) -> MutexGuard<'_, Inner> {
+        let mut inner = self.inner.lock().await;
+        if let Err(err) = self.catch_up_locked(&mut inner).await {
+            tracing::warn!(error = %err, "store: could not read what other processes appended");
+        }
+        inner
+    }
+
+    /// Records that the database holds at least `seen` (sum of the logs' highest `seq`s).
+    fn saw(&self, seen: u64) {
+        self.observed.fetch_max(seen, std::sync::atomic::Ordering::SeqCst);
     }
 
     async fn reload(&self, inner: &mut Inner) -> Result<(), StoreError> {
         *inner = Inner::empty();
-        for (log, events) in
-            [(Log::Shared, self.events_after(0, i64::MAX).await?), (Log::Private, self.private_events().await?)]
-        {
-            for stored in events {
-                let event = parse_stored(&stored)?;
-                let change = parse_event(&event.envelope.kind, &event.envelope.body)
-                    .map_err(|e| StoreError::Corrupt(format!("event {}: {e}", stored.id)))?;
-                inner.learn(&event, change, log);
-            }
-        }
+        let mut conn = self.pool.acquire().await?;
+        catch_up_on(&mut conn, inner).await?;
+        self.saw(inner.seen());
         Ok(())
     }
 
@@ -444,6 +590,7 @@ impl Store {
             Err(e) => {
                 // The memory fold ran ahead of a failed transaction: refold from what is stored.
                 self.reload(inner).await?;
+                self.bumps.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 Err(e)
             }
         }
@@ -455,12 +602,23 @@ impl Store {
         checked: &[(VerifiedEvent, Change)],
         log: Log,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        // SQLite's write lock first, then what other processes appended up to now: no one can
+        // append between this catch-up and the commit, so the projection rows written below are
+        // those of the whole log, and the new events' `seq`s follow the folded ones. Events
+        // checked against the fold before the catch-up stay valid (their parents are stored, the
+        // references they make are monotone); they may now fork beside the other process's,
+        // exactly as concurrent events of two nodes do.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        catch_up_on(&mut *tx, inner).await?;
         let mut touched = BTreeSet::new();
         let received = now();
         for (event, change) in checked {
+            if inner.lamports.contains_key(&event.id) {
+                // Stored meanwhile by another process (the same event received twice).
+                continue;
+            }
             let env = &event.envelope;
-            sqlx::query(match log {
+            let inserted = sqlx::query(match log {
                 Log::Shared => {
                     "INSERT INTO events (id, lamport, party, kind, at, envelope, sigs, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                 }
@@ -478,6 +636,11 @@ impl Store {
             .bind(&received)
             .execute(&mut *tx)
             .await?;
+            let seen = match log {
+                Log::Shared => &mut inner.shared_seq,
+                Log::Private => &mut inner.private_seq,
+            };
+            *seen = (*seen).max(inserted.last_insert_rowid());
             if env.kind == GENESIS_KIND
                 && let Change::Genesis(charter) = change
             {
@@ -495,7 +658,7 @@ impl Store {
             }
         }
         tx.commit().await?;
-        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.saw(inner.seen());
         Ok(())
     }
 
@@ -669,7 +832,8 @@ impl Store {
     pub async fn state_hash(&self) -> Result<String, StoreError> {
         // Projections change only through this store's transactions, which bump `generation`:
         // between two writes the hash is read from the cache (pages show it on every request).
-        let generation = self.generation.load(std::sync::atomic::Ordering::SeqCst);
+        drop(self.current().await);
+        let generation = self.generation();
         if let Ok(cache) = self.hash_cache.lock()
             && let Some((g, h)) = cache.as_ref()
             && *g == generation
@@ -683,11 +847,14 @@ impl Store {
         Ok(hash)
     }
 
-    /// A number that changes after every committed change of the projections: read models
-    /// computed at one generation stay valid until it moves.
+    /// A number that grows with every committed change of the log, made by this store or by
+    /// any other connection or process (see [`Store`]): read models computed at one generation
+    /// stay valid until it moves. It is the sum of the logs' highest `seq`s last observed (plus
+    /// the rebuilds), so a read model computed after reading it — through [`Store::with_state`],
+    /// which catches up first — is never older than the generation it is cached under.
     #[must_use]
     pub fn generation(&self) -> u64 {
-        self.generation.load(std::sync::atomic::Ordering::SeqCst)
+        self.observed.load(std::sync::atomic::Ordering::SeqCst) + self.bumps.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// [`Store::state_hash`] read from the database, never from the cache (for `verify`, which
@@ -714,8 +881,10 @@ impl Store {
     /// Database errors; [`StoreError::Corrupt`] when a stored event cannot be read.
     pub async fn rebuild(&self) -> Result<String, StoreError> {
         let mut inner = self.inner.lock().await;
-        self.reload(&mut inner).await?;
-        let mut tx = self.pool.begin().await?;
+        // No one appends while the projections are rewritten.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        *inner = Inner::empty();
+        catch_up_on(&mut *tx, &mut inner).await?;
         sqlx::query("DELETE FROM records").execute(&mut *tx).await?;
         sqlx::query("DELETE FROM private_records").execute(&mut *tx).await?;
         sqlx::query("DELETE FROM committee").execute(&mut *tx).await?;
@@ -730,7 +899,8 @@ impl Store {
             upsert_projection(&mut tx, id, entry).await?;
         }
         tx.commit().await?;
-        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.saw(inner.seen());
+        self.bumps.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         drop(inner);
         self.state_hash().await
     }

@@ -319,6 +319,8 @@ async fn area_roadmap_action(f: &Fixture) -> (String, String, String) {
         progress: Progress::new(0).unwrap(),
         weight: None,
         indicator: None,
+        decision: None,
+        reason: None,
         illustrative: false,
     });
     let batch = f.sign(action, &f.node_key).await;
@@ -434,4 +436,67 @@ async fn verify_names_a_stored_event_whose_revision_is_mistyped_even_when_it_wen
     let (id, why) = report.problem.unwrap();
     assert_eq!(id, bad.id().to_hex());
     assert!(why.contains("progress"), "{why}");
+}
+
+/// One store, many processes (issue 15 item 5): a second `Store` on the same file plays the CLI
+/// writing while a server runs. The first sees each append at its next read — `generation`
+/// moves at the next query, `with_state` and `lock` fold only the new events — and a write of
+/// its own decided against a stale fold keeps the other's change in the projection it writes.
+#[tokio::test]
+async fn a_second_store_on_the_same_file_sees_and_builds_on_the_others_appends() {
+    let f = fixture().await;
+    let other = Store::open(&f.path).await.unwrap();
+    let g0 = f.store.generation();
+    let a = {
+        let batch = f.sign(area("training"), &f.node_key).await;
+        other.lock().await.append(&batch).await.unwrap()
+    };
+    // Not yet read: the fold is as it was; any query moves the generation.
+    assert_eq!(f.store.event_count().await.unwrap(), 3);
+    assert!(f.store.generation() > g0, "generation moves once a connection saw the append");
+    let seen = f.store.with_state(|s| s.entry(&a[0].to_hex()).is_some()).await;
+    assert!(seen, "with_state folds the other store's event");
+    assert_eq!(f.store.lock().await.heads(), other.lock().await.heads());
+
+    // Both write: each after the other, each deciding against its own fold.
+    let b = {
+        let batch = f.sign(area("logistics"), &f.node_key).await;
+        f.store.lock().await.append(&batch).await.unwrap()
+    };
+    let c = {
+        let batch = f.sign(area("health"), &f.node_key).await;
+        other.lock().await.append(&batch).await.unwrap()
+    };
+    for store in [&f.store, &other] {
+        for id in [&a[0], &b[0], &c[0]] {
+            assert!(store.with_state(|s| s.entry(&id.to_hex()).is_some()).await, "{id:?}");
+        }
+    }
+    // A stale guard: `other` decides and signs before `f.store` writes; its append catches up
+    // under SQLite's write lock, so its fold and rows include `f.store`'s event too.
+    let mut stale = other.lock().await;
+    let batch = {
+        let actor = Actor { party: PartyCode::parse("MAR").unwrap(), member: None };
+        let emits = decide(stale.state(), &actor, &area("engineering")).unwrap();
+        vec![f.raw(stale.heads(), &emits[0].kind, emits[0].body.clone(), &f.node_key)]
+    };
+    let d = {
+        let batch = f.sign(area("signals"), &f.node_key).await;
+        f.store.lock().await.append(&batch).await.unwrap()
+    };
+    stale.append(&batch).await.unwrap();
+    drop(stale);
+    assert_eq!(other.lock().await.heads().len(), 2, "two concurrent heads, as between two nodes");
+    assert!(f.store.with_state(|s| s.entry(&d[0].to_hex()).is_some()).await);
+    // Both folds, the projections on disk and a fresh verify agree.
+    let report = other.verify().await.unwrap();
+    assert!(report.ok(), "{report:?}");
+    assert_eq!(f.store.state_hash().await.unwrap(), report.rebuilt_hash);
+    assert_eq!(other.state_hash().await.unwrap(), report.rebuilt_hash);
+    let (h1, h2) = (f.store.with_state(|s| s.clone()).await, other.with_state(|s| s.clone()).await);
+    assert_eq!(
+        lajna_store::hash_state(Some(f.genesis), &h1).unwrap(),
+        lajna_store::hash_state(Some(f.genesis), &h2).unwrap()
+    );
+    other.close().await;
 }
