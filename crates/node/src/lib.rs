@@ -8,9 +8,11 @@
 //! DATA/keys/node-MAR.key    this node's signing key for a party (0600)
 //! DATA/keys/roots/          party root keys — only for the demo; real roots live offline
 //! DATA/blobs/               attachments, content-addressed by BLAKE3
+//! DATA/serve.lock           held (shared) by every process that has the node open
 //! ```
 
 pub mod auth;
+pub mod backup;
 mod config;
 pub mod demo;
 pub mod documents;
@@ -52,6 +54,13 @@ impl DataDir {
     #[must_use]
     pub fn database(&self) -> PathBuf {
         self.0.join("lajna.sqlite")
+    }
+    /// `DATA/serve.lock`: every process with the node open holds a shared advisory lock on it
+    /// (`flock`), so `lajna restore` — which needs it exclusively — refuses while a server (or
+    /// any other command) uses the directory.
+    #[must_use]
+    pub fn serve_lock(&self) -> PathBuf {
+        self.0.join("serve.lock")
     }
     /// `DATA/keys`.
     #[must_use]
@@ -127,6 +136,26 @@ pub struct Node {
     keys: BTreeMap<String, SecretKey>,
     search: search::SearchState,
     record: record::RecordState,
+    /// The shared lock on `DATA/serve.lock`, held while the node is open.
+    _lock: Option<std::fs::File>,
+}
+
+/// Takes a shared lock on `DATA/serve.lock` for as long as the node is open. Refused while a
+/// restore holds it exclusively; a directory where the file cannot be made (read-only) is
+/// opened without it.
+fn hold_lock(dir: &DataDir) -> Result<Option<std::fs::File>, NodeError> {
+    let path = dir.serve_lock();
+    let Ok(file) = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path) else {
+        return Ok(None);
+    };
+    match file.try_lock_shared() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Err(NodeError::Io {
+            path,
+            cause: std::io::Error::new(std::io::ErrorKind::WouldBlock, "a restore is replacing this data directory"),
+        }),
+        Err(std::fs::TryLockError::Error(cause)) => Err(NodeError::Io { path, cause }),
+    }
 }
 
 impl std::fmt::Debug for Node {
@@ -175,11 +204,12 @@ impl Node {
         for party in &config.parties {
             keys.insert(party.clone(), read_key(&dir.node_key(party))?);
         }
+        let lock = hold_lock(&dir)?;
         let store = Store::open(&dir.database()).await?;
         if store.committee().await.is_none() {
             return Err(NodeError::Store(lajna_store::StoreError::Empty));
         }
-        Ok(Self { dir, config, store, keys, search: Default::default(), record: Default::default() })
+        Ok(Self { dir, config, store, keys, search: Default::default(), record: Default::default(), _lock: lock })
     }
 
     /// Creates a data directory, its node keys, and the committee: the genesis event signed by
@@ -255,6 +285,7 @@ impl Node {
         }
         config.parties = founding.node_parties.clone();
         config.save(&dir.config())?;
+        let lock = hold_lock(dir)?;
         let store = Store::open(&dir.database()).await?;
         store.lock().await.append(&batch).await?;
         Ok(Self {
@@ -264,6 +295,7 @@ impl Node {
             keys,
             search: Default::default(),
             record: Default::default(),
+            _lock: lock,
         })
     }
 

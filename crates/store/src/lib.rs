@@ -8,6 +8,7 @@
 //! at all; projections are derived and [`Store::rebuild`] refolds them to the same
 //! [`Store::state_hash`]. An event whose parents are missing waits in `pending`.
 
+mod backup;
 mod error;
 mod feeds;
 mod hash;
@@ -25,6 +26,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Row, SqlitePool};
 use tokio::sync::{Mutex, MutexGuard};
 
+pub use backup::committee_of;
 pub use error::StoreError;
 pub use feeds::FeedRow;
 pub use hash::StateHasher;
