@@ -4,6 +4,8 @@
 
 #[path = "api.rs"]
 mod api;
+#[path = "attendance.rs"]
+mod attendance;
 #[path = "blobs.rs"]
 mod blobs;
 #[path = "browser.rs"]
@@ -14,6 +16,8 @@ mod calendar;
 mod common;
 #[path = "documents.rs"]
 mod documents;
+#[path = "endorse.rs"]
+mod endorse;
 #[path = "forms.rs"]
 mod forms;
 #[path = "hardening.rs"]
@@ -24,6 +28,8 @@ mod import;
 mod openapi;
 #[path = "record.rs"]
 mod record;
+#[path = "processes.rs"]
+mod processes;
 #[path = "records.rs"]
 mod records;
 #[path = "report_download.rs"]
@@ -32,6 +38,8 @@ mod report_download;
 mod roadmap;
 #[path = "search.rs"]
 mod search;
+#[path = "snapshots.rs"]
+mod snapshots;
 #[path = "sessions.rs"]
 mod sessions;
 #[path = "sync.rs"]
