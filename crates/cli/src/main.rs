@@ -38,6 +38,12 @@ enum Cmd {
     Search(cmd::search::Args),
     /// Refold the log into fresh projections (appends nothing) and print the state hash.
     Rebuild(cmd::rebuild::Args),
+    /// Write a consistent backup while the node may be serving (database snapshot, config,
+    /// document files; never the keys), check it, then name it.
+    Backup(cmd::backup::Args),
+    /// Replace a data directory by a backup, checked first; refuses while a server runs on it or
+    /// when the backup is of another committee. The previous directory is kept aside.
+    Restore(cmd::restore::Args),
     /// Export the whole state.
     Export(cmd::export::Args),
     /// Write the periodic report as PDF: cover, summary, one section per area, Gantt chart and
@@ -74,6 +80,8 @@ async fn run(command: Cmd) -> Result<ExitCode> {
         Cmd::Reindex(args) => cmd::reindex::run(args).await,
         Cmd::Search(args) => cmd::search::run(args).await,
         Cmd::Rebuild(args) => cmd::rebuild::run(args).await,
+        Cmd::Backup(args) => cmd::backup::run(args).await,
+        Cmd::Restore(args) => cmd::restore::run(args).await,
         Cmd::Export(args) => cmd::export::run(args).await,
         Cmd::Report(args) => cmd::report::run(args).await,
         Cmd::Import(args) => cmd::import::run(args).await,

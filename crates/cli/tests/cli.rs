@@ -360,3 +360,152 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// Every file under `dir` with its BLAKE3, sorted: "nothing changed" means this is equal.
+fn listing(dir: &Path) -> Vec<(std::path::PathBuf, String)> {
+    let mut files: Vec<_> = walk(dir)
+        .into_iter()
+        .map(|p| {
+            let hash = blake3_hex(&std::fs::read(&p).unwrap());
+            (p.strip_prefix(dir).unwrap().to_path_buf(), hash)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn blake3_hex(bytes: &[u8]) -> String {
+    // The test crate has no blake3: sha256sum is as good for "unchanged".
+    let mut child = Command::new("sha256sum")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("sha256sum");
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), bytes).unwrap();
+    String::from_utf8_lossy(&child.wait_with_output().unwrap().stdout).to_string()
+}
+
+fn doc_add(data: &str, file: &Path, title: &str) -> Output {
+    lajna(&[
+        "doc",
+        "add",
+        "--data",
+        data,
+        file.to_str().unwrap(),
+        "--title",
+        title,
+        "--classification",
+        "unclassified",
+        "--releasable-to",
+        "MAR+MLI",
+    ])
+}
+
+/// Issue 15 item 3: `lajna backup` while `lajna serve` runs and `lajna doc add` writes beside
+/// it; `lajna restore` refuses while the server holds the directory, refuses a backup with one
+/// byte changed and a backup of another committee (the directory unchanged each time), then
+/// restores, keeps the previous directory aside, and `verify` gives the backup's state hash.
+#[test]
+fn backup_while_serving_and_writing_restores_to_the_same_state_hash_and_restore_refuses_what_it_must() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = demo(dir.path());
+    let mut server = Command::new(env!("CARGO_BIN_EXE_lajna"))
+        .args(["serve", "--data", &data, "--listen", "127.0.0.1:0"])
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(server.stdout.take().unwrap()), &mut line).unwrap();
+    assert!(line.starts_with("serving"), "{line}");
+
+    // Writers beside the server while the backup runs.
+    let writer = {
+        let (data, dir) = (data.clone(), dir.path().to_path_buf());
+        std::thread::spawn(move || {
+            for i in 0..4 {
+                let file = dir.join(format!("note-{i}.txt"));
+                std::fs::write(&file, format!("Note de service numéro {i}\n")).unwrap();
+                let out = doc_add(&data, &file, &format!("Note {i}"));
+                assert!(out.status.success(), "{}", text(&out));
+            }
+        })
+    };
+    let backup = dir.path().join("backup.zip");
+    let out = lajna(&["backup", "--data", &data, "--out", backup.to_str().unwrap()]);
+    let s = text(&out);
+    assert!(out.status.success(), "{s}");
+    writer.join().unwrap();
+    assert!(s.contains("checked") && s.contains("not included: node keys"), "{s}");
+    let hash = s.lines().find_map(|l| l.strip_prefix("state hash ")).unwrap().to_string();
+    assert!(backup.is_file());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    // The same name again is refused.
+    assert!(!lajna(&["backup", "--data", &data, "--out", backup.to_str().unwrap()]).status.success());
+
+    // While the server holds the directory: refused, nothing changed.
+    let before = listing(Path::new(&data));
+    let out = lajna(&["restore", backup.to_str().unwrap(), "--data", &data]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("in use"), "{}", text(&out));
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let before = {
+        let now = listing(Path::new(&data));
+        // Only the live WAL files may differ from when the server ran.
+        let strip = |l: Vec<(std::path::PathBuf, String)>| {
+            l.into_iter().filter(|(p, _)| !p.to_string_lossy().contains("sqlite-")).collect::<Vec<_>>()
+        };
+        assert_eq!(strip(before), strip(now.clone()));
+        now
+    };
+
+    // One byte changed in the middle of the file: refused before anything is touched.
+    let mut bytes = std::fs::read(&backup).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x20;
+    let corrupt = dir.path().join("corrupt.zip");
+    std::fs::write(&corrupt, &bytes).unwrap();
+    let out = lajna(&["restore", corrupt.to_str().unwrap(), "--data", &data]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("not sound"), "{}", text(&out));
+    assert_eq!(listing(Path::new(&data)), before, "a refused restore changes nothing");
+
+    // A backup of another committee (another demo: new keys, another genesis): refused.
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = demo(other_dir.path());
+    let other_backup = other_dir.path().join("other.zip");
+    assert!(lajna(&["backup", "--data", &other, "--out", other_backup.to_str().unwrap()]).status.success());
+    let out = lajna(&["restore", other_backup.to_str().unwrap(), "--data", &data]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("committee"), "{}", text(&out));
+    // Reading the directory's committee opens its database read-only: after the server was
+    // killed, SQLite rebuilds the WAL index (`-shm`, scratch memory of any reader) and nothing else.
+    let no_shm = |l: Vec<(std::path::PathBuf, String)>| {
+        l.into_iter().filter(|(p, _)| !p.to_string_lossy().ends_with("-shm")).collect::<Vec<_>>()
+    };
+    assert_eq!(no_shm(listing(Path::new(&data))), no_shm(before), "a refused restore changes nothing");
+    let siblings = std::fs::read_dir(dir.path()).unwrap().count();
+
+    // Restored: the previous directory kept aside, the keys carried over, the same state hash.
+    let out = lajna(&["restore", backup.to_str().unwrap(), "--data", &data]);
+    let s = text(&out);
+    assert!(out.status.success(), "{s}");
+    assert!(s.contains("previous directory kept as") && s.contains("node keys copied"), "{s}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), siblings + 1);
+    let aside = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().starts_with("data.before-restore-"))
+        .expect("the previous directory");
+    assert!(aside.path().join("lajna.sqlite").is_file());
+    let out = lajna(&["verify", "--data", &data]);
+    let s = text(&out);
+    assert!(out.status.success(), "{s}");
+    assert!(s.contains(&format!("state hash {hash}")), "{s}");
+}

@@ -2,6 +2,7 @@
 //! code (0 ok, 1 verification or a refusal, 2 is `main`'s for an error). What several share is
 //! in `common`, once.
 
+pub mod backup;
 pub mod bundle;
 pub mod common;
 pub mod demo;
@@ -16,6 +17,7 @@ pub mod log;
 pub mod rebuild;
 pub mod reindex;
 pub mod report;
+pub mod restore;
 pub mod search;
 pub mod serve;
 pub mod sync;
