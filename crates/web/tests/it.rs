@@ -30,8 +30,6 @@ mod openapi;
 mod record;
 #[path = "processes.rs"]
 mod processes;
-#[path = "processes.rs"]
-mod processes;
 #[path = "records.rs"]
 mod records;
 #[path = "report_download.rs"]
