@@ -611,7 +611,7 @@ impl Store {
         // references they make are monotone); they may now fork beside the other process's,
         // exactly as concurrent events of two nodes do.
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        catch_up_on(&mut *tx, inner).await?;
+        catch_up_on(&mut tx, inner).await?;
         let mut touched = BTreeSet::new();
         let received = now();
         for (event, change) in checked {
@@ -886,7 +886,7 @@ impl Store {
         // No one appends while the projections are rewritten.
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         *inner = Inner::empty();
-        catch_up_on(&mut *tx, &mut inner).await?;
+        catch_up_on(&mut tx, &mut inner).await?;
         sqlx::query("DELETE FROM records").execute(&mut *tx).await?;
         sqlx::query("DELETE FROM private_records").execute(&mut *tx).await?;
         sqlx::query("DELETE FROM committee").execute(&mut *tx).await?;
