@@ -126,6 +126,16 @@ pub enum Command {
         /// The language confirmed.
         lang: Lang,
     },
+    /// Record the actor's party's delegation to a session: every member with function and
+    /// attendance, and the head; it replaces the party's previous recording.
+    RecordDelegation {
+        /// Session id.
+        session: String,
+        /// The party (must be the actor's).
+        party: PartyCode,
+        /// The whole delegation.
+        entries: Vec<crate::attendance::DelegationEntry>,
+    },
 }
 
 /// Top-level fields of a record of `kind` that are signed as given, not cleaned: a press
@@ -176,7 +186,8 @@ fn cleaned_command(command: &Command) -> Result<Command, DomainError> {
         Command::ReportProgress { .. }
         | Command::Endorse { .. }
         | Command::EndorseMinutes { .. }
-        | Command::ConfirmTranslation { .. } => command.clone(),
+        | Command::ConfirmTranslation { .. }
+        | Command::RecordDelegation { .. } => command.clone(),
     })
 }
 
@@ -490,6 +501,9 @@ pub fn decide(state: &State, actor: &Actor, command: &Command) -> Result<Vec<Emi
         Command::EndorseMinutes { session, version } => endorse_minutes(state, actor, session, version),
         Command::AmendMinutes { session, minutes } => amend_minutes(state, session, minutes),
         Command::ConfirmTranslation { kind, id, field, lang } => confirm_translation(state, *kind, id, field, *lang),
+        Command::RecordDelegation { session, party, entries } => {
+            crate::attendance::record(state, actor, session, party, entries)
+        }
     }
 }
 

@@ -156,6 +156,33 @@ pub enum DomainError {
         /// Languages to review, comma-separated codes.
         langs: String,
     },
+    /// A party's delegation recorded by a member of the other party. HTTP 403.
+    #[error("only {party} records the delegation of {party}")]
+    DelegationOtherParty {
+        /// The party whose delegation was given.
+        party: String,
+    },
+    /// A delegation names someone who is not a member of its party. HTTP 422.
+    #[error("{member} is not a member of {party}")]
+    NotPartyMember {
+        /// Member id given.
+        member: String,
+        /// The delegation's party.
+        party: String,
+    },
+    /// A delegation without exactly one head. HTTP 422.
+    #[error("a delegation has exactly one head ({heads} given)")]
+    DelegationHead {
+        /// Heads given.
+        heads: i64,
+    },
+    /// A member represented by someone who is not a present member of the same delegation.
+    /// HTTP 422.
+    #[error("{member} is not a present member of the delegation and cannot represent another")]
+    RepresentativeNotPresent {
+        /// The representative named.
+        member: String,
+    },
 }
 
 impl DomainError {
@@ -186,6 +213,10 @@ impl DomainError {
             Self::NoMinutes => "error-no-minutes",
             Self::StaleVersion { .. } => "error-stale-version",
             Self::TranslationToReview { .. } => "error-translation-to-review",
+            Self::DelegationOtherParty { .. } => "error-delegation-other-party",
+            Self::NotPartyMember { .. } => "error-not-party-member",
+            Self::DelegationHead { .. } => "error-delegation-head",
+            Self::RepresentativeNotPresent { .. } => "error-representative-not-present",
         }
     }
 

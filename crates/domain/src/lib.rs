@@ -9,6 +9,7 @@
 //! [`command::Emit`] bodies) → the ledger signs them → [`State::apply`] folds them, on every
 //! node, in any causal order, with the same result.
 
+pub mod attendance;
 pub mod command;
 mod error;
 pub mod hijri;

@@ -270,7 +270,13 @@ impl Change {
     pub fn check_against(&self, state: &State) -> Result<(), DomainError> {
         match self {
             Change::Genesis(_) | Change::Ledger => Ok(()),
-            Change::Add { kind, record, .. } => state.require(*kind, record).map(|_| ()),
+            Change::Add { kind, record, set, value } => {
+                state.require(*kind, record)?;
+                if *set == crate::attendance::DELEGATIONS {
+                    crate::attendance::check_received(state, value)?;
+                }
+                Ok(())
+            }
             Change::Create { kind, .. } => with_record_type!(*kind, T => check_typed::<T>(state, self)),
             Change::Update { kind, record, set, .. } => {
                 if *kind == RecordKind::Document {
@@ -502,6 +508,7 @@ pub fn parse_event(kind: &str, body: &Value) -> Result<Change, DomainError> {
             set: crate::parity::TRANSLATIONS,
             value: serde_json::to_value(declaration(kind, obj, true)?).map_err(|e| malformed(kind, e.to_string()))?,
         }),
+        (RecordKind::Session, "delegation_recorded") => crate::attendance::parse(record_id(kind, obj)?, obj),
         (RecordKind::Action, "evidence_added") => {
             let note = obj.get("note").cloned().ok_or_else(|| malformed(kind, "no note"))?;
             let note: LocalizedText = typed(kind, note)?;

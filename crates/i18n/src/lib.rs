@@ -101,6 +101,11 @@ impl Catalog {
             DomainError::UnknownZone { zone } => vec![("value", Arg::Text(zone.clone()))],
             DomainError::DuplicateNumber { number } => vec![("value", Arg::Num(*number))],
             DomainError::DuplicateCode { code } => vec![("value", Arg::Text(code.clone()))],
+            DomainError::DelegationOtherParty { party } => vec![("party", Arg::Text(party.clone()))],
+            DomainError::NotPartyMember { member, party } => {
+                vec![("member", Arg::Text(member.clone())), ("party", Arg::Text(party.clone()))]
+            }
+            DomainError::DelegationHead { heads } => vec![("heads", Arg::Num(*heads))],
             DomainError::TooLong { max, length, .. } => vec![
                 ("max", Arg::Num(i64::try_from(*max).unwrap_or(i64::MAX))),
                 ("length", Arg::Num(i64::try_from(*length).unwrap_or(i64::MAX))),

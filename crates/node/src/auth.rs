@@ -254,6 +254,11 @@ pub fn authorize(user: &User, state: &State, command: &Command) -> Result<(), No
         Command::Endorse { .. } | Command::EndorseMinutes { .. } if user.role != Role::CoChair => {
             forbid("only co-chairs endorse")
         }
+        // A party's secretary or co-chair records its delegation; the domain refuses the other
+        // party's delegation with its own message (`error-delegation-other-party`).
+        Command::RecordDelegation { .. } if !matches!(user.role, Role::CoChair | Role::Secretary) => {
+            forbid("only secretaries and co-chairs record a delegation")
+        }
         Command::PlanAction(a) => owned_by(&a.owner, user),
         Command::IssueCommunique(c) => owned_by(&c.party, user),
         Command::RegisterNeed(n) => owned_by(&n.party, user),

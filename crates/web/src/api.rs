@@ -68,6 +68,19 @@ fn record_json(doc: Value, kind: RecordKind, parties: &[String]) -> Value {
         // Derived, not stored: the venue-local time and the tz database give the instant.
         doc["opening_utc"] = Value::String(lajna_node::rfc3339(instant));
     }
+    if kind == RecordKind::Session {
+        // Each party's newest recorded delegation, and where each head of delegation stands.
+        let delegations = lajna_domain::attendance::delegations_in_doc(&doc, parties);
+        let heads: serde_json::Map<String, Value> = parties
+            .iter()
+            .map(|p| {
+                let status = lajna_domain::attendance::HeadStatus::of(delegations.iter().find(|d| &d.party == p));
+                (p.clone(), serde_json::to_value(status).unwrap_or(Value::Null))
+            })
+            .collect();
+        doc["delegations"] = serde_json::to_value(&delegations).unwrap_or(Value::Null);
+        doc["heads"] = Value::Object(heads);
+    }
     doc["id"] = id;
     doc
 }

@@ -122,7 +122,7 @@ pub fn json_problem(e: &JsonRejection, hint: &str) -> Problem {
 pub fn status_of(e: &NodeError) -> StatusCode {
     match e {
         NodeError::Domain(d) => match d {
-            DomainError::NotCoChair { .. } => StatusCode::FORBIDDEN,
+            DomainError::NotCoChair { .. } | DomainError::DelegationOtherParty { .. } => StatusCode::FORBIDDEN,
             DomainError::AlreadyEndorsed { .. }
             | DomainError::DuplicateNumber { .. }
             | DomainError::DuplicateCode { .. }

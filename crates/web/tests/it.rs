@@ -6,6 +6,8 @@
 mod api;
 #[path = "attendance.rs"]
 mod attendance;
+#[path = "attendance.rs"]
+mod attendance;
 #[path = "blobs.rs"]
 mod blobs;
 #[path = "browser.rs"]

@@ -11,13 +11,15 @@
 //! - `GET /{lang}/communiques` ([`communiques`]): communiqués and press documents.
 //! - The forms of the session page ([`session_forms`]): `POST /{lang}/decisions/{id}/endorse`,
 //!   `/{lang}/decisions/{id}/confirm`, `/{lang}/sessions/{id}/minutes`, `/minutes/endorse`,
-//!   `/minutes/confirm`, `/amendments`. Every write goes through
+//!   `/minutes/confirm`, `/amendments`; the delegations ([`attendance`]):
+//!   `/{lang}/sessions/{id}/delegation`. Every write goes through
 //!   [`lajna_node::Node::execute_as`] after the CSRF check; a refusal writes nothing and shows
 //!   why (a 403 page when the role or party does not allow it).
 //!
 //! Formal dates show the Gregorian date (ISO 8601, Western digits) with the Hijri date beside
 //! it, computed with the tabular calendar ([`lajna_domain::hijri`]); the pages say so.
 
+mod attendance;
 mod communiques;
 mod missions;
 mod session_forms;
@@ -46,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .route("/{lang}/sessions/{id}/minutes/endorse", post(forms::minutes_endorse))
         .route("/{lang}/sessions/{id}/minutes/confirm", post(forms::minutes_confirm))
         .route("/{lang}/sessions/{id}/amendments", post(forms::amendment))
+        .route("/{lang}/sessions/{id}/delegation", post(attendance::delegation_save))
         .route("/{lang}/decisions/{id}", get(sessions::decision))
         .route("/{lang}/decisions/{id}/endorse", post(forms::decision_endorse))
         .route("/{lang}/decisions/{id}/confirm", post(forms::decision_confirm))

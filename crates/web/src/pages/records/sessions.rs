@@ -226,6 +226,8 @@ pub struct SessionView {
     pub decisions: Vec<DecisionRow>,
     /// État d'exécution of the previous session (sessions after the first).
     pub execution: Option<Execution>,
+    /// Each party's delegation and attendance.
+    pub attendance: super::attendance::AttendanceView,
     /// The viewer may edit the minutes, amend them and confirm translations.
     pub can_edit: bool,
     /// Example data.
@@ -467,6 +469,7 @@ fn session_view(s: &Fold, tr: Tr<'_>, id: &str, today: Date, viewer: Option<&Use
         minutes: minutes_view(s, id, viewer),
         decisions: decisions_of(s, tr, id, viewer, true),
         execution: if x.number > 1 { execution(s, tr, x.number, today) } else { None },
+        attendance: super::attendance::attendance_view(s, tr, id, viewer),
         can_edit,
         illustrative: x.illustrative,
     })
