@@ -31,7 +31,7 @@ pub use error::StoreError;
 pub use feeds::FeedRow;
 pub use hash::StateHasher;
 pub use local::{AuditRow, SessionRow, UserRow};
-pub use sync::PeerRow;
+pub use sync::{CheckpointCheck, PeerRow, StoredCheckpoint};
 
 /// An event as stored, with its local sequence number.
 #[derive(Clone, Debug)]

@@ -34,7 +34,7 @@ pub struct PeerRow {
 impl Store {
     /// The ancestors (inclusive) of `heads` that this store holds.
     async fn closure(&self, heads: &[EventId]) -> HashSet<EventId> {
-        let inner = self.inner.lock().await;
+        let inner = self.current().await;
         let mut seen = HashSet::new();
         let mut stack: Vec<EventId> = heads.iter().filter(|h| inner.lamports.contains_key(h)).copied().collect();
         while let Some(id) = stack.pop() {
@@ -80,12 +80,12 @@ impl Store {
 
     /// This store's current heads.
     pub async fn heads(&self) -> Vec<EventId> {
-        self.inner.lock().await.heads.iter().copied().collect()
+        self.current().await.heads.iter().copied().collect()
     }
 
     /// Whether every id is stored.
     pub async fn has_all(&self, ids: &[EventId]) -> bool {
-        let inner = self.inner.lock().await;
+        let inner = self.current().await;
         ids.iter().all(|i| inner.lamports.contains_key(i))
     }
 
@@ -222,7 +222,7 @@ impl Store {
     /// number of events in them and their ancestors here.
     pub async fn attest(&self, heads: &[EventId]) -> (Vec<EventId>, u64) {
         let held: Vec<EventId> = {
-            let inner = self.inner.lock().await;
+            let inner = self.current().await;
             heads.iter().filter(|h| inner.lamports.contains_key(h) && !inner.private_ids.contains(h)).copied().collect()
         };
         let count = self.closure_len(&held).await as u64;
@@ -241,7 +241,7 @@ impl Store {
         carried: &[SignedEvent],
     ) -> Result<CheckpointStatement, LedgerError> {
         let trust = {
-            let inner = self.inner.lock().await;
+            let inner = self.current().await;
             if carried.is_empty() { inner.trust.clone() } else { trust_with_certificates(&inner.trust, carried) }
         };
         checkpoint.verify(&trust)
@@ -332,7 +332,7 @@ impl Store {
     /// # Errors
     /// Database errors only; a failed check is a [`CheckpointCheck::problem`].
     pub async fn check_checkpoints(&self) -> Result<Vec<CheckpointCheck>, StoreError> {
-        let trust = self.inner.lock().await.trust.clone();
+        let trust = self.current().await.trust.clone();
         let mut out = Vec::new();
         for kept in self.checkpoints().await? {
             let peer = format!("the peer {} node {}", kept.party, kept.node);
