@@ -455,18 +455,7 @@ impl Node {
     /// [`AuthError::InvalidCredentials`].
     pub async fn sign_in(&self, username: &str, password: &str, address: &str) -> Result<NewSession, NodeError> {
         let keys = [format!("user:{username}"), format!("addr:{address}")];
-        let since = shifted(-THROTTLE_WINDOW_MINUTES);
-        for key in &keys {
-            let (n, first) = self.store.login_failures(key, &since).await?;
-            if n >= MAX_FAILURES {
-                let first: jiff::Timestamp = first.and_then(|f| f.parse().ok()).unwrap_or_else(jiff::Timestamp::now);
-                let until = first + jiff::SignedDuration::from_mins(THROTTLE_WINDOW_MINUTES);
-                let minutes = ((until - jiff::Timestamp::now()).as_secs() + 59) / 60;
-                let party = self.store.user(username).await?.map(|r| r.party).unwrap_or_default();
-                self.audit(username, &party, "sign-in-refused", "throttled", address).await?;
-                return Err(NodeError::Auth(AuthError::Throttled { minutes: minutes.max(1) }));
-            }
-        }
+        self.check_throttle(&keys, username, address, "sign-in-refused").await?;
         let row = self.store.user(username).await?;
         let ok = match &row {
             Some(r) => password_matches(password, &r.password_hash) && !r.disabled,
@@ -497,6 +486,59 @@ impl Node {
         self.store.clear_login_failures(&keys[0]).await?;
         self.audit(username, &party, "sign-in", "", address).await?;
         Ok(NewSession { user, token, csrf })
+    }
+
+    /// Refuses when one of `keys` (`user:…`, `addr:…`) has [`MAX_FAILURES`] failures within
+    /// the window, auditing `action` (`throttled`) for `username`.
+    async fn check_throttle(
+        &self,
+        keys: &[String; 2],
+        username: &str,
+        address: &str,
+        action: &str,
+    ) -> Result<(), NodeError> {
+        let since = shifted(-THROTTLE_WINDOW_MINUTES);
+        for key in keys {
+            let (n, first) = self.store.login_failures(key, &since).await?;
+            if n >= MAX_FAILURES {
+                let first: jiff::Timestamp = first.and_then(|f| f.parse().ok()).unwrap_or_else(jiff::Timestamp::now);
+                let until = first + jiff::SignedDuration::from_mins(THROTTLE_WINDOW_MINUTES);
+                let minutes = ((until - jiff::Timestamp::now()).as_secs() + 59) / 60;
+                let party = self.store.user(username).await?.map(|r| r.party).unwrap_or_default();
+                self.audit(username, &party, action, "throttled", address).await?;
+                return Err(NodeError::Auth(AuthError::Throttled { minutes: minutes.max(1) }));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks a signed-in user's password again before a deliberate act (an endorsement,
+    /// issue 13 item 8), from `address`. Throttled like [`Node::sign_in`], on the same failure
+    /// counters (a failure here counts towards sign-in's limit, and the reverse); the password
+    /// is compared by Argon2 verification (constant time), with the same work for a user that
+    /// no longer exists. Audited: `password-confirmed`, or `password-refused` with the reason.
+    ///
+    /// # Errors
+    /// [`AuthError::Throttled`] (checked first, before any password work);
+    /// [`AuthError::InvalidCredentials`] for a wrong password, or a user since disabled or
+    /// removed. Nothing else changes on any error.
+    pub async fn confirm_password(&self, user: &User, password: &str, address: &str) -> Result<(), NodeError> {
+        let (username, party) = (user.username.as_str(), user.party.as_str());
+        let keys = [format!("user:{username}"), format!("addr:{address}")];
+        self.check_throttle(&keys, username, address, "password-refused").await?;
+        let row = self.store.user(username).await?;
+        let hash: &str = match &row {
+            Some(r) => &r.password_hash,
+            None => dummy_hash(),
+        };
+        let ok = password_matches(password, hash) && row.as_ref().is_some_and(|r| !r.disabled);
+        if !ok {
+            self.store.record_login_failure(&keys, &now_rfc3339()).await?;
+            self.audit(username, party, "password-refused", "wrong password", address).await?;
+            return Err(NodeError::Auth(AuthError::InvalidCredentials));
+        }
+        self.store.clear_login_failures(&keys[0]).await?;
+        self.audit(username, party, "password-confirmed", "", address).await
     }
 
     /// The user and CSRF token of a live session.
@@ -531,5 +573,33 @@ impl Node {
     /// [`AuthError::Forbidden`], then as [`Node::execute`]; nothing is written on any error.
     pub async fn execute_as(&self, user: &User, command: &Command) -> Result<Vec<lajna_ledger::EventId>, NodeError> {
         self.execute_checked(&user.actor(), command, |state| authorize(user, state, command)).await
+    }
+
+    /// [`Node::execute_as`] for an act on the version of record `id` that the user read
+    /// (endorsing a decision or a roadmap): refused with [`DomainError::StaleVersion`] when the
+    /// record's current version is another, checked under the same lock as the command, so an
+    /// edit made after the user read the text is never endorsed in their name.
+    ///
+    /// [`DomainError::StaleVersion`]: lajna_domain::DomainError::StaleVersion
+    ///
+    /// # Errors
+    /// As [`Node::execute_as`], and the stale version; nothing is written on any error.
+    pub async fn execute_as_read(
+        &self,
+        user: &User,
+        command: &Command,
+        id: &str,
+        version: &str,
+    ) -> Result<Vec<lajna_ledger::EventId>, NodeError> {
+        self.execute_checked(&user.actor(), command, |state| {
+            authorize(user, state, command)?;
+            match state.entry(id) {
+                Some(e) if e.version() != version => {
+                    Err(lajna_domain::DomainError::StaleVersion { version: version.into() }.into())
+                }
+                _ => Ok(()),
+            }
+        })
+        .await
     }
 }

@@ -6,8 +6,6 @@
 mod api;
 #[path = "attendance.rs"]
 mod attendance;
-#[path = "attendance.rs"]
-mod attendance;
 #[path = "blobs.rs"]
 mod blobs;
 #[path = "browser.rs"]

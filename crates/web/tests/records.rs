@@ -209,7 +209,9 @@ async fn a_co_chair_endorses_the_pending_decision_and_a_secretary_cannot() {
     let (mar, mar_csrf) = app.login("mar-cochair").await;
     let (_, html) = get_as(&app, &mar, &format!("/fr/sessions/{s1}")).await;
     assert!(!html.contains(&endorse));
-    let (status, _, body) = post_with(&app, &mar, &mar_csrf, &endorse, &[]).await;
+    let version = app.node.with_state(|s| s.entry(&pending).unwrap().version()).await;
+    let confirmed = [("version", version.as_str()), ("password", app.password.as_str())];
+    let (status, _, body) = post_with(&app, &mar, &mar_csrf, &endorse, &confirmed).await;
     assert_eq!(status, 409);
     assert!(body.contains("Votre partie a déjà approuvé cette version"), "{body}");
     assert_eq!(app.snapshot().await, before);
@@ -221,7 +223,8 @@ async fn a_co_chair_endorses_the_pending_decision_and_a_secretary_cannot() {
     let (mli, csrf) = app.login("mli-cochair").await;
     let (_, html) = get_as(&app, &mli, &format!("/ar/sessions/{s1}")).await;
     assert!(html.contains(&format!("/ar/decisions/{pending}/endorse")));
-    let (status, location, _) = post_with(&app, &mli, &csrf, &format!("/ar/decisions/{pending}/endorse"), &[]).await;
+    let (status, location, _) =
+        post_with(&app, &mli, &csrf, &format!("/ar/decisions/{pending}/endorse"), &confirmed).await;
     assert_eq!(status, 303);
     assert_eq!(location, format!("/ar/sessions/{s1}?saved=1#decision-{pending}"));
     assert_eq!(app.snapshot().await.0, before.0 + 1, "exactly one event");
@@ -264,8 +267,8 @@ async fn minutes_go_from_draft_to_agreed_and_locked_then_change_only_by_an_endor
     let (mar, mar_csrf) = app.login("mar-cochair").await;
     let (_, html) = get_as(&app, &mar, &path).await;
     assert!(html.contains(&format!(r#"name="version" value="{version}""#)));
-    let (status, ..) =
-        post_with(&app, &mar, &mar_csrf, &format!("{path}/minutes/endorse"), &[("version", &version)]).await;
+    let confirmed = [("version", version.as_str()), ("password", app.password.as_str())];
+    let (status, ..) = post_with(&app, &mar, &mar_csrf, &format!("{path}/minutes/endorse"), &confirmed).await;
     assert_eq!(status, 303);
     let html = page(&app, &path).await;
     assert!(html.contains("Approuvé par MAR") && html.contains("En attente de l’approbation de MLI"));
@@ -275,7 +278,7 @@ async fn minutes_go_from_draft_to_agreed_and_locked_then_change_only_by_an_endor
         post_as(&app, "mli-secretary", &format!("{path}/minutes/endorse"), &[("version", &version)]).await;
     assert_eq!(status, 403);
     assert_eq!(app.snapshot().await, before);
-    let (status, ..) = post_as(&app, "mli-cochair", &format!("{path}/minutes/endorse"), &[("version", &version)]).await;
+    let (status, ..) = post_as(&app, "mli-cochair", &format!("{path}/minutes/endorse"), &confirmed).await;
     assert_eq!(status, 303);
     let html = page(&app, &path).await;
     assert!(html.contains(r#"id="minutes-state">Approuvé par les deux parties</span>"#));
@@ -310,7 +313,8 @@ async fn minutes_go_from_draft_to_agreed_and_locked_then_change_only_by_an_endor
     assert!(html.contains(&format!(r#"<div class="text" lang="fr" dir="ltr">{fr1}</div>"#)), "still the agreed text");
     assert!(html.contains(&format!(r#"id="amendment-{amendment}""#)));
     for user in ["mli-cochair", "mar-cochair"] {
-        let (status, ..) = post_as(&app, user, &format!("{path}/minutes/endorse"), &[("version", &amendment)]).await;
+        let confirmed = [("version", amendment.as_str()), ("password", app.password.as_str())];
+        let (status, ..) = post_as(&app, user, &format!("{path}/minutes/endorse"), &confirmed).await;
         assert_eq!(status, 303, "{user}");
     }
     let html = page(&app, &path).await;

@@ -214,6 +214,8 @@ pub struct Group {
 /// A roadmap's heading.
 #[derive(Clone, Debug)]
 pub struct RoadmapHead {
+    /// Id.
+    pub id: String,
     /// Title.
     pub title: Txt,
     /// Period start, ISO.
@@ -267,9 +269,10 @@ async fn roadmap_page(page: &Page, q: &[(String, String)]) -> Result<String, Web
     let mut roadmaps: Vec<(Roadmap, RoadmapHead)> = typed::<Roadmap>(state, RecordKind::Roadmap)
         .await?
         .into_iter()
-        .map(|(_, r, doc)| {
+        .map(|(id, r, doc)| {
             let a = adoption(&doc, &parties);
             let head = RoadmapHead {
+                id,
                 title: txt(&r.title, lang),
                 start: r.start.to_string(),
                 end: r.end.to_string(),

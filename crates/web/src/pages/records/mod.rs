@@ -9,10 +9,12 @@
 //!   the language-parity flags ([`lajna_domain::parity`]) and, from the second session on, the
 //!   état d'exécution of the previous session's decisions and actions.
 //! - `GET /{lang}/communiques` ([`communiques`]): communiqués and press documents.
-//! - The forms of the session page ([`session_forms`]): `POST /{lang}/decisions/{id}/endorse`,
-//!   `/{lang}/decisions/{id}/confirm`, `/{lang}/sessions/{id}/minutes`, `/minutes/endorse`,
-//!   `/minutes/confirm`, `/amendments`; the delegations ([`attendance`]):
-//!   `/{lang}/sessions/{id}/delegation`. Every write goes through
+//! - Endorsements ([`endorse`]): `GET` and `POST /{lang}/decisions/{id}/endorse`,
+//!   `/{lang}/sessions/{id}/minutes/endorse`, `/{lang}/roadmaps/{id}/endorse` — a confirmation
+//!   page showing what is endorsed and its version, then the password again.
+//! - The forms of the session page ([`session_forms`]): `POST /{lang}/decisions/{id}/confirm`,
+//!   `/{lang}/sessions/{id}/minutes`, `/minutes/confirm`, `/amendments`; the delegations
+//!   ([`attendance`]): `/{lang}/sessions/{id}/delegation`. Every write goes through
 //!   [`lajna_node::Node::execute_as`] after the CSRF check; a refusal writes nothing and shows
 //!   why (a 403 page when the role or party does not allow it).
 //!
@@ -21,6 +23,7 @@
 
 mod attendance;
 mod communiques;
+pub mod endorse;
 mod missions;
 mod session_forms;
 mod sessions;
@@ -45,13 +48,14 @@ pub fn routes() -> Router<AppState> {
         .route("/{lang}/sessions", get(sessions::sessions))
         .route("/{lang}/sessions/{id}", get(sessions::session))
         .route("/{lang}/sessions/{id}/minutes", post(forms::minutes_save))
-        .route("/{lang}/sessions/{id}/minutes/endorse", post(forms::minutes_endorse))
+        .route("/{lang}/sessions/{id}/minutes/endorse", get(endorse::minutes_page).post(endorse::minutes_endorse))
         .route("/{lang}/sessions/{id}/minutes/confirm", post(forms::minutes_confirm))
         .route("/{lang}/sessions/{id}/amendments", post(forms::amendment))
         .route("/{lang}/sessions/{id}/delegation", post(attendance::delegation_save))
         .route("/{lang}/decisions/{id}", get(sessions::decision))
-        .route("/{lang}/decisions/{id}/endorse", post(forms::decision_endorse))
+        .route("/{lang}/decisions/{id}/endorse", get(endorse::decision_page).post(endorse::decision_endorse))
         .route("/{lang}/decisions/{id}/confirm", post(forms::decision_confirm))
+        .route("/{lang}/roadmaps/{id}/endorse", get(endorse::roadmap_page).post(endorse::roadmap_endorse))
         .route("/{lang}/communiques", get(communiques::communiques))
 }
 

@@ -1,6 +1,7 @@
-//! The forms of the session page: the draft minutes, amendments of locked minutes, the
-//! co-chairs' endorsements and the confirmation of a translation (minutes or decision). Each
-//! runs one command for the signed-in user, then shows the session page again.
+//! The forms of the session page: the draft minutes, amendments of locked minutes and the
+//! confirmation of a translation (minutes or decision). Each runs one command for the
+//! signed-in user, then shows the session page again. Endorsements have their own
+//! confirmation page ([`super::endorse`]).
 
 use axum::extract::Path;
 use axum::response::Response;
@@ -9,7 +10,6 @@ use lajna_domain::records::Session;
 use lajna_domain::{Command, DomainError, Lang, LocalizedText, RecordKind};
 use lajna_node::NodeError;
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 use serde_json::{Map, json};
 
 use super::parties;
@@ -39,13 +39,6 @@ impl TextsForm {
     fn typed(&self) -> (String, String) {
         (self.ar.clone(), self.fr.clone())
     }
-}
-
-/// Endorsing a version of the minutes (the draft's, or an amendment's).
-#[derive(Deserialize)]
-pub struct VersionForm {
-    #[serde(default)]
-    version: String,
 }
 
 /// Confirming one language of a text.
@@ -125,16 +118,6 @@ pub async fn amendment(
     submit(&page, &id, command, "amendments", typed).await
 }
 
-/// `POST /{lang}/sessions/{id}/minutes/endorse`: endorse the draft or an amendment (co-chairs).
-pub async fn minutes_endorse(
-    page: Page,
-    Path((_, id)): Path<(String, String)>,
-    CsrfForm(form): CsrfForm<VersionForm>,
-) -> Result<Response, PageError> {
-    let command = Command::EndorseMinutes { session: id.clone(), version: form.version };
-    submit(&page, &id, Ok(command), "minutes", Typed::message).await
-}
-
 /// `POST /{lang}/sessions/{id}/minutes/confirm`: confirm one language of the draft minutes.
 pub async fn minutes_confirm(
     page: Page,
@@ -143,18 +126,6 @@ pub async fn minutes_confirm(
 ) -> Result<Response, PageError> {
     let command = form.command(RecordKind::Session, &id, MINUTES);
     submit(&page, &id, command, "minutes", Typed::message).await
-}
-
-/// `POST /{lang}/decisions/{id}/endorse`: the viewer's party endorses the decision's current
-/// version (co-chairs only).
-pub async fn decision_endorse(
-    page: Page,
-    Path((_, id)): Path<(String, String)>,
-    CsrfForm(_): CsrfForm<IgnoredAny>,
-) -> Result<Response, PageError> {
-    let session = session_of(&page, &id).await?;
-    let command = Command::Endorse { kind: RecordKind::Decision, id: id.clone() };
-    submit(&page, &session, Ok(command), &format!("decision-{id}"), Typed::message).await
 }
 
 /// `POST /{lang}/decisions/{id}/confirm`: confirm one language of a decision's text.

@@ -108,6 +108,8 @@ pub struct MinutesView {
 pub struct DecisionRow {
     /// Id.
     pub id: String,
+    /// Reference, `D-{session}/{k}` ([`super::endorse::decision_ref`]).
+    pub reference: String,
     /// Its text in the page's language (or the nearest one).
     pub text: Txt,
     /// Its text in every language it has.
@@ -288,6 +290,7 @@ fn decision_row(s: &Fold, tr: Tr<'_>, id: &str, d: &Decision, viewer: Option<&Us
         && co_chair(viewer).is_some_and(|u| !a.endorsed_by.iter().any(|p| p == u.party.as_str()));
     DecisionRow {
         id: id.to_string(),
+        reference: super::endorse::decision_ref(s, id).unwrap_or_default(),
         text: txt(&d.text, lang),
         columns: columns(Some(&d.text), false),
         area: d

@@ -1,0 +1,346 @@
+//! Endorsing is deliberate (issue 13 item 8, DESIGN.md §4 invariant 7): a co-chair's
+//! endorsement button opens a confirmation page that shows exactly what the endorsement will
+//! name, and asks for the password again.
+//!
+//! - `GET /{lang}/decisions/{id}/endorse`, `GET /{lang}/sessions/{id}/minutes/endorse?version=`
+//!   (the draft's version, or an amendment's id; the draft when absent) and
+//!   `GET /{lang}/roadmaps/{id}/endorse`: the kind (decision, minutes, roadmap), the reference
+//!   (`D-{session}/{k}`, the PV's number, the roadmap's title), the texts in each language (the
+//!   decision's text; the minutes' version; the roadmap's title, period and action count) and
+//!   the version the endorsement names, then the password field. Only co-chairs may open it
+//!   (the 403 page otherwise); when the record cannot be endorsed now (already endorsed by the
+//!   viewer's party, a language to review) the page says why and holds no form.
+//! - `POST` to the same paths: `version` (the one shown) and `password`. The role and party
+//!   rules first, then the password ([`lajna_node::Node::confirm_password`]: throttled like
+//!   sign-in, audited), then the command on the version shown — a decision or roadmap edited
+//!   since the page was opened is refused as stale under the write lock
+//!   ([`lajna_node::Node::execute_as_read`]), minutes name their version in the command. A
+//!   missing (422) or wrong (403) password, a throttled one (429) or a refused command shows
+//!   the page again with the translated reason; nothing is written.
+//!
+//! The JSON API has no endorsement route; the command exists only behind these pages.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::extract::{ConnectInfo, Path, Query};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use lajna_domain::minutes::minutes_status;
+use lajna_domain::records::{Action, Decision, Roadmap, Session};
+use lajna_domain::state::State as Fold;
+use lajna_domain::{Command, LocalizedText, RecordKind, decide};
+use lajna_node::NodeError;
+use lajna_node::auth::{AuthError, User, authorize};
+use serde::Deserialize;
+
+use super::{Column, columns, parties, txt};
+use crate::WebError;
+use crate::ctx::{CsrfForm, OrPage, Page, PageCtx, PageError};
+use crate::i18n::Tr;
+use crate::problem::{message_of, status_of};
+
+/// What a confirmation page is about.
+#[derive(Clone, Debug)]
+pub enum Target {
+    /// A decision (its current version).
+    Decision(String),
+    /// A session's minutes: the version asked for (draft or amendment), else the draft.
+    Minutes(String, Option<String>),
+    /// A roadmap (its current version).
+    Roadmap(String),
+}
+
+impl Target {
+    /// The page's path after `/{lang}`.
+    fn path(&self) -> String {
+        match self {
+            Self::Decision(id) => format!("/decisions/{id}/endorse"),
+            Self::Minutes(id, _) => format!("/sessions/{id}/minutes/endorse"),
+            Self::Roadmap(id) => format!("/roadmaps/{id}/endorse"),
+        }
+    }
+
+    /// The command endorsing `version`.
+    fn command(&self, version: &str) -> Command {
+        match self {
+            Self::Decision(id) => Command::Endorse { kind: RecordKind::Decision, id: id.clone() },
+            Self::Minutes(id, _) => Command::EndorseMinutes { session: id.clone(), version: version.into() },
+            Self::Roadmap(id) => Command::Endorse { kind: RecordKind::Roadmap, id: id.clone() },
+        }
+    }
+}
+
+/// Everything the confirmation page shows.
+#[derive(Clone, Debug)]
+pub struct Confirm {
+    /// Message key of the kind (decision, minutes, amendment of the minutes, roadmap).
+    pub kind_key: &'static str,
+    /// The page's heading and the button's label, translated.
+    pub heading: String,
+    /// The record's reference: `D-1/2`, `PV 1`, the roadmap's title.
+    pub reference: String,
+    /// Facts beside the texts: translated label, value.
+    pub facts: Vec<(String, String)>,
+    /// The texts endorsed, one column per language.
+    pub columns: Vec<Column>,
+    /// The version the endorsement names.
+    pub version: String,
+    /// The form's path after `/{lang}`.
+    pub action: String,
+    /// Where the record is shown, after `/{lang}`.
+    pub back: String,
+    /// The command the form runs.
+    command: Command,
+}
+
+/// The reference of decision `id`: `D-{session number}/{k}`, `k` its rank among its session's
+/// decisions in the order they were recorded (Lamport clock, then event id).
+#[must_use]
+pub fn decision_ref(s: &Fold, id: &str) -> Option<String> {
+    let d = s.get::<Decision>(RecordKind::Decision, id)?;
+    let number = s.get::<Session>(RecordKind::Session, &d.session).map_or(0, |x| x.number);
+    let mut siblings: Vec<_> = s
+        .all::<Decision>(RecordKind::Decision)
+        .into_iter()
+        .filter(|(_, x)| x.session == d.session)
+        .map(|(i, _)| (s.entry(&i).and_then(|e| e.created.as_ref().map(|(st, _)| st.clone())), i))
+        .collect();
+    siblings.sort();
+    let k = siblings.iter().position(|(_, i)| i == id)? + 1;
+    Some(format!("D-{number}/{k}"))
+}
+
+fn decision(s: &Fold, tr: Tr<'_>, id: &str) -> Option<Confirm> {
+    let d = s.get::<Decision>(RecordKind::Decision, id)?;
+    let reference = decision_ref(s, id)?;
+    let session = s.get::<Session>(RecordKind::Session, &d.session)?;
+    let target = Target::Decision(id.into());
+    Some(Confirm {
+        kind_key: "endorse-kind-decision",
+        heading: tr.s("endorse-decision", "reference", &reference),
+        facts: vec![(tr.t("endorse-session"), format!("{} — {}", session.number, txt(&session.title, tr.lang).text))],
+        columns: columns(Some(&d.text), true),
+        version: s.entry(id)?.version(),
+        action: target.path(),
+        back: format!("/sessions/{}#decision-{id}", d.session),
+        command: target.command(""),
+        reference,
+    })
+}
+
+fn minutes(s: &Fold, tr: Tr<'_>, id: &str, asked: Option<&str>) -> Option<Confirm> {
+    let session = s.get::<Session>(RecordKind::Session, id)?;
+    let st = minutes_status(s.entry(id)?, &parties(s));
+    let amendment = asked.and_then(|v| st.amendment(v));
+    let (version, text, kind_key, anchor): (String, &LocalizedText, _, _) = match (amendment, &st.draft) {
+        (Some(a), _) => (a.id.clone(), &a.text, "endorse-kind-amendment", "amendments"),
+        (None, Some(d)) if !st.locked() => (d.version.clone(), &d.text, "endorse-kind-minutes", "minutes"),
+        _ => st.effective().map(|(v, t)| (v.to_string(), t, "endorse-kind-minutes", "minutes"))?,
+    };
+    let target = Target::Minutes(id.into(), Some(version.clone()));
+    let title = txt(&session.title, tr.lang).text;
+    Some(Confirm {
+        kind_key,
+        heading: tr.n(
+            if amendment.is_some() { "endorse-amendment" } else { "endorse-minutes" },
+            "number",
+            session.number,
+        ),
+        reference: tr.n("endorse-minutes-ref", "number", session.number),
+        facts: vec![(tr.t("endorse-session"), format!("{} — {title}", session.number))],
+        columns: columns(Some(text), true),
+        action: target.path(),
+        back: format!("/sessions/{id}#{anchor}"),
+        command: target.command(&version),
+        version,
+    })
+}
+
+fn roadmap(s: &Fold, tr: Tr<'_>, id: &str) -> Option<Confirm> {
+    let r = s.get::<Roadmap>(RecordKind::Roadmap, id)?;
+    let actions = s.all::<Action>(RecordKind::Action).into_iter().filter(|(_, a)| a.roadmap == id).count();
+    let target = Target::Roadmap(id.into());
+    Some(Confirm {
+        kind_key: "endorse-kind-roadmap",
+        heading: tr.t("endorse-roadmap"),
+        reference: txt(&r.title, tr.lang).text,
+        facts: vec![
+            (tr.t("period"), format!("{} – {}", r.start, r.end)),
+            (tr.t("endorse-actions"), i64::try_from(actions).unwrap_or(i64::MAX).to_string()),
+        ],
+        columns: columns(Some(&r.title), true),
+        version: s.entry(id)?.version(),
+        action: target.path(),
+        back: "/roadmap".into(),
+        command: target.command(""),
+    })
+}
+
+/// The confirmation of `target` for `user`, and why it cannot be endorsed now (the role and
+/// party rules, then the domain's); `None` for an unknown record.
+fn build(s: &Fold, tr: Tr<'_>, target: &Target, user: &User) -> Option<(Confirm, Result<(), NodeError>)> {
+    let c = match target {
+        Target::Decision(id) => decision(s, tr, id),
+        Target::Minutes(id, asked) => minutes(s, tr, id, asked.as_deref()),
+        Target::Roadmap(id) => roadmap(s, tr, id),
+    }?;
+    let check = authorize(user, s, &c.command).and_then(|()| Ok(decide(s, &user.actor(), &c.command).map(|_| ())?));
+    Some((c, check))
+}
+
+#[derive(Template)]
+#[template(path = "endorse.html")]
+struct EndorsePage<'a> {
+    ctx: PageCtx,
+    tr: Tr<'a>,
+    c: Confirm,
+    /// Why the last attempt was refused (translated).
+    error: String,
+    /// Why it cannot be endorsed now (translated); empty when the form is shown.
+    blocked: String,
+}
+
+/// The confirmation page of `target` with `status` and the refusal `error`; the 403 page for a
+/// viewer who may not endorse, the 404 page for an unknown record.
+async fn show(page: &Page, target: &Target, status: StatusCode, error: String) -> Result<Response, PageError> {
+    let tr = page.tr();
+    let built = page.state.node.with_state(|s| build(s, tr, target, &page.user)).await;
+    let (c, check) = built.ok_or(WebError::NotFound).or_page(page)?;
+    let blocked = match check {
+        Ok(()) => String::new(),
+        Err(e) => {
+            if let Some(refusal) = page.refusal(&e) {
+                return Err(refusal);
+            }
+            if let NodeError::Domain(d @ lajna_domain::DomainError::NotCoChair { .. }) = &e {
+                return Err(page.forbidden(d.key()));
+            }
+            message_of(&page.state.catalog, page.lang, &e).1
+        }
+    };
+    let ctx = page.ctx(target.path());
+    let html = EndorsePage { ctx, tr, c, error, blocked }.render().or_page(page)?;
+    Ok((status, Html(html)).into_response())
+}
+
+/// The confirmation form: the version shown and the password.
+#[derive(Deserialize)]
+pub struct EndorseForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// Endorses `target` at the form's version once the password is confirmed, then shows the
+/// record (`?saved=1`); otherwise the page again with the reason, nothing written. The role and
+/// party rules come first: a secretary is refused (403) whatever the password.
+async fn endorse(page: &Page, addr: SocketAddr, target: Target, form: EndorseForm) -> Result<Response, PageError> {
+    let node = &page.state.node;
+    let command = target.command(&form.version);
+    if let Err(e) = node.with_state(|s| authorize(&page.user, s, &command)).await {
+        return Err(page.refusal(&e).unwrap_or_else(|| page.forbidden("error-forbidden")));
+    }
+    if let Some((status, error)) = password_refusal(page, addr, &form.password).await {
+        return show(page, &target, status, error).await;
+    }
+    let result = match &target {
+        Target::Minutes(..) => node.execute_as(&page.user, &command).await,
+        Target::Decision(id) | Target::Roadmap(id) => {
+            node.execute_as_read(&page.user, &command, id, &form.version).await
+        }
+    };
+    let e = match result {
+        Ok(_) => return Ok(page.redirect(&saved(page, &target).await)),
+        Err(e) => e,
+    };
+    if let Some(refusal) = page.refusal(&e) {
+        return Err(refusal);
+    }
+    show(page, &target, status_of(&e), message_of(&page.state.catalog, page.lang, &e).1).await
+}
+
+/// Why `password` does not confirm the signed-in user: missing (422), wrong (403), too many
+/// failures (429, as sign-in); `None` when confirmed.
+async fn password_refusal(page: &Page, addr: SocketAddr, password: &str) -> Option<(StatusCode, String)> {
+    if password.is_empty() {
+        return Some((StatusCode::UNPROCESSABLE_ENTITY, page.tr().t("endorse-password-missing")));
+    }
+    match page.state.node.confirm_password(&page.user, password, &addr.ip().to_string()).await {
+        Ok(()) => None,
+        Err(NodeError::Auth(AuthError::InvalidCredentials)) => {
+            Some((StatusCode::FORBIDDEN, page.tr().t("endorse-password-wrong")))
+        }
+        Err(e) => Some((status_of(&e), message_of(&page.state.catalog, page.lang, &e).1)),
+    }
+}
+
+/// Where the record is shown once endorsed, with `?saved=1`.
+async fn saved(page: &Page, target: &Target) -> String {
+    let tr = page.tr();
+    let back = page.state.node.with_state(|s| build(s, tr, target, &page.user).map(|(c, _)| c.back)).await;
+    let back = back.unwrap_or_else(|| "/".into());
+    match back.split_once('#') {
+        Some((path, anchor)) => format!("{path}?saved=1#{anchor}"),
+        None => format!("{back}?saved=1"),
+    }
+}
+
+/// The minutes version asked for in the query (`?version=`).
+#[derive(Deserialize)]
+pub struct VersionQuery {
+    #[serde(default)]
+    version: Option<String>,
+}
+
+/// `GET /{lang}/decisions/{id}/endorse`.
+pub async fn decision_page(page: Page, Path((_, id)): Path<(String, String)>) -> Result<Response, PageError> {
+    show(&page, &Target::Decision(id), StatusCode::OK, String::new()).await
+}
+
+/// `POST /{lang}/decisions/{id}/endorse`: `version`, `password`.
+pub async fn decision_endorse(
+    page: Page,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path((_, id)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm<EndorseForm>,
+) -> Result<Response, PageError> {
+    endorse(&page, addr, Target::Decision(id), form).await
+}
+
+/// `GET /{lang}/sessions/{id}/minutes/endorse?version=`.
+pub async fn minutes_page(
+    page: Page,
+    Path((_, id)): Path<(String, String)>,
+    Query(q): Query<VersionQuery>,
+) -> Result<Response, PageError> {
+    show(&page, &Target::Minutes(id, q.version), StatusCode::OK, String::new()).await
+}
+
+/// `POST /{lang}/sessions/{id}/minutes/endorse`: `version` (the draft's or an amendment's),
+/// `password`.
+pub async fn minutes_endorse(
+    page: Page,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path((_, id)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm<EndorseForm>,
+) -> Result<Response, PageError> {
+    let target = Target::Minutes(id, Some(form.version.clone()));
+    endorse(&page, addr, target, form).await
+}
+
+/// `GET /{lang}/roadmaps/{id}/endorse`.
+pub async fn roadmap_page(page: Page, Path((_, id)): Path<(String, String)>) -> Result<Response, PageError> {
+    show(&page, &Target::Roadmap(id), StatusCode::OK, String::new()).await
+}
+
+/// `POST /{lang}/roadmaps/{id}/endorse`: `version`, `password`.
+pub async fn roadmap_endorse(
+    page: Page,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path((_, id)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm<EndorseForm>,
+) -> Result<Response, PageError> {
+    endorse(&page, addr, Target::Roadmap(id), form).await
+}
