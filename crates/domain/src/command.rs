@@ -82,6 +82,9 @@ pub enum Command {
         status: Option<ActionStatus>,
         /// New progress.
         progress: Option<Progress>,
+        /// Why the action is delayed, blocked or cancelled: required when `status` enters one
+        /// of those ([`ActionStatus::needs_reason`]).
+        reason: Option<LocalizedText>,
     },
     /// Add a piece of evidence to an action.
     AddEvidence {
@@ -183,8 +186,16 @@ fn cleaned_command(command: &Command) -> Result<Command, DomainError> {
         Command::AmendMinutes { session, minutes } => {
             Command::AmendMinutes { session: session.clone(), minutes: minutes.cleaned() }
         }
-        Command::ReportProgress { .. }
-        | Command::Endorse { .. }
+        Command::ReportProgress { action, status, progress, reason } => Command::ReportProgress {
+            action: action.clone(),
+            status: *status,
+            progress: *progress,
+            reason: reason
+                .as_ref()
+                .map(LocalizedText::cleaned)
+                .filter(|r| Lang::ALL.iter().any(|l| r.get(*l).is_some())),
+        },
+        Command::Endorse { .. }
         | Command::EndorseMinutes { .. }
         | Command::ConfirmTranslation { .. }
         | Command::RecordDelegation { .. } => command.clone(),
@@ -262,6 +273,27 @@ fn declaration_of(state: &State, kind: RecordKind, id: &str, diff: &Map<String, 
         };
     }
     declaration
+}
+
+/// An action entering a status that needs a reason (delayed, blocked, cancelled; `old` is its
+/// status before, `None` when it is planned now) must carry one.
+fn require_reason(old: Option<ActionStatus>, new: &Action) -> Result<(), DomainError> {
+    if new.status.needs_reason() && old != Some(new.status) && new.reason.is_none() {
+        return Err(DomainError::ReasonRequired { field: "reason".into(), status: new.status.code().into() });
+    }
+    Ok(())
+}
+
+/// [`require_reason`] for a revision `diff` of action `id`.
+fn require_reason_in(state: &State, id: &str, diff: &Map<String, Value>) -> Result<(), DomainError> {
+    let (Some(entry), true) = (state.entry(id), diff.contains_key("status")) else { return Ok(()) };
+    let old: Option<Action> = state.get(RecordKind::Action, id);
+    let mut content = entry.content();
+    content.extend(diff.clone());
+    match serde_json::from_value::<Action>(Value::Object(content)) {
+        Ok(new) => require_reason(old.map(|a| a.status), &new),
+        Err(_) => Ok(()),
+    }
 }
 
 /// The committee's party codes, sorted.
@@ -412,7 +444,10 @@ pub fn decide(state: &State, actor: &Actor, command: &Command) -> Result<Vec<Emi
         Command::IssueCommunique(c) => create(state, c),
         Command::ArchivePress(p) => create(state, p),
         Command::DraftRoadmap(r) => create(state, r),
-        Command::PlanAction(a) => create(state, a),
+        Command::PlanAction(a) => {
+            require_reason(None, a)?;
+            create(state, a)
+        }
         Command::RegisterNeed(n) => create(state, n),
         Command::MakeOffer(o) => create(state, o),
         Command::ScheduleTraining(t) => create(state, t),
@@ -439,6 +474,9 @@ pub fn decide(state: &State, actor: &Actor, command: &Command) -> Result<Vec<Emi
                 return Err(DomainError::DuplicateNumber { number: num });
             }
             let diff = revise(state, *kind, id, set)?;
+            if *kind == RecordKind::Action {
+                require_reason_in(state, id, &diff)?;
+            }
             if *kind == RecordKind::Session
                 && diff.contains_key(MINUTES)
                 && minutes_status(state.require(*kind, id)?, &parties(state)).locked()
@@ -454,7 +492,14 @@ pub fn decide(state: &State, actor: &Actor, command: &Command) -> Result<Vec<Emi
             }
             Ok(emits)
         }
-        Command::ReportProgress { action, status, progress } => {
+        Command::ReportProgress { action, status, progress, reason } => {
+            if let (Some(s), Some(old)) = (status, state.get::<Action>(RecordKind::Action, action))
+                && s.needs_reason()
+                && old.status != *s
+                && reason.is_none()
+            {
+                return Err(DomainError::ReasonRequired { field: "reason".into(), status: s.code().into() });
+            }
             let mut set = Map::new();
             let progress = match (status, progress) {
                 (Some(ActionStatus::Done), None) => Some(Progress::new(100)?),
@@ -465,6 +510,9 @@ pub fn decide(state: &State, actor: &Actor, command: &Command) -> Result<Vec<Emi
             }
             if let Some(p) = progress {
                 set.insert("progress".into(), json!(p));
+            }
+            if let Some(r) = reason {
+                set.insert("reason".into(), json!(r));
             }
             if set.is_empty() {
                 return Err(DomainError::InvalidValue { field: "progress".into(), value: "nothing to report".into() });

@@ -148,6 +148,27 @@ pub enum DomainError {
         /// The version given.
         version: String,
     },
+    /// An action whose start or due date falls outside its roadmap's period. HTTP 422.
+    #[error("the action's dates {start} to {end} fall outside its roadmap's period {roadmap_start} to {roadmap_end}")]
+    OutsideRoadmap {
+        /// Action start, ISO 8601.
+        start: String,
+        /// Action due date, ISO 8601.
+        end: String,
+        /// Roadmap period start.
+        roadmap_start: String,
+        /// Roadmap period end.
+        roadmap_end: String,
+    },
+    /// An action entering a status that needs a stated reason (delayed, blocked, cancelled)
+    /// without one. HTTP 422.
+    #[error("{field}: state why the action is {status}")]
+    ReasonRequired {
+        /// Field name (`reason`).
+        field: String,
+        /// The status entered.
+        status: String,
+    },
     /// A text whose other languages must be reviewed before it can be endorsed. HTTP 409.
     #[error("{field}: the {langs} text must be reviewed (updated or confirmed) first")]
     TranslationToReview {
@@ -213,6 +234,8 @@ impl DomainError {
             Self::NoMinutes => "error-no-minutes",
             Self::StaleVersion { .. } => "error-stale-version",
             Self::TranslationToReview { .. } => "error-translation-to-review",
+            Self::OutsideRoadmap { .. } => "error-outside-roadmap",
+            Self::ReasonRequired { .. } => "error-reason-required",
             Self::DelegationOtherParty { .. } => "error-delegation-other-party",
             Self::NotPartyMember { .. } => "error-not-party-member",
             Self::DelegationHead { .. } => "error-delegation-head",
@@ -228,7 +251,9 @@ impl DomainError {
             | Self::TooLong { field, .. }
             | Self::InvalidValue { field, .. }
             | Self::EndBeforeStart { field, .. }
-            | Self::OutOfRange { field, .. } => Some(field),
+            | Self::OutOfRange { field, .. }
+            | Self::ReasonRequired { field, .. } => Some(field),
+            Self::OutsideRoadmap { .. } => Some("due"),
             Self::ProgressOutOfRange { .. } => Some("progress"),
             Self::UnknownZone { .. } => Some("zone"),
             Self::UnknownParty { .. } => Some("party"),

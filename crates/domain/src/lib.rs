@@ -17,6 +17,7 @@ pub mod marking;
 pub mod minutes;
 pub mod parity;
 pub mod records;
+pub mod reference;
 pub mod state;
 pub mod summary;
 pub mod text;

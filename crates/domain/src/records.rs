@@ -623,6 +623,13 @@ pub struct Action {
     /// Indicator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub indicator: Option<Indicator>,
+    /// The decision it carries out (decision id), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
+    /// Why it is delayed, blocked or cancelled: stated when the status enters one of those
+    /// ([`crate::values::ActionStatus::needs_reason`]), per language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<LocalizedText>,
     /// Example data.
     #[serde(default, skip_serializing_if = "is_false")]
     pub illustrative: bool,
@@ -949,6 +956,21 @@ impl Validate for Action {
                 value: format!("{} with status done", self.progress.percent()),
             });
         }
+        if let Some(reason) = &self.reason {
+            reason.check_length("reason", LONG_TEXT_MAX)?;
+        }
+        // Dates inside the roadmap's period (DESIGN.md §8): checked by `decide` only, never on
+        // receipt (a cross-record rule could diverge nodes on concurrent edits).
+        if let Some(r) = state.get::<Roadmap>(RecordKind::Roadmap, &self.roadmap)
+            && (self.start < r.start || self.due > r.end)
+        {
+            return Err(DomainError::OutsideRoadmap {
+                start: self.start.to_string(),
+                end: self.due.to_string(),
+                roadmap_start: r.start.to_string(),
+                roadmap_end: r.end.to_string(),
+            });
+        }
         Ok(())
     }
     fn references(&self) -> Vec<Reference<'_>> {
@@ -956,6 +978,7 @@ impl Validate for Action {
             .one("roadmap", &[RecordKind::Roadmap], &self.roadmap)
             .one("area", &[RecordKind::Area], &self.area)
             .opt("lead", &[RecordKind::Member], self.lead.as_ref())
+            .opt("decision", &[RecordKind::Decision], self.decision.as_ref())
             .0
     }
 }

@@ -130,6 +130,8 @@ fn action(area: &str, roadmap: &str) -> Action {
         progress: Progress::new(0).unwrap(),
         weight: None,
         indicator: None,
+        decision: None,
+        reason: None,
         illustrative: true,
     }
 }
@@ -190,7 +192,7 @@ fn progress_above_100_is_refused_and_done_means_100() {
     log.run(
         "MAR",
         None,
-        Command::ReportProgress { action: id.clone(), status: Some(ActionStatus::Done), progress: None },
+        Command::ReportProgress { reason: None, action: id.clone(), status: Some(ActionStatus::Done), progress: None },
     )
     .unwrap();
     let a: Action = log.state.get(RecordKind::Action, &id).unwrap();
@@ -1134,5 +1136,107 @@ proptest! {
                 prop_assert_eq!(e, DomainError::EmptyText { field: "title".into() });
             }
         }
+    }
+}
+
+// ---- The cycle: decisions → actions (issue 13) ----
+
+fn decision(log: &mut Log, session: &str, text: &str) -> String {
+    let d =
+        Decision { session: session.into(), area: None, text: LocalizedText::tri("", text, ""), illustrative: false };
+    log.run("MAR", None, Command::RecordDecision(d)).unwrap().unwrap()
+}
+
+#[test]
+fn decisions_are_numbered_by_session_year_session_number_and_creation_order() {
+    let (mut log, area, roadmap, ..) = fixture();
+    let s1 = session(&mut log);
+    let first = decision(&mut log, &s1, "Première décision");
+    let second = decision(&mut log, &s1, "Deuxième décision");
+    let third = decision(&mut log, &s1, "Troisième décision");
+    assert_eq!(reference::decision_reference(&log.state, &first).as_deref(), Some("D-2025/1-1"));
+    assert_eq!(reference::decision_reference(&log.state, &second).as_deref(), Some("D-2025/1-2"));
+    assert_eq!(reference::decision_reference(&log.state, &third).as_deref(), Some("D-2025/1-3"));
+    assert_eq!(reference::decision_by_reference(&log.state, " d-2025/1-2 ").as_deref(), Some(second.as_str()));
+    assert_eq!(reference::decision_by_reference(&log.state, "D-2025/1-9"), None);
+    assert_eq!(reference::decision_reference(&log.state, &area), None, "an area has no decision reference");
+    // An action carries out a decision; an unknown decision is refused with nothing written.
+    let mut a = action(&area, &roadmap);
+    a.decision = Some(second.clone());
+    log.run("MAR", None, Command::PlanAction(a.clone())).unwrap().unwrap();
+    a.decision = Some(area.clone());
+    a.title = LocalizedText::tri("", "Autre action", "");
+    let err = refused(&mut log, Command::PlanAction(a));
+    assert_eq!(err.key(), "error-unknown-record");
+}
+
+#[test]
+fn an_action_outside_its_roadmap_period_is_refused_naming_the_period_and_nothing_is_emitted() {
+    let (mut log, area, roadmap, ..) = fixture();
+    for (start, due) in [(date(2025, 2, 1), date(2025, 6, 30)), (date(2025, 3, 1), date(2026, 1, 15))] {
+        let mut a = action(&area, &roadmap);
+        (a.start, a.due) = (start, due);
+        let err = refused(&mut log, Command::PlanAction(a));
+        assert_eq!(
+            err,
+            DomainError::OutsideRoadmap {
+                start: start.to_string(),
+                end: due.to_string(),
+                roadmap_start: "2025-03-01".into(),
+                roadmap_end: "2025-12-31".into(),
+            }
+        );
+        assert_eq!(err.key(), "error-outside-roadmap");
+    }
+    // Inside the period (its very first and last days included) is accepted.
+    let mut a = action(&area, &roadmap);
+    (a.start, a.due) = (date(2025, 3, 1), date(2025, 12, 31));
+    let id = log.run("MAR", None, Command::PlanAction(a)).unwrap().unwrap();
+    // A revision moving the due date past the period is refused too.
+    let mut set = Map::new();
+    set.insert("due".into(), json!("2026-03-01"));
+    let err = refused(&mut log, Command::Revise { kind: RecordKind::Action, id, set });
+    assert_eq!(err.key(), "error-outside-roadmap");
+}
+
+#[test]
+fn a_delayed_blocked_or_cancelled_status_needs_a_reason_and_is_accepted_with_one() {
+    for status in [ActionStatus::Delayed, ActionStatus::Blocked, ActionStatus::Cancelled] {
+        let (mut log, area, roadmap, ..) = fixture();
+        let id = log.run("MAR", None, Command::PlanAction(action(&area, &roadmap))).unwrap().unwrap();
+        let report = |reason: Option<LocalizedText>| Command::ReportProgress {
+            action: id.clone(),
+            status: Some(status),
+            progress: None,
+            reason,
+        };
+        let err = refused(&mut log, report(None));
+        assert_eq!(err, DomainError::ReasonRequired { field: "reason".into(), status: status.code().into() });
+        assert_eq!((err.key(), err.field()), ("error-reason-required", Some("reason")));
+        // A blank reason is no reason.
+        let err = refused(&mut log, report(Some(LocalizedText::tri("", " \u{200B} ", ""))));
+        assert_eq!(err.key(), "error-reason-required");
+        // Planned or revised into the status without a reason: refused as well.
+        let mut planned = action(&area, &roadmap);
+        planned.title = LocalizedText::tri("", "Autre", "");
+        planned.status = status;
+        assert_eq!(refused(&mut log, Command::PlanAction(planned)).key(), "error-reason-required");
+        let mut set = Map::new();
+        set.insert("status".into(), json!(status));
+        let revise = Command::Revise { kind: RecordKind::Action, id: id.clone(), set };
+        assert_eq!(refused(&mut log, revise).key(), "error-reason-required");
+
+        let reason = LocalizedText::tri("", "Livraison attendue", "");
+        log.run("MAR", None, report(Some(reason.clone()))).unwrap().unwrap();
+        let a: Action = log.state.get(RecordKind::Action, &id).unwrap();
+        assert_eq!((a.status, a.reason), (status, Some(reason)));
+        // Staying in the status (e.g. new progress) needs no new reason.
+        let again = Command::ReportProgress {
+            action: id.clone(),
+            status: Some(status),
+            progress: Some(Progress::new(0).unwrap()),
+            reason: None,
+        };
+        assert_eq!(log.run("MAR", None, again), Ok(None));
     }
 }

@@ -115,6 +115,12 @@ impl ActionStatus {
     pub fn is_closed(self) -> bool {
         matches!(self, ActionStatus::Done | ActionStatus::Cancelled)
     }
+
+    /// Whether an action entering this status must state why (delayed, blocked, cancelled).
+    #[must_use]
+    pub fn needs_reason(self) -> bool {
+        matches!(self, ActionStatus::Delayed | ActionStatus::Blocked | ActionStatus::Cancelled)
+    }
 }
 
 string_enum!(

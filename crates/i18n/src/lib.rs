@@ -101,6 +101,15 @@ impl Catalog {
             DomainError::UnknownZone { zone } => vec![("value", Arg::Text(zone.clone()))],
             DomainError::DuplicateNumber { number } => vec![("value", Arg::Num(*number))],
             DomainError::DuplicateCode { code } => vec![("value", Arg::Text(code.clone()))],
+            DomainError::OutsideRoadmap { start, end, roadmap_start, roadmap_end } => vec![
+                ("start", Arg::Text(start.clone())),
+                ("end", Arg::Text(end.clone())),
+                ("roadmap_start", Arg::Text(roadmap_start.clone())),
+                ("roadmap_end", Arg::Text(roadmap_end.clone())),
+            ],
+            DomainError::ReasonRequired { status, .. } => {
+                vec![("status", Arg::Text(self.get(lang, &format!("status-{status}"), &[])))]
+            }
             DomainError::DelegationOtherParty { party } => vec![("party", Arg::Text(party.clone()))],
             DomainError::NotPartyMember { member, party } => {
                 vec![("member", Arg::Text(member.clone())), ("party", Arg::Text(party.clone()))]

@@ -109,6 +109,7 @@ fn append_one_per_tx(c: &mut Criterion, rt: &Runtime) {
                 for _ in 0..iters {
                     n += 1;
                     let command = Command::ReportProgress {
+                        reason: None,
                         action: action_id.clone(),
                         status: None,
                         progress: Some(Progress::new(values[n % 2]).expect("progress")),

@@ -801,6 +801,8 @@ async fn seed(node: &Node) -> Result<(), NodeError> {
                         target,
                         current,
                     }),
+                    decision: None,
+                    reason: demo_reason(a.status),
                     illustrative: true,
                 }),
             )
@@ -1059,6 +1061,28 @@ fn blake3_hex(bytes: &[u8]) -> String {
     lajna_ledger::EventId::of(bytes).to_hex()
 }
 
+/// The stated reason of an illustrative action that is delayed, blocked or cancelled.
+fn demo_reason(status: ActionStatus) -> Option<T> {
+    match status {
+        ActionStatus::Delayed => Some(T::tri(
+            "إجراءات الاقتناء أطول من المتوقع (مثال)",
+            "Procédure d'acquisition plus longue que prévu (exemple)",
+            "Procurement took longer than planned (example)",
+        )),
+        ActionStatus::Blocked => Some(T::tri(
+            "في انتظار تسليم المعدات (مثال)",
+            "En attente de la livraison des équipements (exemple)",
+            "Awaiting delivery of the equipment (example)",
+        )),
+        ActionStatus::Cancelled => Some(T::tri(
+            "ألغي بقرار من اللجنة (مثال)",
+            "Annulée par décision de la commission (exemple)",
+            "Cancelled by decision of the committee (example)",
+        )),
+        _ => None,
+    }
+}
+
 /// Adds `count` more illustrative actions to the demo's roadmap (spread over the areas, owners
 /// and statuses, some overdue), for load tests and page-weight measurements at scale.
 ///
@@ -1101,6 +1125,8 @@ pub async fn add_actions(node: &Node, count: usize) -> Result<(), NodeError> {
             progress: Progress::new(progress)?,
             weight: None,
             indicator: None,
+            decision: None,
+            reason: demo_reason(status),
             illustrative: true,
         };
         node.execute(&Actor { party: party(owner), member: None }, &Command::PlanAction(action)).await?;

@@ -148,7 +148,12 @@ async fn each_refused_command_writes_nothing() {
         ),
         (
             "unknown action",
-            Command::ReportProgress { action: "f".repeat(64), status: None, progress: Some(Progress::new(5).unwrap()) },
+            Command::ReportProgress {
+                reason: None,
+                action: "f".repeat(64),
+                status: None,
+                progress: Some(Progress::new(5).unwrap()),
+            },
             "error-unknown-record",
         ),
         (
@@ -194,6 +199,7 @@ async fn a_progress_report_is_signed_applied_and_verifiable() {
         .execute(
             &actor(a.owner.as_str()),
             &Command::ReportProgress {
+                reason: None,
                 action: id.clone(),
                 status: None,
                 progress: Some(Progress::parse("٧٥").unwrap()),
@@ -251,8 +257,8 @@ proptest! {
                 let (node, party) = if side == 0 { (&a, "MAR") } else { (&b, "MLI") };
                 let (id, _) = &actions[idx % actions.len()];
                 let command = match what {
-                    0 => Command::ReportProgress { action: id.clone(), status: None, progress: Some(Progress::new(i64::from(value)).unwrap()) },
-                    1 => Command::ReportProgress { action: id.clone(), status: Some(ActionStatus::ALL[value as usize % 5]), progress: None },
+                    0 => Command::ReportProgress { reason: None, action: id.clone(), status: None, progress: Some(Progress::new(i64::from(value)).unwrap()) },
+                    1 => Command::ReportProgress { reason: Some(T::tri("", &format!("motif {value}"), "")), action: id.clone(), status: Some(ActionStatus::ALL[value as usize % 5]), progress: None },
                     2 => Command::AddEvidence { action: id.clone(), note: T::tri("", &format!("note {value}"), "") },
                     _ => {
                         let mut set = serde_json::Map::new();
@@ -311,7 +317,12 @@ async fn c14_order_comes_from_the_dag_not_from_wall_clocks() {
             .await;
         a.execute(
             &actor("MLI"),
-            &Command::ReportProgress { action: id.clone(), status: Some(ActionStatus::InProgress), progress: None },
+            &Command::ReportProgress {
+                reason: None,
+                action: id.clone(),
+                status: Some(ActionStatus::InProgress),
+                progress: None,
+            },
         )
         .await
         .unwrap();
@@ -363,6 +374,7 @@ async fn c15_rebuild_after_a_thousand_mixed_events_is_byte_identical() {
         let who = actor(a.owner.as_str());
         let command = match n % 4 {
             0 => Command::ReportProgress {
+                reason: None,
                 action: id.clone(),
                 status: None,
                 progress: Some(Progress::new((n % 99) as i64).unwrap()),
@@ -373,7 +385,12 @@ async fn c15_rebuild_after_a_thousand_mixed_events_is_byte_identical() {
                 set.insert("title".into(), json!({"fr": format!("Titre {n}"), "ar": format!("عنوان {n}")}));
                 Command::Revise { kind: RecordKind::Action, id: id.clone(), set }
             }
-            _ => Command::ReportProgress { action: id.clone(), status: Some(ActionStatus::Blocked), progress: None },
+            _ => Command::ReportProgress {
+                reason: Some(T::tri("", "En attente", "")),
+                action: id.clone(),
+                status: Some(ActionStatus::Blocked),
+                progress: None,
+            },
         };
         let _ = node.execute(&who, &command).await;
         n += 1;
@@ -540,7 +557,12 @@ async fn a_bundle_carrying_a_signed_revision_with_a_mistyped_field_is_refused_na
     // An honest revision on the Malian node, carried in the same bundle.
     mli.execute(
         &actor("MLI"),
-        &Command::ReportProgress { action: action.clone(), status: None, progress: Some(Progress::new(55).unwrap()) },
+        &Command::ReportProgress {
+            reason: None,
+            action: action.clone(),
+            status: None,
+            progress: Some(Progress::new(55).unwrap()),
+        },
     )
     .await
     .unwrap();
@@ -694,7 +716,7 @@ async fn a_bundle_carries_its_makers_checkpoint_and_the_importer_keeps_it() {
         .unwrap();
     mli.execute(
         &actor("MLI"),
-        &Command::ReportProgress { action, status: None, progress: Some(Progress::new(45).unwrap()) },
+        &Command::ReportProgress { reason: None, action, status: None, progress: Some(Progress::new(45).unwrap()) },
     )
     .await
     .unwrap();
@@ -740,7 +762,7 @@ async fn a_bundle_whose_checkpoint_has_a_bad_signature_or_an_uncertified_key_is_
         .unwrap();
     mli.execute(
         &actor("MLI"),
-        &Command::ReportProgress { action, status: None, progress: Some(Progress::new(65).unwrap()) },
+        &Command::ReportProgress { reason: None, action, status: None, progress: Some(Progress::new(65).unwrap()) },
     )
     .await
     .unwrap();
@@ -793,7 +815,7 @@ async fn an_old_bundle_without_a_checkpoint_still_imports_and_keeps_none() {
         .unwrap();
     mli.execute(
         &actor("MLI"),
-        &Command::ReportProgress { action, status: None, progress: Some(Progress::new(75).unwrap()) },
+        &Command::ReportProgress { reason: None, action, status: None, progress: Some(Progress::new(75).unwrap()) },
     )
     .await
     .unwrap();

@@ -30,7 +30,7 @@ use jiff::civil::Date;
 use lajna_domain::records::{Action, Area, Indicator, Roadmap};
 use lajna_domain::values::parse_integer;
 use lajna_domain::{ActionStatus, Actor, Command, DomainError, Lang, LocalizedText, PartyCode, Progress, RecordKind};
-use lajna_domain::{State, decide};
+use lajna_domain::{State, decide, reference};
 use quick_xml::events::{BytesStart, Event};
 use serde_json::{Map, Value};
 
@@ -273,11 +273,13 @@ pub enum Column {
     Current,
     /// Last update (computed; ignored on import).
     LastUpdate,
+    /// Reference of the decision carried out (`D-2025/1-3`).
+    Decision,
 }
 
 impl Column {
     /// Every column, in the export's order.
-    pub const ALL: [Column; 15] = [
+    pub const ALL: [Column; 16] = [
         Column::Id,
         Column::Area,
         Column::TitleAr,
@@ -293,6 +295,7 @@ impl Column {
         Column::Target,
         Column::Current,
         Column::LastUpdate,
+        Column::Decision,
     ];
 
     /// Stable field name, used in refusals (`title_ar`, `due`, …).
@@ -314,6 +317,7 @@ impl Column {
             Column::Target => "target",
             Column::Current => "current",
             Column::LastUpdate => "last_update",
+            Column::Decision => "decision",
         }
     }
 }
@@ -357,6 +361,9 @@ pub struct RowValues {
     pub progress: Option<Progress>,
     /// Indicator: `None` when its columns are absent, `Some(None)` when its cells are empty.
     pub indicator: Option<Option<IndicatorValues>>,
+    /// Decision reference as written (`Some("")`: the column is there and the cell empty, no
+    /// decision).
+    pub decision: Option<String>,
 }
 
 /// Why a cell or a row is refused: a message key of `import.ftl` (or of the domain's catalogue
@@ -1054,6 +1061,7 @@ fn parse_row(row: u32, cells: &HashMap<Column, Cell>) -> ParsedRow {
     v.id = text(Column::Id).filter(|t| !t.is_empty());
     v.title_ar = text(Column::TitleAr);
     v.title_fr = text(Column::TitleFr);
+    v.decision = text(Column::Decision);
     let label = v
         .title_fr
         .clone()
@@ -1331,6 +1339,7 @@ fn apply_row(
     v: &RowValues,
     lang: Lang,
     area: Option<&str>,
+    decision: Option<Option<String>>,
     old: Option<&Action>,
 ) -> Result<(Action, Vec<&'static str>), Vec<Refusal>> {
     let mut missing = Vec::new();
@@ -1366,6 +1375,8 @@ fn apply_row(
                 progress,
                 weight: None,
                 indicator: None,
+                decision: None,
+                reason: None,
                 illustrative: false,
             },
             _ => return Err(vec![Refusal::new("import-missing-column", None, "")]),
@@ -1415,6 +1426,10 @@ fn apply_row(
         mark("progress", a.progress != p);
         a.progress = p;
     }
+    if let Some(d) = decision {
+        mark("decision", a.decision != d);
+        a.decision = d;
+    }
     match (&v.indicator, &a.indicator) {
         (None, _) | (Some(None), None) => {}
         (Some(None), Some(_)) => {
@@ -1446,6 +1461,7 @@ fn apply_row(
 fn update_command(id: &str, new: &Action, changed: &[&'static str]) -> Command {
     if changed.iter().all(|f| matches!(*f, "status" | "progress")) {
         return Command::ReportProgress {
+            reason: None,
             action: id.to_string(),
             status: Some(new.status),
             progress: Some(new.progress),
@@ -1508,6 +1524,17 @@ fn plan_row(state: &State, lang: Lang, parsed: &ParsedRow, look: &mut Lookups) -
         },
         None => None,
     };
+    let decision = match v.decision.as_deref() {
+        None => None,
+        Some("") => Some(None),
+        Some(text) => match reference::decision_by_reference(state, text) {
+            Some(id) => Some(Some(id)),
+            None => {
+                refusals.push(Refusal::new("import-unknown-decision", Some("decision"), text));
+                None
+            }
+        },
+    };
     if let Some(owner) = &v.owner
         && !look.parties.contains(owner)
     {
@@ -1547,7 +1574,7 @@ fn plan_row(state: &State, lang: Lang, parsed: &ParsedRow, look: &mut Lookups) -
     if !refusals.is_empty() || (v.id.is_some() && old.is_none()) {
         return (None, Outcome::Refused(refusals));
     }
-    let (mut action, changed) = match apply_row(v, lang, area.as_deref(), old) {
+    let (mut action, changed) = match apply_row(v, lang, area.as_deref(), decision, old) {
         Ok(x) => x,
         Err(r) => return (None, Outcome::Refused(r)),
     };

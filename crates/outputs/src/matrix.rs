@@ -46,6 +46,9 @@ pub struct MatrixRow {
     pub days_late: i64,
     /// Author time of the last change, RFC 3339 UTC.
     pub last_update: String,
+    /// Reference of the decision the action carries out (`D-2025/1-3`), empty when none
+    /// ([`lajna_domain::reference`]).
+    pub decision: String,
 }
 
 impl MatrixRow {
@@ -67,13 +70,14 @@ impl MatrixRow {
             indicator: a.indicator.as_ref().map(|i| (show(&i.unit), i.baseline, i.target, i.current)),
             days_late: summary::days_late(a, today),
             last_update: last_update.to_string(),
+            decision: String::new(),
         }
     }
 }
 
 /// Column headers in `lang` (the import recognises all three languages).
 #[must_use]
-pub fn headers(lang: Lang) -> [&'static str; 15] {
+pub fn headers(lang: Lang) -> [&'static str; 16] {
     match lang {
         Lang::Fr => [
             "Identifiant",
@@ -91,6 +95,7 @@ pub fn headers(lang: Lang) -> [&'static str; 15] {
             "Cible",
             "Actuel",
             "Dernière mise à jour",
+            "Décision",
         ],
         Lang::Ar => [
             "المعرف",
@@ -108,6 +113,7 @@ pub fn headers(lang: Lang) -> [&'static str; 15] {
             "الهدف",
             "القيمة الحالية",
             "آخر تحيين",
+            "القرار",
         ],
         Lang::En => [
             "Id",
@@ -125,6 +131,7 @@ pub fn headers(lang: Lang) -> [&'static str; 15] {
             "Target",
             "Current",
             "Last update",
+            "Decision",
         ],
     }
 }
@@ -140,10 +147,10 @@ pub fn neutralise(text: &str) -> String {
     }
 }
 
-/// The 15 cells of a row as the export writes them, in [`headers`] order, before CSV
+/// The 16 cells of a row as the export writes them, in [`headers`] order, before CSV
 /// neutralising (C08): text, with numbers and dates in their plain forms.
 #[must_use]
-pub fn cells(r: &MatrixRow) -> [String; 15] {
+pub fn cells(r: &MatrixRow) -> [String; 16] {
     let (iu, ib, it, ic) = match &r.indicator {
         Some((u, b, t, c)) => (u.clone(), b.to_string(), t.to_string(), c.to_string()),
         None => Default::default(),
@@ -164,6 +171,7 @@ pub fn cells(r: &MatrixRow) -> [String; 15] {
         it,
         ic,
         r.last_update.clone(),
+        r.decision.clone(),
     ]
 }
 
@@ -243,13 +251,16 @@ pub fn to_xlsx(rows: &[MatrixRow], lang: Lang) -> Result<Vec<u8>, MatrixError> {
 pub fn rows(state: &lajna_domain::State, lang: Lang, today: Date) -> Vec<MatrixRow> {
     use lajna_domain::RecordKind;
     let areas: Vec<(String, Area)> = state.all::<Area>(RecordKind::Area);
+    let references = lajna_domain::reference::decision_references(state);
     let mut out: Vec<(i64, MatrixRow)> = state
         .all::<Action>(RecordKind::Action)
         .into_iter()
         .map(|(id, a)| {
             let area = areas.iter().find(|(aid, _)| *aid == a.area).map(|(_, x)| x);
             let updated = state.entry(&id).map(|e| e.updated_at.clone()).unwrap_or_default();
-            (area.map_or(i64::MAX, |x| x.ordinal), MatrixRow::new(&id, &a, area, &updated, lang, today))
+            let mut row = MatrixRow::new(&id, &a, area, &updated, lang, today);
+            row.decision = a.decision.as_ref().and_then(|d| references.get(d)).cloned().unwrap_or_default();
+            (area.map_or(i64::MAX, |x| x.ordinal), row)
         })
         .collect();
     out.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.due.cmp(&b.1.due)).then(a.1.id.cmp(&b.1.id)));
@@ -278,6 +289,7 @@ mod tests {
             indicator: Some(("places".into(), -20, 20, 12)),
             days_late: 3,
             last_update: "2025-06-01T10:00:00Z".into(),
+            decision: "D-2025/1-3".into(),
         }
     }
 

@@ -89,6 +89,8 @@ async fn plan_action(node: &Node, title: LocalizedText, unit: LocalizedText, ind
         progress: Progress::new(40).unwrap(),
         weight: None,
         indicator,
+        decision: None,
+        reason: None,
         illustrative: false,
     };
     let actor = Actor { party: PartyCode::parse("MAR").unwrap(), member: None };
@@ -208,6 +210,7 @@ async fn changes_are_written_all_at_once_and_then_read_back_unchanged() {
     new[0] = String::new();
     new[2] = "تدريب 12 ضابطاً — phase 2".into();
     new[3] = "Former 12 officiers — phase 2".into();
+    new[8] = "in_progress".into(); // a new delayed, blocked or cancelled action would need a reason
     let (count, _) = snapshot(&node).await;
     let m = read(&csv_of(Lang::Fr, &[update, progress_only, new])).unwrap();
     let o = node.import_matrix(&Importer::Operator, &m, true).await.unwrap();
@@ -402,6 +405,7 @@ mod bounded {
                 indicator: Some(("places".into(), 0, 20, 5)),
                 days_late: 0,
                 last_update: "2025-02-17T09:00:00Z".into(),
+                decision: String::new(),
             })
             .collect()
     }
@@ -669,4 +673,60 @@ mod bounded {
             }
         }
     }
+}
+
+/// The demo's decisions with their references, in reference order.
+async fn demo_decisions(node: &Node) -> Vec<(String, String)> {
+    let mut refs: Vec<(String, String)> =
+        node.with_state(|s| lajna_domain::reference::decision_references(s).into_iter().collect()).await;
+    refs.sort_by(|a, b| a.1.cmp(&b.1));
+    refs
+}
+
+#[tokio::test]
+async fn the_decision_column_holds_the_decision_reference_and_round_trips_in_arabic_french_and_english() {
+    let (_dir, node) = demo_node().await;
+    let decisions = demo_decisions(&node).await;
+    assert_eq!(decisions.iter().map(|(_, r)| r.as_str()).collect::<Vec<_>>(), ["D-2025/1-1", "D-2025/1-2"]);
+    let id =
+        plan_action(&node, LocalizedText::tri("", "Suivre la décision", ""), LocalizedText::tri("", "EM", ""), None)
+            .await;
+    let mut set = serde_json::Map::new();
+    set.insert("decision".into(), serde_json::json!(decisions[0].0));
+    let actor = Actor { party: PartyCode::parse("MAR").unwrap(), member: None };
+    node.execute(&actor, &Command::Revise { kind: RecordKind::Action, id: id.clone(), set }).await.unwrap();
+    let before = snapshot(&node).await;
+    let column = Column::ALL.iter().position(|c| *c == Column::Decision).unwrap();
+    for lang in Lang::ALL {
+        let rows = matrix_rows(&node, lang).await;
+        let row = rows.iter().find(|r| r.id == id).unwrap();
+        assert_eq!(cells(row)[column], "D-2025/1-1", "{lang:?}");
+        assert_eq!(
+            headers(lang)[column],
+            ["القرار", "Décision", "Decision"][Lang::ALL.iter().position(|l| *l == lang).unwrap()]
+        );
+        for bytes in [to_xlsx(&rows, lang).unwrap(), to_csv(&rows, lang).unwrap()] {
+            let m = read(&bytes).unwrap();
+            assert!(m.columns.contains(&Column::Decision));
+            let o = preview(&node, &m).await;
+            assert!(outcomes(&o).iter().all(|(_, c)| *c == "unchanged"), "{lang:?}: {:?}", outcomes(&o));
+        }
+        // Another decision's reference updates the action; an unknown one is refused naming row and column.
+        let at = rows.iter().position(|r| r.id == id).unwrap();
+        let mut lines: Vec<Vec<String>> = rows.iter().map(cells).collect();
+        lines[at][column] = "d-2025/1-2".into();
+        let o = preview(&node, &read(&csv_of(lang, &lines)).unwrap()).await;
+        match &o.plan.rows[at].outcome {
+            Outcome::Update { changed, .. } => assert_eq!(changed, &vec!["decision"]),
+            other => panic!("{other:?}"),
+        }
+        lines[at][column] = "D-2031/9-9".into();
+        let o = preview(&node, &read(&csv_of(lang, &lines)).unwrap()).await;
+        let sheet_row = at as u32 + 2;
+        assert_eq!(refusal_keys(&o, sheet_row), vec!["import-unknown-decision"]);
+        let Outcome::Refused(reasons) = &o.plan.rows[at].outcome else { unreachable!() };
+        assert_eq!((reasons[0].field, reasons[0].detail.as_str()), (Some("decision"), "D-2031/9-9"));
+        assert!(o.written.is_empty());
+    }
+    assert_eq!(snapshot(&node).await, before, "previews write nothing");
 }

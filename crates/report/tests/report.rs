@@ -69,6 +69,8 @@ async fn demo_node(dir: &Path) -> Node {
             progress: Progress::new(30).unwrap(),
             weight: None,
             indicator: None,
+            decision: None,
+            reason: None,
             illustrative: true,
         };
         node.execute(&mar(), &Command::PlanAction(action)).await.unwrap();

@@ -24,7 +24,10 @@ async fn generate(node: &Node, n: usize) {
         // Alternate so that every command really changes the value (a no-change writes nothing).
         let p = Progress::new((5 + (i / actions.len()) % 90) as i64).unwrap();
         let ids = node
-            .execute(&actor, &Command::ReportProgress { action: id.clone(), status: None, progress: Some(p) })
+            .execute(
+                &actor,
+                &Command::ReportProgress { reason: None, action: id.clone(), status: None, progress: Some(p) },
+            )
             .await
             .unwrap();
         assert_eq!(ids.len(), 1);

@@ -346,6 +346,28 @@ fn invalid(field: &str, message: String) -> Response {
     p.into_response()
 }
 
+/// The `reason` of a progress report: a text (taken as English) or an object of texts by
+/// language (`{"fr": "…", "ar": "…"}`); null, absent or blank is no reason.
+fn reason_of(v: Option<&Value>) -> Result<Option<lajna_domain::LocalizedText>, String> {
+    let pairs: Vec<(Lang, String)> = match v {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::String(s)) => vec![(Lang::En, s.clone())],
+        Some(Value::Object(o)) => {
+            let mut pairs = Vec::new();
+            for (k, v) in o {
+                let (Ok(lang), Some(text)) = (Lang::parse(k), v.as_str()) else {
+                    return Err(format!("{k}: give the reason as {{\"ar\"|\"fr\"|\"en\": text}}"));
+                };
+                pairs.push((lang, text.to_string()));
+            }
+            pairs
+        }
+        Some(other) => return Err(format!("{other} is not a text")),
+    };
+    let pairs: Vec<(Lang, &str)> = pairs.iter().map(|(l, t)| (*l, t.as_str())).collect();
+    Ok(lajna_domain::LocalizedText::parse("reason", &pairs).ok())
+}
+
 /// `PATCH /api/v1/actions/{id}` with `{"progress": N}` and/or `{"status": "…"}`.
 async fn patch_action(
     State(state): State<AppState>,
@@ -365,9 +387,13 @@ async fn patch_action(
         Err(e) => return json_problem(&e, "send a JSON object like {\"progress\": 60}").into_response(),
     };
     let Some(obj) = body.as_object() else { return invalid("body", "expected a JSON object".into()) };
-    if let Some(k) = obj.keys().find(|k| !matches!(k.as_str(), "progress" | "status")) {
-        return invalid(k, format!("{k} cannot be changed here; send progress and/or status"));
+    if let Some(k) = obj.keys().find(|k| !matches!(k.as_str(), "progress" | "status" | "reason")) {
+        return invalid(k, format!("{k} cannot be changed here; send progress, status and/or reason"));
     }
+    let reason = match reason_of(obj.get("reason")) {
+        Ok(r) => r,
+        Err(message) => return invalid("reason", message),
+    };
     let progress = match obj.get("progress") {
         None | Some(Value::Null) => None,
         Some(v) => match v.as_i64().map(Progress::new) {
@@ -390,10 +416,10 @@ async fn patch_action(
             }
         },
     };
-    if progress.is_none() && status.is_none() {
+    if progress.is_none() && status.is_none() && reason.is_none() {
         return invalid("body", "send progress and/or status".into());
     }
-    let command = Command::ReportProgress { action: id.clone(), status, progress };
+    let command = Command::ReportProgress { action: id.clone(), status, progress, reason };
     match state.node.execute_as(&user, &command).await {
         Ok(_) => match one_action(&state, &id).await {
             Ok(a) => Json(a).into_response(),

@@ -641,6 +641,10 @@ pub struct ActionView {
     pub evidence: Vec<(Txt, String, String)>,
     /// History, oldest first.
     pub history: Vec<HistoryRow>,
+    /// The decision it carries out: id and reference (`D-2025/1-3`).
+    pub decision: Option<(String, String)>,
+    /// Why it is delayed, blocked or cancelled (empty when no reason is stated).
+    pub reason: Txt,
 }
 
 fn history_row(e: &lajna_store::StoredEvent, members: &BTreeMap<String, Member>, lang: Lang) -> HistoryRow {
@@ -735,7 +739,16 @@ pub async fn action(node: &Node, id: &str, lang: Lang) -> Result<ActionView, Web
         })
         .unwrap_or_default();
     let history = node.store.events_for_record(id).await?.iter().map(|e| history_row(e, &members, lang)).collect();
+    let decision = match &a.decision {
+        Some(d) => {
+            let reference = node.with_state(|s| lajna_domain::reference::decision_reference(s, d)).await;
+            Some((d.clone(), reference.unwrap_or_else(|| d.clone())))
+        }
+        None => None,
+    };
     Ok(ActionView {
+        decision,
+        reason: Txt::opt(a.reason.as_ref(), lang),
         row: action_row(id, &a, lang, today),
         titles,
         area,

@@ -87,7 +87,8 @@ async fn an_action_owner_reports_progress_only_on_its_party_actions() {
     app.node.put_user("mli-owner", "MLI", "action-owner", None, &app.password).await.unwrap();
     let mli = open_action(&app, "MLI").await;
     let mar = open_action(&app, "MAR").await;
-    let (status, _) = patch(&app, "mli-owner", mli["id"].as_str().unwrap(), json!({"status": "delayed"}), true).await;
+    let body = json!({"status": "delayed", "reason": {"fr": "Formateurs indisponibles"}});
+    let (status, _) = patch(&app, "mli-owner", mli["id"].as_str().unwrap(), body, true).await;
     assert_eq!(status, 200);
     let (status, _) = patch(&app, "mli-owner", mar["id"].as_str().unwrap(), json!({"status": "delayed"}), true).await;
     assert_eq!(status, 403);

@@ -159,7 +159,7 @@ async fn action_form(app: &TestApp) -> Pairs {
         ("unit.en", ""),
         ("lead", ""),
         ("start", "2025-11-01"),
-        ("due", "2026-03-31"),
+        ("due", "2026-02-27"),
         ("status", "planned"),
         ("progress", "0"),
         ("weight", "2"),
@@ -213,7 +213,7 @@ async fn an_action_created_through_the_french_form_is_listed_by_the_api() {
     let list: Vec<Value> = app.client.get(app.url("/api/v1/actions")).send().await.unwrap().json().await.unwrap();
     let a = list.iter().find(|a| a["id"] == id.as_str()).expect("the new action is listed");
     assert_eq!(a["title"]["fr"], "Former 12 officiers au déminage");
-    assert_eq!((a["owner_party"].as_str(), a["due"].as_str()), (Some("MAR"), Some("2026-03-31")));
+    assert_eq!((a["owner_party"].as_str(), a["due"].as_str()), (Some("MAR"), Some("2026-02-27")));
     assert_eq!(a["indicator"]["target"], 12);
     let (status, page) = app.get(&location).await;
     assert_eq!(status, 200);
@@ -260,7 +260,7 @@ async fn each_refused_form_is_a_422_beside_the_field_keeping_what_was_typed_and_
     let (status, _, html) = post(&app.client, &app, "/fr/new/action", &form).await;
     assert_eq!(status, 422);
     assert_error_beside(&html, "title.en", "title", &fr("error-empty-text", &[]));
-    assert!(html.contains(r#"value="2026-03-31""#), "the due date was not kept");
+    assert!(html.contains(r#"value="2026-02-27""#), "the due date was not kept");
     assert_eq!(app.snapshot().await, before);
 
     // A mission in a zone that is not in the tz database.

@@ -14,6 +14,8 @@ mod browser;
 mod calendar;
 #[path = "common/mod.rs"]
 mod common;
+#[path = "cycle.rs"]
+mod cycle;
 #[path = "documents.rs"]
 mod documents;
 #[path = "endorse.rs"]

@@ -240,9 +240,10 @@ async fn a_co_chair_endorses_the_pending_decision_and_a_secretary_cannot() {
         })
         .await;
     assert!(a.adopted);
-    // The decision's own address leads to it on its session's page.
-    let res = app.client.get(app.url(&format!("/fr/decisions/{pending}"))).send().await.unwrap();
-    assert_eq!(res.headers()["location"], format!("/fr/sessions/{s1}#decision-{pending}"));
+    // The decision has its own page, which links its session's page.
+    let (status, html) = app.get(&format!("/fr/decisions/{pending}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&format!(r#"href="/fr/sessions/{s1}""#)), "a link to its session");
 }
 
 #[tokio::test]

@@ -253,7 +253,12 @@ async fn the_inline_form_posts_to_the_action_handler_and_is_recorded() {
     let res = app
         .client
         .post(app.url(&format!("/en/actions/{id}/progress")))
-        .form(&[("csrf", app.csrf.as_str()), ("status", "delayed"), ("progress", "65")])
+        .form(&[
+            ("csrf", app.csrf.as_str()),
+            ("status", "delayed"),
+            ("progress", "65"),
+            ("reason", "Trainers unavailable"),
+        ])
         .send()
         .await
         .unwrap();
@@ -360,7 +365,7 @@ async fn the_record_pages_by_a_hundred_events() {
     let mut n = 0;
     while app.snapshot().await.0 <= 100 {
         let progress = lajna_domain::Progress::new(n % 100).unwrap();
-        let cmd = Command::ReportProgress { action: id.clone(), status: None, progress: Some(progress) };
+        let cmd = Command::ReportProgress { reason: None, action: id.clone(), status: None, progress: Some(progress) };
         app.node.execute(&actor, &cmd).await.unwrap();
         n += 1;
     }

@@ -46,7 +46,7 @@ async fn an_action_created_through_the_form_is_found_at_once_in_any_spelling() {
         ("owner", "MAR"),
         ("unit.fr", "École de santé"),
         ("start", "2025-11-01"),
-        ("due", "2026-03-31"),
+        ("due", "2026-02-27"),
         ("status", "planned"),
         ("progress", "0"),
     ];
@@ -110,7 +110,7 @@ async fn the_page_has_a_search_box_an_empty_state_and_pages() {
             ("owner", "MAR"),
             ("unit.fr", "État-major"),
             ("start", "2025-11-01"),
-            ("due", "2026-03-31"),
+            ("due", "2026-02-27"),
             ("status", "planned"),
             ("progress", "0"),
         ];

@@ -41,6 +41,7 @@ async fn two_nodes_converge_over_http_and_by_bundle_when_the_link_is_cut() {
         .execute(
             &actor("MAR"),
             &Command::ReportProgress {
+                reason: None,
                 action: a_mar.clone(),
                 status: Some(ActionStatus::InProgress),
                 progress: Some(Progress::new(40).unwrap()),
@@ -52,6 +53,7 @@ async fn two_nodes_converge_over_http_and_by_bundle_when_the_link_is_cut() {
         .execute(
             &actor("MLI"),
             &Command::ReportProgress {
+                reason: Some(lajna_domain::LocalizedText::tri("", "Formateurs indisponibles", "")),
                 action: a_mli.clone(),
                 status: Some(ActionStatus::Delayed),
                 progress: Some(Progress::new(15).unwrap()),
@@ -80,6 +82,7 @@ async fn two_nodes_converge_over_http_and_by_bundle_when_the_link_is_cut() {
         .execute(
             &actor("MAR"),
             &Command::ReportProgress {
+                reason: None,
                 action: a_mar.clone(),
                 status: None,
                 progress: Some(Progress::new(55).unwrap()),
@@ -91,6 +94,7 @@ async fn two_nodes_converge_over_http_and_by_bundle_when_the_link_is_cut() {
         .execute(
             &actor("MLI"),
             &Command::ReportProgress {
+                reason: None,
                 action: a_mli.clone(),
                 status: None,
                 progress: Some(Progress::new(25).unwrap()),
@@ -123,7 +127,12 @@ async fn bad_bundles_are_refused_and_the_store_is_unchanged() {
     mar.node
         .execute(
             &actor("MAR"),
-            &Command::ReportProgress { action: a, status: None, progress: Some(Progress::new(33).unwrap()) },
+            &Command::ReportProgress {
+                reason: None,
+                action: a,
+                status: None,
+                progress: Some(Progress::new(33).unwrap()),
+            },
         )
         .await
         .unwrap();
@@ -286,6 +295,7 @@ async fn a_private_note_never_crosses_to_the_other_party() {
         .execute(
             &actor("MAR"),
             &Command::ReportProgress {
+                reason: None,
                 action: a,
                 status: Some(ActionStatus::InProgress),
                 progress: Some(Progress::new(44).unwrap()),
@@ -411,7 +421,12 @@ async fn a_log_whose_newest_events_were_dropped_is_named_truncated_by_the_peers_
         mar.node
             .execute(
                 &actor("MAR"),
-                &Command::ReportProgress { action: a.clone(), status: None, progress: Some(Progress::new(p).unwrap()) },
+                &Command::ReportProgress {
+                    reason: None,
+                    action: a.clone(),
+                    status: None,
+                    progress: Some(Progress::new(p).unwrap()),
+                },
             )
             .await
             .unwrap();
@@ -537,7 +552,12 @@ async fn with_the_link_cut_a_bundle_back_carries_the_peers_checkpoint_that_names
         mar.node
             .execute(
                 &actor("MAR"),
-                &Command::ReportProgress { action: a.clone(), status: None, progress: Some(Progress::new(p).unwrap()) },
+                &Command::ReportProgress {
+                    reason: None,
+                    action: a.clone(),
+                    status: None,
+                    progress: Some(Progress::new(p).unwrap()),
+                },
             )
             .await
             .unwrap();

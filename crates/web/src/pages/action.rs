@@ -26,6 +26,7 @@ struct ActionPage<'a> {
     /// Values typed in the form (kept when it is refused).
     form_status: String,
     form_progress: String,
+    form_reason: String,
     form_note: String,
     /// Field → message, for a refused form.
     errors: Vec<(String, String)>,
@@ -45,6 +46,8 @@ pub struct ProgressForm {
     status: String,
     #[serde(default)]
     progress: String,
+    #[serde(default)]
+    reason: String,
 }
 
 /// The evidence form.
@@ -58,6 +61,7 @@ pub struct EvidenceForm {
 struct Typed {
     status: String,
     progress: String,
+    reason: String,
     note: String,
     errors: Vec<(String, String)>,
 }
@@ -65,7 +69,7 @@ struct Typed {
 async fn render(page: &Page, id: &str, typed: Option<Typed>, saved: bool) -> Result<String, WebError> {
     let state = &page.state;
     let a = views::action(&state.node, id, page.lang).await?;
-    let probe = Command::ReportProgress { action: id.to_string(), status: None, progress: None };
+    let probe = Command::ReportProgress { reason: None, action: id.to_string(), status: None, progress: None };
     let can_update = state.node.with_state(|s| authorize(&page.user, s, &probe).is_ok()).await;
     let typed = typed.unwrap_or(Typed {
         status: a.row.status.to_string(),
@@ -80,6 +84,7 @@ async fn render(page: &Page, id: &str, typed: Option<Typed>, saved: bool) -> Res
         statuses: ActionStatus::ALL,
         form_status: typed.status,
         form_progress: typed.progress,
+        form_reason: typed.reason,
         form_note: typed.note,
         errors: typed.errors,
         saved,
@@ -116,11 +121,18 @@ pub async fn progress(
     Path((_, id)): Path<(String, String)>,
     CsrfForm(form): CsrfForm<ProgressForm>,
 ) -> Result<Response, PageError> {
-    let typed = Typed { status: form.status.clone(), progress: form.progress.clone(), ..Typed::default() };
+    let typed = Typed {
+        status: form.status.clone(),
+        progress: form.progress.clone(),
+        reason: form.reason.clone(),
+        ..Typed::default()
+    };
     let parsed = (|| {
         let status = Some(form.status.trim()).filter(|s| !s.is_empty()).map(ActionStatus::parse).transpose()?;
         let progress = Some(form.progress.trim()).filter(|p| !p.is_empty()).map(Progress::parse).transpose()?;
-        Ok::<_, lajna_domain::DomainError>(Command::ReportProgress { action: id.clone(), status, progress })
+        // The reason in the page's language; blank means none (the domain says when one is needed).
+        let reason = LocalizedText::parse("reason", &[(page.lang, &form.reason)]).ok();
+        Ok::<_, lajna_domain::DomainError>(Command::ReportProgress { action: id.clone(), status, progress, reason })
     })();
     let result = match parsed {
         Ok(command) => page.state.node.execute_as(&page.user, &command).await,

@@ -334,7 +334,8 @@ async fn roadmap_page(page: &Page, q: &[(String, String)]) -> Result<String, Web
             shown
                 .iter()
                 .map(|(_, id, _)| {
-                    let probe = Command::ReportProgress { action: id.clone(), status: None, progress: None };
+                    let probe =
+                        Command::ReportProgress { reason: None, action: id.clone(), status: None, progress: None };
                     authorize(&page.user, s, &probe).is_ok()
                 })
                 .collect()

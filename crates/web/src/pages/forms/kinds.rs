@@ -25,6 +25,8 @@ pub struct Defaults {
     pub next_number: i64,
     /// The next area display order.
     pub next_ordinal: i64,
+    /// The decision a new action carries out (`?decision=ID`), with the decision's area.
+    pub decision: Option<(String, Option<String>)>,
 }
 
 /// A record type with a create and edit form.
@@ -586,6 +588,8 @@ impl FormKind for Action {
         f.set("status", self.status.code());
         f.set("progress", self.progress.percent().to_string());
         f.set("weight", self.weight.map(|w| w.to_string()).unwrap_or_default());
+        f.set("decision", self.decision.clone().unwrap_or_default());
+        f.opt_text("reason", self.reason.as_ref());
         if let Some(i) = &self.indicator {
             f.text("indicator.unit", &i.unit);
             f.set("indicator.baseline", i.baseline.to_string());
@@ -599,6 +603,12 @@ impl FormKind for Action {
         f.preset("owner", d.party.clone());
         f.preset("status", ActionStatus::Planned.code());
         f.preset("progress", "0");
+        if let Some((decision, area)) = &d.decision {
+            f.preset("decision", decision.clone());
+            if let Some(area) = area {
+                f.preset("area", area.clone());
+            }
+        }
     }
 
     fn layout(b: &mut Builder<'_>) {
@@ -608,10 +618,12 @@ impl FormKind for Action {
         b.party("owner", "owner");
         b.langs("unit", "unit", true);
         b.reference("lead", "lead", RecordKind::Member, false);
+        b.reference("decision", "cycle-decision", RecordKind::Decision, false);
         b.date("start", "start", true);
         b.date("due", "due", true);
         b.codes("status", "status", &codes(ActionStatus::ALL, ActionStatus::code), "status-");
         b.number("progress", "forms-progress", true);
+        b.langs_long("reason", "cycle-reason", false);
         b.number("weight", "weight", false);
         b.langs("indicator.unit", "forms-indicator-unit", false);
         b.number("indicator.baseline", "forms-baseline", false);
@@ -628,6 +640,8 @@ impl FormKind for Action {
         let owner = r.party("owner");
         let unit = r.text("unit");
         let lead = r.opt_id("lead");
+        let decision = r.opt_id("decision");
+        let reason = r.opt_text("reason");
         let start = r.date("start");
         let due = r.date("due");
         r.order("due", start, due, date_s);
@@ -664,6 +678,8 @@ impl FormKind for Action {
                 progress: progress?,
                 weight,
                 indicator,
+                decision,
+                reason,
                 illustrative,
             })
         })

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{FromRequestParts, Path};
+use axum::extract::{FromRequestParts, Path, Query};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -165,12 +165,18 @@ async fn index(page: Page) -> Result<Html<String>, PageError> {
     Ok(Html(html))
 }
 
-/// `GET /{lang}/new/{kind}`.
-async fn new_page(FormKindOf(kind): FormKindOf, page: Page) -> Result<Response, PageError> {
+/// `GET /{lang}/new/{kind}`; `?decision=ID` prefills a new action with the decision it carries
+/// out (and the decision's area, if it has one).
+async fn new_page(
+    FormKindOf(kind): FormKindOf,
+    page: Page,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, PageError> {
     if !may_write(&page.user) {
         return Err(page.forbidden("error-forbidden"));
     }
-    dispatch!(kind, new_get(&Req { page: &page, id: None }))
+    let decision = query.get("decision").map(String::as_str);
+    dispatch!(kind, new_get(&Req { page: &page, id: None }, decision))
 }
 
 /// `POST /{lang}/new/{kind}`.
@@ -204,7 +210,7 @@ async fn save(
     dispatch!(kind, edit_post(&Req { page: &page, id: Some(&id) }, form))
 }
 
-async fn new_get<T: FormKind>(req: &Req<'_>) -> Result<Response, PageError> {
+async fn new_get<T: FormKind>(req: &Req<'_>, decision: Option<&str>) -> Result<Response, PageError> {
     let (page, party) = (req.page, req.page.user.party.to_string());
     let defaults = page
         .state
@@ -218,6 +224,8 @@ async fn new_get<T: FormKind>(req: &Req<'_>) -> Result<Response, PageError> {
             lang: page.lang,
             next_number: s.all::<Session>(RecordKind::Session).iter().map(|(_, x)| x.number).max().unwrap_or(0) + 1,
             next_ordinal: s.all::<Area>(RecordKind::Area).iter().map(|(_, x)| x.ordinal).max().unwrap_or(0) + 1,
+            decision: decision
+                .and_then(|d| s.get::<Decision>(RecordKind::Decision, d).map(|x| (d.to_string(), x.area))),
         })
         .await;
     let mut form = FormData::default();
@@ -410,6 +418,17 @@ fn choices(s: &lajna_domain::State, lang: Lang) -> Choices {
     for kind in [RecordKind::Communique, RecordKind::Roadmap, RecordKind::Action, RecordKind::Need] {
         c.refs.insert(kind, titled(kind, |v| v.get("title")));
     }
+    let references = lajna_domain::reference::decision_references(s);
+    let mut decisions: Vec<(String, String)> = s
+        .all::<Decision>(RecordKind::Decision)
+        .into_iter()
+        .map(|(id, d)| {
+            let text: String = d.text.show(lang).chars().take(80).collect();
+            (id.clone(), format!("{} — {text}", references.get(&id).unwrap_or(&id)))
+        })
+        .collect();
+    decisions.sort_by(|a, b| a.1.cmp(&b.1));
+    c.refs.insert(RecordKind::Decision, decisions);
     c
 }
 

@@ -23,6 +23,7 @@
 
 mod attendance;
 mod communiques;
+mod decision;
 pub mod endorse;
 mod missions;
 mod session_forms;
@@ -52,7 +53,7 @@ pub fn routes() -> Router<AppState> {
         .route("/{lang}/sessions/{id}/minutes/confirm", post(forms::minutes_confirm))
         .route("/{lang}/sessions/{id}/amendments", post(forms::amendment))
         .route("/{lang}/sessions/{id}/delegation", post(attendance::delegation_save))
-        .route("/{lang}/decisions/{id}", get(sessions::decision))
+        .route("/{lang}/decisions/{id}", get(decision::page))
         .route("/{lang}/decisions/{id}/endorse", get(endorse::decision_page).post(endorse::decision_endorse))
         .route("/{lang}/decisions/{id}/confirm", post(forms::decision_confirm))
         .route("/{lang}/roadmaps/{id}/endorse", get(endorse::roadmap_page).post(endorse::roadmap_endorse))

@@ -277,7 +277,14 @@ fn session_rows(s: &Fold, tr: Tr<'_>) -> Vec<SessionRow> {
     rows
 }
 
-fn decision_row(s: &Fold, tr: Tr<'_>, id: &str, d: &Decision, viewer: Option<&User>, buttons: bool) -> DecisionRow {
+pub(super) fn decision_row(
+    s: &Fold,
+    tr: Tr<'_>,
+    id: &str,
+    d: &Decision,
+    viewer: Option<&User>,
+    buttons: bool,
+) -> DecisionRow {
     let lang = tr.lang;
     let entry = s.entry(id);
     let doc = entry.map(|e| e.doc(id)).unwrap_or_default();
@@ -560,12 +567,6 @@ pub async fn session(
 ) -> Result<Response, PageError> {
     let saved = query.as_deref() == Some("saved=1");
     render_session(&page, &id, StatusCode::OK, saved, Typed::default()).await
-}
-
-/// `GET /{lang}/decisions/{id}`: the decision on its session's page.
-pub async fn decision(page: Page, Path((_, id)): Path<(String, String)>) -> Result<Response, PageError> {
-    let session = session_of(&page, &id).await?;
-    Ok(page.redirect(&format!("/sessions/{session}#decision-{id}")))
 }
 
 /// The session that took decision `id`; the 404 page for an unknown decision.

@@ -1,0 +1,21 @@
+# القرارات والإجراءات المنفذة لها؛ أسباب الإجراءات المتعثرة (المسألة 13).
+error-outside-roadmap = تواريخ الإجراء (من { $start } إلى { $end }) تقع خارج فترة خارطة الطريق، من { $roadmap_start } إلى { $roadmap_end }: اختر تواريخ داخل هذه الفترة.
+error-reason-required = بين سبب كون الإجراء «{ $status }» (خانة «السبب»).
+import-unknown-decision = لا يوجد قرار بالمرجع «{ $detail }» (العمود { $column }).
+cycle-decision = القرار
+cycle-decision-none = (لا شيء)
+cycle-decision-text = النص
+cycle-decision-session = الدورة
+cycle-decision-adoption = الاعتماد
+cycle-decision-adopted = معتمد: صادق الرئيسان المشاركان على هذه الصيغة.
+cycle-decision-endorsed-by = صادق عليه
+cycle-decision-awaiting = في انتظار مصادقة
+cycle-decision-actions = الإجراءات المنفذة لهذا القرار
+cycle-decision-no-actions = لا يوجد بعد إجراء ينفذ هذا القرار.
+cycle-decision-new-action = إنشاء إجراء للمتابعة
+cycle-carries-out = ينفذ القرار
+cycle-reason = السبب
+cycle-reason-hint = إلزامي عندما تصبح الحالة متأخراً أو متوقفاً أو ملغى.
+cycle-days-late = أيام التأخير
+field-decision = القرار
+field-reason = السبب

@@ -1,0 +1,21 @@
+# Decisions and the actions carrying them out; reasons of slipped actions (issue 13).
+error-outside-roadmap = The action’s dates ({ $start } to { $end }) fall outside its roadmap’s period, { $roadmap_start } to { $roadmap_end }: choose dates within that period.
+error-reason-required = State why the action is { $status } (field “reason”).
+import-unknown-decision = No decision has the reference “{ $detail }” (column { $column }).
+cycle-decision = Decision
+cycle-decision-none = (none)
+cycle-decision-text = Text
+cycle-decision-session = Session
+cycle-decision-adoption = Adoption
+cycle-decision-adopted = Adopted: both co-chairs endorsed this version.
+cycle-decision-endorsed-by = Endorsed by
+cycle-decision-awaiting = Awaiting endorsement by
+cycle-decision-actions = Actions carrying out this decision
+cycle-decision-no-actions = No action carries out this decision yet.
+cycle-decision-new-action = Create a follow-up action
+cycle-carries-out = Carries out decision
+cycle-reason = Reason
+cycle-reason-hint = Required when the status becomes delayed, blocked or cancelled.
+cycle-days-late = Days late
+field-decision = decision
+field-reason = reason

@@ -1,0 +1,21 @@
+# Décisions et actions qui les exécutent ; motifs des actions en retard (issue 13).
+error-outside-roadmap = Les dates de l’action (du { $start } au { $end }) sortent de la période de sa feuille de route, du { $roadmap_start } au { $roadmap_end } : choisissez des dates dans cette période.
+error-reason-required = Indiquez pourquoi l’action est « { $status } » (champ « motif »).
+import-unknown-decision = Aucune décision ne porte la référence « { $detail } » (colonne { $column }).
+cycle-decision = Décision
+cycle-decision-none = (aucune)
+cycle-decision-text = Texte
+cycle-decision-session = Session
+cycle-decision-adoption = Adoption
+cycle-decision-adopted = Adoptée : les deux coprésidents ont approuvé cette version.
+cycle-decision-endorsed-by = Approuvée par
+cycle-decision-awaiting = En attente de l’approbation de
+cycle-decision-actions = Actions exécutant cette décision
+cycle-decision-no-actions = Aucune action n’exécute encore cette décision.
+cycle-decision-new-action = Créer une action de suivi
+cycle-carries-out = Exécute la décision
+cycle-reason = Motif
+cycle-reason-hint = Obligatoire lorsque le statut devient en retard, bloquée ou annulée.
+cycle-days-late = Jours de retard
+field-decision = décision
+field-reason = motif

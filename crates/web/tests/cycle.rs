@@ -1,0 +1,205 @@
+//! The committee's cycle (issue 13): a decision's page and the follow-up actions carrying it
+//! out (form prefilled from the decision, shown on the decision page, the action page and in
+//! the follow-up matrix with the decision's reference); actions kept inside their roadmap's
+//! period; a stated reason for delayed, blocked and cancelled actions.
+
+use lajna_domain::records::{Action, Area, Roadmap};
+use lajna_domain::{RecordKind, reference};
+use serde_json::{Value, json};
+
+use crate::common::TestApp;
+
+type Pairs = Vec<(String, String)>;
+
+fn pairs(items: &[(&str, &str)]) -> Pairs {
+    items.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect()
+}
+
+async fn post(app: &TestApp, path: &str, form: &Pairs) -> (u16, String, String) {
+    let res = app.client.post(app.url(path)).form(form).send().await.unwrap();
+    let status = res.status().as_u16();
+    let location = res.headers().get("location").map(|l| l.to_str().unwrap().to_string()).unwrap_or_default();
+    (status, location, res.text().await.unwrap())
+}
+
+/// The demo decision with reference `D-2025/1-1` (adopted by both parties).
+async fn first_decision(app: &TestApp) -> String {
+    app.node.with_state(|s| reference::decision_by_reference(s, "D-2025/1-1")).await.expect("a demo decision")
+}
+
+async fn roadmap_and_area(app: &TestApp) -> (String, String) {
+    app.node
+        .with_state(|s| {
+            let roadmap = s.all::<Roadmap>(RecordKind::Roadmap)[0].0.clone();
+            let mut areas = s.all::<Area>(RecordKind::Area);
+            areas.sort_by_key(|(_, a)| a.ordinal);
+            (roadmap, areas[0].0.clone())
+        })
+        .await
+}
+
+fn action_form(app: &TestApp, roadmap: &str, area: &str, decision: &str, start: &str, due: &str) -> Pairs {
+    pairs(&[
+        ("csrf", &app.csrf),
+        ("roadmap", roadmap),
+        ("area", area),
+        ("title.fr", "Suivre la feuille de route adoptée"),
+        ("owner", "MAR"),
+        ("unit.fr", "Secrétariat permanent"),
+        ("lead", ""),
+        ("decision", decision),
+        ("start", start),
+        ("due", due),
+        ("status", "planned"),
+        ("progress", "0"),
+    ])
+}
+
+#[tokio::test]
+async fn a_secretary_follows_a_decision_to_a_new_action_shown_on_the_decision_page_and_in_the_matrix() {
+    let app = TestApp::spawn().await;
+    let decision = first_decision(&app).await;
+    let (status, html) = app.get(&format!("/en/decisions/{decision}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(r#"id="decision-reference">D-2025/1-1<"#), "the reference is the title");
+    assert!(html.contains("Adopt the 2025–2026 roadmap"), "its English text");
+    assert!(html.contains("Adopter la feuille de route 2025-2026"), "its French text");
+    assert!(html.contains(r#"id="decision-session""#), "a link to its session");
+    assert!(html.contains("both co-chairs endorsed"), "its adoption");
+    assert!(html.contains("No action carries out this decision yet."));
+    let link = format!("/en/new/action?decision={decision}");
+    assert!(html.contains(&format!(r#"href="{link}""#)), "the follow-up link");
+
+    // The form comes prefilled with the decision.
+    let (status, form_html) = app.get(&link).await;
+    assert_eq!(status, 200);
+    assert!(form_html.contains(&format!(r#"<option value="{decision}" selected>D-2025/1-1"#)), "decision preselected");
+    let (roadmap, area) = roadmap_and_area(&app).await;
+    let before = app.snapshot().await.0;
+    let form = action_form(&app, &roadmap, &area, &decision, "2025-04-01", "2025-12-31");
+    let (status, location, body) = post(&app, "/en/new/action", &form).await;
+    assert_eq!(status, 303, "{body}");
+    assert_eq!(app.snapshot().await.0, before + 1);
+    let id = location.strip_prefix("/en/actions/").and_then(|l| l.strip_suffix("?saved=1")).unwrap().to_string();
+    let a: Action = app.node.with_state(|s| s.get(RecordKind::Action, &id)).await.unwrap();
+    assert_eq!(a.decision.as_deref(), Some(decision.as_str()));
+
+    // The action page links its decision; the decision page lists the action.
+    let (_, page) = app.get(&location).await;
+    assert!(page.contains(&format!(r#"href="/en/decisions/{decision}" id="action-decision" dir="ltr">D-2025/1-1<"#)));
+    let (_, html) = app.get(&format!("/en/decisions/{decision}")).await;
+    let row = html
+        .split(&format!(r#"id="action-{id}""#))
+        .nth(1)
+        .expect("the action is listed")
+        .split("</tr>")
+        .next()
+        .unwrap();
+    assert!(
+        row.contains("Suivre la feuille de route adoptée") && row.contains("Planned") && row.contains("2025-12-31")
+    );
+
+    // The matrix carries the decision's reference in its own column, in each language.
+    for (lang, header) in [("en", "Decision"), ("fr", "Décision"), ("ar", "القرار")] {
+        let res = app.client.get(app.url(&format!("/{lang}/roadmap/matrix.csv"))).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        let text = String::from_utf8(res.bytes().await.unwrap()[3..].to_vec()).unwrap();
+        assert!(text.lines().next().unwrap().ends_with(header), "{lang}: {}", text.lines().next().unwrap());
+        let line = text.lines().find(|l| l.starts_with(&id)).expect("the action's row");
+        assert!(line.ends_with(",D-2025/1-1"), "{lang}: {line}");
+    }
+}
+
+#[tokio::test]
+async fn an_action_outside_its_roadmap_period_is_refused_over_the_form_and_the_api_naming_the_period() {
+    let app = TestApp::spawn().await;
+    let decision = first_decision(&app).await;
+    let (roadmap, area) = roadmap_and_area(&app).await;
+    let before = app.snapshot().await;
+    let form = action_form(&app, &roadmap, &area, &decision, "2025-04-01", "2026-06-30");
+    let (status, _, html) = post(&app, "/en/new/action", &form).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("outside its roadmap"), "the refusal is shown");
+    for date in ["2025-04-01", "2026-06-30", "2025-03-01", "2026-02-28"] {
+        assert!(html.contains(date), "{date} is named");
+    }
+    assert_eq!(app.snapshot().await, before, "nothing written");
+
+    // Over the API: the roadmap's period was shortened; an action now past its end cannot be
+    // reported on until its dates are brought inside.
+    let (roadmap_id, _) = roadmap_and_area(&app).await;
+    let mut set = serde_json::Map::new();
+    set.insert("end".into(), json!("2025-11-30"));
+    let revise = lajna_domain::Command::Revise { kind: RecordKind::Roadmap, id: roadmap_id, set };
+    let mar = lajna_domain::Actor { party: lajna_domain::PartyCode::parse("MAR").unwrap(), member: None };
+    app.node.execute(&mar, &revise).await.unwrap();
+    let actions: Vec<Value> = app.client.get(app.url("/api/v1/actions")).send().await.unwrap().json().await.unwrap();
+    let late = actions
+        .iter()
+        .find(|a| a["owner_party"] == "MAR" && a["due"].as_str().unwrap() > "2025-11-30")
+        .expect("a MAR action due after November");
+    let before = app.snapshot().await;
+    let res = app
+        .client
+        .patch(app.url(&format!("/api/v1/actions/{}", late["id"].as_str().unwrap())))
+        .header("X-CSRF-Token", &app.csrf)
+        .json(&json!({"progress": 5}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let problem: Value = res.json().await.unwrap();
+    let text = problem.to_string();
+    assert!(
+        text.contains("outside its roadmap") && text.contains("2025-03-01") && text.contains("2025-11-30"),
+        "{text}"
+    );
+    assert_eq!(app.snapshot().await, before, "nothing written");
+}
+
+#[tokio::test]
+async fn a_delayed_status_without_a_reason_is_refused_and_accepted_with_one() {
+    let app = TestApp::spawn().await;
+    let actions: Vec<Value> = app.client.get(app.url("/api/v1/actions")).send().await.unwrap().json().await.unwrap();
+    let open: Vec<&str> = actions
+        .iter()
+        .filter(|a| a["owner_party"] == "MAR" && a["status"] == "in_progress")
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    let (web_id, api_id) = (open[0], open[1]);
+
+    // The form on the action page.
+    let before = app.snapshot().await;
+    let form = pairs(&[("csrf", &app.csrf), ("status", "delayed"), ("progress", "40"), ("reason", " ")]);
+    let (status, _, html) = post(&app, &format!("/en/actions/{web_id}/progress"), &form).await;
+    assert_eq!(status, 422);
+    assert!(html.contains(r#"id="reason-error""#) && html.contains("State why the action is"), "beside the reason");
+    assert_eq!(app.snapshot().await, before, "nothing written");
+    let form =
+        pairs(&[("csrf", &app.csrf), ("status", "delayed"), ("progress", "40"), ("reason", "Trainers unavailable")]);
+    let (status, _, _) = post(&app, &format!("/en/actions/{web_id}/progress"), &form).await;
+    assert_eq!(status, 303);
+    assert_eq!(app.snapshot().await.0, before.0 + 1);
+    let (_, page) = app.get(&format!("/en/actions/{web_id}")).await;
+    assert!(page.contains(r#"id="action-reason""#) && page.contains("Trainers unavailable"));
+
+    // The API.
+    let before = app.snapshot().await;
+    let patch = |body: Value| {
+        app.client
+            .patch(app.url(&format!("/api/v1/actions/{api_id}")))
+            .header("X-CSRF-Token", &app.csrf)
+            .json(&body)
+            .send()
+    };
+    let res = patch(json!({"status": "blocked"})).await.unwrap();
+    assert_eq!(res.status(), 422);
+    let problem: Value = res.json().await.unwrap();
+    assert!(problem.to_string().contains("reason"), "{problem}");
+    assert_eq!(app.snapshot().await, before, "nothing written");
+    let res = patch(json!({"status": "blocked", "reason": {"fr": "Matériel non livré"}})).await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(app.snapshot().await.0, before.0 + 1);
+    let a: Action = app.node.with_state(|s| s.get(RecordKind::Action, api_id)).await.unwrap();
+    assert_eq!(a.reason.and_then(|r| r.fr).as_deref(), Some("Matériel non livré"));
+}
