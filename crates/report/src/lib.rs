@@ -19,6 +19,7 @@
 //! the web crate's Fluent catalogues) in [`ReportInput::labels`]; this crate depends on neither.
 
 mod gather;
+pub mod pv;
 mod world;
 
 pub use gather::gather;

@@ -56,7 +56,12 @@ impl ReportWorld {
     /// A world whose main file is the template and whose other files are `files` (absolute
     /// virtual paths such as `/data.json`).
     pub(crate) fn new(files: Vec<(String, Vec<u8>)>) -> Self {
-        let main = Source::new(id("/main.typ"), TEMPLATE.to_string());
+        Self::with_template(TEMPLATE, files)
+    }
+
+    /// A world whose main file is `template` (another embedded template, e.g. the PV's).
+    pub(crate) fn with_template(template: &str, files: Vec<(String, Vec<u8>)>) -> Self {
+        let main = Source::new(id("/main.typ"), template.to_string());
         let files = files.into_iter().map(|(path, bytes)| (id(&path), Bytes::new(bytes))).collect();
         Self { main, files }
     }

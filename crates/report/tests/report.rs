@@ -15,6 +15,8 @@ use lajna_node::{Node, demo};
 use lajna_report::{Period, render};
 use unicode_normalization::UnicodeNormalization;
 
+mod pv;
+
 /// Case C10: an area whose title needs joined letters and lam-alef ligatures.
 const C10_AREA: &str = "تدريب الضباط على الإسعافات الأولية";
 /// A title that would be markup if typst evaluated it (it must print as typed).
