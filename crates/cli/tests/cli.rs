@@ -509,3 +509,89 @@ fn backup_while_serving_and_writing_restores_to_the_same_state_hash_and_restore_
     assert!(out.status.success(), "{s}");
     assert!(s.contains(&format!("state hash {hash}")), "{s}");
 }
+
+/// The demo with session 1's minutes written and endorsed by both co-chairs (through
+/// `Node::execute`, as the web form does); returns the ids of sessions 1 and 2.
+fn demo_with_endorsed_minutes(data: &str) -> (String, String) {
+    use lajna_domain::records::{Member, Session};
+    use lajna_domain::values::MemberRole;
+    use lajna_domain::{Actor, Command as Cmd, LocalizedText, RecordKind, minutes_status};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let node = lajna_node::Node::open(Path::new(data)).await.unwrap();
+        let (s1, s2, chairs) = node
+            .with_state(|s| {
+                let sessions = s.all::<Session>(RecordKind::Session);
+                let id = |n: i64| sessions.iter().find(|(_, x)| x.number == n).unwrap().0.clone();
+                let chairs: Vec<Actor> = s
+                    .all::<Member>(RecordKind::Member)
+                    .into_iter()
+                    .filter(|(_, m)| m.role == MemberRole::CoChair)
+                    .map(|(id, m)| Actor { party: m.party, member: Some(id) })
+                    .collect();
+                (id(1), id(2), chairs)
+            })
+            .await;
+        let mut set = serde_json::Map::new();
+        let minutes =
+            LocalizedText::tri("افتتح الرئيسان المشاركان الاجتماع.", "Les coprésidents ont ouvert la réunion.", "");
+        set.insert("minutes".into(), serde_json::json!(minutes));
+        let writer = Actor { party: chairs[0].party.clone(), member: None };
+        node.execute(&writer, &Cmd::Revise { kind: RecordKind::Session, id: s1.clone(), set }).await.unwrap();
+        let version = node
+            .with_state(|s| {
+                let parties = vec!["MAR".to_string(), "MLI".to_string()];
+                minutes_status(s.entry(&s1).unwrap(), &parties).draft.unwrap().version
+            })
+            .await;
+        for chair in &chairs {
+            let endorse = Cmd::EndorseMinutes { session: s1.clone(), version: version.clone() };
+            node.execute(chair, &endorse).await.unwrap();
+        }
+        (s1, s2)
+    })
+}
+
+#[test]
+fn pv_writes_the_endorsed_original_and_pv_verify_accepts_it_and_refuses_an_altered_copy_another_session_and_a_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = demo(dir.path());
+    let (s1, s2) = demo_with_endorsed_minutes(&data);
+    let original = dir.path().join("pv-1-fr.pdf");
+    let out = lajna(&["pv", "--data", &data, "--session", &s1, "--lang", "fr", "--out", original.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    let verify = |file: &Path, extra: &[&str]| {
+        let mut args = vec!["pv", "verify", file.to_str().unwrap(), "--data", &data];
+        args.extend_from_slice(extra);
+        lajna(&args)
+    };
+    let ok = verify(&original, &[]);
+    assert!(ok.status.success() && text(&ok).contains("original"), "{}", text(&ok));
+
+    // One byte changed: exit 1, naming the offset.
+    let mut bytes = std::fs::read(&original).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x01;
+    let altered = dir.path().join("altered.pdf");
+    std::fs::write(&altered, &bytes).unwrap();
+    let out = verify(&altered, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains(&format!("altered: first difference at byte {at}")), "{}", text(&out));
+
+    // Checked as the PV of another session: wrong session.
+    let out = verify(&original, &["--session", &s2]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("wrong session"), "{}", text(&out));
+
+    // Session 2's minutes are not endorsed: its PV is a draft, never an original.
+    let draft = dir.path().join("pv-2-ar.pdf");
+    let out = lajna(&["pv", "--data", &data, "--session", &s2, "--lang", "ar", "--out", draft.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = verify(&draft, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("not endorsed"), "{}", text(&out));
+
+    // An unknown session is a usage error of `lajna pv` (exit 2).
+    let out = lajna(&["pv", "--data", &data, "--session", "nope", "--out", draft.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+}

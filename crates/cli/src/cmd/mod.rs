@@ -5,6 +5,7 @@
 pub mod backup;
 pub mod bundle;
 pub mod common;
+pub mod config;
 pub mod demo;
 pub mod doc;
 pub mod export;
@@ -14,6 +15,7 @@ pub mod init;
 pub mod join;
 pub mod keys;
 pub mod log;
+pub mod pv;
 pub mod rebuild;
 pub mod reindex;
 pub mod report;
