@@ -708,15 +708,24 @@ async fn c16_replacing_a_user_ends_its_sessions_and_a_disabled_users_session_is_
 async fn a_bundle_carries_its_makers_checkpoint_and_the_importer_keeps_it() {
     let dir = tempfile::tempdir().unwrap();
     let (mar, mli) = demo::build_pair(dir.path()).await.unwrap();
-    let action = mli
+    // An open action and a progress it does not have yet, so the report writes an event.
+    let (action, percent) = mli
         .with_state(|s| {
-            s.all::<Action>(RecordKind::Action).into_iter().find(|(_, a)| !a.status.is_closed()).map(|(id, _)| id)
+            s.all::<Action>(RecordKind::Action)
+                .into_iter()
+                .find(|(_, a)| !a.status.is_closed())
+                .map(|(id, a)| (id, if a.progress.percent() == 45 { 46 } else { 45 }))
         })
         .await
         .unwrap();
     mli.execute(
         &actor("MLI"),
-        &Command::ReportProgress { reason: None, action, status: None, progress: Some(Progress::new(45).unwrap()) },
+        &Command::ReportProgress {
+            reason: None,
+            action,
+            status: None,
+            progress: Some(Progress::new(percent).unwrap()),
+        },
     )
     .await
     .unwrap();

@@ -112,7 +112,13 @@ fn c06_description() -> String {
     while text.chars().count() < 500 {
         text.push_str(filler);
     }
-    text.chars().take(500).collect()
+    // Text is trimmed at the door (domain `text.rs`): end on a full stop, not on a space, so
+    // the stored text is exactly these 500 characters.
+    let mut text = text.chars().take(499).collect::<String>().trim_end().to_string();
+    while text.chars().count() < 500 {
+        text.push('.');
+    }
+    text
 }
 
 /// The fixture: the C05 mission, the C06 mission, and three sessions with an opening time.

@@ -94,26 +94,9 @@ pub struct Confirm {
     command: Command,
 }
 
-/// The reference of decision `id`: `D-{session number}/{k}`, `k` its rank among its session's
-/// decisions in the order they were recorded (Lamport clock, then event id).
-#[must_use]
-pub fn decision_ref(s: &Fold, id: &str) -> Option<String> {
-    let d = s.get::<Decision>(RecordKind::Decision, id)?;
-    let number = s.get::<Session>(RecordKind::Session, &d.session).map_or(0, |x| x.number);
-    let mut siblings: Vec<_> = s
-        .all::<Decision>(RecordKind::Decision)
-        .into_iter()
-        .filter(|(_, x)| x.session == d.session)
-        .map(|(i, _)| (s.entry(&i).and_then(|e| e.created.as_ref().map(|(st, _)| st.clone())), i))
-        .collect();
-    siblings.sort();
-    let k = siblings.iter().position(|(_, i)| i == id)? + 1;
-    Some(format!("D-{number}/{k}"))
-}
-
 fn decision(s: &Fold, tr: Tr<'_>, id: &str) -> Option<Confirm> {
     let d = s.get::<Decision>(RecordKind::Decision, id)?;
-    let reference = decision_ref(s, id)?;
+    let reference = lajna_domain::reference::decision_reference(s, id)?;
     let session = s.get::<Session>(RecordKind::Session, &d.session)?;
     let target = Target::Decision(id.into());
     Some(Confirm {

@@ -108,7 +108,7 @@ pub struct MinutesView {
 pub struct DecisionRow {
     /// Id.
     pub id: String,
-    /// Reference, `D-{session}/{k}` ([`super::endorse::decision_ref`]).
+    /// Reference, `D-{year}/{session}-{k}` ([`lajna_domain::reference::decision_reference`]).
     pub reference: String,
     /// Its text in the page's language (or the nearest one).
     pub text: Txt,
@@ -297,7 +297,7 @@ pub(super) fn decision_row(
         && co_chair(viewer).is_some_and(|u| !a.endorsed_by.iter().any(|p| p == u.party.as_str()));
     DecisionRow {
         id: id.to_string(),
-        reference: super::endorse::decision_ref(s, id).unwrap_or_default(),
+        reference: lajna_domain::reference::decision_reference(s, id).unwrap_or_default(),
         text: txt(&d.text, lang),
         columns: columns(Some(&d.text), false),
         area: d
