@@ -1083,3 +1083,16 @@ impl Session {
         self.start.to_datetime(time).to_zoned_datetime(zone).ok().map(|z| z.timestamp())
     }
 }
+
+#[cfg(test)]
+mod kinds_tests {
+    use super::*;
+
+    /// `SHARED_KINDS` is a second list of the kinds (a const slice cannot be filtered from
+    /// `RecordKind::ALL`): a kind added to one and not the other fails here.
+    #[test]
+    fn the_shared_kinds_are_every_kind_but_the_private_ones() {
+        let expected: Vec<RecordKind> = RecordKind::ALL.into_iter().filter(|k| !k.is_private()).collect();
+        assert_eq!(SHARED_KINDS, expected.as_slice());
+    }
+}
