@@ -13,6 +13,7 @@
 pub mod api;
 pub mod auth;
 pub mod ctx;
+pub mod download;
 pub mod i18n;
 pub mod openapi;
 pub mod pages;

@@ -179,7 +179,10 @@ async fn a_secret_mar_only_document_never_reaches_a_user_who_may_not_see_it() {
     assert_eq!(status, 200);
     assert_eq!(headers["content-type"], "application/pdf");
     assert_eq!(headers["x-content-type-options"], "nosniff");
-    assert_eq!(headers["content-disposition"], "attachment; filename=\"threat-assessment.pdf\"");
+    assert_eq!(
+        headers["content-disposition"],
+        "attachment; filename=\"threat-assessment.pdf\"; filename*=UTF-8''threat-assessment.pdf"
+    );
     assert!(body.starts_with(b"%PDF-"));
     assert_eq!(blake3::hash(&body).to_hex().as_str(), doc.blake3);
     let (status, _, body) = get(&chair, &format!("{}/api/v1/documents/{id}", mar.url)).await;
@@ -377,4 +380,64 @@ async fn refused_uploads_store_nothing_and_say_why() {
     let list: Vec<serde_json::Value> = serde_json::from_slice(&body).unwrap();
     let names: Vec<&str> = list.iter().filter_map(|d| d["file_name"].as_str()).collect();
     assert!(names.contains(&"again.txt") && !names.contains(&"note.txt"), "{names:?}");
+}
+
+/// The name a `Content-Disposition` value gives with `filename*` (RFC 8187), percent-decoded,
+/// after checking the value's shape: `attachment; filename="<ASCII>"; filename*=UTF-8''<encoded>`.
+fn saved_name(value: &reqwest::header::HeaderValue) -> String {
+    let value = value.to_str().expect("the header is ASCII");
+    let rest = value.strip_prefix("attachment; filename=\"").unwrap_or_else(|| panic!("{value}"));
+    let (fallback, star) = rest.split_once("\"; filename*=UTF-8''").unwrap_or_else(|| panic!("{value}"));
+    assert!(fallback.bytes().all(|b| (b' '..=b'~').contains(&b) && !b"\"\\;".contains(&b)), "{value}");
+    assert!(!star.contains([' ', '"', ';', '\'']), "{value}");
+    percent_encoding::percent_decode_str(star).decode_utf8().unwrap().into_owned()
+}
+
+/// C17: a document named in Arabic downloads under its exact name (`filename*`), with an ASCII
+/// fallback that keeps the extension; a name with quotes and `;` cannot break the header; the
+/// Arabic matrix and report carry `filename*` too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn downloads_keep_their_names() {
+    let (_dir, app, password) = small_limit_app(1 << 20).await;
+    let (client, csrf) = common::login_at(&app.url, "mar-secretary", &password).await;
+    let en = format!("{}/en/documents", app.url);
+    let name = "محضر الدورة 3 — Bamako.pdf";
+    let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".to_vec();
+    let (status, body) = upload(&client, &en, &csrf, pdf.clone(), name, "application/pdf", "UNCLASSIFIED").await;
+    assert_eq!(status, 303, "{body}");
+    let hostile = "rapport \"final\"; v2.txt";
+    let (status, body) = upload(&client, &en, &csrf, b"quoted".to_vec(), hostile, "text/plain", "UNCLASSIFIED").await;
+    assert_eq!(status, 303, "{body}");
+
+    let (_, _, body) = get(&client, &format!("{}/api/v1/documents", app.url)).await;
+    let list: Vec<serde_json::Value> = serde_json::from_slice(&body).unwrap();
+    let id_of = |file: &str| -> String {
+        let d = list.iter().find(|d| d["file_name"] == file).unwrap_or_else(|| panic!("{file} in {list:?}"));
+        d["id"].as_str().unwrap().to_string()
+    };
+    let (status, headers, body) = get(&client, &format!("{en}/{}/file", id_of(name))).await;
+    assert_eq!(status, 200);
+    assert_eq!(body, pdf);
+    let cd = &headers["content-disposition"];
+    assert_eq!(saved_name(cd), name);
+    assert!(cd.to_str().unwrap().starts_with("attachment; filename=\"3_Bamako.pdf\"; "), "{cd:?}");
+    assert_eq!(headers.get_all("content-disposition").iter().count(), 1);
+
+    let (status, headers, _) = get(&client, &format!("{en}/{}/file", id_of(hostile))).await;
+    assert_eq!(status, 200);
+    assert_eq!(saved_name(&headers["content-disposition"]), hostile);
+    assert_eq!(headers.get_all("content-disposition").iter().count(), 1);
+
+    // The Arabic matrix and report.
+    for (path, file) in [
+        ("/ar/roadmap/matrix.csv", "lajna-ar-matrix.csv"),
+        ("/ar/roadmap/matrix.xlsx", "lajna-ar-matrix.xlsx"),
+        ("/ar/report.pdf", "lajna-report-ar.pdf"),
+    ] {
+        let (status, headers, _) = get(&client, &format!("{}{path}", app.url)).await;
+        assert_eq!(status, 200, "{path}");
+        let cd = &headers["content-disposition"];
+        assert!(cd.to_str().unwrap().contains("filename*=UTF-8''"), "{path}: {cd:?}");
+        assert_eq!(saved_name(cd), file, "{path}");
+    }
 }

@@ -9,13 +9,14 @@ use std::net::SocketAddr;
 use askama::Template;
 use axum::Router;
 use axum::extract::{ConnectInfo, Query};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use lajna_node::auth::{Role, User};
 use lajna_store::AuditRow;
 
 use crate::ctx::{OrPage, Page, PageCtx, PageError};
+use crate::download::content_disposition;
 use crate::i18n::{Arg, Tr};
 use crate::{AppState, WebError};
 
@@ -106,9 +107,9 @@ async fn csv(page: Page, ConnectInfo(addr): ConnectInfo<SocketAddr>) -> Result<R
     }
     Ok((
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"lajna-audit-{party}.csv\"")),
-            (header::CACHE_CONTROL, "private, no-store".to_string()),
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+            (header::CONTENT_DISPOSITION, content_disposition(&format!("lajna-audit-{party}.csv"))),
+            (header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
         ],
         to_csv(&rows),
     )

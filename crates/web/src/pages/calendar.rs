@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use askama::Template;
 use axum::Router;
 use axum::extract::{ConnectInfo, Path, Query, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use lajna_node::NodeError;
@@ -17,6 +17,7 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 
 use crate::ctx::{CsrfForm, OrPage, Page, PageCtx, PageError, lang_of};
+use crate::download::inline_disposition;
 use crate::i18n::Tr;
 use crate::problem::Problem;
 use crate::{AppState, WebError};
@@ -64,9 +65,9 @@ async fn feed(State(state): State<AppState>, Path(file): Path<String>, Query(que
     let ics = state.node.with_state(|s| lajna_outputs::committee_calendar(s, lang)).await;
     (
         [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_string()),
-            (header::CACHE_CONTROL, "private, no-cache".to_string()),
-            (header::CONTENT_DISPOSITION, format!("inline; filename=\"lajna-{}.ics\"", lang.code())),
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/calendar; charset=utf-8")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache")),
+            (header::CONTENT_DISPOSITION, inline_disposition(&format!("lajna-{}.ics", lang.code()))),
         ],
         ics,
     )

@@ -23,6 +23,7 @@ use lajna_node::auth::{Role, User};
 use lajna_node::documents::{DocumentError, DocumentView, Upload};
 
 use crate::ctx::{OrPage, Page, PageCtx, PageError, PageFault, csrf_ok};
+use crate::download::content_disposition;
 use crate::i18n::{Arg, Tr};
 use crate::problem::{message_of, status_of};
 use crate::views::Txt;
@@ -246,13 +247,6 @@ async fn page(
     Ok(Html(doc_page(&page, &v, &parties, links).render().or_page(&page)?).into_response())
 }
 
-/// A file name safe inside a quoted `Content-Disposition` parameter (ASCII, no quotes).
-fn disposition_name(name: &str) -> String {
-    let safe: String =
-        name.chars().map(|c| if c.is_ascii_graphic() && !matches!(c, '"' | '\\' | ';') { c } else { '_' }).collect();
-    if safe.trim_matches('_').is_empty() { "document".into() } else { safe }
-}
-
 /// `GET /{lang}/documents/{id}/file`: the file, as an attachment (audited like a view).
 async fn download(
     page: Page,
@@ -274,11 +268,11 @@ async fn download(
         if d.media_type == "text/plain" { "text/plain; charset=utf-8".to_string() } else { d.media_type.clone() };
     let headers = [
         (header::CONTENT_TYPE, media),
-        (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", disposition_name(&d.file_name))),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
         (header::CACHE_CONTROL, "private, no-store".to_string()),
     ];
-    Ok((headers, bytes).into_response())
+    let disposition = [(header::CONTENT_DISPOSITION, content_disposition(&d.file_name))];
+    Ok((headers, disposition, bytes).into_response())
 }
 
 /// The upload form of `page` with what was typed and the refusal (`status` when there is one).

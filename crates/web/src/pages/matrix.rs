@@ -4,11 +4,12 @@ use std::net::SocketAddr;
 
 use axum::Router;
 use axum::extract::{ConnectInfo, Path};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use crate::ctx::{Page, PageError};
+use crate::download::content_disposition;
 use crate::{AppState, WebError};
 
 /// The routes of this module.
@@ -39,8 +40,11 @@ async fn download(
         if file == "matrix.xlsx" { lajna_outputs::to_xlsx(&rows, lang) } else { lajna_outputs::to_csv(&rows, lang) };
     match bytes {
         Ok(bytes) => {
-            let disposition = format!("attachment; filename=\"lajna-{}-{file}\"", lang.code());
-            Ok(([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+            let disposition = content_disposition(&format!("lajna-{}-{file}", lang.code()));
+            Ok((
+                [(header::CONTENT_TYPE, HeaderValue::from_static(mime)), (header::CONTENT_DISPOSITION, disposition)],
+                bytes,
+            )
                 .into_response())
         }
         Err(e) => {

@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 
 use axum::Router;
 use axum::extract::{ConnectInfo, Query};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use jiff::civil::Date;
@@ -21,6 +21,7 @@ use lajna_report::Period;
 
 use crate::AppState;
 use crate::ctx::{OrPage, Page, PageError};
+use crate::download::content_disposition;
 use crate::i18n::Tr;
 use crate::views::ActionRow;
 
@@ -60,11 +61,11 @@ async fn download(
         .map_err(|e| lajna_report::ReportError::Layout(e.to_string()))
         .flatten()
         .or_page(&page)?;
-    let disposition = format!("attachment; filename=\"lajna-report-{}.pdf\"", lang.code());
+    let disposition = content_disposition(&format!("lajna-report-{}.pdf", lang.code()));
     let headers = [
-        (header::CONTENT_TYPE, "application/pdf".to_string()),
+        (header::CONTENT_TYPE, HeaderValue::from_static("application/pdf")),
         (header::CONTENT_DISPOSITION, disposition),
-        (header::CACHE_CONTROL, "no-store".to_string()),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
     ];
     Ok((headers, pdf).into_response())
 }
