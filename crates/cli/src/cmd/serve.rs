@@ -19,6 +19,19 @@ pub struct Args {
     /// Address to listen on (default: config.toml's `listen`).
     #[arg(long)]
     listen: Option<SocketAddr>,
+    /// Log lines on standard error: `text` for people, `json` (one object a line) for a log
+    /// collector.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text, env = "LAJNA_LOG_FORMAT")]
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written (plain comments on the variants keep `--help` to one line).
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    // Human-readable lines.
+    Text,
+    // One JSON object a line: timestamp, level, target, fields.
+    Json,
 }
 
 /// Opens the node and serves it until Ctrl-C.
