@@ -15,6 +15,7 @@ pub mod auth;
 pub mod ctx;
 pub mod download;
 pub mod i18n;
+pub mod metrics;
 pub mod openapi;
 pub mod pages;
 pub mod problem;
@@ -75,6 +76,8 @@ pub struct AppState {
     /// dashboard is the same for every user until the record changes, so it is built once per
     /// change.
     pub dashboards: Arc<std::sync::Mutex<Vec<DashboardEntry>>>,
+    /// Request counts and durations for `/metrics`.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 /// Largest request body, bytes, of every route that does not set its own (forms, API JSON):
@@ -92,10 +95,14 @@ pub fn router(node: Arc<Node>) -> Router {
         catalog: Arc::new(Catalog::load()),
         secure_cookies,
         dashboards: Arc::new(std::sync::Mutex::new(Vec::new())),
+        metrics: Arc::new(metrics::Metrics::default()),
     };
+    let counted = state.metrics.clone();
     Router::new()
         .route("/", get(root))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(metrics::readyz))
+        .route("/metrics", get(metrics::metrics))
         .route("/static/lajna.css", get(stylesheet))
         .merge(api::routes())
         .route("/{lang}", get(lang_root))
@@ -103,9 +110,11 @@ pub fn router(node: Arc<Node>) -> Router {
         .route("/{lang}/logout", post(auth::logout))
         .merge(pages::routes())
         .merge(sync::routes())
+        .route_layer(axum::middleware::from_fn(metrics::mark_route))
         .fallback(fallback)
         .layer(axum::middleware::from_fn_with_state(state.clone(), translate_rejections))
         .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(counted, metrics::track))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
         // Pages and API answers are per user: no cache keeps them (the stylesheet sets its own).

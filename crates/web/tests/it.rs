@@ -26,6 +26,8 @@ mod forms;
 mod hardening;
 #[path = "import.rs"]
 mod import;
+#[path = "metrics.rs"]
+mod metrics;
 #[path = "openapi.rs"]
 mod openapi;
 #[path = "record.rs"]
