@@ -110,3 +110,5 @@ pv-head = رئيس الوفد
 pv-footer-version = النسخة المصادق عليها من المحضر
 pv-footer-endorsements = المصادقات
 pv-hijri-note = التاريخ الهجري محسوب (التقويم الجدولي).
+pv-download = المحضر (PDF)
+pv-download-side = المحضر بالعربية | الفرنسية (PDF)

@@ -110,3 +110,5 @@ pv-head = Head of delegation
 pv-footer-version = Endorsed version of the minutes
 pv-footer-endorsements = Endorsements
 pv-hijri-note = Hijri date computed (tabular calendar).
+pv-download = Minutes, procès-verbal (PDF)
+pv-download-side = Minutes in Arabic | French (PDF)

@@ -110,3 +110,5 @@ pv-head = Le chef de délégation
 pv-footer-version = Version approuvée du compte rendu
 pv-footer-endorsements = Approbations
 pv-hijri-note = Date de l’Hégire calculée (calendrier tabulaire).
+pv-download = Procès-verbal (PDF)
+pv-download-side = Procès-verbal arabe | français (PDF)

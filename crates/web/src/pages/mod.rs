@@ -10,6 +10,7 @@ mod forms;
 pub mod import;
 mod matrix;
 mod notes;
+mod pv;
 mod records;
 pub mod report;
 mod roadmap;
@@ -38,5 +39,6 @@ pub fn routes() -> Router<AppState> {
         .merge(matrix::routes())
         .merge(import::routes())
         .merge(report::routes())
+        .merge(pv::routes())
         .merge(search::routes())
 }
