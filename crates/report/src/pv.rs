@@ -1,8 +1,14 @@
 //! The procès-verbal (PV) of a session as PDF (issue 13 items 3 and 4): the two parties, place
 //! and date (Gregorian, with the computed Hijri date beside it), `PV n° N/YYYY`, the numbered
-//! agenda, the minutes of the edition's language, the decisions numbered, then lettered annexes
-//! — A participants, B agenda, C the follow-up matrix of the actions decided, D the execution of
-//! the previous session's decisions — and the two signature blocks.
+//! agenda, the minutes of the edition's language, the decisions numbered (3.k) with their
+//! references (`D-2025/1-2`, [`lajna_domain::reference`]), then lettered annexes — A the
+//! participants (each party's recorded delegation with functions and attendance,
+//! [`lajna_domain::attendance`]; a party that recorded none: its members, attendance blank),
+//! B agenda, C the follow-up matrix of the actions whose `decision` names one of the session's
+//! decisions (when none does: the actions of the roadmaps the session drafted, and the annex
+//! says so), D the execution of session N−1's decisions (each decision, its actions' status and
+//! progress) — and the two signature blocks (the recorded head of delegation, else the party's
+//! co-chair: rank and name).
 //!
 //! Each language is its own original (`ar`, `fr`, `en`); `ar+fr` is a side-by-side edition.
 //! Until both co-chairs endorsed the version of the minutes in force, every page carries a
@@ -25,8 +31,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use lajna_domain::attendance::{self, Attendance};
 use lajna_domain::minutes::ENDORSEMENTS;
 use lajna_domain::records::{Action, Decision, Member, Roadmap, Session};
+use lajna_domain::reference::decision_references;
 use lajna_domain::values::MemberRole;
 use lajna_domain::{HijriDate, Lang, LocalizedText, Meta, RecordKind, State, adoption, minutes_status};
 use lajna_i18n::{Arg, Catalog};
@@ -70,6 +78,10 @@ pub const PV_LABEL_KEYS: &[&str] = &[
     "pv-annex-d",
     "pv-attendance-note",
     "pv-actions-note",
+    "pv-actions-linked-note",
+    "pv-att-present",
+    "pv-att-absent",
+    "pv-att-represented",
     "pv-no-actions",
     "pv-previous",
     "pv-no-previous",
@@ -358,7 +370,9 @@ struct Ed {
     minutes: Vec<String>,
     decisions: Vec<DecisionData>,
     participants: Vec<Participant>,
+    attendance_recorded: bool,
     matrix: Vec<ActionRow>,
+    matrix_linked: bool,
     previous: Option<Previous>,
     signatures: Vec<Signature>,
     version: String,
@@ -399,10 +413,12 @@ struct Participant {
     rank: String,
     function: String,
     party: String,
+    attendance: String,
 }
 
 #[derive(Serialize)]
 struct ActionRow {
+    decision: String,
     title: String,
     owner: String,
     unit: String,
@@ -418,6 +434,7 @@ struct Previous {
     title: String,
     decisions: Vec<DecisionData>,
     actions: Vec<ActionRow>,
+    linked: bool,
 }
 
 #[derive(Serialize)]
@@ -451,6 +468,7 @@ struct Ctx<'a> {
     lang: Lang,
     l: &'a BTreeMap<String, String>,
     parties: Vec<String>,
+    references: BTreeMap<String, String>,
 }
 
 impl Ctx<'_> {
@@ -464,6 +482,7 @@ impl Ctx<'_> {
 
     fn action_row(&self, a: &Action) -> ActionRow {
         ActionRow {
+            decision: a.decision.as_ref().and_then(|d| self.references.get(d)).cloned().unwrap_or_default(),
             title: self.t(&a.title),
             owner: a.owner.to_string(),
             unit: self.t(&a.unit),
@@ -474,8 +493,27 @@ impl Ctx<'_> {
         }
     }
 
-    /// The actions decided at `session`: those of the roadmaps that session drafted, by start.
-    fn actions_of(&self, session: &str) -> Vec<ActionRow> {
+    /// The actions decided at `session`: those whose `decision` names one of its decisions
+    /// (`true`); when none does (a record from before actions named decisions), those of the
+    /// roadmaps that session drafted (`false`). By start, due date, id.
+    fn actions_of(&self, session: &str) -> (Vec<ActionRow>, bool) {
+        let decisions: BTreeSet<String> = self
+            .state
+            .all::<Decision>(RecordKind::Decision)
+            .into_iter()
+            .filter(|(_, d)| d.session == session)
+            .map(|(id, _)| id)
+            .collect();
+        let mut linked: Vec<(String, Action)> = self
+            .state
+            .all::<Action>(RecordKind::Action)
+            .into_iter()
+            .filter(|(_, a)| a.decision.as_ref().is_some_and(|d| decisions.contains(d)))
+            .collect();
+        if !linked.is_empty() {
+            linked.sort_by(|(ia, a), (ib, b)| a.start.cmp(&b.start).then(a.due.cmp(&b.due)).then_with(|| ia.cmp(ib)));
+            return (linked.iter().map(|(_, a)| self.action_row(a)).collect(), true);
+        }
         let roadmaps: BTreeSet<String> = self
             .state
             .all::<Roadmap>(RecordKind::Roadmap)
@@ -490,10 +528,10 @@ impl Ctx<'_> {
             .filter(|(_, a)| roadmaps.contains(&a.roadmap))
             .collect();
         actions.sort_by(|(ia, a), (ib, b)| a.start.cmp(&b.start).then(a.due.cmp(&b.due)).then_with(|| ia.cmp(ib)));
-        actions.iter().map(|(_, a)| self.action_row(a)).collect()
+        (actions.iter().map(|(_, a)| self.action_row(a)).collect(), false)
     }
 
-    fn decisions_of(&self, session: &str, number: i64, section: Option<&str>) -> Vec<DecisionData> {
+    fn decisions_of(&self, session: &str, section: Option<&str>) -> Vec<DecisionData> {
         in_order::<Decision>(self.state, RecordKind::Decision)
             .into_iter()
             .filter(|(_, d)| d.session == session)
@@ -502,7 +540,7 @@ impl Ctx<'_> {
                 let a = self.state.entry(&id).map(|e| adoption(&e.doc(&id), &self.parties));
                 DecisionData {
                     n: section.map_or_else(|| (k + 1).to_string(), |s| format!("{s}.{}", k + 1)),
-                    reference: format!("D-{number}/{}", k + 1),
+                    reference: self.references.get(&id).cloned().unwrap_or_default(),
                     text: self.t(&d.text),
                     adopted: a.as_ref().is_some_and(|a| a.adopted),
                     awaiting: a.map(|a| a.awaiting.join(", ")).unwrap_or_default(),
@@ -520,7 +558,7 @@ fn edition_data(input: &PvInput, catalog: Option<&Catalog>, lang: Lang, session:
     let state = &input.state;
     let empty = BTreeMap::new();
     let l = input.labels.get(lang.code()).unwrap_or(&empty);
-    let cx = Ctx { state, lang, l, parties: parties_of(state) };
+    let cx = Ctx { state, lang, l, parties: parties_of(state), references: decision_references(state) };
     let charter = state.charter();
     let year = session.start.year().to_string();
     let number = format!("{}/{year}", session.number);
@@ -541,8 +579,40 @@ fn edition_data(input: &PvInput, catalog: Option<&Catalog>, lang: Lang, session:
     });
 
     let members = in_order::<Member>(state, RecordKind::Member);
+    let member = |id: &str| members.iter().find(|(m, _)| m == id).map(|(_, m)| m);
+    let name_of = |id: &str| member(id).map(|m| cx.t(&m.name)).unwrap_or_else(|| id.to_string());
+    let delegations = attendance::delegations(state, &input.session);
     let mut participants = Vec::new();
     for p in &cx.parties {
+        // The delegation the party recorded for the session: function and attendance of each.
+        if let Some(dl) = delegations.iter().find(|d| &d.party == p) {
+            for e in &dl.entries {
+                let m = member(&e.member);
+                let role = m.map(|m| label(l, &role_key(m.role))).unwrap_or_default();
+                participants.push(Participant {
+                    name: name_of(&e.member),
+                    rank: m.and_then(|m| m.rank.as_ref()).map(|r| cx.t(r)).unwrap_or_default(),
+                    function: match (&e.function, e.head) {
+                        (Some(f), true) => format!("{} — {}", label(l, "pv-head"), cx.t(f)),
+                        (Some(f), false) => cx.t(f),
+                        (None, true) => label(l, "pv-head"),
+                        (None, false) => role,
+                    },
+                    party: party_name(p),
+                    attendance: match e.attendance {
+                        Attendance::Present => label(l, "pv-att-present"),
+                        Attendance::Absent => label(l, "pv-att-absent"),
+                        Attendance::Represented => format!(
+                            "{} {}",
+                            label(l, "pv-att-represented"),
+                            e.represented_by.as_deref().map(name_of).unwrap_or_default()
+                        ),
+                    },
+                });
+            }
+            continue;
+        }
+        // No delegation recorded: the party's members, attendance left blank.
         for role in MemberRole::ALL {
             for (_, m) in members.iter().filter(|(_, m)| m.party.as_str() == p && m.role == *role) {
                 participants.push(Participant {
@@ -550,6 +620,7 @@ fn edition_data(input: &PvInput, catalog: Option<&Catalog>, lang: Lang, session:
                     rank: m.rank.as_ref().map(|r| cx.t(r)).unwrap_or_default(),
                     function: label(l, &role_key(*role)),
                     party: party_name(p),
+                    attendance: String::new(),
                 });
             }
         }
@@ -558,7 +629,14 @@ fn edition_data(input: &PvInput, catalog: Option<&Catalog>, lang: Lang, session:
         .parties
         .iter()
         .map(|p| {
-            let head = members.iter().find(|(_, m)| m.party.as_str() == p && m.role == MemberRole::CoChair);
+            // The head of the delegation recorded for the session, else the party's co-chair.
+            let recorded = delegations
+                .iter()
+                .find(|d| &d.party == p)
+                .and_then(|d| d.head())
+                .and_then(|h| members.iter().find(|(id, _)| *id == h.member));
+            let head = recorded
+                .or_else(|| members.iter().find(|(_, m)| m.party.as_str() == p && m.role == MemberRole::CoChair));
             Signature {
                 party: party_name(p),
                 name: head.map(|(_, m)| cx.t(&m.name)).unwrap_or_default(),
@@ -569,12 +647,11 @@ fn edition_data(input: &PvInput, catalog: Option<&Catalog>, lang: Lang, session:
 
     let previous =
         in_order::<Session>(state, RecordKind::Session).into_iter().find(|(_, s)| s.number == session.number - 1);
-    let previous = previous.map(|(id, s)| Previous {
-        number: s.number,
-        title: cx.t(&s.title),
-        decisions: cx.decisions_of(&id, s.number, None),
-        actions: cx.actions_of(&id),
+    let previous = previous.map(|(id, s)| {
+        let (actions, linked) = cx.actions_of(&id);
+        Previous { number: s.number, title: cx.t(&s.title), decisions: cx.decisions_of(&id, None), actions, linked }
     });
+    let (matrix, matrix_linked) = cx.actions_of(&input.session);
 
     let footer = if input.agreed {
         input.endorsements.iter().map(|e| Endorsed { party: e.party.clone(), event: e.event.clone() }).collect()
@@ -605,9 +682,11 @@ fn edition_data(input: &PvInput, catalog: Option<&Catalog>, lang: Lang, session:
             .map(|(i, a)| Numbered { n: format!("1.{}", i + 1), text: cx.t(a) })
             .collect(),
         minutes: minutes_text.as_deref().map(paragraphs).unwrap_or_default(),
-        decisions: cx.decisions_of(&input.session, session.number, Some("3")),
+        decisions: cx.decisions_of(&input.session, Some("3")),
+        attendance_recorded: delegations.len() == cx.parties.len(),
         participants,
-        matrix: cx.actions_of(&input.session),
+        matrix,
+        matrix_linked,
         previous,
         signatures,
         version: input.version.clone(),

@@ -161,7 +161,9 @@ async fn the_arabic_and_french_pvs_read_back_with_the_committee_every_participan
         }
         // PV n° 1/2025; agenda 1.1 and 1.2, decisions 3.1 and 3.2, references D-1/1 and D-1/2,
         // the date and its Hijri day: number runs read left to right in Arabic too (C22).
-        for run in ["1/2025", "1.1", "1.2", "3.1", "3.2", "D-1/2", "A.1", "C.1", "2025-02-17", "2025-02-19", "1446"] {
+        for run in
+            ["1/2025", "1.1", "1.2", "3.1", "3.2", "D-2025/1-2", "A.1", "C.1", "2025-02-17", "2025-02-19", "1446"]
+        {
             assert!(text.contains(run), "{lang:?}: {run:?} in:\n{text}");
         }
     }
@@ -270,7 +272,7 @@ async fn the_second_session_annexes_the_execution_of_the_first_session_decisions
     let previous = &ed["previous"];
     assert_eq!(previous["number"], 1);
     assert_eq!(previous["decisions"].as_array().unwrap().len(), 2);
-    assert_eq!(previous["decisions"][1]["reference"], "D-1/2");
+    assert_eq!(previous["decisions"][1]["reference"], "D-2025/1-2");
     assert_eq!(previous["decisions"][0]["adopted"], true);
     assert_eq!(previous["decisions"][1]["adopted"], false);
     assert!(!previous["actions"].as_array().unwrap().is_empty(), "the roadmap of session 1 and its actions");
@@ -346,4 +348,67 @@ async fn verify_accepts_the_original_and_refuses_an_altered_copy_another_session
         Verdict::OtherVersion { file: v1.clone(), record: amendment.clone() }
     );
     assert!(verify(demo.pv(&catalog, &s1, Edition::One(Lang::Fr)).await, None).await.ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recorded_delegation_and_actions_naming_a_decision_fill_annexes_a_and_c() {
+    use lajna_domain::attendance::{Attendance, DelegationEntry};
+    let dir = tempfile::tempdir().unwrap();
+    let demo = Demo::new(dir.path()).await;
+    let catalog = Catalog::load();
+    let s1 = demo.session(1);
+    let (mar_members, decision, action) = demo
+        .node
+        .with_state(|s| {
+            let members: Vec<(String, Member)> =
+                s.all::<Member>(RecordKind::Member).into_iter().filter(|(_, m)| m.party.as_str() == "MAR").collect();
+            let decision =
+                s.all::<Decision>(RecordKind::Decision).into_iter().find(|(_, d)| d.session == s1).unwrap().0;
+            let action = s.all::<Action>(RecordKind::Action).into_iter().next().unwrap().0;
+            (members, decision, action)
+        })
+        .await;
+    let chair = mar_members.iter().find(|(_, m)| m.role == MemberRole::CoChair).unwrap();
+    let secretary = mar_members.iter().find(|(_, m)| m.role == MemberRole::Secretary).unwrap();
+    let entries = vec![
+        DelegationEntry {
+            member: chair.0.clone(),
+            function: None,
+            attendance: Attendance::Present,
+            represented_by: None,
+            head: true,
+        },
+        DelegationEntry {
+            member: secretary.0.clone(),
+            function: Some(T::tri("مقرر", "Rapporteur", "Rapporteur")),
+            attendance: Attendance::Absent,
+            represented_by: None,
+            head: false,
+        },
+    ];
+    let mar = Actor { party: PartyCode::parse("MAR").unwrap(), member: Some(chair.0.clone()) };
+    let record = Command::RecordDelegation { session: s1.clone(), party: chair.1.party.clone(), entries };
+    demo.node.execute(&mar, &record).await.unwrap();
+    let mut set = Map::new();
+    set.insert("decision".into(), json!(decision));
+    demo.node.execute(&mar, &Command::Revise { kind: RecordKind::Action, id: action, set }).await.unwrap();
+
+    let input = pv::gather(&demo.node, &catalog, &s1, Edition::One(Lang::Fr)).await.unwrap();
+    let data = pv::data_json(&input).unwrap();
+    let ed = &data["eds"][0];
+    let rows = ed["participants"].as_array().unwrap();
+    let row = |name: &str| rows.iter().find(|p| p["name"] == name).unwrap_or_else(|| panic!("{name} in {rows:?}"));
+    assert_eq!(row("Abdelghani Mouhib")["attendance"], "présent");
+    assert_eq!(row("Abdelghani Mouhib")["function"], "Le chef de délégation");
+    assert_eq!(row("Secrétariat marocain (exemple)")["attendance"], "absent");
+    assert_eq!(row("Secrétariat marocain (exemple)")["function"], "Rapporteur");
+    assert_eq!(row("Coprésident malien (exemple)")["attendance"], "", "MLI recorded no delegation");
+    assert_eq!(ed["attendance_recorded"], false);
+    assert_eq!(ed["matrix_linked"], true);
+    let matrix = ed["matrix"].as_array().unwrap();
+    assert_eq!(matrix.len(), 1, "only the action that names a decision of session 1");
+    let reference = demo.node.with_state(|s| lajna_domain::reference::decision_reference(s, &decision)).await.unwrap();
+    assert_eq!(matrix[0]["decision"], reference.as_str());
+    let text = read_back(&pv::render(&input, &catalog).unwrap(), "pv-1-fr-delegation");
+    assert!(text.contains("présent") && text.contains("Rapporteur") && text.contains(&reference), "{text}");
 }
