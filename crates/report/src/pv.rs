@@ -44,7 +44,7 @@ use serde_json::Value;
 use typst::foundations::{Datetime, Smart};
 use typst_layout::PagedDocument;
 
-use crate::{ReportError, show};
+use crate::{PartyData, ReportError, show};
 
 /// The PV's template, typst markup; everything it shows comes from `/data.json`.
 const TEMPLATE: &str = include_str!("pv.typ");
@@ -383,13 +383,6 @@ struct Ed {
 struct Endorsed {
     party: String,
     event: String,
-}
-
-#[derive(Serialize)]
-struct PartyData {
-    code: String,
-    name: String,
-    forces: String,
 }
 
 #[derive(Serialize)]
