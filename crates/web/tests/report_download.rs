@@ -61,3 +61,37 @@ async fn the_dashboard_offers_the_report_and_shows_the_charts_mirrored_in_arabic
     assert_eq!(line.address, "127.0.0.1");
     assert_eq!(line.detail, "report-ar.pdf from=2025-01-01&to=2025-12-31");
 }
+
+/// The procès-verbal from the session page: a PDF attachment for a signed-in user, the same
+/// bytes twice (the same record gives the same PV), the sign-in page for a visitor, the 404
+/// page for an unknown session.
+#[tokio::test]
+async fn the_session_page_offers_its_pv_as_the_same_pdf_every_time() {
+    let app = crate::common::TestApp::spawn().await;
+    let session = app.node.store.records("session").await.unwrap().into_iter().map(|(id, _)| id).next().unwrap();
+    let (status, html) = app.get(&format!("/fr/sessions/{session}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&format!("/fr/sessions/{session}/pv.pdf")), "the session page links its PV");
+    let get = |path: String| {
+        let client = app.client.clone();
+        let url = app.url(&path);
+        async move { client.get(url).send().await.unwrap() }
+    };
+    let first = get(format!("/fr/sessions/{session}/pv.pdf")).await;
+    assert_eq!(first.status(), 200);
+    assert_eq!(first.headers()["content-type"], "application/pdf");
+    assert!(first.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    let first = first.bytes().await.unwrap();
+    assert!(first.starts_with(b"%PDF-"));
+    let second = get(format!("/fr/sessions/{session}/pv.pdf")).await.bytes().await.unwrap();
+    assert_eq!(first, second, "two downloads of one record differ");
+    let side = get(format!("/ar/sessions/{session}/pv.pdf?edition=ar%2Bfr")).await;
+    assert_eq!(side.status(), 200);
+    assert!(side.headers()["content-disposition"].to_str().unwrap().contains("ar-fr"));
+    let arabic = get(format!("/ar/sessions/{session}/pv.pdf")).await.bytes().await.unwrap();
+    assert_ne!(side.bytes().await.unwrap(), arabic, "the side-by-side edition is its own document");
+    assert_eq!(get("/fr/sessions/nope/pv.pdf".into()).await.status(), 404);
+    let anon =
+        crate::common::new_client().get(app.url(&format!("/fr/sessions/{session}/pv.pdf"))).send().await.unwrap();
+    assert_eq!(anon.status(), 303);
+}
