@@ -88,6 +88,9 @@ async fn the_session_page_offers_its_pv_as_the_same_pdf_every_time() {
     let side = get(format!("/ar/sessions/{session}/pv.pdf?edition=ar%2Bfr")).await;
     assert_eq!(side.status(), 200);
     assert!(side.headers()["content-disposition"].to_str().unwrap().contains("ar-fr"));
+    // One Content-Disposition for every download (C17): the name in filename* too.
+    let cd = side.headers()["content-disposition"].to_str().unwrap();
+    assert!(cd.contains("; filename*=UTF-8''lajna-pv-") && cd.contains("-ar-fr"), "{cd}");
     let arabic = get(format!("/ar/sessions/{session}/pv.pdf")).await.bytes().await.unwrap();
     assert_ne!(side.bytes().await.unwrap(), arabic, "the side-by-side edition is its own document");
     assert_eq!(get("/fr/sessions/nope/pv.pdf".into()).await.status(), 404);

@@ -7,12 +7,13 @@ use std::net::SocketAddr;
 
 use axum::Router;
 use axum::extract::{ConnectInfo, Path, Query};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use lajna_report::pv::{self, Edition, PvError};
 
 use crate::ctx::{OrPage, Page, PageError};
+use crate::download::content_disposition;
 use crate::{AppState, WebError};
 
 /// The routes of this module.
@@ -59,16 +60,16 @@ async fn download(
         .flatten()
         .map_err(web_error)
         .or_page(&page)?;
-    let disposition = format!(
-        "attachment; filename=\"lajna-pv-{}-{}{}.pdf\"",
+    let disposition = content_disposition(&format!(
+        "lajna-pv-{}-{}{}.pdf",
         id.get(..8).unwrap_or(&id),
         edition.code().replace('+', "-"),
         if agreed { "" } else { "-projet" }
-    );
+    ));
     let headers = [
-        (header::CONTENT_TYPE, "application/pdf".to_string()),
+        (header::CONTENT_TYPE, HeaderValue::from_static("application/pdf")),
         (header::CONTENT_DISPOSITION, disposition),
-        (header::CACHE_CONTROL, "no-store".to_string()),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
     ];
     Ok((headers, pdf).into_response())
 }
