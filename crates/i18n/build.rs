@@ -4,7 +4,7 @@
 use std::path::Path;
 
 /// Where the catalogues live, relative to this crate.
-const LOCALES: &str = "../web/locales";
+const LOCALES: &str = "locales";
 
 fn main() {
     let out = std::env::var("OUT_DIR").expect("OUT_DIR");

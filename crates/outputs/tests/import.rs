@@ -660,7 +660,7 @@ mod bounded {
             ImportError::TooMuchText { limit: MIB },
         ];
         for lang in ["ar", "fr", "en"] {
-            let path = format!("{}/../web/locales/{lang}/import.ftl", env!("CARGO_MANIFEST_DIR"));
+            let path = format!("{}/../i18n/locales/{lang}/import.ftl", env!("CARGO_MANIFEST_DIR"));
             let ftl = std::fs::read_to_string(&path).unwrap();
             for e in &refusals {
                 let line = ftl

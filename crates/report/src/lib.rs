@@ -142,7 +142,7 @@ pub struct ReportInput {
     pub labels: BTreeMap<String, String>,
 }
 
-/// The message keys the report shows (`report-*` in `crates/web/locales/*/report.ftl`, and the
+/// The message keys the report shows (`report-*` in `crates/i18n/locales/*/report.ftl`, and the
 /// action statuses `status-*` of `main.ftl`).
 pub const LABEL_KEYS: &[&str] = &[
     "report-title",
