@@ -30,10 +30,10 @@ mod import;
 mod metrics;
 #[path = "openapi.rs"]
 mod openapi;
-#[path = "record.rs"]
-mod record;
 #[path = "processes.rs"]
 mod processes;
+#[path = "record.rs"]
+mod record;
 #[path = "records.rs"]
 mod records;
 #[path = "report_download.rs"]
@@ -42,10 +42,10 @@ mod report_download;
 mod roadmap;
 #[path = "search.rs"]
 mod search;
-#[path = "snapshots.rs"]
-mod snapshots;
 #[path = "sessions.rs"]
 mod sessions;
+#[path = "snapshots.rs"]
+mod snapshots;
 #[path = "sync.rs"]
 mod sync;
 #[path = "typed_events.rs"]
