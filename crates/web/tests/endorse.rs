@@ -77,7 +77,7 @@ async fn a_decision_is_endorsed_only_with_the_password_on_a_page_showing_its_tex
     let (status, html) = get_as(&app, &mli, &path).await;
     assert_eq!(status, 200);
     assert!(html.contains(r#"<dd id="endorse-kind">Décision</dd>"#), "{html}");
-    assert!(html.contains("Approuver la décision D-1/"));
+    assert!(html.contains("Approuver la décision D-2025/1-"));
     assert!(
         html.contains(&format!(r#"<div class="text" lang="ar" dir="rtl">{}</div>"#, d.text.ar.as_deref().unwrap()))
     );
@@ -137,7 +137,7 @@ async fn only_co_chairs_open_the_confirmation_and_the_decision_and_minutes_butto
     assert!(decision < decision_button && decision_button < minutes_button, "the decision's own button comes first");
     let next_endorse = html[decision..].find("/endorse\"").unwrap() + decision;
     assert!(html[..next_endorse].ends_with(&format!("/fr/decisions/{id}")), "the first endorse button after the link");
-    assert!(html.contains("Approuver la décision D-1/"));
+    assert!(html.contains("Approuver la décision D-2025/1-"));
     assert!(html[minutes_button..].contains("Approuver le procès-verbal (PV n° 1)"));
     assert!(!html.contains("Approuver pour ma partie"), "no button without saying what it endorses");
     // Morocco already endorsed the decision: its co-chair sees no decision button, and the
