@@ -78,6 +78,8 @@ pub const PV_LABEL_KEYS: &[&str] = &[
     "pv-annex-d",
     "pv-attendance-note",
     "pv-actions-note",
+    "pv-previous-actions-note",
+    "pv-previous-actions-linked-note",
     "pv-actions-linked-note",
     "pv-att-present",
     "pv-att-absent",

@@ -2,8 +2,8 @@
 //! Cookies are HttpOnly and SameSite=Strict (and Secure when the node is behind TLS).
 //!
 //! The sign-in form is guarded against login CSRF (another site's form signing the visitor in
-//! as someone else): its POST is refused when `Origin` names another origin or `Sec-Fetch-Site`
-//! says `cross-site` or `same-site`, and it must carry the pre-session token the sign-in page
+//! as someone else): its POST is refused when `Sec-Fetch-Site` says `cross-site` or `same-site`,
+//! or, without that header, when `Origin` names another origin (or is `null`), and it must carry the pre-session token the sign-in page
 //! set — the `lajna_login` cookie and the `login_token` field, equal. After sign-in, only a
 //! same-site path is followed ([`safe_next`]). The JSON sign-in needs `application/json`,
 //! which a cross-origin form cannot send.
@@ -94,8 +94,13 @@ fn see_other(location: &str, lang: Lang) -> Response {
 /// `same-site`, or `Origin` is present and is not this server (`http(s)://` + `Host`).
 #[must_use]
 pub fn cross_site(headers: &HeaderMap) -> bool {
-    if headers.get("sec-fetch-site").is_some_and(|s| matches!(s.as_bytes(), b"cross-site" | b"same-site")) {
-        return true;
+    match headers.get("sec-fetch-site").map(HeaderValue::as_bytes) {
+        Some(b"cross-site" | b"same-site") => return true,
+        // Fetch metadata is set by the browser, never by a page. It decides when present: under
+        // our `Referrer-Policy: no-referrer` a browser sends `Origin: null` even on a
+        // same-origin form POST (Fetch, "serializing a request origin").
+        Some(b"same-origin") => return false,
+        _ => {}
     }
     let Some(origin) = headers.get(header::ORIGIN) else { return false };
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
@@ -339,6 +344,9 @@ mod tests {
         assert!(!cross_site(&headers(&[("host", "x"), ("sec-fetch-site", "same-origin")])));
         assert!(cross_site(&headers(&[("host", "127.0.0.1:8080"), ("origin", "http://evil.example")])));
         assert!(cross_site(&headers(&[("host", "127.0.0.1:8080"), ("origin", "null")])));
+        // What Chromium sends for our own sign-in form under `Referrer-Policy: no-referrer`.
+        assert!(!cross_site(&headers(&[("host", "x"), ("origin", "null"), ("sec-fetch-site", "same-origin")])));
+        assert!(cross_site(&headers(&[("host", "x"), ("origin", "null"), ("sec-fetch-site", "cross-site")])));
         assert!(cross_site(&headers(&[("host", "127.0.0.1:8080"), ("origin", "http://127.0.0.1:9090")])));
         assert!(cross_site(&headers(&[("host", "x"), ("sec-fetch-site", "cross-site")])));
         assert!(cross_site(&headers(&[("host", "x"), ("sec-fetch-site", "same-site")])));

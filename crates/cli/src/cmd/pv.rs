@@ -63,7 +63,10 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     let (pdf, stamp) = pv::generate(&node, &catalog, &session, edition).await?;
     write_file(&out, &pdf)?;
     node.audit_operator("pv", &format!("{} session={session} lang={}", out.display(), edition.code()), "").await?;
-    println!("{} ({} bytes, minutes {}, {})", out.display(), pdf.len(), stamp.state, stamp.version);
+    // A draft of minutes never written has no version yet.
+    let version =
+        if stamp.version.is_empty() { "no minutes yet".to_string() } else { format!("version {}", stamp.version) };
+    println!("{} ({} bytes, minutes {}, {version})", out.display(), pdf.len(), stamp.state);
     Ok(ExitCode::SUCCESS)
 }
 

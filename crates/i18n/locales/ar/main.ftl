@@ -108,3 +108,5 @@ empty = لا شيء مسجل بعد.
 forbidden = غير مسموح
 server-error = خطأ في الخادم
 nav-dashboard = لوحة القيادة
+nav-sections = أقسام الموقع
+nav-languages = اللغة

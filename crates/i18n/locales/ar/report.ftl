@@ -116,3 +116,5 @@ pv-footer-endorsements = المصادقات
 pv-hijri-note = التاريخ الهجري محسوب (التقويم الجدولي).
 pv-download = المحضر (PDF)
 pv-download-side = المحضر بالعربية | الفرنسية (PDF)
+pv-previous-actions-note = لا يرتبط أي إجراء بقرار من قرارات تلك الدورة: إجراءات خرائط الطريق التي وضعت فيها.
+pv-previous-actions-linked-note = الإجراءات المنفذة لقرارات تلك الدورة.

@@ -100,3 +100,5 @@ empty = Nothing recorded yet.
 forbidden = Not allowed
 server-error = Server error
 nav-dashboard = Dashboard
+nav-sections = Sections
+nav-languages = Language

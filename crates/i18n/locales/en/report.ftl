@@ -116,3 +116,5 @@ pv-footer-endorsements = Endorsements
 pv-hijri-note = Hijri date computed (tabular calendar).
 pv-download = Minutes, procès-verbal (PDF)
 pv-download-side = Minutes in Arabic | French (PDF)
+pv-previous-actions-note = No action names a decision of that session: actions of the roadmaps drawn up at that session.
+pv-previous-actions-linked-note = Actions carrying out that session's decisions.

@@ -100,3 +100,5 @@ empty = Rien n’est encore enregistré.
 forbidden = Action non autorisée
 server-error = Erreur du serveur
 nav-dashboard = Tableau de bord
+nav-sections = Rubriques
+nav-languages = Langue

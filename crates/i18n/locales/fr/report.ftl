@@ -116,3 +116,5 @@ pv-footer-endorsements = Approbations
 pv-hijri-note = Date de l’Hégire calculée (calendrier tabulaire).
 pv-download = Procès-verbal (PDF)
 pv-download-side = Procès-verbal arabe | français (PDF)
+pv-previous-actions-note = Aucune action ne se rattache à une décision de cette session-là : actions des feuilles de route élaborées lors de celle-ci.
+pv-previous-actions-linked-note = Actions qui exécutent les décisions de cette session-là.
