@@ -316,3 +316,61 @@ async fn pages_and_api_answers_are_not_cached() {
     let res = app.client.get(app.url("/static/lajna.css")).send().await.unwrap();
     assert_eq!(res.headers()["cache-control"], "public, max-age=3600");
 }
+
+/// An exported French matrix whose sheet gains one cell at `cell`: the 15 KiB file that stopped
+/// the server (issue 12) when the reference is Excel's own last cell or beyond its grid.
+fn matrix_with_cell(rows: &[lajna_outputs::matrix::MatrixRow], cell: &str) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let xlsx = lajna_outputs::matrix::to_xlsx(rows, lajna_domain::Lang::Fr).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut crafted = false;
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        if name.starts_with("xl/worksheets/") && name.ends_with(".xml") {
+            let xml = String::from_utf8(bytes).unwrap();
+            assert!(xml.contains("</row></sheetData>"), "{xml}");
+            bytes =
+                xml.replace("</row></sheetData>", &format!("<c r=\"{cell}\"><v>1</v></c></row></sheetData>")).into();
+            crafted = true;
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    assert!(crafted, "no worksheet in the export");
+    out.finish().unwrap().into_inner()
+}
+
+/// Issue 12: the crafted matrices that made the spreadsheet reader try to allocate petabytes are
+/// refused over HTTP with the cell named in the page's language; nothing is written and the
+/// server goes on answering.
+#[tokio::test]
+async fn a_matrix_naming_excel_s_last_cell_or_beyond_is_refused_and_the_server_keeps_answering() {
+    let app = TestApp::spawn().await;
+    let before = app.snapshot().await;
+    let today = app.node.today();
+    let rows = app.node.with_state(|s| lajna_outputs::matrix::rows(s, lajna_domain::Lang::Fr, today)).await;
+    for cell in ["XFD1048576", "ZZZZ99999999"] {
+        let bytes = matrix_with_cell(&rows, cell);
+        assert!(bytes.len() < 64 * 1024, "{} bytes", bytes.len());
+        let form = reqwest::multipart::Form::new().text("csrf", app.csrf.clone()).part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes)
+                .file_name("matrice.xlsx")
+                .mime_str("application/octet-stream")
+                .unwrap(),
+        );
+        let res = app.client.post(app.url("/fr/roadmap/import")).multipart(form).send().await.unwrap();
+        assert_eq!(res.status(), 422, "{cell}");
+        let html = res.text().await.unwrap();
+        assert!(html.contains(cell), "{cell}: the refusal names the cell");
+        assert!(html.contains("<html lang=\"fr\""), "{cell}: in the page's language");
+        assert!(!html.contains("{ $"), "{cell}: every placeable filled");
+        let (status, _) = app.get("/fr/").await;
+        assert_eq!(status, 200, "the server still answers after {cell}");
+    }
+    assert_eq!(app.snapshot().await, before, "nothing written");
+}
