@@ -206,6 +206,12 @@ async fn a_secret_mar_only_document_never_reaches_a_user_who_may_not_see_it() {
     let (status, _, body) = get(&chair, &format!("{}/en/audit", mar.url)).await;
     assert_eq!(status, 200);
     assert!(contains(&body, &id) && contains(&body, "document-download"));
+    assert!(contains(&body, "Document downloaded"), "the action in words");
+    // In Arabic and French, the action is in the page's language (the code stays as a title).
+    let (_, _, ar) = get(&chair, &format!("{}/ar/audit", mar.url)).await;
+    assert!(contains(&ar, "تنزيل وثيقة") && contains(&ar, "تسجيل الدخول"));
+    let (_, _, fr) = get(&chair, &format!("{}/fr/audit", mar.url)).await;
+    assert!(contains(&fr, "Document téléchargé") && contains(&fr, "Connexion"));
     let (status, _, body) = get(&chair, &format!("{}/en/audit.csv", mar.url)).await;
     assert_eq!(status, 200);
     assert!(body.starts_with("\u{feff}at,username,action".as_bytes()));

@@ -43,6 +43,16 @@ struct AuditPage<'a> {
     page_label: String,
 }
 
+impl AuditPage<'_> {
+    /// An action code in the page's language (`audit-action-{code}`), the code itself when the
+    /// catalogue has no words for it (a code added later still shows).
+    fn action_label(&self, code: &str) -> String {
+        let key = format!("audit-action-{code}");
+        let label = self.tr.t(&key);
+        if label == key { code.to_string() } else { label }
+    }
+}
+
 /// Whether `user` may read its party's audit trail: co-chairs and secretaries.
 #[must_use]
 pub fn may_read_audit(user: &User) -> bool {

@@ -1,0 +1,23 @@
+# The audit trail's action codes, as the audit page shows them (the CSV keeps the codes).
+audit-action-sign-in = تسجيل الدخول
+audit-action-sign-in-refused = رفض تسجيل الدخول
+audit-action-sign-out = تسجيل الخروج
+audit-action-throttled = حظر مؤقت بعد محاولات فاشلة
+audit-action-user-changed = تعديل مستخدم
+audit-action-password = تغيير كلمة المرور
+audit-action-disabled = تعطيل حساب
+audit-action-password-confirmed = تأكيد كلمة المرور
+audit-action-password-refused = رفض كلمة المرور
+audit-action-document-added = إضافة وثيقة
+audit-action-document-view = الاطلاع على وثيقة
+audit-action-document-download = تنزيل وثيقة
+audit-action-api-document-view = الاطلاع على وثيقة عبر الواجهة البرمجية
+audit-action-search-hit = ظهور في نتائج البحث
+audit-action-export = تصدير مصفوفة المتابعة
+audit-action-report = تنزيل التقرير
+audit-action-pv = تنزيل المحضر
+audit-action-audit-export = تصدير سجل التدقيق
+audit-action-feed-created = إنشاء رابط تقويم
+audit-action-feed-revoked = إلغاء رابط تقويم
+audit-action-bundle-export = تصدير حزمة
+audit-action-bundle-import = استيراد حزمة

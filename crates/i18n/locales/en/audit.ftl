@@ -1,0 +1,23 @@
+# The audit trail's action codes, as the audit page shows them (the CSV keeps the codes).
+audit-action-sign-in = Sign-in
+audit-action-sign-in-refused = Sign-in refused
+audit-action-sign-out = Sign-out
+audit-action-throttled = Throttled after failures
+audit-action-user-changed = User changed
+audit-action-password = Password changed
+audit-action-disabled = Account disabled
+audit-action-password-confirmed = Password confirmed
+audit-action-password-refused = Password refused
+audit-action-document-added = Document added
+audit-action-document-view = Document viewed
+audit-action-document-download = Document downloaded
+audit-action-api-document-view = Document viewed through the API
+audit-action-search-hit = Search result shown
+audit-action-export = Follow-up matrix exported
+audit-action-report = Report downloaded
+audit-action-pv = Minutes (PV) downloaded
+audit-action-audit-export = Audit trail exported
+audit-action-feed-created = Calendar feed created
+audit-action-feed-revoked = Calendar feed revoked
+audit-action-bundle-export = Bundle exported
+audit-action-bundle-import = Bundle imported

@@ -1,0 +1,23 @@
+# The audit trail's action codes, as the audit page shows them (the CSV keeps the codes).
+audit-action-sign-in = Connexion
+audit-action-sign-in-refused = Connexion refusée
+audit-action-sign-out = Déconnexion
+audit-action-throttled = Blocage temporaire après des échecs
+audit-action-user-changed = Utilisateur modifié
+audit-action-password = Mot de passe changé
+audit-action-disabled = Compte désactivé
+audit-action-password-confirmed = Mot de passe confirmé
+audit-action-password-refused = Mot de passe refusé
+audit-action-document-added = Document ajouté
+audit-action-document-view = Document consulté
+audit-action-document-download = Document téléchargé
+audit-action-api-document-view = Document consulté par l’API
+audit-action-search-hit = Résultat de recherche affiché
+audit-action-export = Export de la matrice de suivi
+audit-action-report = Rapport téléchargé
+audit-action-pv = Procès-verbal téléchargé
+audit-action-audit-export = Export du journal d’audit
+audit-action-feed-created = Flux de calendrier créé
+audit-action-feed-revoked = Flux de calendrier révoqué
+audit-action-bundle-export = Lot exporté
+audit-action-bundle-import = Lot importé
