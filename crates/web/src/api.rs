@@ -2,6 +2,8 @@
 //! every write also needs the session's CSRF token in the `X-CSRF-Token` header. Errors are
 //! RFC 9457 problem documents with a stable `type` (`urn:lajna:problem:{code}`).
 
+use std::collections::BTreeMap;
+
 use axum::Json;
 use axum::Router;
 use axum::extract::State;
@@ -247,9 +249,18 @@ pub struct ActionJson {
     pub indicator: Option<Indicator>,
     /// Example data, not a fact.
     pub illustrative: bool,
+    /// The decision it carries out (decision id), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
+    /// That decision's reference (`D-2025/1-3`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision_reference: Option<String>,
+    /// Why it is delayed, blocked or cancelled, as last stated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<LocalizedText>,
 }
 
-fn to_json(id: &str, a: &Action, today: jiff::civil::Date) -> ActionJson {
+fn to_json(id: &str, a: &Action, today: jiff::civil::Date, references: &BTreeMap<String, String>) -> ActionJson {
     ActionJson {
         id: id.to_string(),
         title: a.title.clone(),
@@ -265,6 +276,9 @@ fn to_json(id: &str, a: &Action, today: jiff::civil::Date) -> ActionJson {
         days_late: summary::days_late(a, today),
         indicator: a.indicator.clone(),
         illustrative: a.illustrative,
+        decision: a.decision.clone(),
+        decision_reference: a.decision.as_ref().and_then(|d| references.get(d).cloned()),
+        reason: a.reason.clone(),
     }
 }
 
@@ -306,12 +320,13 @@ async fn list_actions(State(state): State<AppState>, viewer: Viewer) -> Response
         return signed_out();
     }
     let today = state.node.today();
+    let references = state.node.with_state(lajna_domain::reference::decision_references).await;
     match state.node.store.records(RecordKind::Action.code()).await {
         Ok(rows) => {
             let list: Vec<ActionJson> = rows
                 .iter()
                 .filter_map(|(id, doc)| {
-                    serde_json::from_value::<Action>(doc.clone()).ok().map(|a| to_json(id, &a, today))
+                    serde_json::from_value::<Action>(doc.clone()).ok().map(|a| to_json(id, &a, today, &references))
                 })
                 .collect();
             Json(list).into_response()
@@ -321,9 +336,10 @@ async fn list_actions(State(state): State<AppState>, viewer: Viewer) -> Response
 }
 
 async fn one_action(state: &AppState, id: &str) -> Result<ActionJson, Response> {
+    let references = state.node.with_state(lajna_domain::reference::decision_references).await;
     match state.node.store.record(id).await {
         Ok(Some((kind, doc))) if kind == RecordKind::Action.code() => serde_json::from_value::<Action>(doc)
-            .map(|a| to_json(id, &a, state.node.today()))
+            .map(|a| to_json(id, &a, state.node.today(), &references))
             .map_err(|_| Problem::new(StatusCode::NOT_FOUND, "not-found", "no action with this id").into_response()),
         Ok(_) => Err(Problem::new(StatusCode::NOT_FOUND, "not-found", "no action with this id").into_response()),
         Err(e) => Err(store_failure(&e)),

@@ -163,7 +163,10 @@ pub fn document() -> Value {
                         "status": {"$ref": "#/components/schemas/Status"},
                         "progress": {"type": "integer", "minimum": 0, "maximum": 100},
                         "overdue": {"type": "boolean"}, "days_late": {"type": "integer"},
-                        "indicator": {"type": "object"}, "illustrative": {"type": "boolean"}}},
+                        "indicator": {"type": "object"}, "illustrative": {"type": "boolean"},
+                        "decision": {"type": "string", "description": "id of the decision the action carries out"},
+                        "decision_reference": {"type": "string", "description": "its reference, e.g. D-2025/1-3"},
+                        "reason": {"$ref": "#/components/schemas/LocalizedText", "description": "why it is delayed, blocked or cancelled"}}},
                 "Record": {"type": "object", "required": ["id", "_meta"], "properties": {
                     "id": {"type": "string"}, "_meta": {"type": "object"}, "adoption": {"type": "object"}}},
                 "Event": {"type": "object", "required": ["seq", "id", "lamport", "party", "kind", "envelope", "sigs"]},

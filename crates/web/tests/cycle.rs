@@ -83,6 +83,11 @@ async fn a_secretary_follows_a_decision_to_a_new_action_shown_on_the_decision_pa
     let id = location.strip_prefix("/en/actions/").and_then(|l| l.strip_suffix("?saved=1")).unwrap().to_string();
     let a: Action = app.node.with_state(|s| s.get(RecordKind::Action, &id)).await.unwrap();
     assert_eq!(a.decision.as_deref(), Some(decision.as_str()));
+    // The API shows the link and the reference too.
+    let api: serde_json::Value =
+        app.client.get(app.url(&format!("/api/v1/actions/{id}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(api["decision"], decision.as_str());
+    assert_eq!(api["decision_reference"], "D-2025/1-1");
 
     // The action page links its decision; the decision page lists the action.
     let (_, page) = app.get(&location).await;
