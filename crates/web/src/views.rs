@@ -166,6 +166,10 @@ pub struct SessionView {
 /// A decision and its endorsement state.
 #[derive(Clone, Debug)]
 pub struct DecisionView {
+    /// Decision id (its page is `/{lang}/decisions/{id}`).
+    pub id: String,
+    /// Its reference, `D-2025/1-3`.
+    pub reference: String,
     /// Text.
     pub text: Txt,
     /// Adopted by both parties.
@@ -402,15 +406,17 @@ pub async fn dashboard(node: &Node, tr: Tr<'_>) -> Result<Dashboard, WebError> {
         missions.iter().filter(|(m, _)| m.end >= today).min_by_key(|(m, _)| m.start).map(|(_, v)| v.clone());
     // The dashboard is the same for every user: documents' events (their titles are marked
     // data) are left out; the documents page shows what each user may see.
+    let latest = node.store.latest_events(20).await?;
     let recent = node
-        .store
-        .latest_events(20)
-        .await?
-        .iter()
-        .filter(|e| !e.kind.starts_with("document."))
-        .take(10)
-        .map(|e| history_row(e, &members, lang))
-        .collect();
+        .with_state(|state| {
+            latest
+                .iter()
+                .filter(|e| !e.kind.starts_with("document."))
+                .take(10)
+                .map(|e| HistoryRow { record: record_link(state, e, lang), ..history_row(e, &members, lang) })
+                .collect()
+        })
+        .await;
 
     let mut sessions: Vec<Session> =
         typed::<Session>(node, RecordKind::Session).await?.into_iter().map(|(_, s, _)| s).collect();
@@ -482,12 +488,15 @@ pub async fn dashboard(node: &Node, tr: Tr<'_>) -> Result<Dashboard, WebError> {
         area_rows
     };
 
+    let references = node.with_state(lajna_domain::reference::decision_references).await;
     let decisions = typed::<Decision>(node, RecordKind::Decision)
         .await?
         .into_iter()
-        .map(|(_, d, doc)| {
+        .map(|(id, d, doc)| {
             let a = adoption(&doc, &parties);
             DecisionView {
+                reference: references.get(&id).cloned().unwrap_or_default(),
+                id,
                 text: Txt::of(&d.text, lang),
                 adopted: a.adopted,
                 awaiting: a.awaiting.join(", "),
@@ -618,6 +627,8 @@ pub struct HistoryRow {
     pub changes: Vec<(String, String)>,
     /// Event id (hex).
     pub id: String,
+    /// The record the event is about, when it has a page: (path after `/{lang}`, its title).
+    pub record: Option<(String, Txt)>,
 }
 
 /// Everything the action page shows.
@@ -676,7 +687,32 @@ fn history_row(e: &lajna_store::StoredEvent, members: &BTreeMap<String, Member>,
         kind_key: format!("event-{}", e.kind.replace('.', "-")),
         changes,
         id: e.id.clone(),
+        record: None,
     }
+}
+
+/// The page and title of the record an event is about (the record it creates, or the one its
+/// body names), for kinds that have a page.
+fn record_link(state: &lajna_domain::State, e: &lajna_store::StoredEvent, lang: Lang) -> Option<(String, Txt)> {
+    let env: lajna_ledger_view::Envelope = serde_json::from_str(&e.raw.envelope).ok()?;
+    let id = env.body.get("record").and_then(Value::as_str).map_or_else(|| e.id.clone(), str::to_string);
+    let entry = state.entry(&id)?;
+    let path = match entry.kind {
+        RecordKind::Action => format!("/actions/{id}"),
+        RecordKind::Decision => format!("/decisions/{id}"),
+        RecordKind::Session => format!("/sessions/{id}"),
+        RecordKind::Mission => format!("/missions/{id}"),
+        RecordKind::Roadmap => "/roadmap".to_string(),
+        _ => return None,
+    };
+    let title = if entry.kind == RecordKind::Decision {
+        let reference = lajna_domain::reference::decision_reference(state, &id)?;
+        Txt { lang: "en", dir: "ltr", text: reference }
+    } else {
+        let text: LocalizedText = serde_json::from_value(entry.fields.get("title")?.1.clone()).ok()?;
+        Txt::of(&text, lang)
+    };
+    Some((path, title))
 }
 
 /// The envelope fields the history needs (a view of the stored bytes; the web crate does not
