@@ -9,6 +9,7 @@ use lajna_domain::values::MemberRole;
 use lajna_ledger::sign_request;
 use serde_json::{Value, json};
 
+use crate::common::plain;
 use crate::common::{TestApp, pair, snapshot};
 
 /// The first session of the demo and, per party, its co-chair's and secretary's member ids.
@@ -53,10 +54,6 @@ async fn post(client: &reqwest::Client, app: &TestApp, session: &str, fields: &[
 }
 
 /// The page without Fluent's isolation marks around placeables (FSI … PDI).
-fn plain(html: &str) -> String {
-    html.replace(['\u{2068}', '\u{2069}'], "")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_secretary_records_its_delegation_and_the_session_page_shows_both_heads_present() {
     let app = TestApp::spawn().await;

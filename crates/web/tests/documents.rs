@@ -1,6 +1,7 @@
 //! Issue 6 over HTTP with the real server: documents with markings, the access rule, the audit
 //! trail, and refused uploads that store nothing.
 
+use crate::common::plain;
 use crate::common::{self, Served, serve};
 
 use std::path::Path;
@@ -60,10 +61,6 @@ async fn shared_document(node: &Node) -> (String, String) {
 }
 
 /// A page's text without the Unicode isolation marks Fluent puts around placeables.
-fn plain(html: &str) -> String {
-    html.replace(['\u{2068}', '\u{2069}'], "")
-}
-
 /// Every file under `DATA/blobs`.
 fn blob_files(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out = vec![];

@@ -4,6 +4,7 @@
 //! changed since the page was opened, is refused with nothing written.
 
 use crate::common;
+use crate::common::{get_as, post_with};
 
 use common::TestApp;
 use lajna_domain::records::{Decision, Session};
@@ -11,31 +12,6 @@ use lajna_domain::{Actor, Command, LocalizedText, PartyCode, RecordKind};
 use serde_json::{Map, json};
 
 /// Fluent wraps arguments in FSI/PDI isolation marks; the tests read the text without them.
-fn plain(html: &str) -> String {
-    html.replace(['\u{2068}', '\u{2069}'], "")
-}
-
-async fn get_as(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
-    let res = client.get(app.url(path)).send().await.unwrap();
-    (res.status().as_u16(), plain(&res.text().await.unwrap()))
-}
-
-/// Posts a form with the CSRF token; (status, location, body).
-async fn post_with(
-    app: &TestApp,
-    client: &reqwest::Client,
-    csrf: &str,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> (u16, String, String) {
-    let mut form: Vec<(&str, &str)> = vec![("csrf", csrf)];
-    form.extend_from_slice(fields);
-    let res = client.post(app.url(path)).form(&form).send().await.unwrap();
-    let status = res.status().as_u16();
-    let location = res.headers().get("location").map(|l| l.to_str().unwrap().to_string()).unwrap_or_default();
-    (status, location, plain(&res.text().await.unwrap_or_default()))
-}
-
 async fn session_1(app: &TestApp) -> String {
     let sessions = app.node.with_state(|s| s.all::<Session>(RecordKind::Session)).await;
     sessions.into_iter().find(|(_, x)| x.number == 1).unwrap().0

@@ -2,6 +2,7 @@
 //! verification and runs no full verification per request) and discreet (no page or API answer
 //! that lists events or records names a record, or an event of a record, the user may not see).
 
+use crate::common::plain;
 use crate::common::{self, TestApp};
 
 use lajna_domain::records::Document;
@@ -21,10 +22,6 @@ async fn get(client: &reqwest::Client, url: &str) -> (u16, Vec<u8>) {
 }
 
 /// A page's text without the Unicode isolation marks Fluent puts around placeables.
-fn plain(html: &str) -> String {
-    html.replace(['\u{2068}', '\u{2069}'], "")
-}
-
 fn mar() -> PartyCode {
     PartyCode::parse("MAR").unwrap()
 }

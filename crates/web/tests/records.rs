@@ -4,6 +4,7 @@
 //! d'exécution; every refusal writes nothing.
 
 use crate::common;
+use crate::common::{get_as, plain, post_with};
 
 use common::TestApp;
 use lajna_domain::records::{Decision, Mission, Session};
@@ -11,15 +12,6 @@ use lajna_domain::{Command, LocalizedText, RecordKind};
 use serde_json::{Map, json};
 
 /// Fluent wraps arguments in FSI/PDI isolation marks; the tests read the text without them.
-fn plain(html: &str) -> String {
-    html.replace(['\u{2068}', '\u{2069}'], "")
-}
-
-async fn get_as(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
-    let res = client.get(app.url(path)).send().await.unwrap();
-    (res.status().as_u16(), plain(&res.text().await.unwrap()))
-}
-
 async fn page(app: &TestApp, path: &str) -> String {
     let (status, html) = app.get(path).await;
     assert_eq!(status, 200, "{path}");
@@ -30,21 +22,6 @@ async fn page(app: &TestApp, path: &str) -> String {
 async fn post_as(app: &TestApp, user: &str, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
     let (client, csrf) = app.login(user).await;
     post_with(app, &client, &csrf, path, fields).await
-}
-
-async fn post_with(
-    app: &TestApp,
-    client: &reqwest::Client,
-    csrf: &str,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> (u16, String, String) {
-    let mut form: Vec<(&str, &str)> = vec![("csrf", csrf)];
-    form.extend_from_slice(fields);
-    let res = client.post(app.url(path)).form(&form).send().await.unwrap();
-    let status = res.status().as_u16();
-    let location = res.headers().get("location").map(|l| l.to_str().unwrap().to_string()).unwrap_or_default();
-    (status, location, plain(&res.text().await.unwrap_or_default()))
 }
 
 async fn mission_id(app: &TestApp) -> String {

@@ -3,6 +3,7 @@
 //! demo rows, and the record's verification states.
 
 use crate::common;
+use crate::common::plain;
 
 use std::collections::BTreeSet;
 
@@ -38,10 +39,6 @@ fn row_set(html: &str) -> BTreeSet<String> {
 }
 
 /// Fluent isolates placeables with U+2068 … U+2069; tests compare the plain text.
-fn plain(html: &str) -> String {
-    html.replace(['\u{2068}', '\u{2069}'], "")
-}
-
 async fn get_ok(app: &TestApp, path: &str) -> String {
     let (status, html) = app.get(path).await;
     assert_eq!(status, 200, "GET {path}");

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use lajna_domain::records::Action;
 use lajna_domain::{ActionStatus, Actor, Command, LocalizedText, PartyCode, Progress, RecordKind};
-use lajna_ledger::{RequestAuth, SecretKey, sign_request};
+use lajna_ledger::{SecretKey, sign_request};
 use lajna_node::{Node, demo};
 
 use crate::common::{pair, snapshot};
@@ -180,20 +180,6 @@ async fn bad_bundles_are_refused_and_the_store_is_unchanged() {
     mli.node.bundle_import(&good).await.unwrap();
 }
 
-async fn raw_post(url: &str, path: &str, body: &[u8], auth: &RequestAuth) -> (u16, String) {
-    let res = reqwest::Client::new()
-        .post(format!("{url}{path}"))
-        .header("x-lajna-node", &auth.node)
-        .header("x-lajna-time", &auth.time)
-        .header("x-lajna-nonce", &auth.nonce)
-        .header("x-lajna-signature", &auth.signature)
-        .body(body.to_vec())
-        .send()
-        .await
-        .unwrap();
-    (res.status().as_u16(), res.text().await.unwrap())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unsigned_uncertified_forged_and_replayed_requests_are_refused() {
     let (dir, mar, mli) = pair().await;
@@ -207,24 +193,24 @@ async fn unsigned_uncertified_forged_and_replayed_requests_are_refused() {
     // Signed by a key no root certified.
     let stranger = SecretKey::from_seed([9; 32]);
     let auth = sign_request(&stranger, "POST", "/sync/v1/push", &now, body).unwrap();
-    let (status, text) = raw_post(&mli.url, "/sync/v1/push", body, &auth).await;
+    let (status, text) = crate::common::signed_post(&mli.url, "/sync/v1/push", body, &auth).await;
     assert_eq!(status, 401);
     assert!(text.contains("uncertified"), "{text}");
     // Signed by the real MAR node key, but the body changed after signing.
     let key = lajna_node::read_key(&dir.path().join("mar/keys/node-MAR.key")).unwrap();
     let auth = sign_request(&key, "POST", "/sync/v1/push", &now, body).unwrap();
-    let (status, _) = raw_post(&mli.url, "/sync/v1/push", br#"{"events":[{}]}"#, &auth).await;
+    let (status, _) = crate::common::signed_post(&mli.url, "/sync/v1/push", br#"{"events":[{}]}"#, &auth).await;
     assert_eq!(status, 401);
     // Genuine, then replayed.
     let auth = sign_request(&key, "POST", "/sync/v1/push", &now, body).unwrap();
-    assert_eq!(raw_post(&mli.url, "/sync/v1/push", body, &auth).await.0, 200);
-    let (status, text) = raw_post(&mli.url, "/sync/v1/push", body, &auth).await;
+    assert_eq!(crate::common::signed_post(&mli.url, "/sync/v1/push", body, &auth).await.0, 200);
+    let (status, text) = crate::common::signed_post(&mli.url, "/sync/v1/push", body, &auth).await;
     assert_eq!(status, 401);
     assert!(text.contains("replay"), "{text}");
     // A request from a clock an hour away.
     let old = (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1)).strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
     let auth = sign_request(&key, "POST", "/sync/v1/push", &old, body).unwrap();
-    let (status, text) = raw_post(&mli.url, "/sync/v1/push", body, &auth).await;
+    let (status, text) = crate::common::signed_post(&mli.url, "/sync/v1/push", body, &auth).await;
     assert_eq!(status, 401);
     assert!(text.contains("clocks differ"), "{text}");
     assert_eq!(snapshot(&mli.node).await, before);
@@ -509,7 +495,7 @@ async fn a_checkpoint_with_a_bad_signature_or_an_uncertified_key_is_refused_over
         let key = key.clone();
         async move {
             let auth = sign_request(&key, "POST", "/sync/v1/heads", &lajna_node::now_rfc3339(), &body).unwrap();
-            raw_post(&url, "/sync/v1/heads", &body, &auth).await
+            crate::common::signed_post(&url, "/sync/v1/heads", &body, &auth).await
         }
     };
     // Its statement altered after signing (a count raised).

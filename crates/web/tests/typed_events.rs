@@ -11,17 +11,8 @@ use serde_json::{Value, json};
 use crate::common::{pair, snapshot};
 
 async fn push(url: &str, body: &[u8], auth: &RequestAuth) -> (u16, Value) {
-    let res = reqwest::Client::new()
-        .post(format!("{url}/sync/v1/push"))
-        .header("x-lajna-node", &auth.node)
-        .header("x-lajna-time", &auth.time)
-        .header("x-lajna-nonce", &auth.nonce)
-        .header("x-lajna-signature", &auth.signature)
-        .body(body.to_vec())
-        .send()
-        .await
-        .unwrap();
-    (res.status().as_u16(), res.json().await.unwrap())
+    let (status, text) = crate::common::signed_post(url, "/sync/v1/push", body, auth).await;
+    (status, serde_json::from_str(&text).unwrap())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -109,3 +109,45 @@ impl TestApp {
         snapshot(&self.node).await
     }
 }
+
+/// A page's text without Fluent's isolation marks (U+2068, U+2069) around placeables.
+pub fn plain(html: &str) -> String {
+    html.replace(['\u{2068}', '\u{2069}'], "")
+}
+
+/// GET `path` with `client`: (status, text without isolation marks).
+pub async fn get_as(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
+    let res = client.get(app.url(path)).send().await.unwrap();
+    (res.status().as_u16(), plain(&res.text().await.unwrap()))
+}
+
+/// Posts a form with the CSRF token; (status, location, text without isolation marks).
+pub async fn post_with(
+    app: &TestApp,
+    client: &reqwest::Client,
+    csrf: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String, String) {
+    let mut form: Vec<(&str, &str)> = vec![("csrf", csrf)];
+    form.extend_from_slice(fields);
+    let res = client.post(app.url(path)).form(&form).send().await.unwrap();
+    let status = res.status().as_u16();
+    let location = res.headers().get("location").map(|l| l.to_str().unwrap().to_string()).unwrap_or_default();
+    (status, location, plain(&res.text().await.unwrap_or_default()))
+}
+
+/// A node-signed POST of `body` to `url` + `path` (the sync endpoints): (status, text).
+pub async fn signed_post(url: &str, path: &str, body: &[u8], auth: &lajna_ledger::RequestAuth) -> (u16, String) {
+    let res = reqwest::Client::new()
+        .post(format!("{url}{path}"))
+        .header("x-lajna-node", &auth.node)
+        .header("x-lajna-time", &auth.time)
+        .header("x-lajna-nonce", &auth.nonce)
+        .header("x-lajna-signature", &auth.signature)
+        .body(body.to_vec())
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
