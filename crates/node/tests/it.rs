@@ -702,13 +702,10 @@ async fn c16_replacing_a_user_ends_its_sessions_and_a_disabled_users_session_is_
     assert!(node.sign_in("mli-cochair", &password, "10.0.0.6").await.is_ok());
 }
 
-/// Issue 12 item 5: a bundle carries its maker's signed checkpoint of the heads it held; the
-/// importer (of the other party) keeps it, and its log then holds everything it names.
-#[tokio::test]
-async fn a_bundle_carries_its_makers_checkpoint_and_the_importer_keeps_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let (mar, mli) = demo::build_pair(dir.path()).await.unwrap();
-    // An open action and a progress it does not have yet, so the report writes an event.
+/// The two-node demo where the Malian node has reported progress on an open action (a value
+/// the action does not have yet, so an event is written) and exported a bundle for MAR.
+async fn pair_with_a_malian_bundle(dir: &std::path::Path) -> (Node, Node, Vec<u8>) {
+    let (mar, mli) = demo::build_pair(dir).await.unwrap();
     let (action, percent) = mli
         .with_state(|s| {
             s.all::<Action>(RecordKind::Action)
@@ -718,19 +715,21 @@ async fn a_bundle_carries_its_makers_checkpoint_and_the_importer_keeps_it() {
         })
         .await
         .unwrap();
-    mli.execute(
-        &actor("MLI"),
-        &Command::ReportProgress {
-            reason: None,
-            action,
-            status: None,
-            progress: Some(Progress::new(percent).unwrap()),
-        },
-    )
-    .await
-    .unwrap();
+    let progress = Some(Progress::new(percent).unwrap());
+    mli.execute(&actor("MLI"), &Command::ReportProgress { reason: None, action, status: None, progress })
+        .await
+        .unwrap();
     let (bundle, n) = mli.bundle_export(Some("MAR"), false).await.unwrap();
-    assert_eq!(n, 1);
+    assert_eq!(n, 1, "one new event in the bundle");
+    (mar, mli, bundle)
+}
+
+/// Issue 12 item 5: a bundle carries its maker's signed checkpoint of the heads it held; the
+/// importer (of the other party) keeps it, and its log then holds everything it names.
+#[tokio::test]
+async fn a_bundle_carries_its_makers_checkpoint_and_the_importer_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mar, mli, bundle) = pair_with_a_malian_bundle(dir.path()).await;
     let (header, _) = lajna_ledger::read_bundle(&bundle, 1 << 20).unwrap();
     let cp = header.checkpoint.clone().expect("the bundle carries a checkpoint");
     let st = cp.open().unwrap().0;
@@ -762,20 +761,7 @@ async fn a_bundle_carries_its_makers_checkpoint_and_the_importer_keeps_it() {
 #[tokio::test]
 async fn a_bundle_whose_checkpoint_has_a_bad_signature_or_an_uncertified_key_is_refused_and_nothing_is_stored() {
     let dir = tempfile::tempdir().unwrap();
-    let (mar, mli) = demo::build_pair(dir.path()).await.unwrap();
-    let action = mli
-        .with_state(|s| {
-            s.all::<Action>(RecordKind::Action).into_iter().find(|(_, a)| !a.status.is_closed()).map(|(id, _)| id)
-        })
-        .await
-        .unwrap();
-    mli.execute(
-        &actor("MLI"),
-        &Command::ReportProgress { reason: None, action, status: None, progress: Some(Progress::new(65).unwrap()) },
-    )
-    .await
-    .unwrap();
-    let (bundle, _) = mli.bundle_export(Some("MAR"), false).await.unwrap();
+    let (mar, _mli, bundle) = pair_with_a_malian_bundle(dir.path()).await;
     let (header, events) = lajna_ledger::read_bundle(&bundle, 1 << 20).unwrap();
     let cp = header.checkpoint.clone().unwrap();
     let st = cp.open().unwrap().0;
@@ -815,20 +801,7 @@ async fn a_bundle_whose_checkpoint_has_a_bad_signature_or_an_uncertified_key_is_
 #[tokio::test]
 async fn an_old_bundle_without_a_checkpoint_still_imports_and_keeps_none() {
     let dir = tempfile::tempdir().unwrap();
-    let (mar, mli) = demo::build_pair(dir.path()).await.unwrap();
-    let action = mli
-        .with_state(|s| {
-            s.all::<Action>(RecordKind::Action).into_iter().find(|(_, a)| !a.status.is_closed()).map(|(id, _)| id)
-        })
-        .await
-        .unwrap();
-    mli.execute(
-        &actor("MLI"),
-        &Command::ReportProgress { reason: None, action, status: None, progress: Some(Progress::new(75).unwrap()) },
-    )
-    .await
-    .unwrap();
-    let (bundle, _) = mli.bundle_export(Some("MAR"), false).await.unwrap();
+    let (mar, mli, bundle) = pair_with_a_malian_bundle(dir.path()).await;
     let (header, events) = lajna_ledger::read_bundle(&bundle, 1 << 20).unwrap();
     // As an older node wrote it: no checkpoint (the header line then has no such field, byte
     // for byte the older format: `ledger::bundle` tests).
