@@ -10,13 +10,14 @@ use crate::values::*;
 use crate::*;
 
 /// A tiny in-memory log: applies emitted bodies with synthetic ids (the ledger's job in life).
-struct Log {
-    state: State,
-    events: Vec<(Meta, String, Value)>,
+/// Shared by the domain's test modules (`attendance/tests.rs` too).
+pub(crate) struct Log {
+    pub(crate) state: State,
+    pub(crate) events: Vec<(Meta, String, Value)>,
 }
 
 impl Log {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let mut log = Log { state: State::default(), events: vec![] };
         let charter = json!({
             "name": {"fr": "Commission militaire mixte", "ar": "اللجنة العسكرية المشتركة"},
@@ -30,7 +31,7 @@ impl Log {
         log
     }
 
-    fn push(&mut self, party: &str, member: Option<&str>, kind: &str, body: Value) -> String {
+    pub(crate) fn push(&mut self, party: &str, member: Option<&str>, kind: &str, body: Value) -> String {
         let n = self.events.len() + 1;
         let meta = Meta {
             id: format!("{n:064x}"),
@@ -45,7 +46,12 @@ impl Log {
     }
 
     /// Runs a command; returns the id of the last event written.
-    fn run(&mut self, party: &str, member: Option<&str>, cmd: Command) -> Result<Option<String>, DomainError> {
+    pub(crate) fn run(
+        &mut self,
+        party: &str,
+        member: Option<&str>,
+        cmd: Command,
+    ) -> Result<Option<String>, DomainError> {
         let actor = Actor { party: PartyCode::parse(party).unwrap(), member: member.map(String::from) };
         let emits = decide(&self.state, &actor, &cmd)?;
         let mut last = None;
@@ -53,6 +59,25 @@ impl Log {
             last = Some(self.push(party, member, &e.kind, e.body));
         }
         Ok(last)
+    }
+
+    /// Runs a command as `party`; returns the ids of every event written.
+    pub(crate) fn run_all(&mut self, party: &str, cmd: &Command) -> Result<Vec<String>, DomainError> {
+        let actor = Actor { party: PartyCode::parse(party).unwrap(), member: None };
+        let emits = decide(&self.state, &actor, cmd)?;
+        Ok(emits.into_iter().map(|e| self.push(party, None, &e.kind, e.body)).collect())
+    }
+
+    /// Registers an expert of `party` named `name` (French); returns its id.
+    pub(crate) fn member(&mut self, party: &str, name: &str) -> String {
+        let m = Member {
+            party: PartyCode::parse(party).unwrap(),
+            role: MemberRole::Expert,
+            name: LocalizedText::tri("", name, ""),
+            rank: None,
+            illustrative: false,
+        };
+        self.run_all(party, &Command::RegisterMember(m)).unwrap().remove(0)
     }
 }
 

@@ -5,61 +5,8 @@ use serde_json::{Value, json};
 
 use super::*;
 use crate::records::{Session, Venue};
-use crate::values::MemberRole;
+use crate::tests::Log;
 use crate::{Command, Meta, decide};
-
-/// A tiny log: applies emitted bodies with synthetic ids and Lamport clocks.
-struct Log {
-    state: State,
-    events: Vec<(Meta, String, Value)>,
-}
-
-impl Log {
-    fn new() -> Self {
-        let mut log = Log { state: State::default(), events: vec![] };
-        let charter = json!({
-            "name": {"fr": "Commission militaire mixte"},
-            "parties": [
-                {"code": "MAR", "name": {"fr": "Maroc"}, "forces": {"fr": "FAR"}},
-                {"code": "MLI", "name": {"fr": "Mali"}, "forces": {"fr": "FAMa"}}
-            ],
-            "languages": ["ar", "fr"]
-        });
-        log.push("MAR", None, "ledger.genesis", json!({"parties": [], "charter": charter}));
-        log
-    }
-
-    fn push(&mut self, party: &str, member: Option<&str>, kind: &str, body: Value) -> String {
-        let n = self.events.len() + 1;
-        let meta = Meta {
-            id: format!("{n:064x}"),
-            lamport: i64::try_from(n).unwrap(),
-            party: party.into(),
-            member: member.map(String::from),
-            at: "2025-02-17T09:00:00Z".into(),
-        };
-        self.state.apply(&meta, kind, &body).unwrap();
-        self.events.push((meta.clone(), kind.into(), body));
-        meta.id
-    }
-
-    fn run(&mut self, party: &str, cmd: &Command) -> Result<Vec<String>, DomainError> {
-        let actor = Actor { party: PartyCode::parse(party).unwrap(), member: None };
-        let emits = decide(&self.state, &actor, cmd)?;
-        Ok(emits.into_iter().map(|e| self.push(party, None, &e.kind, e.body)).collect())
-    }
-
-    fn member(&mut self, party: &str, name: &str) -> String {
-        let m = Member {
-            party: PartyCode::parse(party).unwrap(),
-            role: MemberRole::Expert,
-            name: LocalizedText::tri("", name, ""),
-            rank: None,
-            illustrative: false,
-        };
-        self.run(party, &Command::RegisterMember(m)).unwrap().remove(0)
-    }
-}
 
 struct Fixture {
     log: Log,
@@ -89,7 +36,7 @@ fn fixture() -> Fixture {
         mission: None,
         illustrative: false,
     };
-    let session = log.run("MLI", &Command::ConveneSession(session)).unwrap().remove(0);
+    let session = log.run_all("MLI", &Command::ConveneSession(session)).unwrap().remove(0);
     let mar = vec![log.member("MAR", "Général A"), log.member("MAR", "Colonel B"), log.member("MAR", "Commandant C")];
     let mli = vec![log.member("MLI", "Général D"), log.member("MLI", "Colonel E")];
     Fixture { log, session, mar, mli }
@@ -112,7 +59,7 @@ fn mar_delegation(f: &Fixture) -> Vec<DelegationEntry> {
 #[test]
 fn a_party_records_its_delegation_and_reads_it_back_with_its_head_present() {
     let mut f = fixture();
-    let written = f.log.run("MAR", &record(&f, "MAR", mar_delegation(&f))).unwrap();
+    let written = f.log.run_all("MAR", &record(&f, "MAR", mar_delegation(&f))).unwrap();
     assert_eq!(written.len(), 1);
     assert_eq!(f.log.events.last().unwrap().1, DELEGATION_RECORDED);
     let all = delegations(&f.log.state, &f.session);
@@ -125,7 +72,7 @@ fn a_party_records_its_delegation_and_reads_it_back_with_its_head_present() {
     assert_eq!(heads[0], ("MAR".into(), HeadStatus::Present { head: f.mar[0].clone() }));
     assert_eq!(heads[1], ("MLI".into(), HeadStatus::NotRecorded));
     // The same delegation again writes nothing.
-    assert!(f.log.run("MAR", &record(&f, "MAR", mar_delegation(&f))).unwrap().is_empty());
+    assert!(f.log.run_all("MAR", &record(&f, "MAR", mar_delegation(&f))).unwrap().is_empty());
 }
 
 #[test]
@@ -141,7 +88,7 @@ fn a_delegation_naming_a_member_of_another_party_is_refused() {
     let mut f = fixture();
     let mut entries = mar_delegation(&f);
     entries.push(entry(&f.mli[1], Attendance::Present, false));
-    let refused = f.log.run("MAR", &record(&f, "MAR", entries)).unwrap_err();
+    let refused = f.log.run_all("MAR", &record(&f, "MAR", entries)).unwrap_err();
     assert_eq!(refused, DomainError::NotPartyMember { member: f.mli[1].clone(), party: "MAR".into() });
     assert!(delegations(&f.log.state, &f.session).is_empty());
 }
@@ -151,10 +98,10 @@ fn a_delegation_with_two_heads_or_none_is_refused() {
     let mut f = fixture();
     let mut two = mar_delegation(&f);
     two[1].head = true;
-    assert_eq!(f.log.run("MAR", &record(&f, "MAR", two)).unwrap_err(), DomainError::DelegationHead { heads: 2 });
+    assert_eq!(f.log.run_all("MAR", &record(&f, "MAR", two)).unwrap_err(), DomainError::DelegationHead { heads: 2 });
     let mut none = mar_delegation(&f);
     none[0].head = false;
-    assert_eq!(f.log.run("MAR", &record(&f, "MAR", none)).unwrap_err(), DomainError::DelegationHead { heads: 0 });
+    assert_eq!(f.log.run_all("MAR", &record(&f, "MAR", none)).unwrap_err(), DomainError::DelegationHead { heads: 0 });
 }
 
 #[test]
@@ -163,10 +110,10 @@ fn a_member_represented_by_an_absent_member_is_refused_and_by_a_present_one_acce
     let mut entries = mar_delegation(&f);
     entries[0].attendance = Attendance::Represented;
     entries[0].represented_by = Some(f.mar[2].clone()); // absent
-    let refused = f.log.run("MAR", &record(&f, "MAR", entries.clone())).unwrap_err();
+    let refused = f.log.run_all("MAR", &record(&f, "MAR", entries.clone())).unwrap_err();
     assert_eq!(refused.key(), "error-representative-not-present");
     entries[0].represented_by = Some(f.mar[1].clone()); // present
-    f.log.run("MAR", &record(&f, "MAR", entries)).unwrap();
+    f.log.run_all("MAR", &record(&f, "MAR", entries)).unwrap();
     let heads = heads(&f.log.state, &f.session);
     assert_eq!(heads[0].1, HeadStatus::Represented { head: f.mar[0].clone(), by: f.mar[1].clone() });
     assert!(heads[0].1.seated());
@@ -177,10 +124,10 @@ fn a_member_listed_twice_or_represented_without_a_representative_is_refused() {
     let mut f = fixture();
     let mut twice = mar_delegation(&f);
     twice.push(entry(&f.mar[1], Attendance::Absent, false));
-    assert_eq!(f.log.run("MAR", &record(&f, "MAR", twice)).unwrap_err().key(), "error-invalid-value");
+    assert_eq!(f.log.run_all("MAR", &record(&f, "MAR", twice)).unwrap_err().key(), "error-invalid-value");
     let mut nobody = mar_delegation(&f);
     nobody[2].attendance = Attendance::Represented;
-    assert_eq!(f.log.run("MAR", &record(&f, "MAR", nobody)).unwrap_err().key(), "error-invalid-value");
+    assert_eq!(f.log.run_all("MAR", &record(&f, "MAR", nobody)).unwrap_err().key(), "error-invalid-value");
 }
 
 #[test]
