@@ -141,44 +141,67 @@ pub enum Command {
     },
 }
 
-/// Top-level fields of a record of `kind` that are signed as given, not cleaned: a press
-/// document's text, archived byte for byte with its BLAKE3 hash.
-fn uncleaned_fields(kind: RecordKind) -> &'static [&'static str] {
-    if kind == RecordKind::Press { &["text"] } else { &[] }
+impl Command {
+    /// The kind and the JSON of the record a creating command (`RegisterMember` …
+    /// `RegisterDocument`) creates; `None` for every other command.
+    #[must_use]
+    pub fn created(&self) -> Option<(RecordKind, Value)> {
+        fn json<T: Record>(record: &T) -> Option<(RecordKind, Value)> {
+            serde_json::to_value(record).ok().map(|v| (T::KIND, v))
+        }
+        match self {
+            Command::RegisterMember(x) => json(x),
+            Command::DefineArea(x) => json(x),
+            Command::ScheduleMission(x) => json(x),
+            Command::ConveneSession(x) => json(x),
+            Command::RecordDecision(x) => json(x),
+            Command::IssueCommunique(x) => json(x),
+            Command::ArchivePress(x) => json(x),
+            Command::DraftRoadmap(x) => json(x),
+            Command::PlanAction(x) => json(x),
+            Command::RegisterNeed(x) => json(x),
+            Command::MakeOffer(x) => json(x),
+            Command::ScheduleTraining(x) => json(x),
+            Command::RecordNote(x) => json(x),
+            Command::RegisterDocument(x) => json(x),
+            _ => None,
+        }
+    }
+
+    /// The command that creates `record` (a JSON object) as a record of `kind`
+    /// ([`Record::create`]): what a form or an import builds from a record's fields.
+    ///
+    /// # Errors
+    /// [`DomainError::MalformedBody`] naming the kind's creating event when `record` does not
+    /// read as the kind's record type.
+    pub fn create(kind: RecordKind, record: Value) -> Result<Command, DomainError> {
+        let malformed = |e: serde_json::Error| DomainError::MalformedBody {
+            kind: kind.created_kind().into(),
+            reason: e.to_string(),
+        };
+        with_record_type!(kind, T => serde_json::from_value::<T>(record).map(Record::create).map_err(malformed))
+    }
 }
 
-/// A record with every user text cleaned ([`crate::text`]: NFC, invisible marks).
-fn cleaned<T: Validate + Serialize + serde::de::DeserializeOwned>(record: &T) -> Result<T, DomainError> {
-    let malformed = |e: serde_json::Error| DomainError::MalformedBody {
-        kind: T::KIND.created_kind().into(),
-        reason: e.to_string(),
-    };
-    let mut value = serde_json::to_value(record).map_err(malformed)?;
-    text::clean_value(&mut value, uncleaned_fields(T::KIND));
-    serde_json::from_value(value).map_err(malformed)
+/// Top-level fields of a record of `kind` that are signed as given, not cleaned: those its
+/// table declares [`crate::fields::Input::Exact`] (a press document's text, archived byte for
+/// byte with its BLAKE3 hash).
+fn uncleaned_fields(kind: RecordKind) -> Vec<&'static str> {
+    crate::fields::exact_fields(kind.fields())
 }
 
 /// The command with every user text cleaned before it is checked and signed (issue 17 item 7:
 /// one rule for every entry point, form, API, CLI and import alike).
 fn cleaned_command(command: &Command) -> Result<Command, DomainError> {
+    if let Some((kind, mut record)) = command.created() {
+        // A record with every user text cleaned, read back as its type.
+        text::clean_value(&mut record, &uncleaned_fields(kind));
+        return Command::create(kind, record);
+    }
     Ok(match command {
-        Command::RegisterMember(x) => Command::RegisterMember(cleaned(x)?),
-        Command::DefineArea(x) => Command::DefineArea(cleaned(x)?),
-        Command::ScheduleMission(x) => Command::ScheduleMission(cleaned(x)?),
-        Command::ConveneSession(x) => Command::ConveneSession(cleaned(x)?),
-        Command::RecordDecision(x) => Command::RecordDecision(cleaned(x)?),
-        Command::IssueCommunique(x) => Command::IssueCommunique(cleaned(x)?),
-        Command::ArchivePress(x) => Command::ArchivePress(cleaned(x)?),
-        Command::DraftRoadmap(x) => Command::DraftRoadmap(cleaned(x)?),
-        Command::PlanAction(x) => Command::PlanAction(cleaned(x)?),
-        Command::RegisterNeed(x) => Command::RegisterNeed(cleaned(x)?),
-        Command::MakeOffer(x) => Command::MakeOffer(cleaned(x)?),
-        Command::ScheduleTraining(x) => Command::ScheduleTraining(cleaned(x)?),
-        Command::RecordNote(x) => Command::RecordNote(cleaned(x)?),
-        Command::RegisterDocument(x) => Command::RegisterDocument(cleaned(x)?),
         Command::Revise { kind, id, set } => {
             let mut value = Value::Object(set.clone());
-            text::clean_value(&mut value, uncleaned_fields(*kind));
+            text::clean_value(&mut value, &uncleaned_fields(*kind));
             let Value::Object(set) = value else { unreachable!("an object stays an object") };
             Command::Revise { kind: *kind, id: id.clone(), set }
         }
@@ -195,10 +218,9 @@ fn cleaned_command(command: &Command) -> Result<Command, DomainError> {
                 .map(LocalizedText::cleaned)
                 .filter(|r| Lang::ALL.iter().any(|l| r.get(*l).is_some())),
         },
-        Command::Endorse { .. }
-        | Command::EndorseMinutes { .. }
-        | Command::ConfirmTranslation { .. }
-        | Command::RecordDelegation { .. } => command.clone(),
+        // Endorsements, translation confirmations and delegations carry no free text; the
+        // creating commands were cleaned above.
+        _ => command.clone(),
     })
 }
 

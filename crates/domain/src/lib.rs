@@ -12,6 +12,7 @@
 pub mod attendance;
 pub mod command;
 mod error;
+pub mod fields;
 pub mod hijri;
 pub mod marking;
 pub mod minutes;

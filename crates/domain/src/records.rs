@@ -3,9 +3,13 @@
 //! last-writer-wins registers; sets (endorsements, evidence) are add-only.
 
 use jiff::civil::{Date, Time};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::DomainError;
+use crate::command::Command;
+use crate::fields::{Field, ILLUSTRATIVE, Preset};
 use crate::marking::Marking;
 use crate::state::State;
 use crate::text::{LONG_TEXT_MAX, Lang, LocalizedText, SHORT_TEXT_MAX, check_length, is_blank};
@@ -204,17 +208,72 @@ macro_rules! with_record_type {
 }
 pub(crate) use with_record_type;
 
+impl RecordKind {
+    /// The fields of a record of this kind, in the order a form shows them ([`Record::FIELDS`]).
+    #[must_use]
+    pub fn fields(self) -> &'static [Field] {
+        with_record_type!(self, T => T::FIELDS)
+    }
+
+    /// The field naming the party that owns a record of this kind ([`Record::OWNER`]); `None`
+    /// for joint records.
+    #[must_use]
+    pub fn owner(self) -> Option<&'static str> {
+        with_record_type!(self, T => T::OWNER)
+    }
+
+    /// `record` (a JSON object) read as this kind's record type and written back: the fields a
+    /// record of this kind holds, as its struct writes them (absent options left out, defaults
+    /// filled in, unknown fields dropped). Two values that read as the same record give the
+    /// same JSON.
+    ///
+    /// # Errors
+    /// [`DomainError::MalformedBody`] naming the kind's creating event and what does not read.
+    pub fn typed(self, record: Value) -> Result<Value, DomainError> {
+        let malformed = |e: serde_json::Error| DomainError::MalformedBody {
+            kind: self.created_kind().into(),
+            reason: e.to_string(),
+        };
+        with_record_type!(self, T => serde_json::from_value::<T>(record)
+            .and_then(serde_json::to_value)
+            .map_err(malformed))
+    }
+}
+
 /// A field of a record that names another record: the field (dotted for nested values, e.g.
-/// `working_groups.areas`), the kinds it may name, and the id it holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Reference<'a> {
+/// `working_groups.areas`), the kinds it may name, and the id it holds. Found by
+/// [`crate::fields::references`] from the record's table ([`Record::FIELDS`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reference {
     /// Field name; its first segment is the record's top-level field.
-    pub field: &'static str,
+    pub field: String,
     /// Kinds the id may name.
     pub kinds: &'static [RecordKind],
     /// The id held.
-    pub id: &'a str,
+    pub id: String,
 }
+
+/// A record type: its kind and the declaration of its fields ([`crate::fields`]), next to the
+/// struct. Besides the struct itself, the table is the one place a field is listed: forms,
+/// references and the owner rule read it, and a test compares it with the struct's fields.
+pub trait Record: Serialize + DeserializeOwned {
+    /// The record's kind.
+    const KIND: RecordKind;
+    /// Its fields, in the order a form shows them.
+    const FIELDS: &'static [Field];
+    /// The field naming the party that owns a record of this kind: only that party's users
+    /// create or revise it, and handing it to the other party needs that party's user too
+    /// (`lajna_node::auth::authorize`). `None` for joint records (missions, sessions, areas,
+    /// roadmaps, decisions, press) and documents (their marking decides).
+    const OWNER: Option<&'static str> = None;
+    /// The command that creates the record.
+    fn create(self) -> Command;
+}
+
+/// A period's first day: missions, sessions, roadmaps, training.
+const START: Field = Field::date("start", "start").required();
+/// A period's last day, not before its first.
+const END: Field = Field::date("end", "forms-end").required().not_before("start");
 
 /// Every kind but the private ones: what a note may be about.
 const SHARED_KINDS: &[RecordKind] = &[
@@ -233,11 +292,11 @@ const SHARED_KINDS: &[RecordKind] = &[
     RecordKind::Document,
 ];
 
-impl Reference<'_> {
+impl Reference {
     /// The record's top-level field that holds the reference.
     #[must_use]
-    pub fn top_field(&self) -> &'static str {
-        self.field.split('.').next().unwrap_or(self.field)
+    pub fn top_field(&self) -> &str {
+        self.field.split('.').next().unwrap_or(&self.field)
     }
 
     /// Checks that the id names a created record of one of the kinds. Records are never
@@ -246,7 +305,7 @@ impl Reference<'_> {
     /// # Errors
     /// [`DomainError::UnknownRecord`] naming the kind(s) expected.
     pub fn check(&self, state: &State) -> Result<(), DomainError> {
-        if state.entry(self.id).is_some_and(|e| self.kinds.contains(&e.kind)) {
+        if state.entry(&self.id).is_some_and(|e| self.kinds.contains(&e.kind)) {
             return Ok(());
         }
         let kind = if self.kinds == SHARED_KINDS {
@@ -254,30 +313,7 @@ impl Reference<'_> {
         } else {
             self.kinds.iter().map(|k| k.code()).collect::<Vec<_>>().join("|")
         };
-        Err(DomainError::UnknownRecord { kind, id: self.id.into() })
-    }
-}
-
-/// Collects references: `one` for a required id, `opt` for an optional one, `many` for a list.
-#[derive(Default)]
-struct Refs<'a>(Vec<Reference<'a>>);
-
-impl<'a> Refs<'a> {
-    fn one(mut self, field: &'static str, kinds: &'static [RecordKind], id: &'a str) -> Self {
-        self.0.push(Reference { field, kinds, id });
-        self
-    }
-    fn opt(self, field: &'static str, kinds: &'static [RecordKind], id: Option<&'a String>) -> Self {
-        self.many(field, kinds, id)
-    }
-    fn many(
-        mut self,
-        field: &'static str,
-        kinds: &'static [RecordKind],
-        ids: impl IntoIterator<Item = &'a String>,
-    ) -> Self {
-        self.0.extend(ids.into_iter().map(|id| Reference { field, kinds, id }));
-        self
+        Err(DomainError::UnknownRecord { kind, id: self.id.clone() })
     }
 }
 
@@ -321,6 +357,28 @@ pub struct Document {
     pub illustrative: bool,
 }
 
+impl Record for Document {
+    const KIND: RecordKind = RecordKind::Document;
+    const FIELDS: &'static [Field] = &[
+        Field::text("title", "title").required(),
+        Field::language("language", "documents-language").required(),
+        Field::date("date", "documents-date"),
+        Field::marking("marking", "documents-marking").required(),
+        Field::file("blake3", "documents-file").required(),
+        Field::file("media_type", "documents-type").required(),
+        Field::file("size", "documents-size").required(),
+        Field::file("file_name", "documents-file-name").required(),
+        Field::references("links", "documents-links", LINKABLE),
+        ILLUSTRATIVE,
+    ];
+    fn create(self) -> Command {
+        Command::RegisterDocument(self)
+    }
+}
+
+/// What a document may be linked to.
+const LINKABLE: &[RecordKind] = &[RecordKind::Mission, RecordKind::Session, RecordKind::Decision, RecordKind::Action];
+
 /// An internal note of one party (internal assessments, names of trainees, …). Private: it is
 /// kept in that party's private log and shown only to that party's users.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -334,6 +392,20 @@ pub struct Note {
     /// Shared record it is about (any kind), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub about: Option<String>,
+}
+
+impl Record for Note {
+    const KIND: RecordKind = RecordKind::Note;
+    const FIELDS: &'static [Field] = &[
+        Field::party("party", "party").required().preset(Preset::OwnParty),
+        Field::text("title", "title").required(),
+        Field::long_text("text", "notes-text").required(),
+        Field::reference("about", "record", SHARED_KINDS),
+    ];
+    const OWNER: Option<&'static str> = Some("party");
+    fn create(self) -> Command {
+        Command::RecordNote(self)
+    }
 }
 
 fn is_false(b: &bool) -> bool {
@@ -352,6 +424,13 @@ pub struct Venue {
 }
 
 impl Venue {
+    /// The fields of a venue ([`crate::fields::Input::Group`] of missions and sessions).
+    pub const FIELDS: &'static [Field] = &[
+        Field::text("name", "forms-venue-name").empty(),
+        Field::text("city", "forms-city").required(),
+        Field::zone("zone", "time-zone").required(),
+    ];
+
     fn validate(&self) -> Result<(), DomainError> {
         self.name.check_length("venue.name", SHORT_TEXT_MAX)?;
         self.city.check_short("venue.city")?;
@@ -376,6 +455,21 @@ pub struct Member {
     pub illustrative: bool,
 }
 
+impl Record for Member {
+    const KIND: RecordKind = RecordKind::Member;
+    const FIELDS: &'static [Field] = &[
+        Field::party("party", "party").required().preset(Preset::OwnParty),
+        Field::choice("role", "forms-role", MemberRole::CODES, "role-").required().preset(Preset::Value("expert")),
+        Field::text("name", "forms-name").required(),
+        Field::text("rank", "forms-rank"),
+        ILLUSTRATIVE,
+    ];
+    const OWNER: Option<&'static str> = Some("party");
+    fn create(self) -> Command {
+        Command::RegisterMember(self)
+    }
+}
+
 /// A cooperation area.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Area {
@@ -388,6 +482,19 @@ pub struct Area {
     /// Example data.
     #[serde(default, skip_serializing_if = "is_false")]
     pub illustrative: bool,
+}
+
+impl Record for Area {
+    const KIND: RecordKind = RecordKind::Area;
+    const FIELDS: &'static [Field] = &[
+        Field::line("code", "forms-code").required(),
+        Field::text("title", "title").required(),
+        Field::integer("ordinal", "forms-ordinal").required().preset(Preset::Next),
+        ILLUSTRATIVE,
+    ];
+    fn create(self) -> Command {
+        Command::DefineArea(self)
+    }
 }
 
 /// One item of a mission's programme, in the venue's local time.
@@ -409,6 +516,18 @@ pub struct ProgrammeItem {
     /// Example data (a real mission may carry an illustrative item).
     #[serde(default, skip_serializing_if = "is_false")]
     pub illustrative: bool,
+}
+
+impl ProgrammeItem {
+    /// The fields of a programme item ([`crate::fields::Input::Rows`] of a mission).
+    pub const FIELDS: &'static [Field] = &[
+        Field::date("date", "forms-date").required().within("start", "end"),
+        Field::time("start", "forms-start-time"),
+        Field::time("end", "forms-end-time").not_before("start"),
+        Field::text("title", "title").required(),
+        Field::text("place", "forms-place"),
+        ILLUSTRATIVE,
+    ];
 }
 
 /// A delegation visit.
@@ -440,6 +559,25 @@ pub struct Mission {
     pub illustrative: bool,
 }
 
+impl Record for Mission {
+    const KIND: RecordKind = RecordKind::Mission;
+    const FIELDS: &'static [Field] = &[
+        Field::text("title", "title").required(),
+        Field::party("visiting", "visiting-party").required().preset(Preset::OwnParty),
+        Field::party("host", "host-party").required().preset(Preset::OtherParty),
+        Field::group("venue", "venue", Venue::FIELDS).required(),
+        START,
+        END,
+        Field::reference("head", "head-of-delegation", &[RecordKind::Member]),
+        Field::long_text("purpose", "purpose"),
+        Field::rows("programme", "programme", ProgrammeItem::FIELDS, 3),
+        ILLUSTRATIVE,
+    ];
+    fn create(self) -> Command {
+        Command::ScheduleMission(self)
+    }
+}
+
 /// A working group or sub-commission of a session.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkingGroup {
@@ -448,6 +586,12 @@ pub struct WorkingGroup {
     /// Areas it covers (area ids).
     #[serde(default)]
     pub areas: Vec<String>,
+}
+
+impl WorkingGroup {
+    /// The fields of a working group ([`crate::fields::Input::Rows`] of a session).
+    pub const FIELDS: &'static [Field] =
+        &[Field::text("title", "title").required(), Field::references("areas", "areas", &[RecordKind::Area])];
 }
 
 /// A formal meeting of the committee.
@@ -489,6 +633,31 @@ pub struct Session {
     pub illustrative: bool,
 }
 
+/// An item of a session's agenda ([`crate::fields::Input::List`]).
+const AGENDA_ITEM: Field = Field::text("", "forms-agenda-item").required();
+
+impl Record for Session {
+    const KIND: RecordKind = RecordKind::Session;
+    const FIELDS: &'static [Field] = &[
+        Field::integer("number", "forms-number").required().preset(Preset::Next),
+        Field::text("title", "title").required(),
+        Field::party("host", "host-party").required().preset(Preset::OwnParty),
+        Field::group("venue", "venue", Venue::FIELDS).required(),
+        START,
+        END,
+        Field::time("opens_at", "forms-start-time"),
+        Field::list("agenda", "agenda", &AGENDA_ITEM, 3),
+        Field::long_text("minutes", "forms-minutes"),
+        Field::long_text("expected_outcome", "expected-outcome"),
+        Field::rows("working_groups", "forms-working-groups", WorkingGroup::FIELDS, 2),
+        Field::reference("mission", "mission", &[RecordKind::Mission]),
+        ILLUSTRATIVE,
+    ];
+    fn create(self) -> Command {
+        Command::ConveneSession(self)
+    }
+}
+
 /// A decision; adopted only when both parties' co-chairs endorsed the same version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decision {
@@ -504,6 +673,19 @@ pub struct Decision {
     pub illustrative: bool,
 }
 
+impl Record for Decision {
+    const KIND: RecordKind = RecordKind::Decision;
+    const FIELDS: &'static [Field] = &[
+        Field::reference("session", "forms-session", &[RecordKind::Session]).required(),
+        Field::reference("area", "area", &[RecordKind::Area]),
+        Field::long_text("text", "forms-text").required(),
+        ILLUSTRATIVE,
+    ];
+    fn create(self) -> Command {
+        Command::RecordDecision(self)
+    }
+}
+
 /// A statement quoted in a communiqué.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Quote {
@@ -512,6 +694,14 @@ pub struct Quote {
     pub speaker: Option<String>,
     /// The words, as quoted.
     pub text: LocalizedText,
+}
+
+impl Quote {
+    /// The fields of a quote ([`crate::fields::Input::Rows`] of a communiqué).
+    pub const FIELDS: &'static [Field] = &[
+        Field::reference("speaker", "forms-speaker", &[RecordKind::Member]),
+        Field::long_text("text", "quoted-statement").required(),
+    ];
 }
 
 /// A public statement issued by one party.
@@ -539,6 +729,24 @@ pub struct Communique {
     pub illustrative: bool,
 }
 
+impl Record for Communique {
+    const KIND: RecordKind = RecordKind::Communique;
+    const FIELDS: &'static [Field] = &[
+        Field::party("party", "party").required().preset(Preset::OwnParty),
+        Field::text("issuer", "forms-issuer").required(),
+        Field::date("date", "forms-date"),
+        Field::text("title", "title").required(),
+        Field::long_text("text", "forms-text").required(),
+        Field::rows("quotes", "forms-quotes", Quote::FIELDS, 2),
+        Field::reference("mission", "mission", &[RecordKind::Mission]),
+        ILLUSTRATIVE,
+    ];
+    const OWNER: Option<&'static str> = Some("party");
+    fn create(self) -> Command {
+        Command::IssueCommunique(self)
+    }
+}
+
 /// A press article, archived with its exact text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PressDocument {
@@ -563,6 +771,23 @@ pub struct PressDocument {
     pub illustrative: bool,
 }
 
+impl Record for PressDocument {
+    const KIND: RecordKind = RecordKind::Press;
+    const FIELDS: &'static [Field] = &[
+        Field::text("publisher", "publisher").required(),
+        Field::language("language", "forms-language").required().preset(Preset::PageLanguage),
+        Field::line("title", "forms-headline").required(),
+        Field::exact("text", "forms-exact-text").required(),
+        Field::blake3_of("text_blake3", "text-hash", "text").required(),
+        Field::reference("mission", "mission", &[RecordKind::Mission]),
+        Field::reference("communique", "forms-communique", &[RecordKind::Communique]),
+        ILLUSTRATIVE,
+    ];
+    fn create(self) -> Command {
+        Command::ArchivePress(self)
+    }
+}
+
 /// A roadmap: adopted only when both co-chairs endorsed the same version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Roadmap {
@@ -580,6 +805,20 @@ pub struct Roadmap {
     pub illustrative: bool,
 }
 
+impl Record for Roadmap {
+    const KIND: RecordKind = RecordKind::Roadmap;
+    const FIELDS: &'static [Field] = &[
+        Field::text("title", "title").required(),
+        Field::reference("session", "forms-session", &[RecordKind::Session]),
+        START,
+        END,
+        ILLUSTRATIVE,
+    ];
+    fn create(self) -> Command {
+        Command::DraftRoadmap(self)
+    }
+}
+
 /// A measurable target of an action; integers in the indicator's unit.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Indicator {
@@ -591,6 +830,17 @@ pub struct Indicator {
     pub target: i64,
     /// Value now.
     pub current: i64,
+}
+
+impl Indicator {
+    /// The fields of an indicator ([`crate::fields::Input::Group`] of an action, optional:
+    /// once one is given, all are needed).
+    pub const FIELDS: &'static [Field] = &[
+        Field::text("unit", "forms-indicator-unit").required(),
+        Field::integer("baseline", "forms-baseline").required(),
+        Field::integer("target", "forms-target").required(),
+        Field::integer("current", "forms-current").required(),
+    ];
 }
 
 /// A concrete, owned, dated step of a roadmap.
@@ -635,6 +885,31 @@ pub struct Action {
     pub illustrative: bool,
 }
 
+impl Record for Action {
+    const KIND: RecordKind = RecordKind::Action;
+    const FIELDS: &'static [Field] = &[
+        Field::reference("roadmap", "roadmap", &[RecordKind::Roadmap]).required(),
+        Field::reference("area", "area", &[RecordKind::Area]).required().preset(Preset::FromLinked("decision")),
+        Field::text("title", "title").required(),
+        Field::party("owner", "owner").required().preset(Preset::OwnParty),
+        Field::text("unit", "unit").required(),
+        Field::reference("lead", "lead", &[RecordKind::Member]),
+        Field::reference("decision", "cycle-decision", &[RecordKind::Decision]).preset(Preset::Linked),
+        Field::date("start", "start").required(),
+        Field::date("due", "due").required().not_before("start"),
+        Field::choice("status", "status", ActionStatus::CODES, "status-").required().preset(Preset::Value("planned")),
+        Field::percent("progress", "forms-progress").required().preset(Preset::Value("0")),
+        Field::long_text("reason", "cycle-reason"),
+        Field::integer("weight", "weight"),
+        Field::group("indicator", "indicator", Indicator::FIELDS),
+        ILLUSTRATIVE,
+    ];
+    const OWNER: Option<&'static str> = Some("owner");
+    fn create(self) -> Command {
+        Command::PlanAction(self)
+    }
+}
+
 /// What a party asks for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Need {
@@ -663,6 +938,26 @@ pub struct Need {
     pub illustrative: bool,
 }
 
+impl Record for Need {
+    const KIND: RecordKind = RecordKind::Need;
+    const FIELDS: &'static [Field] = &[
+        Field::party("party", "party").required().preset(Preset::OwnParty),
+        Field::choice("category", "forms-category", Category::CODES, "category-").required(),
+        Field::text("title", "title").required(),
+        Field::integer("quantity", "quantity").required(),
+        Field::text("unit", "forms-quantity-unit").required(),
+        Field::choice("priority", "priority", Priority::CODES, "priority-").required().preset(Preset::Value("medium")),
+        Field::choice("status", "status", NeedStatus::CODES, "need-status-").required().preset(Preset::Value("open")),
+        Field::reference("area", "area", &[RecordKind::Area]),
+        Field::reference("action", "forms-action", &[RecordKind::Action]),
+        ILLUSTRATIVE,
+    ];
+    const OWNER: Option<&'static str> = Some("party");
+    fn create(self) -> Command {
+        Command::RegisterNeed(self)
+    }
+}
+
 /// What a party proposes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Offer {
@@ -684,6 +979,26 @@ pub struct Offer {
     /// Example data.
     #[serde(default, skip_serializing_if = "is_false")]
     pub illustrative: bool,
+}
+
+impl Record for Offer {
+    const KIND: RecordKind = RecordKind::Offer;
+    const FIELDS: &'static [Field] = &[
+        Field::party("party", "party").required().preset(Preset::OwnParty),
+        Field::choice("category", "forms-category", Category::CODES, "category-").required(),
+        Field::text("title", "title").required(),
+        Field::integer("quantity", "quantity").required(),
+        Field::text("unit", "forms-quantity-unit").required(),
+        Field::choice("status", "status", OfferStatus::CODES, "offer-status-")
+            .required()
+            .preset(Preset::Value("proposed")),
+        Field::reference("need", "forms-need", &[RecordKind::Need]),
+        ILLUSTRATIVE,
+    ];
+    const OWNER: Option<&'static str> = Some("party");
+    fn create(self) -> Command {
+        Command::MakeOffer(self)
+    }
 }
 
 /// A training programme.
@@ -714,6 +1029,26 @@ pub struct Training {
     pub illustrative: bool,
 }
 
+impl Record for Training {
+    const KIND: RecordKind = RecordKind::Training;
+    const FIELDS: &'static [Field] = &[
+        Field::party("host", "host-party").required().preset(Preset::OwnParty),
+        Field::text("institution", "institution").required(),
+        Field::text("course", "course").required(),
+        Field::reference("area", "area", &[RecordKind::Area]),
+        Field::integer("seats_offered", "forms-seats-offered").required(),
+        Field::integer("seats_filled", "forms-seats-filled").required().preset(Preset::Value("0")),
+        START,
+        END,
+        Field::reference("action", "forms-action", &[RecordKind::Action]),
+        ILLUSTRATIVE,
+    ];
+    const OWNER: Option<&'static str> = Some("host");
+    fn create(self) -> Command {
+        Command::ScheduleTraining(self)
+    }
+}
+
 fn dates(field: &str, start: Date, end: Date) -> Result<(), DomainError> {
     if end < start {
         Err(DomainError::EndBeforeStart { field: field.into(), start: start.to_string(), end: end.to_string() })
@@ -734,30 +1069,30 @@ fn range(field: &str, value: i64, min: i64, max: i64) -> Result<(), DomainError>
 const MAX_QUANTITY: i64 = 1_000_000_000;
 
 /// Rules every record must satisfy against the current state before it is written.
-pub trait Validate {
-    /// The record's kind.
-    const KIND: RecordKind;
+pub trait Validate: Record {
     /// Checks the record against the state.
     ///
     /// # Errors
     /// The first rule broken, as a [`DomainError`] with its message key.
     fn validate(&self, state: &State) -> Result<(), DomainError>;
-    /// Every field that names another record, with the kinds it may name: the one declaration
-    /// of the record's references, checked by `validate` and, for records and revisions
-    /// received from peers, by [`crate::Change::check_against`].
-    fn references(&self) -> Vec<Reference<'_>>;
+    /// Every field that names another record, with the kinds it may name, as the record's
+    /// table declares them ([`Record::FIELDS`], [`crate::fields::references`]): checked by
+    /// `validate` and, for records and revisions received from peers, by
+    /// [`crate::Change::check_against`].
+    fn references(&self) -> Vec<Reference> {
+        serde_json::to_value(self).map(|v| crate::fields::references(Self::FIELDS, &v)).unwrap_or_default()
+    }
 }
 
 /// Checks every reference of `record` ([`Validate::references`]).
 ///
 /// # Errors
 /// [`DomainError::UnknownRecord`] for the first that names no record of its kinds.
-pub fn check_references<T: Validate + ?Sized>(record: &T, state: &State) -> Result<(), DomainError> {
+pub fn check_references<T: Validate>(record: &T, state: &State) -> Result<(), DomainError> {
     record.references().iter().try_for_each(|r| r.check(state))
 }
 
 impl Validate for Member {
-    const KIND: RecordKind = RecordKind::Member;
     fn validate(&self, state: &State) -> Result<(), DomainError> {
         state.require_party(&self.party)?;
         if let Some(rank) = &self.rank {
@@ -765,13 +1100,9 @@ impl Validate for Member {
         }
         self.name.check_short("name")
     }
-    fn references(&self) -> Vec<Reference<'_>> {
-        vec![]
-    }
 }
 
 impl Validate for Area {
-    const KIND: RecordKind = RecordKind::Area;
     fn validate(&self, _state: &State) -> Result<(), DomainError> {
         if self.code.is_empty()
             || self.code.len() > 32
@@ -782,13 +1113,9 @@ impl Validate for Area {
         range("ordinal", self.ordinal, 0, 999)?;
         self.title.check_short("title")
     }
-    fn references(&self) -> Vec<Reference<'_>> {
-        vec![]
-    }
 }
 
 impl Validate for Mission {
-    const KIND: RecordKind = RecordKind::Mission;
     fn validate(&self, state: &State) -> Result<(), DomainError> {
         self.title.check_short("title")?;
         if let Some(purpose) = &self.purpose {
@@ -826,13 +1153,9 @@ impl Validate for Mission {
         }
         Ok(())
     }
-    fn references(&self) -> Vec<Reference<'_>> {
-        Refs::default().opt("head", &[RecordKind::Member], self.head.as_ref()).0
-    }
 }
 
 impl Validate for Session {
-    const KIND: RecordKind = RecordKind::Session;
     fn validate(&self, state: &State) -> Result<(), DomainError> {
         range("number", self.number, 1, 10_000)?;
         self.title.check_short("title")?;
@@ -853,30 +1176,16 @@ impl Validate for Session {
         }
         check_references(self, state)
     }
-    fn references(&self) -> Vec<Reference<'_>> {
-        Refs::default()
-            .many("working_groups.areas", &[RecordKind::Area], self.working_groups.iter().flat_map(|g| &g.areas))
-            .opt("mission", &[RecordKind::Mission], self.mission.as_ref())
-            .0
-    }
 }
 
 impl Validate for Decision {
-    const KIND: RecordKind = RecordKind::Decision;
     fn validate(&self, state: &State) -> Result<(), DomainError> {
         check_references(self, state)?;
         self.text.check_long("text")
     }
-    fn references(&self) -> Vec<Reference<'_>> {
-        Refs::default()
-            .one("session", &[RecordKind::Session], &self.session)
-            .opt("area", &[RecordKind::Area], self.area.as_ref())
-            .0
-    }
 }
 
 impl Validate for Communique {
-    const KIND: RecordKind = RecordKind::Communique;
     fn validate(&self, state: &State) -> Result<(), DomainError> {
         state.require_party(&self.party)?;
         self.issuer.check_short("issuer")?;
@@ -887,16 +1196,9 @@ impl Validate for Communique {
         }
         check_references(self, state)
     }
-    fn references(&self) -> Vec<Reference<'_>> {
-        Refs::default()
-            .many("quotes.speaker", &[RecordKind::Member], self.quotes.iter().filter_map(|q| q.speaker.as_ref()))
-            .opt("mission", &[RecordKind::Mission], self.mission.as_ref())
-            .0
-    }
 }
 
 impl Validate for PressDocument {
-    const KIND: RecordKind = RecordKind::Press;
     fn validate(&self, state: &State) -> Result<(), DomainError> {
         self.publisher.check_short("publisher")?;
         if is_blank(&self.title) {
@@ -913,28 +1215,17 @@ impl Validate for PressDocument {
         }
         check_references(self, state)
     }
-    fn references(&self) -> Vec<Reference<'_>> {
-        Refs::default()
-            .opt("mission", &[RecordKind::Mission], self.mission.as_ref())
-            .opt("communique", &[RecordKind::Communique], self.communique.as_ref())
-            .0
-    }
 }
 
 impl Validate for Roadmap {
-    const KIND: RecordKind = RecordKind::Roadmap;
     fn validate(&self, state: &State) -> Result<(), DomainError> {
         self.title.check_short("title")?;
         dates("end", self.start, self.end)?;
         check_references(self, state)
     }
-    fn references(&self) -> Vec<Reference<'_>> {
-        Refs::default().opt("session", &[RecordKind::Session], self.session.as_ref()).0
-    }
 }
 
 impl Validate for Action {
-    const KIND: RecordKind = RecordKind::Action;
     fn validate(&self, state: &State) -> Result<(), DomainError> {
         self.title.check_short("title")?;
         check_references(self, state)?;
@@ -973,35 +1264,19 @@ impl Validate for Action {
         }
         Ok(())
     }
-    fn references(&self) -> Vec<Reference<'_>> {
-        Refs::default()
-            .one("roadmap", &[RecordKind::Roadmap], &self.roadmap)
-            .one("area", &[RecordKind::Area], &self.area)
-            .opt("lead", &[RecordKind::Member], self.lead.as_ref())
-            .opt("decision", &[RecordKind::Decision], self.decision.as_ref())
-            .0
-    }
 }
 
 impl Validate for Need {
-    const KIND: RecordKind = RecordKind::Need;
     fn validate(&self, state: &State) -> Result<(), DomainError> {
         state.require_party(&self.party)?;
         self.title.check_short("title")?;
         self.unit.check_short("unit")?;
         range("quantity", self.quantity, 1, MAX_QUANTITY)?;
         check_references(self, state)
-    }
-    fn references(&self) -> Vec<Reference<'_>> {
-        Refs::default()
-            .opt("area", &[RecordKind::Area], self.area.as_ref())
-            .opt("action", &[RecordKind::Action], self.action.as_ref())
-            .0
     }
 }
 
 impl Validate for Offer {
-    const KIND: RecordKind = RecordKind::Offer;
     fn validate(&self, state: &State) -> Result<(), DomainError> {
         state.require_party(&self.party)?;
         self.title.check_short("title")?;
@@ -1009,13 +1284,9 @@ impl Validate for Offer {
         range("quantity", self.quantity, 1, MAX_QUANTITY)?;
         check_references(self, state)
     }
-    fn references(&self) -> Vec<Reference<'_>> {
-        Refs::default().opt("need", &[RecordKind::Need], self.need.as_ref()).0
-    }
 }
 
 impl Validate for Training {
-    const KIND: RecordKind = RecordKind::Training;
     fn validate(&self, state: &State) -> Result<(), DomainError> {
         state.require_party(&self.host)?;
         self.institution.check_short("institution")?;
@@ -1025,29 +1296,18 @@ impl Validate for Training {
         dates("end", self.start, self.end)?;
         check_references(self, state)
     }
-    fn references(&self) -> Vec<Reference<'_>> {
-        Refs::default()
-            .opt("area", &[RecordKind::Area], self.area.as_ref())
-            .opt("action", &[RecordKind::Action], self.action.as_ref())
-            .0
-    }
 }
 
 impl Validate for Note {
-    const KIND: RecordKind = RecordKind::Note;
     fn validate(&self, state: &State) -> Result<(), DomainError> {
         state.require_party(&self.party)?;
         self.title.check_short("title")?;
         self.text.check_long("text")?;
         check_references(self, state)
     }
-    fn references(&self) -> Vec<Reference<'_>> {
-        Refs::default().opt("about", SHARED_KINDS, self.about.as_ref()).0
-    }
 }
 
 impl Validate for Document {
-    const KIND: RecordKind = RecordKind::Document;
     fn validate(&self, state: &State) -> Result<(), DomainError> {
         self.title.check_short("title")?;
         if let Some(p) = self.marking.releasable_to.only() {
@@ -1065,11 +1325,6 @@ impl Validate for Document {
             return Err(DomainError::InvalidValue { field: "file_name".into(), value: self.file_name.clone() });
         }
         check_references(self, state)
-    }
-    fn references(&self) -> Vec<Reference<'_>> {
-        const LINKABLE: &[RecordKind] =
-            &[RecordKind::Mission, RecordKind::Session, RecordKind::Decision, RecordKind::Action];
-        Refs::default().many("links", LINKABLE, &self.links).0
     }
 }
 

@@ -422,7 +422,7 @@ fn check_typed<T: Validate + DeserializeOwned>(state: &State, change: &Change) -
             let record: T = serde_json::from_value(Value::Object(set.clone()))
                 .map_err(|e| malformed(T::KIND.created_kind(), e.to_string()))?;
             for r in record.references() {
-                r.check(state).map_err(|e| invalid(r.field, &e))?;
+                r.check(state).map_err(|e| invalid(&r.field, &e))?;
             }
         }
         Change::Update { record, set, .. } => {
@@ -437,7 +437,7 @@ fn check_typed<T: Validate + DeserializeOwned>(state: &State, change: &Change) -
             content.extend(set.clone());
             let typed = read(content).map_err(|e| invalid(&set.keys().cloned().collect::<Vec<_>>().join(","), &e))?;
             for r in typed.references().iter().filter(|r| set.contains_key(r.top_field())) {
-                r.check(state).map_err(|e| invalid(r.field, &e))?;
+                r.check(state).map_err(|e| invalid(&r.field, &e))?;
             }
         }
         Change::Genesis(_) | Change::Ledger | Change::Add { .. } => {}

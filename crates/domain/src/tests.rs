@@ -912,8 +912,9 @@ fn every_record_kind_lists_its_references_once_for_decide_and_for_receipt() {
     let (mut log, area, roadmap, mar_chair, _) = fixture();
     let mut a = action(&area, &roadmap);
     a.lead = Some(mar_chair.clone());
-    let fields: Vec<_> = a.references().iter().map(|r| (r.field, r.id.to_string())).collect();
-    assert_eq!(fields, vec![("roadmap", roadmap.clone()), ("area", area.clone()), ("lead", mar_chair)]);
+    let fields: Vec<(String, String)> = a.references().into_iter().map(|r| (r.field, r.id)).collect();
+    let expected = [("roadmap", &roadmap), ("area", &area), ("lead", &mar_chair)];
+    assert_eq!(fields, expected.map(|(f, id)| (f.to_string(), id.clone())));
     // decide refuses the same reference with the kind expected (forms point at that select).
     a.area = roadmap.clone();
     let err = refused(&mut log, Command::PlanAction(a));

@@ -59,6 +59,10 @@ macro_rules! string_enum {
             /// Every value, in declaration order.
             pub const ALL: &'static [$name] = &[$($name::$v),+];
 
+            /// Every stored code, in declaration order (the choices of a form,
+            /// [`crate::fields::Input::Choice`]).
+            pub const CODES: &'static [&'static str] = &[$($s),+];
+
             /// The stored code (snake_case or kebab-case as written in bodies).
             #[must_use]
             pub fn code(self) -> &'static str {

@@ -238,7 +238,7 @@ async fn new_post<T: FormKind>(req: &Req<'_>, form: FormData) -> Result<Response
         Ok(r) => r,
         Err(errors) => return invalid::<T>(req, &form, errors).await,
     };
-    match req.page.state.node.execute_as(&req.page.user, &record.create()).await {
+    match req.page.state.node.execute_as(&req.page.user, &FormKind::create(record)).await {
         Ok(ids) => match ids.last() {
             Some(id) => Ok(Redirect::to(&target(req.page.lang, T::KIND, &id.to_hex())).into_response()),
             None => show::<T>(req, StatusCode::OK, &form, vec![], false, "forms-no-change").await,
