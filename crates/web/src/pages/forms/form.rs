@@ -65,11 +65,6 @@ impl FormData {
         }
     }
 
-    /// [`FormData::text`] for an optional text.
-    pub fn opt_text(&mut self, name: &str, t: Option<&LocalizedText>) {
-        self.text(name, t.unwrap_or(&LocalizedText::default()));
-    }
-
     /// Sets a checkbox (present only when checked, as a browser sends it).
     pub fn flag(&mut self, name: &str, on: bool) {
         if on {
@@ -205,27 +200,7 @@ impl<'a> Reader<'a> {
         self.local(name)
     }
 
-    /// A required one-line string, trimmed.
-    pub fn string(&mut self, name: &str) -> Option<String> {
-        let v = self.form.get(name).trim().to_string();
-        if v.is_empty() {
-            self.fail(name, required(name));
-            return None;
-        }
-        Some(v)
-    }
-
-    /// A required date (`YYYY-MM-DD`, as a date input sends it).
-    pub fn date(&mut self, name: &str) -> Option<Date> {
-        let v = self.trimmed(name);
-        if v.is_empty() {
-            self.fail(name, required(name));
-            return None;
-        }
-        self.opt_date(name)
-    }
-
-    /// An optional date.
+    /// An optional date (`YYYY-MM-DD`, as a date input sends it).
     pub fn opt_date(&mut self, name: &str) -> Option<Date> {
         let v = self.trimmed(name);
         if v.is_empty() {
@@ -255,16 +230,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A required integer (Western or Arabic-Indic digits).
-    pub fn int(&mut self, name: &str) -> Option<i64> {
-        if self.trimmed(name).is_empty() {
-            self.fail(name, required(name));
-            return None;
-        }
-        self.opt_int(name)
-    }
-
-    /// An optional integer.
+    /// An optional integer (Western or Arabic-Indic digits).
     pub fn opt_int(&mut self, name: &str) -> Option<i64> {
         let raw = self.form.get(name).trim();
         if raw.is_empty() {
@@ -309,18 +275,6 @@ impl<'a> Reader<'a> {
     /// A party code.
     pub fn party(&mut self, name: &str) -> Option<PartyCode> {
         self.choice(name, PartyCode::parse)
-    }
-
-    /// A required reference to another record (its id).
-    pub fn id(&mut self, name: &str) -> Option<String> {
-        self.string(name)
-    }
-
-    /// An optional reference to another record.
-    #[must_use]
-    pub fn opt_id(&self, name: &str) -> Option<String> {
-        let v = self.form.get(name).trim();
-        (!v.is_empty()).then(|| v.to_string())
     }
 
     /// The references chosen in a multiple select.
@@ -454,6 +408,16 @@ pub struct Choices {
     pub refs: BTreeMap<RecordKind, Vec<(String, String)>>,
 }
 
+/// A language's name in itself (`العربية`, `Français`, `English`).
+#[must_use]
+pub fn native_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ar => "العربية",
+        Lang::Fr => "Français",
+        Lang::En => "English",
+    }
+}
+
 /// An input name as an HTML id fragment.
 #[must_use]
 pub fn html_id(name: &str) -> String {
@@ -488,12 +452,6 @@ impl<'a> Builder<'a> {
     #[must_use]
     pub fn form(&self) -> &'a FormData {
         self.form
-    }
-
-    /// The translator.
-    #[must_use]
-    pub fn tr(&self) -> Tr<'a> {
-        self.tr
     }
 
     /// The blocks and the errors no input claimed (shown above the form).
@@ -555,11 +513,7 @@ impl<'a> Builder<'a> {
                     name: input,
                     code: l.code(),
                     dir: l.dir(),
-                    label: match l {
-                        Lang::Ar => "العربية",
-                        Lang::Fr => "Français",
-                        Lang::En => "English",
-                    },
+                    label: native_name(*l),
                 }
             })
             .collect()
@@ -614,12 +568,12 @@ impl<'a> Builder<'a> {
     }
 
     /// A tz database zone name, with suggestions.
-    pub fn zone(&mut self, name: &str) {
+    pub fn zone(&mut self, name: &str, label_key: &str) {
         let f = Field {
             required: true,
             list: "zones",
             hint: self.tr.t("forms-zone-hint"),
-            ..self.base(name, "time-zone", "text")
+            ..self.base(name, label_key, "text")
         };
         self.push(f);
     }
@@ -662,19 +616,26 @@ impl<'a> Builder<'a> {
         self.add_error(extra);
     }
 
-    /// A reference to a record of `kind`.
-    pub fn reference(&mut self, name: &str, label_key: &str, kind: RecordKind, required: bool) {
-        let extra = self.take(&format!("@ref:{}", kind.code()));
-        let choices = self.choices.refs.get(&kind).cloned().unwrap_or_default();
+    /// The records of `kinds` to choose from, kind after kind.
+    fn records_of(&self, kinds: &[RecordKind]) -> Vec<(String, String)> {
+        kinds.iter().flat_map(|k| self.choices.refs.get(k).cloned().unwrap_or_default()).collect()
+    }
+
+    /// A reference to a record of one of `kinds`. A refusal naming those kinds (`@ref:area`,
+    /// as [`lajna_domain::records::Reference::check`] names them) is shown beside it.
+    pub fn reference(&mut self, name: &str, label_key: &str, kinds: &[RecordKind], required: bool) {
+        let codes: Vec<&str> = kinds.iter().map(|k| k.code()).collect();
+        let extra = self.take(&format!("@ref:{}", codes.join("|")));
+        let choices = self.records_of(kinds);
         self.select(name, label_key, choices, required);
         self.add_error(extra);
     }
 
-    /// Several references to records of `kind`. The chosen ones come first, in their stored
+    /// Several references to records of `kinds`. The chosen ones come first, in their stored
     /// order, so that a browser sends them back in that order.
-    pub fn references(&mut self, name: &str, label_key: &str, kind: RecordKind) {
+    pub fn references(&mut self, name: &str, label_key: &str, kinds: &[RecordKind]) {
         let chosen: Vec<String> = self.form.all(name).into_iter().map(String::from).collect();
-        let all = self.choices.refs.get(&kind).cloned().unwrap_or_default();
+        let all = self.records_of(kinds);
         let mut f = self.base(name, label_key, "multi");
         for id in &chosen {
             let label = all.iter().find(|(v, _)| v == id).map_or_else(|| id.clone(), |(_, l)| l.clone());

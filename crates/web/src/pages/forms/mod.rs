@@ -9,9 +9,12 @@
 //! `kind` is a [`RecordKind`] code. A POST needs the session's CSRF token (else 403); a refusal
 //! by role or party is the 403 page; a form the domain refuses comes back with HTTP 422, the
 //! message beside its input and everything typed kept. Nothing is written on any refusal.
+//!
+//! No code here is written per kind: each form is laid out, filled and read from the kind's
+//! field table ([`table`], `lajna_domain::fields`), as JSON that the domain reads as the record.
 
 mod form;
-mod kinds;
+mod table;
 
 use std::collections::HashMap;
 
@@ -29,7 +32,7 @@ use lajna_node::auth::{Role, User, authorize};
 use serde_json::{Map, Value};
 
 use self::form::{Block, Builder, Choices, Errors, FormData};
-use self::kinds::{Defaults, FormKind};
+use self::table::Start;
 use crate::ctx::{CsrfForm, OrPage, Page, PageCtx, PageError, PageFault, PageLang};
 use crate::i18n::Tr;
 use crate::problem::{message_of, status_of};
@@ -90,17 +93,18 @@ fn may_write(user: &User) -> bool {
     matches!(user.role, Role::CoChair | Role::Secretary)
 }
 
-/// A request to one form: the page, and the record edited (`None` for a new one).
+/// A request to one form: the page, the kind, and the record edited (`None` for a new one).
 struct Req<'a> {
     page: &'a Page,
+    kind: RecordKind,
     id: Option<&'a str>,
 }
 
 impl Req<'_> {
-    fn path(&self, kind: RecordKind) -> String {
+    fn path(&self) -> String {
         match self.id {
-            Some(id) => format!("/edit/{}/{id}", kind.code()),
-            None => format!("/new/{}", kind.code()),
+            Some(id) => format!("/edit/{}/{id}", self.kind.code()),
+            None => format!("/new/{}", self.kind.code()),
         }
     }
 }
@@ -129,30 +133,6 @@ impl FromRequestParts<AppState> for FormKindOf {
     }
 }
 
-/// Runs the generic function `$f::<RecordType>` for a [`RecordKind`].
-macro_rules! dispatch {
-    ($kind:expr, $f:ident($($arg:expr),*)) => {
-        match $kind {
-            RecordKind::Member => $f::<Member>($($arg),*).await,
-            RecordKind::Area => $f::<Area>($($arg),*).await,
-            RecordKind::Mission => $f::<Mission>($($arg),*).await,
-            RecordKind::Session => $f::<Session>($($arg),*).await,
-            RecordKind::Decision => $f::<Decision>($($arg),*).await,
-            RecordKind::Communique => $f::<Communique>($($arg),*).await,
-            RecordKind::Press => $f::<PressDocument>($($arg),*).await,
-            RecordKind::Roadmap => $f::<Roadmap>($($arg),*).await,
-            RecordKind::Action => $f::<Action>($($arg),*).await,
-            RecordKind::Need => $f::<Need>($($arg),*).await,
-            RecordKind::Offer => $f::<Offer>($($arg),*).await,
-            RecordKind::Training => $f::<Training>($($arg),*).await,
-            // Notes have their own page (/{lang}/notes); `FormKindOf` never holds them.
-            RecordKind::Note | RecordKind::Document => {
-                unreachable!("private kinds and documents are filtered out before dispatch")
-            }
-        }
-    };
-}
-
 /// `GET /{lang}/new`: links to the forms the user may open.
 async fn index(page: Page) -> Result<Html<String>, PageError> {
     let (lang, tr) = (page.lang.code(), page.tr());
@@ -165,18 +145,21 @@ async fn index(page: Page) -> Result<Html<String>, PageError> {
     Ok(Html(html))
 }
 
-/// `GET /{lang}/new/{kind}`; `?decision=ID` prefills a new action with the decision it carries
-/// out (and the decision's area, if it has one).
+/// `GET /{lang}/new/{kind}`; a link may prefill a reference its table presets as linked:
+/// `?decision=ID` gives a new action the decision it carries out (and the decision's area).
 async fn new_page(
     FormKindOf(kind): FormKindOf,
     page: Page,
-    Query(query): Query<HashMap<String, String>>,
+    Query(links): Query<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     if !may_write(&page.user) {
         return Err(page.forbidden("error-forbidden"));
     }
-    let decision = query.get("decision").map(String::as_str);
-    dispatch!(kind, new_get(&Req { page: &page, id: None }, decision))
+    let party = page.user.party.to_string();
+    let start = Start { party: &party, lang: page.lang, links: &links };
+    let mut form = FormData::default();
+    page.state.node.with_state(|s| table::presets(kind, s, &start, &mut form)).await;
+    show(&Req { page: &page, kind, id: None }, StatusCode::OK, &form, vec![], true, "").await
 }
 
 /// `POST /{lang}/new/{kind}`.
@@ -188,7 +171,7 @@ async fn create(
     if !may_write(&page.user) {
         return Err(page.forbidden("error-forbidden"));
     }
-    dispatch!(kind, new_post(&Req { page: &page, id: None }, form))
+    new_post(&Req { page: &page, kind, id: None }, form).await
 }
 
 /// `GET /{lang}/edit/{kind}/{id}`.
@@ -197,7 +180,7 @@ async fn edit_page(
     page: Page,
     Path((_, _, id)): Path<(String, String, String)>,
 ) -> Result<Response, PageError> {
-    dispatch!(kind, edit_get(&Req { page: &page, id: Some(&id) }))
+    edit_get(&Req { page: &page, kind, id: Some(&id) }).await
 }
 
 /// `POST /{lang}/edit/{kind}/{id}`.
@@ -207,89 +190,81 @@ async fn save(
     Path((_, _, id)): Path<(String, String, String)>,
     CsrfForm(form): CsrfForm<FormData>,
 ) -> Result<Response, PageError> {
-    dispatch!(kind, edit_post(&Req { page: &page, id: Some(&id) }, form))
+    edit_post(&Req { page: &page, kind, id: Some(&id) }, form).await
 }
 
-async fn new_get<T: FormKind>(req: &Req<'_>, decision: Option<&str>) -> Result<Response, PageError> {
-    let (page, party) = (req.page, req.page.user.party.to_string());
-    let defaults = page
-        .state
-        .node
-        .with_state(|s| Defaults {
-            other: s
-                .charter()
-                .and_then(|c| c.parties.iter().find(|p| p.code.as_str() != party).map(|p| p.code.to_string()))
-                .unwrap_or_default(),
-            party: party.clone(),
-            lang: page.lang,
-            next_number: s.all::<Session>(RecordKind::Session).iter().map(|(_, x)| x.number).max().unwrap_or(0) + 1,
-            next_ordinal: s.all::<Area>(RecordKind::Area).iter().map(|(_, x)| x.ordinal).max().unwrap_or(0) + 1,
-            decision: decision
-                .and_then(|d| s.get::<Decision>(RecordKind::Decision, d).map(|x| (d.to_string(), x.area))),
-        })
-        .await;
-    let mut form = FormData::default();
-    T::defaults(&mut form, &defaults);
-    show::<T>(req, StatusCode::OK, &form, vec![], true, "").await
-}
-
-async fn new_post<T: FormKind>(req: &Req<'_>, form: FormData) -> Result<Response, PageError> {
-    let record = match T::read(&form, None) {
+async fn new_post(req: &Req<'_>, form: FormData) -> Result<Response, PageError> {
+    let record = match table::read(req.kind, &form, None) {
         Ok(r) => r,
-        Err(errors) => return invalid::<T>(req, &form, errors).await,
+        Err(errors) => return invalid(req, &form, errors).await,
     };
-    match req.page.state.node.execute_as(&req.page.user, &FormKind::create(record)).await {
+    let command = match Command::create(req.kind, record) {
+        Ok(c) => c,
+        Err(e) => return unexpected(req, &form, &e).await,
+    };
+    match req.page.state.node.execute_as(&req.page.user, &command).await {
         Ok(ids) => match ids.last() {
-            Some(id) => Ok(Redirect::to(&target(req.page.lang, T::KIND, &id.to_hex())).into_response()),
-            None => show::<T>(req, StatusCode::OK, &form, vec![], false, "forms-no-change").await,
+            Some(id) => Ok(Redirect::to(&target(req.page.lang, req.kind, &id.to_hex())).into_response()),
+            None => show(req, StatusCode::OK, &form, vec![], false, "forms-no-change").await,
         },
-        Err(e) => refused::<T>(req, &form, &e).await,
+        Err(e) => refused(req, &form, &e).await,
     }
 }
 
-/// The record edited and its stored value, after checking that the user may revise it: the
-/// 404 page when there is no such record, the 403 page when the user may not revise it.
-async fn stored<'a, T: FormKind>(req: &Req<'a>) -> Result<(&'a str, T), PageError> {
-    let page = req.page;
+/// The record edited and its stored JSON ([`RecordKind::typed`]), after checking that the user
+/// may revise it: the 404 page when there is no such record of the kind (or it no longer reads
+/// as its type), the 403 page when the user may not revise it.
+async fn stored<'a>(req: &Req<'a>) -> Result<(&'a str, Value), PageError> {
+    let (page, kind) = (req.page, req.kind);
     let id = req.id.ok_or_else(|| page.fail(WebError::NotFound))?;
-    let probe = Command::Revise { kind: T::KIND, id: id.to_string(), set: Map::new() };
-    let (allowed, old) =
-        page.state.node.with_state(|s| (authorize(&page.user, s, &probe), s.get::<T>(T::KIND, id))).await;
-    let old = old.ok_or_else(|| page.fail(WebError::NotFound))?;
+    let probe = Command::Revise { kind, id: id.to_string(), set: Map::new() };
+    let (allowed, old) = page
+        .state
+        .node
+        .with_state(|s| {
+            let old = s.entry(id).filter(|e| e.kind == kind).map(|e| Value::Object(e.content()));
+            (authorize(&page.user, s, &probe), old)
+        })
+        .await;
+    let old = old.and_then(|o| kind.typed(o).ok()).ok_or_else(|| page.fail(WebError::NotFound))?;
     if allowed.is_err() || !may_write(&page.user) {
         return Err(page.forbidden("error-forbidden"));
     }
     Ok((id, old))
 }
 
-async fn edit_get<T: FormKind>(req: &Req<'_>) -> Result<Response, PageError> {
-    let (_, old) = stored::<T>(req).await?;
+async fn edit_get(req: &Req<'_>) -> Result<Response, PageError> {
+    let (_, old) = stored(req).await?;
     let mut form = FormData::default();
-    old.fill(&mut form);
-    show::<T>(req, StatusCode::OK, &form, vec![], true, "").await
+    table::fill(req.kind, &old, &mut form);
+    show(req, StatusCode::OK, &form, vec![], true, "").await
 }
 
-async fn edit_post<T: FormKind>(req: &Req<'_>, form: FormData) -> Result<Response, PageError> {
-    let (id, old) = stored::<T>(req).await?;
-    let record = match T::read(&form, Some(&old)) {
+async fn edit_post(req: &Req<'_>, form: FormData) -> Result<Response, PageError> {
+    let (id, old) = stored(req).await?;
+    let record = match table::read(req.kind, &form, Some(&old)) {
         Ok(r) => r,
-        Err(errors) => return invalid::<T>(req, &form, errors).await,
+        Err(errors) => return invalid(req, &form, errors).await,
     };
-    let set = match revision(&old, &record) {
-        Ok(set) => set,
-        Err(e) => {
-            tracing::error!(error = %e, "a record did not serialise");
-            let text = req.page.tr().t("error-unexpected");
-            return show::<T>(req, StatusCode::INTERNAL_SERVER_ERROR, &form, vec![("form".into(), text)], false, "")
-                .await;
-        }
+    let set = match req.kind.typed(record) {
+        Ok(new) => revision(&old, &new),
+        Err(e) => return unexpected(req, &form, &e).await,
     };
-    let command = Command::Revise { kind: T::KIND, id: id.to_string(), set };
+    let command = Command::Revise { kind: req.kind, id: id.to_string(), set };
     match req.page.state.node.execute_as(&req.page.user, &command).await {
-        Ok(ids) if ids.is_empty() => show::<T>(req, StatusCode::OK, &form, vec![], false, "forms-no-change").await,
-        Ok(_) => Ok(Redirect::to(&target(req.page.lang, T::KIND, id)).into_response()),
-        Err(e) => refused::<T>(req, &form, &e).await,
+        Ok(ids) if ids.is_empty() => show(req, StatusCode::OK, &form, vec![], false, "forms-no-change").await,
+        Ok(_) => Ok(Redirect::to(&target(req.page.lang, req.kind, id)).into_response()),
+        Err(e) => refused(req, &form, &e).await,
     }
+}
+
+/// A form read into JSON that does not read as its record: a table that disagrees with its
+/// type, never a user's input (each input is parsed by its own kind first). The form again
+/// with a 500 and the unexpected-error message.
+async fn unexpected(req: &Req<'_>, form: &FormData, e: &DomainError) -> Result<Response, PageError> {
+    tracing::error!(error = %e, kind = req.kind.code(), "a form did not read as its record");
+    let text = req.page.tr().t("error-unexpected");
+    show(req, StatusCode::INTERNAL_SERVER_ERROR, form, vec![("form".into(), text)], false, "").await
 }
 
 /// The `set` of a revision: the fields whose value read from the form differs from the stored
@@ -298,17 +273,17 @@ async fn edit_post<T: FormKind>(req: &Req<'_>, form: FormData) -> Result<Respons
 /// means "unchanged". The domain would drop unchanged fields anyway; leaving them out here also
 /// keeps the role rules about the fields actually changed (an unchanged `host` of a joint
 /// mission is not a move to that party), and leaves concurrent edits of other fields alone.
-fn revision<T: serde::Serialize>(old: &T, new: &T) -> Result<Map<String, Value>, serde_json::Error> {
-    let Value::Object(old) = serde_json::to_value(old)? else { return Ok(Map::new()) };
-    let Value::Object(new) = serde_json::to_value(new)? else { return Ok(Map::new()) };
+fn revision(old: &Value, new: &Value) -> Map<String, Value> {
+    let (Value::Object(old), Value::Object(new)) = (old, new) else { return Map::new() };
     let cleared: Vec<(String, Value)> = old
         .iter()
         .filter(|(k, _)| !new.contains_key(*k))
         .map(|(k, v)| (k.clone(), if v.is_boolean() { Value::Bool(false) } else { Value::Null }))
         .collect();
-    let mut set: Map<String, Value> = new.into_iter().filter(|(k, v)| old.get(k) != Some(v)).collect();
+    let mut set: Map<String, Value> =
+        new.iter().filter(|(k, v)| old.get(*k) != Some(*v)).map(|(k, v)| (k.clone(), v.clone())).collect();
     set.extend(cleared);
-    Ok(set)
+    set
 }
 
 /// Where a saved record is shown.
@@ -346,15 +321,15 @@ fn message(page: &Page, e: &DomainError) -> String {
 }
 
 /// The form again with its parse errors: HTTP 422.
-async fn invalid<T: FormKind>(req: &Req<'_>, form: &FormData, errors: Errors) -> Result<Response, PageError> {
+async fn invalid(req: &Req<'_>, form: &FormData, errors: Errors) -> Result<Response, PageError> {
     let messages = errors.into_iter().map(|(field, e)| (field, message(req.page, &e))).collect();
-    show::<T>(req, StatusCode::UNPROCESSABLE_ENTITY, form, messages, false, "").await
+    show(req, StatusCode::UNPROCESSABLE_ENTITY, form, messages, false, "").await
 }
 
 /// A command refused by the node: the refusal page for a missing permission or node key
 /// ([`Page::refusal`]), else the form again with the message beside its input (422 for the
 /// domain's rules).
-async fn refused<T: FormKind>(req: &Req<'_>, form: &FormData, e: &NodeError) -> Result<Response, PageError> {
+async fn refused(req: &Req<'_>, form: &FormData, e: &NodeError) -> Result<Response, PageError> {
     if let Some(refusal) = req.page.refusal(e) {
         return Err(refusal);
     }
@@ -362,7 +337,7 @@ async fn refused<T: FormKind>(req: &Req<'_>, form: &FormData, e: &NodeError) -> 
         NodeError::Domain(d) => (StatusCode::UNPROCESSABLE_ENTITY, vec![(field_of(d), message(req.page, d))]),
         other => (status_of(other), vec![("form".into(), message_of(&req.page.state.catalog, req.page.lang, other).1)]),
     };
-    show::<T>(req, status, form, errors, false, "").await
+    show(req, status, form, errors, false, "").await
 }
 
 /// The records a form may refer to, labelled in `lang`.
@@ -432,8 +407,8 @@ fn choices(s: &lajna_domain::State, lang: Lang) -> Choices {
     c
 }
 
-/// Renders the form of `T` with `form`'s values and `errors` beside their inputs.
-async fn show<T: FormKind>(
+/// Renders the form of the request's kind with `form`'s values and `errors` beside their inputs.
+async fn show(
     req: &Req<'_>,
     status: StatusCode,
     form: &FormData,
@@ -444,13 +419,13 @@ async fn show<T: FormKind>(
     let (page, tr) = (req.page, req.page.tr());
     let choices = page.state.node.with_state(|s| choices(s, page.lang)).await;
     let mut b = Builder::new(form, tr, &choices, errors, fresh);
-    T::layout(&mut b);
+    table::layout(req.kind, &mut b);
     let (blocks, top_errors) = b.finish();
-    let path = req.path(T::KIND);
+    let path = req.path();
     let html = RecordPage {
         ctx: page.ctx(path.clone()),
         tr,
-        heading: tr.t(&format!("forms-{}-{}", if req.id.is_some() { "edit" } else { "new" }, T::KIND.code())),
+        heading: tr.t(&format!("forms-{}-{}", if req.id.is_some() { "edit" } else { "new" }, req.kind.code())),
         action: format!("/{}{path}", page.lang.code()),
         record_id: req.id.unwrap_or_default().to_string(),
         blocks,
