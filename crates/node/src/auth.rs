@@ -227,10 +227,16 @@ fn owned_by(party: &PartyCode, user: &User) -> Result<(), NodeError> {
     if party == &user.party { Ok(()) } else { Err(NodeError::Auth(AuthError::Forbidden("another party's record"))) }
 }
 
+/// The party a record's JSON names in its owner field `field` ([`RecordKind::owner`]).
+fn party_in(record: &serde_json::Map<String, serde_json::Value>, field: &str) -> Option<PartyCode> {
+    record.get(field).and_then(serde_json::Value::as_str).and_then(|p| PartyCode::parse(p).ok())
+}
+
 /// What `user` may do (DESIGN.md §6, issue 3): viewers write nothing; action owners report
 /// progress and evidence on their party's actions; secretaries and co-chairs record the joint
 /// records (missions, sessions, areas, roadmaps, decisions, press) and their own party's
-/// records (actions, communiqués, needs, offers, training, members); only co-chairs endorse.
+/// records (those whose table names an owner field, `lajna_domain::records::Record::OWNER`:
+/// actions, communiqués, needs, offers, training, members, notes); only co-chairs endorse.
 ///
 /// # Errors
 /// [`NodeError::Auth`] with [`AuthError::Forbidden`] naming the rule.
@@ -259,12 +265,6 @@ pub fn authorize(user: &User, state: &State, command: &Command) -> Result<(), No
         Command::RecordDelegation { .. } if !matches!(user.role, Role::CoChair | Role::Secretary) => {
             forbid("only secretaries and co-chairs record a delegation")
         }
-        Command::PlanAction(a) => owned_by(&a.owner, user),
-        Command::IssueCommunique(c) => owned_by(&c.party, user),
-        Command::RegisterNeed(n) => owned_by(&n.party, user),
-        Command::MakeOffer(o) => owned_by(&o.party, user),
-        Command::ScheduleTraining(t) => owned_by(&t.host, user),
-        Command::RecordNote(n) => owned_by(&n.party, user),
         Command::RegisterDocument(d) => {
             if d.marking.classification > user.clearance {
                 return forbid("a document above the user's clearance");
@@ -281,32 +281,29 @@ pub fn authorize(user: &User, state: &State, command: &Command) -> Result<(), No
             }
             Ok(())
         }
-        Command::RegisterMember(m) => owned_by(&m.party, user),
         Command::Revise { kind, id, set } => {
             // The field that names the owning party, for records a party owns; joint records
             // (missions, sessions, areas, roadmaps, decisions, press) have none.
-            let (field, party) = match kind {
-                RecordKind::Action => ("owner", state.get::<Action>(*kind, id).map(|a| a.owner)),
-                RecordKind::Communique => ("party", state.get::<Communique>(*kind, id).map(|c| c.party)),
-                RecordKind::Need => ("party", state.get::<Need>(*kind, id).map(|n| n.party)),
-                RecordKind::Offer => ("party", state.get::<Offer>(*kind, id).map(|o| o.party)),
-                RecordKind::Training => ("host", state.get::<Training>(*kind, id).map(|t| t.host)),
-                RecordKind::Member => ("party", state.get::<Member>(*kind, id).map(|m| m.party)),
-                RecordKind::Note => ("party", state.get::<Note>(*kind, id).map(|n| n.party)),
-                _ => return Ok(()),
-            };
+            let Some(field) = kind.owner() else { return Ok(()) };
+            let party = state.entry(id).filter(|e| e.kind == *kind).and_then(|e| party_in(&e.content(), field));
             if let Some(p) = &party {
                 owned_by(p, user)?;
             }
             // Handing the record to the other party is a change of that party's record too.
-            if let Some(p) = set.get(field).and_then(|v| v.as_str()).and_then(|s| PartyCode::parse(s).ok())
+            if let Some(p) = party_in(set, field)
                 && Some(&p) != party.as_ref()
             {
                 owned_by(&p, user)?;
             }
             Ok(())
         }
-        _ => Ok(()),
+        // A record created for a party (its owner field) must be the user's party's.
+        _ => match command.created() {
+            Some((kind, serde_json::Value::Object(record))) => {
+                kind.owner().and_then(|field| party_in(&record, field)).map_or(Ok(()), |p| owned_by(&p, user))
+            }
+            _ => Ok(()),
+        },
     }
 }
 
