@@ -157,60 +157,6 @@ impl Field {
         Self { name, label, input, need: Need::Optional, preset: Preset::None, check: Check::None }
     }
 
-    /// [`Input::Text`].
-    #[must_use]
-    pub const fn text(name: &'static str, label: &'static str) -> Self {
-        Self::new(name, label, Input::Text)
-    }
-
-    /// [`Input::LongText`].
-    #[must_use]
-    pub const fn long_text(name: &'static str, label: &'static str) -> Self {
-        Self::new(name, label, Input::LongText)
-    }
-
-    /// [`Input::Line`].
-    #[must_use]
-    pub const fn line(name: &'static str, label: &'static str) -> Self {
-        Self::new(name, label, Input::Line)
-    }
-
-    /// [`Input::Exact`].
-    #[must_use]
-    pub const fn exact(name: &'static str, label: &'static str) -> Self {
-        Self::new(name, label, Input::Exact)
-    }
-
-    /// [`Input::Date`].
-    #[must_use]
-    pub const fn date(name: &'static str, label: &'static str) -> Self {
-        Self::new(name, label, Input::Date)
-    }
-
-    /// [`Input::Time`].
-    #[must_use]
-    pub const fn time(name: &'static str, label: &'static str) -> Self {
-        Self::new(name, label, Input::Time)
-    }
-
-    /// [`Input::Zone`].
-    #[must_use]
-    pub const fn zone(name: &'static str, label: &'static str) -> Self {
-        Self::new(name, label, Input::Zone)
-    }
-
-    /// [`Input::Integer`].
-    #[must_use]
-    pub const fn integer(name: &'static str, label: &'static str) -> Self {
-        Self::new(name, label, Input::Integer)
-    }
-
-    /// [`Input::Percent`].
-    #[must_use]
-    pub const fn percent(name: &'static str, label: &'static str) -> Self {
-        Self::new(name, label, Input::Percent)
-    }
-
     /// [`Input::Choice`] among `codes`, labelled by the messages `{labels}{code}`.
     #[must_use]
     pub const fn choice(
@@ -220,18 +166,6 @@ impl Field {
         labels: &'static str,
     ) -> Self {
         Self::new(name, label, Input::Choice { codes, labels })
-    }
-
-    /// [`Input::Language`].
-    #[must_use]
-    pub const fn language(name: &'static str, label: &'static str) -> Self {
-        Self::new(name, label, Input::Language)
-    }
-
-    /// [`Input::Party`].
-    #[must_use]
-    pub const fn party(name: &'static str, label: &'static str) -> Self {
-        Self::new(name, label, Input::Party)
     }
 
     /// [`Input::Reference`] to a record of one of `kinds`.
@@ -244,12 +178,6 @@ impl Field {
     #[must_use]
     pub const fn references(name: &'static str, label: &'static str, kinds: &'static [RecordKind]) -> Self {
         Self::new(name, label, Input::References(kinds))
-    }
-
-    /// [`Input::Flag`].
-    #[must_use]
-    pub const fn flag(name: &'static str, label: &'static str) -> Self {
-        Self::new(name, label, Input::Flag)
     }
 
     /// [`Input::Group`] of `fields`.
@@ -275,18 +203,6 @@ impl Field {
     #[must_use]
     pub const fn blake3_of(name: &'static str, label: &'static str, of: &'static str) -> Self {
         Self::new(name, label, Input::Blake3Of(of))
-    }
-
-    /// [`Input::File`].
-    #[must_use]
-    pub const fn file(name: &'static str, label: &'static str) -> Self {
-        Self::new(name, label, Input::File)
-    }
-
-    /// [`Input::Marking`].
-    #[must_use]
-    pub const fn marking(name: &'static str, label: &'static str) -> Self {
-        Self::new(name, label, Input::Marking)
     }
 
     /// The field, required ([`Need::Required`]).
@@ -331,6 +247,39 @@ impl Field {
         matches!(self.need, Need::Required)
     }
 }
+
+/// The constructors of the inputs that take no more than a name and a label: `Field::text`
+/// for [`Input::Text`], and so on.
+macro_rules! plain_inputs {
+    ($($constructor:ident => $input:ident),+ $(,)?) => {
+        impl Field {
+            $(
+                #[doc = concat!("A field given as [`Input::", stringify!($input), "`].")]
+                #[must_use]
+                pub const fn $constructor(name: &'static str, label: &'static str) -> Self {
+                    Self::new(name, label, Input::$input)
+                }
+            )+
+        }
+    };
+}
+
+plain_inputs!(
+    text => Text,
+    long_text => LongText,
+    line => Line,
+    exact => Exact,
+    date => Date,
+    time => Time,
+    zone => Zone,
+    integer => Integer,
+    percent => Percent,
+    language => Language,
+    party => Party,
+    flag => Flag,
+    file => File,
+    marking => Marking,
+);
 
 /// The flag every shared record has: example data, not a fact of the record.
 pub const ILLUSTRATIVE: Field = Field::flag("illustrative", "forms-illustrative");
