@@ -9,6 +9,9 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use lajna_domain::{DomainError, Lang};
 
+pub mod words;
+pub use words::{WordTable, Worded};
+
 /// One catalogue per language: `locales/{lang}/*.ftl` concatenated by `build.rs`.
 const SOURCES: [(Lang, &str); 3] = [
     (Lang::Ar, include_str!(concat!(env!("OUT_DIR"), "/ar.ftl"))),
@@ -47,6 +50,15 @@ impl Catalog {
             })
             .collect();
         Self { bundles }
+    }
+
+    /// The catalogues parsed once for the whole process, for the pure functions that are handed
+    /// no catalogue (the follow-up matrix's export and import write and read the catalogues'
+    /// words).
+    #[must_use]
+    pub fn shared() -> &'static Self {
+        static SHARED: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
+        SHARED.get_or_init(Self::load)
     }
 
     fn bundle(&self, lang: Lang) -> &FluentBundle<FluentResource> {
