@@ -3,8 +3,12 @@
 //! no clock; the node authorises and writes the plan (`lajna_node::import`).
 //!
 //! What is accepted, and why:
-//! - XLSX (first sheet) or CSV (UTF-8 with or without BOM, comma, semicolon or tab separated);
-//!   the first header never keeps a U+FEFF (case C07).
+//! - XLSX (first sheet) or CSV (UTF-8 with or without BOM, comma, semicolon or tab separated:
+//!   the separator is the most frequent of the three outside quotes in the first line, so the
+//!   `;` of a French or Arabic spreadsheet and the `,` of an English one both read, case C18);
+//!   the first header never keeps a U+FEFF (case C07). A CSV file in another encoding (e.g.
+//!   Windows-1256) is refused naming its first row that is not UTF-8, never decoded with U+FFFD
+//!   (case C21).
 //! - Headers in Arabic, French or English, the export's own ([`crate::matrix::headers`]),
 //!   compared without case and without spaces; unknown columns are ignored and listed.
 //! - Dates as date or date-time cells, Excel serial numbers (1900 system), ISO `2025-12-31`
@@ -12,7 +16,17 @@
 //!   dropped, the date is taken as written (the matrix's zone, case C09). Never a serial number
 //!   as a year.
 //! - Numbers with Western, Arabic-Indic or Extended Arabic-Indic digits (case C03); progress
-//!   may end with `%` or `٪`.
+//!   may end with `%` or `٪`, and may carry a decimal mark (`,` or `.`) followed by one or two
+//!   zeros (`40,0`); progress and the indicator's values are whole numbers, and `37,5` is
+//!   refused as one (case C18). The indicator's achievement and the last update are computed
+//!   columns, never read.
+//! - The status as its code (`in_progress`) or its word in Arabic, French or English
+//!   (`En cours`, `قيد الإنجاز`, `In progress`), compared without case, accents or spacing
+//!   ([`lajna_i18n::WordTable`]), whatever the matrix language.
+//! - A reason column: an action entering a delayed, blocked or cancelled status, or created in
+//!   one, must state its reason there (the domain's rule, `ActionStatus::needs_reason`); a row
+//!   without it is refused (`import-reason-required`), as is a row that empties the reason of
+//!   an action still in such a status.
 //! - Text that the export neutralised against formula injection (a leading apostrophe before
 //!   `= + - @`, TAB or CR, case C08) is restored to the original text.
 //!
@@ -31,6 +45,7 @@ use lajna_domain::records::{Action, Area, Indicator, Roadmap};
 use lajna_domain::values::parse_integer;
 use lajna_domain::{ActionStatus, Actor, Command, DomainError, Lang, LocalizedText, PartyCode, Progress, RecordKind};
 use lajna_domain::{State, decide, reference};
+use lajna_i18n::{Catalog, WordTable};
 use quick_xml::events::{BytesStart, Event};
 use serde_json::{Map, Value};
 
@@ -275,11 +290,15 @@ pub enum Column {
     LastUpdate,
     /// Reference of the decision carried out (`D-2025/1-3`).
     Decision,
+    /// Why the action is delayed, blocked or cancelled (matrix language).
+    Reason,
+    /// The indicator's achievement, percent (computed; ignored on import).
+    Achievement,
 }
 
 impl Column {
     /// Every column, in the export's order.
-    pub const ALL: [Column; 16] = [
+    pub const ALL: [Column; crate::matrix::COLUMNS] = [
         Column::Id,
         Column::Area,
         Column::TitleAr,
@@ -296,6 +315,8 @@ impl Column {
         Column::Current,
         Column::LastUpdate,
         Column::Decision,
+        Column::Reason,
+        Column::Achievement,
     ];
 
     /// Stable field name, used in refusals (`title_ar`, `due`, …).
@@ -318,6 +339,8 @@ impl Column {
             Column::Current => "current",
             Column::LastUpdate => "last_update",
             Column::Decision => "decision",
+            Column::Reason => "reason",
+            Column::Achievement => "achievement",
         }
     }
 }
@@ -364,6 +387,9 @@ pub struct RowValues {
     /// Decision reference as written (`Some("")`: the column is there and the cell empty, no
     /// decision).
     pub decision: Option<String>,
+    /// Reason (matrix language) as written (`Some("")`: the column is there and the cell
+    /// empty, no reason stated).
+    pub reason: Option<String>,
 }
 
 /// Why a cell or a row is refused: a message key of `import.ftl` (or of the domain's catalogue
@@ -826,12 +852,23 @@ fn xlsx_grid(bytes: &[u8]) -> Result<Vec<(u32, Vec<Cell>)>, ImportError> {
     Ok(out)
 }
 
-/// The separator of a CSV file: the most frequent of `,`, `;` and TAB in its first line
-/// (French spreadsheets save with `;`).
+/// The separator of a CSV file: the most frequent of `,`, `;` and TAB outside quotes in its
+/// first line (the header line: French and Arabic spreadsheets save with `;`, English ones with
+/// `,`, case C18); `,` on a tie.
 fn sniff_separator(text: &[u8]) -> u8 {
-    let line = text.split(|b| *b == b'\n').next().unwrap_or_default();
-    let count = |sep: u8| line.iter().filter(|b| **b == sep).count();
-    [b',', b';', b'\t'].into_iter().max_by_key(|s| (count(*s), *s == b',')).unwrap_or(b',')
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for b in text {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => break,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    [b',', b';', b'\t'].into_iter().zip(counts).max_by_key(|(s, n)| (*n, *s == b',')).map_or(b',', |(s, _)| s)
 }
 
 fn csv_grid(bytes: &[u8], limits: &ImportLimits) -> Result<Vec<(u32, Vec<Cell>)>, ImportError> {
@@ -918,6 +955,7 @@ fn find_header(grid: &[(u32, Vec<Cell>)]) -> Option<Header> {
 fn parse_grid(grid: Vec<(u32, Vec<Cell>)>) -> Result<MatrixImport, ImportError> {
     let Header { at, lang, columns, ignored } = find_header(&grid).ok_or(ImportError::NoHeader)?;
     let header_row = grid[at].0;
+    let statuses = WordTable::<ActionStatus>::new(Catalog::shared());
     let mut rows = Vec::new();
     for (row, cells) in grid.into_iter().skip(at + 1) {
         if cells.iter().all(|c| *c == Cell::Empty) {
@@ -929,7 +967,7 @@ fn parse_grid(grid: Vec<(u32, Vec<Cell>)>) -> Result<MatrixImport, ImportError> 
                 by_column.insert(*c, cell);
             }
         }
-        rows.push(parse_row(row, &by_column));
+        rows.push(parse_row(row, &by_column, &statuses));
     }
     Ok(MatrixImport { lang, columns: columns.into_iter().flatten().collect(), ignored, header_row, rows })
 }
@@ -1023,25 +1061,28 @@ fn integer_of(cell: &Cell) -> Option<i64> {
     }
 }
 
+/// A whole percent typed with a decimal mark and one or two zeros (`40,0`, `40.00 %`, as a
+/// spreadsheet formatting the cell with decimals saves it) without them; any other text as is.
+fn whole_percent(text: &str) -> &str {
+    let t = text.trim();
+    let number = t.strip_suffix(['%', '٪']).unwrap_or(t).trim_end();
+    match number.rsplit_once([',', '.']) {
+        Some((whole, zeros)) if (1..=2).contains(&zeros.len()) && zeros.bytes().all(|b| b == b'0') => whole,
+        _ => t,
+    }
+}
+
 fn progress_of(cell: &Cell) -> Result<Progress, String> {
     match cell {
         Cell::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => {
             Progress::new(*n as i64).map_err(|_| number_text(*n))
         }
-        Cell::Text(t) => Progress::parse(t).map_err(|_| t.trim().to_string()),
+        Cell::Text(t) => Progress::parse(whole_percent(t)).map_err(|_| t.trim().to_string()),
         other => Err(text_of(other)),
     }
 }
 
-/// The status code of a cell: the stored code, without regard to case, with spaces or
-/// hyphens for underscores (`In progress` → `in_progress`).
-fn status_of(text: &str) -> Option<ActionStatus> {
-    let code: String =
-        text.trim().chars().map(|c| if c == ' ' || c == '-' { '_' } else { c }).flat_map(char::to_lowercase).collect();
-    ActionStatus::parse(&code).ok()
-}
-
-fn parse_row(row: u32, cells: &HashMap<Column, Cell>) -> ParsedRow {
+fn parse_row(row: u32, cells: &HashMap<Column, Cell>, statuses: &WordTable<ActionStatus>) -> ParsedRow {
     let mut errors = Vec::new();
     let mut v = RowValues::default();
     let present = |c: Column| cells.contains_key(&c);
@@ -1062,6 +1103,7 @@ fn parse_row(row: u32, cells: &HashMap<Column, Cell>) -> ParsedRow {
     v.title_ar = text(Column::TitleAr);
     v.title_fr = text(Column::TitleFr);
     v.decision = text(Column::Decision);
+    v.reason = text(Column::Reason);
     let label = v
         .title_fr
         .clone()
@@ -1094,7 +1136,7 @@ fn parse_row(row: u32, cells: &HashMap<Column, Cell>) -> ParsedRow {
     }
     if let Some(c) = filled(Column::Status, &mut errors) {
         let t = text_of(c);
-        match status_of(&t) {
+        match statuses.parse(&t) {
             Some(s) => v.status = Some(s),
             None => errors.push(Refusal::new("import-unknown-status", Some("status"), t)),
         }
@@ -1430,6 +1472,13 @@ fn apply_row(
         mark("decision", a.decision != d);
         a.decision = d;
     }
+    if let Some(r) = &v.reason {
+        let current = a.reason.as_ref().map(|t| shown(t, lang)).unwrap_or_default();
+        if current != *r {
+            mark("reason", true);
+            a.reason = (!r.is_empty()).then(|| with_lang(a.reason.take().unwrap_or_default(), lang, r));
+        }
+    }
     match (&v.indicator, &a.indicator) {
         (None, _) | (Some(None), None) => {}
         (Some(None), Some(_)) => {
@@ -1457,11 +1506,13 @@ fn apply_row(
 }
 
 /// The command that writes `changed` fields of `new` over action `id`: a progress report
-/// when only status and progress change (what action owners may do), else a revision.
+/// when only status, progress and reason change (what action owners may do; the reason goes
+/// with it whenever the status or the reason changes, as the domain asks), else a revision.
 fn update_command(id: &str, new: &Action, changed: &[&'static str]) -> Command {
-    if changed.iter().all(|f| matches!(*f, "status" | "progress")) {
+    if changed.iter().all(|f| matches!(*f, "status" | "progress" | "reason")) {
+        let with_reason = changed.iter().any(|f| matches!(*f, "status" | "reason"));
         return Command::ReportProgress {
-            reason: None,
+            reason: if with_reason { new.reason.clone() } else { None },
             action: id.to_string(),
             status: Some(new.status),
             progress: Some(new.progress),
@@ -1578,6 +1629,19 @@ fn plan_row(state: &State, lang: Lang, parsed: &ParsedRow, look: &mut Lookups) -
         Ok(x) => x,
         Err(r) => return (None, Outcome::Refused(r)),
     };
+    // A delayed, blocked or cancelled action states why (the domain's rule): on entering the
+    // status the row's reason cell must be filled, and it cannot be emptied while the status lasts.
+    if action.status.needs_reason() {
+        let stated = v.reason.as_deref().is_some_and(|r| !r.is_empty());
+        let entering = old.is_none_or(|o| o.status != action.status);
+        let emptied = action.reason.is_none() && old.is_some_and(|o| o.reason.is_some());
+        if (entering && !stated) || emptied {
+            return (
+                None,
+                Outcome::Refused(vec![Refusal::new("import-reason-required", Some("reason"), action.status.code())]),
+            );
+        }
+    }
     let (party, command) = match (&v.id, old) {
         (Some(id), Some(old)) => {
             if changed.is_empty() {
@@ -1602,6 +1666,7 @@ fn plan_row(state: &State, lang: Lang, parsed: &ParsedRow, look: &mut Lookups) -
                 Some("progress") => Some("progress"),
                 Some("title") => Some("title"),
                 Some("unit") => Some("unit"),
+                Some("reason") => Some("reason"),
                 _ => None,
             };
             let mut r = Refusal::new(e.key(), field, e.to_string());
@@ -1640,6 +1705,34 @@ mod tests {
         assert_eq!(parse_date("31/02/2025"), None);
         assert_eq!(parse_date("2025-13-01"), None);
         assert_eq!(parse_date("demain"), None);
+    }
+
+    /// Case C18: progress is a whole percent; a decimal mark followed by one or two zeros (a
+    /// cell formatted with decimals) is read, `37,5` is refused as not whole, in either mark.
+    #[test]
+    fn progress_reads_whole_percents_written_with_either_decimal_mark() {
+        let p = |t: &str| progress_of(&Cell::Text(t.into())).map(Progress::percent);
+        assert_eq!(
+            (p("40"), p("40,0"), p("40.00 %"), p("٤٠٫"), p("100,0%")),
+            (Ok(40), Ok(40), Ok(40), Err("٤٠٫".into()), Ok(100))
+        );
+        assert_eq!(p("37,5"), Err("37,5".into()));
+        assert_eq!(p("37.5"), Err("37.5".into()));
+        assert_eq!(p("40,000"), Err("40,000".into()), "not a thousands separator either");
+        assert_eq!(progress_of(&Cell::Number(37.5)), Err("37.5".into()));
+    }
+
+    /// Case C18: the separator is sniffed from the header line, outside quotes.
+    #[test]
+    fn the_separator_is_the_header_line_s_own() {
+        assert_eq!(sniff_separator(b"Identifiant;Domaine;Statut\r\na,b,c,d,e\r\n"), b';');
+        assert_eq!(sniff_separator(b"Id,Area,Status\na;b;c;d\n"), b',');
+        assert_eq!(sniff_separator(b"\"Action; phase 2\";\"a;b\",x,y\n"), b',', "quoted separators do not count");
+        assert_eq!(sniff_separator(b"Id\tArea\tStatus\n"), b'\t');
+        assert_eq!(sniff_separator(b"Identifiant\n"), b',');
+        let fr = "Identifiant;Statut;Avancement %\r\n;En cours;40,0\r\n";
+        let v = read(fr.as_bytes()).unwrap().rows[0].values.clone().unwrap();
+        assert_eq!((v.status, v.progress.map(Progress::percent)), (Some(ActionStatus::InProgress), Some(40)));
     }
 
     #[test]

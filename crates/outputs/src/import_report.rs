@@ -2,7 +2,7 @@
 //! refusal — in the matrix's language, from the shared catalogues. The web preview and
 //! `lajna import` print the same report from here.
 
-use lajna_domain::Lang;
+use lajna_domain::{ActionStatus, Lang};
 use lajna_i18n::{Arg, Catalog};
 
 use crate::import::{Column, ImportError, ImportPlan, MessageArg, Outcome, Refusal};
@@ -19,14 +19,25 @@ pub fn column_name(lang: Lang, field: &str) -> String {
 }
 
 /// The message of one refusal in `lang`: the import catalogue's, the domain's for a domain
-/// rule (the column named by the domain's field).
+/// rule (the column named by the domain's field). Arguments: `detail` (the value), `column`
+/// (its header in `lang`), `accepted` (the words `lang` writes in the status column, listed for
+/// an unknown status) and `status` (the word of the status whose reason is missing).
 #[must_use]
 pub fn refusal_message(catalog: &Catalog, lang: Lang, r: &Refusal) -> String {
     if let Some(d) = &r.domain {
         return catalog.domain_message(lang, d).1;
     }
     let column = column_name(lang, r.field.unwrap_or(""));
-    catalog.get(lang, r.key, &[("detail", Arg::Text(r.detail.clone())), ("column", Arg::Text(column))])
+    let mut args = vec![("detail", Arg::Text(r.detail.clone())), ("column", Arg::Text(column))];
+    if r.field == Some("status") {
+        args.push(("accepted", Arg::Text(catalog.words::<ActionStatus>(lang).join(", "))));
+    }
+    if let Ok(status) = ActionStatus::parse(&r.detail)
+        && r.key == "import-reason-required"
+    {
+        args.push(("status", Arg::Text(catalog.word(lang, status))));
+    }
+    catalog.get(lang, r.key, &args)
 }
 
 /// `create`, `update`, `unchanged` or `refused` (the suffix of `import-outcome-*`).

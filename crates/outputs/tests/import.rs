@@ -3,10 +3,11 @@
 //! exported XLSX read by an independent reader (Python's openpyxl).
 
 use jiff::civil::{Date, date};
+use lajna_demo as demo;
 use lajna_domain::records::{Action, Indicator};
 use lajna_domain::{ActionStatus, Actor, Command, Lang, LocalizedText, PartyCode, Progress, RecordKind};
+use lajna_node::Node;
 use lajna_node::import::{ImportOutcome, Importer};
-use lajna_node::{Node, demo};
 use lajna_outputs::import::{Column, MatrixImport, Outcome, read};
 use lajna_outputs::matrix::{MatrixRow, headers, rows, to_csv, to_xlsx};
 
@@ -53,9 +54,9 @@ fn refusal_keys(o: &ImportOutcome, row: u32) -> Vec<&'static str> {
     }
 }
 
-/// The cells of a row as the export writes them (text).
-fn cells(r: &MatrixRow) -> Vec<String> {
-    lajna_outputs::matrix::cells(r).to_vec()
+/// The cells of a row as the CSV of `lang` writes them (text).
+fn cells(r: &MatrixRow, lang: Lang) -> Vec<String> {
+    lajna_outputs::matrix::cells(r, lang).to_vec()
 }
 
 fn csv_of(lang: Lang, lines: &[Vec<String>]) -> Vec<u8> {
@@ -121,27 +122,27 @@ async fn exported_xlsx_and_csv_reimport_with_every_row_unchanged() {
 async fn a_bad_row_of_each_kind_is_refused_with_its_row_and_reason_and_nothing_is_written() {
     let (_dir, node) = demo_node().await;
     let rows = matrix_rows(&node, Lang::Fr).await;
-    let good = cells(&rows[0]);
-    let mut bad_date = cells(&rows[1]);
+    let good = cells(&rows[0], Lang::Fr);
+    let mut bad_date = cells(&rows[1], Lang::Fr);
     bad_date[7] = "31/02/2025".into();
-    let mut unknown_area = cells(&rows[2]);
+    let mut unknown_area = cells(&rows[2], Lang::Fr);
     unknown_area[1] = "Coopération spatiale".into();
-    let mut progress_140 = cells(&rows[3]);
+    let mut progress_140 = cells(&rows[3], Lang::Fr);
     progress_140[9] = "140".into();
-    let duplicate = cells(&rows[0]);
-    let mut empty_title = cells(&rows[4]);
+    let duplicate = cells(&rows[0], Lang::Fr);
+    let mut empty_title = cells(&rows[4], Lang::Fr);
     empty_title[0] = String::new();
     empty_title[2] = String::new();
     empty_title[3] = "  ".into();
     // A valid change too: it is not written either, because the file has refused rows.
-    let mut update = cells(&rows[5]);
+    let mut update = cells(&rows[5], Lang::Fr);
     update[9] = if rows[5].progress == 50 { "55".into() } else { "50".into() };
     update[8] = "in_progress".into();
-    let mut unknown_status = cells(&rows[6]);
-    unknown_status[8] = "en cours".into();
-    let mut unknown_owner = cells(&rows[7]);
+    let mut unknown_status = cells(&rows[6], Lang::Fr);
+    unknown_status[8] = "en attente".into(); // a word of no language ("En cours" is in_progress)
+    let mut unknown_owner = cells(&rows[7], Lang::Fr);
     unknown_owner[4] = "FRA".into();
-    let mut already_there = cells(&rows[8]);
+    let mut already_there = cells(&rows[8], Lang::Fr);
     already_there[0] = String::new();
     let bytes = csv_of(
         Lang::Fr,
@@ -177,6 +178,13 @@ async fn a_bad_row_of_each_kind_is_refused_with_its_row_and_reason_and_nothing_i
         ]
     );
     assert_eq!(refusal_keys(&o, 9), vec!["import-unknown-status"]);
+    // The refusal lists the words of the reader's language.
+    let Outcome::Refused(r) = &o.plan.rows[7].outcome else { unreachable!() };
+    let said = lajna_outputs::import_report::refusal_message(lajna_i18n::Catalog::shared(), Lang::Fr, &r[0]);
+    assert!(
+        said.contains("en attente") && said.contains("Prévue, En cours, Réalisée, Retardée, Bloquée, Annulée"),
+        "{said}"
+    );
     assert_eq!(refusal_keys(&o, 10), vec!["import-unknown-owner"]);
     assert_eq!(refusal_keys(&o, 11), vec!["import-exists"], "a row without id for a recorded action");
     assert_eq!(refusal_keys(&o, 3), vec!["import-bad-date"]);
@@ -201,12 +209,12 @@ async fn changes_are_written_all_at_once_and_then_read_back_unchanged() {
     // Rows picked by property (ids, hence the order of equal due dates, are random per run).
     let p = rows.iter().position(|r| r.status != "in_progress" && r.status != "done").unwrap();
     let (u, n) = ((p + 1) % rows.len(), (p + 2) % rows.len());
-    let mut update = cells(&rows[u]);
+    let mut update = cells(&rows[u], Lang::Fr);
     update[3] = format!("{} (révisé)", rows[u].title_fr);
-    let mut progress_only = cells(&rows[p]);
+    let mut progress_only = cells(&rows[p], Lang::Fr);
     progress_only[8] = "in_progress".into();
     progress_only[9] = "٧٥".into(); // C03: Arabic-Indic digits are a number
-    let mut new = cells(&rows[n]);
+    let mut new = cells(&rows[n], Lang::Fr);
     new[0] = String::new();
     new[2] = "تدريب 12 ضابطاً — phase 2".into();
     new[3] = "Former 12 officiers — phase 2".into();
@@ -257,7 +265,7 @@ async fn c07_csv_with_or_without_bom() {
     }
     // A hand-made file: a BOM-less header whose first cell is the id column.
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
-    assert!(!text.starts_with('\u{FEFF}') && text.starts_with("المعرف,"), "{}", &text[..20]);
+    assert!(!text.starts_with('\u{FEFF}') && text.starts_with("المعرف;"), "{}", &text[..20]);
 }
 
 /// Case C08: formula-looking text is neutralised on export and restored on import, in CSV
@@ -349,31 +357,280 @@ async fn c09_dates_from_cells_serials_and_day_first_text() {
     assert_eq!((a.start, a.due), (date(2025, 3, 1), date(2025, 4, 3)));
 }
 
+/// Runs one of this crate's Python readers (`tests/NAME`) on `path` with `args`; its JSON.
+fn python(script: &str, path: &std::path::Path, args: &[&str]) -> serde_json::Value {
+    let script = format!("{}/tests/{script}", env!("CARGO_MANIFEST_DIR"));
+    let out = std::process::Command::new("/usr/bin/python3").arg(script).arg(path).args(args).output().unwrap();
+    assert!(out.status.success(), "python3: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Two actions that carry the locale's hard cases: a French title with a comma and an indicator
+/// at 37.5 % (0 → 8, now 3), and a delayed action whose reason is stated in Arabic and French.
+/// Returns their ids.
+async fn locale_actions(node: &Node) -> (String, String) {
+    let indicator =
+        Indicator { unit: LocalizedText::tri("ضباط", "officiers", ""), baseline: 0, target: 8, current: 3 };
+    let formation = plan_action(
+        node,
+        LocalizedText::tri("تدريب الضباط على الإسعافات الأولية — المرحلة 2", "Formation, phase 2", ""),
+        LocalizedText::tri("", "École", ""),
+        Some(indicator),
+    )
+    .await;
+    let delayed =
+        plan_action(node, LocalizedText::tri("", "Livrer les ambulances", ""), LocalizedText::tri("", "DSS", ""), None)
+            .await;
+    let actor = Actor { party: PartyCode::parse("MAR").unwrap(), member: None };
+    let report = Command::ReportProgress {
+        action: delayed.clone(),
+        status: Some(ActionStatus::Delayed),
+        progress: None,
+        reason: Some(LocalizedText::tri("انتظار المعدات من المورد", "En attente du matériel", "")),
+    };
+    node.execute(&actor, &report).await.unwrap();
+    (formation, delayed)
+}
+
 /// The exported XLSX read by openpyxl (an independent reader) holds the values of
-/// `matrix::rows`, no formula, a frozen header row, and a right-to-left sheet in Arabic.
+/// `matrix::rows` in each language: status words of that language (and as the drop-down list),
+/// start and due as real date cells, numbers as numbers (the achievement 37.5 with one decimal),
+/// no formula, a frozen header row, a right-to-left sheet in Arabic, Arabic text intact.
 #[tokio::test]
-async fn openpyxl_reads_the_same_values_as_matrix_rows() {
+async fn openpyxl_reads_the_same_values_as_matrix_rows_with_status_words_and_date_cells() {
     let (dir, node) = demo_node().await;
     plan_action(&node, LocalizedText::tri("", "=1+1", ""), LocalizedText::tri("", "+33 unité", ""), None).await;
-    for lang in [Lang::Fr, Lang::Ar] {
+    let (formation, delayed) = locale_actions(&node).await;
+    for (lang, in_progress, day, list) in [
+        (Lang::Fr, "En cours", "dd/mm/yyyy", "\"Prévue,En cours,Réalisée,Retardée,Bloquée,Annulée\""),
+        (Lang::Ar, "قيد الإنجاز", "dd/mm/yyyy", "\"مبرمج,قيد الإنجاز,منجز,متأخر,متوقف,ملغى\""),
+        (Lang::En, "In progress", "yyyy-mm-dd", "\"Planned,In progress,Done,Delayed,Blocked,Cancelled\""),
+    ] {
         let rows = matrix_rows(&node, lang).await;
         let path = dir.path().join(format!("matrix-{}.xlsx", lang.code()));
         std::fs::write(&path, to_xlsx(&rows, lang).unwrap()).unwrap();
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/read_matrix.py");
-        let out = std::process::Command::new("/usr/bin/python3").arg(script).arg(&path).output().unwrap();
-        assert!(out.status.success(), "openpyxl: {}", String::from_utf8_lossy(&out.stderr));
-        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let doc = python("read_matrix.py", &path, &[]);
         assert_eq!(doc["formulas"], 0);
         assert_eq!(doc["frozen"], "A2");
         assert_eq!(doc["rtl"], lang == Lang::Ar);
+        assert_eq!(doc["lists"], serde_json::json!([list]), "{lang:?}");
         let got: Vec<Vec<String>> = serde_json::from_value(doc["rows"].clone()).unwrap();
+        let types: Vec<Vec<String>> = serde_json::from_value(doc["types"].clone()).unwrap();
+        let formats: Vec<Vec<String>> = serde_json::from_value(doc["formats"].clone()).unwrap();
         let mut expected = vec![headers(lang).iter().map(|h| h.to_string()).collect::<Vec<_>>()];
-        expected.extend(rows.iter().map(cells));
+        // The CSV's cells, but the achievement as openpyxl prints a number (37.5).
+        expected.extend(rows.iter().map(|r| {
+            let mut c = cells(r, lang);
+            c[17] = c[17].replace(',', ".");
+            c
+        }));
         assert_eq!(got.len(), expected.len());
         for (g, e) in got.iter().zip(&expected) {
             assert_eq!(g, e);
         }
+        let at = |id: &str| rows.iter().position(|r| r.id == id).unwrap() + 1;
+        let (f, d) = (at(&formation), at(&delayed));
+        assert_eq!(got[f][3], "Formation, phase 2");
+        assert_eq!(got[f][2], "تدريب الضباط على الإسعافات الأولية — المرحلة 2");
+        assert_eq!((got[f][8].as_str(), got[f][9].as_str(), got[f][17].as_str()), (in_progress, "40", "37.5"));
+        assert_eq!((got[f][6].as_str(), got[f][7].as_str()), ("2025-03-01", "2025-12-31"));
+        let reason = ["انتظار المعدات من المورد", "En attente du matériel", "En attente du matériel"];
+        assert_eq!(got[d][16], reason[Lang::ALL.iter().position(|l| *l == lang).unwrap()], "{lang:?}");
+        // Real cells: dates are dates in the locale's format, numbers are numbers.
+        assert_eq!(types[f][6..=9], ["d", "d", "s", "n"], "{lang:?}");
+        assert_eq!(types[f][11..=13], ["n", "n", "n"]);
+        assert_eq!((types[f][17].as_str(), formats[f][17].as_str()), ("n", "0.0"));
+        assert_eq!((formats[f][6].as_str(), formats[f][7].as_str()), (day, day));
+        assert!(types.iter().skip(1).all(|t| t[6] == "d" && t[7] == "d"), "every start and due is a date cell");
     }
+}
+
+/// Case C18, read by Python's csv module as French and Arabic spreadsheets read it (`;`): BOM,
+/// CRLF, every row its 18 fields, the title with a comma in one field, the status word of the
+/// language, `37,5` with a decimal comma, Arabic text intact; English keeps `,` and `37.5`.
+/// Each export imports back with every row unchanged (the import sniffs the separator).
+#[tokio::test]
+async fn c18_the_csv_of_each_language_reads_in_its_locale_and_imports_back_unchanged() {
+    let (dir, node) = demo_node().await;
+    let (formation, delayed) = locale_actions(&node).await;
+    let before = snapshot(&node).await;
+    for (lang, separator, in_progress, delayed_word, achieved) in [
+        (Lang::Fr, ";", "En cours", "Retardée", "37,5"),
+        (Lang::Ar, ";", "قيد الإنجاز", "متأخر", "37,5"),
+        (Lang::En, ",", "In progress", "Delayed", "37.5"),
+    ] {
+        let rows = matrix_rows(&node, lang).await;
+        let bytes = to_csv(&rows, lang).unwrap();
+        let path = dir.path().join(format!("matrix-{}.csv", lang.code()));
+        std::fs::write(&path, &bytes).unwrap();
+        let doc = python("read_csv.py", &path, &[separator]);
+        assert_eq!((doc["bom"].as_bool(), doc["crlf"].as_bool()), (Some(true), Some(true)), "{lang:?}");
+        let got: Vec<Vec<String>> = serde_json::from_value(doc["rows"].clone()).unwrap();
+        assert_eq!(got.len(), rows.len() + 1);
+        assert_eq!(got[0], headers(lang).to_vec(), "{lang:?}: headers in the language, one column each");
+        assert!(got.iter().all(|r| r.len() == 18), "{lang:?}: every row has its 18 columns");
+        let at = |id: &str| rows.iter().position(|r| r.id == id).unwrap() + 1;
+        let (f, d) = (&got[at(&formation)], &got[at(&delayed)]);
+        assert_eq!((f[3].as_str(), f[8].as_str(), f[17].as_str()), ("Formation, phase 2", in_progress, achieved));
+        assert_eq!(f[2], "تدريب الضباط على الإسعافات الأولية — المرحلة 2");
+        assert_eq!((f[6].as_str(), f[7].as_str()), ("2025-03-01", "2025-12-31"));
+        assert_eq!(d[8], delayed_word);
+        if lang == Lang::Ar {
+            assert_eq!((d[16].as_str(), f[10].as_str()), ("انتظار المعدات من المورد", "ضباط"));
+        }
+        // Import: the same file, and the same rows written with the other separator.
+        let m = read(&bytes).unwrap();
+        assert_eq!((m.lang, m.columns.clone()), (lang, Column::ALL.to_vec()));
+        let o = preview(&node, &m).await;
+        assert!(outcomes(&o).iter().all(|(_, c)| *c == "unchanged"), "{lang:?}: {:?}", outcomes(&o));
+        assert_eq!(o.plan.counts().unchanged, rows.len());
+        let mut other =
+            csv::WriterBuilder::new().delimiter(if separator == ";" { b',' } else { b';' }).from_writer(vec![]);
+        other.write_record(got[0].iter()).unwrap();
+        for r in &got[1..] {
+            other.write_record(r).unwrap();
+        }
+        let o = preview(&node, &read(&other.into_inner().unwrap()).unwrap()).await;
+        assert!(outcomes(&o).iter().all(|(_, c)| *c == "unchanged"), "{lang:?} other separator: {:?}", outcomes(&o));
+    }
+    assert_eq!(snapshot(&node).await, before, "previews write nothing");
+}
+
+/// Issue 17 item 5: the status column is read in any of the three languages, the code too,
+/// without regard to case, accents or spacing — whatever the matrix language.
+#[tokio::test]
+async fn status_words_of_any_language_and_the_codes_read_back_as_the_same_status() {
+    let (_dir, node) = demo_node().await;
+    let rows = matrix_rows(&node, Lang::Fr).await;
+    let catalog = lajna_i18n::Catalog::shared();
+    let mut lines: Vec<Vec<String>> = rows.iter().map(|r| cells(r, Lang::Fr)).collect();
+    for (i, line) in lines.iter_mut().enumerate() {
+        let status = ActionStatus::parse(rows[i].status).unwrap();
+        line[8] = match i % 5 {
+            0 => catalog.word(Lang::Ar, status),
+            1 => catalog.word(Lang::En, status).to_uppercase(),
+            2 => status.code().to_string(),
+            3 => format!("  {}  ", catalog.word(Lang::Fr, status).to_lowercase()),
+            _ => lajna_i18n::words::fold(&catalog.word(Lang::Fr, status)),
+        };
+    }
+    let done = rows.iter().position(|r| r.status == "done").unwrap();
+    lines[done][8] = "REALISEE".into();
+    let o = preview(&node, &read(&csv_of(Lang::Fr, &lines)).unwrap()).await;
+    assert!(outcomes(&o).iter().all(|(_, c)| *c == "unchanged"), "{:?}", outcomes(&o));
+    // "En cours" in an English matrix is in_progress too.
+    let p = rows.iter().position(|r| r.status == "planned").unwrap();
+    let mut english: Vec<Vec<String>> = matrix_rows(&node, Lang::En).await.iter().map(|r| cells(r, Lang::En)).collect();
+    english[p][8] = "En cours".into();
+    let o = preview(&node, &read(&csv_of(Lang::En, &english)).unwrap()).await;
+    let Outcome::Update { changed, command, .. } = &o.plan.rows[p].outcome else { panic!("{:?}", o.plan.rows[p]) };
+    assert_eq!(changed, &vec!["status"]);
+    assert!(matches!(**command, Command::ReportProgress { status: Some(ActionStatus::InProgress), .. }));
+}
+
+/// An action delayed, blocked or cancelled states its reason (issue 13 item 5): the reason
+/// column is exported and imported; a row entering such a status without it, a new cancelled
+/// action without it, or a row emptying it is refused naming the column, and nothing is written.
+#[tokio::test]
+async fn the_reason_column_carries_the_reason_and_a_missing_reason_refuses_the_row() {
+    let (_dir, node) = demo_node().await;
+    let (_, delayed) = locale_actions(&node).await;
+    let rows = matrix_rows(&node, Lang::Fr).await;
+    let p = rows.iter().position(|r| r.status == "in_progress").unwrap();
+    let d = rows.iter().position(|r| r.id == delayed).unwrap();
+    let n = rows.iter().position(|r| r.status == "planned").unwrap();
+    let base: Vec<Vec<String>> = rows.iter().map(|r| cells(r, Lang::Fr)).collect();
+    assert_eq!((base[d][8].as_str(), base[d][16].as_str()), ("Retardée", "En attente du matériel"));
+    let before = snapshot(&node).await;
+
+    // Blocked without a reason; a delayed action's reason emptied; a new cancelled action without one.
+    let mut lines = base.clone();
+    lines[p][8] = "Bloquée".into();
+    lines[d][16] = String::new();
+    let mut new = base[n].clone();
+    new[0] = String::new();
+    new[3] = "Action annulée sans motif".into();
+    new[2] = String::new();
+    new[8] = "Annulée".into();
+    lines.push(new);
+    let o = node.import_matrix(&Importer::Operator, &read(&csv_of(Lang::Fr, &lines)).unwrap(), true).await.unwrap();
+    let last = lines.len() as u32 + 1;
+    for row in [p as u32 + 2, d as u32 + 2, last] {
+        assert_eq!(refusal_keys(&o, row), vec!["import-reason-required"], "row {row}");
+    }
+    assert_eq!(o.plan.counts().refused, 3);
+    let Outcome::Refused(r) = &o.plan.rows[p].outcome else { unreachable!() };
+    assert_eq!((r[0].field, r[0].detail.as_str()), (Some("reason"), "blocked"));
+    let catalog = lajna_i18n::Catalog::shared();
+    let said =
+        lajna_outputs::import_report::refusal_message(catalog, Lang::Fr, &r[0]).replace(['\u{2068}', '\u{2069}'], "");
+    assert_eq!(said, "Une action « Bloquée » doit en indiquer le motif : remplissez la colonne « Motif ».");
+    let said =
+        lajna_outputs::import_report::refusal_message(catalog, Lang::Ar, &r[0]).replace(['\u{2068}', '\u{2069}'], "");
+    assert!(said.contains("«متوقف»") && said.contains("«السبب»"), "{said}");
+    assert!(o.written.is_empty());
+    assert_eq!(snapshot(&node).await, before, "nothing written");
+
+    // A file without the reason column cannot block an action either.
+    let without: Vec<Vec<String>> = lines[..rows.len()].iter().map(|l| l[..16].to_vec()).collect();
+    let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(vec![]);
+    w.write_record(&headers(Lang::Fr)[..16]).unwrap();
+    for l in &without {
+        w.write_record(l).unwrap();
+    }
+    let o = preview(&node, &read(&w.into_inner().unwrap()).unwrap()).await;
+    assert_eq!(refusal_keys(&o, p as u32 + 2), vec!["import-reason-required"]);
+
+    // With its reason, the row is a progress report carrying it; written, then read back unchanged.
+    let mut lines = base.clone();
+    lines[p][8] = "Bloquée".into();
+    lines[p][16] = "En attente de l’accord du commandement".into();
+    let o = node.import_matrix(&Importer::Operator, &read(&csv_of(Lang::Fr, &lines)).unwrap(), true).await.unwrap();
+    let Outcome::Update { changed, command, .. } = &o.plan.rows[p].outcome else { panic!("{:?}", o.plan.rows[p]) };
+    assert_eq!(changed, &vec!["status", "reason"]);
+    assert!(matches!(**command, Command::ReportProgress { reason: Some(_), .. }), "{command:?}");
+    assert_eq!(o.written.len(), 1);
+    let a: Action = node.with_state(|s| s.get(RecordKind::Action, &rows[p].id).unwrap()).await;
+    assert_eq!(a.status, ActionStatus::Blocked);
+    assert_eq!(a.reason.unwrap().fr.as_deref(), Some("En attente de l’accord du commandement"));
+    // In Arabic, the reason column writes the Arabic text and keeps the French one.
+    let ar = matrix_rows(&node, Lang::Ar).await;
+    let mut lines: Vec<Vec<String>> = ar.iter().map(|r| cells(r, Lang::Ar)).collect();
+    let i = ar.iter().position(|r| r.id == rows[p].id).unwrap();
+    assert_eq!(lines[i][16], "En attente de l’accord du commandement", "no Arabic yet: the French text is shown");
+    lines[i][16] = "في انتظار موافقة القيادة".into();
+    let o = node.import_matrix(&Importer::Operator, &read(&csv_of(Lang::Ar, &lines)).unwrap(), true).await.unwrap();
+    assert_eq!(outcomes(&o)[i], (i as u32 + 2, "update"));
+    let a: Action = node.with_state(|s| s.get(RecordKind::Action, &rows[p].id).unwrap()).await;
+    let reason = a.reason.unwrap();
+    assert_eq!(
+        (reason.ar.as_deref(), reason.fr.as_deref()),
+        (Some("في انتظار موافقة القيادة"), Some("En attente de l’accord du commandement"))
+    );
+    for lang in Lang::ALL {
+        let again = preview(&node, &read(&to_csv(&matrix_rows(&node, lang).await, lang).unwrap()).unwrap()).await;
+        assert!(outcomes(&again).iter().all(|(_, c)| *c == "unchanged"), "{lang:?}: {:?}", outcomes(&again));
+    }
+}
+
+/// Case C21: a CSV saved as Windows-1256 (`اللجنة` = `C7 E1 E1 CC E4 C9`) is refused naming its
+/// first row that is not UTF-8, with the hint to save as "CSV UTF-8" in the reader's language;
+/// nothing is decoded (no U+FFFD can reach the record).
+#[test]
+fn c21_a_windows_1256_csv_is_refused_naming_the_row_and_the_fix() {
+    let mut bytes = b"Identifiant;Domaine;Action (fran\xC3\xA7ais);Statut\r\n;Formation;Titre;planned\r\n".to_vec();
+    bytes.extend_from_slice(b";Formation;\xC7\xE1\xE1\xCC\xE4\xC9;planned\r\n");
+    let err = read(&bytes).unwrap_err();
+    assert_eq!(err, lajna_outputs::import::ImportError::NotUtf8 { row: 3 });
+    let catalog = lajna_i18n::Catalog::shared();
+    let plain =
+        |lang| lajna_outputs::import_report::error_message(catalog, lang, &err).replace(['\u{2068}', '\u{2069}'], "");
+    assert!(
+        plain(Lang::Fr).starts_with("Ligne 3 : le fichier CSV n’est pas en UTF-8")
+            && plain(Lang::Fr).contains("« CSV UTF-8 »")
+    );
+    assert!(plain(Lang::Ar).starts_with("السطر 3:"), "{}", plain(Lang::Ar));
+    assert!(plain(Lang::En).starts_with("Row 3:"), "{}", plain(Lang::En));
 }
 
 // ---- Bounded reading (issue 12): crafted files are refused before calamine allocates. ----
@@ -406,6 +663,7 @@ mod bounded {
                 days_late: 0,
                 last_update: "2025-02-17T09:00:00Z".into(),
                 decision: String::new(),
+                reason: String::new(),
             })
             .collect()
     }
@@ -526,7 +784,7 @@ mod bounded {
         data.push_str("</sheetData>");
         let bytes = rewritten(SHEET, |xml| {
             let (at, end) = (xml.find("<sheetData>").unwrap(), xml.find("</sheetData>").unwrap() + 12);
-            format!("{}{data}{}", &xml[..at], &xml[end..]).replace("A1:O4", "A1:U10000")
+            format!("{}{data}{}", &xml[..at], &xml[end..]).replace("A1:R4", "A1:U10000")
         });
         // 21 cells a row: cell 200,001 is the 18th (R) of row 9,524.
         assert_eq!(read(&bytes).unwrap_err(), ImportError::TooManyCells { cell: "R9524".into(), limit: 200_000 });
@@ -700,7 +958,7 @@ async fn the_decision_column_holds_the_decision_reference_and_round_trips_in_ara
     for lang in Lang::ALL {
         let rows = matrix_rows(&node, lang).await;
         let row = rows.iter().find(|r| r.id == id).unwrap();
-        assert_eq!(cells(row)[column], "D-2025/1-1", "{lang:?}");
+        assert_eq!(cells(row, lang)[column], "D-2025/1-1", "{lang:?}");
         assert_eq!(
             headers(lang)[column],
             ["القرار", "Décision", "Decision"][Lang::ALL.iter().position(|l| *l == lang).unwrap()]
@@ -713,7 +971,7 @@ async fn the_decision_column_holds_the_decision_reference_and_round_trips_in_ara
         }
         // Another decision's reference updates the action; an unknown one is refused naming row and column.
         let at = rows.iter().position(|r| r.id == id).unwrap();
-        let mut lines: Vec<Vec<String>> = rows.iter().map(cells).collect();
+        let mut lines: Vec<Vec<String>> = rows.iter().map(|r| cells(r, lang)).collect();
         lines[at][column] = "d-2025/1-2".into();
         let o = preview(&node, &read(&csv_of(lang, &lines)).unwrap()).await;
         match &o.plan.rows[at].outcome {

@@ -147,3 +147,53 @@ async fn another_partys_rows_are_refused_nothing_is_written_and_viewers_cannot_i
     assert!(!roadmap.contains("id=\"import-upload\""), "no upload form for viewers");
     assert_eq!(app.snapshot().await, before);
 }
+
+/// Issue 17 item 5 over HTTP: the French matrix downloaded from the roadmap page (`;`, status
+/// words) uploads back with every row unchanged; a status word of no language is refused listing
+/// the French words, a delayed action without its reason is refused naming the column, and a
+/// CSV saved as Windows-1256 is refused naming its row (case C21); nothing is written.
+#[tokio::test]
+async fn the_french_matrix_round_trips_over_http_and_its_refusals_are_french() {
+    let app = TestApp::spawn().await;
+    let res = app.client.get(app.url("/fr/roadmap/matrix.csv")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let bytes = res.bytes().await.unwrap().to_vec();
+    assert!(bytes.starts_with("\u{FEFF}Identifiant;Domaine;".as_bytes()), "{}", String::from_utf8_lossy(&bytes));
+    assert!(String::from_utf8_lossy(&bytes).contains(";En cours;"), "French status words");
+    let before = app.snapshot().await;
+    let rows = matrix(&app).await;
+    let (status, html) = upload(&app.client, &app, &app.csrf, bytes).await;
+    assert_eq!(status, 200, "{html}");
+    let summary = format!("À créer : 0 · à modifier : 0 · inchangées : {} · refusées : 0", rows.len());
+    assert!(common::plain(&html).contains(&summary), "{html}");
+
+    let mut rows = rows;
+    let i = rows.iter().position(|r| r.owner == "MAR" && r.status == "in_progress").unwrap();
+    let j = rows.iter().position(|r| r.owner == "MAR" && r.status != "in_progress").unwrap();
+    rows[i].status = "delayed";
+    rows[i].reason = String::new();
+    rows[j].status = "en attente";
+    let (status, html) = upload(&app.client, &app, &app.csrf, to_csv(&rows, Lang::Fr).unwrap()).await;
+    assert_eq!(status, 422, "{html}");
+    let html = common::plain(&html);
+    for row in [i + 2, j + 2] {
+        assert!(html.contains(&format!("data-row=\"{row}\" data-outcome=\"refused\"")), "row {row}: {html}");
+    }
+    assert!(
+        html.contains("Une action « Retardée » doit en indiquer le motif : remplissez la colonne « Motif »."),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "Statut inconnu « en attente ». Écrivez l’un de ceux-ci : Prévue, En cours, Réalisée, Retardée, Bloquée, Annulée."
+        ),
+        "{html}"
+    );
+
+    let mut cp1256 = b"Identifiant;Domaine;Action (fran\xC3\xA7ais);Statut\r\n".to_vec();
+    cp1256.extend_from_slice(b";Formation;\xC7\xE1\xE1\xCC\xE4\xC9;planned\r\n");
+    let (status, html) = upload(&app.client, &app, &app.csrf, cp1256).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(common::plain(&html).contains("Ligne 2 : le fichier CSV n’est pas en UTF-8"), "{html}");
+    assert_eq!(app.snapshot().await, before, "nothing written");
+}

@@ -206,7 +206,8 @@ async fn the_follow_up_matrix_downloads_as_xlsx_and_csv() {
     let text = String::from_utf8(csv[3..].to_vec()).unwrap();
     // One header line and one line per action (13 in the demo), in French.
     assert_eq!(text.lines().count(), 14, "{text}");
-    assert!(text.starts_with("Identifiant,Domaine,Action (arabe),Action (français)"));
+    // Case C18: French Excel reads `;` (a comma-separated file opens there as one column).
+    assert!(text.starts_with("Identifiant;Domaine;Action (arabe);Action (français)"), "{text}");
     assert!(text.contains("Former 12 officiers maliens aux premiers secours au combat"));
     let xlsx = app.client.get(app.url("/ar/roadmap/matrix.xlsx")).send().await.unwrap().bytes().await.unwrap();
     assert_eq!(&xlsx[..2], b"PK", "an XLSX file is a zip");
