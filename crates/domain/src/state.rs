@@ -613,6 +613,17 @@ impl State {
         }
     }
 
+    /// A copy of the state holding only the records `keep` accepts (and the charter). A read
+    /// model built on it cannot show, count or link a record left out: this is how a node
+    /// applies the marking rule once for a reader (DESIGN.md §6) before any page is built.
+    #[must_use]
+    pub fn retain(&self, keep: impl Fn(&str, &Entry) -> bool) -> State {
+        State {
+            charter: self.charter.clone(),
+            records: self.records.iter().filter(|(id, e)| keep(id, e)).map(|(id, e)| (id.clone(), e.clone())).collect(),
+        }
+    }
+
     /// The charter, once genesis was applied.
     #[must_use]
     pub fn charter(&self) -> Option<&Charter> {
