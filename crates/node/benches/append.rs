@@ -22,10 +22,11 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+use lajna_demo as demo;
 use lajna_domain::records::Action;
 use lajna_domain::{ActionStatus, Actor, Command, Progress, RecordKind};
 use lajna_ledger::{Draft, SecretKey, SignedEvent};
-use lajna_node::{Node, demo, now_rfc3339, read_key};
+use lajna_node::{Node, now_rfc3339, read_key};
 use serde_json::json;
 use tokio::runtime::Runtime;
 
@@ -38,8 +39,9 @@ fn runtime() -> Runtime {
 
 /// The demo's open actions (not done, not cancelled) as (id, action).
 async fn open_actions(node: &Node) -> Vec<(String, Action)> {
-    node.with_state(|s| s.all::<Action>(RecordKind::Action))
+    node.read_all()
         .await
+        .all::<Action>(RecordKind::Action)
         .into_iter()
         .filter(|(_, a)| !matches!(a.status, ActionStatus::Done | ActionStatus::Cancelled))
         .collect()
@@ -53,7 +55,7 @@ async fn presign(
     count: usize,
     mut body: impl FnMut(usize) -> (String, &'static str, serde_json::Value),
 ) -> Vec<SignedEvent> {
-    let guard = node.store.lock().await;
+    let guard = node.store().lock().await;
     let committee = guard.committee();
     let mut parents = guard.heads();
     drop(guard);
@@ -123,7 +125,7 @@ fn append_one_per_tx(c: &mut Criterion, rt: &Runtime) {
     });
     group.finish();
     eprintln!("append_one_per_tx: {n} events appended in total");
-    rt.block_on(node.store.close());
+    rt.block_on(node.close());
 }
 
 fn append_batch(c: &mut Criterion, rt: &Runtime) {
@@ -153,7 +155,7 @@ fn append_batch(c: &mut Criterion, rt: &Runtime) {
                         )
                     })
                     .await;
-                    let mut guard = node.store.lock().await;
+                    let mut guard = node.store().lock().await;
                     let start = Instant::now();
                     let ids = guard.append(&batch).await.expect("batch appends");
                     total += start.elapsed();
@@ -166,7 +168,7 @@ fn append_batch(c: &mut Criterion, rt: &Runtime) {
     });
     group.finish();
     eprintln!("append_batch_1000: {appended} events appended in total");
-    rt.block_on(node.store.close());
+    rt.block_on(node.close());
 }
 
 fn rebuild(c: &mut Criterion, rt: &Runtime) {
@@ -192,12 +194,12 @@ fn rebuild(c: &mut Criterion, rt: &Runtime) {
                 (action.owner.as_str().to_string(), kind, json!({"v": 1, "record": id, "set": {"progress": progress}}))
             })
             .await;
-            node.store.lock().await.append(&batch).await.expect("batch appends");
+            node.store().lock().await.append(&batch).await.expect("batch appends");
             written += count;
         }
     });
     let generation = started.elapsed();
-    let events = rt.block_on(node.store.event_count()).expect("event count");
+    let events = rt.block_on(node.store().event_count()).expect("event count");
     let db_bytes = std::fs::metadata(node.dir.database()).map(|m| m.len()).unwrap_or(0);
     eprintln!(
         "rebuild_100k: generated {REBUILD_EVENTS} events in {:.1} s ({:.0} events/s incl. signing); \
@@ -206,10 +208,10 @@ fn rebuild(c: &mut Criterion, rt: &Runtime) {
         REBUILD_EVENTS as f64 / generation.as_secs_f64(),
         db_bytes as f64 / (1024.0 * 1024.0),
     );
-    let hash = rt.block_on(node.store.state_hash()).expect("state hash");
+    let hash = rt.block_on(node.store().state_hash()).expect("state hash");
 
     let verify_start = Instant::now();
-    let report = rt.block_on(node.store.verify()).expect("verify runs");
+    let report = rt.block_on(node.store().verify()).expect("verify runs");
     let verify_time = verify_start.elapsed();
     assert!(report.ok(), "the generated log verifies");
     eprintln!(
@@ -231,7 +233,7 @@ fn rebuild(c: &mut Criterion, rt: &Runtime) {
                 let mut total = Duration::ZERO;
                 for _ in 0..iters {
                     let start = Instant::now();
-                    let rebuilt = node.store.rebuild().await.expect("rebuild");
+                    let rebuilt = node.store().rebuild().await.expect("rebuild");
                     total += start.elapsed();
                     assert_eq!(rebuilt, hash, "rebuild reproduces the state hash");
                 }
@@ -240,7 +242,7 @@ fn rebuild(c: &mut Criterion, rt: &Runtime) {
         });
     });
     group.finish();
-    rt.block_on(node.store.close());
+    rt.block_on(node.close());
 }
 
 fn benches(c: &mut Criterion) {

@@ -333,6 +333,30 @@ impl Node {
         self.shared_document_files().await.into_iter().find(|(_, h, _)| h == hash).map(|(_, _, size)| size)
     }
 
+    /// The file of a SHARED document for a peer: `None` for an unknown or malformed hash, one
+    /// that only one-party documents reference, a shared file this node does not hold (yet),
+    /// and one whose bytes do not match its hash or its record's size (logged). The file is
+    /// read off the async workers.
+    pub async fn shared_blob(self: &std::sync::Arc<Self>, hash: &str) -> Option<Vec<u8>> {
+        let size = self.shared_blob_size(hash).await?;
+        if !self.has_blob(hash) {
+            return None;
+        }
+        let (node, name) = (std::sync::Arc::clone(self), hash.to_string());
+        match tokio::task::spawn_blocking(move || node.read_blob(&name)).await {
+            Ok(Ok(bytes)) if bytes.len() as u64 == size => Some(bytes),
+            Ok(Ok(_)) => None,
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, blob = %hash, "blob unreadable");
+                None
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "blob read task failed");
+                None
+            }
+        }
+    }
+
     /// Whether the blob `hash` is stored on this node (the file exists under its name; its
     /// bytes are checked when read, see [`Node::read_blob`]).
     #[must_use]

@@ -14,12 +14,13 @@
 pub mod auth;
 pub mod backup;
 mod config;
-pub mod demo;
 pub mod documents;
 mod error;
 pub mod extract;
 pub mod feeds;
 pub mod import;
+mod log;
+pub mod read;
 pub mod record;
 pub mod search;
 pub mod sync;
@@ -31,13 +32,17 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 use lajna_domain::{Actor, Charter, Command, State, decide};
-use lajna_ledger::{Draft, EventId, GENESIS_KIND, KEY_CERTIFIED_KIND, SecretKey, SignedEvent};
+use lajna_ledger::{Draft, GENESIS_KIND, KEY_CERTIFIED_KIND, SecretKey, SignedEvent};
 use lajna_store::Store;
 use serde_json::json;
 
 pub use config::Config;
 pub use error::NodeError;
 use error::io;
+pub use lajna_ledger::{EventId, RequestAuth};
+pub use lajna_store::{AuditRow, CheckpointCheck, PeerRow, StoredEvent, UserRow, VerifyReport};
+pub use log::SyncStatus;
+pub use read::Snapshot;
 pub use sync::join;
 
 /// Paths of a data directory.
@@ -131,11 +136,12 @@ pub struct Node {
     pub dir: DataDir,
     /// Settings.
     pub config: Config,
-    /// The store.
-    pub store: Store,
+    /// The store: private, read through [`Node::read`] (users) and the methods of `log.rs`.
+    store: Store,
     keys: BTreeMap<String, SecretKey>,
     search: search::SearchState,
     record: record::RecordState,
+    snapshots: read::Snapshots,
     /// The shared lock on `DATA/serve.lock`, held while the node is open.
     _lock: Option<std::fs::File>,
 }
@@ -190,6 +196,18 @@ fn sign_next(
 }
 
 impl Node {
+    /// A node over an open store, with empty caches.
+    fn assemble(
+        dir: DataDir,
+        config: Config,
+        store: Store,
+        keys: BTreeMap<String, SecretKey>,
+        lock: Option<std::fs::File>,
+    ) -> Self {
+        let (search, record, snapshots) = (Default::default(), Default::default(), Default::default());
+        Self { dir, config, store, keys, search, record, snapshots, _lock: lock }
+    }
+
     /// Opens an existing data directory.
     ///
     /// # Errors
@@ -209,7 +227,7 @@ impl Node {
         if store.committee().await.is_none() {
             return Err(NodeError::Store(lajna_store::StoreError::Empty));
         }
-        Ok(Self { dir, config, store, keys, search: Default::default(), record: Default::default(), _lock: lock })
+        Ok(Self::assemble(dir, config, store, keys, lock))
     }
 
     /// Creates a data directory, its node keys, and the committee: the genesis event signed by
@@ -288,15 +306,7 @@ impl Node {
         let lock = hold_lock(dir)?;
         let store = Store::open(&dir.database()).await?;
         store.lock().await.append(&batch).await?;
-        Ok(Self {
-            dir: dir.clone(),
-            config: config.clone(),
-            store,
-            keys,
-            search: Default::default(),
-            record: Default::default(),
-            _lock: lock,
-        })
+        Ok(Self::assemble(dir.clone(), config.clone(), store, keys, lock))
     }
 
     /// The date "overdue" is measured against: the configured reference date, else today (UTC).
@@ -361,7 +371,16 @@ impl Node {
         Ok(ids)
     }
 
-    /// Reads the in-memory state (a consistent snapshot).
+    /// Reads the in-memory state (a consistent snapshot), for the node's own work; readers go
+    /// through [`Node::read`] or [`Node::read_all`].
+    #[cfg(not(feature = "test-support"))]
+    pub(crate) async fn with_state<R>(&self, f: impl FnOnce(&State) -> R) -> R {
+        self.store.with_state(f).await
+    }
+
+    /// Reads the in-memory state (a consistent snapshot): public for tests only
+    /// (`test-support`); readers go through [`Node::read`] or [`Node::read_all`].
+    #[cfg(feature = "test-support")]
     pub async fn with_state<R>(&self, f: impl FnOnce(&State) -> R) -> R {
         self.store.with_state(f).await
     }

@@ -27,6 +27,7 @@ use lajna_domain::state::Entry;
 use lajna_store::{StoreError, StoredEvent};
 use serde_json::Value;
 
+use crate::NodeError;
 use crate::auth::User;
 use crate::documents::may_see;
 use crate::{Node, now_rfc3339};
@@ -160,9 +161,9 @@ impl Node {
     ///
     /// # Errors
     /// Database errors (a bad event is a result, not an error).
-    pub async fn verify_now(&self) -> Result<Arc<Verification>, StoreError> {
+    pub async fn verify_now(&self) -> Result<Arc<Verification>, NodeError> {
         let _running = self.record.running.lock().await;
-        self.verify_locked().await
+        Ok(self.verify_locked().await?)
     }
 
     async fn verify_locked(&self) -> Result<Arc<Verification>, StoreError> {
@@ -223,7 +224,7 @@ impl Node {
     ///
     /// # Errors
     /// Database errors of that first run.
-    pub async fn verification(&self) -> Result<Arc<Verification>, StoreError> {
+    pub async fn verification(&self) -> Result<Arc<Verification>, NodeError> {
         if let Some(v) = self.last_verification() {
             return Ok(v);
         }
@@ -231,7 +232,7 @@ impl Node {
         if let Some(v) = self.last_verification() {
             return Ok(v);
         }
-        self.verify_locked().await
+        Ok(self.verify_locked().await?)
     }
 
     /// How many full verifications this node has run since it was opened.
@@ -286,7 +287,7 @@ impl Node {
     ///
     /// # Errors
     /// Database errors.
-    pub async fn visible_events(&self, user: &User) -> Result<VisibleEvents, StoreError> {
+    pub async fn visible_events(&self, user: &User) -> Result<VisibleEvents, NodeError> {
         let index = self.event_index().await?;
         let hidden = self.with_state(|s| hidden_records(user, s)).await;
         let keep = |list: &[(i64, String)]| -> Vec<i64> {
@@ -299,7 +300,7 @@ impl Node {
     ///
     /// # Errors
     /// Database errors; [`StoreError::Corrupt`].
-    pub async fn events_at(&self, log: LogKind, seqs: &[i64]) -> Result<Vec<StoredEvent>, StoreError> {
+    pub async fn events_at(&self, log: LogKind, seqs: &[i64]) -> Result<Vec<StoredEvent>, NodeError> {
         let (Some(first), Some(last)) = (seqs.first(), seqs.last()) else { return Ok(vec![]) };
         let wanted: HashSet<i64> = seqs.iter().copied().collect();
         let events = match log {
@@ -318,7 +319,7 @@ impl Node {
         user: &User,
         after: i64,
         limit: usize,
-    ) -> Result<Vec<StoredEvent>, StoreError> {
+    ) -> Result<Vec<StoredEvent>, NodeError> {
         let seqs: Vec<i64> =
             self.visible_events(user).await?.shared.into_iter().filter(|s| *s > after).take(limit).collect();
         self.events_at(LogKind::Shared, &seqs).await

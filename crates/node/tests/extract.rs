@@ -6,12 +6,13 @@ use std::io::Write as _;
 use std::path::Path;
 
 use jiff::civil::date;
+use lajna_demo as demo;
 use lajna_domain::records::Document;
 use lajna_domain::values::PartyCode;
 use lajna_domain::{Actor, Classification, Lang, LocalizedText as T, Marking, Releasability};
+use lajna_node::Node;
 use lajna_node::documents::{Upload, sniff};
 use lajna_node::extract::{DOCX, ODT, extract_text};
-use lajna_node::{Node, demo};
 use lajna_search::Access;
 
 fn party(p: &str) -> PartyCode {
@@ -116,8 +117,9 @@ async fn ids(node: &Node, query: &str, party_code: &str, clearance: Classificati
     node.search(query, &access, Lang::Fr, 50, 0).await.unwrap().hits.into_iter().map(|h| h.id).collect()
 }
 
-async fn demo_node(dir: &Path) -> Node {
-    demo::build(&dir.join("demo")).await.unwrap()
+/// A node of the small committee: these tests upload their own documents and need no more.
+async fn small_node(dir: &Path) -> Node {
+    demo::build_from(&dir.join("demo"), &demo::small().unwrap()).await.unwrap()
 }
 
 #[test]
@@ -135,7 +137,7 @@ fn each_format_gives_its_text() {
 #[tokio::test]
 async fn the_text_of_an_uploaded_docx_and_odt_is_found_in_arabic_and_french() {
     let dir = tempfile::tempdir().unwrap();
-    let node = demo_node(dir.path()).await;
+    let node = small_node(dir.path()).await;
     // Open the index first, so the uploads below are indexed by the write path.
     assert!(ids(&node, "الانقاذ", "MLI", Classification::Unclassified).await.is_empty());
     let docx_id = upload(
@@ -175,7 +177,7 @@ async fn the_text_of_an_uploaded_docx_and_odt_is_found_in_arabic_and_french() {
 #[tokio::test]
 async fn a_secret_mar_only_pdf_is_found_by_its_text_only_by_cleared_mar_users() {
     let dir = tempfile::tempdir().unwrap();
-    let node = demo_node(dir.path()).await;
+    let node = small_node(dir.path()).await;
     let secret = Marking { classification: Classification::Secret, releasable_to: Releasability::Only(party("MAR")) };
     let pdf = demo::tiny_pdf(&["SECRET - MAR ONLY (illustrative)", "Convoy escort plan via Tessalit and Aguelhok"]);
     let id = upload(&node, &pdf, "convoy.pdf", document("Note 12", Lang::En, secret)).await;
@@ -189,7 +191,7 @@ async fn a_secret_mar_only_pdf_is_found_by_its_text_only_by_cleared_mar_users() 
 #[tokio::test]
 async fn a_file_whose_text_cannot_be_read_is_registered_and_found_by_its_title() {
     let dir = tempfile::tempdir().unwrap();
-    let node = demo_node(dir.path()).await;
+    let node = small_node(dir.path()).await;
     // Passes the upload check (PDF signature) but is no PDF lopdf can read.
     let broken = b"%PDF-1.7\nnot really a PDF: Zorblatt\n%%EOF\n";
     let id = upload(&node, broken, "broken.pdf", document("Zanzibarique", Lang::Fr, Marking::default())).await;

@@ -4,11 +4,12 @@
 use std::path::Path;
 
 use jiff::civil::date;
+use lajna_demo as demo;
 use lajna_domain::records::*;
 use lajna_domain::values::*;
 use lajna_domain::{Actor, Command, LocalizedText as T, RecordKind};
 use lajna_ledger::SignedEvent;
-use lajna_node::{Node, demo};
+use lajna_node::Node;
 use lajna_store::Store;
 use proptest::prelude::*;
 use serde_json::json;
@@ -18,11 +19,16 @@ fn actor(p: &str) -> Actor {
 }
 
 async fn snapshot(node: &Node) -> (i64, String) {
-    (node.store.event_count().await.unwrap(), node.store.state_hash().await.unwrap())
+    (node.store().event_count().await.unwrap(), node.store().state_hash().await.unwrap())
 }
 
 async fn demo_node(dir: &Path) -> Node {
     demo::build(&dir.join("demo")).await.unwrap()
+}
+
+/// A node of the small committee (`small.toml`), for tests that need its users and no more.
+async fn small_node(dir: &Path) -> Node {
+    demo::build_from(&dir.join("demo"), &demo::small().unwrap()).await.unwrap()
 }
 
 #[tokio::test]
@@ -81,11 +87,11 @@ async fn running_the_demo_again_reuses_the_directory() {
     let dir = tempfile::tempdir().unwrap();
     let first = demo_node(dir.path()).await;
     let before = snapshot(&first).await;
-    let committee = first.store.committee().await;
+    let committee = first.store().committee().await;
     drop(first);
     let again = demo_node(dir.path()).await;
     assert_eq!(snapshot(&again).await, before);
-    assert_eq!(again.store.committee().await, committee);
+    assert_eq!(again.store().committee().await, committee);
 }
 
 #[tokio::test]
@@ -96,7 +102,7 @@ async fn demo_users_get_the_clearance_of_their_role() {
     let node = demo_node(dir.path()).await;
     let mut seen = Vec::new();
     for (username, party, role) in demo::DEMO_USERS {
-        let user = node.store.user(username).await.unwrap().expect(username);
+        let user = node.store().user(username).await.unwrap().expect(username);
         assert_eq!((user.party.as_str(), user.role.as_str()), (party, role));
         let expected = match role {
             "co-chair" => "SECRET",
@@ -208,12 +214,12 @@ async fn a_progress_report_is_signed_applied_and_verifiable() {
         .await
         .unwrap();
     assert_eq!(ids.len(), 1);
-    let doc = node.store.record(&id).await.unwrap().unwrap().1;
+    let doc = node.store().record(&id).await.unwrap().unwrap().1;
     assert_eq!(doc["progress"], json!(75));
-    let stored = node.store.events_after(0, i64::MAX).await.unwrap().pop().unwrap();
+    let stored = node.store().events_after(0, i64::MAX).await.unwrap().pop().unwrap();
     assert_eq!(stored.kind, "action.progress_reported");
     assert!(stored.raw.envelope.contains("\"progress\":75"), "{}", stored.raw.envelope);
-    assert!(node.store.verify().await.unwrap().ok());
+    assert!(node.store().verify().await.unwrap().ok());
 }
 
 /// Copies a node's data directory into a fresh one by replaying its log (keys and config copied).
@@ -224,7 +230,7 @@ async fn replica(from: &Node, to: &Path) -> Node {
         std::fs::copy(from.dir.node_key(p), to.join("keys").join(format!("node-{p}.key"))).unwrap();
     }
     let store = Store::open(&to.join("lajna.sqlite")).await.unwrap();
-    for e in from.store.events_after(0, i64::MAX).await.unwrap() {
+    for e in from.store().events_after(0, i64::MAX).await.unwrap() {
         store.lock().await.receive(&e.raw).await.unwrap();
     }
     store.close().await;
@@ -232,7 +238,7 @@ async fn replica(from: &Node, to: &Path) -> Node {
 }
 
 async fn all_events(node: &Node) -> Vec<SignedEvent> {
-    node.store.events_after(0, i64::MAX).await.unwrap().into_iter().map(|e| e.raw).collect()
+    node.store().events_after(0, i64::MAX).await.unwrap().into_iter().map(|e| e.raw).collect()
 }
 
 proptest! {
@@ -271,10 +277,10 @@ proptest! {
             }
             // The two nodes exchange everything.
             let (ea, eb) = (all_events(&a).await, all_events(&b).await);
-            for e in &eb { a.store.lock().await.receive(e).await.unwrap(); }
-            for e in &ea { b.store.lock().await.receive(e).await.unwrap(); }
-            let expected = a.store.state_hash().await.unwrap();
-            assert_eq!(b.store.state_hash().await.unwrap(), expected);
+            for e in &eb { a.store().lock().await.receive(e).await.unwrap(); }
+            for e in &ea { b.store().lock().await.receive(e).await.unwrap(); }
+            let expected = a.store().state_hash().await.unwrap();
+            assert_eq!(b.store().state_hash().await.unwrap(), expected);
             // Fresh stores fed the union in a random order, with duplicates.
             let mut union: Vec<SignedEvent> = ea.clone();
             for e in eb { if !union.contains(&e) { union.push(e); } }
@@ -326,8 +332,8 @@ async fn c14_order_comes_from_the_dag_not_from_wall_clocks() {
         )
         .await
         .unwrap();
-        let from_a = a.store.latest_events(1).await.unwrap().remove(0).raw;
-        b.store.lock().await.receive(&from_a).await.unwrap();
+        let from_a = a.store().latest_events(1).await.unwrap().remove(0).raw;
+        b.store().lock().await.receive(&from_a).await.unwrap();
         // B writes with a skewed clock: its `at` is before (or long after) A's.
         let a_at: jiff::Timestamp = serde_json::from_str::<serde_json::Value>(&from_a.envelope).unwrap()["at"]
             .as_str()
@@ -337,7 +343,7 @@ async fn c14_order_comes_from_the_dag_not_from_wall_clocks() {
         let b_at = (a_at + jiff::SignedDuration::from_mins(skew_minutes)).strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
         let key = lajna_node::read_key(&b.dir.node_key("MLI")).unwrap();
         let done = {
-            let guard = b.store.lock().await;
+            let guard = b.store().lock().await;
             lajna_ledger::Draft {
                 committee: guard.committee(),
                 parents: guard.heads(),
@@ -350,14 +356,14 @@ async fn c14_order_comes_from_the_dag_not_from_wall_clocks() {
             .sign(&key)
             .unwrap()
         };
-        b.store.lock().await.append(std::slice::from_ref(&done)).await.unwrap();
-        a.store.lock().await.receive(&done).await.unwrap();
+        b.store().lock().await.append(std::slice::from_ref(&done)).await.unwrap();
+        a.store().lock().await.receive(&done).await.unwrap();
         for node in [&a, &b] {
             let now: Action = node.with_state(|s| s.get(RecordKind::Action, &id).unwrap()).await;
             assert_eq!(now.status, ActionStatus::Done, "skew {skew_minutes} min");
             assert_ne!(now.status, action.status);
         }
-        assert_eq!(a.store.state_hash().await.unwrap(), b.store.state_hash().await.unwrap());
+        assert_eq!(a.store().state_hash().await.unwrap(), b.store().state_hash().await.unwrap());
     }
 }
 
@@ -369,7 +375,7 @@ async fn c15_rebuild_after_a_thousand_mixed_events_is_byte_identical() {
     let node = demo_node(dir.path()).await;
     let actions = node.with_state(|s| s.all::<Action>(RecordKind::Action)).await;
     let mut n = 0;
-    while node.store.event_count().await.unwrap() < 1000 {
+    while node.store().event_count().await.unwrap() < 1000 {
         let (id, a) = &actions[n % actions.len()];
         let who = actor(a.owner.as_str());
         let command = match n % 4 {
@@ -395,18 +401,18 @@ async fn c15_rebuild_after_a_thousand_mixed_events_is_byte_identical() {
         let _ = node.execute(&who, &command).await;
         n += 1;
     }
-    let events = node.store.event_count().await.unwrap();
-    let before = node.store.export().await.unwrap();
+    let events = node.store().event_count().await.unwrap();
+    let before = node.store().export().await.unwrap();
     let mut tables = vec![];
     for kind in RecordKind::ALL {
-        tables.push(node.store.records(kind.code()).await.unwrap());
+        tables.push(node.store().records(kind.code()).await.unwrap());
     }
-    let hash = node.store.state_hash().await.unwrap();
-    assert_eq!(node.store.rebuild().await.unwrap(), hash);
-    assert_eq!(node.store.event_count().await.unwrap(), events, "rebuild appended events");
-    assert_eq!(node.store.export().await.unwrap(), before);
+    let hash = node.store().state_hash().await.unwrap();
+    assert_eq!(node.store().rebuild().await.unwrap(), hash);
+    assert_eq!(node.store().event_count().await.unwrap(), events, "rebuild appended events");
+    assert_eq!(node.store().export().await.unwrap(), before);
     for (kind, rows) in RecordKind::ALL.iter().zip(tables) {
-        let after = node.store.records(kind.code()).await.unwrap();
+        let after = node.store().records(kind.code()).await.unwrap();
         let a: Vec<String> = rows
             .iter()
             .map(|(id, d)| {
@@ -421,9 +427,9 @@ async fn c15_rebuild_after_a_thousand_mixed_events_is_byte_identical() {
             .collect();
         assert_eq!(a, b, "{kind:?} rows differ after rebuild");
     }
-    let report = node.store.verify().await.unwrap();
+    let report = node.store().verify().await.unwrap();
     // Verify checks the private log too (the demo's MAR-only document).
-    let private = node.store.private_events().await.unwrap().len() as i64;
+    let private = node.store().private_events().await.unwrap().len() as i64;
     assert!(report.ok() && report.events as i64 == events + private);
 }
 
@@ -503,7 +509,7 @@ async fn a_peer_cannot_make_a_shared_document_private_or_swap_its_file() {
         let key = &key;
         let shared = shared.clone();
         async move {
-            let guard = mli.store.lock().await;
+            let guard = mli.store().lock().await;
             lajna_ledger::Draft {
                 committee: guard.committee(),
                 parents: guard.heads(),
@@ -524,7 +530,7 @@ async fn a_peer_cannot_make_a_shared_document_private_or_swap_its_file() {
         json!({"file_name": "other.pdf"}),
     ] {
         let event = forge(set.clone()).await;
-        let refused = mar.store.lock().await.receive(&event).await;
+        let refused = mar.store().lock().await.receive(&event).await;
         match refused {
             Err(lajna_store::StoreError::Domain { source, .. }) => {
                 assert!(source.to_string().contains("fixed at registration"), "{set}: {source}")
@@ -534,7 +540,7 @@ async fn a_peer_cannot_make_a_shared_document_private_or_swap_its_file() {
         assert_eq!(snapshot(&mar).await, before, "{set}: nothing stored");
     }
     let honest = forge(json!({"title": {"fr": "Programme révisé"}})).await;
-    assert!(mar.store.lock().await.receive(&honest).await.is_ok());
+    assert!(mar.store().lock().await.receive(&honest).await.is_ok());
     assert_ne!(snapshot(&mar).await, before);
     assert!(mar.with_state(|s| !s.entry(&shared).unwrap().is_private()).await);
 }
@@ -570,7 +576,7 @@ async fn a_bundle_carrying_a_signed_revision_with_a_mistyped_field_is_refused_na
     assert_eq!(n, 1);
     let (header, events) = lajna_ledger::read_bundle(&honest, 1 << 20).unwrap();
     let key = lajna_node::read_key(&dir.path().join("mli/keys/node-MLI.key")).unwrap();
-    let heads = mli.store.lock().await.heads();
+    let heads = mli.store().lock().await.heads();
     let before = snapshot(&mar).await;
     for (kind, set, field) in [
         ("action.revised", json!({"progress": "abc"}), "progress"),
@@ -596,9 +602,9 @@ async fn a_bundle_carrying_a_signed_revision_with_a_mistyped_field_is_refused_na
         let text = err.to_string();
         assert!(text.contains(&format!("event {}: {field}:", bad.id().to_hex())), "{kind} {set}: {text}");
         assert_eq!(snapshot(&mar).await, before, "{kind} {set}: nothing stored");
-        assert_eq!(mar.store.pending_count().await.unwrap(), 0);
+        assert_eq!(mar.store().pending_count().await.unwrap(), 0);
     }
-    assert!(mar.store.verify().await.unwrap().ok());
+    assert!(mar.store().verify().await.unwrap().ok());
     mar.bundle_import(&honest).await.unwrap();
     assert_eq!(snapshot(&mar).await.0, before.0 + 1);
     assert_eq!(snapshot(&mar).await.1, snapshot(&mli).await.1);
@@ -618,7 +624,7 @@ async fn three_sessions(node: &Node, password: &str) -> Vec<String> {
 #[tokio::test]
 async fn c16_each_change_of_a_users_credentials_or_authority_ends_all_its_sessions() {
     let dir = tempfile::tempdir().unwrap();
-    let node = demo_node(dir.path()).await;
+    let node = small_node(dir.path()).await;
     let (password, _) = demo::demo_password(&dir.path().join("demo")).unwrap();
     let other = node.sign_in("mar-secretary", &password, "10.0.0.9").await.unwrap();
     let mut current = password.clone();
@@ -641,10 +647,10 @@ async fn c16_each_change_of_a_users_credentials_or_authority_ends_all_its_sessio
         assert!(node.session(&other.token).await.unwrap().is_some(), "{change}: another user's session ended");
     }
     // The changes took effect, and the old password no longer signs in.
-    let row = node.store.user("mli-cochair").await.unwrap().unwrap();
+    let row = node.store().user("mli-cochair").await.unwrap().unwrap();
     assert_eq!((row.role.as_str(), row.clearance.as_str(), row.disabled), ("secretary", "RESTRICTED", true));
     assert!(node.sign_in("mli-cochair", &current, "10.0.0.4").await.is_err(), "disabled");
-    let trail = node.store.audit_trail(200).await.unwrap();
+    let trail = node.store().audit_trail(200).await.unwrap();
     for detail in ["password", "role secretary (was co-chair)", "clearance RESTRICTED (was SECRET)", "disabled"] {
         assert!(
             trail.iter().any(|l| l.username == "mli-cochair" && l.action == "user-changed" && l.detail == detail),
@@ -656,7 +662,7 @@ async fn c16_each_change_of_a_users_credentials_or_authority_ends_all_its_sessio
 #[tokio::test]
 async fn c16_a_password_changed_from_a_session_keeps_that_session_and_ends_the_others() {
     let dir = tempfile::tempdir().unwrap();
-    let node = demo_node(dir.path()).await;
+    let node = small_node(dir.path()).await;
     let (password, _) = demo::demo_password(&dir.path().join("demo")).unwrap();
     let tokens = three_sessions(&node, &password).await;
     let new = "a new password of mli-cochair";
@@ -685,7 +691,7 @@ async fn c16_a_password_changed_from_a_session_keeps_that_session_and_ends_the_o
 #[tokio::test]
 async fn c16_replacing_a_user_ends_its_sessions_and_a_disabled_users_session_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let node = demo_node(dir.path()).await;
+    let node = small_node(dir.path()).await;
     let (password, _) = demo::demo_password(&dir.path().join("demo")).unwrap();
     let tokens = three_sessions(&node, &password).await;
     node.put_user("mli-cochair", "MLI", "co-chair", None, &password).await.unwrap();
@@ -695,7 +701,7 @@ async fn c16_replacing_a_user_ends_its_sessions_and_a_disabled_users_session_is_
     // Re-enabling a disabled user does not bring its old sessions back.
     let tokens = three_sessions(&node, &password).await;
     node.disable_user("mli-cochair").await.unwrap();
-    node.store.set_user_disabled("mli-cochair", false).await.unwrap();
+    node.store().set_user_disabled("mli-cochair", false).await.unwrap();
     for token in &tokens {
         assert!(node.session(token).await.unwrap().is_none());
     }
@@ -735,27 +741,27 @@ async fn a_bundle_carries_its_makers_checkpoint_and_the_importer_keeps_it() {
     let st = cp.open().unwrap().0;
     let mli_key = lajna_node::read_key(&dir.path().join("mli/keys/node-MLI.key")).unwrap();
     assert_eq!((st.party.as_str(), st.of.as_deref()), ("MLI", Some("MAR")));
-    assert_eq!((st.node.clone(), st.heads.clone()), (mli_key.public().to_hex(), mli.store.heads().await));
-    assert_eq!(st.count as i64, mli.store.event_count().await.unwrap());
+    assert_eq!((st.node.clone(), st.heads.clone()), (mli_key.public().to_hex(), mli.store().heads().await));
+    assert_eq!(st.count as i64, mli.store().event_count().await.unwrap());
     mar.bundle_import(&bundle).await.unwrap();
-    let kept = mar.store.checkpoints().await.unwrap();
+    let kept = mar.store().checkpoints().await.unwrap();
     assert_eq!(kept.len(), 1);
     assert_eq!((kept[0].party.as_str(), kept[0].via.as_str(), &kept[0].checkpoint), ("MLI", "bundle-import", &cp));
-    let checks = mar.store.check_checkpoints().await.unwrap();
+    let checks = mar.store().check_checkpoints().await.unwrap();
     assert_eq!(checks[0].problem, None, "{checks:?}");
     // An older checkpoint of the same node does not replace a newer one.
     let mut older = st.clone();
     older.at = "2025-01-01T00:00:00Z".into();
     let older = lajna_ledger::Checkpoint::sign(&mli_key, older).unwrap();
     assert!(!mar.accept_checkpoint(&older, Some("MLI"), "http").await.unwrap());
-    assert_eq!(mar.store.checkpoints().await.unwrap()[0].checkpoint, cp);
+    assert_eq!(mar.store().checkpoints().await.unwrap()[0].checkpoint, cp);
     // A node's own party's checkpoint witnesses nothing: not kept.
     let (own, _) = mar.bundle_export(Some("MLI"), false).await.unwrap();
     let own_cp = lajna_ledger::read_bundle(&own, 1 << 20).unwrap().0.checkpoint.unwrap();
     assert!(!mar.accept_checkpoint(&own_cp, None, "http").await.unwrap());
     // Importing it again changes nothing.
     mar.bundle_import(&bundle).await.unwrap();
-    assert_eq!(mar.store.checkpoints().await.unwrap().len(), 1);
+    assert_eq!(mar.store().checkpoints().await.unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -791,11 +797,11 @@ async fn a_bundle_whose_checkpoint_has_a_bad_signature_or_an_uncertified_key_is_
     assert!(err.to_string().contains("comes from MLI"), "{err}");
     // Nothing stored: no event, no checkpoint; the refusal is recorded.
     assert_eq!(snapshot(&mar).await, before);
-    assert!(mar.store.checkpoints().await.unwrap().is_empty());
-    assert!(mar.store.peer("MLI").await.unwrap().last_error.unwrap().contains("checkpoint is refused"));
+    assert!(mar.store().checkpoints().await.unwrap().is_empty());
+    assert!(mar.store().peer("MLI").await.unwrap().last_error.unwrap().contains("checkpoint is refused"));
     // The genuine bundle imports.
     mar.bundle_import(&bundle).await.unwrap();
-    assert_eq!(mar.store.checkpoints().await.unwrap().len(), 1);
+    assert_eq!(mar.store().checkpoints().await.unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -810,8 +816,8 @@ async fn an_old_bundle_without_a_checkpoint_still_imports_and_keeps_none() {
     let old = lajna_ledger::write_bundle(header, &events).unwrap();
     let report = mar.bundle_import(&old).await.unwrap();
     assert_eq!(report.applied, 1);
-    assert!(mar.store.checkpoints().await.unwrap().is_empty());
-    assert!(mar.store.check_checkpoints().await.unwrap().is_empty());
+    assert!(mar.store().checkpoints().await.unwrap().is_empty());
+    assert!(mar.store().check_checkpoints().await.unwrap().is_empty());
     assert_eq!(snapshot(&mar).await, snapshot(&mli).await);
 }
 
@@ -829,8 +835,8 @@ async fn a_new_nodes_first_bundle_carries_its_certificate_and_its_checkpoint_whi
     let cp = lajna_ledger::read_bundle(&back, 1 << 20).unwrap().0.checkpoint.unwrap();
     assert_eq!(mar.check_checkpoint(&cp, &[], Some("MLI")).await.unwrap_err().code(), "uncertified-key");
     mar.bundle_import(&back).await.unwrap();
-    let kept = mar.store.checkpoints().await.unwrap();
+    let kept = mar.store().checkpoints().await.unwrap();
     assert_eq!(kept.len(), 1);
     assert_eq!(kept[0].checkpoint, cp);
-    assert_eq!(mar.store.check_checkpoints().await.unwrap()[0].problem, None);
+    assert_eq!(mar.store().check_checkpoints().await.unwrap()[0].problem, None);
 }

@@ -8,8 +8,8 @@
 
 use std::time::Instant;
 
+use lajna_demo as demo;
 use lajna_domain::Lang;
-use lajna_node::demo;
 use lajna_node::import::Importer;
 use lajna_outputs::import::read;
 use lajna_outputs::matrix::{rows, to_csv, to_xlsx};
@@ -69,11 +69,11 @@ async fn main() {
     }
     let bytes = to_xlsx(&changed, lang).expect("xlsx");
     let m = read(&bytes).expect("read");
-    let before = node.store.event_count().await.expect("count");
+    let before = node.store().event_count().await.expect("count");
     let t = Instant::now();
     let o = node.import_matrix(&Importer::Operator, &m, true).await.expect("apply");
     let c = o.plan.counts();
     println!("apply xlsx ({} updated, {} events)  {}", c.updated, o.written.len(), ms(t));
-    let after = node.store.event_count().await.expect("count");
+    let after = node.store().event_count().await.expect("count");
     assert_eq!(after - before, o.written.len() as i64);
 }

@@ -23,7 +23,7 @@ async fn matrix_rows(node: &Node, lang: Lang) -> Vec<MatrixRow> {
 }
 
 async fn snapshot(node: &Node) -> (i64, String) {
-    (node.store.event_count().await.unwrap(), node.store.state_hash().await.unwrap())
+    (node.store().event_count().await.unwrap(), node.store().state_hash().await.unwrap())
 }
 
 async fn preview(node: &Node, m: &MatrixImport) -> ImportOutcome {
@@ -227,7 +227,7 @@ async fn changes_are_written_all_at_once_and_then_read_back_unchanged() {
     assert_eq!(changed, &vec!["status", "progress"]);
     assert!(matches!(**command, Command::ReportProgress { .. }), "{command:?}");
     assert_eq!(o.written.len(), 3);
-    assert_eq!(node.store.event_count().await.unwrap(), count + 3);
+    assert_eq!(node.store().event_count().await.unwrap(), count + 3);
     let a: Action = node.with_state(|s| s.get(RecordKind::Action, &rows[p].id).unwrap()).await;
     assert_eq!((a.status, a.progress.percent()), (ActionStatus::InProgress, 75));
     let created: Action = node.with_state(|s| s.get(RecordKind::Action, &o.written[2].to_hex()).unwrap()).await;

@@ -10,9 +10,9 @@
 
 use std::time::Instant;
 
+use lajna_demo as demo;
 use lajna_domain::Lang;
 use lajna_i18n::Catalog;
-use lajna_node::demo;
 use lajna_report::{Period, render};
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -24,7 +24,9 @@ async fn main() {
     let base = tempfile::tempdir().expect("temp dir");
     let node = demo::build(&base.path().join("data")).await.expect("demo");
     for lang in [Lang::Ar, Lang::Fr] {
-        let input = lajna_report::gather(&node, &catalog, lang, Period::default()).await.expect("input");
+        let input = lajna_report::gather(&node, &*node.read_all().await, &catalog, lang, Period::default())
+            .await
+            .expect("input");
         let t = Instant::now();
         let pdf = render(&input, lang).expect("report");
         println!(
@@ -43,7 +45,9 @@ async fn main() {
     println!("{count} actions added in {:.1} s", t.elapsed().as_secs_f64());
     for lang in [Lang::Ar, Lang::Fr] {
         let t = Instant::now();
-        let input = lajna_report::gather(&node, &catalog, lang, Period::default()).await.expect("input");
+        let input = lajna_report::gather(&node, &*node.read_all().await, &catalog, lang, Period::default())
+            .await
+            .expect("input");
         let gathered = t.elapsed();
         let t = Instant::now();
         let pdf = render(&input, lang).expect("report");

@@ -15,20 +15,28 @@ fn record(e: impl std::fmt::Display) -> ReportError {
     ReportError::Record(e.to_string())
 }
 
-/// Everything [`lajna_report::render`] needs from `node`, with labels in `lang`, generated now.
-/// Runs a full verification of the log (the appendix states how many events verified).
+/// Everything [`lajna_report::render`] needs from `node`, with labels in `lang`, generated now,
+/// over `records`: the reader's snapshot ([`Node::read`]; the operator's is [`Node::read_all`]),
+/// so the report shows no record its reader may not see. Runs a full verification of the log
+/// (the appendix states how many events verified).
 ///
 /// # Errors
 /// [`ReportError::Record`] when the store fails; [`ReportError::NoCommittee`] without genesis.
-pub async fn gather(node: &Node, catalog: &Catalog, lang: Lang, period: Period) -> Result<ReportInput, ReportError> {
-    let verify = node.store.verify().await.map_err(record)?;
-    let state_hash = node.store.state_hash().await.map_err(record)?;
-    let (_, charter) = node.store.charter().await.map_err(record)?.ok_or(ReportError::NoCommittee)?;
+pub async fn gather(
+    node: &Node,
+    records: &lajna_domain::State,
+    catalog: &Catalog,
+    lang: Lang,
+    period: Period,
+) -> Result<ReportInput, ReportError> {
+    let verify = node.verify().await.map_err(record)?;
+    let state_hash = node.state_hash().await.map_err(record)?;
+    let (_, charter) = node.charter().await.map_err(record)?.ok_or(ReportError::NoCommittee)?;
     let mut last_event: BTreeMap<String, Option<Date>> =
         charter.parties.iter().map(|p| (p.code.to_string(), None)).collect();
     let mut after = 0;
     loop {
-        let page = node.store.events_after(after, 1000).await.map_err(record)?;
+        let page = node.events_after(after, 1000).await.map_err(record)?;
         let Some(end) = page.last().map(|e| e.seq) else { break };
         after = end;
         for e in page {
@@ -40,7 +48,7 @@ pub async fn gather(node: &Node, catalog: &Catalog, lang: Lang, period: Period) 
             }
         }
     }
-    let state = node.with_state(Clone::clone).await;
+    let state = records.clone();
     let labels = LABEL_KEYS.iter().map(|k| ((*k).to_string(), catalog.get(lang, k, &[]))).collect();
     Ok(ReportInput {
         state,

@@ -284,7 +284,7 @@ async fn state_as_of(node: &Node, tips: &[String]) -> Result<State, ReportError>
     let mut events = Vec::new();
     let mut after = 0;
     loop {
-        let page = node.store.events_after(after, 1000).await.map_err(record)?;
+        let page = node.events_after(after, 1000).await.map_err(record)?;
         let Some(end) = page.last().map(|e| e.seq) else { break };
         after = end;
         for e in page {
@@ -324,7 +324,8 @@ async fn state_as_of(node: &Node, tips: &[String]) -> Result<State, ReportError>
 /// # Errors
 /// [`PvError::UnknownSession`]; [`ReportError::Record`] when the store fails.
 pub async fn gather(node: &Node, catalog: &Catalog, session: &str, edition: Edition) -> Result<PvInput, PvError> {
-    let state = node.with_state(Clone::clone).await;
+    // Every shared record, whoever asks: both parties' PVs must be the same bytes.
+    let state = State::clone(&*node.read_all().await);
     if state.charter().is_none() {
         return Err(ReportError::NoCommittee.into());
     }

@@ -7,11 +7,12 @@
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
+use lajna_demo as demo;
 use lajna_domain::records::{Action, Area, Roadmap};
 use lajna_domain::values::{ActionStatus, PartyCode, Progress};
 use lajna_domain::{Actor, Command, Lang, LocalizedText as T, RecordKind};
 use lajna_i18n::Catalog;
-use lajna_node::{Node, demo};
+use lajna_node::Node;
 use lajna_report::{Period, render};
 use unicode_normalization::UnicodeNormalization;
 
@@ -95,7 +96,7 @@ fn norm(s: &str) -> String {
 
 /// Renders the report in `lang`, keeps it and page 1 as PNG, and returns the text pdftotext reads.
 async fn report(node: &Node, catalog: &Catalog, lang: Lang) -> String {
-    let input = lajna_report::gather(node, catalog, lang, Period::default()).await.unwrap();
+    let input = lajna_report::gather(node, &*node.read_all().await, catalog, lang, Period::default()).await.unwrap();
     let pdf = render(&input, lang).unwrap();
     assert!(pdf.starts_with(b"%PDF-"), "a PDF");
     let dir = artefacts();
@@ -142,7 +143,7 @@ async fn the_arabic_and_french_reports_of_the_demo_read_back_in_logical_order() 
     // Committee text is data, never markup: the title prints as typed.
     assert!(fr.contains(&norm(MARKUP)), "markup-looking title printed literally in:\n{fr}");
     // The appendix names the state hash of the record it was made from.
-    let hash = node.store.state_hash().await.unwrap();
+    let hash = node.store().state_hash().await.unwrap();
     assert!(fr.contains(&hash), "state hash {hash} in the appendix");
 }
 
@@ -151,15 +152,16 @@ async fn the_report_data_follows_the_period_and_the_record() {
     let dir = tempfile::tempdir().unwrap();
     let node = demo::build(&dir.path().join("data")).await.unwrap();
     let catalog = Catalog::load();
-    let all = lajna_report::gather(&node, &catalog, Lang::En, Period::default()).await.unwrap();
+    let all =
+        lajna_report::gather(&node, &*node.read_all().await, &catalog, Lang::En, Period::default()).await.unwrap();
     let total = node.with_state(|s| s.all::<Action>(RecordKind::Action).len()).await;
     let data = lajna_report::data_json(&all, Lang::En).unwrap();
     assert_eq!(data["summary"]["total"], total);
     assert_eq!(data["period"], "The whole record");
     assert_eq!(data["rtl"], false);
     // Every event verified (the shared log and this node's private one); both parties wrote.
-    let private = node.store.private_events().await.unwrap().len() as i64;
-    assert_eq!(all.facts.events, node.store.event_count().await.unwrap() + private);
+    let private = node.store().private_events().await.unwrap().len() as i64;
+    assert_eq!(all.facts.events, node.store().event_count().await.unwrap() + private);
     assert!(all.facts.verified);
     assert!(all.facts.last_event.values().all(Option::is_some), "{:?}", all.facts.last_event);
     // Overdue actions carry their days late on the demo's reference date, most late first.

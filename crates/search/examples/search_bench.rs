@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use lajna_domain::{Classification, Lang, LocalizedText, Marking, PartyCode, Releasability};
 use lajna_search::{Access, SearchDoc, SearchIndex, WriterOptions, analysis};
 
-const ARTICLE: &str = include_str!("../../node/demo/000_fac40ccd7e41eb5b.txt");
+const ARTICLE: &str = include_str!("../../demo/000_fac40ccd7e41eb5b.txt");
 const FRENCH: &str = "Le Maroc et le Mali ont créé une commission militaire mixte d'experts chargée de \
 renforcer la coopération en matière de défense. La délégation marocaine, conduite par le général, a été \
 reçue au ministère de la Défense à Bamako. Les échanges ont porté sur la formation des officiers, \

@@ -7,7 +7,7 @@ use lajna_search::{Access, SearchDoc, SearchIndex};
 /// The variant table, shared with `scripts/bench-search-pg`.
 const VARIANTS: &str = include_str!("variants.tsv");
 /// The founding article of the demo committee (Arabic).
-const ARTICLE: &str = include_str!("../../node/demo/000_fac40ccd7e41eb5b.txt");
+const ARTICLE: &str = include_str!("../../demo/000_fac40ccd7e41eb5b.txt");
 
 struct Pair {
     lang: String,

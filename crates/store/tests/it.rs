@@ -258,7 +258,7 @@ async fn rebuild_gives_the_same_state_hash_and_appends_nothing() {
 }
 
 /// State hash of `fixtures/demo-log.jsonl`, recorded when the fixture was made (commit 555d955,
-/// before received revisions were type-checked): the demo committee (`lajna_node::demo::build`)
+/// before received revisions were type-checked): the demo committee (`lajna_demo::build`)
 /// plus six commands of that code (progress reported, an action's due date, area and weight
 /// revised, an action revised with a field this version does not know, an area's ordinal, a
 /// session's minutes). One signed event per line, in the order the node stored them.

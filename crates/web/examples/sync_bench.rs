@@ -7,9 +7,10 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use lajna_demo as demo;
 use lajna_domain::records::Action;
 use lajna_domain::{Actor, Command, PartyCode, Progress, RecordKind};
-use lajna_node::{Node, demo};
+use lajna_node::Node;
 
 async fn generate(node: &Node, n: usize) {
     let actions: Vec<(String, Action)> = node
@@ -55,7 +56,7 @@ async fn main() {
 
     let (bundle, count) = mar.bundle_export(Some("MLI"), false).await.unwrap();
     assert_eq!(count, n);
-    let events = mar.store.events_after(0, i64::MAX).await.unwrap();
+    let events = mar.store().events_after(0, i64::MAX).await.unwrap();
     let fresh = &events[events.len() - n..];
     let mut canonical = String::new();
     for e in fresh {
@@ -68,7 +69,7 @@ async fn main() {
     let report = mli.bundle_import(&bundle).await.unwrap();
     let import = t.elapsed();
     assert_eq!(report.applied, n);
-    assert_eq!(mar.store.state_hash().await.unwrap(), mli.store.state_hash().await.unwrap());
+    assert_eq!(mar.store().state_hash().await.unwrap(), mli.store().state_hash().await.unwrap());
 
     // HTTP: a second pair, the same number of new events on the MAR node, pushed to MLI.
     let (mar2, mli2) = demo::build_pair(&dir.path().join("b")).await.unwrap();
@@ -78,7 +79,7 @@ async fn main() {
     let r = mar2.sync_with(&url).await.unwrap();
     let sync = t.elapsed();
     assert_eq!(r.sent, n);
-    assert_eq!(mar2.store.state_hash().await.unwrap(), mli2.store.state_hash().await.unwrap());
+    assert_eq!(mar2.store().state_hash().await.unwrap(), mli2.store().state_hash().await.unwrap());
 
     println!("| events | {n} |");
     println!("| generating them (sign + append, one command each) | {:.2} s |", generation.as_secs_f64());

@@ -12,7 +12,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use lajna_domain::records::{Action, Indicator};
 use lajna_domain::{ActionStatus, Command, Lang, LocalizedText, Progress, RecordKind, summary};
-use lajna_node::NodeError;
+use lajna_node::auth::User;
+use lajna_node::{NodeError, Snapshot};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -87,28 +88,20 @@ fn record_json(doc: Value, kind: RecordKind, parties: &[String]) -> Value {
     doc
 }
 
-async fn parties(state: &AppState) -> Vec<String> {
-    match state.node.store.charter().await {
-        Ok(Some((_, c))) => c.parties.iter().map(|p| p.code.to_string()).collect(),
-        _ => vec![],
-    }
+fn parties(snapshot: &Snapshot) -> Vec<String> {
+    snapshot.charter().map(|c| c.parties.iter().map(|p| p.code.to_string()).collect()).unwrap_or_default()
 }
 
 async fn list_records(State(state): State<AppState>, ApiPath(name): ApiPath<String>, viewer: Viewer) -> Response {
-    if viewer.user.is_none() {
-        return signed_out();
-    }
+    let Some(user) = viewer.user.as_ref() else { return signed_out() };
     let Some(kind) = collection(&name) else {
         return Problem::new(StatusCode::NOT_FOUND, "not-found", "no such collection; see /api/v1/openapi.json")
             .into_response();
     };
-    let parties = parties(&state).await;
-    match state.node.store.records(kind.code()).await {
-        Ok(rows) => {
-            Json(rows.into_iter().map(|(_, d)| record_json(d, kind, &parties)).collect::<Vec<_>>()).into_response()
-        }
-        Err(e) => store_failure(&e),
-    }
+    let snapshot = state.node.read(user).await;
+    let parties = parties(&snapshot);
+    let docs = snapshot.entries().filter(|(_, e)| e.kind == kind).map(|(id, e)| record_json(e.doc(id), kind, &parties));
+    Json(docs.collect::<Vec<_>>()).into_response()
 }
 
 async fn get_record(
@@ -116,16 +109,13 @@ async fn get_record(
     ApiPath((name, id)): ApiPath<(String, String)>,
     viewer: Viewer,
 ) -> Response {
-    if viewer.user.is_none() {
-        return signed_out();
-    }
-    let not_found = || Problem::new(StatusCode::NOT_FOUND, "not-found", "no record with this id here").into_response();
-    let Some(kind) = collection(&name) else { return not_found() };
-    let parties = parties(&state).await;
-    match state.node.store.record(&id).await {
-        Ok(Some((k, doc))) if k == kind.code() => Json(record_json(doc, kind, &parties)).into_response(),
-        Ok(_) => not_found(),
-        Err(e) => store_failure(&e),
+    let Some(user) = viewer.user.as_ref() else { return signed_out() };
+    let snapshot = state.node.read(user).await;
+    match (collection(&name), snapshot.entry(&id)) {
+        (Some(kind), Some(e)) if e.kind == kind => {
+            Json(record_json(e.doc(&id), kind, &parties(&snapshot))).into_response()
+        }
+        _ => Problem::new(StatusCode::NOT_FOUND, "not-found", "no record with this id here").into_response(),
     }
 }
 
@@ -161,7 +151,7 @@ async fn list_events(State(state): State<AppState>, ApiQuery(q): ApiQuery<Events
                 .collect();
             Json(list).into_response()
         }
-        Err(e) => store_failure(&e),
+        Err(e) => failure(&e),
     }
 }
 
@@ -286,71 +276,42 @@ fn signed_out() -> Response {
     Problem::new(StatusCode::UNAUTHORIZED, "signed-out", "sign in with POST /api/v1/login first").into_response()
 }
 
-fn store_failure(e: &lajna_store::StoreError) -> Response {
+fn failure(e: &NodeError) -> Response {
     tracing::error!(error = %e, "api read failed");
     Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "unexpected", "the server failed; nothing was changed")
         .into_response()
 }
 
 /// `GET /api/v1/state`: the shared state as `lajna export` writes it, with only the records the
-/// user may see (DESIGN.md §6: the marking rule of [`lajna_node::record::may_see_entry`], for
-/// every kind).
+/// user may see ([`lajna_node::Node::export_for`]: the marking rule, for every kind).
 async fn state_export(State(state): State<AppState>, viewer: Viewer) -> Response {
     let Some(user) = viewer.user.as_ref() else { return signed_out() };
-    match state.node.store.export().await {
-        Ok(mut v) => {
-            let hidden = state.node.with_state(|s| lajna_node::record::hidden_records(user, s)).await;
-            if let Some(Value::Object(kinds)) = v.pointer_mut("/records") {
-                for docs in kinds.values_mut() {
-                    if let Value::Array(docs) = docs {
-                        docs.retain(|d| {
-                            d.pointer("/_meta/id").and_then(Value::as_str).is_none_or(|id| !hidden.contains(id))
-                        });
-                    }
-                }
-            }
-            Json(v).into_response()
-        }
-        Err(e) => store_failure(&e),
+    match state.node.export_for(user).await {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => failure(&e),
     }
 }
 
 async fn list_actions(State(state): State<AppState>, viewer: Viewer) -> Response {
-    if viewer.user.is_none() {
-        return signed_out();
-    }
-    let today = state.node.today();
-    let references = state.node.with_state(lajna_domain::reference::decision_references).await;
-    match state.node.store.records(RecordKind::Action.code()).await {
-        Ok(rows) => {
-            let list: Vec<ActionJson> = rows
-                .iter()
-                .filter_map(|(id, doc)| {
-                    serde_json::from_value::<Action>(doc.clone()).ok().map(|a| to_json(id, &a, today, &references))
-                })
-                .collect();
-            Json(list).into_response()
-        }
-        Err(e) => store_failure(&e),
-    }
+    let Some(user) = viewer.user.as_ref() else { return signed_out() };
+    let (today, snapshot) = (state.node.today(), state.node.read(user).await);
+    let references = lajna_domain::reference::decision_references(&snapshot);
+    let actions = snapshot.all::<Action>(RecordKind::Action);
+    Json(actions.iter().map(|(id, a)| to_json(id, a, today, &references)).collect::<Vec<ActionJson>>()).into_response()
 }
 
-async fn one_action(state: &AppState, id: &str) -> Result<ActionJson, Response> {
-    let references = state.node.with_state(lajna_domain::reference::decision_references).await;
-    match state.node.store.record(id).await {
-        Ok(Some((kind, doc))) if kind == RecordKind::Action.code() => serde_json::from_value::<Action>(doc)
-            .map(|a| to_json(id, &a, state.node.today(), &references))
-            .map_err(|_| Problem::new(StatusCode::NOT_FOUND, "not-found", "no action with this id").into_response()),
-        Ok(_) => Err(Problem::new(StatusCode::NOT_FOUND, "not-found", "no action with this id").into_response()),
-        Err(e) => Err(store_failure(&e)),
-    }
+async fn one_action(state: &AppState, user: &User, id: &str) -> Result<ActionJson, Response> {
+    let snapshot = state.node.read(user).await;
+    let references = lajna_domain::reference::decision_references(&snapshot);
+    snapshot
+        .get::<Action>(RecordKind::Action, id)
+        .map(|a| to_json(id, &a, state.node.today(), &references))
+        .ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, "not-found", "no action with this id").into_response())
 }
 
 async fn get_action(State(state): State<AppState>, ApiPath(id): ApiPath<String>, viewer: Viewer) -> Response {
-    if viewer.user.is_none() {
-        return signed_out();
-    }
-    match one_action(&state, &id).await {
+    let Some(user) = viewer.user.as_ref() else { return signed_out() };
+    match one_action(&state, user, &id).await {
         Ok(a) => Json(a).into_response(),
         Err(r) => r,
     }
@@ -384,6 +345,45 @@ fn reason_of(v: Option<&Value>) -> Result<Option<lajna_domain::LocalizedText>, S
     Ok(lajna_domain::LocalizedText::parse("reason", &pairs).ok())
 }
 
+/// The command of a `PATCH /api/v1/actions/{id}` body: `progress` (0–100), `status` (a code)
+/// and/or `reason` (per-language texts); anything else is a 422 problem naming the field.
+fn progress_command(state: &AppState, id: &str, body: &Value) -> Result<Command, Response> {
+    let Some(obj) = body.as_object() else { return Err(invalid("body", "expected a JSON object".into())) };
+    if let Some(k) = obj.keys().find(|k| !matches!(k.as_str(), "progress" | "status" | "reason")) {
+        return Err(invalid(k, format!("{k} cannot be changed here; send progress, status and/or reason")));
+    }
+    let reason = match reason_of(obj.get("reason")) {
+        Ok(r) => r,
+        Err(message) => return Err(invalid("reason", message)),
+    };
+    let progress = match obj.get("progress") {
+        None | Some(Value::Null) => None,
+        Some(v) => match v.as_i64().map(Progress::new) {
+            Some(Ok(p)) => Some(p),
+            _ => {
+                let e = NodeError::Domain(lajna_domain::DomainError::ProgressOutOfRange { value: v.to_string() });
+                return Err(problem_of(&state.catalog, Lang::En, &e).into_response());
+            }
+        },
+    };
+    let status = match obj.get("status") {
+        None | Some(Value::Null) => None,
+        Some(v) => match v.as_str().map(ActionStatus::parse) {
+            Some(Ok(s)) => Some(s),
+            _ => {
+                return Err(invalid(
+                    "status",
+                    format!("{v} is not a status: use planned, in_progress, done, delayed, blocked or cancelled"),
+                ));
+            }
+        },
+    };
+    if progress.is_none() && status.is_none() && reason.is_none() {
+        return Err(invalid("body", "send progress and/or status".into()));
+    }
+    Ok(Command::ReportProgress { action: id.to_string(), status, progress, reason })
+}
+
 /// `PATCH /api/v1/actions/{id}` with `{"progress": N}` and/or `{"status": "…"}`.
 async fn patch_action(
     State(state): State<AppState>,
@@ -402,42 +402,12 @@ async fn patch_action(
         Ok(Json(body)) => body,
         Err(e) => return json_problem(&e, "send a JSON object like {\"progress\": 60}").into_response(),
     };
-    let Some(obj) = body.as_object() else { return invalid("body", "expected a JSON object".into()) };
-    if let Some(k) = obj.keys().find(|k| !matches!(k.as_str(), "progress" | "status" | "reason")) {
-        return invalid(k, format!("{k} cannot be changed here; send progress, status and/or reason"));
-    }
-    let reason = match reason_of(obj.get("reason")) {
-        Ok(r) => r,
-        Err(message) => return invalid("reason", message),
+    let command = match progress_command(&state, &id, &body) {
+        Ok(c) => c,
+        Err(r) => return r,
     };
-    let progress = match obj.get("progress") {
-        None | Some(Value::Null) => None,
-        Some(v) => match v.as_i64().map(Progress::new) {
-            Some(Ok(p)) => Some(p),
-            _ => {
-                let e = NodeError::Domain(lajna_domain::DomainError::ProgressOutOfRange { value: v.to_string() });
-                return problem_of(&state.catalog, Lang::En, &e).into_response();
-            }
-        },
-    };
-    let status = match obj.get("status") {
-        None | Some(Value::Null) => None,
-        Some(v) => match v.as_str().map(ActionStatus::parse) {
-            Some(Ok(s)) => Some(s),
-            _ => {
-                return invalid(
-                    "status",
-                    format!("{v} is not a status: use planned, in_progress, done, delayed, blocked or cancelled"),
-                );
-            }
-        },
-    };
-    if progress.is_none() && status.is_none() && reason.is_none() {
-        return invalid("body", "send progress and/or status".into());
-    }
-    let command = Command::ReportProgress { action: id.clone(), status, progress, reason };
     match state.node.execute_as(&user, &command).await {
-        Ok(_) => match one_action(&state, &id).await {
+        Ok(_) => match one_action(&state, &user, &id).await {
             Ok(a) => Json(a).into_response(),
             Err(r) => r,
         },

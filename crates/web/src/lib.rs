@@ -20,7 +20,7 @@ pub mod openapi;
 pub mod pages;
 pub mod problem;
 pub mod sync;
-pub mod views;
+pub use lajna_views as views;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -48,9 +48,9 @@ pub enum WebError {
     /// No such page or record. HTTP 404.
     #[error("not found")]
     NotFound,
-    /// The store failed. HTTP 500.
+    /// The node failed (its store, a file). HTTP 500.
     #[error(transparent)]
-    Store(#[from] lajna_store::StoreError),
+    Node(#[from] lajna_node::NodeError),
     /// A template failed to render. HTTP 500.
     #[error(transparent)]
     Render(#[from] askama::Error),
@@ -59,9 +59,11 @@ pub enum WebError {
     Report(#[from] lajna_report::ReportError),
 }
 
-/// A cached dashboard: (language, store generation, reference date, read model, charts). The
-/// model and charts are shared (`Arc`), so a cached page costs its rendering only.
-pub type DashboardEntry = (Lang, u64, jiff::civil::Date, Arc<views::Dashboard>, Arc<pages::report::DashboardCharts>);
+/// A cached dashboard: ((language, reader class "PARTY/Clearance", store generation, reference
+/// date), read model, charts). The model and charts are shared (`Arc`), so a cached page costs
+/// its rendering only.
+pub type DashboardEntry =
+    ((Lang, String, u64, jiff::civil::Date), Arc<views::Dashboard>, Arc<pages::report::DashboardCharts>);
 
 /// Shared state of the handlers.
 #[derive(Clone)]

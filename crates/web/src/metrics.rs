@@ -127,14 +127,12 @@ pub async fn mark_route(req: Request, next: Next) -> Response {
 pub async fn metrics(State(state): State<AppState>) -> Response {
     let mut out = String::new();
     state.metrics.write_requests(&mut out);
-    let store = &state.node.store;
-    if let Ok(n) = store.event_count().await {
+    let status = state.node.sync_status().await;
+    if let Ok(status) = &status {
         family(&mut out, "lajna_events_total", "counter", "Events in the shared log.");
-        let _ = writeln!(out, "lajna_events_total {n}");
-    }
-    if let Ok(n) = store.pending_count().await {
+        let _ = writeln!(out, "lajna_events_total {}", status.events);
         family(&mut out, "lajna_events_pending", "gauge", "Received events waiting for a parent.");
-        let _ = writeln!(out, "lajna_events_pending {n}");
+        let _ = writeln!(out, "lajna_events_pending {}", status.pending);
     }
     family(
         &mut out,
@@ -142,8 +140,10 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         "gauge",
         "A number that grows with every change of the log, by any process.",
     );
-    let _ = writeln!(out, "lajna_store_generation {}", store.generation());
-    write_peers(&state, &mut out).await;
+    let _ = writeln!(out, "lajna_store_generation {}", state.node.generation());
+    if let Ok(status) = status {
+        write_peers(&status.peers.into_iter().map(|(row, _)| row).collect::<Vec<_>>(), &mut out);
+    }
     if let Some(bytes) = resident_memory_bytes() {
         family(&mut out, "lajna_process_resident_memory_bytes", "gauge", "Resident memory of this process, bytes.");
         let _ = writeln!(out, "lajna_process_resident_memory_bytes {bytes}");
@@ -155,28 +155,15 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
 }
 
 /// Each peer party's last exchange (time, whether it failed) and event totals, from the
-/// store's peer rows. The peers are the committee's parties this node does not write for.
-async fn write_peers(state: &AppState, out: &mut String) {
-    let store = &state.node.store;
-    let Ok(Some((_, charter))) = store.charter().await else { return };
-    let own = state.node.parties();
-    let mut rows = Vec::new();
-    for party in &charter.parties {
-        let code = party.code.to_string();
-        if own.contains(&code) {
-            continue;
-        }
-        if let Ok(row) = store.peer(&code).await {
-            rows.push(row);
-        }
-    }
+/// node's sync status (the peers are the committee's parties this node does not write for).
+fn write_peers(rows: &[lajna_node::PeerRow], out: &mut String) {
     family(
         out,
         "lajna_sync_last_exchange_timestamp_seconds",
         "gauge",
         "Time of the last sync exchange with a peer party (successful or not), Unix seconds.",
     );
-    for row in &rows {
+    for row in rows {
         let at = row.last_sync_at.as_deref().and_then(|t| t.parse::<jiff::Timestamp>().ok());
         if let Some(at) = at {
             let _ = writeln!(
@@ -193,11 +180,11 @@ async fn write_peers(state: &AppState, out: &mut String) {
         let _ = writeln!(out, "lajna_sync_last_exchange_failed{{peer=\"{}\"}} {failed}", escape(&row.party));
     }
     family(out, "lajna_sync_events_received_total", "counter", "Events received from a peer party.");
-    for row in &rows {
+    for row in rows {
         let _ = writeln!(out, "lajna_sync_events_received_total{{peer=\"{}\"}} {}", escape(&row.party), row.received);
     }
     family(out, "lajna_sync_events_refused_total", "counter", "Events from a peer party that were refused.");
-    for row in &rows {
+    for row in rows {
         let _ = writeln!(out, "lajna_sync_events_refused_total{{peer=\"{}\"}} {}", escape(&row.party), row.refused);
     }
 }
@@ -205,7 +192,7 @@ async fn write_peers(state: &AppState, out: &mut String) {
 /// `GET /readyz`: 200 `ready` when the store answers a read, else 503. `/healthz` stays the
 /// liveness check (the process answers at all).
 pub async fn readyz(State(state): State<AppState>) -> Response {
-    match state.node.store.event_count().await {
+    match state.node.event_count().await {
         Ok(_) => (StatusCode::OK, "ready").into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "not ready: the store did not answer");

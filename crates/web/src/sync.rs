@@ -13,14 +13,13 @@
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use lajna_ledger::RequestAuth;
-use lajna_node::NodeError;
-use lajna_node::sync::{HeadsReply, HeadsRequest, PullReply, PullRequest, PushRequest, WARN_SKEW_SECONDS};
-use lajna_store::PeerRow;
+use lajna_node::sync::{HeadsRequest, PullRequest, PushRequest};
+use lajna_node::{NodeError, PeerRow, RequestAuth};
+use serde::de::DeserializeOwned;
 
 use crate::AppState;
 use crate::ctx::{OrPage, Page, PageCtx, PageError};
@@ -50,6 +49,8 @@ fn auth_of(headers: &HeaderMap) -> Option<RequestAuth> {
     })
 }
 
+/// A node error as the peer reads it: 401 for a signature or key the ledger refuses, else a
+/// logged 500; an RFC 9457 problem with the error's stable code either way.
 fn refused(e: &NodeError) -> Response {
     let status = match e {
         NodeError::Ledger(_) => StatusCode::UNAUTHORIZED,
@@ -61,16 +62,9 @@ fn refused(e: &NodeError) -> Response {
     Problem::new(status, e.code(), e.to_string()).into_response()
 }
 
+/// Checks the request's signature (method, path, body) by a node key a party root of the
+/// committee certified; returns the peer's party and its clock skew, seconds.
 async fn authenticate(
-    state: &AppState,
-    headers: &HeaderMap,
-    path: &str,
-    body: &[u8],
-) -> Result<(String, i64), Response> {
-    authenticate_as(state, headers, "POST", path, body).await
-}
-
-async fn authenticate_as(
     state: &AppState,
     headers: &HeaderMap,
     method: &str,
@@ -88,102 +82,62 @@ async fn authenticate_as(
     state.node.authenticate_peer(&auth, method, path, body).await.map_err(|e| refused(&e))
 }
 
-fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
-    serde_json::from_slice(body).map_err(|e| {
-        Problem::new(StatusCode::BAD_REQUEST, "bad-request", format!("unreadable body: {e}")).into_response()
-    })
+/// A signed peer request: the extractor refuses an unsigned or badly signed request (401) and
+/// an unreadable body (400), each as a problem document; a handler gets the peer's party, its
+/// clock skew (seconds) and the parsed body.
+pub struct Peer<T> {
+    /// The party whose certified node key signed the request.
+    pub party: String,
+    /// Our clock minus the request's, seconds.
+    pub skew: i64,
+    /// The request body.
+    pub body: T,
 }
 
-async fn heads(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let (party, skew) = match authenticate(&state, &headers, "/sync/v1/heads", &body).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let req: HeadsRequest = match json(&body) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
-    // The caller's checkpoint of our heads: checked (signature, key certified for the caller's
-    // party) and kept; a bad one refuses the request, naming why.
-    if let Some(cp) = &req.checkpoint
-        && let Err(e) = state.node.accept_checkpoint(cp, Some(&party), "http").await
-    {
-        let why = format!("the checkpoint is refused: {e}");
-        let _ = state.node.store.record_exchange(&party, None, "http", 0, 1, Some(&why), Some(skew)).await;
-        return match e {
-            NodeError::Ledger(_) => Problem::new(StatusCode::BAD_REQUEST, e.code(), why).into_response(),
-            e => refused(&e),
-        };
-    }
-    let Some(committee) = state.node.store.committee().await else {
-        return StatusCode::SERVICE_UNAVAILABLE.into_response();
-    };
-    let mut checkpoint = None;
-    if let Some(theirs) = req.heads {
-        let _ = state.node.store.record_exchange(&party, Some(&theirs), "http", 0, 0, None, Some(skew)).await;
-        // Our checkpoint of the caller's heads we hold.
-        match state.node.checkpoint_for(&theirs, Some(&party)).await {
-            Ok(cp) => checkpoint = cp,
-            Err(e) => return refused(&e),
-        }
-    }
-    axum::Json(HeadsReply {
-        committee,
-        parties: state.node.parties(),
-        heads: state.node.store.heads().await,
-        checkpoint,
-    })
-    .into_response()
-}
+impl<T: DeserializeOwned> FromRequest<AppState> for Peer<T> {
+    type Rejection = Response;
 
-async fn pull(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let (party, skew) = match authenticate(&state, &headers, "/sync/v1/pull", &body).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let req: PullRequest = match json(&body) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
-    match state.node.store.missing_for(&req.heads, req.after, lajna_node::sync::PAGE).await {
-        Ok((events, next)) => {
-            let _ =
-                state.node.store.record_exchange(&party, Some(&req.heads), "http-pull", 0, 0, None, Some(skew)).await;
-            axum::Json(PullReply { events: events.into_iter().map(|e| e.raw).collect(), next }).into_response()
-        }
-        Err(e) => refused(&NodeError::Store(e)),
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let (parts, body) = req.into_parts();
+        let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let (party, skew) =
+            authenticate(state, &parts.headers, parts.method.as_str(), parts.uri.path(), &bytes).await?;
+        let body = serde_json::from_slice(&bytes).map_err(|e| {
+            Problem::new(StatusCode::BAD_REQUEST, "bad-request", format!("unreadable body: {e}")).into_response()
+        })?;
+        Ok(Self { party, skew, body })
     }
 }
 
-async fn push(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let (party, skew) = match authenticate(&state, &headers, "/sync/v1/push", &body).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let req: PushRequest = match json(&body) {
-        Ok(r) => r,
-        Err(r) => return r,
-    };
-    match state.node.receive_batch(&req.events).await {
-        Ok(reply) => {
-            let error = reply.refused.first().map(|(id, why)| format!("{id}: {why}"));
-            let _ = state
-                .node
-                .store
-                .record_exchange(
-                    &party,
-                    None,
-                    "http-push",
-                    reply.applied as i64,
-                    reply.refused.len() as i64,
-                    error.as_deref(),
-                    Some(skew),
-                )
-                .await;
-            axum::Json(reply).into_response()
-        }
+/// A JSON answer, or the node's refusal.
+fn answer<T: serde::Serialize>(result: Result<T, NodeError>) -> Response {
+    match result {
+        Ok(reply) => axum::Json(reply).into_response(),
         Err(e) => refused(&e),
     }
+}
+
+/// `POST /sync/v1/heads` ([`lajna_node::Node::answer_heads`]); a refused checkpoint is a 400
+/// naming why.
+async fn heads(State(state): State<AppState>, peer: Peer<HeadsRequest>) -> Response {
+    match state.node.answer_heads(&peer.party, peer.skew, &peer.body).await {
+        Err(e @ NodeError::Ledger(_)) => {
+            Problem::new(StatusCode::BAD_REQUEST, e.code(), format!("the checkpoint is refused: {e}")).into_response()
+        }
+        other => answer(other),
+    }
+}
+
+/// `POST /sync/v1/pull` ([`lajna_node::Node::answer_pull`]).
+async fn pull(State(state): State<AppState>, peer: Peer<PullRequest>) -> Response {
+    answer(state.node.answer_pull(&peer.party, peer.skew, &peer.body).await)
+}
+
+/// `POST /sync/v1/push` ([`lajna_node::Node::answer_push`]).
+async fn push(State(state): State<AppState>, peer: Peer<PushRequest>) -> Response {
+    answer(state.node.answer_push(&peer.party, peer.skew, &peer.body).await)
 }
 
 /// The file of a shared document, for a signed peer (signature over `GET`, the path and an
@@ -191,37 +145,18 @@ async fn push(State(state): State<AppState>, headers: HeaderMap, body: Bytes) ->
 /// documents reference, and a shared file this node does not hold (yet).
 async fn blob(State(state): State<AppState>, Path(hash): Path<String>, headers: HeaderMap) -> Response {
     let path = format!("/sync/v1/blobs/{hash}");
-    if let Err(r) = authenticate_as(&state, &headers, "GET", &path, b"").await {
+    if let Err(r) = authenticate(&state, &headers, "GET", &path, b"").await {
         return r;
     }
-    let absent = || Problem::new(StatusCode::NOT_FOUND, "not-found", "no such file").into_response();
-    let Some(size) = state.node.shared_blob_size(&hash).await else { return absent() };
-    if !state.node.has_blob(&hash) {
-        return absent();
-    }
-    let node = state.node.clone();
-    let read = {
-        let hash = hash.clone();
-        tokio::task::spawn_blocking(move || node.read_blob(&hash)).await
-    };
-    match read {
-        Ok(Ok(bytes)) if bytes.len() as u64 == size => (
-            [
+    match state.node.shared_blob(&hash).await {
+        Some(bytes) => {
+            let headers = [
                 (axum::http::header::CONTENT_TYPE, "application/octet-stream"),
                 (axum::http::header::CACHE_CONTROL, "no-store"),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Ok(Ok(_)) => absent(),
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, blob = %hash, "blob unreadable");
-            absent()
+            ];
+            (headers, bytes).into_response()
         }
-        Err(e) => {
-            tracing::error!(error = %e, "blob read task failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
+        None => Problem::new(StatusCode::NOT_FOUND, "not-found", "no such file").into_response(),
     }
 }
 
@@ -238,28 +173,14 @@ struct SyncPage<'a> {
 
 /// `GET /{lang}/sync`: each peer's last exchange, this node's heads and counts.
 async fn status_page(page: Page) -> Result<Response, PageError> {
-    let store = &page.state.node.store;
-    let result = async {
-        let committee = store.charter().await?.map(|(_, c)| c);
-        let mut peers = vec![];
-        for p in committee.iter().flat_map(|c| c.parties.iter()) {
-            if page.state.node.parties().contains(&p.code.to_string()) {
-                continue;
-            }
-            let row = store.peer(p.code.as_str()).await?;
-            let warn = row.clock_skew_seconds.is_some_and(|s| s.abs() > WARN_SKEW_SECONDS);
-            peers.push((row, warn));
-        }
-        let view = SyncPage {
-            ctx: page.ctx("/sync"),
-            tr: page.tr(),
-            peers,
-            heads: store.heads().await.iter().map(|h| h.short()).collect(),
-            events: store.event_count().await?,
-            pending: store.pending_count().await?,
-        };
-        Ok::<_, crate::WebError>(view.render()?)
-    }
-    .await;
-    Ok(Html(result.or_page(&page)?).into_response())
+    let status = page.state.node.sync_status().await.or_page(&page)?;
+    let view = SyncPage {
+        ctx: page.ctx("/sync"),
+        tr: page.tr(),
+        peers: status.peers,
+        heads: status.heads.iter().map(|h| h.short()).collect(),
+        events: status.events,
+        pending: status.pending,
+    };
+    Ok(Html(view.render().or_page(&page)?).into_response())
 }

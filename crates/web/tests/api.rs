@@ -219,7 +219,7 @@ async fn sign_in_is_throttled_after_five_failures_and_says_so() {
         .unwrap();
     assert_eq!(res.status(), 429);
     // Every sign-in and refusal is in the audit trail.
-    let trail = app.node.store.audit_trail(100).await.unwrap();
+    let trail = app.node.store().audit_trail(100).await.unwrap();
     assert!(
         trail.iter().any(|l| l.username == "mli-viewer" && l.action == "sign-in-refused" && l.detail == "throttled")
     );

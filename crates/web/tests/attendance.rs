@@ -132,7 +132,7 @@ async fn a_pushed_delegation_naming_a_member_of_the_wrong_party_is_refused_and_n
         .await;
     let key = lajna_node::read_key(&dir.path().join("mar/keys/node-MAR.key")).unwrap();
     let (committee, heads) = {
-        let guard = mar.node.store.lock().await;
+        let guard = mar.node.store().lock().await;
         (guard.committee(), guard.heads())
     };
     let before = snapshot(&mli.node).await;

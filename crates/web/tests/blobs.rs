@@ -4,11 +4,12 @@
 
 use crate::common::{self, pair, snapshot};
 
+use lajna_demo as demo;
 use lajna_domain::records::Document;
 use lajna_domain::{Actor, Classification, Lang, LocalizedText, Marking, PartyCode, RecordKind, Releasability};
 use lajna_ledger::sign_request;
+use lajna_node::Node;
 use lajna_node::documents::Upload;
-use lajna_node::{Node, demo};
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)

@@ -6,10 +6,11 @@ use crate::common::{self, Served, serve};
 
 use std::path::Path;
 
+use lajna_demo as demo;
 use lajna_domain::records::Document;
 use lajna_domain::{Classification, Lang, PartyCode, RecordKind, Releasability};
 use lajna_ledger::sign_request;
-use lajna_node::{Node, demo};
+use lajna_node::Node;
 
 /// (status, headers, body) of a GET.
 async fn get(client: &reqwest::Client, url: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
@@ -156,7 +157,7 @@ async fn a_secret_mar_only_document_never_reaches_a_user_who_may_not_see_it() {
         assert!(!text.contains(&id) && titles.iter().all(|t| !text.contains(t.as_str())), "{user}: report");
     }
     // Nobody refused left a line naming the document.
-    let trail = mar.node.store.audit_trail(1000).await.unwrap();
+    let trail = mar.node.store().audit_trail(1000).await.unwrap();
     assert!(!trail.iter().any(|l| l.record == id), "{trail:?}");
 
     // The MAR co-chair (SECRET, MAR) sees it, with the banner at top and bottom.
@@ -189,7 +190,7 @@ async fn a_secret_mar_only_document_never_reaches_a_user_who_may_not_see_it() {
     assert_eq!(json["id"], id.as_str());
 
     // Each view by the allowed user is in the audit trail: who, what, which record, from where.
-    let trail = mar.node.store.audit_trail(1000).await.unwrap();
+    let trail = mar.node.store().audit_trail(1000).await.unwrap();
     let mut seen: Vec<&str> = trail.iter().filter(|l| l.record == id).map(|l| l.action.as_str()).collect::<Vec<_>>();
     seen.sort_unstable();
     assert_eq!(seen, ["api-document-view", "document-download", "document-view"]);
@@ -225,12 +226,12 @@ async fn a_secret_mar_only_document_never_reaches_a_user_who_may_not_see_it() {
     pool.close().await;
 
     // It lives in the MAR private log only.
-    let private = mar.node.store.private_records("MAR").await.unwrap();
+    let private = mar.node.store().private_records("MAR").await.unwrap();
     assert!(private.iter().any(|(i, kind, _)| i == &id && kind == "document"));
-    assert!(mar.node.store.private_records("MLI").await.unwrap().iter().all(|(i, _, _)| i != &id));
-    assert!(mar.node.store.records("document").await.unwrap().iter().all(|(i, _)| i != &id));
-    assert!(mar.node.store.private_events().await.unwrap().iter().any(|e| e.id == id));
-    assert!(mar.node.store.events_after(0, i64::MAX).await.unwrap().iter().all(|e| e.id != id));
+    assert!(mar.node.store().private_records("MLI").await.unwrap().iter().all(|(i, _, _)| i != &id));
+    assert!(mar.node.store().records("document").await.unwrap().iter().all(|(i, _)| i != &id));
+    assert!(mar.node.store().private_events().await.unwrap().iter().any(|e| e.id == id));
+    assert!(mar.node.store().events_after(0, i64::MAX).await.unwrap().iter().all(|e| e.id != id));
     assert!(mli.node.with_state(|s| s.entry(&id).is_none()).await, "the MLI node holds it");
 
     // Absent from what the MLI node pulls over HTTP (signed by the MLI node key) …
@@ -271,10 +272,10 @@ async fn a_secret_mar_only_document_never_reaches_a_user_who_may_not_see_it() {
         assert!(!contains(&text, &id) && !contains(&text, &titles[2]), "bundle (all={all})");
     }
     // The record verifies and rebuilds with the private document in place.
-    assert!(mar.node.store.verify().await.unwrap().ok());
-    let hash = mar.node.store.state_hash().await.unwrap();
-    assert_eq!(mar.node.store.rebuild().await.unwrap(), hash);
-    assert_eq!(mar.node.store.state_hash().await.unwrap(), mli.node.store.state_hash().await.unwrap());
+    assert!(mar.node.store().verify().await.unwrap().ok());
+    let hash = mar.node.store().state_hash().await.unwrap();
+    assert_eq!(mar.node.store().rebuild().await.unwrap(), hash);
+    assert_eq!(mar.node.store().state_hash().await.unwrap(), mli.node.store().state_hash().await.unwrap());
 }
 
 /// A node with the demo and a document limit of `max` bytes, served.
@@ -313,9 +314,9 @@ async fn upload(
 /// What "nothing stored" compares: shared and private events, state hash, blob files.
 async fn stored(app: &Served, data: &Path) -> (i64, usize, String, Vec<std::path::PathBuf>) {
     (
-        app.node.store.event_count().await.unwrap(),
-        app.node.store.private_events().await.unwrap().len(),
-        app.node.store.state_hash().await.unwrap(),
+        app.node.store().event_count().await.unwrap(),
+        app.node.store().private_events().await.unwrap().len(),
+        app.node.store().state_hash().await.unwrap(),
         blob_files(data),
     )
 }

@@ -81,7 +81,7 @@ async fn a_decision_is_endorsed_only_with_the_password_on_a_page_showing_its_tex
     assert_eq!((status, location), (303, format!("/fr/sessions/{s1}?saved=1#decision-{id}")));
     assert_eq!(app.snapshot().await.0, before.0 + 1, "exactly one event");
     assert!(adopted(&app, &id).await, "Morocco had endorsed; Mali's endorsement adopts it");
-    let trail = app.node.store.audit_trail(100).await.unwrap();
+    let trail = app.node.store().audit_trail(100).await.unwrap();
     let by = |action: &str| trail.iter().any(|l| l.username == "mli-cochair" && l.action == action);
     assert!(by("password-refused") && by("password-confirmed"), "password checks are audited");
 }

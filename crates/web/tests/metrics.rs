@@ -105,7 +105,7 @@ async fn metrics_count_requests_by_route_and_status_and_show_the_record() {
     assert!(count >= 2.0);
     assert!(value(&samples, "lajna_http_request_duration_seconds_sum", &[("route", "/{lang}/")]).unwrap() > 0.0);
 
-    let events = app.node.store.event_count().await.unwrap();
+    let events = app.node.store().event_count().await.unwrap();
     assert_eq!(value(&samples, "lajna_events_total", &[]), Some(events as f64));
     assert!(value(&samples, "lajna_store_generation", &[]).unwrap() >= 1.0);
     assert!(value(&samples, "lajna_process_resident_memory_bytes", &[]).unwrap() > 1_000_000.0);

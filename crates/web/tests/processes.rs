@@ -84,9 +84,9 @@ async fn a_document_a_user_and_an_import_written_by_another_process_are_served_a
     assert_ne!(dashboard_before, dashboard_after, "the cached dashboard was recomputed");
 
     // The server's fold and the other's agree with the disk.
-    let report = app.node.store.verify().await.unwrap();
+    let report = app.node.store().verify().await.unwrap();
     assert!(report.ok(), "{report:?}");
-    assert_eq!(app.node.store.state_hash().await.unwrap(), report.rebuilt_hash);
+    assert_eq!(app.node.store().state_hash().await.unwrap(), report.rebuilt_hash);
     let action = app.node.with_state(|s| {
         s.all::<Action>(lajna_domain::RecordKind::Action)
             .into_iter()
@@ -98,8 +98,8 @@ async fn a_document_a_user_and_an_import_written_by_another_process_are_served_a
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bundle_imported_by_another_process_is_served_at_once() {
     let dir = tempfile::tempdir().unwrap();
-    let (mar, mli) = lajna_node::demo::build_pair(dir.path()).await.unwrap();
-    let (password, _) = lajna_node::demo::demo_password(&dir.path().join("mar")).unwrap();
+    let (mar, mli) = lajna_demo::build_pair(dir.path()).await.unwrap();
+    let (password, _) = lajna_demo::demo_password(&dir.path().join("mar")).unwrap();
     let mar = common::serve(mar).await;
     let (client, _) = common::login_at(&mar.url, "mar-secretary", &password).await;
     // The MLI node writes an action the MAR server has never seen.
@@ -126,5 +126,5 @@ async fn a_bundle_imported_by_another_process_is_served_at_once() {
     assert!(after.to_string().contains("Patrouille vorpalienne"), "the API lists the received action");
     let res = client.get(format!("{}/api/v1/search?q=vorpalienne&lang=fr", mar.url)).send().await.unwrap();
     assert!(res.text().await.unwrap().contains("\"id\""), "the search finds it");
-    assert_eq!(mar.node.store.state_hash().await.unwrap(), mli.store.state_hash().await.unwrap());
+    assert_eq!(mar.node.store().state_hash().await.unwrap(), mli.store().state_hash().await.unwrap());
 }

@@ -40,8 +40,8 @@ async fn document_marked(node: &Node, classification: Classification, to: &Relea
 /// The ids of every event, in both logs, that concerns the record `id`: its creation (whose id
 /// is the record's) and every event naming it in `record`.
 async fn events_of(node: &Node, id: &str) -> Vec<String> {
-    let mut all = node.store.events_after(0, i64::MAX).await.unwrap();
-    all.extend(node.store.private_events().await.unwrap());
+    let mut all = node.store().events_after(0, i64::MAX).await.unwrap();
+    all.extend(node.store().private_events().await.unwrap());
     all.iter().filter(|e| record_of(e) == id).map(|e| e.id.clone()).collect()
 }
 
@@ -157,7 +157,7 @@ async fn a_shared_secret_document_is_left_out_of_the_shared_record_for_users_bel
     let events = events_of(&app.node, &id).await;
     assert_eq!(events.len(), 2, "registration and revision");
     let shared: Vec<String> =
-        app.node.store.events_after(0, i64::MAX).await.unwrap().into_iter().map(|e| e.id).collect();
+        app.node.store().events_after(0, i64::MAX).await.unwrap().into_iter().map(|e| e.id).collect();
     assert!(events.iter().all(|e| shared.contains(e)), "both events are in the shared log");
 
     // The Malian co-chair (SECRET) sees both events on the record page and in the API.

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use lajna_node::demo;
+use lajna_demo as demo;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dashboard_offers_the_report_and_shows_the_charts_mirrored_in_arabic() {
@@ -54,7 +54,7 @@ async fn the_dashboard_offers_the_report_and_shows_the_charts_mirrored_in_arabic
     let pdf = res.bytes().await.unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
     // Every report is audited (issue 6): who, what, from where.
-    let trail = node.store.audit_trail(10).await.unwrap();
+    let trail = node.store().audit_trail(10).await.unwrap();
     let line = trail.iter().find(|l| l.action == "report").expect("the report download is audited");
     assert_eq!(line.username, "mli-viewer");
     assert_eq!(line.party, "MLI");
@@ -68,7 +68,7 @@ async fn the_dashboard_offers_the_report_and_shows_the_charts_mirrored_in_arabic
 #[tokio::test]
 async fn the_session_page_offers_its_pv_as_the_same_pdf_every_time() {
     let app = crate::common::TestApp::spawn().await;
-    let session = app.node.store.records("session").await.unwrap().into_iter().map(|(id, _)| id).next().unwrap();
+    let session = app.node.store().records("session").await.unwrap().into_iter().map(|(id, _)| id).next().unwrap();
     let (status, html) = app.get(&format!("/fr/sessions/{session}")).await;
     assert_eq!(status, 200);
     assert!(html.contains(&format!("/fr/sessions/{session}/pv.pdf")), "the session page links its PV");

@@ -154,7 +154,7 @@ async fn past_fifty_actions_the_roadmap_pages_keeping_the_filters() {
     // 45 copies of a MAR action: 13 + 45 = 58 actions, more than one page.
     let (id, original) = app
         .node
-        .store
+        .store()
         .records(RecordKind::Action.code())
         .await
         .unwrap()

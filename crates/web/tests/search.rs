@@ -171,7 +171,7 @@ async fn a_secret_mar_only_document_is_found_only_by_mar_users_cleared_for_secre
     // Its results page carries the marking at top and bottom, and each hit shown is audited.
     let html = cochair.get(app.url("/fr/search?q=z%C3%A9phyrine")).send().await.unwrap().text().await.unwrap();
     assert_eq!(html.matches(">SECRET — MAR ONLY</bdi>").count(), 2, "{html}");
-    let trail = app.node.store.audit_trail(100).await.unwrap();
+    let trail = app.node.store().audit_trail(100).await.unwrap();
     let hits: Vec<_> = trail.iter().filter(|l| l.action == "search-hit" && l.record == id).collect();
     assert_eq!(hits.len(), 3, "two API searches and one page: {trail:?}");
     assert!(hits.iter().all(|l| l.username == "mar-cochair" && l.address == "127.0.0.1"));
@@ -195,6 +195,6 @@ async fn a_secret_mar_only_document_is_found_only_by_mar_users_cleared_for_secre
         assert!(html.contains("Aucun résultat"), "{user}");
         assert!(!html.contains("data-marking"), "{user}: no banner when nothing marked is shown");
     }
-    let trail = app.node.store.audit_trail(1000).await.unwrap();
+    let trail = app.node.store().audit_trail(1000).await.unwrap();
     assert!(trail.iter().filter(|l| l.record == id).all(|l| l.username == "mar-cochair"), "{trail:?}");
 }

@@ -44,7 +44,7 @@ async fn page(served: &common::Served, client: &reqwest::Client, csrf: &str, pat
 
 /// The first id of `kind` in the fixture (creation events give their record their own id).
 async fn first(node: &Node, kind: &str) -> String {
-    let mut ids: Vec<String> = node.store.records(kind).await.unwrap().into_iter().map(|(id, _)| id).collect();
+    let mut ids: Vec<String> = node.store().records(kind).await.unwrap().into_iter().map(|(id, _)| id).collect();
     ids.sort();
     ids.remove(0)
 }
@@ -68,4 +68,51 @@ async fn the_main_pages_of_a_fixed_record_are_as_snapshotted() {
         let html = page(&served, &client, &csrf, &path).await;
         insta::assert_snapshot!(name, html);
     }
+}
+
+/// The read models behind those pages — pure functions of the reader's snapshot
+/// ([`Node::read`]), today's date and a translator — over the same fixed record, so a change in
+/// what a page is given (not only in how it is drawn) is a reviewed diff.
+#[tokio::test]
+async fn the_read_models_of_a_fixed_record_are_as_snapshotted() {
+    use lajna_domain::{Clearance, Lang, PartyCode};
+    use lajna_node::auth::{Role, User};
+    use lajna_views::records::sessions::session_view;
+
+    let dir = tempfile::tempdir().unwrap();
+    let served = fixture_node(dir.path()).await;
+    let node = &served.node;
+    let party = PartyCode::parse("MAR").unwrap();
+    let user = User {
+        username: "mar-secretary".into(),
+        party,
+        role: Role::Secretary,
+        member: None,
+        clearance: Clearance::default(),
+    };
+    let (catalog, today) = (lajna_i18n::Catalog::load(), node.today());
+    let tr = lajna_i18n::Tr { catalog: &catalog, lang: Lang::Fr };
+    let snapshot = node.read(&user).await;
+    let action = first(node, "action").await;
+    let session = first(node, "session").await;
+    let log = lajna_views::LogFacts {
+        latest: node.latest_events(20).await.unwrap(),
+        events: node.event_count().await.unwrap(),
+        state_hash: node.state_hash().await.unwrap(),
+        demo: false,
+    };
+    let dashboard = lajna_views::dashboard(&snapshot, log, tr, today).unwrap();
+    insta::assert_snapshot!("model-dashboard-fr", format!("{dashboard:#?}"));
+    let roadmap = lajna_views::roadmap::roadmap(&snapshot, &[], tr, today, |_| false);
+    insta::assert_snapshot!("model-roadmap-fr", format!("{roadmap:#?}"));
+    let history = node.events_for_record(&action).await.unwrap();
+    let action = lajna_views::action(&snapshot, &history, &action, Lang::Fr, today).unwrap();
+    insta::assert_snapshot!("model-action-fr", format!("{action:#?}"));
+    let ar = lajna_i18n::Tr { catalog: &catalog, lang: Lang::Ar };
+    let session = session_view(&snapshot, ar, &session, today, Some(&user)).unwrap();
+    insta::assert_snapshot!("model-session-ar", format!("{session:#?}"));
+    let parties = node.parties_of_committee().await;
+    let documents: Vec<_> =
+        node.documents_for(&user).await.iter().map(|v| lajna_views::documents::row_of(v, Lang::Fr, &parties)).collect();
+    insta::assert_snapshot!("model-documents-fr", format!("{documents:#?}"));
 }

@@ -4,10 +4,11 @@
 
 use std::sync::Arc;
 
+use lajna_demo as demo;
 use lajna_domain::records::Action;
 use lajna_domain::{ActionStatus, Actor, Command, LocalizedText, PartyCode, Progress, RecordKind};
 use lajna_ledger::{SecretKey, sign_request};
-use lajna_node::{Node, demo};
+use lajna_node::Node;
 
 use crate::common::{pair, snapshot};
 
@@ -73,8 +74,8 @@ async fn two_nodes_converge_over_http_and_by_bundle_when_the_link_is_cut() {
     assert_eq!((r.received, r.sent, r.refused.len()), (2, 1, 0), "{r:?}");
     assert_eq!(snapshot(&mar.node).await, snapshot(&mli.node).await);
     // Both sides recorded the exchange.
-    assert_eq!(mar.node.store.peer("MLI").await.unwrap().received, 2);
-    assert_eq!(mli.node.store.peer("MAR").await.unwrap().received, 1);
+    assert_eq!(mar.node.store().peer("MLI").await.unwrap().received, 2);
+    assert_eq!(mli.node.store().peer("MAR").await.unwrap().received, 1);
 
     // The link is cut: the MAR server stops; both keep working.
     let _ = mar.stop.take().unwrap().send(());
@@ -116,7 +117,7 @@ async fn two_nodes_converge_over_http_and_by_bundle_when_the_link_is_cut() {
     assert_eq!((again.applied, again.duplicates), (0, 1));
     assert_eq!(snapshot(&mli.node).await, before);
     for node in [&mar.node, &mli.node] {
-        assert!(node.store.verify().await.unwrap().ok());
+        assert!(node.store().verify().await.unwrap().ok());
     }
 }
 
@@ -170,9 +171,9 @@ async fn bad_bundles_are_refused_and_the_store_is_unchanged() {
     events[0].sigs[0].sig = "11".repeat(64);
     let forged = lajna_ledger::write_bundle(header.clone(), &events).unwrap();
     assert_eq!(mli.node.bundle_import(&forged).await.unwrap_err().code(), "bad-signature");
-    // A bundle of another committee.
+    // A bundle of another committee (the small one: any other committee will do).
     let other_dir = tempfile::tempdir().unwrap();
-    let other = demo::build(&other_dir.path().join("x")).await.unwrap();
+    let other = demo::build_from(&other_dir.path().join("x"), &demo::small().unwrap()).await.unwrap();
     let (foreign, _) = other.bundle_export(None, true).await.unwrap();
     assert_eq!(mli.node.bundle_import(&foreign).await.unwrap_err().code(), "wrong-committee");
     assert_eq!(snapshot(&mli.node).await, before, "a refused bundle changed the store");
@@ -272,8 +273,8 @@ async fn a_private_note_never_crosses_to_the_other_party() {
     };
     let note_id = mar.node.execute(&actor("MAR"), &Command::RecordNote(note)).await.unwrap()[0].to_hex();
     let notes = |rows: Vec<(String, String, serde_json::Value)>| rows.iter().filter(|(_, k, _)| k == "note").count();
-    assert_eq!(notes(mar.node.store.private_records("MAR").await.unwrap()), 1);
-    assert!(mar.node.store.private_records("MLI").await.unwrap().is_empty(), "notes are read by party");
+    assert_eq!(notes(mar.node.store().private_records("MAR").await.unwrap()), 1);
+    assert!(mar.node.store().private_records("MLI").await.unwrap().is_empty(), "notes are read by party");
     // A shared change made after the note, so that sync has something to carry.
     let a = own_action(&mar.node, "MAR", 2).await;
     let shared = mar
@@ -306,17 +307,17 @@ async fn a_private_note_never_crosses_to_the_other_party() {
     }
     // The shared states agree; the note lives only on the MAR node.
     assert_eq!(snapshot(&mar.node).await.1, snapshot(&mli.node).await.1);
-    assert!(mli.node.store.private_records("MAR").await.unwrap().is_empty());
+    assert!(mli.node.store().private_records("MAR").await.unwrap().is_empty());
     // A peer that is sent a private event refuses it.
-    let private = mar.node.store.private_events().await.unwrap().remove(0).raw;
+    let private = mar.node.store().private_events().await.unwrap().remove(0).raw;
     let reply = mli.node.receive_batch(&[private]).await.unwrap();
     assert_eq!(reply.refused.len(), 1, "{reply:?}");
     assert!(reply.refused[0].1.contains("private"), "{reply:?}");
     // The private log verifies like the shared one and survives a reopen and a rebuild.
-    assert!(mar.node.store.verify().await.unwrap().ok());
-    let hash = mar.node.store.state_hash().await.unwrap();
-    assert_eq!(mar.node.store.rebuild().await.unwrap(), hash);
-    assert_eq!(notes(mar.node.store.private_records("MAR").await.unwrap()), 1);
+    assert!(mar.node.store().verify().await.unwrap().ok());
+    let hash = mar.node.store().state_hash().await.unwrap();
+    assert_eq!(mar.node.store().rebuild().await.unwrap(), hash);
+    assert_eq!(notes(mar.node.store().private_records("MAR").await.unwrap()), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -324,7 +325,7 @@ async fn a_decision_is_adopted_when_each_co_chair_endorsed_it_on_its_own_node() 
     let (_dir, mar, mli) = pair().await;
     // The demo decision awaiting Mali's endorsement.
     let (id, parties) = {
-        let list = mli.node.store.records("decision").await.unwrap();
+        let list = mli.node.store().records("decision").await.unwrap();
         let parties = vec!["MAR".to_string(), "MLI".to_string()];
         let pending =
             list.into_iter().find(|(_, d)| !lajna_domain::adoption(d, &parties).adopted).expect("a pending decision");
@@ -341,7 +342,7 @@ async fn a_decision_is_adopted_when_each_co_chair_endorsed_it_on_its_own_node() 
         })
         .await;
     let adopted = |node: Arc<Node>, id: String, parties: Vec<String>| async move {
-        let (_, doc) = node.store.record(&id).await.unwrap().unwrap();
+        let (_, doc) = node.store().record(&id).await.unwrap().unwrap();
         lajna_domain::adoption(&doc, &parties)
     };
     assert_eq!(adopted(mar.node.clone(), id.clone(), parties.clone()).await.awaiting, vec!["MLI".to_string()]);
@@ -360,7 +361,7 @@ async fn a_decision_is_adopted_when_each_co_chair_endorsed_it_on_its_own_node() 
     assert!(a.adopted && a.endorsed_by == vec!["MAR".to_string(), "MLI".to_string()], "{a:?}");
     // The Moroccan node's sync page shows the exchange with MLI.
     let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    let pw = lajna_node::demo::demo_password(&mar.node.dir.0).unwrap().0;
+    let pw = lajna_demo::demo_password(&mar.node.dir.0).unwrap().0;
     client
         .post(format!("{}/api/v1/login", mar.url))
         .json(&serde_json::json!({"username": "mar-secretary", "password": pw}))
@@ -417,37 +418,37 @@ async fn a_log_whose_newest_events_were_dropped_is_named_truncated_by_the_peers_
             .await
             .unwrap();
     }
-    let newest = mar.node.store.heads().await;
+    let newest = mar.node.store().heads().await;
     mar.node.sync_with(&mli.url).await.unwrap();
     assert_eq!(snapshot(&mar.node).await, snapshot(&mli.node).await);
     // Each side keeps the other's checkpoint: MLI's says it holds MAR's newest event.
     let mli_key = lajna_node::read_key(&dir.path().join("mli/keys/node-MLI.key")).unwrap().public().to_hex();
-    let kept = mar.node.store.checkpoints().await.unwrap();
+    let kept = mar.node.store().checkpoints().await.unwrap();
     assert_eq!(kept.len(), 1, "{kept:?}");
     assert_eq!(
         (kept[0].party.as_str(), kept[0].node.as_str(), kept[0].via.as_str()),
         ("MLI", mli_key.as_str(), "http")
     );
     assert_eq!(kept[0].heads, newest);
-    assert_eq!(kept[0].count, mar.node.store.event_count().await.unwrap());
-    let theirs = mli.node.store.checkpoints().await.unwrap();
+    assert_eq!(kept[0].count, mar.node.store().event_count().await.unwrap());
+    let theirs = mli.node.store().checkpoints().await.unwrap();
     assert_eq!((theirs.len(), theirs[0].party.as_str()), (1, "MAR"));
     // Before any harm, the log holds what the peer signed for.
-    let checks = mar.node.store.check_checkpoints().await.unwrap();
+    let checks = mar.node.store().check_checkpoints().await.unwrap();
     assert_eq!(checks.len(), 1);
     assert_eq!(checks[0].problem, None, "{checks:?}");
-    assert!(mli.node.store.check_checkpoints().await.unwrap().iter().all(|c| c.problem.is_none()));
+    assert!(mli.node.store().check_checkpoints().await.unwrap().iter().all(|c| c.problem.is_none()));
 
     // The attacker drops MAR's two newest events and rebuilds the projections.
     let dropped = drop_newest_events(&mar.node, 2).await;
     assert_eq!(dropped[0], newest[0].to_hex(), "the newest event is the head MLI signed for");
-    mar.node.store.rebuild().await.unwrap();
+    mar.node.store().rebuild().await.unwrap();
     // The log alone still verifies: a truncated log is a valid, shorter log.
-    let report = mar.node.store.verify().await.unwrap();
+    let report = mar.node.store().verify().await.unwrap();
     assert!(report.ok(), "{report:?}");
     assert_eq!(report.rebuilt_hash, report.stored_hash);
     // MLI's checkpoint names the truncation.
-    let checks = mar.node.store.check_checkpoints().await.unwrap();
+    let checks = mar.node.store().check_checkpoints().await.unwrap();
     let why = checks[0].problem.as_deref().expect("the truncation is named");
     assert!(
         why.starts_with(&format!(
@@ -477,8 +478,8 @@ fn tell_with(checkpoint: &lajna_ledger::Checkpoint, heads: &[lajna_ledger::Event
 async fn a_checkpoint_with_a_bad_signature_or_an_uncertified_key_is_refused_over_http_and_nothing_kept() {
     let (dir, mar, mli) = pair().await;
     let key = lajna_node::read_key(&dir.path().join("mar/keys/node-MAR.key")).unwrap();
-    let heads = mli.node.store.heads().await;
-    let committee = mli.node.store.committee().await.unwrap();
+    let heads = mli.node.store().heads().await;
+    let committee = mli.node.store().committee().await.unwrap();
     let statement = |count| lajna_ledger::CheckpointStatement {
         kind: String::new(),
         committee,
@@ -515,8 +516,8 @@ async fn a_checkpoint_with_a_bad_signature_or_an_uncertified_key_is_refused_over
     st.party = "MLI".into();
     let (status, text) = post(tell_with(&lajna_ledger::Checkpoint::sign(&mli_key, st).unwrap(), &heads)).await;
     assert_eq!(status, 400, "{text}");
-    assert!(mli.node.store.checkpoints().await.unwrap().is_empty(), "nothing kept");
-    assert!(mli.node.store.peer("MAR").await.unwrap().last_error.unwrap().contains("checkpoint is refused"));
+    assert!(mli.node.store().checkpoints().await.unwrap().is_empty(), "nothing kept");
+    assert!(mli.node.store().peer("MAR").await.unwrap().last_error.unwrap().contains("checkpoint is refused"));
     // The genuine one is kept, and the reply carries MLI's checkpoint of the heads told.
     let (status, text) = post(tell_with(&good, &heads)).await;
     assert_eq!(status, 200, "{text}");
@@ -524,8 +525,8 @@ async fn a_checkpoint_with_a_bad_signature_or_an_uncertified_key_is_refused_over
     let theirs = reply.checkpoint.expect("a checkpoint of the heads told");
     let st = mar.node.check_checkpoint(&theirs, &[], Some("MLI")).await.unwrap().unwrap();
     assert_eq!((st.party.as_str(), st.of.as_deref(), &st.heads), ("MLI", Some("MAR"), &heads));
-    assert_eq!(st.count as i64, mli.node.store.event_count().await.unwrap());
-    let kept = mli.node.store.checkpoints().await.unwrap();
+    assert_eq!(st.count as i64, mli.node.store().event_count().await.unwrap());
+    let kept = mli.node.store().checkpoints().await.unwrap();
     assert_eq!((kept.len(), kept[0].checkpoint.clone()), (1, good));
 }
 
@@ -556,15 +557,15 @@ async fn with_the_link_cut_a_bundle_back_carries_the_peers_checkpoint_that_names
     assert_eq!(n, 0);
     let got = mar.node.bundle_import(&to_mar).await.unwrap();
     assert_eq!(got.applied, 0);
-    let kept = mar.node.store.checkpoints().await.unwrap();
+    let kept = mar.node.store().checkpoints().await.unwrap();
     assert_eq!((kept.len(), kept[0].party.as_str(), kept[0].via.as_str()), (1, "MLI", "bundle-import"));
-    assert!(mar.node.store.check_checkpoints().await.unwrap()[0].problem.is_none());
+    assert!(mar.node.store().check_checkpoints().await.unwrap()[0].problem.is_none());
     // One event dropped from the tail (the newest), projections rebuilt: the log verifies alone,
     // the checkpoint names the event.
     let dropped = drop_newest_events(&mar.node, 1).await;
-    mar.node.store.rebuild().await.unwrap();
-    assert!(mar.node.store.verify().await.unwrap().ok());
-    let why = mar.node.store.check_checkpoints().await.unwrap()[0].problem.clone().unwrap();
+    mar.node.store().rebuild().await.unwrap();
+    assert!(mar.node.store().verify().await.unwrap().ok());
+    let why = mar.node.store().check_checkpoints().await.unwrap()[0].problem.clone().unwrap();
     let mli_key = lajna_node::read_key(&dir.path().join("mli/keys/node-MLI.key")).unwrap().public().to_hex();
     assert!(why.contains(&format!("the peer MLI node {mli_key} signed at")), "{why}");
     assert!(why.contains(&format!("that it holds event {}, which this node does not have", dropped[0])), "{why}");

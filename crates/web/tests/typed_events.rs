@@ -27,7 +27,7 @@ async fn a_pushed_revision_with_a_mistyped_field_is_refused_over_http_named_and_
         .await;
     let key = lajna_node::read_key(&dir.path().join("mar/keys/node-MAR.key")).unwrap();
     let (committee, heads) = {
-        let guard = mar.node.store.lock().await;
+        let guard = mar.node.store().lock().await;
         (guard.committee(), guard.heads())
     };
     let before = snapshot(&mli.node).await;
@@ -61,7 +61,7 @@ async fn a_pushed_revision_with_a_mistyped_field_is_refused_over_http_named_and_
         let why = refused[0][1].as_str().unwrap();
         assert!(why.starts_with(&format!("event {id}: {field}:")), "{kind} {set}: {why}");
         assert_eq!(snapshot(&mli.node).await, before, "{kind} {set}: nothing stored");
-        assert_eq!(mli.node.store.pending_count().await.unwrap(), 0);
+        assert_eq!(mli.node.store().pending_count().await.unwrap(), 0);
     }
-    assert!(mli.node.store.verify().await.unwrap().ok());
+    assert!(mli.node.store().verify().await.unwrap().ok());
 }

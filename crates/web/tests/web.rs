@@ -140,14 +140,14 @@ async fn the_state_endpoint_matches_the_cli_export() {
     let res = app.client.get(app.url("/api/v1/state")).send().await.unwrap();
     assert_eq!(res.status(), 200);
     let v: serde_json::Value = res.json().await.unwrap();
-    assert_eq!(v["state_hash"].as_str().unwrap(), app.node.store.state_hash().await.unwrap());
+    assert_eq!(v["state_hash"].as_str().unwrap(), app.node.store().state_hash().await.unwrap());
     assert_eq!(v["records"]["mission"][0]["start"], "2025-02-17");
 }
 
 #[tokio::test]
 async fn past_a_hundred_actions_the_dashboard_keeps_to_figures_and_stays_light() {
     let app = TestApp::spawn().await;
-    lajna_node::demo::add_actions(&app.node, 200).await.unwrap();
+    lajna_demo::add_actions(&app.node, 200).await.unwrap();
     let (status, html) = app.get("/fr/").await;
     assert_eq!(status, 200);
     assert!(!html.contains(r#"id="action-"#), "per-area action tables are left out");
@@ -162,7 +162,7 @@ async fn past_a_hundred_actions_the_dashboard_keeps_to_figures_and_stays_light()
 async fn internal_notes_are_seen_only_by_their_party() {
     let app = TestApp::spawn().await;
     // The demo's private log already holds its MAR-only document (issue 6).
-    let demo_private = app.node.store.private_events().await.unwrap().len();
+    let demo_private = app.node.store().private_events().await.unwrap().len();
     let res = app
         .client
         .post(app.url("/fr/notes"))
@@ -180,7 +180,7 @@ async fn internal_notes_are_seen_only_by_their_party() {
     let state = app.client.get(app.url("/api/v1/state")).send().await.unwrap().text().await.unwrap();
     assert!(!state.contains("Capitaine X"));
     // A note with no text is refused, nothing written (in either log).
-    let before = (app.snapshot().await, app.node.store.private_events().await.unwrap().len());
+    let before = (app.snapshot().await, app.node.store().private_events().await.unwrap().len());
     assert_eq!(before.1, demo_private + 1);
     let res = app
         .client
@@ -190,7 +190,7 @@ async fn internal_notes_are_seen_only_by_their_party() {
         .await
         .unwrap();
     assert_eq!(res.status(), 422);
-    assert_eq!((app.snapshot().await, app.node.store.private_events().await.unwrap().len()), before);
+    assert_eq!((app.snapshot().await, app.node.store().private_events().await.unwrap().len()), before);
 }
 
 #[tokio::test]

@@ -47,15 +47,15 @@ pub fn first_party(node: &Node) -> Result<PartyCode> {
 
 /// Prints `state hash H`, the line scripts compare between nodes.
 pub async fn print_state_hash(node: &Node) -> Result<()> {
-    println!("state hash {}", node.store.state_hash().await?);
+    println!("state hash {}", node.state_hash().await?);
     Ok(())
 }
 
 /// Prints where a node is and what it holds: data directory, committee, event count, state hash.
 pub async fn print_summary(node: &Node) -> Result<()> {
-    let count = node.store.event_count().await?;
-    let hash = node.store.state_hash().await?;
-    let committee = node.store.committee().await.map(|c| c.to_hex()).unwrap_or_default();
+    let count = node.event_count().await?;
+    let hash = node.state_hash().await?;
+    let committee = node.committee().await.map(|c| c.to_hex()).unwrap_or_default();
     println!("data directory {}", node.dir.0.display());
     println!("committee {committee}");
     println!("{count} events");

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use lajna_node::demo;
+use lajna_demo as demo;
 
 use super::common::{DataArg, print_summary};
 use super::serve::{bind, serve, serve_on};

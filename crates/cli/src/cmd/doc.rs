@@ -169,7 +169,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
 
 /// A user of this node, by login name.
 async fn node_user(node: &Node, name: &str) -> Result<User> {
-    let row = node.store.user(name).await?.with_context(|| format!("no user {name:?} on this node"))?;
+    let row = node.user_row(name).await?.with_context(|| format!("no user {name:?} on this node"))?;
     Ok(User::from_row(&row)?)
 }
 

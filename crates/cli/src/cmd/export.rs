@@ -31,11 +31,11 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     let Args { data, format, lang, out } = args;
     let node = data.open().await?;
     let bytes = if format == "json" {
-        (serde_json::to_string_pretty(&node.store.export().await?)? + "\n").into_bytes()
+        (serde_json::to_string_pretty(&node.export().await?)? + "\n").into_bytes()
     } else {
         let lang = Lang::parse(&lang)?;
         let today = node.today();
-        let rows = node.with_state(|s| lajna_outputs::rows(s, lang, today)).await;
+        let rows = lajna_outputs::rows(&*node.read_all().await, lang, today);
         if format == "xlsx" { lajna_outputs::to_xlsx(&rows, lang)? } else { lajna_outputs::to_csv(&rows, lang)? }
     };
     // Refused before the audit line, so a refused export is not recorded as one.

@@ -65,23 +65,12 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         }
         Command::List { data } => {
             let node = data.open().await?;
-            let guard = node.store.lock().await;
-            let trust = guard.trust();
-            for p in trust.parties() {
-                println!("{p} root {}", trust.root(&p).map(|k| k.to_hex()).unwrap_or_default());
+            let (roots, certificates) = node.keys_listing().await?;
+            for (party, root) in roots {
+                println!("{party} root {root}");
             }
-            // Released before reading the log, which takes the store again.
-            drop(guard);
-            for e in node.store.events_after(0, i64::MAX).await? {
-                if e.kind == lajna_ledger::KEY_CERTIFIED_KIND {
-                    let env: lajna_ledger::Envelope = serde_json::from_str(&e.raw.envelope)?;
-                    println!(
-                        "{} node {} ({})",
-                        env.author.party,
-                        env.body["node"].as_str().unwrap_or(""),
-                        env.body["label"].as_str().unwrap_or("")
-                    );
-                }
+            for (party, key, label) in certificates {
+                println!("{party} node {key} ({label})");
             }
         }
     }

@@ -24,7 +24,7 @@ pub struct Args {
 pub async fn run(args: Args) -> Result<ExitCode> {
     let node = args.data.open().await?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for e in node.store.events_after(0, args.limit).await? {
+    for e in node.events_after(0, args.limit).await? {
         let written = if args.full {
             writeln!(out, "{}", e.raw.envelope)
         } else {

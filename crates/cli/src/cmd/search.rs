@@ -35,7 +35,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     let lang = Lang::parse(&lang).map_err(|_| anyhow::anyhow!("--lang must be ar, fr or en"))?;
     let access = match user {
         Some(name) => {
-            let row = node.store.user(&name).await?.with_context(|| format!("no user {name}"))?;
+            let row = node.user_row(&name).await?.with_context(|| format!("no user {name}"))?;
             if row.disabled {
                 bail!("user {name} is disabled");
             }

@@ -86,7 +86,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
             if let Some(c) = &clearance {
                 node.set_clearance(&username, c).await?;
             }
-            let row = node.store.user(&username).await?.context("the user was just saved")?;
+            let row = node.user_row(&username).await?.context("the user was just saved")?;
             println!("user {username} ({}, {role}, clearance {}) saved", party.to_ascii_uppercase(), row.clearance);
         }
         Command::SetClearance { data, username, clearance } => {
@@ -111,7 +111,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         }
         Command::List { data } => {
             let node = data.open().await?;
-            for u in node.store.users().await? {
+            for u in node.user_rows().await? {
                 println!(
                     "{:<20} {} {:<13} {:<12} {}",
                     u.username,

@@ -19,7 +19,7 @@ pub struct Args {
 /// Verifies the whole record and prints `N events` and the state hash.
 pub async fn run(args: Args) -> Result<ExitCode> {
     let node = args.data.open().await?;
-    let report = node.store.verify().await?;
+    let report = node.verify().await?;
     if let Some((id, why)) = &report.problem {
         println!("FAILED after {} good events", report.events);
         println!("bad event {id}: {why}");
@@ -34,7 +34,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
         );
         return Ok(ExitCode::from(1));
     }
-    let checkpoints = node.store.check_checkpoints().await?;
+    let checkpoints = node.check_checkpoints().await?;
     let mut truncated = false;
     for c in &checkpoints {
         match &c.problem {

@@ -1,8 +1,10 @@
 //! A dump of what a demo node holds, without what differs from one build to the next (keys,
 //! signatures, times, and so event ids): every record in creation order with its kind, author,
 //! Lamport clock, fields and sets, every event id replaced by a stable label (`#n`, the order of
-//! its Lamport clock), then the charter and the node's users. Two builds of the same demo give
-//! the same dump; `demo.json` beside this file was taken from the code the data file replaced.
+//! its Lamport clock), then the charter and the node's demo users. Two builds of the same demo
+//! give the same dump; `demo.json` and `pair.json` beside this file were taken from the code the
+//! data file replaced (which listed the users from the store's rows: the same eight, or four on
+//! each node of the pair).
 
 use std::collections::BTreeMap;
 
@@ -82,22 +84,23 @@ pub async fn dump(node: &Node) -> Value {
             (records.into_iter().map(|(_, r)| r).collect::<Vec<_>>(), charter, labels)
         })
         .await;
-    let mut users: Vec<Value> = node
-        .user_rows()
-        .await
-        .expect("users")
-        .into_iter()
-        .map(|u| {
-            json!({
-                "username": u.username,
-                "party": u.party,
-                "role": u.role,
-                "member": u.member.map(|m| labels.get(&m).cloned().unwrap_or(m)),
-                "clearance": u.clearance,
-                "disabled": u.disabled,
-            })
-        })
-        .collect();
+    // The demo's users this node holds (`user_for_import` refuses a disabled one: none is).
+    let mut users = Vec::new();
+    for (username, _, _) in lajna_demo::DEMO_USERS {
+        let u = match node.user_for_import(username).await {
+            Ok(u) => u,
+            Err(lajna_node::NodeError::Auth(lajna_node::auth::AuthError::NoSuchUser(_))) => continue,
+            Err(e) => panic!("{username}: {e}"),
+        };
+        users.push(json!({
+            "username": u.username,
+            "party": u.party.as_str(),
+            "role": u.role.code(),
+            "member": u.member.map(|m| labels.get(&m).cloned().unwrap_or(m)),
+            "clearance": u.clearance.code(),
+            "disabled": false,
+        }));
+    }
     users.sort_by(|a, b| a["username"].as_str().cmp(&b["username"].as_str()));
     json!({ "charter": charter, "reference_date": node.today().to_string(), "records": records, "users": users })
 }

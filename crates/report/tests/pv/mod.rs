@@ -6,11 +6,12 @@
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
+use lajna_demo as demo;
 use lajna_domain::records::{Action, Decision, Member, Session};
 use lajna_domain::values::{MemberRole, PartyCode, Progress};
 use lajna_domain::{ActionStatus, Actor, Command, Lang, LocalizedText as T, RecordKind, minutes_status};
 use lajna_i18n::Catalog;
-use lajna_node::{Node, demo};
+use lajna_node::Node;
 use lajna_report::pv::{self, Edition, Verdict};
 use serde_json::{Map, json};
 

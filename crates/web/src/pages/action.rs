@@ -68,9 +68,11 @@ struct Typed {
 
 async fn render(page: &Page, id: &str, typed: Option<Typed>, saved: bool) -> Result<String, WebError> {
     let state = &page.state;
-    let a = views::action(&state.node, id, page.lang).await?;
+    let snapshot = state.node.read(&page.user).await;
+    let history = state.node.events_for_record(id).await?;
+    let a = views::action(&snapshot, &history, id, page.lang, state.node.today()).ok_or(WebError::NotFound)?;
     let probe = Command::ReportProgress { reason: None, action: id.to_string(), status: None, progress: None };
-    let can_update = state.node.with_state(|s| authorize(&page.user, s, &probe).is_ok()).await;
+    let can_update = authorize(&page.user, &snapshot, &probe).is_ok();
     let typed = typed.unwrap_or(Typed {
         status: a.row.status.to_string(),
         progress: a.row.progress.to_string(),

@@ -12,8 +12,8 @@ use axum::extract::{ConnectInfo, Query};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use lajna_node::AuditRow;
 use lajna_node::auth::{Role, User};
-use lajna_store::AuditRow;
 
 use crate::ctx::{OrPage, Page, PageCtx, PageError};
 use crate::download::content_disposition;
@@ -75,13 +75,12 @@ fn page_label(tr: Tr<'_>, page: usize, pages: usize) -> String {
 async fn show(page: Page, Query(q): Query<Vec<(String, String)>>) -> Result<Html<String>, PageError> {
     let party = readable(&page)?;
     let asked = q.iter().rev().find(|(k, _)| k == "page").and_then(|(_, v)| v.parse::<usize>().ok()).unwrap_or(1);
-    let store = &page.state.node.store;
-    let (_, total) = store.audit_page(&party, 0, 0).await.or_page(&page)?;
+    let node = &page.state.node;
+    let (_, total) = node.audit_page(&party, 0, 0).await.or_page(&page)?;
     let pages = usize::try_from(total).unwrap_or(0).div_ceil(AUDIT_PER_PAGE).max(1);
     let current = asked.clamp(1, pages);
     let per = i64::try_from(AUDIT_PER_PAGE).unwrap_or(50);
-    let (rows, _) =
-        store.audit_page(&party, i64::try_from(current - 1).unwrap_or(0) * per, per).await.or_page(&page)?;
+    let (rows, _) = node.audit_page(&party, i64::try_from(current - 1).unwrap_or(0) * per, per).await.or_page(&page)?;
     let tr = page.tr();
     let page_label = page_label(tr, current, pages);
     let view = AuditPage { ctx: page.ctx("/audit"), tr, party, rows, page: current, pages, page_label };
@@ -108,7 +107,7 @@ pub fn to_csv(rows: &[AuditRow]) -> Vec<u8> {
 /// `GET /{lang}/audit.csv`: the whole trail (audited as an export).
 async fn csv(page: Page, ConnectInfo(addr): ConnectInfo<SocketAddr>) -> Result<Response, PageError> {
     let party = readable(&page)?;
-    let (rows, _) = page.state.node.store.audit_page(&party, 0, CSV_MAX_LINES).await.or_page(&page)?;
+    let (rows, _) = page.state.node.audit_page(&party, 0, CSV_MAX_LINES).await.or_page(&page)?;
     // An export of the trail is itself an export: audited.
     if let Err(e) = page.state.node.audit_as(&page.user, "audit-export", "audit.csv", "", &addr.ip().to_string()).await
     {

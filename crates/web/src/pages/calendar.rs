@@ -50,19 +50,18 @@ async fn feed(State(state): State<AppState>, Path(file): Path<String>, Query(que
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return unknown_feed(&state);
     }
-    match state.node.feed_user(token).await {
-        Ok(Some(_user)) => {}
+    let user = match state.node.feed_user(token).await {
+        Ok(Some(user)) => user,
         Ok(None) => return unknown_feed(&state),
         Err(e) => {
             tracing::error!(error = %e, "feed lookup failed");
             return Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "database", "the feed could not be read")
                 .into_response();
         }
-    }
+    };
     let lang = query.lang.as_deref().and_then(lang_of).unwrap_or(state.node.config.default_language);
-    // Missions and sessions carry no marking: every user of the node may see all of them. When
-    // they do, filter here with `committee_calendar_for` and the feed user's clearance.
-    let ics = state.node.with_state(|s| lajna_outputs::committee_calendar(s, lang)).await;
+    // The feed user's snapshot: the calendar holds what they may see, nothing else.
+    let ics = lajna_outputs::committee_calendar(&*state.node.read(&user).await, lang);
     (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("text/calendar; charset=utf-8")),
@@ -76,10 +75,7 @@ async fn feed(State(state): State<AppState>, Path(file): Path<String>, Query(que
 
 /// A failed feed change or listing, as the error of a page (500, details in the log).
 fn feed_error(e: NodeError) -> WebError {
-    match e {
-        NodeError::Store(s) => WebError::Store(s),
-        other => WebError::Store(lajna_store::StoreError::Corrupt(other.to_string())),
-    }
+    WebError::Node(e)
 }
 
 /// One feed as the page lists it.

@@ -6,6 +6,10 @@ use askama::Template;
 use axum::extract::Path;
 use axum::response::{Html, IntoResponse, Response};
 
+use lajna_domain::RecordKind;
+use lajna_domain::records::PressDocument;
+
+use crate::WebError;
 use crate::ctx::{OrPage, Page, PageCtx, PageError};
 use crate::i18n::Tr;
 use crate::views;
@@ -24,7 +28,7 @@ struct DashboardPage<'a> {
 struct PressPage<'a> {
     ctx: PageCtx,
     tr: Tr<'a>,
-    doc: lajna_domain::records::PressDocument,
+    doc: PressDocument,
     doc_lang: &'static str,
     doc_dir: &'static str,
     publisher: views::Txt,
@@ -32,20 +36,30 @@ struct PressPage<'a> {
 
 /// `GET /{lang}/`.
 pub async fn dashboard(page: Page) -> Result<Response, PageError> {
-    let (state, lang, tr) = (&page.state, page.lang, page.tr());
-    let key = (lang, state.node.store.generation(), state.node.today());
-    let cached = state.dashboards.lock().ok().and_then(|c| {
-        c.iter().find(|(l, g, t, _, _)| (*l, *g, *t) == key).map(|(_, _, _, d, charts)| (d.clone(), charts.clone()))
-    });
+    let (state, lang, tr, today) = (&page.state, page.lang, page.tr(), page.state.node.today());
+    let snapshot = state.node.read(&page.user).await;
+    // The same dashboard for every reader of one class (party, clearance) until the record changes.
+    let key = (lang, format!("{}/{:?}", page.user.party, page.user.clearance), snapshot.generation(), today);
+    let cached = state
+        .dashboards
+        .lock()
+        .ok()
+        .and_then(|c| c.iter().find(|(k, _, _)| *k == key).map(|(_, d, charts)| (d.clone(), charts.clone())));
     let (d, charts) = match cached {
         Some(hit) => hit,
         None => {
-            let d = Arc::new(views::dashboard(&state.node, tr).await.or_page(&page)?);
-            let charts = Arc::new(super::report::dashboard_charts(&state.node, tr).await);
+            let log = views::LogFacts {
+                latest: state.node.latest_events(20).await.or_page(&page)?,
+                events: state.node.event_count().await.or_page(&page)?,
+                state_hash: state.node.state_hash().await.or_page(&page)?,
+                demo: state.node.config.demo,
+            };
+            let d = Arc::new(views::dashboard(&snapshot, log, tr, today).ok_or(WebError::NotFound).or_page(&page)?);
+            let charts = Arc::new(super::report::dashboard_charts(&snapshot, tr, today));
             if let Ok(mut c) = state.dashboards.lock() {
-                // Keep only the current generation, one entry per language.
-                c.retain(|(l, g, t, _, _)| (*g, *t) == (key.1, key.2) && *l != lang);
-                c.push((lang, key.1, key.2, d.clone(), charts.clone()));
+                // Keep only the current generation, one entry per language and class.
+                c.retain(|(k, _, _)| (k.2, k.3) == (key.2, key.3) && (k.0, &k.1) != (lang, &key.1));
+                c.push((key, d.clone(), charts.clone()));
             }
             (d, charts)
         }
@@ -56,7 +70,8 @@ pub async fn dashboard(page: Page) -> Result<Response, PageError> {
 
 /// `GET /{lang}/press/{id}`: the article as published.
 pub async fn press(page: Page, Path((_, id)): Path<(String, String)>) -> Result<Response, PageError> {
-    let doc = views::press(&page.state.node, &id).await.or_page(&page)?;
+    let snapshot = page.state.node.read(&page.user).await;
+    let doc = snapshot.get::<PressDocument>(RecordKind::Press, &id).ok_or(WebError::NotFound).or_page(&page)?;
     let (pl, pt) = doc.publisher.best(page.lang);
     let publisher = views::Txt { lang: pl.code(), dir: pl.dir(), text: pt.to_string() };
     let html = PressPage {

@@ -16,8 +16,8 @@ use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use lajna_domain::records::{Action, Decision, Document, Mission, Session};
-use lajna_domain::{Classification, Lang, LocalizedText, Marking, PartyCode, RecordKind, Releasability};
+use lajna_domain::records::Document;
+use lajna_domain::{Classification, Lang, LocalizedText, Marking, Releasability};
 use lajna_node::NodeError;
 use lajna_node::auth::{Role, User};
 use lajna_node::documents::{DocumentError, DocumentView, Upload};
@@ -26,7 +26,7 @@ use crate::ctx::{OrPage, Page, PageCtx, PageError, PageFault, csrf_ok};
 use crate::download::content_disposition;
 use crate::i18n::{Arg, Tr};
 use crate::problem::{message_of, status_of};
-use crate::views::Txt;
+use crate::views::documents::{DocumentPage, Row, document_page, linkable, row_of};
 use crate::{AppState, WebError};
 
 /// Documents per page of the list.
@@ -48,18 +48,6 @@ pub fn routes() -> Router<AppState> {
         .route("/{lang}/documents/{id}/file", get(download))
 }
 
-/// One row of the list.
-struct Row {
-    id: String,
-    title: Txt,
-    marking: String,
-    classification: &'static str,
-    media_type: String,
-    size: i64,
-    date: String,
-    illustrative: bool,
-}
-
 #[derive(Template)]
 #[template(path = "documents.html")]
 struct ListPage<'a> {
@@ -78,21 +66,7 @@ struct ListPage<'a> {
 struct DocPage<'a> {
     ctx: PageCtx,
     tr: Tr<'a>,
-    id: String,
-    title: Txt,
-    /// Every language of the title: (language tag, direction, text).
-    titles: Vec<(&'static str, &'static str, String)>,
-    marking: String,
-    classification: &'static str,
-    language: &'static str,
-    date: String,
-    media_type: String,
-    size_label: String,
-    file_name: String,
-    registered_at: String,
-    registered_by: String,
-    links: Vec<(String, Txt)>,
-    illustrative: bool,
+    v: DocumentPage,
     /// Whether this node holds the file: a shared document registered on the other party's
     /// node arrives by sync before its file does ("file not yet received").
     file_received: bool,
@@ -126,34 +100,12 @@ struct NewPage<'a> {
     linkable: Vec<(String, String)>,
 }
 
-/// The marking as shown: `SECRET — MAR ONLY`, `UNCLASSIFIED — MAR+MLI`.
-fn marking_label(m: &Marking, parties: &[PartyCode]) -> String {
-    let rel = match m.releasable_to.only() {
-        Some(p) => format!("{p} ONLY"),
-        None => parties.iter().map(PartyCode::as_str).collect::<Vec<_>>().join("+"),
-    };
-    format!("{} — {rel}", m.classification.code())
-}
-
 fn page_of(q: &[(String, String)]) -> usize {
     q.iter().rev().find(|(k, _)| k == "page").and_then(|(_, v)| v.parse::<usize>().ok()).unwrap_or(1).max(1)
 }
 
 fn may_upload(user: &User) -> bool {
     matches!(user.role, Role::CoChair | Role::Secretary)
-}
-
-fn row_of(v: &DocumentView, lang: Lang, parties: &[PartyCode]) -> Row {
-    Row {
-        id: v.id.clone(),
-        title: Txt::of(&v.document.title, lang),
-        marking: marking_label(&v.document.marking, parties),
-        classification: v.document.marking.classification.code(),
-        media_type: v.document.media_type.clone(),
-        size: v.document.size,
-        date: v.document.date.map(|d| d.to_string()).unwrap_or_default(),
-        illustrative: v.document.illustrative,
-    }
 }
 
 /// `GET /{lang}/documents?page=N`: the documents the user may see, newest first.
@@ -182,49 +134,12 @@ async fn list(page: Page, RawQuery(query): RawQuery) -> Result<Response, PageErr
     Ok(Html(view.render().or_page(&page)?).into_response())
 }
 
-/// The title and page path of a linked record, when it exists.
-fn link_of(state: &lajna_domain::State, id: &str, lang: Lang) -> Option<(String, Txt)> {
-    let entry = state.entry(id)?;
-    let (path, title) = match entry.kind {
-        RecordKind::Mission => ("missions", state.get::<Mission>(RecordKind::Mission, id)?.title),
-        RecordKind::Session => ("sessions", state.get::<Session>(RecordKind::Session, id)?.title),
-        RecordKind::Decision => ("decisions", state.get::<Decision>(RecordKind::Decision, id)?.text),
-        RecordKind::Action => ("actions", state.get::<Action>(RecordKind::Action, id)?.title),
-        _ => return None,
-    };
-    Some((format!("/{}/{path}/{id}", lang.code()), Txt::of(&title, lang)))
-}
-
 /// The error page of a view that could not be audited: the document is not shown.
 fn audit_failed(page: &Page, e: NodeError) -> PageError {
     tracing::error!(error = %e, "audit failed");
     match e {
-        NodeError::Store(e) => page.fail(e),
+        e @ NodeError::Store(_) => page.fail(e),
         _ => page.fail(WebError::NotFound),
-    }
-}
-
-fn doc_page<'a>(page: &'a Page, v: &DocumentView, parties: &[PartyCode], links: Vec<(String, Txt)>) -> DocPage<'a> {
-    let (d, lang, tr) = (&v.document, page.lang, page.tr());
-    let titles = Lang::ALL.iter().filter_map(|l| d.title.get(*l).map(|t| (l.code(), l.dir(), t.to_string()))).collect();
-    DocPage {
-        ctx: page.ctx(format!("/documents/{}", v.id)).with_banner(Marking::banner([&d.marking], parties)),
-        tr,
-        title: Txt::of(&d.title, lang),
-        titles,
-        marking: marking_label(&d.marking, parties),
-        classification: d.marking.classification.code(),
-        language: d.language.code(),
-        date: d.date.map(|x| x.to_string()).unwrap_or_default(),
-        media_type: d.media_type.clone(),
-        size_label: tr.catalog.get(lang, "documents-bytes", &[("n", Arg::Num(d.size))]),
-        file_name: d.file_name.clone(),
-        registered_at: v.registered_at.clone(),
-        registered_by: v.registered_by.clone(),
-        links,
-        illustrative: d.illustrative,
-        file_received: page.state.node.has_blob(&d.blake3),
-        id: v.id.clone(),
     }
 }
 
@@ -242,9 +157,11 @@ async fn page(
         .await
         .map_err(|e| audit_failed(&page, e))?;
     let parties = node.parties_of_committee().await;
-    let lang = page.lang;
-    let links = node.with_state(|s| d.links.iter().filter_map(|l| link_of(s, l, lang)).collect()).await;
-    Ok(Html(doc_page(&page, &v, &parties, links).render().or_page(&page)?).into_response())
+    let ctx = page.ctx(format!("/documents/{id}")).with_banner(Marking::banner([&d.marking], &parties));
+    let view = document_page(&*node.read(&page.user).await, &v, &parties, page.tr());
+    let html =
+        DocPage { ctx, tr: page.tr(), v: view, file_received: node.has_blob(&d.blake3) }.render().or_page(&page)?;
+    Ok(Html(html).into_response())
 }
 
 /// `GET /{lang}/documents/{id}/file`: the file, as an attachment (audited like a view).
@@ -283,21 +200,7 @@ async fn render_new(page: &Page, typed: Typed, error: String, status: StatusCode
     let party = user.party.to_string();
     releasability
         .push((party.clone(), tr.catalog.get(lang, "documents-releasable-only", &[("party", Arg::Text(party))])));
-    let linkable = page
-        .state
-        .node
-        .with_state(|s| {
-            let mut out = vec![];
-            for kind in [RecordKind::Mission, RecordKind::Session, RecordKind::Decision, RecordKind::Action] {
-                for (id, _) in s.entries().filter(|(_, e)| e.kind == kind && !e.is_private()) {
-                    if let Some((_, t)) = link_of(s, id, lang) {
-                        out.push((id.clone(), t.text));
-                    }
-                }
-            }
-            out
-        })
-        .await;
+    let linkable = linkable(&*page.state.node.read(&page.user).await, lang);
     let view = NewPage { ctx: page.ctx("/documents/new"), tr, typed, error, levels, releasability, linkable };
     Ok((status, Html(view.render().or_page(page)?)).into_response())
 }

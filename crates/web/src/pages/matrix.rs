@@ -35,7 +35,10 @@ async fn download(
         return Ok(StatusCode::INTERNAL_SERVER_ERROR.into_response());
     }
     let today = node.today();
-    let rows = node.with_state(|s| lajna_outputs::rows(s, lang, today)).await;
+    let rows = {
+        let s = &*node.read(&page.user).await;
+        lajna_outputs::rows(s, lang, today)
+    };
     let bytes =
         if file == "matrix.xlsx" { lajna_outputs::to_xlsx(&rows, lang) } else { lajna_outputs::to_csv(&rows, lang) };
     match bytes {

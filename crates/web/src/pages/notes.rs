@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use lajna_domain::records::Note;
-use lajna_domain::{Command, LocalizedText};
+use lajna_domain::{Command, LocalizedText, RecordKind};
 use lajna_node::NodeError;
 use lajna_node::auth::Role;
 use serde::Deserialize;
@@ -50,10 +50,12 @@ pub struct NoteForm {
 /// The party's notes, newest last, with the form (`typed` and why it was refused).
 async fn render(page: &Page, typed: NoteForm, error: String, saved: bool) -> Result<Html<String>, PageError> {
     let (lang, party) = (page.lang, page.user.party.to_string());
-    let records = page.state.node.store.private_records(&party).await.or_page(page)?;
-    let notes = records
-        .into_iter()
-        .filter_map(|(id, _, doc)| {
+    let snapshot = page.state.node.read(&page.user).await;
+    let notes = snapshot
+        .entries()
+        .filter(|(_, e)| e.private_party().as_deref() == Some(party.as_str()) && e.kind == RecordKind::Note)
+        .map(|(id, e)| (id.clone(), e.doc(id)))
+        .filter_map(|(id, doc)| {
             let at = doc.pointer("/_meta/created_at").and_then(|v| v.as_str()).unwrap_or_default().to_string();
             let n: Note = serde_json::from_value(doc).ok()?;
             Some((id, Txt::of(&n.title, lang), Txt::of(&n.text, lang), at))

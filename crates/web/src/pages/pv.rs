@@ -28,6 +28,19 @@ fn web_error(e: PvError) -> WebError {
     }
 }
 
+/// The PV of session `id` in `edition`, and whether both parties agreed it (else it is a draft).
+async fn render(state: &crate::AppState, id: &str, edition: Edition) -> Result<(Vec<u8>, bool), PvError> {
+    let input = pv::gather(&state.node, &state.catalog, id, edition).await?;
+    let agreed = input.agreed;
+    // Layout is CPU work: keep it off the async workers.
+    let catalog = state.catalog.clone();
+    let pdf = tokio::task::spawn_blocking(move || pv::render(&input, &catalog))
+        .await
+        .map_err(|e| PvError::Report(lajna_report::ReportError::Layout(e.to_string())))
+        .flatten()?;
+    Ok((pdf, agreed))
+}
+
 /// `GET /{lang}/sessions/{id}/pv.pdf?edition=`: the PV as an attachment.
 async fn download(
     page: Page,
@@ -41,8 +54,7 @@ async fn download(
         Some(v) if !v.trim().is_empty() => Edition::parse(v).map_err(web_error).or_page(&page)?,
         _ => Edition::One(page.lang),
     };
-    let exists = state.node.with_state(|s| s.entry(&id).is_some()).await;
-    if !exists {
+    if state.node.read(&page.user).await.entry(&id).is_none() {
         return Err(page.fail(WebError::NotFound));
     }
     let detail = format!("pv session={id} lang={}", edition.code());
@@ -50,16 +62,7 @@ async fn download(
         tracing::error!(error = %e, "audit failed");
         return Ok(StatusCode::INTERNAL_SERVER_ERROR.into_response());
     }
-    let input = pv::gather(&state.node, &state.catalog, &id, edition).await.map_err(web_error).or_page(&page)?;
-    let agreed = input.agreed;
-    // Layout is CPU work: keep it off the async workers.
-    let catalog = state.catalog.clone();
-    let pdf = tokio::task::spawn_blocking(move || pv::render(&input, &catalog))
-        .await
-        .map_err(|e| PvError::Report(lajna_report::ReportError::Layout(e.to_string())))
-        .flatten()
-        .map_err(web_error)
-        .or_page(&page)?;
+    let (pdf, agreed) = render(state, &id, edition).await.map_err(web_error).or_page(&page)?;
     let disposition = content_disposition(&format!(
         "lajna-pv-{}-{}{}.pdf",
         id.get(..8).unwrap_or(&id),

@@ -15,7 +15,6 @@ use axum::routing::get;
 use jiff::civil::Date;
 use lajna_domain::records::Action;
 use lajna_domain::{Lang, RecordKind};
-use lajna_node::Node;
 use lajna_outputs::charts::{self, ChartText};
 use lajna_report::Period;
 
@@ -54,7 +53,9 @@ async fn download(
         tracing::error!(error = %e, "audit failed");
         return Ok(StatusCode::INTERNAL_SERVER_ERROR.into_response());
     }
-    let input = lajna_report::gather(&state.node, &state.catalog, lang, period_of(&q)).await.or_page(&page)?;
+    let records = state.node.read(&page.user).await;
+    let input =
+        lajna_report::gather(&state.node, &records, &state.catalog, lang, period_of(&q)).await.or_page(&page)?;
     // Layout is CPU work: keep it off the async workers.
     let pdf = tokio::task::spawn_blocking(move || lajna_report::render(&input, lang))
         .await
@@ -83,18 +84,15 @@ fn chart_text(tr: Tr<'_>, title: &str, marker: &str) -> ChartText {
     ChartText { title: tr.t(title), empty: tr.t("report-empty"), marker: tr.t(marker) }
 }
 
-/// The dashboard's charts for the whole record, in `tr`'s language.
-pub async fn dashboard_charts(node: &Node, tr: Tr<'_>) -> DashboardCharts {
-    let today = node.today();
+/// The dashboard's charts of a reader's snapshot `s`, in `tr`'s language, on `today`.
+#[must_use]
+pub fn dashboard_charts(s: &lajna_domain::State, tr: Tr<'_>, today: Date) -> DashboardCharts {
     let lang = tr.lang;
     let rtl = lang == Lang::Ar;
-    let (bars, done, total, span) = node
-        .with_state(|s| {
-            let actions = s.all::<Action>(RecordKind::Action);
-            let span = charts::done_span(&actions, today);
-            (charts::area_bars(s, &actions, lang, today), charts::done_dates(s, &actions), actions.len(), span)
-        })
-        .await;
+    let actions = s.all::<Action>(RecordKind::Action);
+    let span = charts::done_span(&actions, today);
+    let (bars, done, total) =
+        (charts::area_bars(s, &actions, lang, today), charts::done_dates(s, &actions), actions.len());
     let done_text = chart_text(tr, "report-done-over-time", "report-done-axis");
     DashboardCharts {
         progress: charts::for_html(&charts::progress_by_area(

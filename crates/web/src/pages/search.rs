@@ -14,12 +14,14 @@ use axum::routing::get;
 use lajna_domain::{Lang, Marking};
 use lajna_node::auth::User;
 use lajna_search::{Access, Hit, SearchError, SearchPage};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::ctx::{OrPage, Page, PageCtx, PageError, Viewer};
 use crate::i18n::Tr;
 use crate::problem::Problem;
+use crate::views::search::Row;
 
 /// Results per page, on the page and in the API.
 pub const PER_PAGE: usize = 20;
@@ -88,10 +90,9 @@ async fn run(
     }
     let mut page = state.node.search(&text, &access(user), lang, PER_PAGE, (q.page() - 1) * PER_PAGE).await?;
     let ids: Vec<String> = page.hits.iter().map(|h| h.id.clone()).collect();
-    let mut markings: Vec<(String, Marking)> = state
-        .node
-        .with_state(|s| ids.into_iter().filter_map(|id| s.entry(&id).map(|e| (id, e.marking()))).collect())
-        .await;
+    let snapshot = state.node.read(user).await;
+    let mut markings: Vec<(String, Marking)> =
+        ids.into_iter().filter_map(|id| snapshot.entry(&id).map(|e| (id, e.marking()))).collect();
     let mut unaudited = Vec::new();
     for (id, marking) in &markings {
         if let Err(e) = state.node.audit_view(user, "search-hit", id, marking, address).await {
@@ -103,54 +104,6 @@ async fn run(
     page.hits.retain(|h| !unaudited.contains(&h.id));
     markings.retain(|(id, _)| !unaudited.contains(id));
     Ok((page, markings.into_iter().map(|(_, m)| m).collect()))
-}
-
-/// The page of a record of `kind` (the list page for kinds without their own page).
-fn record_href(lang: Lang, kind: &str, id: &str) -> String {
-    let l = lang.code();
-    match kind {
-        "action" => format!("/{l}/actions/{id}"),
-        "mission" => format!("/{l}/missions/{id}"),
-        "session" => format!("/{l}/sessions/{id}"),
-        "decision" => format!("/{l}/decisions/{id}"),
-        "press" => format!("/{l}/press/{id}"),
-        "document" => format!("/{l}/documents/{id}"),
-        "communique" => format!("/{l}/communiques"),
-        "roadmap" => format!("/{l}/roadmap"),
-        "need" | "offer" => format!("/{l}/needs"),
-        "training" => format!("/{l}/training"),
-        _ => format!("/{l}/record"),
-    }
-}
-
-/// One result as the template shows it.
-struct Row {
-    href: String,
-    kind: String,
-    title: String,
-    title_lang: &'static str,
-    title_dir: &'static str,
-    /// Escaped by the search library, with `<mark>` around matches.
-    snippet_html: String,
-    snippet_lang: &'static str,
-    snippet_dir: &'static str,
-    date: String,
-}
-
-impl Row {
-    fn of(hit: &Hit, lang: Lang) -> Self {
-        Self {
-            href: record_href(lang, &hit.kind, &hit.id),
-            kind: hit.kind.clone(),
-            title: hit.title.clone(),
-            title_lang: hit.title_lang.code(),
-            title_dir: hit.title_lang.dir(),
-            snippet_html: hit.snippet_html.clone(),
-            snippet_lang: hit.snippet_lang.code(),
-            snippet_dir: hit.snippet_lang.dir(),
-            date: hit.date.clone().unwrap_or_default(),
-        }
-    }
 }
 
 #[derive(Template)]
@@ -175,17 +128,12 @@ fn page_href(lang: Lang, query: &str, page: usize) -> String {
     s
 }
 
+/// The bytes of a query-string value left as they are: RFC 3986 unreserved characters.
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
 /// Percent-encodes a query-string value (UTF-8 bytes outside unreserved characters).
 fn url_escape(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() * 3);
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(value, UNRESERVED).to_string()
 }
 
 /// `GET /{lang}/search?q=&page=`: a failed search is a page that says so, not an error page.

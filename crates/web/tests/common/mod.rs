@@ -5,7 +5,8 @@
 
 use std::sync::Arc;
 
-use lajna_node::{Node, demo};
+use lajna_demo as demo;
+use lajna_node::Node;
 
 pub struct TestApp {
     pub addr: std::net::SocketAddr,
@@ -54,7 +55,7 @@ pub async fn pair() -> (tempfile::TempDir, Served, Served) {
 
 /// (event count, state hash) of a node: "nothing was written" means this does not change.
 pub async fn snapshot(node: &Node) -> (i64, String) {
-    (node.store.event_count().await.unwrap(), node.store.state_hash().await.unwrap())
+    (node.store().event_count().await.unwrap(), node.store().state_hash().await.unwrap())
 }
 
 /// A new client signed in as `user` on the server at `url` through the API, with its CSRF token.

@@ -13,9 +13,6 @@
 //! No code here is written per kind: each form is laid out, filled and read from the kind's
 //! field table ([`table`], `lajna_domain::fields`), as JSON that the domain reads as the record.
 
-mod form;
-mod table;
-
 use std::collections::HashMap;
 
 use askama::Template;
@@ -31,11 +28,11 @@ use lajna_node::NodeError;
 use lajna_node::auth::{Role, User, authorize};
 use serde_json::{Map, Value};
 
-use self::form::{Block, Builder, Choices, Errors, FormData};
-use self::table::Start;
 use crate::ctx::{CsrfForm, OrPage, Page, PageCtx, PageError, PageFault, PageLang};
 use crate::i18n::Tr;
 use crate::problem::{message_of, status_of};
+use crate::views::forms::table::{self, Start};
+use crate::views::forms::{Block, Builder, Choices, Errors, FormData, has_form};
 use crate::{AppState, WebError};
 
 /// Zones offered as suggestions beside a venue's zone input (any tz database name is accepted).
@@ -109,12 +106,6 @@ impl Req<'_> {
     }
 }
 
-/// Whether records of `kind` have a form here: every shared kind (private notes and documents,
-/// which carry a file, have their own pages).
-fn has_form(kind: RecordKind) -> bool {
-    !kind.is_private() && !kind.is_marked()
-}
-
 /// The record kind of a form URL (its `{kind}` segment), one that [`has_form`]. Anything else
 /// is the 404 page, for signed-in and signed-out visitors alike (put it before [`Page`]).
 struct FormKindOf(RecordKind);
@@ -158,7 +149,7 @@ async fn new_page(
     let party = page.user.party.to_string();
     let start = Start { party: &party, lang: page.lang, links: &links };
     let mut form = FormData::default();
-    page.state.node.with_state(|s| table::presets(kind, s, &start, &mut form)).await;
+    table::presets(kind, &*page.state.node.read(&page.user).await, &start, &mut form);
     show(&Req { page: &page, kind, id: None }, StatusCode::OK, &form, vec![], true, "").await
 }
 
@@ -218,14 +209,9 @@ async fn stored<'a>(req: &Req<'a>) -> Result<(&'a str, Value), PageError> {
     let (page, kind) = (req.page, req.kind);
     let id = req.id.ok_or_else(|| page.fail(WebError::NotFound))?;
     let probe = Command::Revise { kind, id: id.to_string(), set: Map::new() };
-    let (allowed, old) = page
-        .state
-        .node
-        .with_state(|s| {
-            let old = s.entry(id).filter(|e| e.kind == kind).map(|e| Value::Object(e.content()));
-            (authorize(&page.user, s, &probe), old)
-        })
-        .await;
+    let s = page.state.node.read(&page.user).await;
+    let old = s.entry(id).filter(|e| e.kind == kind).map(|e| Value::Object(e.content()));
+    let allowed = authorize(&page.user, &s, &probe);
     let old = old.and_then(|o| kind.typed(o).ok()).ok_or_else(|| page.fail(WebError::NotFound))?;
     if allowed.is_err() || !may_write(&page.user) {
         return Err(page.forbidden("error-forbidden"));
@@ -417,7 +403,7 @@ async fn show(
     notice: &str,
 ) -> Result<Response, PageError> {
     let (page, tr) = (req.page, req.page.tr());
-    let choices = page.state.node.with_state(|s| choices(s, page.lang)).await;
+    let choices = choices(&*page.state.node.read(&page.user).await, page.lang);
     let mut b = Builder::new(form, tr, &choices, errors, fresh);
     table::layout(req.kind, &mut b);
     let (blocks, top_errors) = b.finish();

@@ -26,152 +26,16 @@ use askama::Template;
 use axum::extract::{ConnectInfo, Path, Query};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use lajna_domain::minutes::minutes_status;
-use lajna_domain::records::{Action, Decision, Roadmap, Session};
-use lajna_domain::state::State as Fold;
-use lajna_domain::{Command, LocalizedText, RecordKind, decide};
 use lajna_node::NodeError;
-use lajna_node::auth::{AuthError, User, authorize};
+use lajna_node::auth::{AuthError, authorize};
 use serde::Deserialize;
 
-use super::{Column, columns, parties, txt};
 use crate::WebError;
 use crate::ctx::{CsrfForm, OrPage, Page, PageCtx, PageError};
 use crate::i18n::Tr;
 use crate::problem::{message_of, status_of};
-
-/// What a confirmation page is about.
-#[derive(Clone, Debug)]
-pub enum Target {
-    /// A decision (its current version).
-    Decision(String),
-    /// A session's minutes: the version asked for (draft or amendment), else the draft.
-    Minutes(String, Option<String>),
-    /// A roadmap (its current version).
-    Roadmap(String),
-}
-
-impl Target {
-    /// The page's path after `/{lang}`.
-    fn path(&self) -> String {
-        match self {
-            Self::Decision(id) => format!("/decisions/{id}/endorse"),
-            Self::Minutes(id, _) => format!("/sessions/{id}/minutes/endorse"),
-            Self::Roadmap(id) => format!("/roadmaps/{id}/endorse"),
-        }
-    }
-
-    /// The command endorsing `version`.
-    fn command(&self, version: &str) -> Command {
-        match self {
-            Self::Decision(id) => Command::Endorse { kind: RecordKind::Decision, id: id.clone() },
-            Self::Minutes(id, _) => Command::EndorseMinutes { session: id.clone(), version: version.into() },
-            Self::Roadmap(id) => Command::Endorse { kind: RecordKind::Roadmap, id: id.clone() },
-        }
-    }
-}
-
-/// Everything the confirmation page shows.
-#[derive(Clone, Debug)]
-pub struct Confirm {
-    /// Message key of the kind (decision, minutes, amendment of the minutes, roadmap).
-    pub kind_key: &'static str,
-    /// The page's heading and the button's label, translated.
-    pub heading: String,
-    /// The record's reference: `D-1/2`, `PV 1`, the roadmap's title.
-    pub reference: String,
-    /// Facts beside the texts: translated label, value.
-    pub facts: Vec<(String, String)>,
-    /// The texts endorsed, one column per language.
-    pub columns: Vec<Column>,
-    /// The version the endorsement names.
-    pub version: String,
-    /// The form's path after `/{lang}`.
-    pub action: String,
-    /// Where the record is shown, after `/{lang}`.
-    pub back: String,
-    /// The command the form runs.
-    command: Command,
-}
-
-fn decision(s: &Fold, tr: Tr<'_>, id: &str) -> Option<Confirm> {
-    let d = s.get::<Decision>(RecordKind::Decision, id)?;
-    let reference = lajna_domain::reference::decision_reference(s, id)?;
-    let session = s.get::<Session>(RecordKind::Session, &d.session)?;
-    let target = Target::Decision(id.into());
-    Some(Confirm {
-        kind_key: "endorse-kind-decision",
-        heading: tr.s("endorse-decision", "reference", &reference),
-        facts: vec![(tr.t("endorse-session"), format!("{} — {}", session.number, txt(&session.title, tr.lang).text))],
-        columns: columns(Some(&d.text), true),
-        version: s.entry(id)?.version(),
-        action: target.path(),
-        back: format!("/sessions/{}#decision-{id}", d.session),
-        command: target.command(""),
-        reference,
-    })
-}
-
-fn minutes(s: &Fold, tr: Tr<'_>, id: &str, asked: Option<&str>) -> Option<Confirm> {
-    let session = s.get::<Session>(RecordKind::Session, id)?;
-    let st = minutes_status(s.entry(id)?, &parties(s));
-    let amendment = asked.and_then(|v| st.amendment(v));
-    let (version, text, kind_key, anchor): (String, &LocalizedText, _, _) = match (amendment, &st.draft) {
-        (Some(a), _) => (a.id.clone(), &a.text, "endorse-kind-amendment", "amendments"),
-        (None, Some(d)) if !st.locked() => (d.version.clone(), &d.text, "endorse-kind-minutes", "minutes"),
-        _ => st.effective().map(|(v, t)| (v.to_string(), t, "endorse-kind-minutes", "minutes"))?,
-    };
-    let target = Target::Minutes(id.into(), Some(version.clone()));
-    let title = txt(&session.title, tr.lang).text;
-    Some(Confirm {
-        kind_key,
-        heading: tr.n(
-            if amendment.is_some() { "endorse-amendment" } else { "endorse-minutes" },
-            "number",
-            session.number,
-        ),
-        reference: tr.n("endorse-minutes-ref", "number", session.number),
-        facts: vec![(tr.t("endorse-session"), format!("{} — {title}", session.number))],
-        columns: columns(Some(text), true),
-        action: target.path(),
-        back: format!("/sessions/{id}#{anchor}"),
-        command: target.command(&version),
-        version,
-    })
-}
-
-fn roadmap(s: &Fold, tr: Tr<'_>, id: &str) -> Option<Confirm> {
-    let r = s.get::<Roadmap>(RecordKind::Roadmap, id)?;
-    let actions = s.all::<Action>(RecordKind::Action).into_iter().filter(|(_, a)| a.roadmap == id).count();
-    let target = Target::Roadmap(id.into());
-    Some(Confirm {
-        kind_key: "endorse-kind-roadmap",
-        heading: tr.t("endorse-roadmap"),
-        reference: txt(&r.title, tr.lang).text,
-        facts: vec![
-            (tr.t("period"), format!("{} – {}", r.start, r.end)),
-            (tr.t("endorse-actions"), i64::try_from(actions).unwrap_or(i64::MAX).to_string()),
-        ],
-        columns: columns(Some(&r.title), true),
-        version: s.entry(id)?.version(),
-        action: target.path(),
-        back: "/roadmap".into(),
-        command: target.command(""),
-    })
-}
-
-/// The confirmation of `target` for `user`, and why it cannot be endorsed now (the role and
-/// party rules, then the domain's); `None` for an unknown record.
-fn build(s: &Fold, tr: Tr<'_>, target: &Target, user: &User) -> Option<(Confirm, Result<(), NodeError>)> {
-    let c = match target {
-        Target::Decision(id) => decision(s, tr, id),
-        Target::Minutes(id, asked) => minutes(s, tr, id, asked.as_deref()),
-        Target::Roadmap(id) => roadmap(s, tr, id),
-    }?;
-    let check = authorize(user, s, &c.command).and_then(|()| Ok(decide(s, &user.actor(), &c.command).map(|_| ())?));
-    Some((c, check))
-}
-
+#[allow(clippy::wildcard_imports, reason = "the page renders its read model")]
+use crate::views::records::endorse::*;
 #[derive(Template)]
 #[template(path = "endorse.html")]
 struct EndorsePage<'a> {
@@ -188,7 +52,10 @@ struct EndorsePage<'a> {
 /// viewer who may not endorse, the 404 page for an unknown record.
 async fn show(page: &Page, target: &Target, status: StatusCode, error: String) -> Result<Response, PageError> {
     let tr = page.tr();
-    let built = page.state.node.with_state(|s| build(s, tr, target, &page.user)).await;
+    let built = {
+        let s = &*page.state.node.read(&page.user).await;
+        build(s, tr, target, &page.user)
+    };
     let (c, check) = built.ok_or(WebError::NotFound).or_page(page)?;
     let blocked = match check {
         Ok(()) => String::new(),
@@ -222,7 +89,10 @@ pub struct EndorseForm {
 async fn endorse(page: &Page, addr: SocketAddr, target: Target, form: EndorseForm) -> Result<Response, PageError> {
     let node = &page.state.node;
     let command = target.command(&form.version);
-    if let Err(e) = node.with_state(|s| authorize(&page.user, s, &command)).await {
+    if let Err(e) = {
+        let s = &*node.read(&page.user).await;
+        authorize(&page.user, s, &command)
+    } {
         return Err(page.refusal(&e).unwrap_or_else(|| page.forbidden("error-forbidden")));
     }
     if let Some((status, error)) = password_refusal(page, addr, &form.password).await {
@@ -262,7 +132,10 @@ async fn password_refusal(page: &Page, addr: SocketAddr, password: &str) -> Opti
 /// Where the record is shown once endorsed, with `?saved=1`.
 async fn saved(page: &Page, target: &Target) -> String {
     let tr = page.tr();
-    let back = page.state.node.with_state(|s| build(s, tr, target, &page.user).map(|(c, _)| c.back)).await;
+    let back = {
+        let s = &*page.state.node.read(&page.user).await;
+        build(s, tr, target, &page.user).map(|(c, _)| c.back)
+    };
     let back = back.unwrap_or_else(|| "/".into());
     match back.split_once('#') {
         Some((path, anchor)) => format!("{path}?saved=1#{anchor}"),

@@ -12,10 +12,10 @@ use lajna_node::NodeError;
 use serde::Deserialize;
 use serde_json::{Map, json};
 
-use super::parties;
 use super::sessions::{Typed, render_session, session_of};
 use crate::ctx::{CsrfForm, Page, PageError};
 use crate::problem::{message_of, status_of};
+use crate::views::records::parties;
 
 /// The minutes and amendment forms: Arabic and French texts.
 #[derive(Deserialize)]
@@ -89,11 +89,8 @@ pub async fn minutes_save(
     Path((_, id)): Path<(String, String)>,
     CsrfForm(form): CsrfForm<TextsForm>,
 ) -> Result<Response, PageError> {
-    let en = page
-        .state
-        .node
-        .with_state(|s| s.get::<Session>(RecordKind::Session, &id).and_then(|x| x.minutes).and_then(|m| m.en))
-        .await;
+    let snapshot = page.state.node.read(&page.user).await;
+    let en = snapshot.get::<Session>(RecordKind::Session, &id).and_then(|x| x.minutes).and_then(|m| m.en);
     let command = form.minutes(en).map(|minutes| {
         let set = Map::from_iter([(MINUTES.to_string(), json!(minutes))]);
         Command::Revise { kind: RecordKind::Session, id: id.clone(), set }
@@ -108,11 +105,10 @@ pub async fn amendment(
     Path((_, id)): Path<(String, String)>,
     CsrfForm(form): CsrfForm<TextsForm>,
 ) -> Result<Response, PageError> {
-    let en = page
-        .state
-        .node
-        .with_state(|s| minutes_status(s.entry(&id)?, &parties(s)).effective().and_then(|(_, t)| t.en.clone()))
-        .await;
+    let snapshot = page.state.node.read(&page.user).await;
+    let en = snapshot
+        .entry(&id)
+        .and_then(|e| minutes_status(e, &parties(&snapshot)).effective().and_then(|(_, t)| t.en.clone()));
     let command = form.minutes(en).map(|minutes| Command::AmendMinutes { session: id.clone(), minutes });
     let typed = |error| Typed { error, minutes: None, amendment: Some(form.typed()) };
     submit(&page, &id, command, "amendments", typed).await

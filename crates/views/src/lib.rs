@@ -1,18 +1,25 @@
-//! Read models for pages: built from the store's projections and the domain's monitoring
-//! figures, already localised for one language. No SQL here: the store answers.
+//! Read models of the Lajna pages: pure functions from a reader's snapshot of the record
+//! ([`lajna_node::Node::read`], which has already left out what the reader may not see), today's
+//! date and a translator ([`Tr`]) to plain view structs, already localised for one language.
+//! No IO here: the web layer fetches (the snapshot, the events of a history) and renders.
+
+pub mod documents;
+pub mod forms;
+pub mod records;
+pub mod roadmap;
+pub mod search;
 
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
+use lajna_domain::State;
 use lajna_domain::records::*;
 use lajna_domain::summary;
 use lajna_domain::{Lang, LocalizedText, RecordKind, adoption};
-use lajna_node::Node;
+pub use lajna_i18n::Tr;
+use lajna_node::StoredEvent;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-
-use crate::WebError;
-use crate::i18n::Tr;
 
 /// Longest overdue / due-soon list on the dashboard; the roadmap page has the rest.
 pub const DASHBOARD_LIST: usize = 25;
@@ -284,20 +291,48 @@ pub struct Dashboard {
     pub state_hash: String,
 }
 
-/// Every record of `kind` read as `T`, with its id and projection document.
-pub(crate) async fn typed<T: DeserializeOwned>(
-    node: &Node,
-    kind: RecordKind,
-) -> Result<Vec<(String, T, Value)>, WebError> {
-    let rows = node.store.records(kind.code()).await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(id, doc)| serde_json::from_value::<T>(doc.clone()).ok().map(|t| (id, t, doc)))
-        .collect())
+/// Every record of `kind` in `state` read as `T`, with its id and projection document
+/// (`Entry::doc`: the fields, sets as arrays, `_meta`), in id order. A record that cannot be
+/// read is left out here; `lajna verify` names it (`State::unreadable`).
+#[must_use]
+pub fn typed<T: DeserializeOwned>(state: &State, kind: RecordKind) -> Vec<(String, T, Value)> {
+    state
+        .entries()
+        .filter(|(_, e)| e.kind == kind)
+        .filter_map(|(id, e)| {
+            let doc = e.doc(id);
+            serde_json::from_value::<T>(doc.clone()).ok().map(|t| (id.clone(), t, doc))
+        })
+        .collect()
+}
+
+/// The page of record `id` of `kind`, after `/{lang}`: its own page for kinds that have one,
+/// else the list that shows it; the record (event log) page for notes.
+#[must_use]
+pub fn record_path(kind: RecordKind, id: &str) -> String {
+    match kind {
+        RecordKind::Action => format!("/actions/{id}"),
+        RecordKind::Mission => format!("/missions/{id}"),
+        RecordKind::Session => format!("/sessions/{id}"),
+        RecordKind::Decision => format!("/decisions/{id}"),
+        RecordKind::Press => format!("/press/{id}"),
+        RecordKind::Document => format!("/documents/{id}"),
+        RecordKind::Communique => "/communiques".to_string(),
+        RecordKind::Roadmap => "/roadmap".to_string(),
+        RecordKind::Need | RecordKind::Offer => "/needs".to_string(),
+        RecordKind::Training => "/training".to_string(),
+        RecordKind::Member | RecordKind::Area | RecordKind::Note => "/record".to_string(),
+    }
+}
+
+/// The members of `state` by id (for "Rank Name" labels).
+#[must_use]
+pub fn members(state: &State) -> BTreeMap<String, Member> {
+    state.all::<Member>(RecordKind::Member).into_iter().collect()
 }
 
 /// "Rank Name" of a member, in `lang`.
-pub(crate) fn member_label(members: &BTreeMap<String, Member>, id: Option<&String>, lang: Lang) -> Txt {
+pub fn member_label(members: &BTreeMap<String, Member>, id: Option<&String>, lang: Lang) -> Txt {
     let Some(m) = id.and_then(|i| members.get(i)) else { return Txt::default() };
     let name = Txt::of(&m.name, lang);
     match &m.rank {
@@ -310,7 +345,7 @@ pub(crate) fn member_label(members: &BTreeMap<String, Member>, id: Option<&Strin
 }
 
 /// The table row of an action on `today`.
-pub(crate) fn action_row(id: &str, a: &Action, lang: Lang, today: Date) -> ActionRow {
+pub fn action_row(id: &str, a: &Action, lang: Lang, today: Date) -> ActionRow {
     ActionRow {
         id: id.to_string(),
         title: Txt::of(&a.title, lang),
@@ -339,18 +374,27 @@ fn session_view(s: &Session, lang: Lang) -> SessionView {
     }
 }
 
-/// Builds the dashboard for `lang`.
-///
-/// # Errors
-/// [`WebError::Store`] when the store fails; [`WebError::NotFound`] with no committee.
+/// What the dashboard shows of the log itself (read by the web layer, not from the fold).
+#[derive(Clone, Debug, Default)]
+pub struct LogFacts {
+    /// The newest events, newest first (the dashboard shows up to 10 that are not documents').
+    pub latest: Vec<StoredEvent>,
+    /// Events in the shared log.
+    pub events: i64,
+    /// State hash, hex.
+    pub state_hash: String,
+    /// Whether the node serves the demo committee (pages say "example").
+    pub demo: bool,
+}
+
+/// Builds the dashboard of `state` for `tr`'s language on `today`; `None` before genesis.
 #[allow(clippy::too_many_lines, reason = "one read model, section by section")]
-pub async fn dashboard(node: &Node, tr: Tr<'_>) -> Result<Dashboard, WebError> {
+#[must_use]
+pub fn dashboard(state: &State, log: LogFacts, tr: Tr<'_>, today: Date) -> Option<Dashboard> {
     let lang = tr.lang;
-    let today = node.today();
-    let (_, charter) = node.store.charter().await?.ok_or(WebError::NotFound)?;
+    let charter = state.charter()?;
     let parties: Vec<String> = charter.parties.iter().map(|p| p.code.to_string()).collect();
-    let members: BTreeMap<String, Member> =
-        typed::<Member>(node, RecordKind::Member).await?.into_iter().map(|(id, m, _)| (id, m)).collect();
+    let members = members(state);
 
     let party_cards = charter
         .parties
@@ -367,8 +411,7 @@ pub async fn dashboard(node: &Node, tr: Tr<'_>) -> Result<Dashboard, WebError> {
         })
         .collect();
 
-    let mut missions: Vec<(Mission, MissionView)> = typed::<Mission>(node, RecordKind::Mission)
-        .await?
+    let mut missions: Vec<(Mission, MissionView)> = typed::<Mission>(state, RecordKind::Mission)
         .into_iter()
         .map(|(_, m, _)| {
             let view = MissionView {
@@ -406,26 +449,21 @@ pub async fn dashboard(node: &Node, tr: Tr<'_>) -> Result<Dashboard, WebError> {
         missions.iter().filter(|(m, _)| m.end >= today).min_by_key(|(m, _)| m.start).map(|(_, v)| v.clone());
     // The dashboard is the same for every user: documents' events (their titles are marked
     // data) are left out; the documents page shows what each user may see.
-    let latest = node.store.latest_events(20).await?;
-    let recent = node
-        .with_state(|state| {
-            latest
-                .iter()
-                .filter(|e| !e.kind.starts_with("document."))
-                .take(10)
-                .map(|e| HistoryRow { record: record_link(state, e, lang), ..history_row(e, &members, lang) })
-                .collect()
-        })
-        .await;
+    let recent = log
+        .latest
+        .iter()
+        .filter(|e| !e.kind.starts_with("document."))
+        .take(10)
+        .map(|e| HistoryRow { record: record_link(state, e, lang), ..history_row(e, &members, lang) })
+        .collect();
 
     let mut sessions: Vec<Session> =
-        typed::<Session>(node, RecordKind::Session).await?.into_iter().map(|(_, s, _)| s).collect();
+        typed::<Session>(state, RecordKind::Session).into_iter().map(|(_, s, _)| s).collect();
     sessions.sort_by_key(|s| s.number);
     let next_session =
         sessions.iter().filter(|s| s.end >= today).min_by_key(|s| s.start).map(|s| session_view(s, lang));
 
-    let roadmaps = typed::<Roadmap>(node, RecordKind::Roadmap)
-        .await?
+    let roadmaps = typed::<Roadmap>(state, RecordKind::Roadmap)
         .into_iter()
         .map(|(_, r, doc)| {
             let a = adoption(&doc, &parties);
@@ -440,10 +478,10 @@ pub async fn dashboard(node: &Node, tr: Tr<'_>) -> Result<Dashboard, WebError> {
         .collect();
 
     let mut areas: Vec<(String, Area)> =
-        typed::<Area>(node, RecordKind::Area).await?.into_iter().map(|(id, a, _)| (id, a)).collect();
+        typed::<Area>(state, RecordKind::Area).into_iter().map(|(id, a, _)| (id, a)).collect();
     areas.sort_by_key(|(_, a)| a.ordinal);
     let actions: Vec<(String, Action)> =
-        typed::<Action>(node, RecordKind::Action).await?.into_iter().map(|(id, a, _)| (id, a)).collect();
+        typed::<Action>(state, RecordKind::Action).into_iter().map(|(id, a, _)| (id, a)).collect();
     let area_ids: Vec<String> = areas.iter().map(|(id, _)| id.clone()).collect();
     let progress = summary::area_progress(&area_ids, &actions, today);
     let area_rows: Vec<AreaRow> = areas
@@ -488,9 +526,8 @@ pub async fn dashboard(node: &Node, tr: Tr<'_>) -> Result<Dashboard, WebError> {
         area_rows
     };
 
-    let references = node.with_state(lajna_domain::reference::decision_references).await;
-    let decisions = typed::<Decision>(node, RecordKind::Decision)
-        .await?
+    let references = lajna_domain::reference::decision_references(state);
+    let decisions = typed::<Decision>(state, RecordKind::Decision)
         .into_iter()
         .map(|(id, d, doc)| {
             let a = adoption(&doc, &parties);
@@ -504,8 +541,7 @@ pub async fn dashboard(node: &Node, tr: Tr<'_>) -> Result<Dashboard, WebError> {
             }
         })
         .collect();
-    let communiques = typed::<Communique>(node, RecordKind::Communique)
-        .await?
+    let communiques = typed::<Communique>(state, RecordKind::Communique)
         .into_iter()
         .map(|(_, c, _)| CommuniqueView {
             issuer: Txt::of(&c.issuer, lang),
@@ -519,8 +555,7 @@ pub async fn dashboard(node: &Node, tr: Tr<'_>) -> Result<Dashboard, WebError> {
             illustrative: c.illustrative,
         })
         .collect();
-    let press = typed::<PressDocument>(node, RecordKind::Press)
-        .await?
+    let press = typed::<PressDocument>(state, RecordKind::Press)
         .into_iter()
         .map(|(id, p, _)| PressLink {
             id,
@@ -529,8 +564,7 @@ pub async fn dashboard(node: &Node, tr: Tr<'_>) -> Result<Dashboard, WebError> {
             publisher: Txt::of(&p.publisher, lang),
         })
         .collect();
-    let needs = typed::<Need>(node, RecordKind::Need)
-        .await?
+    let needs = typed::<Need>(state, RecordKind::Need)
         .into_iter()
         .map(|(_, n, _)| ListRow {
             party: n.party.to_string(),
@@ -542,8 +576,7 @@ pub async fn dashboard(node: &Node, tr: Tr<'_>) -> Result<Dashboard, WebError> {
             illustrative: n.illustrative,
         })
         .collect();
-    let offers = typed::<Offer>(node, RecordKind::Offer)
-        .await?
+    let offers = typed::<Offer>(state, RecordKind::Offer)
         .into_iter()
         .map(|(_, o, _)| ListRow {
             party: o.party.to_string(),
@@ -555,8 +588,7 @@ pub async fn dashboard(node: &Node, tr: Tr<'_>) -> Result<Dashboard, WebError> {
             illustrative: o.illustrative,
         })
         .collect();
-    let training = typed::<Training>(node, RecordKind::Training)
-        .await?
+    let training = typed::<Training>(state, RecordKind::Training)
         .into_iter()
         .map(|(_, t, _)| ListRow {
             party: t.host.to_string(),
@@ -569,13 +601,13 @@ pub async fn dashboard(node: &Node, tr: Tr<'_>) -> Result<Dashboard, WebError> {
         })
         .collect();
 
-    Ok(Dashboard {
+    Some(Dashboard {
         name: Txt::of(&charter.name, lang),
         purpose: Txt::opt(charter.purpose.as_ref(), lang),
         founded: charter.founded.map(|d| d.to_string()).unwrap_or_default(),
         parties: party_cards,
         reference_date: today.to_string(),
-        demo: node.config.demo,
+        demo: log.demo,
         missions: missions.into_iter().map(|(_, v)| v).collect(),
         sessions: sessions.iter().map(|s| session_view(s, lang)).collect(),
         next_session,
@@ -594,22 +626,9 @@ pub async fn dashboard(node: &Node, tr: Tr<'_>) -> Result<Dashboard, WebError> {
         needs,
         offers,
         training,
-        events: node.store.event_count().await?,
-        state_hash: node.store.state_hash().await?,
+        events: log.events,
+        state_hash: log.state_hash,
     })
-}
-
-/// A press document for its page: (document, id).
-///
-/// # Errors
-/// [`WebError::NotFound`] when there is no press document with that id.
-pub async fn press(node: &Node, id: &str) -> Result<PressDocument, WebError> {
-    match node.store.record(id).await? {
-        Some((kind, doc)) if kind == RecordKind::Press.code() => {
-            serde_json::from_value(doc).map_err(|_| WebError::NotFound)
-        }
-        _ => Err(WebError::NotFound),
-    }
 }
 
 /// One line of a record's history: an event that created or changed it.
@@ -658,7 +677,7 @@ pub struct ActionView {
     pub reason: Txt,
 }
 
-fn history_row(e: &lajna_store::StoredEvent, members: &BTreeMap<String, Member>, lang: Lang) -> HistoryRow {
+fn history_row(e: &StoredEvent, members: &BTreeMap<String, Member>, lang: Lang) -> HistoryRow {
     let env: Option<lajna_ledger_view::Envelope> = serde_json::from_str(&e.raw.envelope).ok();
     let (member, body) = env.map(|v| (v.author.member, v.body)).unwrap_or_default();
     let mut changes = Vec::new();
@@ -693,18 +712,17 @@ fn history_row(e: &lajna_store::StoredEvent, members: &BTreeMap<String, Member>,
 
 /// The page and title of the record an event is about (the record it creates, or the one its
 /// body names), for kinds that have a page.
-fn record_link(state: &lajna_domain::State, e: &lajna_store::StoredEvent, lang: Lang) -> Option<(String, Txt)> {
+fn record_link(state: &State, e: &StoredEvent, lang: Lang) -> Option<(String, Txt)> {
     let env: lajna_ledger_view::Envelope = serde_json::from_str(&e.raw.envelope).ok()?;
     let id = env.body.get("record").and_then(Value::as_str).map_or_else(|| e.id.clone(), str::to_string);
     let entry = state.entry(&id)?;
-    let path = match entry.kind {
-        RecordKind::Action => format!("/actions/{id}"),
-        RecordKind::Decision => format!("/decisions/{id}"),
-        RecordKind::Session => format!("/sessions/{id}"),
-        RecordKind::Mission => format!("/missions/{id}"),
-        RecordKind::Roadmap => "/roadmap".to_string(),
-        _ => return None,
-    };
+    if !matches!(
+        entry.kind,
+        RecordKind::Action | RecordKind::Decision | RecordKind::Session | RecordKind::Mission | RecordKind::Roadmap
+    ) {
+        return None;
+    }
+    let path = record_path(entry.kind, &id);
     let title = if entry.kind == RecordKind::Decision {
         let reference = lajna_domain::reference::decision_reference(state, &id)?;
         Txt { lang: "en", dir: "ltr", text: reference }
@@ -715,7 +733,7 @@ fn record_link(state: &lajna_domain::State, e: &lajna_store::StoredEvent, lang: 
     Some((path, title))
 }
 
-/// The envelope fields the history needs (a view of the stored bytes; the web crate does not
+/// The envelope fields the history needs (a view of the stored bytes; the read side does not
 /// depend on the ledger).
 mod lajna_ledger_view {
     use serde::Deserialize;
@@ -733,26 +751,20 @@ mod lajna_ledger_view {
     }
 }
 
-/// Builds the action page's model.
-///
-/// # Errors
-/// [`WebError::NotFound`] when there is no action with that id.
-pub async fn action(node: &Node, id: &str, lang: Lang) -> Result<ActionView, WebError> {
-    let today = node.today();
-    let Some((kind, doc)) = node.store.record(id).await? else { return Err(WebError::NotFound) };
-    if kind != RecordKind::Action.code() {
-        return Err(WebError::NotFound);
-    }
-    let a: Action = serde_json::from_value(doc.clone()).map_err(|_| WebError::NotFound)?;
-    let members: BTreeMap<String, Member> =
-        typed::<Member>(node, RecordKind::Member).await?.into_iter().map(|(id, m, _)| (id, m)).collect();
-    let title_of = |doc: Option<(String, Value)>, field: &str| {
-        doc.and_then(|(_, d)| serde_json::from_value::<LocalizedText>(d.get(field).cloned().unwrap_or_default()).ok())
+/// Builds the action page's model from `state` and the action's `history` (its events, oldest
+/// first); `None` when `state` has no action `id`.
+#[must_use]
+pub fn action(state: &State, history: &[StoredEvent], id: &str, lang: Lang, today: Date) -> Option<ActionView> {
+    let doc = state.require(RecordKind::Action, id).ok()?.doc(id);
+    let a: Action = serde_json::from_value(doc.clone()).ok()?;
+    let members = members(state);
+    let title_of = |id: &str| {
+        state
+            .entry(id)
+            .and_then(|e| serde_json::from_value::<LocalizedText>(e.fields.get("title")?.1.clone()).ok())
             .map(|t| Txt::of(&t, lang))
             .unwrap_or_default()
     };
-    let area = title_of(node.store.record(&a.area).await?, "title");
-    let roadmap = title_of(node.store.record(&a.roadmap).await?, "title");
     let titles = Lang::ALL
         .iter()
         .filter_map(|l| a.title.get(*l).map(|t| Txt { lang: l.code(), dir: l.dir(), text: t.to_string() }))
@@ -774,25 +786,21 @@ pub async fn action(node: &Node, id: &str, lang: Lang) -> Result<ActionView, Web
                 .collect()
         })
         .unwrap_or_default();
-    let history = node.store.events_for_record(id).await?.iter().map(|e| history_row(e, &members, lang)).collect();
-    let decision = match &a.decision {
-        Some(d) => {
-            let reference = node.with_state(|s| lajna_domain::reference::decision_reference(s, d)).await;
-            Some((d.clone(), reference.unwrap_or_else(|| d.clone())))
-        }
-        None => None,
-    };
-    Ok(ActionView {
+    let decision = a
+        .decision
+        .as_ref()
+        .map(|d| (d.clone(), lajna_domain::reference::decision_reference(state, d).unwrap_or_else(|| d.clone())));
+    Some(ActionView {
         decision,
         reason: Txt::opt(a.reason.as_ref(), lang),
         row: action_row(id, &a, lang, today),
         titles,
-        area,
-        roadmap,
+        area: title_of(&a.area),
+        roadmap: title_of(&a.roadmap),
         lead: member_label(&members, a.lead.as_ref(), lang),
         weight: a.weight.unwrap_or(1),
         indicator: a.indicator.as_ref().map(|i| (Txt::of(&i.unit, lang), i.baseline, i.target, i.current)),
         evidence,
-        history,
+        history: history.iter().map(|e| history_row(e, &members, lang)).collect(),
     })
 }

@@ -17,7 +17,7 @@ use lajna_domain::values::check_zone;
 use lajna_domain::{DomainError, Lang, LocalizedText, RecordKind, State};
 use serde_json::{Map, Value};
 
-use super::form::{Builder, Errors, FormData, Reader, clean, native_name, required, show_time};
+use super::{Builder, Errors, FormData, Reader, clean, native_name, required, show_time};
 
 /// The name of the input of `field` inside `prefix` (empty at the top).
 fn input_name(prefix: &str, field: &Field) -> String {

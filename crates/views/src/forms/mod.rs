@@ -7,13 +7,22 @@
 //! right input. Per-language texts are three inputs `{name}.ar`, `{name}.fr`, `{name}.en`; the
 //! rows of a list are `{list}.{index}.{field}`.
 
+pub mod table;
+
 use std::collections::BTreeMap;
 
 use jiff::civil::{Date, Time};
 use lajna_domain::values::parse_integer;
 use lajna_domain::{DomainError, Lang, LocalizedText, PartyCode, Progress, RecordKind};
 
-use crate::i18n::Tr;
+use lajna_i18n::Tr;
+
+/// Whether records of `kind` have a form here: every shared kind (private notes and documents,
+/// which carry a file, have their own pages).
+#[must_use]
+pub fn has_form(kind: RecordKind) -> bool {
+    !kind.is_private() && !kind.is_marked()
+}
 
 /// Most rows a list of a form may have (programme items, agenda items, quotes…).
 pub const MAX_ROWS: usize = 200;

@@ -1,0 +1,95 @@
+//! The one read door of a node (DESIGN.md §6): every page, export, event list and API answer
+//! reads the fold through [`Node::read`], which hands back the state *as one reader may see it*
+//! — the records whose marking their clearance and party allow, nothing else. The rule is
+//! applied here once; a read model built on a [`Snapshot`] cannot show, count or link a record
+//! its reader may not see, because the record is not in it.
+//!
+//! A snapshot is an `Arc` shared by every reader of the same access class (party, clearance)
+//! until the next write: it is built once per store generation and class, then reading it takes
+//! no lock, so rendering a page never holds the store's mutex that writes take.
+
+use std::sync::{Arc, Mutex};
+
+use lajna_domain::Clearance;
+use lajna_domain::State;
+
+use crate::Node;
+use crate::auth::User;
+use crate::record::may_see_entry;
+
+/// The fold as one reader may see it, at one store generation. Dereferences to the domain's
+/// [`State`], so read models are plain functions of it.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    state: Arc<State>,
+    generation: u64,
+}
+
+impl Snapshot {
+    /// The store generation this snapshot was taken at (changes with every write, sync or
+    /// rebuild; see `Store::generation`): a key for caches of read models built on it.
+    #[must_use]
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+}
+
+impl std::ops::Deref for Snapshot {
+    type Target = State;
+    fn deref(&self) -> &State {
+        &self.state
+    }
+}
+
+/// Who a snapshot is for: the party (private records and releasability) and the clearance.
+/// `None` is the node's operator (the CLI on the server, which holds the keys): every record.
+type Class = Option<(String, Clearance)>;
+
+/// The snapshots already built, at most one per access class (a node has a handful).
+#[derive(Debug, Default)]
+pub(crate) struct Snapshots(Mutex<Vec<(Class, u64, Arc<State>)>>);
+
+impl Snapshots {
+    fn get(&self, class: &Class, generation: u64) -> Option<Arc<State>> {
+        let kept = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        kept.iter().find(|(c, g, _)| c == class && *g == generation).map(|(_, _, s)| Arc::clone(s))
+    }
+
+    fn put(&self, class: Class, generation: u64, state: Arc<State>) {
+        let mut kept = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        kept.retain(|(c, g, _)| *g == generation && c != &class);
+        kept.push((class, generation, state));
+    }
+}
+
+impl Node {
+    /// The state as `viewer` may see it: the charter and the records whose marking allows
+    /// their party and clearance (private records of their own party only). The one entry
+    /// point of every read a user makes.
+    pub async fn read(&self, viewer: &User) -> Snapshot {
+        let class = Some((viewer.party.to_string(), viewer.clearance));
+        self.snapshot(class, |_, e| may_see_entry(viewer, e)).await
+    }
+
+    /// Every record, for the node's operator: the CLI on the server, the periodic report and
+    /// the PV it prints (which the operator files), the matrix written by `lajna export`.
+    pub async fn read_all(&self) -> Snapshot {
+        self.snapshot(None, |_, _| true).await
+    }
+
+    async fn snapshot(&self, class: Class, keep: impl Fn(&str, &lajna_domain::state::Entry) -> bool) -> Snapshot {
+        // Inside `with_state`, which first catches up with other processes' writes, so the
+        // generation read here is the one of the state filtered.
+        self.store
+            .with_state(|state| {
+                let generation = self.store.generation();
+                let state = self.snapshots.get(&class, generation).unwrap_or_else(|| {
+                    let built = Arc::new(if class.is_none() { state.clone() } else { state.retain(&keep) });
+                    self.snapshots.put(class, generation, Arc::clone(&built));
+                    built
+                });
+                Snapshot { state, generation }
+            })
+            .await
+    }
+}
