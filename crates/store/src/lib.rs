@@ -490,6 +490,7 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
+        let lock = open_lock(path).await;
         let observed = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
         let (on_acquire, on_connect) = (observed.clone(), observed.clone());
         let pool = SqlitePoolOptions::new()
@@ -513,6 +514,7 @@ impl Store {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await?;
+        drop(lock);
         let store = Self {
             pool,
             inner: Mutex::new(Inner::empty()),
@@ -1057,6 +1059,24 @@ fn parse_stored(stored: &StoredEvent) -> Result<VerifiedEvent, StoreError> {
 fn canonical_text(value: &Value) -> Result<String, StoreError> {
     let bytes = to_canonical_vec(value).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     String::from_utf8(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// Takes an exclusive advisory lock (flock) on `<database>.open.lock`, held while a store is
+/// opened: connecting to a new database switches it to WAL and the migrations create tables
+/// and triggers, and two processes doing that at once (the server and a CLI command) fail
+/// with "database is locked" or "trigger … already exists". Released once the store is open;
+/// a directory where the lock file cannot be made opens without it.
+async fn open_lock(path: &Path) -> Option<std::fs::File> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".open.lock");
+    tokio::task::spawn_blocking(move || {
+        let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&name).ok()?;
+        file.lock().ok()?;
+        Some(file)
+    })
+    .await
+    .ok()
+    .flatten()
 }
 
 /// State hash of an in-memory fold, computed exactly like [`Store::state_hash`] over rows.

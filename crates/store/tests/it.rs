@@ -500,3 +500,20 @@ async fn a_second_store_on_the_same_file_sees_and_builds_on_the_others_appends()
     );
     other.close().await;
 }
+
+/// Processes opening a new store at once (the server and a CLI command) each apply the pending
+/// migrations; they take turns, so none fails with "trigger … already exists".
+#[tokio::test]
+async fn stores_opened_at_once_on_a_new_database_all_open() {
+    for _ in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lajna.sqlite");
+        let opens = (0..6).map(|_| {
+            let path = path.clone();
+            tokio::spawn(async move { Store::open(&path).await.map(|_| ()).map_err(|e| e.to_string()) })
+        });
+        for open in opens.collect::<Vec<_>>() {
+            assert_eq!(open.await.unwrap(), Ok(()));
+        }
+    }
+}
