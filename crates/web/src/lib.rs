@@ -54,6 +54,9 @@ pub enum WebError {
     /// A template failed to render. HTTP 500.
     #[error(transparent)]
     Render(#[from] askama::Error),
+    /// A file for download could not be written (the matrix). HTTP 500.
+    #[error("export failed: {0}")]
+    Export(String),
     /// The periodic report could not be produced. HTTP 500.
     #[error(transparent)]
     Report(#[from] lajna_report::ReportError),

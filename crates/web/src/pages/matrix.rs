@@ -4,11 +4,11 @@ use std::net::SocketAddr;
 
 use axum::Router;
 use axum::extract::{ConnectInfo, Path};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use crate::ctx::{Page, PageError};
+use crate::ctx::{OrPage, Page, PageError};
 use crate::download::content_disposition;
 use crate::{AppState, WebError};
 
@@ -30,29 +30,13 @@ async fn download(
         "matrix.csv" => "text/csv; charset=utf-8",
         _ => return Err(page.fail(WebError::NotFound)),
     };
-    if let Err(e) = node.audit_as(&page.user, "export", &file, "", &addr.ip().to_string()).await {
-        tracing::error!(error = %e, "audit failed");
-        return Ok(StatusCode::INTERNAL_SERVER_ERROR.into_response());
-    }
-    let today = node.today();
-    let rows = {
-        let s = &*node.read(&page.user).await;
-        lajna_outputs::rows(s, lang, today)
-    };
+    node.audit_as(&page.user, "export", &file, "", &addr.ip().to_string()).await.or_page(&page)?;
+    let rows = lajna_outputs::rows(&*node.read(&page.user).await, lang, node.today());
     let bytes =
         if file == "matrix.xlsx" { lajna_outputs::to_xlsx(&rows, lang) } else { lajna_outputs::to_csv(&rows, lang) };
-    match bytes {
-        Ok(bytes) => {
-            let disposition = content_disposition(&format!("lajna-{}-{file}", lang.code()));
-            Ok((
-                [(header::CONTENT_TYPE, HeaderValue::from_static(mime)), (header::CONTENT_DISPOSITION, disposition)],
-                bytes,
-            )
-                .into_response())
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "matrix export failed");
-            Ok(StatusCode::INTERNAL_SERVER_ERROR.into_response())
-        }
-    }
+    // A failed export is the 500 page (the cause in the log), never a half-written file.
+    let bytes = bytes.map_err(|e| WebError::Export(e.to_string())).or_page(&page)?;
+    let disposition = content_disposition(&format!("lajna-{}-{file}", lang.code()));
+    let headers = [(header::CONTENT_TYPE, HeaderValue::from_static(mime)), (header::CONTENT_DISPOSITION, disposition)];
+    Ok((headers, bytes).into_response())
 }
