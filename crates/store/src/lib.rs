@@ -13,6 +13,7 @@ mod error;
 mod feeds;
 mod hash;
 mod local;
+mod notify;
 mod sync;
 
 use std::collections::{BTreeSet, HashMap};
@@ -31,6 +32,7 @@ pub use error::StoreError;
 pub use feeds::FeedRow;
 pub use hash::StateHasher;
 pub use local::{AuditRow, SessionRow, UserRow};
+pub use notify::{ContactRow, NotificationKey, NotificationRow, OutboxRow, OutboxStatus};
 pub use sync::{CheckpointCheck, PeerRow, StoredCheckpoint};
 
 /// An event as stored, with its local sequence number.
