@@ -3,6 +3,7 @@
 //! (DESIGN.md §4 invariant 4). Concurrent writes of one field resolve by (lamport, id).
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 
 use jiff::civil::Date;
 use serde::de::DeserializeOwned;
@@ -300,7 +301,7 @@ impl Change {
                     || (*kind == RecordKind::Document && set.get("marking").and_then(marking_party).is_some())
             }
             Change::Update { kind, record, .. } | Change::Add { kind, record, .. } => {
-                kind.is_private() || state.records.get(record).is_some_and(Entry::is_private)
+                kind.is_private() || state.records.get(record).is_some_and(|e| e.is_private())
             }
         }
     }
@@ -534,10 +535,37 @@ pub fn parse_event(kind: &str, body: &Value) -> Result<Change, DomainError> {
 }
 
 /// The whole fold: the charter and every record.
+///
+/// Records are shared (`Arc<Entry>`), so a copy of the state — the snapshot a reader takes, or
+/// [`State::retain`] for one reader class — costs one pointer per record, and a write after a
+/// copy clones only the records it touches (copy on write, `Arc::make_mut`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct State {
     charter: Option<Charter>,
-    records: BTreeMap<String, Entry>,
+    records: BTreeMap<String, Arc<Entry>>,
+    /// Every action read as its type, computed at most once per state value and dropped by
+    /// any change (see [`State::actions`]).
+    actions: TypedCache,
+}
+
+/// The typed actions of one state value, computed on first use ([`State::actions`]). Equal to
+/// every other cache and printed as its length, so it is invisible to `PartialEq` and `Debug`
+/// users of [`State`].
+#[derive(Clone, Default)]
+struct TypedCache(OnceLock<Arc<[(String, crate::records::Action)]>>);
+
+impl PartialEq for TypedCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for TypedCache {}
+
+impl std::fmt::Debug for TypedCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TypedCache({:?})", self.0.get().map(|a| a.len()))
+    }
 }
 
 impl State {
@@ -553,6 +581,7 @@ impl State {
 
     /// Applies a parsed change. Infallible and order-insensitive for concurrent events.
     pub fn apply_change(&mut self, meta: &Meta, change: Change) -> Vec<String> {
+        self.actions = TypedCache::default();
         let stamp = meta.stamp();
         match change {
             Change::Genesis(charter) => {
@@ -561,13 +590,15 @@ impl State {
             }
             Change::Ledger => vec![],
             Change::Create { kind, set } => {
-                let entry = self.records.entry(meta.id.clone()).or_insert_with(|| Entry::new(kind));
+                let entry =
+                    Arc::make_mut(self.records.entry(meta.id.clone()).or_insert_with(|| Arc::new(Entry::new(kind))));
                 entry.created = Some((stamp.clone(), meta.clone()));
                 Self::write(entry, &stamp, meta, set);
                 vec![meta.id.clone()]
             }
             Change::Update { kind, record, set, parity } => {
-                let entry = self.records.entry(record.clone()).or_insert_with(|| Entry::new(kind));
+                let entry =
+                    Arc::make_mut(self.records.entry(record.clone()).or_insert_with(|| Arc::new(Entry::new(kind))));
                 Self::write(entry, &stamp, meta, set);
                 if !parity.is_empty() {
                     let value = serde_json::to_value(&parity).unwrap_or_default();
@@ -576,7 +607,8 @@ impl State {
                 vec![record]
             }
             Change::Add { kind, record, set, value } => {
-                let entry = self.records.entry(record.clone()).or_insert_with(|| Entry::new(kind));
+                let entry =
+                    Arc::make_mut(self.records.entry(record.clone()).or_insert_with(|| Arc::new(Entry::new(kind))));
                 Self::add(entry, stamp, meta, set, value);
                 vec![record]
             }
@@ -620,7 +652,13 @@ impl State {
     pub fn retain(&self, keep: impl Fn(&str, &Entry) -> bool) -> State {
         State {
             charter: self.charter.clone(),
-            records: self.records.iter().filter(|(id, e)| keep(id, e)).map(|(id, e)| (id.clone(), e.clone())).collect(),
+            records: self
+                .records
+                .iter()
+                .filter(|(id, e)| keep(id, e))
+                .map(|(id, e)| (id.clone(), Arc::clone(e)))
+                .collect(),
+            actions: TypedCache::default(),
         }
     }
 
@@ -633,12 +671,21 @@ impl State {
     /// The record with `id`, if it exists and was created.
     #[must_use]
     pub fn entry(&self, id: &str) -> Option<&Entry> {
-        self.records.get(id).filter(|e| e.created.is_some())
+        self.records.get(id).map(Arc::as_ref).filter(|e| e.created.is_some())
     }
 
     /// Every created record, in id order.
     pub fn entries(&self) -> impl Iterator<Item = (&String, &Entry)> {
-        self.records.iter().filter(|(_, e)| e.created.is_some())
+        self.records.iter().map(|(id, e)| (id, e.as_ref())).filter(|(_, e)| e.created.is_some())
+    }
+
+    /// Every action read as its type, with its id, in id order — [`State::all`] of
+    /// `RecordKind::Action`, computed once per state value and shared: a snapshot is immutable,
+    /// so every page and API answer at one store generation reads the same list without parsing
+    /// a record again. Any change to the state drops it.
+    #[must_use]
+    pub fn actions(&self) -> Arc<[(String, crate::records::Action)]> {
+        Arc::clone(self.actions.0.get_or_init(|| self.all(RecordKind::Action).into()))
     }
 
     /// The record `id` of `kind`.

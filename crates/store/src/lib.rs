@@ -18,6 +18,7 @@ mod sync;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use lajna_domain::{Change, Charter, Meta, State, parse_event};
@@ -233,6 +234,14 @@ pub struct Store {
     bumps: std::sync::atomic::AtomicU64,
     /// (generation, state hash) of the last computation.
     hash_cache: std::sync::Mutex<Option<(u64, String)>>,
+    /// The last published fold: (generation it is equal to, an immutable copy). Readers take
+    /// it without the fold's lock ([`Store::snapshot`]); writers replace it when they release
+    /// the lock. The lock around it is held only to copy or swap the `Arc`.
+    published: std::sync::RwLock<(u64, Arc<State>)>,
+    /// How many writers hold the fold's lock now (0 or 1; see [`Writing`]).
+    writing: std::sync::atomic::AtomicUsize,
+    /// The committee's genesis id, once folded (it never changes).
+    committee: std::sync::OnceLock<EventId>,
 }
 
 /// `SELECT` of the highest `seq` of each log (0 when empty): both are `INTEGER PRIMARY KEY`
@@ -285,6 +294,33 @@ async fn catch_up_on(conn: &mut sqlx::SqliteConnection, inner: &mut Inner) -> Re
 pub struct WriteGuard<'a> {
     store: &'a Store,
     inner: MutexGuard<'a, Inner>,
+    _writing: Writing<'a>,
+}
+
+impl Drop for WriteGuard<'_> {
+    /// Publishes what the guard's writes (and the catch-ups under it) folded, before readers
+    /// may take the lock again: a reader never sees an older state after a write returned.
+    fn drop(&mut self) {
+        self.store.publish(&self.inner);
+    }
+}
+
+/// Marks the fold's lock as held by a writer (a [`WriteGuard`] or a rebuild) while it lives:
+/// readers that find the lock taken by a writer read the last published state instead of
+/// waiting (see [`Store::snapshot`]).
+struct Writing<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl<'a> Writing<'a> {
+    fn new(count: &'a std::sync::atomic::AtomicUsize) -> Self {
+        count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Self(count)
+    }
+}
+
+impl Drop for Writing<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 impl WriteGuard<'_> {
@@ -523,10 +559,14 @@ impl Store {
             observed,
             bumps: std::sync::atomic::AtomicU64::new(0),
             hash_cache: std::sync::Mutex::new(None),
+            published: std::sync::RwLock::new((0, Arc::new(State::default()))),
+            writing: std::sync::atomic::AtomicUsize::new(0),
+            committee: std::sync::OnceLock::new(),
         };
         {
             let mut inner = store.inner.lock().await;
             store.reload(&mut inner).await?;
+            store.publish(&inner);
         }
         Ok(store)
     }
@@ -539,18 +579,76 @@ impl Store {
     /// Takes the write lock (see [`WriteGuard`]), after folding what other connections or
     /// processes appended: commands decide against the log as it is now.
     pub async fn lock(&self) -> WriteGuard<'_> {
-        WriteGuard { store: self, inner: self.current().await }
+        let inner = self.inner.lock().await;
+        let _writing = Writing::new(&self.writing);
+        let mut guard = WriteGuard { store: self, inner, _writing };
+        if let Err(err) = self.catch_up_locked(&mut guard.inner).await {
+            tracing::warn!(error = %err, "store: could not read what other processes appended");
+        }
+        guard
     }
 
-    /// Reads the in-memory state under the lock (a consistent snapshot for `f`), after folding
-    /// what other connections or processes appended.
+    /// Calls `f` with [`Store::snapshot`]: a consistent state, never waiting for a write in
+    /// progress.
     pub async fn with_state<R>(&self, f: impl FnOnce(&State) -> R) -> R {
-        f(&self.current().await.state)
+        f(&self.snapshot().await.1)
+    }
+
+    /// The fold as last published, with the generation it equals: an immutable copy shared
+    /// by every reader (`Arc`), taken without waiting for a writer.
+    ///
+    /// It first looks at the database (one pooled connection reports the logs' highest
+    /// `seq`s, see [`Store::generation`]); when another connection or process appended since
+    /// the last publication, it catches up and publishes — unless a writer holds the fold's
+    /// lock ([`Store::lock`], a rebuild), in which case the last published state is returned:
+    /// that writer catches up under SQLite's write lock and publishes when it releases the
+    /// lock, so a reader sees every write that returned before it started and never waits for
+    /// one in progress (issue 11). Another reader's catch-up is waited for (it is short).
+    pub async fn snapshot(&self) -> (u64, Arc<State>) {
+        // Handing out a connection runs the pool's hook, which observes the logs' `seq`s.
+        drop(self.pool.acquire().await);
+        loop {
+            let last = self.published();
+            if last.0 == self.generation() {
+                return last;
+            }
+            match self.inner.try_lock() {
+                Ok(mut inner) => {
+                    if let Err(err) = self.catch_up_locked(&mut inner).await {
+                        tracing::warn!(error = %err, "store: could not read what other processes appended");
+                    }
+                    return self.publish(&inner);
+                }
+                Err(_) if self.writing.load(std::sync::atomic::Ordering::SeqCst) > 0 => return last,
+                Err(_) => tokio::time::sleep(Duration::from_millis(1)).await,
+            }
+        }
+    }
+
+    fn published(&self) -> (u64, Arc<State>) {
+        let p = self.published.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        (p.0, Arc::clone(&p.1))
+    }
+
+    /// Publishes `inner`'s fold (when it is not already) for [`Store::snapshot`]; returns it.
+    /// A copy costs one pointer per record (`State` shares its records).
+    fn publish(&self, inner: &Inner) -> (u64, Arc<State>) {
+        let generation = inner.seen() + self.bumps.load(std::sync::atomic::Ordering::SeqCst);
+        let mut p = self.published.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if p.0 != generation {
+            *p = (generation, Arc::new(inner.state.clone()));
+        }
+        (p.0, Arc::clone(&p.1))
     }
 
     /// The committee's genesis id, if founded.
     pub async fn committee(&self) -> Option<EventId> {
-        self.current().await.trust.committee()
+        // A committee's genesis never changes: once known, it is read without the fold's lock.
+        if let Some(id) = self.committee.get() {
+            return Some(*id);
+        }
+        let id = self.current().await.trust.committee()?;
+        Some(*self.committee.get_or_init(|| id))
     }
 
     /// Folds what other connections or processes appended since this store last looked
@@ -897,6 +995,7 @@ impl Store {
     /// Database errors; [`StoreError::Corrupt`] when a stored event cannot be read.
     pub async fn rebuild(&self) -> Result<String, StoreError> {
         let mut inner = self.inner.lock().await;
+        let writing = Writing::new(&self.writing);
         // No one appends while the projections are rewritten.
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         *inner = Inner::empty();
@@ -917,6 +1016,8 @@ impl Store {
         tx.commit().await?;
         self.saw(inner.seen());
         self.bumps.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.publish(&inner);
+        drop(writing);
         drop(inner);
         self.state_hash().await
     }

@@ -517,3 +517,30 @@ async fn stores_opened_at_once_on_a_new_database_all_open() {
         }
     }
 }
+
+/// Reads never wait for writes (issue 11): while a writer holds the fold's lock (a long import
+/// or sync), `snapshot` and `with_state` answer at once with the state as last published; the
+/// write is seen by every read that starts after the guard is released, at a new generation.
+#[tokio::test]
+async fn reads_take_the_last_published_state_while_a_write_holds_the_lock() {
+    use std::time::Duration;
+    let f = fixture().await;
+    let (g0, before) = f.store.snapshot().await;
+    let batch = f.sign(area("training"), &f.node_key).await;
+    let id = batch[0].id().to_hex();
+    let mut guard = f.store.lock().await;
+    let read = tokio::time::timeout(Duration::from_secs(2), f.store.snapshot()).await;
+    let (g1, during) = read.expect("a read does not wait for the writer");
+    assert_eq!((g1, std::sync::Arc::ptr_eq(&before, &during)), (g0, true));
+    guard.append(&batch).await.unwrap();
+    // Committed but the guard still held: readers keep the published state, never a half-written one.
+    let seen = tokio::time::timeout(Duration::from_secs(2), f.store.with_state(|s| s.entry(&id).is_some())).await;
+    assert!(!seen.expect("with_state does not wait either"), "not yet published");
+    drop(guard);
+    let (g2, after) = f.store.snapshot().await;
+    assert!(g2 > g0, "a new generation: {g2} after {g0}");
+    assert!(after.entry(&id).is_some(), "the write is seen once it returned");
+    assert!(before.entry(&id).is_none(), "a snapshot taken before is unchanged");
+    // An unchanged store hands out the same copy.
+    assert!(std::sync::Arc::ptr_eq(&after, &f.store.snapshot().await.1));
+}
