@@ -40,6 +40,10 @@ pub struct Config {
     /// Largest document file accepted, bytes (env `LAJNA_MAX_DOCUMENT_BYTES`; default 25 MiB).
     #[serde(default = "default_max_document_bytes")]
     pub max_document_bytes: u64,
+    /// Reminders and notifications (issue 14): the triggers, the weekly digest, the SMTP
+    /// server and the scheduler's tick ([`crate::notify::Triggers`]).
+    #[serde(default)]
+    pub notify: crate::notify::Triggers,
 }
 
 /// The opening comment of [`Config::example`].
@@ -130,6 +134,21 @@ const SETTINGS: &[Setting] = &[
         required: false,
         unset: None,
     },
+    Setting {
+        key: "notify",
+        about: &[
+            "Reminders and e-mail (issue 14). due_days: \"due in N days\" reminders; overdue ones",
+            "come again every overdue_every_days; minutes not agreed by both parties minutes_days",
+            "after a session, and no exchange with the peer for peer_silent_days, are told to the",
+            "secretaries; the weekly digest leaves on digest_weekday at digest_time in each user's",
+            "time zone. smtp_url = \"smtp://user:password@host:587?tls=required\" (STARTTLS) or",
+            "\"smtps://host:465\" (TLS) turns e-mail on; unset, notifications are in-app only.",
+            "Environment: LAJNA_SMTP_URL (never logged). public_url: this node's address in the",
+            "e-mails' links. tick_seconds: scheduler period; max_attempts: sends before a dead letter.",
+        ],
+        required: false,
+        unset: None,
+    },
 ];
 
 /// The default largest document file: 25 MiB.
@@ -164,6 +183,7 @@ impl Config {
             peers: vec![],
             sync_interval_seconds: default_sync_interval(),
             max_document_bytes: default_max_document_bytes(),
+            notify: crate::notify::Triggers::default(),
         }
     }
 

@@ -19,6 +19,7 @@ mod error;
 pub mod extract;
 pub mod feeds;
 pub mod import;
+pub mod notify;
 mod log;
 pub mod read;
 pub mod record;
