@@ -18,6 +18,7 @@ pub mod documents;
 mod error;
 pub mod extract;
 pub mod feeds;
+pub mod history;
 pub mod import;
 pub mod notify;
 mod log;

@@ -36,7 +36,7 @@ use lajna_domain::minutes::ENDORSEMENTS;
 use lajna_domain::records::{Action, Decision, Member, Roadmap, Session};
 use lajna_domain::reference::decision_references;
 use lajna_domain::values::MemberRole;
-use lajna_domain::{HijriDate, Lang, LocalizedText, Meta, RecordKind, State, adoption, minutes_status};
+use lajna_domain::{HijriDate, Lang, LocalizedText, RecordKind, State, adoption, minutes_status};
 use lajna_i18n::{Arg, Catalog};
 use lajna_node::Node;
 use serde::Serialize;
@@ -281,42 +281,17 @@ fn endorsements_of(state: &State, session: &str, version: &str) -> Vec<Endorseme
 /// The record as of the agreement: the fold of the shared events that `tips` descend from
 /// (themselves included), in the log's order.
 async fn state_as_of(node: &Node, tips: &[String]) -> Result<State, ReportError> {
-    let mut events = Vec::new();
-    let mut after = 0;
-    loop {
-        let page = node.events_after(after, 1000).await.map_err(record)?;
-        let Some(end) = page.last().map(|e| e.seq) else { break };
-        after = end;
-        for e in page {
-            let envelope: Value = serde_json::from_str(&e.raw.envelope)?;
-            events.push((e.id, envelope));
-        }
-    }
-    let index: BTreeMap<&str, usize> = events.iter().enumerate().map(|(i, (id, _))| (id.as_str(), i)).collect();
+    let events = node.shared_log().await.map_err(record)?;
+    let index: BTreeMap<&str, usize> = events.iter().enumerate().map(|(i, e)| (e.meta.id.as_str(), i)).collect();
     let mut keep = BTreeSet::new();
     let mut todo: Vec<&str> = tips.iter().map(String::as_str).collect();
     while let Some(id) = todo.pop() {
         let Some(&i) = index.get(id) else { return Err(record(format!("event {id} is not in the shared log"))) };
         if keep.insert(i) {
-            let parents = events[i].1.get("parents").and_then(Value::as_array);
-            todo.extend(parents.into_iter().flatten().filter_map(Value::as_str));
+            todo.extend(events[i].parents.iter().map(String::as_str));
         }
     }
-    let mut state = State::default();
-    for i in keep {
-        let (id, env) = &events[i];
-        let s = |k: &str| env.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
-        let author = env.get("author");
-        let meta = Meta {
-            id: id.clone(),
-            lamport: env.get("lamport").and_then(Value::as_i64).unwrap_or_default(),
-            party: author.and_then(|a| a.get("party")).and_then(Value::as_str).unwrap_or_default().to_string(),
-            member: author.and_then(|a| a.get("member")).and_then(Value::as_str).map(String::from),
-            at: s("at"),
-        };
-        state.apply(&meta, &s("kind"), env.get("body").unwrap_or(&Value::Null)).map_err(record)?;
-    }
-    Ok(state)
+    Ok(lajna_node::history::fold(keep.into_iter().map(|i| &events[i])))
 }
 
 /// Gathers the PV of `session` in `edition` from `node`.

@@ -12,6 +12,8 @@ mod blobs;
 mod browser;
 #[path = "calendar.rs"]
 mod calendar;
+#[path = "changes.rs"]
+mod changes;
 #[path = "common/mod.rs"]
 mod common;
 #[path = "cycle.rs"]

@@ -3,8 +3,9 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::Path;
+use axum::extract::{Path, Query};
 use axum::response::{Html, IntoResponse, Response};
+use jiff::civil::Date;
 
 use lajna_domain::RecordKind;
 use lajna_domain::records::PressDocument;
@@ -21,6 +22,8 @@ struct DashboardPage<'a> {
     tr: Tr<'a>,
     d: Arc<views::Dashboard>,
     charts: Arc<super::report::DashboardCharts>,
+    /// The past date the dashboard is shown as of (`?as_of=`), if any.
+    as_of: Option<String>,
 }
 
 #[derive(Template)]
@@ -34,8 +37,36 @@ struct PressPage<'a> {
     publisher: views::Txt,
 }
 
-/// `GET /{lang}/`.
-pub async fn dashboard(page: Page) -> Result<Response, PageError> {
+/// `GET /{lang}/?as_of=YYYY-MM-DD`: the dashboard, or as it was at the end of a past date.
+pub async fn dashboard(page: Page, Query(q): Query<Vec<(String, String)>>) -> Result<Response, PageError> {
+    let as_of = views::roadmap::param(&q, "as_of").and_then(|d| d.parse::<Date>().ok());
+    match as_of.filter(|d| *d < page.state.node.today()) {
+        Some(day) => past(&page, day).await,
+        None => current(&page).await,
+    }
+}
+
+/// The dashboard as it was at the end of `day` (UTC), folded from the log (never cached).
+async fn past(page: &Page, day: Date) -> Result<Response, PageError> {
+    let (node, tr, until) = (&page.state.node, page.tr(), views::changes::end_of_day(day));
+    let state = node.read_as_of(&page.user, until).await.or_page(page)?;
+    let log = node.shared_log().await.or_page(page)?;
+    let written = |e: &lajna_node::StoredEvent| e.at.parse::<jiff::Timestamp>().is_ok_and(|t| t <= until);
+    let facts = views::LogFacts {
+        latest: node.latest_events(200).await.or_page(page)?.into_iter().filter(written).take(20).collect(),
+        events: i64::try_from(log.iter().filter(|e| e.at().is_some_and(|t| t <= until)).count()).unwrap_or(i64::MAX),
+        state_hash: String::new(),
+        demo: node.config.demo,
+    };
+    let d = Arc::new(views::dashboard(&state, facts, tr, day).ok_or(WebError::NotFound).or_page(page)?);
+    let charts = Arc::new(super::report::dashboard_charts(&state, tr, day));
+    let ctx = page.ctx(format!("/?as_of={day}"));
+    let html = DashboardPage { ctx, tr, d, charts, as_of: Some(day.to_string()) }.render().or_page(page)?;
+    Ok(Html(html).into_response())
+}
+
+/// Today's dashboard, cached per reader class, language and store generation.
+async fn current(page: &Page) -> Result<Response, PageError> {
     let (state, lang, tr, today) = (&page.state, page.lang, page.tr(), page.state.node.today());
     let snapshot = state.node.read(&page.user).await;
     // The same dashboard for every reader of one class (party, clearance) until the record changes.
@@ -49,12 +80,12 @@ pub async fn dashboard(page: Page) -> Result<Response, PageError> {
         Some(hit) => hit,
         None => {
             let log = views::LogFacts {
-                latest: state.node.latest_events(20).await.or_page(&page)?,
-                events: state.node.event_count().await.or_page(&page)?,
-                state_hash: state.node.state_hash().await.or_page(&page)?,
+                latest: state.node.latest_events(20).await.or_page(page)?,
+                events: state.node.event_count().await.or_page(page)?,
+                state_hash: state.node.state_hash().await.or_page(page)?,
                 demo: state.node.config.demo,
             };
-            let d = Arc::new(views::dashboard(&snapshot, log, tr, today).ok_or(WebError::NotFound).or_page(&page)?);
+            let d = Arc::new(views::dashboard(&snapshot, log, tr, today).ok_or(WebError::NotFound).or_page(page)?);
             let charts = Arc::new(super::report::dashboard_charts(&snapshot, tr, today));
             if let Ok(mut c) = state.dashboards.lock() {
                 // Keep only the current generation, one entry per language and class.
@@ -64,7 +95,7 @@ pub async fn dashboard(page: Page) -> Result<Response, PageError> {
             (d, charts)
         }
     };
-    let html = DashboardPage { ctx: page.ctx("/"), tr, d, charts }.render().or_page(&page)?;
+    let html = DashboardPage { ctx: page.ctx("/"), tr, d, charts, as_of: None }.render().or_page(page)?;
     Ok(Html(html).into_response())
 }
 

@@ -4,6 +4,7 @@
 mod action;
 pub mod audit;
 pub mod calendar;
+mod changes;
 mod dashboard;
 pub mod documents;
 mod forms;
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/{lang}/actions/{id}", get(action::page))
         .route("/{lang}/actions/{id}/progress", post(action::progress))
         .route("/{lang}/actions/{id}/evidence", post(action::evidence))
+        .route("/{lang}/changes", get(changes::changes))
         .merge(roadmap::routes())
         .merge(records::routes())
         .merge(forms::routes())
