@@ -664,3 +664,93 @@ fn serve_writes_json_log_lines_with_log_format_json() {
     let v: serde_json::Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line:?}"));
     assert!(v["timestamp"].is_string() && v["level"].is_string() && v["fields"].is_object(), "{line}");
 }
+
+/// A self-signed server certificate for 127.0.0.1 (openssl CLI) written to `cert` and `key`.
+fn make_cert(cert: &Path, key: &Path) {
+    let out = Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2"])
+        .args(["-subj", "/CN=lajna", "-addext", "subjectAltName=IP:127.0.0.1"])
+        .args(["-addext", "basicConstraints=critical,CA:FALSE"])
+        .arg("-keyout")
+        .arg(key)
+        .arg("-out")
+        .arg(cert)
+        .output()
+        .expect("openssl is installed");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Asks `addr` over TLS (openssl s_client, trusting nothing) for `/readyz`: (the SHA-256
+/// fingerprint of the certificate presented, the answer's status line).
+fn tls_get(addr: &str) -> (String, String) {
+    let script = format!(
+        "printf 'GET /readyz HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n' | openssl s_client -connect {addr} -showcerts -ign_eof 2>/dev/null"
+    );
+    let out = Command::new("sh").args(["-c", &script]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let pem_start = text.find("-----BEGIN CERTIFICATE-----").expect(&text);
+    let pem_end = text.find("-----END CERTIFICATE-----").unwrap() + "-----END CERTIFICATE-----".len();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("presented.pem");
+    std::fs::write(&file, &text[pem_start..pem_end]).unwrap();
+    let print = lajna(&["config", "fingerprint", file.to_str().unwrap()]);
+    let status = text.lines().find(|l| l.starts_with("HTTP/1.1")).unwrap_or_default().to_string();
+    (text_of(&print).trim().to_string(), status)
+}
+
+fn text_of(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// `lajna serve` with `tls_certificate`/`tls_key` in config.toml speaks HTTPS; the files are
+/// replaced and a real SIGHUP makes new connections get the new certificate, the server (and
+/// its store) still answering.
+#[test]
+fn serve_over_tls_reloads_its_certificate_on_sighup() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = demo(dir.path());
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    make_cert(&cert, &key);
+    let config = Path::new(&data).join("config.toml");
+    let mut settings = std::fs::read_to_string(&config).unwrap();
+    settings = format!(
+        "tls_certificate = {:?}\ntls_key = {:?}\n{settings}",
+        cert.display().to_string(),
+        key.display().to_string()
+    );
+    std::fs::write(&config, settings).unwrap();
+    let first = text_of(&lajna(&["config", "fingerprint", cert.to_str().unwrap()])).trim().to_string();
+    assert_eq!(first.len(), 95, "{first}");
+
+    let mut server = Command::new(env!("CARGO_BIN_EXE_lajna"))
+        .args(["serve", "--data", &data, "--listen", "127.0.0.1:0"])
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(server.stdout.take().unwrap()), &mut line).unwrap();
+    let addr = line.split("https://").nth(1).and_then(|r| r.split('/').next()).unwrap_or_else(|| panic!("{line}"));
+    assert_eq!(tls_get(addr), (first.clone(), "HTTP/1.1 200 OK".into()));
+
+    let (new_cert, new_key) = (dir.path().join("new-cert.pem"), dir.path().join("new-key.pem"));
+    make_cert(&new_cert, &new_key);
+    std::fs::rename(&new_cert, &cert).unwrap();
+    std::fs::rename(&new_key, &key).unwrap();
+    let second = text_of(&lajna(&["config", "fingerprint", cert.to_str().unwrap()])).trim().to_string();
+    assert_ne!(first, second);
+    let hup = Command::new("kill").args(["-HUP", &server.id().to_string()]).status().unwrap();
+    assert!(hup.success());
+    let mut stderr = std::io::BufReader::new(server.stderr.take().unwrap());
+    let mut log = String::new();
+    while !log.contains("TLS certificate reloaded") {
+        let mut l = String::new();
+        assert!(std::io::BufRead::read_line(&mut stderr, &mut l).unwrap() > 0, "the server ended: {log}");
+        log.push_str(&l);
+    }
+    assert!(log.contains(&second), "the log names the new fingerprint: {log}");
+    assert_eq!(tls_get(addr), (second, "HTTP/1.1 200 OK".into()));
+    server.kill().unwrap();
+    server.wait().unwrap();
+}

@@ -1,8 +1,9 @@
 //! One typed settings tree: defaults in code → `DATA/config.toml` → `LAJNA_*` environment
 //! variables, validated at start with errors that name the setting.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 use lajna_domain::Lang;
@@ -40,6 +41,19 @@ pub struct Config {
     /// Largest document file accepted, bytes (env `LAJNA_MAX_DOCUMENT_BYTES`; default 25 MiB).
     #[serde(default = "default_max_document_bytes")]
     pub max_document_bytes: u64,
+    /// TLS certificate chain (PEM, leaf first) that `lajna serve` presents; with `tls_key`, the
+    /// server speaks HTTPS only, cookies are `Secure` and answers carry HSTS. A relative path is
+    /// read from the data directory. Reloaded on SIGHUP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_certificate: Option<PathBuf>,
+    /// The certificate's private key (PEM: PKCS#8, PKCS#1 or SEC1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_key: Option<PathBuf>,
+    /// For each `https://` peer (its base URL as in `peers`), the SHA-256 fingerprint of the
+    /// certificate it presents (`openssl x509 -noout -fingerprint -sha256`, or `lajna config
+    /// fingerprint`): sync trusts exactly that certificate, no CA.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub peer_fingerprints: BTreeMap<String, String>,
     /// Reminders and notifications (issue 14): the triggers, the weekly digest, the SMTP
     /// server and the scheduler's tick ([`crate::notify::Triggers`]).
     #[serde(default)]
@@ -135,6 +149,34 @@ const SETTINGS: &[Setting] = &[
         unset: None,
     },
     Setting {
+        key: "tls_certificate",
+        about: &[
+            "HTTPS: the certificate chain (PEM file, server certificate first) that `lajna serve`",
+            "presents, with tls_key below; the server then speaks HTTPS only, marks cookies Secure",
+            "and sends Strict-Transport-Security. A relative path is read from the data directory.",
+            "`systemctl reload lajna` (SIGHUP) reads both files again without stopping the server.",
+        ],
+        required: false,
+        unset: Some(("unset (plain HTTP, e.g. behind a reverse proxy)", "\"/etc/lajna/tls/cert.pem\"")),
+    },
+    Setting {
+        key: "tls_key",
+        about: &["The private key of tls_certificate (PEM: PKCS#8, PKCS#1 or SEC1), readable by the service only."],
+        required: false,
+        unset: Some(("unset", "\"/etc/lajna/tls/key.pem\"")),
+    },
+    Setting {
+        key: "peer_fingerprints",
+        about: &[
+            "For each https:// peer of `peers` (the same base URL), the SHA-256 fingerprint of the",
+            "certificate it serves, as `lajna config fingerprint CERT.pem` or `openssl x509 -noout",
+            "-fingerprint -sha256 -in CERT.pem` prints it on the peer. Sync trusts exactly that",
+            "certificate (no certificate authority) and refuses any other, naming both fingerprints.",
+        ],
+        required: false,
+        unset: Some(("none", EXAMPLE_PIN)),
+    },
+    Setting {
         key: "notify",
         about: &[
             "Reminders and e-mail (issue 14). due_days: \"due in N days\" reminders; overdue ones",
@@ -150,6 +192,9 @@ const SETTINGS: &[Setting] = &[
         unset: None,
     },
 ];
+
+/// The example value of `peer_fingerprints` in [`Config::example`].
+const EXAMPLE_PIN: &str = "{ \"https://10.20.0.2:8443\" = \"3C:5E:0A:9B:71:D2:4F:88:E6:13:AC:57:90:2B:C4:D8:1F:60:7E:A3:35:B9:CE:02:48:F7:6D:11:9A:E4:53:C0\" }";
 
 /// The default largest document file: 25 MiB.
 pub const DEFAULT_MAX_DOCUMENT_BYTES: u64 = 25 * 1024 * 1024;
@@ -183,6 +228,9 @@ impl Config {
             peers: vec![],
             sync_interval_seconds: default_sync_interval(),
             max_document_bytes: default_max_document_bytes(),
+            tls_certificate: None,
+            tls_key: None,
+            peer_fingerprints: BTreeMap::new(),
             notify: crate::notify::Triggers::default(),
         }
     }
@@ -217,6 +265,7 @@ impl Config {
                     ),
                 })?;
         }
+        config.check_tls().map_err(|message| NodeError::Config { path: path.into(), message })?;
         if config.parties.is_empty() {
             return Err(NodeError::Config {
                 path: path.into(),
@@ -224,6 +273,31 @@ impl Config {
             });
         }
         Ok(config)
+    }
+
+    /// TLS settings: a certificate and its key both or neither; every pinned fingerprint 32
+    /// bytes of hex, kept in the `AB:CD:…` form.
+    fn check_tls(&mut self) -> Result<(), String> {
+        match (&self.tls_certificate, &self.tls_key) {
+            (Some(_), None) => return Err("tls_certificate is set but tls_key is not: set both, or neither".into()),
+            (None, Some(_)) => return Err("tls_key is set but tls_certificate is not: set both, or neither".into()),
+            _ => {}
+        }
+        for (peer, pin) in &mut self.peer_fingerprints {
+            *pin = crate::tls::parse_fingerprint(pin).ok_or_else(|| {
+                format!(
+                    "peer_fingerprints: {pin:?} (for {peer}) is not a SHA-256 fingerprint like 3C:5E:…:C0 (64 hex digits)"
+                )
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The pinned fingerprint for the peer at `base`, trailing `/` ignored.
+    #[must_use]
+    pub fn peer_fingerprint(&self, base: &str) -> Option<&str> {
+        let base = base.trim_end_matches('/');
+        self.peer_fingerprints.iter().find(|(k, _)| k.trim_end_matches('/') == base).map(|(_, v)| v.as_str())
     }
 
     /// An annotated `config.toml` (`lajna config example`): every setting with what it is, its
@@ -284,6 +358,32 @@ mod tests {
             .join("\n")
     }
 
+    /// The example values of the settings unset by default.
+    fn set_unset_options(config: &mut Config) {
+        config.reference_date = Some(jiff::civil::date(2025, 10, 1));
+        config.peers = vec!["http://10.20.0.2:8080".into()];
+        config.tls_certificate = Some("/etc/lajna/tls/cert.pem".into());
+        config.tls_key = Some("/etc/lajna/tls/key.pem".into());
+        config.peer_fingerprints = BTreeMap::from([(
+            "https://10.20.0.2:8443".into(),
+            "3C:5E:0A:9B:71:D2:4F:88:E6:13:AC:57:90:2B:C4:D8:1F:60:7E:A3:35:B9:CE:02:48:F7:6D:11:9A:E4:53:C0".into(),
+        )]);
+    }
+
+    #[test]
+    fn tls_settings_come_in_pairs_and_pins_are_fingerprints() {
+        let mut c = Config::new(vec!["MAR".into()]);
+        c.tls_certificate = Some("cert.pem".into());
+        assert!(c.check_tls().unwrap_err().contains("tls_key is not"));
+        c.tls_key = Some("key.pem".into());
+        c.peer_fingerprints.insert("https://p:8443/".into(), "ab".repeat(32));
+        c.check_tls().unwrap();
+        assert_eq!(c.peer_fingerprint("https://p:8443"), Some(["AB"; 32].join(":").as_str()));
+        c.peer_fingerprints.insert("https://q".into(), "abc".into());
+        let e = c.check_tls().unwrap_err();
+        assert!(e.contains("\"abc\"") && e.contains("https://q"), "{e}");
+    }
+
     #[test]
     fn the_example_loads_as_the_defaults_as_printed_and_with_every_setting_uncommented() {
         let example = Config::example();
@@ -291,8 +391,7 @@ mod tests {
         assert_eq!(printed, Config::new(vec!["MAR".into()]));
         let all: Config = toml::from_str(&uncommented(&example)).unwrap();
         let mut expected = Config::new(vec!["MAR".into()]);
-        expected.reference_date = Some(jiff::civil::date(2025, 10, 1));
-        expected.peers = vec!["http://10.20.0.2:8080".into()];
+        set_unset_options(&mut expected);
         assert_eq!(all, expected, "an uncommented default differs from the code's");
     }
 
@@ -300,8 +399,7 @@ mod tests {
     fn the_example_documents_every_setting_once() {
         let mut full = Config::new(vec!["MAR".into()]);
         // Set the options that are not written when unset, so that every field is a key.
-        full.reference_date = Some(jiff::civil::date(2025, 10, 1));
-        full.peers = vec!["http://10.20.0.2:8080".into()];
+        set_unset_options(&mut full);
         let keys: Vec<String> = toml::Table::try_from(full).unwrap().keys().cloned().collect();
         let example = Config::example();
         for key in &keys {

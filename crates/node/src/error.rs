@@ -55,6 +55,26 @@ pub enum NodeError {
         /// Cause (not a `source`: the message already includes it once).
         cause: std::io::Error,
     },
+    /// A TLS certificate or key file could not be used.
+    #[error("{path}: {message}")]
+    Tls {
+        /// Certificate or key file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// A peer presented a certificate other than the one its fingerprint pins (sync over HTTPS).
+    #[error(
+        "{peer} presented a certificate with SHA-256 fingerprint {presented}, but peer_fingerprints pins {expected}; nothing was exchanged"
+    )]
+    PeerCertificate {
+        /// Peer base URL.
+        peer: String,
+        /// The pinned fingerprint (config `peer_fingerprints`).
+        expected: String,
+        /// The fingerprint of the certificate the peer presented.
+        presented: String,
+    },
     /// The configuration is invalid.
     #[error("{path}: {message}")]
     Config {
@@ -81,6 +101,8 @@ impl NodeError {
             Self::AlreadyInitialised { .. } => "already-initialised",
             Self::Io { .. } => "io",
             Self::Config { .. } => "config",
+            Self::Tls { .. } => "tls",
+            Self::PeerCertificate { .. } => "peer-certificate",
         }
     }
 }

@@ -25,7 +25,9 @@ mod log;
 pub mod read;
 pub mod record;
 pub mod search;
+mod peer_http;
 pub mod sync;
+pub mod tls;
 
 use std::collections::BTreeMap;
 use std::io::Write;

@@ -35,6 +35,7 @@ use lajna_ledger::{
 use lajna_store::{Receipt, StoreError};
 use serde::{Deserialize, Serialize};
 
+use crate::peer_http::PeerClient;
 use crate::{Node, NodeError, now_rfc3339};
 
 /// Largest bundle accepted once decompressed, bytes (1 GiB).
@@ -464,27 +465,23 @@ impl Node {
 
     async fn post<T: for<'de> Deserialize<'de>>(
         &self,
-        client: &reqwest::Client,
+        client: &PeerClient,
         base: &str,
         path: &str,
         body: &impl Serialize,
     ) -> Result<T, NodeError> {
         let bytes = serde_json::to_vec(body).map_err(corrupt)?;
         let auth = self.sign("POST", path, &bytes)?;
-        let res = client
-            .post(format!("{}{path}", base.trim_end_matches('/')))
-            .header("content-type", "application/json")
-            .header("x-lajna-node", &auth.node)
-            .header("x-lajna-time", &auth.time)
-            .header("x-lajna-nonce", &auth.nonce)
-            .header("x-lajna-signature", &auth.signature)
-            .body(bytes)
-            .send()
-            .await
-            .map_err(|e| NodeError::Peer(format!("cannot reach {base}: {e}")))?;
-        let status = res.status();
-        let text = res.text().await.map_err(|e| NodeError::Peer(format!("{base}{path}: {e}")))?;
-        if !status.is_success() {
+        let headers = [
+            ("content-type", "application/json"),
+            ("x-lajna-node", auth.node.as_str()),
+            ("x-lajna-time", auth.time.as_str()),
+            ("x-lajna-nonce", auth.nonce.as_str()),
+            ("x-lajna-signature", auth.signature.as_str()),
+        ];
+        let (status, text) = client.send("POST", path, &headers, bytes, MAX_BUNDLE_BYTES as u64).await?;
+        let text = String::from_utf8_lossy(&text).into_owned();
+        if !(200..300).contains(&status) {
             let detail = serde_json::from_str::<serde_json::Value>(&text)
                 .ok()
                 .and_then(|v| v.get("detail").and_then(|d| d.as_str()).map(String::from))
@@ -500,9 +497,9 @@ impl Node {
     ///
     /// # Errors
     /// [`NodeError::Peer`] (unreachable, refused, 404, wrong bytes); [`NodeError::Io`].
-    pub async fn fetch_blob(
+    pub(crate) async fn fetch_blob(
         &self,
-        client: &reqwest::Client,
+        client: &PeerClient,
         base: &str,
         hash: &str,
         size: u64,
@@ -512,41 +509,35 @@ impl Node {
         }
         let path = format!("/sync/v1/blobs/{hash}");
         let auth = self.sign("GET", &path, b"")?;
-        let mut res = client
-            .get(format!("{}{path}", base.trim_end_matches('/')))
-            .header("x-lajna-node", &auth.node)
-            .header("x-lajna-time", &auth.time)
-            .header("x-lajna-nonce", &auth.nonce)
-            .header("x-lajna-signature", &auth.signature)
-            .send()
-            .await
-            .map_err(|e| NodeError::Peer(format!("cannot reach {base}: {e}")))?;
-        let status = res.status();
-        if !status.is_success() {
+        let headers = [
+            ("x-lajna-node", auth.node.as_str()),
+            ("x-lajna-time", auth.time.as_str()),
+            ("x-lajna-nonce", auth.nonce.as_str()),
+            ("x-lajna-signature", auth.signature.as_str()),
+        ];
+        // Room for a refusal's problem document when the file is tiny.
+        let (status, bytes) = client.send("GET", &path, &headers, Vec::new(), size.max(64 * 1024)).await?;
+        if !(200..300).contains(&status) {
             return Err(NodeError::Peer(format!("{base}{path} refused ({status})")));
         }
-        let mut bytes = Vec::with_capacity(usize::try_from(size.min(1 << 24)).unwrap_or(0));
-        while let Some(chunk) = res.chunk().await.map_err(|e| NodeError::Peer(format!("{base}{path}: {e}")))? {
-            bytes.extend_from_slice(&chunk);
-            if bytes.len() as u64 > size {
-                return Err(NodeError::Peer(format!("{base}{path}: more than the {size} bytes of the record")));
-            }
+        if bytes.len() as u64 > size {
+            return Err(NodeError::Peer(format!("{base}{path}: more than the {size} bytes of the record")));
         }
         self.store_received_blob(hash, size, &bytes)
     }
 
-    /// Syncs with the peer node at `base` (e.g. `http://10.0.0.2:8080`): learns its heads,
+    /// Syncs with the peer node at `base` (e.g. `http://10.0.0.2:8080`, or `https://…` with its
+    /// certificate's fingerprint pinned in the config's `peer_fingerprints`): learns its heads,
     /// pulls what this node lacks in pages, fetches the files of shared documents it lacks,
     /// pushes what the peer lacks in pages. Each page and each file is stored as it arrives, so
     /// a cut link loses nothing: run it again to resume (files missing are retried).
     ///
     /// # Errors
     /// [`NodeError::Peer`] when the peer cannot be reached or refuses; the sync status records it.
+    /// [`NodeError::PeerCertificate`] when an `https://` peer presents another certificate than
+    /// the pinned one (nothing is sent to it).
     pub async fn sync_with(&self, base: &str) -> Result<SyncReport, NodeError> {
-        let client = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(120))
-            .build()
-            .map_err(|e| NodeError::Peer(e.to_string()))?;
+        let client = PeerClient::new(base, self.config.peer_fingerprint(base))?;
         let heads: HeadsReply = self.post(&client, base, "/sync/v1/heads", &HeadsRequest::default()).await?;
         let committee = self.store.committee().await.ok_or(NodeError::Store(StoreError::Empty))?;
         if heads.committee != committee {

@@ -34,8 +34,10 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use hyper_util::server::graceful::Watcher;
 use lajna_domain::Lang;
 use lajna_node::Node;
+use lajna_node::tls::ServerTls;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -75,7 +77,8 @@ pub struct AppState {
     pub node: Arc<Node>,
     /// Message catalogues.
     pub catalog: Arc<Catalog>,
-    /// Mark cookies `Secure` (set `LAJNA_SECURE_COOKIES=1` behind TLS).
+    /// Mark cookies `Secure`: on when the server speaks TLS itself ([`serve_tls`]), or with
+    /// `LAJNA_SECURE_COOKIES=1` behind a TLS reverse proxy.
     pub secure_cookies: bool,
     /// Dashboard read models and charts by (language, store generation, reference date): the
     /// dashboard is the same for every user until the record changes, so it is built once per
@@ -95,6 +98,19 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// Builds the router for `node`.
 pub fn router(node: Arc<Node>) -> Router {
     let secure_cookies = std::env::var("LAJNA_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true");
+    router_with(node, secure_cookies)
+}
+
+/// The router for `node` served over TLS: `Secure` cookies, and every answer carries
+/// `Strict-Transport-Security: max-age=31536000` (one year; RFC 6797).
+pub fn router_tls(node: Arc<Node>) -> Router {
+    router_with(node, true).layer(SetResponseHeaderLayer::overriding(
+        header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static("max-age=31536000"),
+    ))
+}
+
+fn router_with(node: Arc<Node>, secure_cookies: bool) -> Router {
     let state = AppState {
         node,
         catalog: Arc::new(Catalog::load()),
@@ -135,14 +151,30 @@ pub fn router(node: Arc<Node>) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
 }
 
-/// Serves `node` on `listener` until `shutdown` completes. Client addresses are kept for
-/// sign-in throttling.
+/// Serves `node` on `listener` over plain HTTP until `shutdown` completes ([`serve_tls`]
+/// without TLS).
 ///
 /// # Errors
 /// IO errors of the listener.
 pub async fn serve(
     node: Arc<Node>,
     listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    serve_tls(node, listener, None, shutdown).await
+}
+
+/// Serves `node` on `listener` until `shutdown` completes: over HTTPS with `tls` (each new
+/// connection takes the certificate current at its handshake, so [`ServerTls::reload`] needs
+/// no restart; [`router_tls`]), else plain HTTP. Client addresses are kept for sign-in
+/// throttling.
+///
+/// # Errors
+/// IO errors of the listener.
+pub async fn serve_tls(
+    node: Arc<Node>,
+    listener: tokio::net::TcpListener,
+    tls: Option<ServerTls>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     // Bring the full-text index up to date in the background; later writes update it in turn.
@@ -152,7 +184,7 @@ pub async fn serve(
             tracing::warn!(error = %e, "search index not built; searches will retry");
         }
     });
-    let app = router(node);
+    let app = if tls.is_some() { router_tls(node) } else { router(node) };
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
@@ -167,26 +199,41 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let app = app.clone();
-        // The client's address, for sign-in throttling and the audit trail (`ConnectInfo`).
-        let service = hyper::service::service_fn(move |mut req: Request<hyper::body::Incoming>| {
-            req.extensions_mut().insert(ConnectInfo(addr));
-            tower_service::Service::call(&mut app.clone(), req)
-        });
-        let connection = hyper::server::conn::http1::Builder::new()
-            .timer(hyper_util::rt::TokioTimer::new())
-            .header_read_timeout(HEADER_READ_TIMEOUT)
-            .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
-        let connection = graceful.watch(connection);
-        tokio::spawn(async move {
-            if let Err(e) = connection.await {
-                tracing::debug!(error = %e, client = %addr, "connection ended with an error");
-            }
-        });
+        let (app, watcher) = (app.clone(), graceful.watcher());
+        match tls.as_ref().map(ServerTls::acceptor) {
+            None => drop(tokio::spawn(serve_connection(stream, app, addr, watcher))),
+            // The handshake runs in the connection's task, under the header-read timeout.
+            Some(acceptor) => drop(tokio::spawn(async move {
+                match tokio::time::timeout(HEADER_READ_TIMEOUT, acceptor.accept(stream)).await {
+                    Ok(Ok(stream)) => serve_connection(stream, app, addr, watcher).await,
+                    Ok(Err(e)) => tracing::debug!(error = %e, client = %addr, "TLS handshake failed"),
+                    Err(_) => tracing::debug!(client = %addr, "TLS handshake timed out"),
+                }
+            })),
+        }
     }
     drop(listener);
     graceful.shutdown().await;
     Ok(())
+}
+
+/// Serves one connection (plain or TLS) with `app` until it closes or the server shuts down.
+async fn serve_connection<S>(stream: S, app: Router, addr: std::net::SocketAddr, watcher: Watcher)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    // The client's address, for sign-in throttling and the audit trail (`ConnectInfo`).
+    let service = hyper::service::service_fn(move |mut req: Request<hyper::body::Incoming>| {
+        req.extensions_mut().insert(ConnectInfo(addr));
+        tower_service::Service::call(&mut app.clone(), req)
+    });
+    let connection = hyper::server::conn::http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+    if let Err(e) = watcher.watch(connection).await {
+        tracing::debug!(error = %e, client = %addr, "connection ended with an error");
+    }
 }
 
 /// An accept error: a connection that went away is skipped; anything else (too many open

@@ -50,6 +50,8 @@ mod sessions;
 mod snapshots;
 #[path = "sync.rs"]
 mod sync;
+#[path = "tls.rs"]
+mod tls;
 #[path = "typed_events.rs"]
 mod typed_events;
 #[path = "web.rs"]

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use lajna_node::Node;
+use lajna_node::tls::ServerTls;
 use tokio::net::TcpListener;
 
 use super::common::DataArg;
@@ -58,7 +59,13 @@ pub async fn bind(listen: SocketAddr) -> Result<TcpListener> {
 /// `sync_interval_seconds` in the background.
 pub async fn serve_on(node: Node, listener: TcpListener) -> Result<ExitCode> {
     let addr = listener.local_addr()?;
-    println!("serving {} on http://{addr}/ar/ (also /fr/ and /en/); press Ctrl-C to stop", node.parties().join("+"));
+    let tls = ServerTls::from_node(&node).context("cannot use the TLS certificate of config.toml")?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    println!(
+        "serving {} on {scheme}://{addr}/ar/ (also /fr/ and /en/); press Ctrl-C to stop",
+        node.parties().join("+")
+    );
+    tokio::spawn(reload_on_sighup(tls.clone()));
     let node = Arc::new(node);
     tokio::spawn(node.clone().keep_verified(std::time::Duration::from_secs(600)));
     if !node.config.peers.is_empty() {
@@ -80,8 +87,23 @@ pub async fn serve_on(node: Node, listener: TcpListener) -> Result<ExitCode> {
             }
         });
     }
-    lajna_web::serve(node, listener, shutdown()).await?;
+    lajna_web::serve_tls(node, listener, tls, shutdown()).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// On each SIGHUP (`systemctl reload lajna`), reads the TLS certificate and key again: new
+/// connections get them, the store stays open. A file that cannot be used keeps the previous
+/// certificate, logged as an error. Without TLS, SIGHUP is logged and otherwise ignored.
+async fn reload_on_sighup(tls: Option<ServerTls>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let Ok(mut hangups) = signal(SignalKind::hangup()) else { return };
+    while hangups.recv().await.is_some() {
+        match tls.as_ref().map(ServerTls::reload) {
+            Some(Ok(fingerprint)) => tracing::info!(%fingerprint, "TLS certificate reloaded"),
+            Some(Err(e)) => tracing::error!(error = %e, "TLS certificate not reloaded; the previous one stays in use"),
+            None => tracing::info!("SIGHUP: no TLS certificate to reload"),
+        }
+    }
 }
 
 async fn shutdown() {
