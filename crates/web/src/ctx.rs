@@ -26,6 +26,8 @@ pub struct Viewer {
     pub csrf: String,
     /// The session cookie's value.
     pub token: Option<String>,
+    /// The user's unread notifications (issue 14), for the header of every page.
+    pub unread: i64,
 }
 
 impl FromRequestParts<AppState> for Viewer {
@@ -47,7 +49,13 @@ impl Viewer {
         let jar = CookieJar::from_headers(&parts.headers);
         let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) else { return Self::default() };
         match state.node.session(&token).await {
-            Ok(Some((user, csrf))) => Self { user: Some(user), csrf, token: Some(token) },
+            Ok(Some((user, csrf))) => {
+                let unread = state.node.unread_notifications(&user).await.unwrap_or_else(|e| {
+                    tracing::error!(error = %e, "unread notifications");
+                    0
+                });
+                Self { user: Some(user), csrf, token: Some(token), unread }
+            }
             Ok(None) => Self::default(),
             Err(e) => {
                 tracing::error!(error = %e, "session lookup failed");
@@ -82,6 +90,8 @@ pub struct PageCtx {
     /// The marking banner of the page (highest marking of the records it shows, e.g.
     /// `SECRET — MAR ONLY`), shown at its top and bottom; `None` when nothing shown is marked.
     pub banner: Option<String>,
+    /// The signed-in user's unread notifications, shown in the header (issue 14).
+    pub unread: i64,
 }
 
 impl PageCtx {
@@ -96,6 +106,7 @@ impl PageCtx {
             csrf: viewer.csrf.clone(),
             demo,
             banner: None,
+            unread: viewer.unread,
         }
     }
 

@@ -30,6 +30,8 @@ mod hardening;
 mod import;
 #[path = "metrics.rs"]
 mod metrics;
+#[path = "notifications.rs"]
+mod notifications;
 #[path = "openapi.rs"]
 mod openapi;
 #[path = "processes.rs"]

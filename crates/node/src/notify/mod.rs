@@ -14,11 +14,12 @@ use std::collections::BTreeSet;
 
 use jiff::Timestamp;
 use lajna_domain::{LocalizedText, RecordKind, State};
-use lajna_store::{ContactRow, NotificationKey, NotificationRow, OutboxRow, OutboxStatus};
+use lajna_store::ContactRow;
 
 use crate::auth::User;
 use crate::record::may_see_entry;
 use crate::{Node, NodeError, rfc3339};
+pub use lajna_store::{NotificationKey, NotificationRow, OutboxRow, OutboxStatus};
 pub use triggers::{Recipient, Triggers};
 
 /// What a notification may say about its record.

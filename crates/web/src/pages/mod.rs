@@ -8,6 +8,7 @@ mod changes;
 mod dashboard;
 pub mod documents;
 mod forms;
+mod notifications;
 pub mod import;
 mod matrix;
 mod notes;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/{lang}/actions/{id}/evidence", post(action::evidence))
         .route("/{lang}/changes", get(changes::changes))
         .merge(roadmap::routes())
+        .merge(notifications::routes())
         .merge(records::routes())
         .merge(forms::routes())
         .merge(notes::routes())
