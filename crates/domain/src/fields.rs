@@ -119,6 +119,14 @@ pub enum Preset {
     /// The value of this same field in the record that the named field (a [`Preset::Linked`]
     /// reference) names: a follow-up action takes the area of the decision it carries out.
     FromLinked(&'static str),
+    /// The party that did not hold this field in the last record of the kind (highest
+    /// `number`): joint committees alternate their host from one session to the next; the
+    /// user's party for the first.
+    Alternate,
+    /// A list whose first item is the review of the execution of the last session's decisions
+    /// (DESIGN.md §8: a session opens on the execution of the previous one), in every language,
+    /// when there is a last session.
+    ReviewOfLast,
 }
 
 /// A rule between two fields, checked by the form so that every error shows at once (the

@@ -84,6 +84,14 @@ impl Catalog {
         bundle.format_pattern(pattern, if args.is_empty() { None } else { Some(&fargs) }, &mut errors).into_owned()
     }
 
+    /// [`Catalog::get`] as text that becomes part of a record (a preset the user may keep and
+    /// sign): without the Unicode isolates (U+2068, U+2069) Fluent puts around placeables for
+    /// display, which the text rule of the record refuses inside signed text.
+    #[must_use]
+    pub fn record_text(&self, lang: Lang, key: &str, args: &[(&str, Arg)]) -> String {
+        self.get(lang, key, args).replace(['\u{2068}', '\u{2069}'], "")
+    }
+
     /// Every message id of `lang`'s catalogue.
     #[must_use]
     pub fn keys(&self, lang: Lang) -> BTreeSet<String> {

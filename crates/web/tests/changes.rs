@@ -57,3 +57,39 @@ async fn the_dashboard_as_of_a_past_date_is_rebuilt_from_the_log() {
     let (_, odd) = app.get("/fr/?as_of=demain").await;
     assert!(!odd.contains(r#"id="as-of""#));
 }
+
+/// The value of the input `name` of a form page.
+fn input_value(html: &str, name: &str) -> Option<String> {
+    let at = html.find(&format!(r#"name="{name}""#))?;
+    let tag_start = html[..at].rfind('<')?;
+    let tag = &html[tag_start..at + html[at..].find('>')?];
+    if tag.starts_with("<textarea") {
+        let body = &html[at..];
+        let open = body.find('>')? + 1;
+        return Some(body[open..open + body[open..].find("</textarea>")?].to_string());
+    }
+    tag.split(r#"value=""#).nth(1).map(|v| v.split('"').next().unwrap_or_default().to_string())
+}
+
+/// Continuity (issue 13 item 5): a new session's form opens with the next number, the host
+/// that did not host the last session, and an agenda whose first item, in each language, is
+/// the review of the execution of the last session's decisions.
+#[tokio::test]
+async fn a_new_session_opens_on_the_execution_of_the_last_one_hosted_by_the_other_party() {
+    use lajna_domain::RecordKind;
+    use lajna_domain::records::Session;
+    let app = TestApp::spawn().await;
+    let sessions = app.node.read_all().await.all::<Session>(RecordKind::Session);
+    let last = sessions.iter().map(|(_, s)| s).max_by_key(|s| s.number).unwrap();
+    let other = if last.host.as_str() == "MAR" { "MLI" } else { "MAR" };
+    let (status, html) = app.get("/fr/new/session").await;
+    assert_eq!(status, 200);
+    assert_eq!(input_value(&html, "number"), Some((last.number + 1).to_string()));
+    let host = html.split(r#"name="host""#).nth(1).unwrap();
+    let selected = host.split("</select>").next().unwrap();
+    assert!(selected.contains(&format!(r#"value="{other}" selected"#)), "{selected}");
+    let item = |lang: &str| input_value(&html, &format!("agenda.0.{lang}")).unwrap_or_default();
+    assert_eq!(item("fr"), format!("Examen de l&#39;état d&#39;exécution des décisions de la session {}", last.number));
+    assert_eq!(item("en"), format!("Review of the execution of the decisions of session {}", last.number));
+    assert!(item("ar").starts_with("دراسة حصيلة تنفيذ قرارات الدورة"), "{}", item("ar"));
+}

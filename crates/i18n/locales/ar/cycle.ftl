@@ -44,3 +44,4 @@ changes-opened = المفتوحة
 changes-closed = المغلقة
 dashboard-as-of = لوحة القيادة كما كانت في { $date } (أعيد بناؤها من سجل الأحداث).
 dashboard-as-of-today = العودة إلى اليوم
+agenda-review-last = دراسة حصيلة تنفيذ قرارات الدورة { $number }

@@ -44,3 +44,4 @@ changes-opened = Opened
 changes-closed = Closed
 dashboard-as-of = The dashboard as it was on { $date } (rebuilt from the event log).
 dashboard-as-of-today = Back to today
+agenda-review-last = Review of the execution of the decisions of session { $number }

@@ -44,3 +44,4 @@ changes-opened = Ouverts
 changes-closed = Clos
 dashboard-as-of = Tableau de bord tel qu'il était le { $date } (reconstitué d'après le journal).
 dashboard-as-of-today = Revenir à aujourd'hui
+agenda-review-last = Examen de l'état d'exécution des décisions de la session { $number }

@@ -83,6 +83,8 @@ pub struct Start<'a> {
     pub lang: Lang,
     /// The query of the link that opened the form (`?decision=ID`).
     pub links: &'a HashMap<String, String>,
+    /// The catalogues, for presets written in every language.
+    pub catalog: &'a lajna_i18n::Catalog,
 }
 
 /// Sets the starting values of a new form of `kind` ([`Preset`]), from the state.
@@ -95,7 +97,26 @@ pub fn presets(kind: RecordKind, state: &State, start: &Start<'_>, form: &mut Fo
         let id = start.links.get(name)?;
         state.entry(id).filter(|e| kinds.contains(&e.kind)).map(|e| (id.clone(), e))
     };
+    // The last record of the kind by number (a session's predecessor).
+    let last = || {
+        state
+            .entries()
+            .filter(|(_, e)| e.kind == kind)
+            .max_by_key(|(_, e)| e.content().get("number").and_then(Value::as_i64).unwrap_or(i64::MIN))
+            .map(|(_, e)| e.content())
+    };
     for field in fields {
+        if field.preset == Preset::ReviewOfLast {
+            let number = last().and_then(|c| c.get("number").and_then(Value::as_i64));
+            for lang in Lang::ALL.into_iter().filter(|_| number.is_some()) {
+                let args = [("number", lajna_i18n::Arg::Num(number.unwrap_or_default()))];
+                form.preset(
+                    &format!("{}.0.{}", field.name, lang.code()),
+                    start.catalog.record_text(lang, "agenda-review-last", &args),
+                );
+            }
+            continue;
+        }
         let value = match field.preset {
             Preset::None => None,
             Preset::Value(v) => Some(v.to_string()),
@@ -113,6 +134,15 @@ pub fn presets(kind: RecordKind, state: &State, start: &Start<'_>, form: &mut Fo
                 Some((highest.unwrap_or(0) + 1).to_string())
             }
             Preset::Linked => linked(field.name).map(|(id, _)| id),
+            Preset::Alternate => {
+                let previous = last().and_then(|c| c.get(field.name).and_then(Value::as_str).map(String::from));
+                let parties = state.charter().map(|c| c.parties.iter().map(|p| p.code.to_string()).collect::<Vec<_>>());
+                match previous {
+                    Some(host) => parties.unwrap_or_default().into_iter().find(|p| *p != host),
+                    None => Some(start.party.to_string()),
+                }
+            }
+            Preset::ReviewOfLast => None,
             Preset::FromLinked(other) => {
                 linked(other).and_then(|(_, e)| e.content().get(field.name).and_then(Value::as_str).map(String::from))
             }

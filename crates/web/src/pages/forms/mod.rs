@@ -147,7 +147,7 @@ async fn new_page(
         return Err(page.forbidden("error-forbidden"));
     }
     let party = page.user.party.to_string();
-    let start = Start { party: &party, lang: page.lang, links: &links };
+    let start = Start { party: &party, lang: page.lang, links: &links, catalog: &page.state.catalog };
     let mut form = FormData::default();
     table::presets(kind, &*page.state.node.read(&page.user).await, &start, &mut form);
     show(&Req { page: &page, kind, id: None }, StatusCode::OK, &form, vec![], true, "").await
