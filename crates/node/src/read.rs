@@ -5,8 +5,9 @@
 //! its reader may not see, because the record is not in it.
 //!
 //! A snapshot is an `Arc` shared by every reader of the same access class (party, clearance)
-//! until the next write: it is built once per store generation and class, then reading it takes
-//! no lock, so rendering a page never holds the store's mutex that writes take.
+//! until the next write: it is built once per store generation and class from the store's last
+//! published fold (`Store::snapshot`, which never waits for a write in progress), then reading
+//! it takes no lock, so rendering a page never holds or waits for the store's write lock.
 
 use std::sync::{Arc, Mutex};
 
@@ -57,7 +58,7 @@ impl Snapshots {
 
     fn put(&self, class: Class, generation: u64, state: Arc<State>) {
         let mut kept = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        kept.retain(|(c, g, _)| *g == generation && c != &class);
+        kept.retain(|(c, g, _)| *g >= generation && c != &class);
         kept.push((class, generation, state));
     }
 }
@@ -78,18 +79,17 @@ impl Node {
     }
 
     async fn snapshot(&self, class: Class, keep: impl Fn(&str, &lajna_domain::state::Entry) -> bool) -> Snapshot {
-        // Inside `with_state`, which first catches up with other processes' writes, so the
-        // generation read here is the one of the state filtered.
-        self.store
-            .with_state(|state| {
-                let generation = self.store.generation();
-                let state = self.snapshots.get(&class, generation).unwrap_or_else(|| {
-                    let built = Arc::new(if class.is_none() { state.clone() } else { state.retain(&keep) });
-                    self.snapshots.put(class, generation, Arc::clone(&built));
-                    built
-                });
-                Snapshot { state, generation }
-            })
-            .await
+        // The store's last published fold with the generation it equals (never waiting for a
+        // write in progress, see `Store::snapshot`); filtered once per generation and class.
+        let (generation, all) = self.store.snapshot().await;
+        if class.is_none() {
+            return Snapshot { state: all, generation };
+        }
+        let state = self.snapshots.get(&class, generation).unwrap_or_else(|| {
+            let built = Arc::new(all.retain(&keep));
+            self.snapshots.put(class, generation, Arc::clone(&built));
+            built
+        });
+        Snapshot { state, generation }
     }
 }
