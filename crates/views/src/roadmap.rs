@@ -263,14 +263,16 @@ pub fn roadmap(
     // key (reversed for `dir=desc`), then due date, then id, so the order is total and stable
     // across pages. Titles are lower-cased only when they are the key.
     let position: BTreeMap<&str, usize> = area_ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
-    let mut actions: Vec<(usize, String, String, Action)> = s
-        .all::<Action>(RecordKind::Action)
-        .into_iter()
+    // The typed actions are computed once per snapshot (`State::actions`); a page filters and
+    // sorts references to them and reads only the rows it shows.
+    let all = s.actions();
+    let mut actions: Vec<(usize, String, &str, &Action)> = all
+        .iter()
         .filter(|(_, a)| filter.keeps(a, today))
         .map(|(id, a)| {
             let pos = position.get(a.area.as_str()).copied().unwrap_or(usize::MAX);
             let key = if filter.sort == Sort::Title { a.title.show(lang).to_lowercase() } else { String::new() };
-            (pos, key, id, a)
+            (pos, key, id.as_str(), a)
         })
         .collect();
     actions.sort_by(|(pa, ta, ia, a), (pb, tb, ib, b)| {
@@ -293,7 +295,7 @@ pub fn roadmap(
     let mut any_update = false;
     let mut groups: Vec<(usize, Group)> = Vec::new();
     for (pos, _, id, a) in actions.into_iter().skip((filter.page - 1) * ACTIONS_PER_PAGE).take(ACTIONS_PER_PAGE) {
-        let row = Row { can_update: can_update(&id), r: action_row(&id, &a, lang, today) };
+        let row = Row { can_update: can_update(id), r: action_row(id, a, lang, today) };
         any_update |= row.can_update;
         match groups.last_mut() {
             Some((p, g)) if *p == pos => g.rows.push(row),

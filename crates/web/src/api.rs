@@ -92,16 +92,103 @@ fn parties(snapshot: &Snapshot) -> Vec<String> {
     snapshot.charter().map(|c| c.parties.iter().map(|p| p.code.to_string()).collect()).unwrap_or_default()
 }
 
-async fn list_records(State(state): State<AppState>, ApiPath(name): ApiPath<String>, viewer: Viewer) -> Response {
+async fn list_records(
+    State(state): State<AppState>,
+    ApiPath(name): ApiPath<String>,
+    ApiQuery(q): ApiQuery<PageQuery>,
+    headers: HeaderMap,
+    viewer: Viewer,
+) -> Response {
     let Some(user) = viewer.user.as_ref() else { return signed_out() };
     let Some(kind) = collection(&name) else {
         return Problem::new(StatusCode::NOT_FOUND, "not-found", "no such collection; see /api/v1/openapi.json")
             .into_response();
     };
     let snapshot = state.node.read(user).await;
-    let parties = parties(&snapshot);
-    let docs = snapshot.entries().filter(|(_, e)| e.kind == kind).map(|(id, e)| record_json(e.doc(id), kind, &parties));
-    Json(docs.collect::<Vec<_>>()).into_response()
+    let tag = etag(&snapshot, user, state.node.today());
+    if unchanged(&headers, &tag) {
+        return not_modified(&tag);
+    }
+    let (parties, limit) = (parties(&snapshot), q.limit());
+    let after = q.after.as_deref().unwrap_or("");
+    let mut rows = snapshot.entries().filter(|(id, e)| e.kind == kind && id.as_str() > after);
+    let docs: Vec<Value> = rows.by_ref().take(limit).map(|(id, e)| record_json(e.doc(id), kind, &parties)).collect();
+    let next = rows.next().and(docs.last()).and_then(|d| d["id"].as_str()).map(str::to_string);
+    paged(Json(docs), &tag, &format!("/api/v1/{name}"), next.as_deref(), limit)
+}
+
+/// Default number of items of a page of an API list (`GET /api/v1/actions`, `/api/v1/{collection}`).
+pub const PAGE_DEFAULT: usize = 50;
+/// Largest page of an API list a client may ask for (`limit`); larger values are clamped.
+pub const PAGE_MAX: usize = 500;
+
+/// Query of a paginated API list: `after` is the cursor (the id of the last item of the
+/// previous page, as given by the `Link: <…>; rel="next"` header), `limit` the page size
+/// ([`PAGE_DEFAULT`], at most [`PAGE_MAX`]). Items come in id order, so a cursor stays valid
+/// when records are added.
+#[derive(serde::Deserialize)]
+pub struct PageQuery {
+    /// Cursor: only items whose id sorts after it.
+    #[serde(default)]
+    after: Option<String>,
+    /// Page size.
+    #[serde(default)]
+    limit: Option<usize>,
+}
+
+impl PageQuery {
+    fn limit(&self) -> usize {
+        self.limit.unwrap_or(PAGE_DEFAULT).clamp(1, PAGE_MAX)
+    }
+}
+
+/// The entity tag of an answer that depends only on what the reader may see and today's date:
+/// (store generation, reader class, date). Weak (RFC 9110 §8.8.1), as compression changes bytes.
+fn etag(snapshot: &Snapshot, user: &User, today: jiff::civil::Date) -> String {
+    format!("W/\"g{}-{}-{:?}-{today}\"", snapshot.generation(), user.party, user.clearance)
+}
+
+/// Whether `If-None-Match` names `tag` (weak comparison, RFC 9110 §13.1.2) or is `*`.
+fn unchanged(headers: &HeaderMap, tag: &str) -> bool {
+    let bare = |t: &str| t.trim().trim_start_matches("W/").to_string();
+    headers
+        .get_all(axum::http::header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|t| t.trim() == "*" || bare(t) == bare(tag))
+}
+
+/// `304 Not Modified` with the tag.
+fn not_modified(tag: &str) -> Response {
+    (StatusCode::NOT_MODIFIED, [(axum::http::header::ETAG, tag.to_string())]).into_response()
+}
+
+/// A page of a list with its `ETag`, and a `Link: <…?after=CURSOR&limit=N>; rel="next"`
+/// header (RFC 8288) when more items follow.
+fn paged(body: impl IntoResponse, tag: &str, path: &str, next: Option<&str>, limit: usize) -> Response {
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    if let Ok(v) = axum::http::HeaderValue::from_str(tag) {
+        headers.insert(axum::http::header::ETAG, v);
+    }
+    if let Some(cursor) = next {
+        let link = format!("<{path}?after={}&limit={limit}>; rel=\"next\"", percent_encode(cursor));
+        if let Ok(v) = axum::http::HeaderValue::from_str(&link) {
+            headers.insert(axum::http::header::LINK, v);
+        }
+    }
+    response
+}
+
+/// Percent-encodes all but RFC 3986's unreserved characters (ids are hex, but a cursor is echoed).
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 async fn get_record(
@@ -292,12 +379,27 @@ async fn state_export(State(state): State<AppState>, viewer: Viewer) -> Response
     }
 }
 
-async fn list_actions(State(state): State<AppState>, viewer: Viewer) -> Response {
+/// `GET /api/v1/actions?after=ID&limit=N`: the actions the user may see in id order, a page at
+/// a time ([`PageQuery`]), with an `ETag`; the typed actions are read once per snapshot.
+async fn list_actions(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<PageQuery>,
+    headers: HeaderMap,
+    viewer: Viewer,
+) -> Response {
     let Some(user) = viewer.user.as_ref() else { return signed_out() };
     let (today, snapshot) = (state.node.today(), state.node.read(user).await);
+    let tag = etag(&snapshot, user, today);
+    if unchanged(&headers, &tag) {
+        return not_modified(&tag);
+    }
+    let (actions, limit) = (snapshot.actions(), q.limit());
+    let start = q.after.as_deref().map_or(0, |after| actions.partition_point(|(id, _)| id.as_str() <= after));
+    let page = &actions[start..actions.len().min(start + limit)];
     let references = lajna_domain::reference::decision_references(&snapshot);
-    let actions = snapshot.all::<Action>(RecordKind::Action);
-    Json(actions.iter().map(|(id, a)| to_json(id, a, today, &references)).collect::<Vec<ActionJson>>()).into_response()
+    let body: Vec<ActionJson> = page.iter().map(|(id, a)| to_json(id, a, today, &references)).collect();
+    let next = (start + page.len() < actions.len()).then(|| page.last().map_or("", |(id, _)| id.as_str()));
+    paged(Json(body), &tag, "/api/v1/actions", next, limit)
 }
 
 async fn one_action(state: &AppState, user: &User, id: &str) -> Result<ActionJson, Response> {

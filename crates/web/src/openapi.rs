@@ -13,6 +13,29 @@ fn ok_json(description: &str, schema: Value) -> Value {
     json!({"description": description, "content": {"application/json": {"schema": schema}}})
 }
 
+/// The query parameters, answers and headers of a paginated list (`crate::api::PageQuery`).
+fn paged_list(summary: &str, item: &str) -> Value {
+    let (default, max) = (crate::api::PAGE_DEFAULT, crate::api::PAGE_MAX);
+    let mut ok = ok_json(
+        "A page, in id order; the next one is named by the Link header (absent on the last page)",
+        json!({"type": "array", "items": {"$ref": format!("#/components/schemas/{item}")}}),
+    );
+    ok["headers"] = json!({
+        "ETag": {"description": "Weak tag of (store generation, reader class, date): send it back in If-None-Match", "schema": {"type": "string"}},
+        "Link": {"description": "RFC 8288 link to the next page: <…?after=CURSOR&limit=N>; rel=\"next\"", "schema": {"type": "string"}}});
+    json!({"get": {"summary": summary,
+        "parameters": [
+            {"name": "after", "in": "query", "schema": {"type": "string"}, "description": "Cursor: the id of the last item of the previous page (from the Link header)"},
+            {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": max, "default": default},
+                "description": format!("Page size: default {default}, at most {max} (larger values are clamped)")},
+            {"name": "If-None-Match", "in": "header", "schema": {"type": "string"}, "description": "An ETag of an earlier answer"}],
+        "responses": {
+            "200": ok,
+            "304": {"description": "Not modified since the answer tagged with If-None-Match"},
+            "400": problem("A limit that is not a non-negative integer"),
+            "401": problem("Not signed in")}}})
+}
+
 /// The document.
 #[must_use]
 pub fn document() -> Value {
@@ -36,12 +59,7 @@ pub fn document() -> Value {
             }
         }}),
     );
-    paths.insert(
-        "/api/v1/actions".into(),
-        json!({"get": {"summary": "Every action", "responses": {
-            "200": ok_json("Actions", json!({"type": "array", "items": {"$ref": "#/components/schemas/Action"}})),
-            "401": problem("Not signed in")}}}),
-    );
+    paths.insert("/api/v1/actions".into(), paged_list("The actions the user may see, a page at a time", "Action"));
     paths.insert(
         "/api/v1/actions/{id}".into(),
         json!({
@@ -126,9 +144,7 @@ pub fn document() -> Value {
     for (name, kind) in COLLECTIONS {
         paths.insert(
             format!("/api/v1/{name}"),
-            json!({"get": {"summary": format!("Every {} record", kind.code()), "responses": {
-                "200": ok_json("Records", json!({"type": "array", "items": {"$ref": "#/components/schemas/Record"}})),
-                "401": problem("Not signed in")}}}),
+            paged_list(&format!("The {} records the user may see, a page at a time", kind.code()), "Record"),
         );
         paths.insert(
             format!("/api/v1/{name}/{{id}}"),

@@ -34,6 +34,8 @@ mod metrics;
 mod notifications;
 #[path = "openapi.rs"]
 mod openapi;
+#[path = "paging.rs"]
+mod paging;
 #[path = "processes.rs"]
 mod processes;
 #[path = "record.rs"]
