@@ -754,3 +754,45 @@ fn serve_over_tls_reloads_its_certificate_on_sighup() {
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+/// `lajna backup --out-dir DIR --keep N` names the file by the UTC time and, once it is checked,
+/// keeps the newest N `lajna-*.zip` of the directory; other files are left alone.
+#[test]
+fn backup_into_a_directory_keeps_the_newest_n() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = demo(dir.path());
+    let backups = dir.path().join("backups");
+    std::fs::create_dir(&backups).unwrap();
+    for old in ["lajna-20240101T000000Z.zip", "lajna-20240102T000000Z.zip", "notes.txt"] {
+        std::fs::write(backups.join(old), "old").unwrap();
+    }
+    let out = lajna(&["backup", "--data", &data, "--out-dir", backups.to_str().unwrap(), "--keep", "2"]);
+    let s = text(&out);
+    assert!(out.status.success(), "{s}");
+    assert!(s.contains("removed old backup") && s.contains("lajna-20240101T000000Z.zip"), "{s}");
+    let mut names: Vec<String> =
+        std::fs::read_dir(&backups).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert_eq!(names[0], "lajna-20240102T000000Z.zip");
+    assert!(names[1].starts_with("lajna-20") && names[1].ends_with("Z.zip") && names[1].len() == 26, "{names:?}");
+    assert_eq!(names[2], "notes.txt");
+    // The new one is a real, checked backup: restore accepts it.
+    let restored = dir.path().join("restored");
+    let out = lajna(&["restore", backups.join(&names[1]).to_str().unwrap(), "--data", restored.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    // --keep needs --out-dir; 0 is refused.
+    let x = dir.path().join("x.zip");
+    let out = lajna(&["backup", "--data", &data, "--out", x.to_str().unwrap(), "--keep", "2"]);
+    assert!(!out.status.success() && text(&out).contains("--keep needs --out-dir") && !x.exists(), "{}", text(&out));
+    assert!(!lajna(&["backup", "--data", &data, "--out-dir", backups.to_str().unwrap(), "--keep", "0"]).status.success());
+}
+
+/// The packaged /etc/lajna/config.toml (packaging/config.toml) is `lajna config example` as
+/// the code prints it today.
+#[test]
+fn the_packaged_config_is_the_annotated_example() {
+    let packaged = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../packaging/config.toml")).unwrap();
+    let printed = text_of(&lajna(&["config", "example"]));
+    assert_eq!(packaged, printed, "regenerate with: lajna config example > packaging/config.toml");
+}
