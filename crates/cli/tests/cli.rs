@@ -785,14 +785,17 @@ fn backup_into_a_directory_keeps_the_newest_n() {
     let x = dir.path().join("x.zip");
     let out = lajna(&["backup", "--data", &data, "--out", x.to_str().unwrap(), "--keep", "2"]);
     assert!(!out.status.success() && text(&out).contains("--keep needs --out-dir") && !x.exists(), "{}", text(&out));
-    assert!(!lajna(&["backup", "--data", &data, "--out-dir", backups.to_str().unwrap(), "--keep", "0"]).status.success());
+    assert!(
+        !lajna(&["backup", "--data", &data, "--out-dir", backups.to_str().unwrap(), "--keep", "0"]).status.success()
+    );
 }
 
 /// The packaged /etc/lajna/config.toml (packaging/config.toml) is `lajna config example` as
 /// the code prints it today.
 #[test]
 fn the_packaged_config_is_the_annotated_example() {
-    let packaged = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../packaging/config.toml")).unwrap();
+    let packaged =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../packaging/config.toml")).unwrap();
     let printed = text_of(&lajna(&["config", "example"]));
     assert_eq!(packaged, printed, "regenerate with: lajna config example > packaging/config.toml");
 }
