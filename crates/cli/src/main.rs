@@ -3,6 +3,7 @@
 //! exit code 2.
 
 mod cmd;
+mod mail;
 
 use std::process::ExitCode;
 use std::sync::LazyLock;
@@ -89,6 +90,9 @@ enum Cmd {
     Join(cmd::join::Args),
     /// The node's settings file: `example` prints an annotated config.toml with every setting.
     Config(cmd::config::Args),
+    /// Reminders and notifications: `--dry-run` prints what is due now and to whom, `status` the
+    /// outbox and its dead letters, `set` a user's language, time zone and e-mail address.
+    Notify(cmd::notify::Args),
 }
 
 async fn run(command: Cmd) -> Result<ExitCode> {
@@ -115,6 +119,7 @@ async fn run(command: Cmd) -> Result<ExitCode> {
         Cmd::Bundle(args) => cmd::bundle::run(args).await,
         Cmd::Join(args) => cmd::join::run(args).await,
         Cmd::Config(args) => cmd::config::run(args).await,
+        Cmd::Notify(args) => cmd::notify::run(args).await,
     }
 }
 

@@ -15,6 +15,7 @@ pub mod init;
 pub mod join;
 pub mod keys;
 pub mod log;
+pub mod notify;
 pub mod pv;
 pub mod rebuild;
 pub mod reindex;

@@ -68,6 +68,9 @@ pub async fn serve_on(node: Node, listener: TcpListener) -> Result<ExitCode> {
     tokio::spawn(reload_on_sighup(tls.clone()));
     let node = Arc::new(node);
     tokio::spawn(node.clone().keep_verified(std::time::Duration::from_secs(600)));
+    // Reminders and e-mail (issue 14): one tick a `notify.tick_seconds`, clock from
+    // LAJNA_NOTIFY_NOW when set (tests), else the wall clock.
+    tokio::spawn(crate::mail::run(node.clone(), crate::mail::Clock::from_env()?));
     if !node.config.peers.is_empty() {
         let syncing = node.clone();
         tokio::spawn(async move {

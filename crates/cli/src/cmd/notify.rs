@@ -1,0 +1,135 @@
+//! `lajna notify`: the reminders of this node (issue 14 item 5). `--dry-run` prints what a tick
+//! would make now and to whom (new ones only, nothing stored or sent); `status` counts the
+//! notifications and e-mails and lists the dead letters; `set` gives a user its language,
+//! time zone and e-mail address.
+
+use std::collections::BTreeSet;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use jiff::Timestamp;
+
+use super::common::DataArg;
+use crate::mail::{Clock, render_row};
+
+/// Arguments of `lajna notify`.
+#[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Option<Sub>,
+    #[command(flatten)]
+    data: DataArg,
+    /// Print the notifications a tick would make now, and to whom; store and send nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// The instant "now" (RFC 3339, e.g. 2026-03-23T07:00:00Z) instead of the clock.
+    #[arg(long, env = "LAJNA_NOTIFY_NOW")]
+    at: Option<Timestamp>,
+}
+
+#[derive(clap::Subcommand)]
+enum Sub {
+    /// Notifications stored, e-mails waiting and sent, and every dead letter with its last error.
+    Status(StatusArgs),
+    /// Set a user's language (ar, fr, en), time zone (tz database name) and e-mail address.
+    Set(SetArgs),
+}
+
+#[derive(clap::Args)]
+struct StatusArgs {
+    #[command(flatten)]
+    data: DataArg,
+}
+
+#[derive(clap::Args)]
+struct SetArgs {
+    #[command(flatten)]
+    data: DataArg,
+    /// The user.
+    user: String,
+    /// Language of the user's notifications and e-mails.
+    #[arg(long, value_parser = ["ar", "fr", "en"])]
+    lang: String,
+    /// Time zone, a tz database name (e.g. Africa/Casablanca).
+    #[arg(long)]
+    tz: String,
+    /// E-mail address ("" for none: in-app notifications only).
+    #[arg(long, default_value = "")]
+    email: String,
+    /// A trigger to turn off (repeatable): due-soon, overdue, endorse, minutes-late,
+    /// new-action, peer-silent, digest.
+    #[arg(long)]
+    off: Vec<String>,
+}
+
+/// Runs `lajna notify`.
+pub async fn run(args: Args) -> Result<ExitCode> {
+    match args.command {
+        Some(Sub::Status(s)) => status(s).await,
+        Some(Sub::Set(s)) => set(s).await,
+        None if args.dry_run => dry_run(&args.data, args.at).await,
+        None => anyhow::bail!("say what: `lajna notify --dry-run`, `lajna notify status` or `lajna notify set`"),
+    }
+}
+
+async fn dry_run(data: &DataArg, at: Option<Timestamp>) -> Result<ExitCode> {
+    let node = data.open().await?;
+    let now = at.unwrap_or(Clock::Wall.now());
+    let due = node.notifications_due(now).await?;
+    let contacts = node.contacts().await?;
+    println!("at {now}: {} notification(s) due (already made ones are stored once and not sent again)", due.len());
+    for k in due {
+        let email = contacts.iter().find(|c| c.user.username == k.recipient).map(|c| c.email.as_str()).unwrap_or("");
+        let to = if email.is_empty() { "in-app only".to_string() } else { format!("e-mail {email}") };
+        println!(
+            "{}\t{}\t{}\t{}\t{to}",
+            k.trigger,
+            k.recipient,
+            if k.record.is_empty() { "-" } else { &k.record },
+            k.version
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn status(args: StatusArgs) -> Result<ExitCode> {
+    let node = args.data.open().await?;
+    let s = node.outbox_status().await?;
+    println!(
+        "notifications: {}\ne-mails waiting: {}\ne-mails sent: {}\ndead letters: {}",
+        s.notifications,
+        s.waiting,
+        s.sent,
+        s.dead.len()
+    );
+    let catalog = lajna_i18n::Catalog::load();
+    for d in &s.dead {
+        let k = &d.notification.key;
+        let to = render_row(&node, d, &catalog).await?.map(|r| r.to).unwrap_or_default();
+        println!(
+            "dead\t#{}\t{}\t{}\t{}\tattempts {}\tat {}\t{}",
+            d.notification.id,
+            k.trigger,
+            k.recipient,
+            to,
+            d.attempts,
+            d.dead_at.as_deref().unwrap_or(""),
+            d.last_error.replace(['\r', '\n'], " ")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn set(args: SetArgs) -> Result<ExitCode> {
+    let node = args.data.open().await?;
+    let lang = lajna_domain::Lang::parse(&args.lang)?;
+    let off: BTreeSet<String> = args.off.into_iter().collect();
+    let found = node.set_contact(&args.user, lang, &args.tz, &args.email, &off).await.context("lajna notify set")?;
+    if !found {
+        eprintln!("no user {:?} on this node", args.user);
+        return Ok(ExitCode::from(1));
+    }
+    println!("{}: {} · {} · {}", args.user, args.lang, args.tz, if args.email.is_empty() { "-" } else { &args.email });
+    Ok(ExitCode::SUCCESS)
+}
