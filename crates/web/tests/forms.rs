@@ -541,7 +541,8 @@ async fn c03_arabic_indic_seats_are_stored_as_integers() {
     let before = app.snapshot().await;
     let (status, location, html) = post(&app.client, &app, "/ar/new/training", &form).await;
     assert_eq!(status, 303, "{html}");
-    assert_eq!(location, "/ar/");
+    // A saved record is shown where it is listed (a decision on its own page).
+    assert_eq!(location, "/ar/training");
     assert_eq!(app.snapshot().await.0, before.0 + 1);
     let trainings: Vec<(String, Value)> = app
         .node

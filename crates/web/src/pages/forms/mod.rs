@@ -274,14 +274,8 @@ fn revision(old: &Value, new: &Value) -> Map<String, Value> {
 
 /// Where a saved record is shown.
 fn target(lang: Lang, kind: RecordKind, id: &str) -> String {
-    let l = lang.code();
-    match kind {
-        RecordKind::Action => format!("/{l}/actions/{id}?saved=1"),
-        RecordKind::Mission => format!("/{l}/missions/{id}"),
-        RecordKind::Session => format!("/{l}/sessions/{id}"),
-        RecordKind::Press => format!("/{l}/press/{id}"),
-        _ => format!("/{l}/"),
-    }
+    let saved = if kind == RecordKind::Action { "?saved=1" } else { "" };
+    format!("/{}{}{saved}", lang.code(), crate::views::record_path(kind, id))
 }
 
 /// The input a domain refusal is about: its own field, or, for refusals without one, the
