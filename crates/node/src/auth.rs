@@ -25,8 +25,7 @@ pub const MAX_FAILURES: i64 = 5;
 pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
 /// Session lifetime, hours.
 pub const SESSION_HOURS: i64 = 12;
-/// Shortest accepted password, characters.
-pub const MIN_PASSWORD_CHARS: usize = 10;
+pub use crate::password::MIN_PASSWORD_CHARS;
 
 /// A user's role on this node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -144,6 +143,10 @@ pub enum AuthError {
     /// A password shorter than [`MIN_PASSWORD_CHARS`]. HTTP 422.
     #[error("the password must have at least {MIN_PASSWORD_CHARS} characters")]
     WeakPassword,
+    /// A password of the shipped list of common passwords, a listed word padded with digits
+    /// or symbols, too repetitive, or holding the username (`crate::password`). HTTP 422.
+    #[error("this password is too common or too easy to guess: choose another (a few unrelated words, for instance)")]
+    CommonPassword,
     /// A role code that does not exist. HTTP 422.
     #[error("role {0:?} does not exist: use co-chair, secretary, action-owner or viewer")]
     BadRole(String),
@@ -163,6 +166,7 @@ impl AuthError {
             Self::SignedOut => "error-signed-out",
             Self::BadUsername(_) => "error-bad-username",
             Self::WeakPassword => "error-weak-password",
+            Self::CommonPassword => "error-common-password",
             Self::BadRole(_) => "error-bad-role",
             Self::NoSuchUser(_) => "error-no-such-user",
         }
@@ -324,9 +328,7 @@ impl Node {
     ) -> Result<(), NodeError> {
         check_username(username)?;
         let role = Role::parse(role)?;
-        if password.chars().count() < MIN_PASSWORD_CHARS {
-            return Err(NodeError::Auth(AuthError::WeakPassword));
-        }
+        crate::password::check_password(username, password)?;
         let party = PartyCode::parse(party)?;
         self.with_state(|s| {
             s.require_party(&party)?;
@@ -402,9 +404,7 @@ impl Node {
         if self.store.user(username).await?.is_none() {
             return Err(no_such(username));
         }
-        if password.chars().count() < MIN_PASSWORD_CHARS {
-            return Err(NodeError::Auth(AuthError::WeakPassword));
-        }
+        crate::password::check_password(username, password)?;
         let hash = hash_password(password)?;
         let keep = keep.map(token_hash);
         let was =

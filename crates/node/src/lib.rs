@@ -21,6 +21,7 @@ pub mod feeds;
 pub mod history;
 pub mod import;
 pub mod notify;
+pub mod password;
 mod log;
 pub mod read;
 pub mod record;

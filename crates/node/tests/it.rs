@@ -632,7 +632,7 @@ async fn c16_each_change_of_a_users_credentials_or_authority_ends_all_its_sessio
         let tokens = three_sessions(&node, &current).await;
         match change {
             "password" => {
-                current = "a new password of mli-cochair".into();
+                current = "a new password for the co-chair".into();
                 node.set_password("mli-cochair", &current).await.unwrap();
             }
             "role" => node.set_role("mli-cochair", "secretary").await.unwrap(),
@@ -665,7 +665,7 @@ async fn c16_a_password_changed_from_a_session_keeps_that_session_and_ends_the_o
     let node = small_node(dir.path()).await;
     let (password, _) = demo::demo_password(&dir.path().join("demo")).unwrap();
     let tokens = three_sessions(&node, &password).await;
-    let new = "a new password of mli-cochair";
+    let new = "a new password for the co-chair";
     node.set_password_keeping("mli-cochair", new, Some(&tokens[0])).await.unwrap();
     let (user, _) = node.session(&tokens[0]).await.unwrap().expect("the session the change was made from stays");
     assert_eq!(user.username, "mli-cochair");
@@ -706,6 +706,34 @@ async fn c16_replacing_a_user_ends_its_sessions_and_a_disabled_users_session_is_
         assert!(node.session(token).await.unwrap().is_none());
     }
     assert!(node.sign_in("mli-cochair", &password, "10.0.0.6").await.is_ok());
+}
+
+/// Issue 16 item 1: the password policy holds wherever a password is set (`lajna user add` is
+/// `put_user`, `lajna user passwd` is `set_password`): a short, a common or a padded common
+/// password is refused with its own error, and the user, its password and the audit trail stay
+/// as they were.
+#[tokio::test]
+async fn a_short_or_common_password_is_refused_by_user_add_and_passwd_and_changes_nothing() {
+    use lajna_node::auth::AuthError;
+    let dir = tempfile::tempdir().unwrap();
+    let node = small_node(dir.path()).await;
+    let (password, _) = demo::demo_password(&dir.path().join("demo")).unwrap();
+    let users = node.user_rows().await.unwrap();
+    let audit = node.store().audit_trail(1000).await.unwrap().len();
+    let refused = |r: Result<(), lajna_node::NodeError>| match r {
+        Err(lajna_node::NodeError::Auth(e)) => e,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(refused(node.put_user("mli-new", "MLI", "viewer", None, "eleven char").await), AuthError::WeakPassword);
+    assert_eq!(
+        refused(node.put_user("mli-new", "MLI", "viewer", None, "password1234").await),
+        AuthError::CommonPassword
+    );
+    assert_eq!(refused(node.set_password("mli-cochair", "Football2024!").await), AuthError::CommonPassword);
+    assert_eq!(refused(node.set_password("mli-cochair", "mli-cochair-2025").await), AuthError::CommonPassword);
+    assert_eq!(node.user_rows().await.unwrap(), users, "no user added or changed");
+    assert_eq!(node.store().audit_trail(1000).await.unwrap().len(), audit, "nothing audited");
+    assert!(node.sign_in("mli-cochair", &password, "10.0.0.7").await.is_ok(), "the old password still works");
 }
 
 /// The two-node demo where the Malian node has reported progress on an open action (a value
