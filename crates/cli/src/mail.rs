@@ -193,7 +193,7 @@ pub async fn tick(node: &Node, now: Timestamp, catalog: &Catalog) -> Result<Tick
             Err((permanent, error)) => {
                 let dead = permanent || row.attempts + 1 >= settings.max_attempts;
                 let next = now + backoff(row.attempts);
-                node.outbox_failed(id, &error, next, dead).await?;
+                node.outbox_failed(id, &error, now, next, dead).await?;
                 if dead {
                     report.dead += 1;
                 } else {

@@ -239,15 +239,23 @@ impl Node {
         Ok(self.store.outbox_sent(id, &rfc3339(at)).await?)
     }
 
-    /// Records a failed attempt: retried at `next`, or dead-lettered when `dead` is true.
+    /// Records a failed attempt at `now`: retried at `next`, or dead-lettered at `now` when
+    /// `dead` is true.
     /// The error text is kept for `lajna notify status` (never credentials: the mailer's
     /// errors name the server's reply only).
     ///
     /// # Errors
     /// Store errors.
-    pub async fn outbox_failed(&self, id: i64, error: &str, next: Timestamp, dead: bool) -> Result<(), NodeError> {
-        let next = rfc3339(next);
-        Ok(self.store.outbox_failed(id, error, &next, dead.then_some(next.as_str())).await?)
+    pub async fn outbox_failed(
+        &self,
+        id: i64,
+        error: &str,
+        now: Timestamp,
+        next: Timestamp,
+        dead: bool,
+    ) -> Result<(), NodeError> {
+        let (now, next) = (rfc3339(now), rfc3339(next));
+        Ok(self.store.outbox_failed(id, error, &next, dead.then_some(now.as_str())).await?)
     }
 
     /// Counts of notifications and e-mails, and the dead letters.
