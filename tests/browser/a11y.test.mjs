@@ -1,0 +1,66 @@
+// Accessibility (issue 17 item 3): axe-core (npm) audits every page of the demo in Arabic and
+// French; no serious or critical violation. The audit context bypasses the CSP only to inject
+// axe's script (the pages themselves allow no inline script).
+
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { after, before, test } from 'node:test';
+
+import { PASSWORD } from './lib/server.mjs';
+import { launchBrowser } from './lib/browser.mjs';
+import { allPages } from './lib/pages.mjs';
+import { startServer } from './lib/server.mjs';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Signs in `user` in a context that lets the test inject axe-core despite the CSP. */
+async function auditContext(user, lang) {
+  const context = await browser.newContext({ baseURL: server.url, bypassCSP: true, viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  await page.goto(`/${lang}/login?next=/${lang}/`);
+  await page.fill('input[name=username]', user);
+  await page.fill('input[name=password]', PASSWORD);
+  await Promise.all([page.waitForURL(`${server.url}/${lang}/`), page.click('form.form button[type=submit]')]);
+  return page;
+}
+
+/** The serious and critical violations of axe-core on the current page. */
+async function audit(page) {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => (await window.axe.run(document)).violations);
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')} (${v.nodes.length})`);
+}
+
+for (const lang of ['ar', 'fr']) {
+  test(`axe-core in ${lang}: every page of the demo without serious or critical violations`, async () => {
+    const page = await auditContext('mar-cochair', lang);
+    try {
+      const pages = await allPages(page, lang);
+      pages.login = `/${lang}/login`;
+      const found = [];
+      for (const [name, p] of Object.entries(pages)) {
+        await page.goto(p);
+        for (const v of await audit(page)) found.push(`${name} ${p}: ${v}`);
+      }
+      assert.deepEqual(found, [], 'axe-core finds no serious or critical violation');
+    } finally {
+      await page.context().close();
+    }
+  });
+}
