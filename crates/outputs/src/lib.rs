@@ -12,6 +12,7 @@
 
 pub mod calendar;
 pub mod charts;
+pub mod download;
 pub mod import;
 pub mod import_report;
 pub mod matrix;

@@ -13,7 +13,6 @@
 pub mod api;
 pub mod auth;
 pub mod ctx;
-pub mod download;
 pub mod i18n;
 pub mod metrics;
 pub mod openapi;
@@ -43,6 +42,12 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use ctx::{PageCtx, Viewer};
 use i18n::{Catalog, Tr};
+
+/// A `Content-Disposition` value of [`lajna_outputs::download`] as a header (printable ASCII by
+/// construction; a plain `attachment` otherwise).
+pub(crate) fn disposition(value: String) -> HeaderValue {
+    HeaderValue::try_from(value).unwrap_or(HeaderValue::from_static("attachment"))
+}
 
 /// Why a page could not be served.
 #[derive(Debug, thiserror::Error)]

@@ -16,9 +16,9 @@ use lajna_node::AuditRow;
 use lajna_node::auth::{Role, User};
 
 use crate::ctx::{OrPage, Page, PageCtx, PageError};
-use crate::download::content_disposition;
 use crate::i18n::{Arg, Tr};
 use crate::{AppState, WebError};
+use lajna_outputs::download::content_disposition;
 
 /// Audit lines per page.
 pub const AUDIT_PER_PAGE: usize = 50;
@@ -117,7 +117,7 @@ async fn csv(page: Page, ConnectInfo(addr): ConnectInfo<SocketAddr>) -> Result<R
     Ok((
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
-            (header::CONTENT_DISPOSITION, content_disposition(&format!("lajna-audit-{party}.csv"))),
+            (header::CONTENT_DISPOSITION, crate::disposition(content_disposition(&format!("lajna-audit-{party}.csv")))),
             (header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
         ],
         to_csv(&rows),

@@ -17,10 +17,10 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 
 use crate::ctx::{CsrfForm, OrPage, Page, PageCtx, PageError, lang_of};
-use crate::download::inline_disposition;
 use crate::i18n::Tr;
 use crate::problem::Problem;
 use crate::{AppState, WebError};
+use lajna_outputs::download::inline_disposition;
 
 /// The routes of this module.
 pub fn routes() -> Router<AppState> {
@@ -66,7 +66,10 @@ async fn feed(State(state): State<AppState>, Path(file): Path<String>, Query(que
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("text/calendar; charset=utf-8")),
             (header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache")),
-            (header::CONTENT_DISPOSITION, inline_disposition(&format!("lajna-{}.ics", lang.code()))),
+            (
+                header::CONTENT_DISPOSITION,
+                crate::disposition(inline_disposition(&format!("lajna-{}.ics", lang.code()))),
+            ),
         ],
         ics,
     )

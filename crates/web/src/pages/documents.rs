@@ -23,11 +23,11 @@ use lajna_node::auth::{Role, User};
 use lajna_node::documents::{DocumentError, DocumentView, Upload};
 
 use crate::ctx::{OrPage, Page, PageCtx, PageError, PageFault, csrf_ok};
-use crate::download::content_disposition;
 use crate::i18n::{Arg, Tr};
 use crate::problem::{message_of, status_of};
 use crate::views::documents::{DocumentPage, Row, document_page, linkable, row_of};
 use crate::{AppState, WebError};
+use lajna_outputs::download::content_disposition;
 
 /// Documents per page of the list.
 pub const DOCUMENTS_PER_PAGE: usize = 20;

@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use crate::ctx::{OrPage, Page, PageError};
-use crate::download::content_disposition;
 use crate::{AppState, WebError};
+use lajna_outputs::download::content_disposition;
 
 /// The routes of this module.
 pub fn routes() -> Router<AppState> {
@@ -36,7 +36,7 @@ async fn download(
         if file == "matrix.xlsx" { lajna_outputs::to_xlsx(&rows, lang) } else { lajna_outputs::to_csv(&rows, lang) };
     // A failed export is the 500 page (the cause in the log), never a half-written file.
     let bytes = bytes.map_err(|e| WebError::Export(e.to_string())).or_page(&page)?;
-    let disposition = content_disposition(&format!("lajna-{}-{file}", lang.code()));
+    let disposition = crate::disposition(content_disposition(&format!("lajna-{}-{file}", lang.code())));
     let headers = [(header::CONTENT_TYPE, HeaderValue::from_static(mime)), (header::CONTENT_DISPOSITION, disposition)];
     Ok((headers, bytes).into_response())
 }

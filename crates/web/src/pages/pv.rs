@@ -13,8 +13,8 @@ use axum::routing::get;
 use lajna_report::pv::{self, Edition, PvError};
 
 use crate::ctx::{OrPage, Page, PageError};
-use crate::download::content_disposition;
 use crate::{AppState, WebError};
+use lajna_outputs::download::content_disposition;
 
 /// The routes of this module.
 pub fn routes() -> Router<AppState> {
@@ -63,12 +63,12 @@ async fn download(
         return Ok(StatusCode::INTERNAL_SERVER_ERROR.into_response());
     }
     let (pdf, agreed) = render(state, &id, edition).await.map_err(web_error).or_page(&page)?;
-    let disposition = content_disposition(&format!(
+    let disposition = crate::disposition(content_disposition(&format!(
         "lajna-pv-{}-{}{}.pdf",
         id.get(..8).unwrap_or(&id),
         edition.code().replace('+', "-"),
         if agreed { "" } else { "-projet" }
-    ));
+    )));
     let headers = [
         (header::CONTENT_TYPE, HeaderValue::from_static("application/pdf")),
         (header::CONTENT_DISPOSITION, disposition),

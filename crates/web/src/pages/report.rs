@@ -20,9 +20,9 @@ use lajna_report::Period;
 
 use crate::AppState;
 use crate::ctx::{OrPage, Page, PageError};
-use crate::download::content_disposition;
 use crate::i18n::Tr;
 use crate::views::ActionRow;
+use lajna_outputs::download::content_disposition;
 
 /// The routes of this module.
 pub fn routes() -> Router<AppState> {
@@ -62,7 +62,7 @@ async fn download(
         .map_err(|e| lajna_report::ReportError::Layout(e.to_string()))
         .flatten()
         .or_page(&page)?;
-    let disposition = content_disposition(&format!("lajna-report-{}.pdf", lang.code()));
+    let disposition = crate::disposition(content_disposition(&format!("lajna-report-{}.pdf", lang.code())));
     let headers = [
         (header::CONTENT_TYPE, HeaderValue::from_static("application/pdf")),
         (header::CONTENT_DISPOSITION, disposition),

@@ -1,4 +1,4 @@
-//! The `Content-Disposition` of every download (RFC 6266 with RFC 8187 `filename*`): a file
+//! The `Content-Disposition` value of every download (the web layer sends it) (RFC 6266 with RFC 8187 `filename*`): a file
 //! keeps its name, in any script, and no name can break the header.
 //!
 //! The value is `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded>`.
@@ -8,7 +8,6 @@
 //! kept), so the quoted string can neither end early nor carry an escape; in `filename*`, every
 //! byte outside RFC 8187 `attr-char` is percent-encoded, so it holds no space, quote or `;`.
 
-use axum::http::HeaderValue;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// The bytes left as they are in `filename*`: RFC 8187 `attr-char` (ALPHA / DIGIT / `!#$&+-.^_`|~`).
@@ -31,27 +30,22 @@ const DEFAULT_NAME: &str = "download";
 
 /// `Content-Disposition: attachment` for a file named `name` (any Unicode): see the module.
 #[must_use]
-pub fn content_disposition(name: &str) -> HeaderValue {
+pub fn content_disposition(name: &str) -> String {
     disposition("attachment", name)
 }
 
 /// The same with `inline` (a calendar feed, which calendar clients read rather than save).
 #[must_use]
-pub fn inline_disposition(name: &str) -> HeaderValue {
+pub fn inline_disposition(name: &str) -> String {
     disposition("inline", name)
 }
 
-fn disposition(kind: &str, name: &str) -> HeaderValue {
+fn disposition(kind: &str, name: &str) -> String {
     let name: String = name.chars().filter(|c| !c.is_control()).collect();
     let name = name.trim();
     let name = if name.is_empty() { DEFAULT_NAME } else { name };
-    let value = format!(
-        "{kind}; filename=\"{}\"; filename*=UTF-8''{}",
-        ascii_fallback(name),
-        utf8_percent_encode(name, ATTR_CHAR)
-    );
-    // Printable ASCII only by construction; the fallback is never reached.
-    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static("attachment"))
+    // Printable ASCII only by construction: a valid header value.
+    format!("{kind}; filename=\"{}\"; filename*=UTF-8''{}", ascii_fallback(name), utf8_percent_encode(name, ATTR_CHAR))
 }
 
 /// `name` in printable ASCII for the quoted `filename`: runs of anything else (with the spaces
@@ -103,7 +97,7 @@ mod tests {
     use super::*;
 
     fn value(name: &str) -> String {
-        content_disposition(name).to_str().unwrap().to_string()
+        content_disposition(name)
     }
 
     /// The `filename*` of a header value, percent-decoded.
@@ -163,7 +157,7 @@ mod tests {
             assert_eq!(v, "attachment; filename=\"download\"; filename*=UTF-8''download");
         }
         assert_eq!(
-            inline_disposition("lajna-ar.ics").to_str().unwrap(),
+            inline_disposition("lajna-ar.ics"),
             "inline; filename=\"lajna-ar.ics\"; filename*=UTF-8''lajna-ar.ics"
         );
     }
