@@ -153,6 +153,12 @@ pub enum AuthError {
     /// No such user. HTTP 404.
     #[error("no user {0:?}")]
     NoSuchUser(String),
+    /// A username already taken. HTTP 422.
+    #[error("user {0:?} already exists")]
+    UserExists(String),
+    /// An activation or reset link that was used, has expired or never existed. HTTP 422.
+    #[error("this link was used already, has expired or does not exist: ask an administrator for a new one")]
+    BadLink,
 }
 
 impl AuthError {
@@ -169,11 +175,13 @@ impl AuthError {
             Self::CommonPassword => "error-common-password",
             Self::BadRole(_) => "error-bad-role",
             Self::NoSuchUser(_) => "error-no-such-user",
+            Self::UserExists(_) => "error-user-exists",
+            Self::BadLink => "error-bad-link",
         }
     }
 }
 
-fn hash_password(password: &str) -> Result<String, NodeError> {
+pub(crate) fn hash_password(password: &str) -> Result<String, NodeError> {
     Argon2::default()
         .hash_password(password.as_bytes())
         .map(|h: PasswordHash| h.to_string())
@@ -191,13 +199,13 @@ fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_password("no user has this password").unwrap_or_default())
 }
 
-fn random_hex() -> Result<String, NodeError> {
+pub(crate) fn random_hex() -> Result<String, NodeError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| NodeError::Ledger(lajna_ledger::LedgerError::Random(e.to_string())))?;
     Ok(hex::encode(bytes))
 }
 
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     blake3::hash(token.as_bytes()).to_hex().to_string()
 }
 
@@ -210,7 +218,7 @@ fn no_such(username: &str) -> NodeError {
     NodeError::Auth(AuthError::NoSuchUser(username.into()))
 }
 
-fn check_username(name: &str) -> Result<(), NodeError> {
+pub(crate) fn check_username(name: &str) -> Result<(), NodeError> {
     let ok = (2..=32).contains(&name.len())
         && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
     if ok { Ok(()) } else { Err(NodeError::Auth(AuthError::BadUsername(name.into()))) }
@@ -425,7 +433,7 @@ impl Node {
     }
 
     /// Appends an audit line naming no record (sign-ins, user changes).
-    async fn audit(
+    pub(crate) async fn audit(
         &self,
         username: &str,
         party: &str,

@@ -11,6 +11,7 @@
 //! DATA/serve.lock           held (shared) by every process that has the node open
 //! ```
 
+pub mod admin;
 pub mod auth;
 pub mod backup;
 mod config;

@@ -736,6 +736,47 @@ async fn a_short_or_common_password_is_refused_by_user_add_and_passwd_and_change
     assert!(node.sign_in("mli-cochair", &password, "10.0.0.7").await.is_ok(), "the old password still works");
 }
 
+/// Issue 16 item 1: a user added by an administrator has no password until its activation
+/// link is used; the link works once and only for 72 hours (the clock is injected); an
+/// administrator of MLI cannot touch a MAR user; a secretary cannot make a co-chair.
+#[tokio::test]
+async fn an_activation_link_works_once_and_expires_and_admins_keep_to_their_party() {
+    use lajna_node::admin::UserChange;
+    use lajna_node::auth::AuthError;
+    let dir = tempfile::tempdir().unwrap();
+    let node = small_node(dir.path()).await;
+    let user = |name: &str| {
+        let node = &node;
+        let name = name.to_string();
+        async move { lajna_node::auth::User::from_row(&node.user_row(&name).await.unwrap().unwrap()).unwrap() }
+    };
+    let (mli_sec, mar_sec) = (user("mli-secretary").await, user("mar-secretary").await);
+    let token = node.add_user_with_link(&mli_sec, "mli-officer", "action-owner", None, "test").await.unwrap();
+    assert!(node.sign_in("mli-officer", "!", "10.0.0.8").await.is_err(), "no password before activation");
+    let later = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(73);
+    let bad_link =
+        |r: Result<String, lajna_node::NodeError>| matches!(r, Err(lajna_node::NodeError::Auth(AuthError::BadLink)));
+    assert!(bad_link(node.use_link_at(&token, "an officer's long passphrase", later).await), "expired after 72 h");
+    let now = jiff::Timestamp::now();
+    assert!(node.use_link_at(&token, "short", now).await.is_err(), "the policy holds");
+    assert_eq!(node.use_link_at(&token, "an officer's long passphrase", now).await.unwrap(), "mli-officer");
+    assert!(bad_link(node.use_link_at(&token, "another long passphrase", now).await), "once only");
+    assert!(node.sign_in("mli-officer", "an officer's long passphrase", "10.0.0.8").await.is_ok());
+    // Parties and ranks.
+    let forbidden =
+        |r: Result<(), lajna_node::NodeError>| matches!(r, Err(lajna_node::NodeError::Auth(AuthError::Forbidden(_))));
+    let before = node.user_rows().await.unwrap();
+    assert!(forbidden(node.change_user(&mar_sec, "mli-officer", UserChange::Disabled(true), "t").await));
+    assert!(forbidden(node.change_user(&mli_sec, "mli-officer", UserChange::Role("co-chair"), "t").await));
+    assert!(forbidden(node.change_user(&mli_sec, "mli-cochair", UserChange::Clearance("RESTRICTED"), "t").await));
+    assert!(forbidden(node.change_user(&mli_sec, "mli-officer", UserChange::Clearance("SECRET"), "t").await));
+    assert!(node.reset_link(&mar_sec, "mli-officer", "t").await.is_err());
+    assert!(node.party_users(&mar_sec).await.unwrap().iter().all(|u| u.party.as_str() == "MAR"));
+    assert_eq!(node.user_rows().await.unwrap(), before, "nothing written on refusals");
+    node.change_user(&mli_sec, "mli-officer", UserChange::Role("secretary"), "t").await.unwrap();
+    assert_eq!(node.user_row("mli-officer").await.unwrap().unwrap().role, "secretary");
+}
+
 /// The two-node demo where the Malian node has reported progress on an open action (a value
 /// the action does not have yet, so an event is written) and exported a bundle for MAR.
 async fn pair_with_a_malian_bundle(dir: &std::path::Path) -> (Node, Node, Vec<u8>) {

@@ -322,6 +322,150 @@ impl Store {
         Ok(())
     }
 
+    /// Creates a user that does not exist yet (an administrator's addition, issue 16): false,
+    /// and nothing written, when the name is taken.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn create_user(&self, u: &UserRow) -> Result<bool, StoreError> {
+        let n = sqlx::query(
+            "INSERT OR IGNORE INTO users (username, party, role, member, password_hash, disabled, created_at, clearance)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&u.username)
+        .bind(&u.party)
+        .bind(&u.role)
+        .bind(&u.member)
+        .bind(&u.password_hash)
+        .bind(i64::from(u.disabled))
+        .bind(crate::now())
+        .bind(&u.clearance)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    /// Stores a one-time link (migration 0010) under the hash of its token: `purpose` is
+    /// `activate` or `reset`; the user's earlier unused links of any purpose stop working.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn put_user_link(
+        &self,
+        token_hash: &str,
+        username: &str,
+        purpose: &str,
+        created_by: &str,
+        now: &str,
+        expires_at: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE user_links SET used_at = ? WHERE username = ? AND used_at IS NULL")
+            .bind(now)
+            .bind(username)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO user_links (token_hash, username, purpose, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(token_hash)
+        .bind(username)
+        .bind(purpose)
+        .bind(created_by)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The user and purpose of an unused link that has not expired at `now`.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn user_link(&self, token_hash: &str, now: &str) -> Result<Option<(String, String)>, StoreError> {
+        let row = sqlx::query(
+            "SELECT username, purpose FROM user_links WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| (r.get(0), r.get(1))))
+    }
+
+    /// Uses a link: if it is unused and has not expired at `now`, marks it used, sets its
+    /// user's password hash, enables the user and ends all its sessions (`auth_epoch`), in one
+    /// transaction. Returns the user as it was, or `None` (nothing written) for a used,
+    /// expired or unknown link.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn use_user_link(
+        &self,
+        token_hash: &str,
+        now: &str,
+        password_hash: &str,
+    ) -> Result<Option<UserRow>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let used = sqlx::query(
+            "UPDATE user_links SET used_at = ?1 WHERE token_hash = ?2 AND used_at IS NULL AND expires_at > ?1 RETURNING username",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(username) = used.map(|r| r.get::<String, _>(0)) else {
+            tx.rollback().await?;
+            return Ok(None);
+        };
+        let before = sqlx::query(concat!("SELECT ", user_columns!(), " FROM users WHERE username = ?"))
+            .bind(&username)
+            .fetch_one(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE users SET password_hash = ?, disabled = 0, auth_epoch = auth_epoch + 1 WHERE username = ?")
+            .bind(password_hash)
+            .bind(&username)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE username = ?").bind(&username).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(Some(user(&before)))
+    }
+
+    /// The live sessions of `username` at `now` (those [`Store::session`] would find): token
+    /// hash, created and expiry instants, oldest first.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn user_sessions(&self, username: &str, now: &str) -> Result<Vec<(String, String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT s.token_hash, s.created_at, s.expires_at FROM sessions s JOIN users u ON u.username = s.username
+             WHERE s.username = ? AND s.expires_at > ? AND u.disabled = 0 AND u.auth_epoch = s.auth_epoch
+             ORDER BY s.created_at, s.token_hash",
+        )
+        .bind(username)
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
+    }
+
+    /// Ends sessions of `username`: the one whose token hash is `token_hash`, or all of them
+    /// when `None`. Returns how many ended.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn end_user_sessions(&self, username: &str, token_hash: Option<&str>) -> Result<u64, StoreError> {
+        let q = match token_hash {
+            Some(h) => sqlx::query("DELETE FROM sessions WHERE username = ? AND token_hash = ?").bind(username).bind(h),
+            None => sqlx::query("DELETE FROM sessions WHERE username = ?").bind(username),
+        };
+        Ok(q.execute(&self.pool).await?.rows_affected())
+    }
+
     /// Records a failed sign-in for each key (`user:NAME`, `addr:IP`).
     ///
     /// # Errors
