@@ -58,5 +58,7 @@ mod sync;
 mod tls;
 #[path = "typed_events.rs"]
 mod typed_events;
+#[path = "users.rs"]
+mod users;
 #[path = "web.rs"]
 mod web;

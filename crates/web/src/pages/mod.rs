@@ -17,6 +17,7 @@ mod records;
 pub mod report;
 mod roadmap;
 pub mod search;
+mod users;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -45,4 +46,5 @@ pub fn routes() -> Router<AppState> {
         .merge(report::routes())
         .merge(pv::routes())
         .merge(search::routes())
+        .merge(users::routes())
 }

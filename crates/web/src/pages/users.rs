@@ -1,0 +1,323 @@
+//! Users in the web (issue 16 item 1): `/{lang}/users` (a party's co-chair or secretary lists,
+//! adds and administers its party's users: `lajna_node::admin` holds the rules), the one-time
+//! activation and reset link `/{lang}/activate/{token}` (no session: the link's token is the
+//! credential, so a cross-site form cannot use it without knowing it), and `/{lang}/profile`
+//! (one's own password, language, time zone and e-mail). A link is shown once, in the answer to
+//! the POST that made it. Disabling asks first (`?confirm=disable`, then a POST with
+//! `confirm=yes`).
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use lajna_domain::Lang;
+use lajna_node::NodeError;
+use lajna_node::admin::{SessionInfo, UserChange, UserSummary};
+use lajna_node::auth::AuthError;
+use serde::Deserialize;
+
+use crate::ctx::{CsrfForm, OrPage, Page, PageCtx, PageError, PageLang, Viewer};
+use crate::i18n::{Arg, Tr};
+use crate::{AppState, WebError};
+
+/// The routes of these pages.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/{lang}/users", get(list).post(add))
+        .route("/{lang}/users/{name}", get(detail))
+        .route("/{lang}/users/{name}/{what}", post(change))
+        .route("/{lang}/activate/{token}", get(activate_page).post(activate))
+        .route("/{lang}/profile", get(profile))
+        .route("/{lang}/profile/{what}", post(profile_change))
+}
+
+const ROLES: [&str; 4] = ["co-chair", "secretary", "action-owner", "viewer"];
+const CLEARANCES: [&str; 4] = ["UNCLASSIFIED", "RESTRICTED", "CONFIDENTIAL", "SECRET"];
+
+/// A node refusal as a page: 403 for a rule, 404 for an unknown user, else 500.
+fn refuse(page: &Page, e: NodeError) -> PageError {
+    match e {
+        NodeError::Auth(AuthError::NoSuchUser(_)) => page.fail(WebError::NotFound),
+        e => page.refusal(&e).unwrap_or_else(|| page.fail(e)),
+    }
+}
+
+/// The words of a refusal that belongs beside the form (a bad name, a weak password), or the
+/// refusal page.
+fn beside(page: &Page, e: NodeError) -> Result<String, PageError> {
+    match &e {
+        NodeError::Auth(AuthError::Forbidden(_) | AuthError::NoSuchUser(_)) => Err(refuse(page, e)),
+        NodeError::Auth(_) | NodeError::Domain(_) => {
+            Ok(crate::problem::message_of(&page.state.catalog, page.lang, &e).1)
+        }
+        _ => Err(refuse(page, e)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage<'a> {
+    ctx: PageCtx,
+    tr: Tr<'a>,
+    users: Vec<UserSummary>,
+    roles: [&'static str; 4],
+    /// The activation link just made, with its sentence (shown once).
+    link: Option<(String, String)>,
+    error: Option<String>,
+}
+
+async fn render_list(
+    page: &Page,
+    link: Option<(String, String)>,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let users = page.state.node.party_users(&page.user).await.map_err(|e| refuse(page, e))?;
+    let (ctx, tr) = (page.ctx("/users"), page.tr());
+    Ok(Html(UsersPage { ctx, tr, users, roles: ROLES, link, error }.render().or_page(page)?).into_response())
+}
+
+async fn list(page: Page) -> Result<Response, PageError> {
+    render_list(&page, None, None).await
+}
+
+/// The "add a user" form.
+#[derive(Deserialize)]
+struct AddForm {
+    username: String,
+    role: String,
+}
+
+async fn add(page: Page, CsrfForm(f): CsrfForm<AddForm>) -> Result<Response, PageError> {
+    let username = f.username.trim();
+    match page.state.node.add_user_with_link(&page.user, username, &f.role, None, "web").await {
+        Ok(token) => render_list(&page, Some(link(&page, username, "users-link-activate", &token)), None).await,
+        Err(e) => render_list(&page, None, Some(beside(&page, e)?)).await,
+    }
+}
+
+/// The path of a link and the sentence that shows it.
+fn link(page: &Page, user: &str, key: &str, token: &str) -> (String, String) {
+    let text = page.state.catalog.get(page.lang, key, &[("user", Arg::Text(user.into()))]);
+    (format!("/{}/activate/{token}", page.lang.code()), text)
+}
+
+#[derive(Template)]
+#[template(path = "user.html")]
+struct UserPage<'a> {
+    ctx: PageCtx,
+    tr: Tr<'a>,
+    user: UserSummary,
+    sessions: Vec<SessionInfo>,
+    roles: [&'static str; 4],
+    clearances: [&'static str; 4],
+    confirm: bool,
+    link: Option<(String, String)>,
+    error: Option<String>,
+}
+
+/// `?confirm=disable`: the confirmation step before disabling.
+#[derive(Deserialize, Default)]
+struct Confirm {
+    #[serde(default)]
+    confirm: String,
+}
+
+async fn render_user(
+    page: &Page,
+    name: &str,
+    confirm: bool,
+    link: Option<(String, String)>,
+) -> Result<Response, PageError> {
+    let node = &page.state.node;
+    let sessions = node.user_sessions(&page.user, name).await.map_err(|e| refuse(page, e))?;
+    let users = node.party_users(&page.user).await.map_err(|e| refuse(page, e))?;
+    let user = users.into_iter().find(|u| u.username == name).ok_or_else(|| page.fail(WebError::NotFound))?;
+    let (ctx, tr) = (page.ctx(format!("/users/{name}")), page.tr());
+    let view = UserPage { ctx, tr, user, sessions, roles: ROLES, clearances: CLEARANCES, confirm, link, error: None };
+    Ok(Html(view.render().or_page(page)?).into_response())
+}
+
+async fn detail(
+    page: Page,
+    Path((_, name)): Path<(String, String)>,
+    Query(q): Query<Confirm>,
+) -> Result<Response, PageError> {
+    render_user(&page, &name, q.confirm == "disable", None).await
+}
+
+/// Every administrator's form on a user's page: `value` (role, clearance), `confirm`
+/// (disable), `id` (the session to end; all when absent).
+#[derive(Deserialize)]
+struct ChangeForm {
+    #[serde(default)]
+    value: String,
+    #[serde(default)]
+    confirm: String,
+    id: Option<String>,
+}
+
+async fn change(
+    page: Page,
+    Path((_, name, what)): Path<(String, String, String)>,
+    CsrfForm(f): CsrfForm<ChangeForm>,
+) -> Result<Response, PageError> {
+    let node = &page.state.node;
+    let done = match what.as_str() {
+        "role" => node.change_user(&page.user, &name, UserChange::Role(&f.value), "web").await,
+        "clearance" => node.change_user(&page.user, &name, UserChange::Clearance(&f.value), "web").await,
+        "disable" if f.confirm != "yes" => return Ok(page.redirect(&format!("/users/{name}?confirm=disable"))),
+        "disable" => node.change_user(&page.user, &name, UserChange::Disabled(true), "web").await,
+        "enable" => node.change_user(&page.user, &name, UserChange::Disabled(false), "web").await,
+        "sessions" => node.end_sessions(&page.user, &name, f.id.as_deref(), "web").await.map(|_| ()),
+        "reset" => {
+            let token = node.reset_link(&page.user, &name, "web").await.map_err(|e| refuse(&page, e))?;
+            return render_user(&page, &name, false, Some(link(&page, &name, "users-link-reset", &token))).await;
+        }
+        _ => return Err(page.fail(WebError::NotFound)),
+    };
+    done.map_err(|e| refuse(&page, e))?;
+    Ok(page.redirect(&format!("/users/{name}")))
+}
+
+#[derive(Template)]
+#[template(path = "activate.html")]
+struct ActivatePage<'a> {
+    ctx: PageCtx,
+    tr: Tr<'a>,
+    intro: String,
+    error: Option<String>,
+}
+
+/// The activation page of a link that works, or the refusal page (404) of one that does not.
+fn render_activate(state: &AppState, lang: Lang, token: &str, user: &str, error: Option<String>) -> Response {
+    let tr = crate::ctx::tr(state, lang);
+    let intro = state.catalog.get(lang, "activate-intro", &[("user", Arg::Text(user.into()))]);
+    let ctx = PageCtx::new(lang, format!("/activate/{token}"), &Viewer::default(), state.node.config.demo);
+    match (ActivatePage { ctx, tr, intro, error }).render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => crate::failure(state, lang, e.into()),
+    }
+}
+
+fn bad_link(state: &AppState, lang: Lang) -> Response {
+    let viewer = Viewer::default();
+    let status = axum::http::StatusCode::NOT_FOUND;
+    crate::message_page(state, lang, &viewer, status, "activate-title", AuthError::BadLink.key())
+}
+
+async fn activate_page(
+    PageLang(lang): PageLang,
+    State(state): State<AppState>,
+    Path((_, token)): Path<(String, String)>,
+) -> Response {
+    match state.node.link_at(&token, jiff::Timestamp::now()).await {
+        Ok((user, _)) => render_activate(&state, lang, &token, &user, None),
+        Err(_) => bad_link(&state, lang),
+    }
+}
+
+/// The new password, twice.
+#[derive(Deserialize)]
+struct NewPassword {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    repeat: String,
+}
+
+async fn activate(
+    PageLang(lang): PageLang,
+    State(state): State<AppState>,
+    Path((_, token)): Path<(String, String)>,
+    Form(f): Form<NewPassword>,
+) -> Response {
+    let Ok((user, _)) = state.node.link_at(&token, jiff::Timestamp::now()).await else { return bad_link(&state, lang) };
+    if f.password != f.repeat {
+        let error = state.catalog.get(lang, "password-mismatch", &[]);
+        return render_activate(&state, lang, &token, &user, Some(error));
+    }
+    match state.node.use_link_at(&token, &f.password, jiff::Timestamp::now()).await {
+        Ok(_) => axum::response::Redirect::to(&format!("/{}/login", lang.code())).into_response(),
+        Err(e @ NodeError::Auth(AuthError::WeakPassword | AuthError::CommonPassword)) => {
+            let error = crate::problem::message_of(&state.catalog, lang, &e).1;
+            render_activate(&state, lang, &token, &user, Some(error))
+        }
+        Err(_) => bad_link(&state, lang),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "profile.html")]
+struct ProfilePage<'a> {
+    ctx: PageCtx,
+    tr: Tr<'a>,
+    lang: &'static str,
+    tz: String,
+    email: String,
+    /// A message after a change, or the refusal of one.
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+async fn render_profile(page: &Page, notice: Option<String>, error: Option<String>) -> Result<Response, PageError> {
+    let contact = page.state.node.contact(&page.user.username).await.or_page(page)?;
+    let (lang, tz, email) =
+        contact.map_or((page.lang.code(), "UTC".into(), String::new()), |c| (c.lang.code(), c.tz, c.email));
+    let (ctx, tr) = (page.ctx("/profile"), page.tr());
+    Ok(Html(ProfilePage { ctx, tr, lang, tz, email, notice, error }.render().or_page(page)?).into_response())
+}
+
+async fn profile(page: Page) -> Result<Response, PageError> {
+    render_profile(&page, None, None).await
+}
+
+/// The profile's forms: the password change (`current`, `password`, `repeat`) and the
+/// preferences (`lang`, `tz`, `email`).
+#[derive(Deserialize)]
+struct ProfileForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    repeat: String,
+    lang: Option<String>,
+    tz: Option<String>,
+    email: Option<String>,
+}
+
+async fn profile_change(
+    page: Page,
+    Path((_, what)): Path<(String, String)>,
+    CsrfForm(f): CsrfForm<ProfileForm>,
+) -> Result<Response, PageError> {
+    let (node, tr) = (&page.state.node, page.tr());
+    let done = match what.as_str() {
+        "password" if f.password != f.repeat => {
+            return render_profile(&page, None, Some(tr.t("password-mismatch"))).await;
+        }
+        "password" => {
+            let keep = page.viewer.token.clone().unwrap_or_default();
+            let changed = node.change_own_password(&page.user, &f.current, &f.password, &keep, "web").await;
+            changed.map(|()| "profile-password-done")
+        }
+        "prefs" => {
+            let lang = Lang::parse(f.lang.as_deref().unwrap_or_default()).map_err(NodeError::from);
+            let off = node.contact(&page.user.username).await.or_page(&page)?.map(|c| c.off).unwrap_or_default();
+            let (tz, email) = (f.tz.unwrap_or_default(), f.email.unwrap_or_default());
+            match lang {
+                Ok(l) => node
+                    .set_contact(&page.user.username, l, tz.trim(), email.trim(), &off)
+                    .await
+                    .map(|_| "profile-saved"),
+                Err(e) => Err(e),
+            }
+        }
+        _ => return Err(page.fail(WebError::NotFound)),
+    };
+    match done {
+        Ok(key) => render_profile(&page, Some(tr.t(key)), None).await,
+        Err(e) => render_profile(&page, None, Some(beside(&page, e)?)).await,
+    }
+}
