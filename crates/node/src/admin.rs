@@ -5,7 +5,7 @@
 //! 0010 for the links), never events.
 //!
 //! The rules, checked here once for every front end ([`Node::administered`]): the administrator
-//! is a co-chair or secretary; the user is of the administrator's party (an MLI secretary never
+//! holds a role of the setting `user_admins` (default: co-chair and secretary); the user is of the administrator's party (an MLI secretary never
 //! touches a MAR user); a secretary neither administers a co-chair nor makes one; nobody grants a
 //! clearance above their own; nobody changes their own role, clearance or disabled flag here.
 //! Every change is an audit line `user-changed` of the user's party naming the administrator,
@@ -73,12 +73,6 @@ fn forbid(why: &'static str) -> NodeError {
     NodeError::Auth(AuthError::Forbidden(why))
 }
 
-/// Whether `user` may administer users at all (their party's).
-#[must_use]
-pub fn is_admin(user: &User) -> bool {
-    matches!(user.role, Role::CoChair | Role::Secretary)
-}
-
 /// Whether `admin` may give `role` and `clearance` to a user of its party.
 fn may_grant(admin: &User, role: Role, clearance: Clearance) -> Result<(), NodeError> {
     if role == Role::CoChair && admin.role != Role::CoChair {
@@ -91,14 +85,23 @@ fn may_grant(admin: &User, role: Role, clearance: Clearance) -> Result<(), NodeE
 }
 
 impl Node {
+    /// Whether `user` may administer users at all (their party's): a role of the setting
+    /// `user_admins` (default: co-chair and secretary).
+    #[must_use]
+    pub fn is_user_admin(&self, user: &User) -> bool {
+        self.config.user_admins.iter().any(|r| r == user.role.code())
+    }
+
+    fn check_admin(&self, user: &User) -> Result<(), NodeError> {
+        if self.is_user_admin(user) { Ok(()) } else { Err(forbid("this role does not administer users (user_admins)")) }
+    }
+
     /// The row of `username` if `admin` may administer it (see the module's rules).
     ///
     /// # Errors
     /// [`AuthError::Forbidden`]; [`AuthError::NoSuchUser`] for an unknown user of no party.
     pub async fn administered(&self, admin: &User, username: &str) -> Result<UserRow, NodeError> {
-        if !is_admin(admin) {
-            return Err(forbid("only co-chairs and secretaries administer users"));
-        }
+        self.check_admin(admin)?;
         let row =
             self.store.user(username).await?.ok_or_else(|| NodeError::Auth(AuthError::NoSuchUser(username.into())))?;
         if row.party != admin.party.as_str() {
@@ -115,9 +118,7 @@ impl Node {
     /// # Errors
     /// [`AuthError::Forbidden`] when `admin` administers no users; store errors.
     pub async fn party_users(&self, admin: &User) -> Result<Vec<UserSummary>, NodeError> {
-        if !is_admin(admin) {
-            return Err(forbid("only co-chairs and secretaries administer users"));
-        }
+        self.check_admin(admin)?;
         let now = rfc3339(Timestamp::now());
         let mut out = vec![];
         for row in self.store.users().await?.into_iter().filter(|r| r.party == admin.party.as_str()) {
@@ -151,9 +152,7 @@ impl Node {
         clearance: Option<&str>,
         address: &str,
     ) -> Result<String, NodeError> {
-        if !is_admin(admin) {
-            return Err(forbid("only co-chairs and secretaries administer users"));
-        }
+        self.check_admin(admin)?;
         crate::auth::check_username(username)?;
         let role = Role::parse(role)?;
         let clearance = match clearance.filter(|c| !c.is_empty()) {

@@ -41,6 +41,10 @@ pub struct Config {
     /// Largest document file accepted, bytes (env `LAJNA_MAX_DOCUMENT_BYTES`; default 25 MiB).
     #[serde(default = "default_max_document_bytes")]
     pub max_document_bytes: u64,
+    /// The roles whose holders administer their party's users in the web (issue 16 item 1:
+    /// `/{lang}/users`, `lajna_node::admin`); role codes.
+    #[serde(default = "default_user_admins")]
+    pub user_admins: Vec<String>,
     /// TLS certificate chain (PEM, leaf first) that `lajna serve` presents; with `tls_key`, the
     /// server speaks HTTPS only, cookies are `Secure` and answers carry HSTS. A relative path is
     /// read from the data directory. Reloaded on SIGHUP.
@@ -149,6 +153,16 @@ const SETTINGS: &[Setting] = &[
         unset: None,
     },
     Setting {
+        key: "user_admins",
+        about: &[
+            "Roles whose holders administer their own party's users in the web (/users: add with an",
+            "activation link, disable, role, clearance, reset link, sessions): role codes among",
+            "co-chair and secretary. A secretary still never administers nor makes a co-chair.",
+        ],
+        required: false,
+        unset: None,
+    },
+    Setting {
         key: "tls_certificate",
         about: &[
             "HTTPS: the certificate chain (PEM file, server certificate first) that `lajna serve`",
@@ -203,6 +217,10 @@ fn default_max_document_bytes() -> u64 {
     DEFAULT_MAX_DOCUMENT_BYTES
 }
 
+fn default_user_admins() -> Vec<String> {
+    vec!["co-chair".into(), "secretary".into()]
+}
+
 fn default_sync_interval() -> u64 {
     60
 }
@@ -228,6 +246,7 @@ impl Config {
             peers: vec![],
             sync_interval_seconds: default_sync_interval(),
             max_document_bytes: default_max_document_bytes(),
+            user_admins: default_user_admins(),
             tls_certificate: None,
             tls_key: None,
             peer_fingerprints: BTreeMap::new(),
@@ -266,6 +285,14 @@ impl Config {
                 })?;
         }
         config.check_tls().map_err(|message| NodeError::Config { path: path.into(), message })?;
+        if let Some(bad) = config.user_admins.iter().find(|r| !matches!(r.as_str(), "co-chair" | "secretary")) {
+            return Err(NodeError::Config {
+                path: path.into(),
+                message: format!(
+                    "user_admins: {bad:?} is not a role that may administer users: use co-chair and/or secretary"
+                ),
+            });
+        }
         if config.parties.is_empty() {
             return Err(NodeError::Config {
                 path: path.into(),

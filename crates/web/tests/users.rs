@@ -133,3 +133,31 @@ async fn the_profile_changes_ones_own_password_keeping_this_session_and_ending_t
     let contact = app.node.contact("mar-secretary").await.unwrap().unwrap();
     assert_eq!((contact.lang.code(), contact.tz.as_str()), ("ar", "Africa/Casablanca"));
 }
+
+/// `user_admins = ["co-chair"]`: a secretary without the administrator's role cannot reach the
+/// pages; the co-chair can.
+#[tokio::test]
+async fn a_secretary_cannot_reach_the_pages_when_only_co_chairs_administer_users() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let node = lajna_demo::build(&data).await.unwrap();
+    let mut config = node.config.clone();
+    config.user_admins = vec!["co-chair".into()];
+    config.save(&data.join("config.toml")).unwrap();
+    drop(node);
+    let served = common::serve(lajna_node::Node::open(&data).await.unwrap()).await;
+    let (password, _) = lajna_demo::demo_password(&data).unwrap();
+    let (secretary, csrf) = common::login_at(&served.url, "mar-secretary", &password).await;
+    let get = |client: reqwest::Client, path: &'static str| {
+        let url = format!("{}{path}", served.url);
+        async move { client.get(url).send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(get(secretary.clone(), "/fr/users").await, 403);
+    assert_eq!(get(secretary.clone(), "/fr/users/mar-viewer").await, 403);
+    let form = [("csrf", csrf.as_str()), ("username", "mar-new"), ("role", "viewer")];
+    let res = secretary.post(format!("{}/fr/users", served.url)).form(&form).send().await.unwrap();
+    assert_eq!(res.status(), 403);
+    assert!(served.node.user_row("mar-new").await.unwrap().is_none());
+    let (cochair, _) = common::login_at(&served.url, "mar-cochair", &password).await;
+    assert_eq!(get(cochair, "/fr/users").await, 200);
+}
