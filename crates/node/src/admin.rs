@@ -198,7 +198,7 @@ impl Node {
     /// until the link is used.
     ///
     /// # Errors
-    /// As [`Node::administered`]; a user cannot reset their own password here.
+    /// As [`Node::administered`].
     pub async fn reset_link(&self, admin: &User, username: &str, address: &str) -> Result<String, NodeError> {
         let row = self.administered(admin, username).await?;
         let token = self.make_link(admin, username, "reset", Timestamp::now()).await?;
@@ -288,7 +288,8 @@ impl Node {
     }
 
     /// Sets the password of a link's user at `now` (the policy of `crate::password`), uses the
-    /// link up, enables the user and ends its sessions. Returns the username.
+    /// link up and ends the user's sessions (a disabled user stays disabled). Returns the
+    /// username.
     ///
     /// # Errors
     /// [`AuthError::BadLink`]; [`AuthError::WeakPassword`], [`AuthError::CommonPassword`] (the

@@ -397,8 +397,8 @@ impl Store {
     }
 
     /// Uses a link: if it is unused and has not expired at `now`, marks it used, sets its
-    /// user's password hash, enables the user and ends all its sessions (`auth_epoch`), in one
-    /// transaction. Returns the user as it was, or `None` (nothing written) for a used,
+    /// user's password hash and ends all its sessions (`auth_epoch`), in one transaction (a
+    /// disabled user stays disabled). Returns the user as it was, or `None` (nothing written) for a used,
     /// expired or unknown link.
     ///
     /// # Errors
@@ -425,7 +425,7 @@ impl Store {
             .bind(&username)
             .fetch_one(&mut *tx)
             .await?;
-        sqlx::query("UPDATE users SET password_hash = ?, disabled = 0, auth_epoch = auth_epoch + 1 WHERE username = ?")
+        sqlx::query("UPDATE users SET password_hash = ?, auth_epoch = auth_epoch + 1 WHERE username = ?")
             .bind(password_hash)
             .bind(&username)
             .execute(&mut *tx)
@@ -624,5 +624,29 @@ mod tests {
         assert!(store.session("keep", NOW).await.unwrap().is_none());
         assert!(store.set_user_role("nobody", "viewer").await.unwrap().is_none());
         assert!(!store.set_user_disabled("nobody", true).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_link_sets_the_password_once_before_it_expires_and_ends_the_sessions() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db.sqlite")).await.unwrap();
+        store.put_user(&row("mli-cochair")).await.unwrap();
+        assert!(store.put_session("h1", &session("mli-cochair", 0)).await.unwrap());
+        store.put_user_link("t", "mli-cochair", "reset", "mli-secretary", NOW, "2025-01-04T00:00:00Z").await.unwrap();
+        let late = "2025-01-04T00:00:01Z";
+        assert!(store.use_user_link("t", late, "new").await.unwrap().is_none(), "expired");
+        assert!(store.user_link("t", NOW).await.unwrap().is_some());
+        store.set_user_disabled("mli-cochair", true).await.unwrap();
+        assert_eq!(store.use_user_link("t", NOW, "new").await.unwrap().unwrap().password_hash, "old");
+        let now = store.user("mli-cochair").await.unwrap().unwrap();
+        assert_eq!(now.password_hash, "new");
+        assert!(now.disabled, "a disabled user stays disabled");
+        assert!(store.use_user_link("t", NOW, "newer").await.unwrap().is_none(), "once only");
+        assert!(store.user_sessions("mli-cochair", NOW).await.unwrap().is_empty());
+        // A newer link replaces an unused older one.
+        store.put_user_link("a", "mli-cochair", "reset", "x", NOW, "2025-01-04T00:00:00Z").await.unwrap();
+        store.put_user_link("b", "mli-cochair", "reset", "x", NOW, "2025-01-04T00:00:00Z").await.unwrap();
+        assert!(store.user_link("a", NOW).await.unwrap().is_none());
+        assert!(store.user_link("b", NOW).await.unwrap().is_some());
     }
 }
