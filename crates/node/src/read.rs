@@ -81,7 +81,8 @@ impl Node {
     async fn snapshot(&self, class: Class, keep: impl Fn(&str, &lajna_domain::state::Entry) -> bool) -> Snapshot {
         // The store's last published fold with the generation it equals (never waiting for a
         // write in progress, see `Store::snapshot`); filtered once per generation and class.
-        let (generation, all) = self.store.snapshot().await;
+        // A web request's session lookup has just observed the logs: no SQL of its own then.
+        let (generation, all) = self.store.snapshot_within(std::time::Duration::from_millis(2)).await;
         if class.is_none() {
             return Snapshot { state: all, generation };
         }

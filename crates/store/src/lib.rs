@@ -21,7 +21,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use lajna_domain::{Change, Charter, Meta, State, parse_event};
+use lajna_domain::{Change, Charter, DomainError, Meta, State, parse_event};
 use lajna_ledger::{EventId, GENESIS_KIND, SignedEvent, Trust, VerifiedEvent, check_event, to_canonical_vec};
 use serde_json::Value;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -190,8 +190,46 @@ fn check_one(
     lamport_of: impl Fn(&EventId) -> Option<i64>,
     raw: &SignedEvent,
 ) -> Result<(VerifiedEvent, Change), StoreError> {
-    let claimed = raw.id().to_hex();
-    let event = check_event(raw).map_err(|source| StoreError::Ledger { id: claimed.clone(), source })?;
+    in_context(trust, lamport_of, raw.id().to_hex(), check_event(raw), None)
+}
+
+/// The part of [`check_one`] that needs no context — the event's bytes, canonical form and
+/// signatures (`check_event`), and its body read as a change — for one stored event, with the
+/// id its bytes hash to. Pure, so [`Store::verify`] runs it on both cores.
+type Prechecked = (String, Result<VerifiedEvent, lajna_ledger::LedgerError>, Option<Result<Change, DomainError>>);
+
+fn precheck(raw: &SignedEvent) -> Prechecked {
+    let event = check_event(raw);
+    let change = event.as_ref().ok().map(|e| parse_event(&e.envelope.kind, &e.envelope.body));
+    (raw.id().to_hex(), event, change)
+}
+
+/// Prechecks `events` on up to two threads (the machine's cores), in order.
+fn precheck_all(events: &[StoredEvent]) -> Vec<Prechecked> {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(2);
+    if threads < 2 || events.len() < 64 {
+        return events.iter().map(|e| precheck(&e.raw)).collect();
+    }
+    let (first, second) = events.split_at(events.len() / 2);
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| second.iter().map(|e| precheck(&e.raw)).collect::<Vec<_>>());
+        let mut out: Vec<Prechecked> = first.iter().map(|e| precheck(&e.raw)).collect();
+        out.extend(other.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        out
+    })
+}
+
+/// The rest of [`check_one`], in the same order of checks (so the same error for the same
+/// event): the `check_event` result, parents known, the key authorized, the DAG's Lamport rule,
+/// then the body (`parsed` when already read, else read here).
+fn in_context(
+    trust: &Trust,
+    lamport_of: impl Fn(&EventId) -> Option<i64>,
+    claimed: String,
+    checked: Result<VerifiedEvent, lajna_ledger::LedgerError>,
+    parsed: Option<Result<Change, DomainError>>,
+) -> Result<(VerifiedEvent, Change), StoreError> {
+    let event = checked.map_err(|source| StoreError::Ledger { id: claimed.clone(), source })?;
     // Parents first: the certificate of the signing key is an ancestor, so before the
     // parents are stored the key cannot be judged (the event waits, see `receive`).
     let parents: Vec<Option<i64>> = event.envelope.parents.iter().map(&lamport_of).collect();
@@ -200,7 +238,8 @@ fn check_one(
     }
     trust.authorize(&event).map_err(|source| StoreError::Ledger { id: claimed.clone(), source })?;
     Trust::check_dag(&event.envelope, &parents).map_err(|source| StoreError::Ledger { id: claimed.clone(), source })?;
-    let change = parse_event(&event.envelope.kind, &event.envelope.body)
+    let change = parsed
+        .unwrap_or_else(|| parse_event(&event.envelope.kind, &event.envelope.body))
         .map_err(|source| StoreError::Domain { id: claimed.clone(), source })?;
     Ok((event, change))
 }
@@ -242,6 +281,16 @@ pub struct Store {
     writing: std::sync::atomic::AtomicUsize,
     /// The committee's genesis id, once folded (it never changes).
     committee: std::sync::OnceLock<EventId>,
+    /// When this store was opened: the origin of `looked`.
+    epoch: std::time::Instant,
+    /// When a connection last observed the logs' `seq`s (µs since `epoch`, see
+    /// [`Store::snapshot_within`]).
+    looked: Arc<std::sync::atomic::AtomicU64>,
+}
+
+/// Microseconds from `epoch` to now, at least 1 (0 means "never").
+fn micros_since(epoch: std::time::Instant) -> u64 {
+    u64::try_from(epoch.elapsed().as_micros()).unwrap_or(u64::MAX).max(1)
 }
 
 /// `SELECT` of the highest `seq` of each log (0 when empty): both are `INTEGER PRIMARY KEY`
@@ -531,14 +580,17 @@ impl Store {
         let lock = open_lock(path).await;
         let observed = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
         let (on_acquire, on_connect) = (observed.clone(), observed.clone());
+        let (epoch, looked) = (std::time::Instant::now(), Arc::new(std::sync::atomic::AtomicU64::new(0)));
+        let on_look = looked.clone();
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             // Each connection handed out reports the logs' highest `seq`s: another process's
             // append moves `generation` at this request's first query (the session lookup).
             .before_acquire(move |conn, _| {
-                let observed = on_acquire.clone();
+                let (observed, looked) = (on_acquire.clone(), on_look.clone());
                 Box::pin(async move {
                     observe_on(conn, &observed).await;
+                    looked.store(micros_since(epoch), std::sync::atomic::Ordering::SeqCst);
                     Ok(true)
                 })
             })
@@ -562,6 +614,8 @@ impl Store {
             published: std::sync::RwLock::new((0, Arc::new(State::default()))),
             writing: std::sync::atomic::AtomicUsize::new(0),
             committee: std::sync::OnceLock::new(),
+            epoch,
+            looked,
         };
         {
             let mut inner = store.inner.lock().await;
@@ -605,8 +659,20 @@ impl Store {
     /// lock, so a reader sees every write that returned before it started and never waits for
     /// one in progress (issue 11). Another reader's catch-up is waited for (it is short).
     pub async fn snapshot(&self) -> (u64, Arc<State>) {
-        // Handing out a connection runs the pool's hook, which observes the logs' `seq`s.
-        drop(self.pool.acquire().await);
+        self.snapshot_within(Duration::ZERO).await
+    }
+
+    /// [`Store::snapshot`], without its own look at the database when a connection of this
+    /// store observed the logs less than `fresh` ago — as the session lookup of the same web
+    /// request just did: a page then costs no SQL of its own. Another process's write is seen
+    /// by a read that starts after an observation that followed the write's commit (any query
+    /// of the same request), and at the latest `fresh` after it.
+    pub async fn snapshot_within(&self, fresh: Duration) -> (u64, Arc<State>) {
+        let since = micros_since(self.epoch).saturating_sub(self.looked.load(std::sync::atomic::Ordering::SeqCst));
+        if u128::from(since) >= fresh.as_micros() {
+            // Handing out a connection runs the pool's hook, which observes the logs' `seq`s.
+            drop(self.pool.acquire().await);
+        }
         loop {
             let last = self.published();
             if last.0 == self.generation() {
@@ -1045,14 +1111,17 @@ impl Store {
             if page.is_empty() {
                 break;
             }
-            for stored in page {
+            // Bytes, canonical form, signatures and bodies on both cores; then, in log order,
+            // what needs the events before (parents, keys, Lamport clocks, references).
+            let prechecked = precheck_all(&page);
+            for (stored, (computed, checked, parsed)) in page.into_iter().zip(prechecked) {
                 after = stored.seq;
-                let computed = stored.raw.id().to_hex();
                 if computed != stored.id {
                     problem = Some((stored.id.clone(), format!("its bytes hash to {computed}: the event was altered")));
                     break 'outer;
                 }
-                match check_one(&trust, |p| lamports.get(p).copied(), &stored.raw).and_then(|c| against(&state, c)) {
+                let lamport_of = |p: &EventId| lamports.get(p).copied();
+                match in_context(&trust, lamport_of, computed, checked, parsed).and_then(|c| against(&state, c)) {
                     Ok((event, change)) => {
                         trust.admit(&event);
                         lamports.insert(event.id, event.envelope.lamport);

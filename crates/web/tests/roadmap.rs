@@ -14,7 +14,8 @@ use serde_json::Value;
 
 /// `/api/v1/actions` as JSON values.
 async fn api_actions(app: &TestApp) -> Vec<Value> {
-    let res = app.client.get(app.url("/api/v1/actions")).send().await.unwrap();
+    // One page of up to 500 (the API's largest; its default is 50).
+    let res = app.client.get(app.url("/api/v1/actions?limit=500")).send().await.unwrap();
     assert_eq!(res.status(), 200);
     res.json().await.unwrap()
 }
