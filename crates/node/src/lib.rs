@@ -21,13 +21,13 @@ pub mod extract;
 pub mod feeds;
 pub mod history;
 pub mod import;
+mod log;
 pub mod notify;
 pub mod password;
-mod log;
+mod peer_http;
 pub mod read;
 pub mod record;
 pub mod search;
-mod peer_http;
 pub mod sync;
 pub mod tls;
 

@@ -7,7 +7,6 @@ pub mod changes;
 pub mod documents;
 pub mod forms;
 pub mod notifications;
-pub mod notifications;
 pub mod records;
 pub mod roadmap;
 pub mod search;
