@@ -4,37 +4,25 @@
 
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import { PASSWORD } from './lib/server.mjs';
-import { launchBrowser } from './lib/browser.mjs';
+import { demoServerAndBrowser } from './lib/browser.mjs';
 import { allPages } from './lib/pages.mjs';
-import { startServer } from './lib/server.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = demoServerAndBrowser();
 
 /** Signs in `user` in a context that lets the test inject axe-core despite the CSP. */
 async function auditContext(user, lang) {
-  const context = await browser.newContext({ baseURL: server.url, bypassCSP: true, viewport: { width: 1280, height: 900 } });
+  const context = await env.browser.newContext({ baseURL: env.server.url, bypassCSP: true, viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   await page.goto(`/${lang}/login?next=/${lang}/`);
   await page.fill('input[name=username]', user);
   await page.fill('input[name=password]', PASSWORD);
-  await Promise.all([page.waitForURL(`${server.url}/${lang}/`), page.click('form.form button[type=submit]')]);
+  await Promise.all([page.waitForURL(`${env.server.url}/${lang}/`), page.click('form.form button[type=submit]')]);
   return page;
 }
 

@@ -3,26 +3,14 @@
 // this file). Screenshots go to artefacts/screenshots/.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { launchBrowser, screenshot, signIn } from './lib/browser.mjs';
-import { startServer } from './lib/server.mjs';
+import { demoServerAndBrowser, screenshot, signIn } from './lib/browser.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = demoServerAndBrowser();
 
 test('Arabic search from the header box: the founding article, highlighted, right to left', async () => {
-  const page = await signIn(browser, server.url, 'mli-secretary', 'ar');
+  const page = await signIn(env.browser, env.server.url, 'mli-secretary', 'ar');
   try {
     // Typed without hamza or article, as people type: the article has «العسكري» and «التعاون».
     const box = page.locator('form.search-box input[name=q]');
@@ -45,7 +33,7 @@ test('Arabic search from the header box: the founding article, highlighted, righ
 });
 
 test('the SECRET MAR-only document: banner for the MAR co-chair, absent for the MLI secretary', async () => {
-  const chair = await signIn(browser, server.url, 'mar-cochair', 'fr');
+  const chair = await signIn(env.browser, env.server.url, 'mar-cochair', 'fr');
   try {
     await chair.goto('/fr/documents');
     const secret = chair.locator('#documents tr', { has: chair.locator('.marking-SECRET') });
@@ -59,7 +47,7 @@ test('the SECRET MAR-only document: banner for the MAR co-chair, absent for the 
     await screenshot(chair, 'document-secret-fr.png');
     const url = new URL(chair.url()).pathname;
 
-    const other = await signIn(browser, server.url, 'mli-secretary', 'fr');
+    const other = await signIn(env.browser, env.server.url, 'mli-secretary', 'fr');
     try {
       await other.goto('/fr/documents');
       assert.equal(await other.locator('.marking-SECRET').count(), 0, 'no SECRET row for MLI');
@@ -75,7 +63,7 @@ test('the SECRET MAR-only document: banner for the MAR co-chair, absent for the 
 });
 
 test('dashboard charts mirrored in Arabic, report button, and the roadmap Gantt', async () => {
-  const page = await signIn(browser, server.url, 'mar-secretary', 'ar');
+  const page = await signIn(env.browser, env.server.url, 'mar-secretary', 'ar');
   try {
     const chart = page.locator('svg.chart-progress');
     assert.equal(await chart.count(), 1, 'progress-by-area chart');

@@ -4,23 +4,12 @@
 // PV of the session downloads. Real headless Chromium against a real `lajna demo` server.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { launchBrowser, screenshot, signIn } from './lib/browser.mjs';
-import { PASSWORD, startServer } from './lib/server.mjs';
+import { demoServerAndBrowser, screenshot, signIn } from './lib/browser.mjs';
+import { PASSWORD } from './lib/server.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = demoServerAndBrowser();
 
 /** The non-empty option values of the select `name` of `form`. */
 async function options(form, name) {
@@ -29,7 +18,7 @@ async function options(form, name) {
 
 /** Endorses decision `id` as `user` through the confirmation page (password again). */
 async function endorse(user, lang, id) {
-  const page = await signIn(browser, server.url, user, lang);
+  const page = await signIn(env.browser, env.server.url, user, lang);
   try {
     await page.goto(`/${lang}/decisions/${id}/endorse`);
     const form = page.locator('#endorse-form');
@@ -43,7 +32,7 @@ async function endorse(user, lang, id) {
 
 for (const lang of ['fr', 'ar']) {
   test(`the cycle in ${lang}: a decision, its follow-up action from the decision page, both pages linked, the matrix row with its reference`, async () => {
-    const page = await signIn(browser, server.url, 'mar-secretary', lang);
+    const page = await signIn(env.browser, env.server.url, 'mar-secretary', lang);
     try {
       // A decision of the first session.
       await page.goto(`/${lang}/new/decision`);
@@ -89,7 +78,7 @@ for (const lang of ['fr', 'ar']) {
 }
 
 test('both co-chairs endorse a decision on its confirmation page, then the PV downloads', async () => {
-  const page = await signIn(browser, server.url, 'mar-secretary', 'fr');
+  const page = await signIn(env.browser, env.server.url, 'mar-secretary', 'fr');
   let decision;
   let session;
   try {
@@ -106,7 +95,7 @@ test('both co-chairs endorse a decision on its confirmation page, then the PV do
   }
   await endorse('mar-cochair', 'fr', decision);
   await endorse('mli-cochair', 'ar', decision);
-  const check = await signIn(browser, server.url, 'mar-secretary', 'fr');
+  const check = await signIn(env.browser, env.server.url, 'mar-secretary', 'fr');
   try {
     const api = await check.request.get(`/api/v1/decisions/${decision}`);
     assert.equal(api.status(), 200);

@@ -9,7 +9,7 @@
 // has not been made.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import {
   actionRowOnDashboard,
@@ -17,11 +17,10 @@ import {
   areaOnDashboard,
   csrfOf,
   expectedAreaProgress,
-  launchBrowser,
+  demoServerAndBrowser,
   screenshot,
   signIn,
 } from './lib/browser.mjs';
-import { startServer } from './lib/server.mjs';
 
 const OPEN = (a) => a.status !== 'done' && a.status !== 'cancelled';
 // Ids are random per data directory: order by due date, then English title, so that every run
@@ -56,23 +55,12 @@ async function reportThroughForm(page, baseURL, lang, id, progress) {
   ]);
 }
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = demoServerAndBrowser();
 
 test('Arabic dashboard after sign-in: RTL, the February 2025 mission and its programme', async () => {
-  const page = await signIn(browser, server.url, 'mli-secretary', 'ar');
+  const page = await signIn(env.browser, env.server.url, 'mli-secretary', 'ar');
   try {
-    assert.equal(page.url(), `${server.url}/ar/`);
+    assert.equal(page.url(), `${env.server.url}/ar/`);
     assert.equal(await page.evaluate(() => document.documentElement.dir), 'rtl');
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'ar');
     assert.match(await page.locator('.who').innerText(), /mli-secretary/);
@@ -101,7 +89,7 @@ test('Arabic dashboard after sign-in: RTL, the February 2025 mission and its pro
 });
 
 test('MLI secretary sets an MLI action to 60 % through the form; the area progress follows', async () => {
-  const page = await signIn(browser, server.url, 'mli-secretary', 'ar');
+  const page = await signIn(env.browser, env.server.url, 'mli-secretary', 'ar');
   try {
     const before = await apiActions(page);
     const action = mliAction(before);
@@ -113,7 +101,7 @@ test('MLI secretary sets an MLI action to 60 % through the form; the area progre
     assert.equal(areaBefore.value, expectedAreaProgress(before, action.area), 'area progress before the update');
     assert.equal(areaBefore.text, `${areaBefore.value}%`);
 
-    await reportThroughForm(page, server.url, 'ar', action.id, 60);
+    await reportThroughForm(page, env.server.url, 'ar', action.id, 60);
     assert.ok(await page.locator('p.saved[role=status]').isVisible(), 'the page confirms the save');
     assert.equal((await page.locator('#current-progress').innerText()).trim(), '60%');
     assert.equal(await page.locator('dd progress').getAttribute('value'), '60');
@@ -130,7 +118,7 @@ test('MLI secretary sets an MLI action to 60 % through the form; the area progre
 
     // Back to the dashboard through the navigation.
     await Promise.all([
-      page.waitForURL(`${server.url}/ar/`),
+      page.waitForURL(`${env.server.url}/ar/`),
       page.locator('nav.main a[href="/ar/"]').click(),
     ]);
     const areaAfter = await areaOnDashboard(page, action.id);
@@ -146,7 +134,7 @@ test('MLI secretary sets an MLI action to 60 % through the form; the area progre
 });
 
 test("MLI secretary cannot update a MAR action: no form, and a forged POST is refused with 403", async () => {
-  const page = await signIn(browser, server.url, 'mli-secretary', 'ar');
+  const page = await signIn(env.browser, env.server.url, 'mli-secretary', 'ar');
   try {
     const before = await apiActions(page);
     const action = marAction(before);
@@ -181,19 +169,19 @@ test("MLI secretary cannot update a MAR action: no form, and a forged POST is re
 });
 
 test('switching to French from the header: LTR, the same data in French', async () => {
-  const page = await signIn(browser, server.url, 'mli-secretary', 'ar');
+  const page = await signIn(env.browser, env.server.url, 'mli-secretary', 'ar');
   try {
     let actions = await apiActions(page);
     const action = mliAction(actions);
     if (action.progress !== 60) {
       // The update test did not run (or ran elsewhere): make the same update here.
-      await reportThroughForm(page, server.url, 'ar', action.id, 60);
+      await reportThroughForm(page, env.server.url, 'ar', action.id, 60);
       await page.goto('/ar/');
       actions = await apiActions(page);
     }
 
     await Promise.all([
-      page.waitForURL(`${server.url}/fr/`),
+      page.waitForURL(`${env.server.url}/fr/`),
       page.locator('header nav.langs a', { hasText: 'Français' }).click(),
     ]);
     assert.equal(await page.evaluate(() => document.documentElement.dir), 'ltr');

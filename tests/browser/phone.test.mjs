@@ -4,28 +4,16 @@
 // go to artefacts/screenshots/phone-*.png.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { launchBrowser, screenshot, signIn } from './lib/browser.mjs';
+import { demoServerAndBrowser, screenshot, signIn } from './lib/browser.mjs';
 import { allPages } from './lib/pages.mjs';
-import { startServer } from './lib/server.mjs';
 
 const PHONE = { width: 390, height: 844 };
 // The must-show pages of issue 17 first; the other pages of the demo are checked as well.
 const SHOWN = ['dashboard', 'roadmap', 'action', 'session', 'new-action', 'search'];
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = demoServerAndBrowser();
 
 /** Width of the document and the elements that stick out of the screen (not inside a scroller). */
 function widths(page) {
@@ -52,7 +40,7 @@ function widths(page) {
 
 for (const lang of ['ar', 'fr']) {
   test(`phone 390×844 in ${lang}: every page as wide as the screen`, async () => {
-    const page = await signIn(browser, server.url, 'mar-cochair', lang);
+    const page = await signIn(env.browser, env.server.url, 'mar-cochair', lang);
     try {
       await page.setViewportSize(PHONE);
       const pages = await allPages(page, lang);
@@ -72,7 +60,7 @@ for (const lang of ['ar', 'fr']) {
   });
 
   test(`phone in ${lang}: the roadmap table scrolls in its own box from the reading edge; menu one row; form one column`, async () => {
-    const page = await signIn(browser, server.url, 'mar-cochair', lang);
+    const page = await signIn(env.browser, env.server.url, 'mar-cochair', lang);
     try {
       await page.setViewportSize(PHONE);
       await page.goto(`/${lang}/roadmap`);

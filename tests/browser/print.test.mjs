@@ -6,24 +6,12 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { launchBrowser, screenshot, SCREENSHOTS, signIn } from './lib/browser.mjs';
+import { demoServerAndBrowser, screenshot, SCREENSHOTS, signIn } from './lib/browser.mjs';
 import { recordPages } from './lib/pages.mjs';
-import { startServer } from './lib/server.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = demoServerAndBrowser();
 
 /** What print media shows of the page's chrome. */
 function printed(page) {
@@ -49,7 +37,7 @@ function printed(page) {
 
 for (const lang of ['ar', 'fr']) {
   test(`print in ${lang}: a session page without navigation, forms or buttons`, async () => {
-    const page = await signIn(browser, server.url, 'mar-cochair', lang);
+    const page = await signIn(env.browser, env.server.url, 'mar-cochair', lang);
     try {
       const { session, decision, action } = await recordPages(page, lang);
       for (const [name, p] of [['session', session], ['decision', decision], ['action', action], ['roadmap', `/${lang}/roadmap`]]) {
@@ -76,7 +64,7 @@ for (const lang of ['ar', 'fr']) {
 }
 
 test('print: the SECRET documents list keeps both marking banners; a PDF prints with page numbers', async () => {
-  const page = await signIn(browser, server.url, 'mar-cochair', 'fr');
+  const page = await signIn(env.browser, env.server.url, 'mar-cochair', 'fr');
   try {
     await page.goto('/fr/documents');
     await page.emulateMedia({ media: 'print' });

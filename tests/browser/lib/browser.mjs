@@ -6,7 +6,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
-import { PASSWORD } from './server.mjs';
+import { after, before } from 'node:test';
+
+import { PASSWORD, startServer } from './server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..', '..');
@@ -114,4 +116,22 @@ export async function screenshot(page, name) {
   const file = path.join(SCREENSHOTS, name);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/**
+ * One `lajna demo` server (fresh data directory) and one headless Chromium for the calling test
+ * file, started before its tests and stopped after them (node:test hooks). Returns an object
+ * whose `server` and `browser` are set once started.
+ */
+export function demoServerAndBrowser() {
+  const env = { server: undefined, browser: undefined };
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
 }
