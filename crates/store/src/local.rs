@@ -110,20 +110,17 @@ fn audit_row(r: &sqlx::sqlite::SqliteRow) -> AuditRow {
     }
 }
 
-impl Store {
-    /// Creates a user, or replaces its party, role, member, password, disabled flag and
-    /// clearance when it exists — which ends all its sessions, in the same transaction.
-    ///
-    /// # Errors
-    /// Database errors.
-    pub async fn put_user(&self, u: &UserRow) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO users (username, party, role, member, password_hash, disabled, created_at, clearance) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT(username) DO UPDATE SET party = excluded.party, role = excluded.role, member = excluded.member,
-             password_hash = excluded.password_hash, disabled = excluded.disabled, clearance = excluded.clearance,
-             auth_epoch = users.auth_epoch + 1",
-        )
+/// The insertion of user `u` (every column but the session epoch, created now), followed by
+/// `conflict` (what to do when the name exists): one statement for `put_user` and `create_user`.
+fn user_insert<'q>(
+    conflict: &'static str,
+    u: &'q UserRow,
+) -> sqlx::query::Query<'q, sqlx::Sqlite, <sqlx::Sqlite as sqlx::Database>::Arguments> {
+    let sql = format!(
+        "INSERT INTO users (username, party, role, member, password_hash, disabled, created_at, clearance)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) {conflict}"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(&u.username)
         .bind(&u.party)
         .bind(&u.role)
@@ -132,6 +129,22 @@ impl Store {
         .bind(i64::from(u.disabled))
         .bind(crate::now())
         .bind(&u.clearance)
+}
+
+impl Store {
+    /// Creates a user, or replaces its party, role, member, password, disabled flag and
+    /// clearance when it exists — which ends all its sessions, in the same transaction.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn put_user(&self, u: &UserRow) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        user_insert(
+            "ON CONFLICT(username) DO UPDATE SET party = excluded.party, role = excluded.role, member = excluded.member,
+             password_hash = excluded.password_hash, disabled = excluded.disabled, clearance = excluded.clearance,
+             auth_epoch = users.auth_epoch + 1",
+            u,
+        )
         .execute(&mut *tx)
         .await?;
         sqlx::query(
@@ -328,21 +341,7 @@ impl Store {
     /// # Errors
     /// Database errors.
     pub async fn create_user(&self, u: &UserRow) -> Result<bool, StoreError> {
-        let n = sqlx::query(
-            "INSERT OR IGNORE INTO users (username, party, role, member, password_hash, disabled, created_at, clearance)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&u.username)
-        .bind(&u.party)
-        .bind(&u.role)
-        .bind(&u.member)
-        .bind(&u.password_hash)
-        .bind(i64::from(u.disabled))
-        .bind(crate::now())
-        .bind(&u.clearance)
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
+        let n = user_insert("ON CONFLICT(username) DO NOTHING", u).execute(&self.pool).await?.rows_affected();
         Ok(n == 1)
     }
 
