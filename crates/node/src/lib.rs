@@ -22,6 +22,7 @@ pub mod feeds;
 pub mod history;
 pub mod import;
 mod log;
+pub mod metrics;
 pub mod notify;
 pub mod password;
 mod peer_http;

@@ -3,6 +3,7 @@
 //! date and a translator ([`Tr`]) to plain view structs, already localised for one language.
 //! No IO here: the web layer fetches (the snapshot, the events of a history) and renders.
 
+pub mod api;
 pub mod changes;
 pub mod documents;
 pub mod forms;

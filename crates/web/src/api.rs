@@ -2,24 +2,22 @@
 //! every write also needs the session's CSRF token in the `X-CSRF-Token` header. Errors are
 //! RFC 9457 problem documents with a stable `type` (`urn:lajna:problem:{code}`).
 
-use std::collections::BTreeMap;
-
 use axum::Json;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use lajna_domain::records::{Action, Indicator};
-use lajna_domain::{ActionStatus, Command, Lang, LocalizedText, Progress, RecordKind, summary};
+use lajna_domain::records::Action;
+use lajna_domain::{ActionStatus, Command, Lang, Progress, RecordKind};
 use lajna_node::auth::User;
 use lajna_node::{NodeError, Snapshot};
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::AppState;
 use crate::ctx::{Viewer, csrf_ok};
 use crate::problem::{ApiPath, ApiQuery, FieldError, Problem, json_problem, problem_of};
+use crate::views::api::{ActionJson, collection, document_json, record_json, to_json};
 
 /// The API routes.
 pub fn routes() -> Router<AppState> {
@@ -34,58 +32,6 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/{collection}", get(list_records))
         .route("/api/v1/{collection}/{id}", get(get_record))
-}
-
-/// Collections served read-only by `GET /api/v1/{collection}`: URL name → record kind.
-pub const COLLECTIONS: [(&str, RecordKind); 11] = [
-    ("members", RecordKind::Member),
-    ("areas", RecordKind::Area),
-    ("missions", RecordKind::Mission),
-    ("sessions", RecordKind::Session),
-    ("decisions", RecordKind::Decision),
-    ("communiques", RecordKind::Communique),
-    ("press", RecordKind::Press),
-    ("roadmaps", RecordKind::Roadmap),
-    ("needs", RecordKind::Need),
-    ("offers", RecordKind::Offer),
-    ("training", RecordKind::Training),
-];
-
-fn collection(name: &str) -> Option<RecordKind> {
-    COLLECTIONS.iter().find(|(n, _)| *n == name).map(|(_, k)| *k)
-}
-
-/// A projection document as the API shows it: its fields, `id`, and for decisions and
-/// roadmaps the `adoption` (who endorsed the current version; adopted only with both).
-fn record_json(doc: Value, kind: RecordKind, parties: &[String]) -> Value {
-    let mut doc = doc;
-    let id = doc.pointer("/_meta/id").cloned().unwrap_or(Value::Null);
-    if matches!(kind, RecordKind::Decision | RecordKind::Roadmap) {
-        let adoption = serde_json::to_value(lajna_domain::adoption(&doc, parties)).unwrap_or(Value::Null);
-        doc["adoption"] = adoption;
-    }
-    if kind == RecordKind::Session
-        && let Ok(session) = serde_json::from_value::<lajna_domain::records::Session>(doc.clone())
-        && let Some(instant) = session.opening_instant()
-    {
-        // Derived, not stored: the venue-local time and the tz database give the instant.
-        doc["opening_utc"] = Value::String(lajna_node::rfc3339(instant));
-    }
-    if kind == RecordKind::Session {
-        // Each party's newest recorded delegation, and where each head of delegation stands.
-        let delegations = lajna_domain::attendance::delegations_in_doc(&doc, parties);
-        let heads: serde_json::Map<String, Value> = parties
-            .iter()
-            .map(|p| {
-                let status = lajna_domain::attendance::HeadStatus::of(delegations.iter().find(|d| &d.party == p));
-                (p.clone(), serde_json::to_value(status).unwrap_or(Value::Null))
-            })
-            .collect();
-        doc["delegations"] = serde_json::to_value(&delegations).unwrap_or(Value::Null);
-        doc["heads"] = Value::Object(heads);
-    }
-    doc["id"] = id;
-    doc
 }
 
 fn parties(snapshot: &Snapshot) -> Vec<String> {
@@ -173,22 +119,15 @@ fn paged(body: impl IntoResponse, tag: &str, path: &str, next: Option<&str>, lim
         headers.insert(axum::http::header::ETAG, v);
     }
     if let Some(cursor) = next {
-        let link = format!("<{path}?after={}&limit={limit}>; rel=\"next\"", percent_encode(cursor));
+        let link = format!(
+            "<{path}?after={}&limit={limit}>; rel=\"next\"",
+            percent_encoding::utf8_percent_encode(cursor, crate::UNRESERVED)
+        );
         if let Ok(v) = axum::http::HeaderValue::from_str(&link) {
             headers.insert(axum::http::header::LINK, v);
         }
     }
     response
-}
-
-/// Percent-encodes all but RFC 3986's unreserved characters (ids are hex, but a cursor is echoed).
-fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 async fn get_record(
@@ -242,22 +181,6 @@ async fn list_events(State(state): State<AppState>, ApiQuery(q): ApiQuery<Events
     }
 }
 
-/// A document as the API shows it: its fields, `id`, `marking_label` (e.g. `SECRET — MAR
-/// ONLY`), the `file` URL (relative, any page language) and when and by which party it was
-/// registered.
-fn document_json(v: &lajna_node::documents::DocumentView, parties: &[lajna_domain::PartyCode]) -> Value {
-    let mut doc = serde_json::to_value(&v.document).unwrap_or(Value::Null);
-    doc["id"] = Value::String(v.id.clone());
-    doc["marking_label"] =
-        Value::String(lajna_domain::Marking::banner([&v.document.marking], parties).unwrap_or_else(|| {
-            format!("UNCLASSIFIED — {}", parties.iter().map(|p| p.as_str()).collect::<Vec<_>>().join("+"))
-        }));
-    doc["file"] = Value::String(format!("/en/documents/{}/file", v.id));
-    doc["registered_at"] = Value::String(v.registered_at.clone());
-    doc["registered_by"] = Value::String(v.registered_by.clone());
-    doc
-}
-
 /// `GET /api/v1/documents`: the documents the user may see, newest first.
 async fn list_documents(State(state): State<AppState>, viewer: Viewer) -> Response {
     let Some(user) = viewer.user.as_ref() else { return signed_out() };
@@ -292,71 +215,6 @@ async fn get_document(
 /// documented path answers as documented).
 async fn openapi() -> Response {
     Json(crate::openapi::document()).into_response()
-}
-
-/// An action as the API shows it.
-#[derive(Serialize, Debug, Clone)]
-pub struct ActionJson {
-    /// Id (the id of the event that planned it).
-    pub id: String,
-    /// Title per language.
-    pub title: LocalizedText,
-    /// Owner party (ISO 3166 alpha-3).
-    pub owner_party: String,
-    /// Owning unit per language.
-    pub unit: LocalizedText,
-    /// Area id.
-    pub area: String,
-    /// Roadmap id.
-    pub roadmap: String,
-    /// Start date (ISO 8601).
-    pub start: String,
-    /// Due date (ISO 8601).
-    pub due: String,
-    /// Status code.
-    pub status: &'static str,
-    /// Progress, integer percent.
-    pub progress: u8,
-    /// Overdue on the node's reference date.
-    pub overdue: bool,
-    /// Days late (0 when not overdue).
-    pub days_late: i64,
-    /// Indicator.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub indicator: Option<Indicator>,
-    /// Example data, not a fact.
-    pub illustrative: bool,
-    /// The decision it carries out (decision id), if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub decision: Option<String>,
-    /// That decision's reference (`D-2025/1-3`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub decision_reference: Option<String>,
-    /// Why it is delayed, blocked or cancelled, as last stated.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<LocalizedText>,
-}
-
-fn to_json(id: &str, a: &Action, today: jiff::civil::Date, references: &BTreeMap<String, String>) -> ActionJson {
-    ActionJson {
-        id: id.to_string(),
-        title: a.title.clone(),
-        owner_party: a.owner.to_string(),
-        unit: a.unit.clone(),
-        area: a.area.clone(),
-        roadmap: a.roadmap.clone(),
-        start: a.start.to_string(),
-        due: a.due.to_string(),
-        status: a.status.code(),
-        progress: a.progress.percent(),
-        overdue: summary::is_overdue(a, today),
-        days_late: summary::days_late(a, today),
-        indicator: a.indicator.clone(),
-        illustrative: a.illustrative,
-        decision: a.decision.clone(),
-        decision_reference: a.decision.as_ref().and_then(|d| references.get(d).cloned()),
-        reason: a.reason.clone(),
-    }
 }
 
 fn signed_out() -> Response {

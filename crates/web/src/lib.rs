@@ -43,6 +43,10 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use ctx::{PageCtx, Viewer};
 use i18n::{Catalog, Tr};
 
+/// RFC 3986 unreserved characters: what a query-string value keeps as it is when percent-encoded.
+pub(crate) const UNRESERVED: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
 /// A `Content-Disposition` value of [`lajna_outputs::download`] as a header (printable ASCII by
 /// construction; a plain `attachment` otherwise).
 pub(crate) fn disposition(value: String) -> HeaderValue {
@@ -349,9 +353,8 @@ pub fn to_login(lang: Lang, path: &str) -> Response {
 /// header or the parameter.
 #[must_use]
 pub fn login_to(lang: Lang, next: &str) -> Response {
-    const QUERY_VALUE: &percent_encoding::AsciiSet =
-        &percent_encoding::NON_ALPHANUMERIC.remove(b'/').remove(b'-').remove(b'_').remove(b'.');
-    let next = percent_encoding::utf8_percent_encode(next, QUERY_VALUE);
+    const PATH: &percent_encoding::AsciiSet = &UNRESERVED.remove(b'/');
+    let next = percent_encoding::utf8_percent_encode(next, PATH);
     Redirect::to(&format!("/{}/login?next={next}", lang.code())).into_response()
 }
 

@@ -17,6 +17,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use lajna_node::metrics::{escape, family};
+
 use crate::AppState;
 
 /// Upper bounds of the request-duration histogram's buckets, seconds.
@@ -127,66 +129,11 @@ pub async fn mark_route(req: Request, next: Next) -> Response {
 pub async fn metrics(State(state): State<AppState>) -> Response {
     let mut out = String::new();
     state.metrics.write_requests(&mut out);
-    let status = state.node.sync_status().await;
-    if let Ok(status) = &status {
-        family(&mut out, "lajna_events_total", "counter", "Events in the shared log.");
-        let _ = writeln!(out, "lajna_events_total {}", status.events);
-        family(&mut out, "lajna_events_pending", "gauge", "Received events waiting for a parent.");
-        let _ = writeln!(out, "lajna_events_pending {}", status.pending);
-    }
-    family(
-        &mut out,
-        "lajna_store_generation",
-        "gauge",
-        "A number that grows with every change of the log, by any process.",
-    );
-    let _ = writeln!(out, "lajna_store_generation {}", state.node.generation());
-    if let Ok(status) = status {
-        write_peers(&status.peers.into_iter().map(|(row, _)| row).collect::<Vec<_>>(), &mut out);
-    }
-    if let Some(bytes) = resident_memory_bytes() {
-        family(&mut out, "lajna_process_resident_memory_bytes", "gauge", "Resident memory of this process, bytes.");
-        let _ = writeln!(out, "lajna_process_resident_memory_bytes {bytes}");
-    }
+    out.push_str(&state.node.metrics_text().await);
     let mut res = out.into_response();
     res.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"));
     res
-}
-
-/// Each peer party's last exchange (time, whether it failed) and event totals, from the
-/// node's sync status (the peers are the committee's parties this node does not write for).
-fn write_peers(rows: &[lajna_node::PeerRow], out: &mut String) {
-    family(
-        out,
-        "lajna_sync_last_exchange_timestamp_seconds",
-        "gauge",
-        "Time of the last sync exchange with a peer party (successful or not), Unix seconds.",
-    );
-    for row in rows {
-        let at = row.last_sync_at.as_deref().and_then(|t| t.parse::<jiff::Timestamp>().ok());
-        if let Some(at) = at {
-            let _ = writeln!(
-                out,
-                "lajna_sync_last_exchange_timestamp_seconds{{peer=\"{}\"}} {}",
-                escape(&row.party),
-                at.as_second()
-            );
-        }
-    }
-    family(out, "lajna_sync_last_exchange_failed", "gauge", "1 when the last sync exchange with a peer party failed.");
-    for row in rows.iter().filter(|r| r.last_sync_at.is_some()) {
-        let failed = u8::from(row.last_error.is_some());
-        let _ = writeln!(out, "lajna_sync_last_exchange_failed{{peer=\"{}\"}} {failed}", escape(&row.party));
-    }
-    family(out, "lajna_sync_events_received_total", "counter", "Events received from a peer party.");
-    for row in rows {
-        let _ = writeln!(out, "lajna_sync_events_received_total{{peer=\"{}\"}} {}", escape(&row.party), row.received);
-    }
-    family(out, "lajna_sync_events_refused_total", "counter", "Events from a peer party that were refused.");
-    for row in rows {
-        let _ = writeln!(out, "lajna_sync_events_refused_total{{peer=\"{}\"}} {}", escape(&row.party), row.refused);
-    }
 }
 
 /// `GET /readyz`: 200 `ready` when the store answers a read, else 503. `/healthz` stays the
@@ -201,34 +148,9 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// The `# HELP` and `# TYPE` lines of a metric family.
-fn family(out: &mut String, name: &str, kind: &str, help: &str) {
-    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
-}
-
-/// A label value as the exposition format quotes it: `\`, `"` and newlines escaped.
-fn escape(value: &str) -> String {
-    value.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
-}
-
-/// This process's resident set size, from `VmRSS` of `/proc/self/status` (given in KiB, so no
-/// page size is needed, unlike `/proc/self/statm`); `None` off Linux.
-fn resident_memory_bytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find_map(|l| l.strip_prefix("VmRSS:"))?;
-    let kib: u64 = line.trim().strip_suffix("kB")?.trim().parse().ok()?;
-    Some(kib * 1024)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn label_values_are_escaped() {
-        assert_eq!(escape(r#"a"b\c"#), r#"a\"b\\c"#);
-        assert_eq!(escape("a\nb"), "a\\nb");
-    }
 
     #[test]
     fn a_duration_counts_in_every_bucket_at_or_above_it() {

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::api::COLLECTIONS;
+use crate::views::api::COLLECTIONS;
 
 fn problem(description: &str) -> Value {
     json!({"description": description, "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}})

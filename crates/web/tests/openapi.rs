@@ -15,7 +15,7 @@ async fn every_documented_path_answers_as_documented() {
         common::new_client().get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().unwrap();
-    for (name, _) in lajna_web::api::COLLECTIONS {
+    for (name, _) in lajna_views::api::COLLECTIONS {
         assert!(paths.contains_key(&format!("/api/v1/{name}")), "{name} not documented");
     }
     let mut checked = 0;

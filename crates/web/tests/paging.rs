@@ -98,7 +98,7 @@ async fn the_page_size_cursor_and_tags_are_documented_on_every_list() {
     let app = TestApp::spawn().await;
     let doc: Value = app.client.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
     let lists =
-        std::iter::once("actions".to_string()).chain(lajna_web::api::COLLECTIONS.iter().map(|(n, _)| n.to_string()));
+        std::iter::once("actions".to_string()).chain(lajna_views::api::COLLECTIONS.iter().map(|(n, _)| n.to_string()));
     for name in lists {
         let get = &doc["paths"][format!("/api/v1/{name}")]["get"];
         let param = |p: &str| get["parameters"].as_array().unwrap().iter().find(|x| x["name"] == p).cloned();

@@ -14,7 +14,7 @@ use axum::routing::get;
 use lajna_domain::{Lang, Marking};
 use lajna_node::auth::User;
 use lajna_search::{Access, Hit, SearchError, SearchPage};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::utf8_percent_encode;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
@@ -128,12 +128,9 @@ fn page_href(lang: Lang, query: &str, page: usize) -> String {
     s
 }
 
-/// The bytes of a query-string value left as they are: RFC 3986 unreserved characters.
-const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
-
 /// Percent-encodes a query-string value (UTF-8 bytes outside unreserved characters).
 fn url_escape(value: &str) -> String {
-    utf8_percent_encode(value, UNRESERVED).to_string()
+    utf8_percent_encode(value, crate::UNRESERVED).to_string()
 }
 
 /// `GET /{lang}/search?q=&page=`: a failed search is a page that says so, not an error page.
