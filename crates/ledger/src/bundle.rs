@@ -148,13 +148,23 @@ pub fn write_bundle_with_blobs(
     zstd::bulk::compress(&data, 19).map_err(|e| LedgerError::Encoding(format!("zstd: {e}")))
 }
 
+/// The largest zstd window (log2, bytes) a bundle may ask its reader to hold: 16 MiB. The
+/// decoder allocates the window a frame declares as soon as it reads the frame header, so
+/// without this bound ten bytes declaring zstd's default maximum (2^27) reserve 128 MiB
+/// (found by `fuzz/`'s bundle target, issue 12). [`write_bundle_with_blobs`] compresses at
+/// level 19, whose window is at most 8 MiB (2^23; smaller bundles get a window of their own
+/// size), so every bundle Lajna writes stays readable.
+pub const MAX_WINDOW_LOG: u32 = 24;
+
 /// Decompresses a bundle as a stream, into a buffer that grows only as bytes arrive: the size
-/// a frame declares is never allocated up front, and reading stops one byte past `max_bytes`.
+/// a frame declares is never allocated up front, the window is at most 2^[`MAX_WINDOW_LOG`]
+/// bytes, and reading stops one byte past `max_bytes`.
 fn decompress(bytes: &[u8], max_bytes: usize) -> Result<Vec<u8>, LedgerError> {
     let damaged = |e: std::io::Error| {
         LedgerError::BundleCorrupt(format!("not a complete zstd bundle (truncated or damaged?): {e}"))
     };
-    let decoder = zstd::stream::read::Decoder::with_buffer(bytes).map_err(damaged)?;
+    let mut decoder = zstd::stream::read::Decoder::with_buffer(bytes).map_err(damaged)?;
+    decoder.window_log_max(MAX_WINDOW_LOG).map_err(damaged)?;
     let mut data = Vec::new();
     let cap = u64::try_from(max_bytes).unwrap_or(u64::MAX).saturating_add(1);
     decoder.take(cap).read_to_end(&mut data).map_err(damaged)?;
@@ -494,6 +504,42 @@ mod tests {
         let big = zstd::bulk::compress(&vec![b'x'; 8 << 20], 3).unwrap();
         let err = read_bundle(&big, 1 << 20).unwrap_err();
         assert!(err.to_string().contains("more than the limit of 1048576 bytes"), "{err}");
+    }
+
+    /// A zstd frame of unknown content size whose window descriptor asks for 2^`log` bytes
+    /// (RFC 8878 §3.1.1.1.2), with one raw block of `content`.
+    fn frame_with_window(log: u32, content: &[u8]) -> Vec<u8> {
+        let mut f = vec![0x28, 0xB5, 0x2F, 0xFD, 0b0000_0000, ((log - 10) << 3) as u8];
+        let block = ((content.len() as u32) << 3) | 1; // raw, last block
+        f.extend_from_slice(&block.to_le_bytes()[..3]);
+        f.extend_from_slice(content);
+        f
+    }
+
+    /// Regression (fuzz/ bundle target, issue 12; the input is
+    /// fuzz/corpus/bundle/regression-window-128mib.zst): ten bytes whose frame header asks for
+    /// zstd's largest default window made the decoder allocate 128 MiB before reading a block.
+    #[test]
+    fn a_frame_asking_for_a_huge_window_is_refused_without_reserving_it() {
+        let crafted = frame_with_window(27, b"x");
+        assert_eq!(crafted, include_bytes!("../../../fuzz/corpus/bundle/regression-window-128mib.zst"));
+        let before = vm_peak();
+        let err = read_bundle(&crafted, 1 << 30).unwrap_err();
+        assert_eq!(err.code(), "bundle-corrupt", "{err}");
+        if let (Some(before), Some(after)) = (before, vm_peak()) {
+            assert!(after - before < 64 << 20, "read_bundle reserved {} MiB", (after - before) >> 20);
+        }
+        // The window the writer uses (level 19: 2^23) still reads; 2^24 is the reader's bound.
+        let text = zstd::bulk::decompress(&write_bundle(header(), &events()).unwrap(), 1 << 20).unwrap();
+        for log in [23, MAX_WINDOW_LOG] {
+            assert_eq!(read_bundle(&frame_with_window(log, &text), 1 << 20).unwrap().1, events());
+        }
+        assert!(read_bundle(&frame_with_window(MAX_WINDOW_LOG + 1, &text), 1 << 20).is_err());
+        // A bundle larger than the window is written with a window of 2^23 and reads back.
+        let big: Vec<Vec<u8>> = (0..3u8).map(|i| vec![i; 3 << 20]).collect();
+        let blobs: Vec<&[u8]> = big.iter().map(Vec::as_slice).collect();
+        let bytes = write_bundle_with_blobs(header(), &events(), &blobs).unwrap();
+        assert_eq!(read_bundle_with_blobs(&bytes, 1 << 30).unwrap().2.len(), 3);
     }
 
     /// Three events in a chain (each the parent of the next).
