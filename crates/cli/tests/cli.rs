@@ -90,6 +90,63 @@ fn changing_one_character_of_a_stored_event_is_detected_and_named() {
 }
 
 #[test]
+fn a_stored_event_altered_into_another_shape_fails_verify_naming_it() {
+    // Found by scripts/reliability/tamper: a body that no longer reads as its kind stopped the
+    // fold that opening runs, and `verify` exited 2 with an error instead of 1 with a failure.
+    let dir = tempfile::tempdir().unwrap();
+    let data = demo(dir.path());
+    let db = Path::new(&data).join("lajna.sqlite");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let victim: String = rt.block_on(async {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+        let id: String = sqlx::query("SELECT id FROM events WHERE kind = 'decision.recorded'").fetch_one(&pool).await.unwrap().get(0);
+        sqlx::query("DROP TRIGGER events_no_update").execute(&pool).await.unwrap();
+        let changed = sqlx::query(
+            "UPDATE events SET envelope = CAST(replace(CAST(envelope AS TEXT), '\"set\":', '\"sat\":') AS BLOB) WHERE id = ?",
+        )
+        .bind(&id)
+        .execute(&pool)
+        .await
+        .unwrap();
+        assert_eq!(changed.rows_affected(), 1);
+        pool.close().await;
+        id
+    });
+    let out = lajna(&["verify", "--data", &data]);
+    let s = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{s}");
+    assert!(s.contains("FAILED") && s.contains(&format!("event {victim}")), "{s}");
+}
+
+#[test]
+fn an_edited_party_private_projection_row_fails_verify_naming_the_record() {
+    // Found by scripts/reliability/tamper: the party-private rows are outside the state hash,
+    // and an edited one passed verify.
+    let dir = tempfile::tempdir().unwrap();
+    let data = demo(dir.path());
+    let db = Path::new(&data).join("lajna.sqlite");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let record: String = rt.block_on(async {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+        // The demo's SECRET, MAR-only threat assessment.
+        let id: String = sqlx::query("SELECT id FROM private_records").fetch_one(&pool).await.unwrap().get(0);
+        sqlx::query("UPDATE private_records SET doc = replace(doc, 'SECRET', 'UNCLASSIFIED') WHERE id = ?")
+            .bind(&id)
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        id
+    });
+    let out = lajna(&["verify", "--data", &data]);
+    let s = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{s}");
+    assert!(s.contains(&format!("bad event {record}")) && s.contains("party-private projection"), "{s}");
+    assert!(lajna(&["rebuild", "--data", &data]).status.success());
+    assert!(lajna(&["verify", "--data", &data]).status.success(), "a rebuild puts the row back");
+}
+
+#[test]
 fn a_reader_that_goes_away_ends_the_command_quietly() {
     // `lajna demo --no-serve | head -1`: the reader closes the pipe; lajna's next line must end
     // it quietly (exit 0), not with a panic report. The read end is closed before lajna writes
