@@ -10,7 +10,8 @@
 //! | PNG, JPEG | no text: there is no optical character recognition |
 //!
 //! The text is cut at [`MAX_TEXT_BYTES`] (on a character boundary). Unpacked parts are read
-//! through bounds ([`MAX_PART_BYTES`], [`MAX_PDF_CONTENT_BYTES`]), so a small file that
+//! through bounds ([`MAX_PART_BYTES`]; [`MAX_PDF_CONTENT_BYTES`] for each stream a PDF inflates,
+//! while it loads and per page), so a small file that
 //! inflates hugely (a "ZIP bomb") costs at most that much. Extraction never decides whether
 //! an upload is accepted: callers index the title alone when it fails.
 
@@ -25,7 +26,8 @@ pub const MAX_TEXT_BYTES: usize = 1 << 20;
 /// The most bytes read from the XML part of a DOCX or ODT package once unpacked: 64 MiB.
 pub const MAX_PART_BYTES: u64 = 64 << 20;
 
-/// The most bytes of content streams decompressed for one PDF page: 16 MiB.
+/// The most bytes of content streams decompressed for one PDF page, and of any one stream
+/// (object stream, cross-reference stream) inflated while the PDF loads: 16 MiB.
 pub const MAX_PDF_CONTENT_BYTES: usize = 16 << 20;
 
 /// Media type of DOCX files.
@@ -265,7 +267,11 @@ fn empty_element(e: &BytesStart<'_>, name: &str, rules: &Rules, out: &mut String
 /// The text of every page of a PDF, in page order; a page whose text cannot be decoded is
 /// skipped (logged), the others are kept.
 fn pdf_text(bytes: &[u8]) -> Result<String, ExtractError> {
-    let doc = lopdf::Document::load_mem(bytes).map_err(|e| ExtractError::Pdf(e.to_string()))?;
+    // lopdf inflates object and cross-reference streams while it loads, each up to 256 MiB by
+    // default: bounded here like the page content (issue 12: a crafted PDF run through fuzz/'s
+    // extract target passed its allocation limit).
+    let options = lopdf::LoadOptions::with_max_decompressed_size(MAX_PDF_CONTENT_BYTES);
+    let doc = lopdf::Document::load_mem_with_options(bytes, options).map_err(|e| ExtractError::Pdf(e.to_string()))?;
     let mut out = String::new();
     for page in doc.get_pages().into_keys() {
         for chunk in doc.extract_text_chunks_with_limit(&[page], MAX_PDF_CONTENT_BYTES) {
@@ -379,6 +385,19 @@ mod tests {
         assert!(matches!(extract_text(ODT, b"nothing"), Err(ExtractError::Package(_))));
         assert!(matches!(extract_text("application/pdf", b"%PDF-1.4\n garbage"), Err(ExtractError::Pdf(_))));
         assert!(matches!(xml_text(b"<w:p><w:t>a</w:x>", &DOCX_RULES), Err(ExtractError::Xml(_))));
+    }
+
+    /// Regression (issue 12, fuzz/ extract target's allocation limit): an object stream inflating far past
+    /// [`MAX_PDF_CONTENT_BYTES`] (24 MiB of spaces in a 24 KiB file; lopdf's own default
+    /// allows 256 MiB per stream, and a 600 KiB file made it allocate 150 MiB) is refused
+    /// while the PDF loads.
+    #[test]
+    fn a_pdf_whose_object_stream_inflates_past_the_bound_is_refused_while_loading() {
+        let bomb = include_bytes!("../../../fuzz/corpus/extract/regression-objstm-bomb.pdf");
+        assert!(bomb.len() < 32 << 10);
+        // Without the bound lopdf inflated the 24 MiB, skipped the unparsable object stream
+        // and read the page: an empty text, not an error.
+        assert!(matches!(extract_text("application/pdf", bomb), Err(ExtractError::Pdf(_))));
     }
 
     #[test]
