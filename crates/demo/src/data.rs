@@ -420,6 +420,7 @@ impl Demo {
                 indicator: f.opt("indicator")?,
                 decision: f.opt_reference("decision", &[RecordKind::Decision])?,
                 reason: f.opt_text("reason")?,
+                completed: f.opt("completed")?,
                 illustrative: f.or_default("illustrative")?,
             }),
             StepKind::Evidence => {

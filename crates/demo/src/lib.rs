@@ -336,6 +336,7 @@ pub async fn add_actions(node: &Node, count: usize) -> Result<(), DemoError> {
             indicator: None,
             decision: None,
             reason: demo_reason(status),
+            completed: None,
             illustrative: true,
         };
         node.execute(&Actor { party: party(owner), member: None }, &Command::PlanAction(action)).await?;

@@ -2,6 +2,7 @@
 //! produce the event bodies (past tense) that record it. Pure: no IO, no clock, no ids —
 //! a created record's id is the id of the event that creates it.
 
+use jiff::civil::Date;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
@@ -85,6 +86,9 @@ pub enum Command {
         /// Why the action is delayed, blocked or cancelled: required when `status` enters one
         /// of those ([`ActionStatus::needs_reason`]).
         reason: Option<LocalizedText>,
+        /// The date the action was completed, with `status` done (the form's default: the
+        /// reporter's today). Refused without status done; a report leaving done clears it.
+        completed: Option<Date>,
     },
     /// Add a piece of evidence to an action.
     AddEvidence {
@@ -209,8 +213,9 @@ fn cleaned_command(command: &Command) -> Result<Command, DomainError> {
         Command::AmendMinutes { session, minutes } => {
             Command::AmendMinutes { session: session.clone(), minutes: minutes.cleaned() }
         }
-        Command::ReportProgress { action, status, progress, reason } => Command::ReportProgress {
+        Command::ReportProgress { action, status, progress, reason, completed } => Command::ReportProgress {
             action: action.clone(),
+            completed: *completed,
             status: *status,
             progress: *progress,
             reason: reason
@@ -514,13 +519,22 @@ pub fn decide(state: &State, actor: &Actor, command: &Command) -> Result<Vec<Emi
             }
             Ok(emits)
         }
-        Command::ReportProgress { action, status, progress, reason } => {
-            if let (Some(s), Some(old)) = (status, state.get::<Action>(RecordKind::Action, action))
+        Command::ReportProgress { action, status, progress, reason, completed } => {
+            let old = state.get::<Action>(RecordKind::Action, action);
+            if let (Some(s), Some(old)) = (status, &old)
                 && s.needs_reason()
                 && old.status != *s
                 && reason.is_none()
             {
                 return Err(DomainError::ReasonRequired { field: "reason".into(), status: s.code().into() });
+            }
+            // The completion date belongs to a done action: given with another status it is a
+            // mistake to refuse; leaving done withdraws it.
+            let done_after = status.or(old.as_ref().map(|a| a.status)) == Some(ActionStatus::Done);
+            if let Some(day) = completed
+                && !done_after
+            {
+                return Err(DomainError::InvalidValue { field: "completed".into(), value: day.to_string() });
             }
             let mut set = Map::new();
             let progress = match (status, progress) {
@@ -535,6 +549,15 @@ pub fn decide(state: &State, actor: &Actor, command: &Command) -> Result<Vec<Emi
             }
             if let Some(r) = reason {
                 set.insert("reason".into(), json!(r));
+            }
+            match completed {
+                Some(day) => {
+                    set.insert("completed".into(), json!(day));
+                }
+                None if !done_after && old.as_ref().is_some_and(|a| a.completed.is_some()) => {
+                    set.insert("completed".into(), Value::Null);
+                }
+                None => {}
             }
             if set.is_empty() {
                 return Err(DomainError::InvalidValue { field: "progress".into(), value: "nothing to report".into() });

@@ -835,6 +835,11 @@ pub struct Action {
     /// ([`crate::values::ActionStatus::needs_reason`]), per language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<LocalizedText>,
+    /// The date the action was completed, as declared in the progress report that closed it
+    /// (the committee's date, not the time the event was recorded): set only while the status
+    /// is done; the "done over time" chart counts it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed: Option<Date>,
     /// Example data.
     #[serde(default, skip_serializing_if = "is_false")]
     pub illustrative: bool,
@@ -855,6 +860,7 @@ impl Record for Action {
         status(ActionStatus::CODES, "status-", "planned"),
         Field::percent("progress", "forms-progress").required().preset(Preset::Value("0")),
         Field::long_text("reason", "cycle-reason"),
+        Field::date("completed", "cycle-completed"),
         Field::integer("weight", "weight"),
         Field::group("indicator", "indicator", Indicator::FIELDS),
         ILLUSTRATIVE,

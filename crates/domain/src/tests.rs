@@ -157,6 +157,7 @@ fn action(area: &str, roadmap: &str) -> Action {
         indicator: None,
         decision: None,
         reason: None,
+        completed: None,
         illustrative: true,
     }
 }
@@ -217,7 +218,13 @@ fn progress_above_100_is_refused_and_done_means_100() {
     log.run(
         "MAR",
         None,
-        Command::ReportProgress { reason: None, action: id.clone(), status: Some(ActionStatus::Done), progress: None },
+        Command::ReportProgress {
+            completed: None,
+            reason: None,
+            action: id.clone(),
+            status: Some(ActionStatus::Done),
+            progress: None,
+        },
     )
     .unwrap();
     let a: Action = log.state.get(RecordKind::Action, &id).unwrap();
@@ -1231,6 +1238,7 @@ fn a_delayed_blocked_or_cancelled_status_needs_a_reason_and_is_accepted_with_one
         let (mut log, area, roadmap, ..) = fixture();
         let id = log.run("MAR", None, Command::PlanAction(action(&area, &roadmap))).unwrap().unwrap();
         let report = |reason: Option<LocalizedText>| Command::ReportProgress {
+            completed: None,
             action: id.clone(),
             status: Some(status),
             progress: None,
@@ -1258,6 +1266,7 @@ fn a_delayed_blocked_or_cancelled_status_needs_a_reason_and_is_accepted_with_one
         assert_eq!((a.status, a.reason), (status, Some(reason)));
         // Staying in the status (e.g. new progress) needs no new reason.
         let again = Command::ReportProgress {
+            completed: None,
             action: id.clone(),
             status: Some(status),
             progress: Some(Progress::new(0).unwrap()),
@@ -1265,4 +1274,42 @@ fn a_delayed_blocked_or_cancelled_status_needs_a_reason_and_is_accepted_with_one
         };
         assert_eq!(log.run("MAR", None, again), Ok(None));
     }
+}
+
+/// Issue 13 item 7: the completion date is the one the report declares (not when the event
+/// was recorded), belongs to a done action only, and goes when the action leaves done.
+#[test]
+fn a_done_report_carries_its_completion_date_which_leaves_with_the_done_status() {
+    let (mut log, area, roadmap, ..) = fixture();
+    let id = log.run("MAR", None, Command::PlanAction(action(&area, &roadmap))).unwrap().unwrap();
+    let report = |status: ActionStatus, completed: Option<jiff::civil::Date>| Command::ReportProgress {
+        action: id.clone(),
+        status: Some(status),
+        progress: None,
+        reason: (status == ActionStatus::Delayed).then(|| LocalizedText::tri("", "Attente", "")),
+        completed,
+    };
+    // A completion date with a status other than done is refused, nothing written.
+    let err = refused(&mut log, report(ActionStatus::InProgress, Some(date(2025, 6, 30))));
+    assert_eq!(err, DomainError::InvalidValue { field: "completed".into(), value: "2025-06-30".into() });
+    let a: Action = log.state.get(RecordKind::Action, &id).unwrap();
+    assert_eq!((a.status, a.completed), (ActionStatus::Planned, None));
+
+    log.run("MAR", None, report(ActionStatus::Done, Some(date(2025, 6, 30)))).unwrap().unwrap();
+    let a: Action = log.state.get(RecordKind::Action, &id).unwrap();
+    assert_eq!((a.status, a.progress.percent(), a.completed), (ActionStatus::Done, 100, Some(date(2025, 6, 30))));
+    // Correcting the date of a done action: the status stays, the date moves.
+    let correct = Command::ReportProgress {
+        action: id.clone(),
+        status: None,
+        progress: None,
+        reason: None,
+        completed: Some(date(2025, 6, 28)),
+    };
+    log.run("MAR", None, correct).unwrap().unwrap();
+    assert_eq!(log.state.get::<Action>(RecordKind::Action, &id).unwrap().completed, Some(date(2025, 6, 28)));
+    // Reopened (delayed, with its reason): the completion date is withdrawn.
+    log.run("MAR", None, report(ActionStatus::Delayed, None)).unwrap().unwrap();
+    let a: Action = log.state.get(RecordKind::Action, &id).unwrap();
+    assert_eq!((a.status, a.completed), (ActionStatus::Delayed, None));
 }

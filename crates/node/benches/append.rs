@@ -111,6 +111,7 @@ fn append_one_per_tx(c: &mut Criterion, rt: &Runtime) {
                 for _ in 0..iters {
                     n += 1;
                     let command = Command::ReportProgress {
+                        completed: None,
                         reason: None,
                         action: action_id.clone(),
                         status: None,

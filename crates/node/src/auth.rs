@@ -76,6 +76,17 @@ impl Role {
     }
 }
 
+/// A signed-in user's live session as pages use it.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    /// The user.
+    pub user: User,
+    /// The session's CSRF token.
+    pub csrf: String,
+    /// The user's time zone (tz database; UTC when unset or unknown).
+    pub zone: jiff::tz::TimeZone,
+}
+
 /// A signed-in user.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct User {
@@ -482,6 +493,7 @@ impl Node {
             csrf: csrf.clone(),
             expires_at: shifted(SESSION_HOURS * 60),
             auth_epoch: row.auth_epoch,
+            tz: String::new(),
         };
         if !self.store.put_session(&token_hash(&token), &session).await? {
             // The user's credentials or authority changed while its password was checked.
@@ -552,9 +564,19 @@ impl Node {
     /// Store errors only; an unknown, expired or ended token (its user's credentials or
     /// authority changed since it was made) or a disabled user's is `Ok(None)`.
     pub async fn session(&self, token: &str) -> Result<Option<(User, String)>, NodeError> {
+        Ok(self.signed_in(token).await?.map(|s| (s.user, s.csrf)))
+    }
+
+    /// The live session of `token` with the user's time zone, for pages that show times in the
+    /// viewer's zone (an unknown or empty zone name reads as UTC). `None` as [`Node::session`].
+    ///
+    /// # Errors
+    /// Store errors.
+    pub async fn signed_in(&self, token: &str) -> Result<Option<SignedIn>, NodeError> {
         let Some(s) = self.store.session(&token_hash(token), &now_rfc3339()).await? else { return Ok(None) };
+        let zone = jiff::tz::db().get(&s.tz).unwrap_or(jiff::tz::TimeZone::UTC);
         match self.store.user(&s.username).await? {
-            Some(row) if !row.disabled => Ok(Some((User::from_row(&row)?, s.csrf))),
+            Some(row) if !row.disabled => Ok(Some(SignedIn { user: User::from_row(&row)?, csrf: s.csrf, zone })),
             _ => Ok(None),
         }
     }

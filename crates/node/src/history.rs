@@ -97,10 +97,17 @@ impl Node {
     /// # Errors
     /// As [`Node::shared_log`].
     pub async fn read_as_of(&self, viewer: &User, until: Timestamp) -> Result<State, NodeError> {
+        Ok(self.read_all_as_of(until).await?.retain(|_, e| may_see_entry(viewer, e)))
+    }
+
+    /// The whole shared record at `until`, as the operator reads it ([`Node::read_all`]).
+    ///
+    /// # Errors
+    /// As [`Node::shared_log`].
+    pub async fn read_all_as_of(&self, until: Timestamp) -> Result<State, NodeError> {
         let log = self.shared_log().await?;
         // The charter is timeless: a date before the committee's founding is an empty record of
         // the same committee.
-        let state = fold(log.iter().filter(|e| e.kind == GENESIS || e.at().is_some_and(|t| t <= until)));
-        Ok(state.retain(|_, e| may_see_entry(viewer, e)))
+        Ok(fold(log.iter().filter(|e| e.kind == GENESIS || e.at().is_some_and(|t| t <= until))))
     }
 }

@@ -155,6 +155,7 @@ async fn each_refused_command_writes_nothing() {
         (
             "unknown action",
             Command::ReportProgress {
+                completed: None,
                 reason: None,
                 action: "f".repeat(64),
                 status: None,
@@ -205,6 +206,7 @@ async fn a_progress_report_is_signed_applied_and_verifiable() {
         .execute(
             &actor(a.owner.as_str()),
             &Command::ReportProgress {
+                completed: None,
                 reason: None,
                 action: id.clone(),
                 status: None,
@@ -263,8 +265,8 @@ proptest! {
                 let (node, party) = if side == 0 { (&a, "MAR") } else { (&b, "MLI") };
                 let (id, _) = &actions[idx % actions.len()];
                 let command = match what {
-                    0 => Command::ReportProgress { reason: None, action: id.clone(), status: None, progress: Some(Progress::new(i64::from(value)).unwrap()) },
-                    1 => Command::ReportProgress { reason: Some(T::tri("", &format!("motif {value}"), "")), action: id.clone(), status: Some(ActionStatus::ALL[value as usize % 5]), progress: None },
+                    0 => Command::ReportProgress { completed: None, reason: None, action: id.clone(), status: None, progress: Some(Progress::new(i64::from(value)).unwrap()) },
+                    1 => Command::ReportProgress { completed: None, reason: Some(T::tri("", &format!("motif {value}"), "")), action: id.clone(), status: Some(ActionStatus::ALL[value as usize % 5]), progress: None },
                     2 => Command::AddEvidence { action: id.clone(), note: T::tri("", &format!("note {value}"), "") },
                     _ => {
                         let mut set = serde_json::Map::new();
@@ -324,6 +326,7 @@ async fn c14_order_comes_from_the_dag_not_from_wall_clocks() {
         a.execute(
             &actor("MLI"),
             &Command::ReportProgress {
+                completed: None,
                 reason: None,
                 action: id.clone(),
                 status: Some(ActionStatus::InProgress),
@@ -380,6 +383,7 @@ async fn c15_rebuild_after_a_thousand_mixed_events_is_byte_identical() {
         let who = actor(a.owner.as_str());
         let command = match n % 4 {
             0 => Command::ReportProgress {
+                completed: None,
                 reason: None,
                 action: id.clone(),
                 status: None,
@@ -392,6 +396,7 @@ async fn c15_rebuild_after_a_thousand_mixed_events_is_byte_identical() {
                 Command::Revise { kind: RecordKind::Action, id: id.clone(), set }
             }
             _ => Command::ReportProgress {
+                completed: None,
                 reason: Some(T::tri("", "En attente", "")),
                 action: id.clone(),
                 status: Some(ActionStatus::Blocked),
@@ -791,9 +796,12 @@ async fn pair_with_a_malian_bundle(dir: &std::path::Path) -> (Node, Node, Vec<u8
         .await
         .unwrap();
     let progress = Some(Progress::new(percent).unwrap());
-    mli.execute(&actor("MLI"), &Command::ReportProgress { reason: None, action, status: None, progress })
-        .await
-        .unwrap();
+    mli.execute(
+        &actor("MLI"),
+        &Command::ReportProgress { completed: None, reason: None, action, status: None, progress },
+    )
+    .await
+    .unwrap();
     let (bundle, n) = mli.bundle_export(Some("MAR"), false).await.unwrap();
     assert_eq!(n, 1, "one new event in the bundle");
     (mar, mli, bundle)

@@ -444,18 +444,21 @@ pub fn done_span(actions: &[(String, Action)], today: Date) -> Option<(Date, Dat
     actions.iter().map(|(_, a)| a.start).min().map(|start| (start.min(today), today))
 }
 
-/// The dates on which the done ones of `actions` were done, for [`done_over_time`]: the UTC
-/// date of the record's last field write (`updated_at`, the author time of the event that holds
-/// the newest field — for a done action, the write that closed it unless it was edited since).
-/// Author times are informational (DESIGN.md §4), so this is the committee's own account.
+/// The dates on which the done ones of `actions` were done, for [`done_over_time`]: the
+/// completion date declared in the progress report that closed the action (`Action::completed`,
+/// issue 13: the committee's date, not when the event was recorded); for an action closed
+/// before that field existed, the UTC date of the record's last field write (`updated_at`).
 #[must_use]
 pub fn done_dates(state: &State, actions: &[(String, Action)]) -> Vec<Date> {
     actions
         .iter()
         .filter(|(_, a)| a.status == ActionStatus::Done)
-        .filter_map(|(id, _)| state.entry(id))
-        .filter_map(|e| e.updated_at.parse::<jiff::Timestamp>().ok())
-        .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::UTC).date())
+        .filter_map(|(id, a)| {
+            a.completed.or_else(|| {
+                let written = state.entry(id)?.updated_at.parse::<jiff::Timestamp>().ok()?;
+                Some(written.to_zoned_datetime(jiff::tz::TimeZone::UTC).date())
+            })
+        })
         .collect()
 }
 

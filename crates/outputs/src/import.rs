@@ -1419,6 +1419,7 @@ fn apply_row(
                 indicator: None,
                 decision: None,
                 reason: None,
+                completed: None,
                 illustrative: false,
             },
             _ => return Err(vec![Refusal::new("import-missing-column", None, "")]),
@@ -1512,6 +1513,7 @@ fn update_command(id: &str, new: &Action, changed: &[&'static str]) -> Command {
     if changed.iter().all(|f| matches!(*f, "status" | "progress" | "reason")) {
         let with_reason = changed.iter().any(|f| matches!(*f, "status" | "reason"));
         return Command::ReportProgress {
+            completed: None,
             reason: if with_reason { new.reason.clone() } else { None },
             action: id.to_string(),
             status: Some(new.status),

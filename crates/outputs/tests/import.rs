@@ -92,6 +92,7 @@ async fn plan_action(node: &Node, title: LocalizedText, unit: LocalizedText, ind
         indicator,
         decision: None,
         reason: None,
+        completed: None,
         illustrative: false,
     };
     let actor = Actor { party: PartyCode::parse("MAR").unwrap(), member: None };
@@ -383,6 +384,7 @@ async fn locale_actions(node: &Node) -> (String, String) {
             .await;
     let actor = Actor { party: PartyCode::parse("MAR").unwrap(), member: None };
     let report = Command::ReportProgress {
+        completed: None,
         action: delayed.clone(),
         status: Some(ActionStatus::Delayed),
         progress: None,

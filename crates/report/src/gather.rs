@@ -8,6 +8,8 @@ use jiff::civil::Date;
 use lajna_domain::Lang;
 use lajna_i18n::Catalog;
 use lajna_node::Node;
+use lajna_node::auth::User;
+use lajna_views::changes::{end_of_day, what_changed};
 
 use crate::{LABEL_KEYS, Period, RecordFacts, ReportError, ReportInput};
 
@@ -16,19 +18,40 @@ fn record(e: impl std::fmt::Display) -> ReportError {
 }
 
 /// Everything [`lajna_report::render`] needs from `node`, with labels in `lang`, generated now,
-/// over `records`: the reader's snapshot ([`Node::read`]; the operator's is [`Node::read_all`]),
-/// so the report shows no record its reader may not see. Runs a full verification of the log
-/// (the appendix states how many events verified).
+/// for `viewer` (`None`: the operator, who sees everything): the reader's snapshot
+/// ([`Node::read`], [`Node::read_all`]), so the report shows no record its reader may not see.
+/// Runs a full verification of the log (the appendix states how many events verified). With
+/// a first day in `period`, "what changed" compares the record at the end of that day with
+/// the record at the end of the last day (or now), both folded from the log for the reader.
 ///
 /// # Errors
 /// [`ReportError::Record`] when the store fails; [`ReportError::NoCommittee`] without genesis.
 pub async fn gather(
     node: &Node,
-    records: &lajna_domain::State,
+    viewer: Option<&User>,
     catalog: &Catalog,
     lang: Lang,
     period: Period,
 ) -> Result<ReportInput, ReportError> {
+    let records = match viewer {
+        Some(user) => node.read(user).await,
+        None => node.read_all().await,
+    };
+    let today = node.today();
+    let as_of = async |day: Date| match viewer {
+        Some(user) => node.read_as_of(user, end_of_day(day)).await,
+        None => node.read_all_as_of(end_of_day(day)).await,
+    };
+    let changes = match period.from {
+        Some(from) => {
+            let to = period.to.unwrap_or(today).min(today);
+            let from = from.min(to);
+            let before = as_of(from).await.map_err(record)?;
+            let after = if to < today { Some(as_of(to).await.map_err(record)?) } else { None };
+            Some(what_changed(&before, after.as_ref().unwrap_or(&records), from, to, lang))
+        }
+        None => None,
+    };
     let verify = node.verify().await.map_err(record)?;
     let state_hash = node.state_hash().await.map_err(record)?;
     let (_, charter) = node.charter().await.map_err(record)?.ok_or(ReportError::NoCommittee)?;
@@ -48,11 +71,11 @@ pub async fn gather(
             }
         }
     }
-    let state = records.clone();
+    let state = (*records).clone();
     let labels = LABEL_KEYS.iter().map(|k| ((*k).to_string(), catalog.get(lang, k, &[]))).collect();
     Ok(ReportInput {
         state,
-        today: node.today(),
+        today,
         generated_at: jiff::Timestamp::now(),
         period,
         facts: RecordFacts {
@@ -62,5 +85,6 @@ pub async fn gather(
             last_event,
         },
         labels,
+        changes,
     })
 }

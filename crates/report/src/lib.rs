@@ -140,6 +140,10 @@ pub struct ReportInput {
     /// Translated labels by message key: every key of [`LABEL_KEYS`] (a missing one shows as
     /// its key). Fluent's bidi isolation marks are removed.
     pub labels: BTreeMap<String, String>,
+    /// What changed over the period (issue 13 item 6: "a page and a report section"), when it
+    /// has a first day: the record at the end of `from` compared with the record at the end
+    /// of `to` (or now), as `/{lang}/changes` compares them ([`lajna_views::changes`]).
+    pub changes: Option<lajna_views::changes::Changes>,
 }
 
 /// The message keys the report shows (`report-*` in `crates/i18n/locales/*/report.ftl`, and the
@@ -198,6 +202,17 @@ pub const LABEL_KEYS: &[&str] = &[
     "report-col-current",
     "report-col-party",
     "report-col-code",
+    "report-changes",
+    "report-changes-none",
+    "report-changes-created",
+    "report-changes-done",
+    "report-changes-cancelled",
+    "report-changes-slipped",
+    "report-changes-decisions",
+    "report-col-was",
+    "report-col-now",
+    "report-col-before",
+    "report-col-after",
     "report-col-date",
     "status-planned",
     "status-in_progress",
@@ -246,6 +261,46 @@ struct Data {
     areas: Vec<AreaData>,
     charts: ChartFiles,
     record: RecordData,
+    /// `null` without a first day in the period.
+    changes: Option<ChangesData>,
+}
+
+/// The "what changed" section: counts, the slipped actions, decisions adopted, area progress
+/// at both moments.
+#[derive(Serialize)]
+struct ChangesData {
+    from: String,
+    to: String,
+    created: usize,
+    done: usize,
+    cancelled: usize,
+    /// (title, owner party, due before, due after).
+    slipped: Vec<(String, String, String, String)>,
+    /// (reference, text).
+    decisions: Vec<(String, String)>,
+    /// (area, percent before, percent after).
+    areas: Vec<(String, u8, u8)>,
+    empty: bool,
+}
+
+impl From<&lajna_views::changes::Changes> for ChangesData {
+    fn from(c: &lajna_views::changes::Changes) -> Self {
+        Self {
+            from: c.from.clone(),
+            to: c.to.clone(),
+            created: c.created.len(),
+            done: c.done.len(),
+            cancelled: c.cancelled.len(),
+            slipped: c
+                .slipped
+                .iter()
+                .map(|s| (s.row.title.text.clone(), s.row.owner.clone(), s.was.clone(), s.now.clone()))
+                .collect(),
+            decisions: c.decisions.iter().map(|(r, t)| (r.clone(), t.text.clone())).collect(),
+            areas: c.areas.iter().map(|a| (a.title.text.clone(), a.before, a.after)).collect(),
+            empty: c.is_empty(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -522,6 +577,7 @@ fn files(input: &ReportInput, lang: Lang) -> Result<Vec<(String, Vec<u8>)>, Repo
             state_hash: input.facts.state_hash.clone(),
             last,
         },
+        changes: input.changes.as_ref().map(ChangesData::from),
     };
     out.push(("/data.json".into(), serde_json::to_vec(&data)?));
     Ok(out)
@@ -645,6 +701,7 @@ mod tests {
             period: Period::default(),
             facts: RecordFacts { events: 5, verified: true, state_hash: "ab".repeat(32), last_event: BTreeMap::new() },
             labels: BTreeMap::new(),
+            changes: None,
         }
     }
 

@@ -74,6 +74,7 @@ async fn demo_node(dir: &Path) -> Node {
             indicator: None,
             decision: None,
             reason: None,
+            completed: None,
             illustrative: true,
         };
         node.execute(&mar(), &Command::PlanAction(action)).await.unwrap();
@@ -96,7 +97,7 @@ fn norm(s: &str) -> String {
 
 /// Renders the report in `lang`, keeps it and page 1 as PNG, and returns the text pdftotext reads.
 async fn report(node: &Node, catalog: &Catalog, lang: Lang) -> String {
-    let input = lajna_report::gather(node, &*node.read_all().await, catalog, lang, Period::default()).await.unwrap();
+    let input = lajna_report::gather(node, None, catalog, lang, Period::default()).await.unwrap();
     let pdf = render(&input, lang).unwrap();
     assert!(pdf.starts_with(b"%PDF-"), "a PDF");
     let dir = artefacts();
@@ -153,7 +154,7 @@ async fn the_report_data_follows_the_period_and_the_record() {
     let node = demo::build(&dir.path().join("data")).await.unwrap();
     let catalog = Catalog::load();
     let all =
-        lajna_report::gather(&node, &*node.read_all().await, &catalog, Lang::En, Period::default()).await.unwrap();
+        lajna_report::gather(&node, None, &catalog, Lang::En, Period::default()).await.unwrap();
     let total = node.with_state(|s| s.all::<Action>(RecordKind::Action).len()).await;
     let data = lajna_report::data_json(&all, Lang::En).unwrap();
     assert_eq!(data["summary"]["total"], total);
@@ -188,4 +189,45 @@ async fn the_report_data_follows_the_period_and_the_record() {
     assert_eq!(data["period"], "2025-06-01 – 2025-06-30");
     assert!(Period::parse(Some("2025-06-30"), Some("2025-06-01")).is_err());
     assert!(Period::parse(Some("30/06/2025"), None).is_err());
+}
+
+/// Issue 13 item 6: the report's "what changed" section. The demo's events were all written
+/// now, after its fixed reference date, so the record at the end of 2025-09-01 is the charter
+/// alone: every action is new since, and every adopted decision was adopted since.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_report_says_what_changed_over_its_period() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = demo::build(&dir.path().join("data")).await.unwrap();
+    let catalog = Catalog::load();
+    let whole = lajna_report::gather(&node, None, &catalog, Lang::Fr, Period::default()).await.unwrap();
+    assert!(whole.changes.is_none() && lajna_report::data_json(&whole, Lang::Fr).unwrap()["changes"].is_null());
+
+    let period = Period::parse(Some("2025-09-01"), None).unwrap();
+    let input = lajna_report::gather(&node, None, &catalog, Lang::Fr, period).await.unwrap();
+    let (actions, adopted) = node
+        .with_state(|s| {
+            let parties: Vec<String> = s.charter().unwrap().parties.iter().map(|p| p.code.to_string()).collect();
+            let adopted = s
+                .entries()
+                .filter(|(_, e)| e.kind == RecordKind::Decision)
+                .filter(|(id, e)| lajna_domain::adoption(&e.doc(id), &parties).adopted)
+                .count();
+            (s.all::<Action>(RecordKind::Action).len(), adopted)
+        })
+        .await;
+    assert!(actions > 0 && adopted > 0);
+    let data = lajna_report::data_json(&input, Lang::Fr).unwrap();
+    let c = &data["changes"];
+    assert_eq!((c["from"].as_str(), c["to"].as_str()), (Some("2025-09-01"), Some("2025-10-01")));
+    assert_eq!((c["created"].as_u64(), c["decisions"].as_array().map(Vec::len)), (Some(actions as u64), Some(adopted)));
+    assert_eq!((c["slipped"].as_array().map(Vec::len), c["empty"].as_bool()), (Some(0), Some(false)));
+
+    let pdf = render(&input, Lang::Fr).unwrap();
+    let file = artefacts().join("report-changes-fr.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let text = norm(&run(Process::new("pdftotext").args(["-enc", "UTF-8"]).arg(&file).arg("-")));
+    assert!(text.contains("Ce qui a changé 2025-09-01 – 2025-10-01"), "the section's heading");
+    // pdftotext reads a table column by column: the words, then the counts.
+    assert!(text.contains("Actions créées Actions achevées Actions annulées"), "the section's rows");
+    assert!(text.contains(&format!("Nombre {actions} ")), "the count of new actions first: {actions}");
 }

@@ -47,6 +47,9 @@ pub struct SessionRow {
     /// The user's [`UserRow::auth_epoch`] when the sign-in checked its password: the session is
     /// valid only while it is still the user's.
     pub auth_epoch: i64,
+    /// The user's time zone (tz database name, migration 0009), read with the session so that
+    /// pages show times in it without another query; ignored when a session is stored.
+    pub tz: String,
 }
 
 /// An audit-trail line.
@@ -316,14 +319,20 @@ impl Store {
     /// Database errors.
     pub async fn session(&self, token_hash: &str, now: &str) -> Result<Option<SessionRow>, StoreError> {
         let row = sqlx::query(
-            "SELECT s.username, s.csrf, s.expires_at, s.auth_epoch FROM sessions s JOIN users u ON u.username = s.username
+            "SELECT s.username, s.csrf, s.expires_at, s.auth_epoch, u.tz FROM sessions s JOIN users u ON u.username = s.username
              WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0 AND u.auth_epoch = s.auth_epoch",
         )
         .bind(token_hash)
         .bind(now)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|r| SessionRow { username: r.get(0), csrf: r.get(1), expires_at: r.get(2), auth_epoch: r.get(3) }))
+        Ok(row.map(|r| SessionRow {
+            username: r.get(0),
+            csrf: r.get(1),
+            expires_at: r.get(2),
+            auth_epoch: r.get(3),
+            tz: r.get(4),
+        }))
     }
 
     /// Ends a session.
@@ -583,6 +592,7 @@ mod tests {
             csrf: "c".into(),
             expires_at: "9999-12-31T00:00:00Z".into(),
             auth_epoch,
+            tz: "UTC".into(),
         }
     }
 

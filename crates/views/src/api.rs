@@ -123,6 +123,9 @@ pub struct ActionJson {
     /// Why it is delayed, blocked or cancelled, as last stated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<LocalizedText>,
+    /// The date a done action was completed, as reported (`YYYY-MM-DD`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub completed: Option<String>,
 }
 
 /// The API form of action `id` on `today`, with its decision's reference from `references`.
@@ -146,5 +149,6 @@ pub fn to_json(id: &str, a: &Action, today: jiff::civil::Date, references: &BTre
         decision: a.decision.clone(),
         decision_reference: a.decision.as_ref().and_then(|d| references.get(d).cloned()),
         reason: a.reason.clone(),
+        completed: a.completed.map(|d| d.to_string()),
     }
 }

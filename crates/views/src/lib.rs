@@ -678,6 +678,8 @@ pub struct ActionView {
     pub decision: Option<(String, String)>,
     /// Why it is delayed, blocked or cancelled (empty when no reason is stated).
     pub reason: Txt,
+    /// The declared completion date of a done action, ISO (`YYYY-MM-DD`), or empty.
+    pub completed: String,
 }
 
 fn history_row(e: &StoredEvent, members: &BTreeMap<String, Member>, lang: Lang) -> HistoryRow {
@@ -796,6 +798,7 @@ pub fn action(state: &State, history: &[StoredEvent], id: &str, lang: Lang, toda
     Some(ActionView {
         decision,
         reason: Txt::opt(a.reason.as_ref(), lang),
+        completed: a.completed.map(|d| d.to_string()).unwrap_or_default(),
         row: action_row(id, &a, lang, today),
         titles,
         area: title_of(&a.area),

@@ -27,7 +27,13 @@ async fn generate(node: &Node, n: usize) {
         let ids = node
             .execute(
                 &actor,
-                &Command::ReportProgress { reason: None, action: id.clone(), status: None, progress: Some(p) },
+                &Command::ReportProgress {
+                    completed: None,
+                    reason: None,
+                    action: id.clone(),
+                    status: None,
+                    progress: Some(p),
+                },
             )
             .await
             .unwrap();

@@ -306,11 +306,12 @@ fn reason_of(v: Option<&Value>) -> Result<Option<lajna_domain::LocalizedText>, S
 }
 
 /// The command of a `PATCH /api/v1/actions/{id}` body: `progress` (0–100), `status` (a code)
-/// and/or `reason` (per-language texts); anything else is a 422 problem naming the field.
+/// and/or `reason` (per-language texts), and `completed` (a done action's completion date);
+/// anything else is a 422 problem naming the field.
 fn progress_command(state: &AppState, id: &str, body: &Value) -> Result<Command, Response> {
     let Some(obj) = body.as_object() else { return Err(invalid("body", "expected a JSON object".into())) };
-    if let Some(k) = obj.keys().find(|k| !matches!(k.as_str(), "progress" | "status" | "reason")) {
-        return Err(invalid(k, format!("{k} cannot be changed here; send progress, status and/or reason")));
+    if let Some(k) = obj.keys().find(|k| !matches!(k.as_str(), "progress" | "status" | "reason" | "completed")) {
+        return Err(invalid(k, format!("{k} cannot be changed here; send progress, status, reason and/or completed")));
     }
     let reason = match reason_of(obj.get("reason")) {
         Ok(r) => r,
@@ -338,10 +339,19 @@ fn progress_command(state: &AppState, id: &str, body: &Value) -> Result<Command,
             }
         },
     };
-    if progress.is_none() && status.is_none() && reason.is_none() {
+    // `completed`: the date a done action was completed (`YYYY-MM-DD`, issue 13); the domain
+    // refuses it without status done.
+    let completed = match obj.get("completed") {
+        None | Some(Value::Null) => None,
+        Some(v) => match v.as_str().map(str::parse::<jiff::civil::Date>) {
+            Some(Ok(d)) => Some(d),
+            _ => return Err(invalid("completed", format!("{v} is not a date: use YYYY-MM-DD"))),
+        },
+    };
+    if progress.is_none() && status.is_none() && reason.is_none() && completed.is_none() {
         return Err(invalid("body", "send progress and/or status".into()));
     }
-    Ok(Command::ReportProgress { action: id.to_string(), status, progress, reason })
+    Ok(Command::ReportProgress { action: id.to_string(), status, progress, reason, completed })
 }
 
 /// `PATCH /api/v1/actions/{id}` with `{"progress": N}` and/or `{"status": "…"}`.

@@ -28,6 +28,8 @@ pub struct Viewer {
     pub token: Option<String>,
     /// The user's unread notifications (issue 14), for the header of every page.
     pub unread: i64,
+    /// The user's time zone (tz database); `None` (signed out) shows times in UTC.
+    pub zone: Option<jiff::tz::TimeZone>,
 }
 
 impl FromRequestParts<AppState> for Viewer {
@@ -48,13 +50,13 @@ impl Viewer {
     async fn lookup(parts: &Parts, state: &AppState) -> Self {
         let jar = CookieJar::from_headers(&parts.headers);
         let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) else { return Self::default() };
-        match state.node.session(&token).await {
-            Ok(Some((user, csrf))) => {
-                let unread = state.node.unread_notifications(&user).await.unwrap_or_else(|e| {
+        match state.node.signed_in(&token).await {
+            Ok(Some(s)) => {
+                let unread = state.node.unread_notifications(&s.user).await.unwrap_or_else(|e| {
                     tracing::error!(error = %e, "unread notifications");
                     0
                 });
-                Self { user: Some(user), csrf, token: Some(token), unread }
+                Self { user: Some(s.user), csrf: s.csrf, token: Some(token), unread, zone: Some(s.zone) }
             }
             Ok(None) => Self::default(),
             Err(e) => {
@@ -92,6 +94,8 @@ pub struct PageCtx {
     pub banner: Option<String>,
     /// The signed-in user's unread notifications, shown in the header (issue 14).
     pub unread: i64,
+    /// The viewer's time zone: [`PageCtx::local`] shows instants in it (issue 13).
+    pub zone: jiff::tz::TimeZone,
 }
 
 impl PageCtx {
@@ -107,7 +111,25 @@ impl PageCtx {
             demo,
             banner: None,
             unread: viewer.unread,
+            zone: viewer.zone.clone().unwrap_or(jiff::tz::TimeZone::UTC),
         }
+    }
+
+    /// An RFC 3339 instant (the record's UTC times) as the viewer's wall-clock time,
+    /// `YYYY-MM-DD HH:MM` in their zone (tz database, DST included); anything that does not
+    /// parse as an instant is shown as it is.
+    #[must_use]
+    pub fn local(&self, at: &str) -> String {
+        at.parse::<jiff::Timestamp>().map_or_else(
+            |_| at.to_string(),
+            |t| t.to_zoned_datetime(self.zone.clone()).strftime("%Y-%m-%d %H:%M").to_string(),
+        )
+    }
+
+    /// The viewer's zone name, shown beside local times (`UTC` when unset).
+    #[must_use]
+    pub fn zone_name(&self) -> &str {
+        self.zone.iana_name().unwrap_or("UTC")
     }
 
     /// The same context with a marking banner (see [`lajna_domain::Marking::banner`]).

@@ -73,7 +73,9 @@ pub fn document() -> Value {
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {
                     "type": "object", "additionalProperties": false, "properties": {
                         "progress": {"type": "integer", "minimum": 0, "maximum": 100},
-                        "status": {"$ref": "#/components/schemas/Status"}}}}}},
+                        "status": {"$ref": "#/components/schemas/Status"},
+                        "reason": {"$ref": "#/components/schemas/LocalizedText", "description": "required when the status becomes delayed, blocked or cancelled"},
+                        "completed": {"type": "string", "format": "date", "description": "the date a done action was completed (only with status done)"}}}}}},
                 "responses": {
                     "200": ok_json("The updated action", json!({"$ref": "#/components/schemas/Action"})),
                     "400": problem("Not a JSON object"),
@@ -182,7 +184,8 @@ pub fn document() -> Value {
                         "indicator": {"type": "object"}, "illustrative": {"type": "boolean"},
                         "decision": {"type": "string", "description": "id of the decision the action carries out"},
                         "decision_reference": {"type": "string", "description": "its reference, e.g. D-2025/1-3"},
-                        "reason": {"$ref": "#/components/schemas/LocalizedText", "description": "why it is delayed, blocked or cancelled"}}},
+                        "reason": {"$ref": "#/components/schemas/LocalizedText", "description": "why it is delayed, blocked or cancelled"},
+                        "completed": {"type": "string", "format": "date", "description": "the date a done action was completed, as reported"}}},
                 "Record": {"type": "object", "required": ["id", "_meta"], "properties": {
                     "id": {"type": "string"}, "_meta": {"type": "object"}, "adoption": {"type": "object"}}},
                 "Event": {"type": "object", "required": ["seq", "id", "lamport", "party", "kind", "envelope", "sigs"]},

@@ -210,3 +210,85 @@ async fn a_delayed_status_without_a_reason_is_refused_and_accepted_with_one() {
     let a: Action = app.node.with_state(|s| s.get(RecordKind::Action, api_id)).await.unwrap();
     assert_eq!(a.reason.and_then(|r| r.fr).as_deref(), Some("Matériel non livré"));
 }
+
+/// Issue 13 item 7: a done report carries the date the action was completed (the form's
+/// default: the node's today), the "done over time" chart counts that date, and times on the
+/// pages are the viewer's wall-clock time in their own zone.
+#[tokio::test]
+async fn a_done_report_is_dated_by_its_completion_date_and_times_show_in_the_viewers_zone() {
+    let app = TestApp::spawn().await;
+    let actions: Vec<Value> = app.client.get(app.url("/api/v1/actions")).send().await.unwrap().json().await.unwrap();
+    let open: Vec<&str> = actions
+        .iter()
+        .filter(|a| a["owner_party"] == "MAR" && a["status"] == "in_progress")
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    let (web_id, api_id) = (open[0], open[1]);
+    let action = |id: &str| {
+        let id = id.to_string();
+        let node = app.node.clone();
+        async move { node.with_state(move |s| s.get::<Action>(RecordKind::Action, &id)).await.unwrap() }
+    };
+
+    // A completion date with another status: refused beside the field, nothing written.
+    let before = app.snapshot().await;
+    let form =
+        pairs(&[("csrf", &app.csrf), ("status", "in_progress"), ("progress", "60"), ("completed", "2025-09-01")]);
+    let (status, _, html) = post(&app, &format!("/fr/actions/{web_id}/progress"), &form).await;
+    assert_eq!(status, 422);
+    assert!(html.contains(r#"id="completed-error""#), "the refusal is beside the date");
+    assert_eq!(app.snapshot().await, before, "nothing written");
+
+    // Done with the date left blank: dated today (the node's date).
+    let form = pairs(&[("csrf", &app.csrf), ("status", "done"), ("progress", ""), ("completed", "")]);
+    let (status, _, _) = post(&app, &format!("/fr/actions/{web_id}/progress"), &form).await;
+    assert_eq!(status, 303);
+    let today = app.node.today();
+    assert_eq!(action(web_id).await.completed, Some(today));
+
+    // The API with a stated date; it is returned with the action.
+    let res = app
+        .client
+        .patch(app.url(&format!("/api/v1/actions/{api_id}")))
+        .header("X-CSRF-Token", &app.csrf)
+        .json(&json!({"status": "done", "completed": "2025-09-15"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!((body["status"].as_str(), body["completed"].as_str()), (Some("done"), Some("2025-09-15")));
+    let stated = action(api_id).await;
+    assert_eq!(stated.completed, Some(jiff::civil::date(2025, 9, 15)));
+
+    // The chart's dates are the declared ones, not the days the reports were recorded.
+    let dates = app
+        .node
+        .with_state(|s| {
+            let done: Vec<(String, Action)> = [web_id, api_id]
+                .iter()
+                .map(|id| ((*id).to_string(), s.get::<Action>(RecordKind::Action, id).unwrap()))
+                .collect();
+            lajna_outputs::charts::done_dates(s, &done)
+        })
+        .await;
+    assert_eq!(dates, vec![today, jiff::civil::date(2025, 9, 15)]);
+
+    // Times in the viewer's zone: the action's history shows the report's instant in
+    // Africa/Casablanca once the user's zone says so, with the UTC instant kept in `datetime`.
+    let (_, page) = app.get(&format!("/fr/actions/{api_id}")).await;
+    // The last instant shown (history runs oldest first): the report just made.
+    let end = page.rfind(r#"" dir="ltr" title="UTC">"#).expect("an instant shown in UTC");
+    let at = page[..end].rsplit('"').next().unwrap().to_string();
+    let instant: jiff::Timestamp = at.parse().expect("the newest history line's instant");
+    let utc = instant.to_zoned_datetime(jiff::tz::TimeZone::UTC).strftime("%Y-%m-%d %H:%M").to_string();
+    assert!(page.contains(&format!(r#"title="UTC">{utc}</time>"#)), "UTC before a zone is set");
+    // Riyadh: UTC+3 all year (no daylight saving), so the test tells the two apart any day.
+    let zone = "Asia/Riyadh";
+    assert!(
+        app.node.set_contact("mar-secretary", lajna_domain::Lang::Fr, zone, "", &Default::default()).await.unwrap()
+    );
+    let local = instant.to_zoned_datetime(jiff::tz::db().get(zone).unwrap()).strftime("%Y-%m-%d %H:%M").to_string();
+    let (_, page) = app.get(&format!("/fr/actions/{api_id}")).await;
+    assert!(page.contains(&format!(r#"<time datetime="{at}" dir="ltr" title="{zone}">{local}</time>"#)), "{local}");
+}

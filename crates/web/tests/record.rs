@@ -218,7 +218,7 @@ async fn the_record_page_shows_the_kept_verification_and_runs_no_full_verificati
         })
         .await;
     let progress = Some(lajna_domain::Progress::new(42).unwrap());
-    let cmd = Command::ReportProgress { reason: None, action, status: None, progress };
+    let cmd = Command::ReportProgress { completed: None, reason: None, action, status: None, progress };
     let new = app.node.execute(&Actor { party: mar(), member: None }, &cmd).await.unwrap();
     let (count, hash) = app.snapshot().await;
     let (_, html) = app.get("/en/record").await;

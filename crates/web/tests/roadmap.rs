@@ -363,7 +363,13 @@ async fn the_record_pages_by_a_hundred_events() {
     let mut n = 0;
     while app.snapshot().await.0 <= 100 {
         let progress = lajna_domain::Progress::new(n % 100).unwrap();
-        let cmd = Command::ReportProgress { reason: None, action: id.clone(), status: None, progress: Some(progress) };
+        let cmd = Command::ReportProgress {
+            completed: None,
+            reason: None,
+            action: id.clone(),
+            status: None,
+            progress: Some(progress),
+        };
         app.node.execute(&actor, &cmd).await.unwrap();
         n += 1;
     }

@@ -42,6 +42,7 @@ async fn two_nodes_converge_over_http_and_by_bundle_when_the_link_is_cut() {
         .execute(
             &actor("MAR"),
             &Command::ReportProgress {
+                completed: None,
                 reason: None,
                 action: a_mar.clone(),
                 status: Some(ActionStatus::InProgress),
@@ -54,6 +55,7 @@ async fn two_nodes_converge_over_http_and_by_bundle_when_the_link_is_cut() {
         .execute(
             &actor("MLI"),
             &Command::ReportProgress {
+                completed: None,
                 reason: Some(lajna_domain::LocalizedText::tri("", "Formateurs indisponibles", "")),
                 action: a_mli.clone(),
                 status: Some(ActionStatus::Delayed),
@@ -83,6 +85,7 @@ async fn two_nodes_converge_over_http_and_by_bundle_when_the_link_is_cut() {
         .execute(
             &actor("MAR"),
             &Command::ReportProgress {
+                completed: None,
                 reason: None,
                 action: a_mar.clone(),
                 status: None,
@@ -95,6 +98,7 @@ async fn two_nodes_converge_over_http_and_by_bundle_when_the_link_is_cut() {
         .execute(
             &actor("MLI"),
             &Command::ReportProgress {
+                completed: None,
                 reason: None,
                 action: a_mli.clone(),
                 status: None,
@@ -129,6 +133,7 @@ async fn bad_bundles_are_refused_and_the_store_is_unchanged() {
         .execute(
             &actor("MAR"),
             &Command::ReportProgress {
+                completed: None,
                 reason: None,
                 action: a,
                 status: None,
@@ -282,6 +287,7 @@ async fn a_private_note_never_crosses_to_the_other_party() {
         .execute(
             &actor("MAR"),
             &Command::ReportProgress {
+                completed: None,
                 reason: None,
                 action: a,
                 status: Some(ActionStatus::InProgress),
@@ -409,6 +415,7 @@ async fn a_log_whose_newest_events_were_dropped_is_named_truncated_by_the_peers_
             .execute(
                 &actor("MAR"),
                 &Command::ReportProgress {
+                    completed: None,
                     reason: None,
                     action: a.clone(),
                     status: None,
@@ -540,6 +547,7 @@ async fn with_the_link_cut_a_bundle_back_carries_the_peers_checkpoint_that_names
             .execute(
                 &actor("MAR"),
                 &Command::ReportProgress {
+                    completed: None,
                     reason: None,
                     action: a.clone(),
                     status: None,

@@ -170,6 +170,7 @@ async fn two_nodes_sync_over_https_with_the_pinned_fingerprint_and_a_wrong_pin_i
     mli.execute(
         &mli_actor,
         &lajna_domain::Command::ReportProgress {
+            completed: None,
             reason: None,
             action,
             status: Some(lajna_domain::ActionStatus::InProgress),

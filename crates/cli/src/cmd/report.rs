@@ -34,7 +34,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
     let lang = Lang::parse(&lang)?;
     let catalog = lajna_i18n::Catalog::load();
     let period = lajna_report::Period::parse(from.as_deref(), to.as_deref())?;
-    let input = lajna_report::gather(&node, &*node.read_all().await, &catalog, lang, period).await?;
+    let input = lajna_report::gather(&node, None, &catalog, lang, period).await?;
     let pdf = lajna_report::render(&input, lang)?;
     write_file(&out, &pdf)?;
     node.audit_operator("report", &out.display().to_string(), "").await?;

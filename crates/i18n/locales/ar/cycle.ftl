@@ -45,3 +45,5 @@ changes-closed = المغلقة
 dashboard-as-of = لوحة القيادة كما كانت في { $date } (أعيد بناؤها من سجل الأحداث).
 dashboard-as-of-today = العودة إلى اليوم
 agenda-review-last = دراسة حصيلة تنفيذ قرارات الدورة { $number }
+cycle-completed = تاريخ الإنجاز
+cycle-completed-hint = تاريخ إنجاز الإجراء المنجز؛ اليوم إن تُرك فارغاً.

@@ -118,3 +118,15 @@ pv-download = المحضر (PDF)
 pv-download-side = المحضر بالعربية | الفرنسية (PDF)
 pv-previous-actions-note = لا يرتبط أي إجراء بقرار من قرارات تلك الدورة: إجراءات خرائط الطريق التي وضعت فيها.
 pv-previous-actions-linked-note = الإجراءات المنفذة لقرارات تلك الدورة.
+# "What changed" over the report's period (issue 13 item 6): the changes page's own words.
+report-changes = { changes-title }
+report-changes-none = { changes-none }
+report-changes-created = { changes-created }
+report-changes-done = { changes-done }
+report-changes-cancelled = { changes-cancelled }
+report-changes-slipped = { changes-slipped }
+report-changes-decisions = { changes-decisions }
+report-col-was = { changes-was }
+report-col-now = { changes-now }
+report-col-before = { changes-before }
+report-col-after = { changes-after }

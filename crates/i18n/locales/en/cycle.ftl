@@ -45,3 +45,5 @@ changes-closed = Closed
 dashboard-as-of = The dashboard as it was on { $date } (rebuilt from the event log).
 dashboard-as-of-today = Back to today
 agenda-review-last = Review of the execution of the decisions of session { $number }
+cycle-completed = Completed on
+cycle-completed-hint = The date a done action was completed; today when left blank.

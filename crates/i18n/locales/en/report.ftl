@@ -118,3 +118,15 @@ pv-download = Minutes, procès-verbal (PDF)
 pv-download-side = Minutes in Arabic | French (PDF)
 pv-previous-actions-note = No action names a decision of that session: actions of the roadmaps drawn up at that session.
 pv-previous-actions-linked-note = Actions carrying out that session's decisions.
+# "What changed" over the report's period (issue 13 item 6): the changes page's own words.
+report-changes = { changes-title }
+report-changes-none = { changes-none }
+report-changes-created = { changes-created }
+report-changes-done = { changes-done }
+report-changes-cancelled = { changes-cancelled }
+report-changes-slipped = { changes-slipped }
+report-changes-decisions = { changes-decisions }
+report-col-was = { changes-was }
+report-col-now = { changes-now }
+report-col-before = { changes-before }
+report-col-after = { changes-after }

@@ -45,3 +45,5 @@ changes-closed = Clos
 dashboard-as-of = Tableau de bord tel qu'il était le { $date } (reconstitué d'après le journal).
 dashboard-as-of-today = Revenir à aujourd'hui
 agenda-review-last = Examen de l'état d'exécution des décisions de la session { $number }
+cycle-completed = Date d’achèvement
+cycle-completed-hint = Date à laquelle l’action terminée a été achevée ; aujourd’hui si laissée vide.

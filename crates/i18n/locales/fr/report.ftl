@@ -118,3 +118,15 @@ pv-download = Procès-verbal (PDF)
 pv-download-side = Procès-verbal arabe | français (PDF)
 pv-previous-actions-note = Aucune action ne se rattache à une décision de cette session-là : actions des feuilles de route élaborées lors de celle-ci.
 pv-previous-actions-linked-note = Actions qui exécutent les décisions de cette session-là.
+# "What changed" over the report's period (issue 13 item 6): the changes page's own words.
+report-changes = { changes-title }
+report-changes-none = { changes-none }
+report-changes-created = { changes-created }
+report-changes-done = { changes-done }
+report-changes-cancelled = { changes-cancelled }
+report-changes-slipped = { changes-slipped }
+report-changes-decisions = { changes-decisions }
+report-col-was = { changes-was }
+report-col-now = { changes-now }
+report-col-before = { changes-before }
+report-col-after = { changes-after }

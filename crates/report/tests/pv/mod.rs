@@ -246,7 +246,10 @@ async fn two_generations_from_the_same_record_are_byte_identical_even_after_late
     let mar = Actor { party: PartyCode::parse("MAR").unwrap(), member: None };
     let progress = Progress::new(i64::from(before.progress.percent()) + 5).unwrap();
     demo.node
-        .execute(&mar, &Command::ReportProgress { action, status: None, progress: Some(progress), reason: None })
+        .execute(
+            &mar,
+            &Command::ReportProgress { completed: None, action, status: None, progress: Some(progress), reason: None },
+        )
         .await
         .unwrap();
     let c = demo.pv(&catalog, &s1, Edition::One(Lang::Ar)).await;

@@ -5,7 +5,8 @@ use askama::Template;
 use axum::extract::{Path, RawQuery};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use lajna_domain::{ActionStatus, Command, LocalizedText, Progress};
+use jiff::civil::Date;
+use lajna_domain::{ActionStatus, Command, DomainError, Lang, LocalizedText, Progress};
 use lajna_node::NodeError;
 use lajna_node::auth::authorize;
 use serde::Deserialize;
@@ -27,6 +28,8 @@ struct ActionPage<'a> {
     form_status: String,
     form_progress: String,
     form_reason: String,
+    /// The completion date typed, or the action's own, or blank.
+    form_completed: String,
     form_note: String,
     /// Field → message, for a refused form.
     errors: Vec<(String, String)>,
@@ -48,6 +51,9 @@ pub struct ProgressForm {
     progress: String,
     #[serde(default)]
     reason: String,
+    /// `YYYY-MM-DD`; blank with status done means the reporter's today.
+    #[serde(default)]
+    completed: String,
 }
 
 /// The evidence form.
@@ -62,6 +68,7 @@ struct Typed {
     status: String,
     progress: String,
     reason: String,
+    completed: String,
     note: String,
     errors: Vec<(String, String)>,
 }
@@ -71,11 +78,13 @@ async fn render(page: &Page, id: &str, typed: Option<Typed>, saved: bool) -> Res
     let snapshot = state.node.read(&page.user).await;
     let history = state.node.events_for_record(id).await?;
     let a = views::action(&snapshot, &history, id, page.lang, state.node.today()).ok_or(WebError::NotFound)?;
-    let probe = Command::ReportProgress { reason: None, action: id.to_string(), status: None, progress: None };
+    let probe =
+        Command::ReportProgress { completed: None, reason: None, action: id.to_string(), status: None, progress: None };
     let can_update = authorize(&page.user, &snapshot, &probe).is_ok();
     let typed = typed.unwrap_or(Typed {
         status: a.row.status.to_string(),
         progress: a.row.progress.to_string(),
+        completed: a.completed.clone(),
         ..Typed::default()
     });
     let html = ActionPage {
@@ -87,6 +96,7 @@ async fn render(page: &Page, id: &str, typed: Option<Typed>, saved: bool) -> Res
         form_status: typed.status,
         form_progress: typed.progress,
         form_reason: typed.reason,
+        form_completed: typed.completed,
         form_note: typed.note,
         errors: typed.errors,
         saved,
@@ -127,15 +137,10 @@ pub async fn progress(
         status: form.status.clone(),
         progress: form.progress.clone(),
         reason: form.reason.clone(),
+        completed: form.completed.clone(),
         ..Typed::default()
     };
-    let parsed = (|| {
-        let status = Some(form.status.trim()).filter(|s| !s.is_empty()).map(ActionStatus::parse).transpose()?;
-        let progress = Some(form.progress.trim()).filter(|p| !p.is_empty()).map(Progress::parse).transpose()?;
-        // The reason in the page's language; blank means none (the domain says when one is needed).
-        let reason = LocalizedText::parse("reason", &[(page.lang, &form.reason)]).ok();
-        Ok::<_, lajna_domain::DomainError>(Command::ReportProgress { action: id.clone(), status, progress, reason })
-    })();
+    let parsed = progress_command(&form, &id, page.lang, page.state.node.today());
     let result = match parsed {
         Ok(command) => page.state.node.execute_as(&page.user, &command).await,
         Err(e) => Err(NodeError::Domain(e)),
@@ -144,6 +149,23 @@ pub async fn progress(
         Ok(_) => Ok(page.redirect(&format!("/actions/{id}?saved=1"))),
         Err(e) => refuse(&page, &id, typed, &e).await,
     }
+}
+
+/// The progress report a form asks for. A done status without a completion date is dated
+/// `today` (the committee's date): the "done over time" chart counts that date.
+fn progress_command(form: &ProgressForm, id: &str, lang: Lang, today: Date) -> Result<Command, DomainError> {
+    let status = Some(form.status.trim()).filter(|s| !s.is_empty()).map(ActionStatus::parse).transpose()?;
+    let progress = Some(form.progress.trim()).filter(|p| !p.is_empty()).map(Progress::parse).transpose()?;
+    // The reason in the page's language; blank means none (the domain says when one is needed).
+    let reason = LocalizedText::parse("reason", &[(lang, &form.reason)]).ok();
+    let completed = match form.completed.trim() {
+        "" => (status == Some(ActionStatus::Done)).then_some(today),
+        day => Some(
+            day.parse::<Date>()
+                .map_err(|_| DomainError::InvalidValue { field: "completed".into(), value: day.to_string() })?,
+        ),
+    };
+    Ok(Command::ReportProgress { action: id.to_string(), status, progress, reason, completed })
 }
 
 /// `POST /{lang}/actions/{id}/evidence`: a note, stored in the page's language.

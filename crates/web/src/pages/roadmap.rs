@@ -61,7 +61,13 @@ async fn roadmap(page: Page, Query(q): Query<Params>) -> Result<Html<String>, Pa
     let (tr, today, user) = (page.tr(), page.state.node.today(), &page.user);
     let snapshot = page.state.node.read(user).await;
     let can = |id: &str| {
-        let probe = Command::ReportProgress { reason: None, action: id.to_string(), status: None, progress: None };
+        let probe = Command::ReportProgress {
+            completed: None,
+            reason: None,
+            action: id.to_string(),
+            status: None,
+            progress: None,
+        };
         authorize(user, &snapshot, &probe).is_ok()
     };
     let v = crate::views::roadmap::roadmap(&snapshot, &q, tr, today, can);
