@@ -24,9 +24,7 @@ async fn main() {
     let base = tempfile::tempdir().expect("temp dir");
     let node = demo::build(&base.path().join("data")).await.expect("demo");
     for lang in [Lang::Ar, Lang::Fr] {
-        let input = lajna_report::gather(&node, None, &catalog, lang, Period::default())
-            .await
-            .expect("input");
+        let input = lajna_report::gather(&node, None, &catalog, lang, Period::default()).await.expect("input");
         let t = Instant::now();
         let pdf = render(&input, lang).expect("report");
         println!(
@@ -45,9 +43,7 @@ async fn main() {
     println!("{count} actions added in {:.1} s", t.elapsed().as_secs_f64());
     for lang in [Lang::Ar, Lang::Fr] {
         let t = Instant::now();
-        let input = lajna_report::gather(&node, None, &catalog, lang, Period::default())
-            .await
-            .expect("input");
+        let input = lajna_report::gather(&node, None, &catalog, lang, Period::default()).await.expect("input");
         let gathered = t.elapsed();
         let t = Instant::now();
         let pdf = render(&input, lang).expect("report");

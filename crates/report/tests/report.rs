@@ -153,8 +153,7 @@ async fn the_report_data_follows_the_period_and_the_record() {
     let dir = tempfile::tempdir().unwrap();
     let node = demo::build(&dir.path().join("data")).await.unwrap();
     let catalog = Catalog::load();
-    let all =
-        lajna_report::gather(&node, None, &catalog, Lang::En, Period::default()).await.unwrap();
+    let all = lajna_report::gather(&node, None, &catalog, Lang::En, Period::default()).await.unwrap();
     let total = node.with_state(|s| s.all::<Action>(RecordKind::Action).len()).await;
     let data = lajna_report::data_json(&all, Lang::En).unwrap();
     assert_eq!(data["summary"]["total"], total);

@@ -53,8 +53,9 @@ async fn download(
         tracing::error!(error = %e, "audit failed");
         return Ok(StatusCode::INTERNAL_SERVER_ERROR.into_response());
     }
-    let input =
-        lajna_report::gather(&state.node, Some(&page.user), &state.catalog, lang, period_of(&q)).await.or_page(&page)?;
+    let input = lajna_report::gather(&state.node, Some(&page.user), &state.catalog, lang, period_of(&q))
+        .await
+        .or_page(&page)?;
     // Layout is CPU work: keep it off the async workers.
     let pdf = tokio::task::spawn_blocking(move || lajna_report::render(&input, lang))
         .await
