@@ -321,6 +321,7 @@ async fn area_roadmap_action(f: &Fixture) -> (String, String, String) {
         indicator: None,
         decision: None,
         reason: None,
+        completed: None,
         illustrative: false,
     });
     let batch = f.sign(action, &f.node_key).await;
