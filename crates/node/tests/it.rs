@@ -569,6 +569,7 @@ async fn a_bundle_carrying_a_signed_revision_with_a_mistyped_field_is_refused_na
     mli.execute(
         &actor("MLI"),
         &Command::ReportProgress {
+            completed: None,
             reason: None,
             action: action.clone(),
             status: None,
