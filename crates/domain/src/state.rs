@@ -267,7 +267,8 @@ impl Change {
     ///
     /// # Errors
     /// [`DomainError::UnknownRecord`] for the record revised; [`DomainError::InvalidValue`]
-    /// naming the field and why; [`DomainError::MalformedBody`] for a creation not of its type.
+    /// naming the field and why (of a revision or a creation); [`DomainError::MalformedBody`]
+    /// for a creation that does not read as its type for no one field (a required one missing).
     pub fn check_against(&self, state: &State) -> Result<(), DomainError> {
         match self {
             Change::Genesis(_) | Change::Ledger => Ok(()),
@@ -394,7 +395,35 @@ fn minutes_text(kind: &str, obj: &Map<String, Value>) -> Result<LocalizedText, D
 
 /// Checks that every field of a creation body has the shape of its record type.
 fn check_record_shape(kind_code: &str, kind: RecordKind, set: &Map<String, Value>) -> Result<(), DomainError> {
-    with_record_type!(kind, T => typed::<T>(kind_code, Value::Object(set.clone())).map(|_| ()))
+    with_record_type!(kind, T => read_created::<T>(kind_code, set).map(|_| ()))
+}
+
+/// A creation's fields read as the record type `T`. A value that is not of its field's type is
+/// refused naming the field, as for a revision ([`DomainError::InvalidValue`]: `progress`, or
+/// dotted for a nested one, `indicator.target`, the way references name theirs); what belongs
+/// to no one field (a required field missing) is a [`DomainError::MalformedBody`].
+///
+/// The field is the path at which the deserialiser itself failed (`serde_path_to_error`), not
+/// a reading of its message. Only a refusal is read a second time with the path tracked, so
+/// folding a log of good events costs what it did.
+fn read_created<T: DeserializeOwned>(kind: &str, set: &Map<String, Value>) -> Result<T, DomainError> {
+    T::deserialize(set).map_err(|e| {
+        let Err(located) = serde_path_to_error::deserialize::<_, T>(set) else { return malformed(kind, e.to_string()) };
+        let field = located
+            .path()
+            .iter()
+            .filter_map(|s| match s {
+                serde_path_to_error::Segment::Map { key } => Some(key.as_str()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join(".");
+        if field.is_empty() {
+            malformed(kind, e.to_string())
+        } else {
+            DomainError::InvalidValue { field, value: located.into_inner().to_string() }
+        }
+    })
 }
 
 /// Checks a received creation or revision against the state, for types and references only.
@@ -402,7 +431,8 @@ fn check_record_shape(kind_code: &str, kind: RecordKind, set: &Map<String, Value
 /// For a revision, the record must exist with the event's kind, and each field written is laid
 /// over the record's current content and the result read as the typed record: a value that is
 /// not of its field's type (progress `"abc"`, a date that is not a date) is refused, naming the
-/// field. For both, every reference the event writes must name an existing record of the kinds
+/// field; a creation's fields are read the same way, naming the field ([`read_created`]). For
+/// both, every reference the event writes must name an existing record of the kinds
 /// it may name (an area id that is not an area is refused).
 ///
 /// Deliberately NOT the full [`Validate`] of `decide`: cross-field rules (a due date before the
@@ -420,8 +450,7 @@ fn check_typed<T: Validate + DeserializeOwned>(state: &State, change: &Change) -
     };
     match change {
         Change::Create { set, .. } => {
-            let record: T = serde_json::from_value(Value::Object(set.clone()))
-                .map_err(|e| malformed(T::KIND.created_kind(), e.to_string()))?;
+            let record: T = read_created(T::KIND.created_kind(), set)?;
             for r in record.references() {
                 r.check(state).map_err(|e| invalid(&r.field, &e))?;
             }
@@ -450,7 +479,8 @@ fn check_typed<T: Validate + DeserializeOwned>(state: &State, change: &Change) -
 /// same answer, whatever the state, so every node accepts or refuses an event alike.
 ///
 /// # Errors
-/// [`DomainError::UnknownKind`] or [`DomainError::MalformedBody`].
+/// [`DomainError::UnknownKind`] or [`DomainError::MalformedBody`]; [`DomainError::InvalidValue`]
+/// naming the field of a creation whose value is not of that field's type.
 pub fn parse_event(kind: &str, body: &Value) -> Result<Change, DomainError> {
     match kind {
         "ledger.genesis" => {

@@ -354,8 +354,9 @@ fn unknown_kinds_and_malformed_bodies_are_refused() {
     assert_eq!(parse_event("action.exploded", &json!({"v": 1})).unwrap_err().key(), "error-unknown-kind");
     assert_eq!(parse_event("spaceship.launched", &json!({"v": 1})).unwrap_err().key(), "error-unknown-kind");
     assert_eq!(parse_event("action.planned", &json!({"v": 2, "set": {}})).unwrap_err().key(), "error-malformed-body");
+    // A required field missing belongs to no one field: the body is malformed.
     assert_eq!(
-        parse_event("action.planned", &json!({"v": 1, "set": {"title": 3}})).unwrap_err().key(),
+        parse_event("action.planned", &json!({"v": 1, "set": {"weight": 3}})).unwrap_err().key(),
         "error-malformed-body"
     );
     assert_eq!(
@@ -900,16 +901,32 @@ fn a_received_reference_to_a_record_that_is_not_of_its_kind_is_refused_naming_th
 }
 
 #[test]
-fn a_created_record_with_a_field_of_the_wrong_type_is_refused() {
+fn a_created_record_with_a_field_of_the_wrong_type_is_refused_naming_the_field() {
     let (log, area, roadmap, ..) = fixture();
-    let mut set = serde_json::to_value(action(&area, &roadmap)).unwrap();
-    set["progress"] = json!("abc");
-    let err = parse_event("action.planned", &json!({"v": 1, "set": set})).unwrap_err();
-    assert_eq!(err.key(), "error-malformed-body");
-    set["progress"] = json!(0);
-    set["due"] = json!("31/12/2025");
-    assert_eq!(parse_event("action.planned", &json!({"v": 1, "set": set})).unwrap_err().key(), "error-malformed-body");
-    set["due"] = json!("2025-12-31");
+    let good = serde_json::to_value(action(&area, &roadmap)).unwrap();
+    // The field (dotted when nested, as references name theirs) and the message key of a
+    // revision's mistyped field, so a peer's operator reads one kind of refusal for both.
+    for (field, value, named) in [
+        ("progress", json!("abc"), "progress"),
+        ("progress", json!(140), "progress"),
+        ("due", json!("31/12/2025"), "due"),
+        ("title", json!("Former 12 officiers"), "title"),
+        ("status", json!("finished-ish"), "status"),
+        (
+            "indicator",
+            json!({"unit": {"fr": "officiers"}, "baseline": 0, "target": "douze", "current": 0}),
+            "indicator.target",
+        ),
+    ] {
+        let mut set = good.clone();
+        set[field] = value;
+        let err = parse_event("action.planned", &json!({"v": 1, "set": set})).unwrap_err();
+        assert_eq!((err.key(), err.field()), ("error-invalid-value", Some(named)), "{field}: {err}");
+        assert!(err.to_string().starts_with(&format!("{named}: ")), "{err}");
+        // The same refusal where the store checks a received event against the state.
+        assert_eq!(check_received(&log, "action.planned", json!({"v": 1, "set": set})).unwrap_err(), err);
+    }
+    let mut set = good;
     set["future_field"] = json!(true);
     check_received(&log, "action.planned", json!({"v": 1, "set": set})).unwrap();
 }

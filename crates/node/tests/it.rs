@@ -550,21 +550,27 @@ async fn a_peer_cannot_make_a_shared_document_private_or_swap_its_file() {
     assert!(mar.with_state(|s| !s.entry(&shared).unwrap().is_private()).await);
 }
 
-/// Issue 10 item 4: a bundle from a peer carrying a validly signed revision whose field is not
-/// of its type (progress "abc", a date that is not a date) or whose reference names a record of
-/// another kind (an area id that is a roadmap) is refused, naming the event and the field, and
-/// nothing of the bundle is stored — not even the honest event before it. The honest part alone
-/// is then accepted.
+/// Issue 10 item 4: a bundle from a peer carrying a validly signed revision or creation whose
+/// field is not of its type (progress "abc", a date that is not a date) or whose reference names
+/// a record of another kind (an area id that is a roadmap) is refused, naming the event and the
+/// field, and nothing of the bundle is stored — not even the honest event before it. The honest
+/// part alone is then accepted.
 #[tokio::test]
-async fn a_bundle_carrying_a_signed_revision_with_a_mistyped_field_is_refused_named_and_nothing_is_stored() {
+async fn a_bundle_carrying_a_signed_event_with_a_mistyped_field_is_refused_named_and_nothing_is_stored() {
     let dir = tempfile::tempdir().unwrap();
     let (mar, mli) = demo::build_pair(dir.path()).await.unwrap();
-    let (action, roadmap) = mar
+    let (action, roadmap, record) = mar
         .with_state(|s| {
             let mut open = s.all::<Action>(RecordKind::Action).into_iter().filter(|(_, a)| !a.status.is_closed());
-            open.next().map(|(id, a)| (id, a.roadmap)).unwrap()
+            open.next().map(|(id, a)| (id, a.roadmap.clone(), serde_json::to_value(a).unwrap())).unwrap()
         })
         .await;
+    // A new action planned with one field of the wrong type (the rest is an existing action's).
+    let planned = |field: &str, value: serde_json::Value| {
+        let mut set = record.clone();
+        set[field] = value;
+        json!({"v": 1, "set": set})
+    };
     // An honest revision on the Malian node, carried in the same bundle.
     mli.execute(
         &actor("MLI"),
@@ -584,11 +590,15 @@ async fn a_bundle_carrying_a_signed_revision_with_a_mistyped_field_is_refused_na
     let key = lajna_node::read_key(&dir.path().join("mli/keys/node-MLI.key")).unwrap();
     let heads = mli.store().lock().await.heads();
     let before = snapshot(&mar).await;
-    for (kind, set, field) in [
-        ("action.revised", json!({"progress": "abc"}), "progress"),
-        ("action.progress_reported", json!({"progress": "abc"}), "progress"),
-        ("action.revised", json!({"due": "31/12/2025"}), "due"),
-        ("action.revised", json!({"area": roadmap}), "area"),
+    let revised = |set: serde_json::Value| json!({"v": 1, "record": action, "set": set});
+    for (kind, body, field) in [
+        ("action.revised", revised(json!({"progress": "abc"})), "progress"),
+        ("action.progress_reported", revised(json!({"progress": "abc"})), "progress"),
+        ("action.revised", revised(json!({"due": "31/12/2025"})), "due"),
+        ("action.revised", revised(json!({"area": roadmap})), "area"),
+        ("action.planned", planned("progress", json!("abc")), "progress"),
+        ("action.planned", planned("due", json!("31/12/2025")), "due"),
+        ("action.planned", planned("area", json!(roadmap)), "area"),
     ] {
         // Signed by the Malian node's certified key, bypassing its own checks.
         let bad = lajna_ledger::Draft {
@@ -598,16 +608,16 @@ async fn a_bundle_carrying_a_signed_revision_with_a_mistyped_field_is_refused_na
             member: None,
             at: "2025-10-01T00:00:00Z".into(),
             kind: kind.into(),
-            body: json!({"v": 1, "record": action, "set": set}),
+            body: body.clone(),
         }
         .sign(&key)
         .unwrap();
         let bundle = lajna_ledger::write_bundle(header.clone(), &[events.clone(), vec![bad.clone()]].concat()).unwrap();
         let err = mar.bundle_import(&bundle).await.unwrap_err();
-        assert_eq!(err.code(), "error-invalid-value", "{kind} {set}: {err}");
+        assert_eq!(err.code(), "error-invalid-value", "{kind} {body}: {err}");
         let text = err.to_string();
-        assert!(text.contains(&format!("event {}: {field}:", bad.id().to_hex())), "{kind} {set}: {text}");
-        assert_eq!(snapshot(&mar).await, before, "{kind} {set}: nothing stored");
+        assert!(text.contains(&format!("event {}: {field}:", bad.id().to_hex())), "{kind} {body}: {text}");
+        assert_eq!(snapshot(&mar).await, before, "{kind} {body}: nothing stored");
         assert_eq!(mar.store().pending_count().await.unwrap(), 0);
     }
     assert!(mar.store().verify().await.unwrap().ok());

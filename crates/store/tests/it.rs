@@ -165,8 +165,18 @@ async fn refused_events_leave_the_store_as_it_was() {
         ("unknown kind", f.raw(heads.clone(), "area.exploded", json!({"v": 1}), &f.node_key), "error-unknown-kind"),
         (
             "malformed body",
-            f.raw(heads.clone(), "area.defined", json!({"v": 1, "set": {"code": 7}}), &f.node_key),
+            f.raw(heads.clone(), "area.defined", json!({"v": 1, "set": {"ordinal": 1}}), &f.node_key),
             "error-malformed-body",
+        ),
+        (
+            "a created field of the wrong type",
+            f.raw(
+                heads.clone(),
+                "area.defined",
+                json!({"v": 1, "set": {"code": 7, "title": {"fr": "X"}, "ordinal": 1}}),
+                &f.node_key,
+            ),
+            "error-invalid-value",
         ),
         (
             "wrong body version",
