@@ -87,6 +87,9 @@ pub struct OutboxStatus {
     pub sent: i64,
     /// Dead letters, oldest first.
     pub dead: Vec<OutboxRow>,
+    /// E-mails waiting after at least one failed attempt (the server down, a temporary
+    /// refusal), oldest first: what the operator watches while the mail server is away.
+    pub retrying: Vec<OutboxRow>,
 }
 
 fn notification(r: &sqlx::sqlite::SqliteRow) -> NotificationRow {
@@ -334,11 +337,18 @@ impl Store {
         let dead = sqlx::query(concat!(outbox_select!(), " WHERE o.dead_at IS NOT NULL ORDER BY n.id"))
             .fetch_all(&self.pool)
             .await?;
+        let retrying = sqlx::query(concat!(
+            outbox_select!(),
+            " WHERE o.sent_at IS NULL AND o.dead_at IS NULL AND o.attempts > 0 ORDER BY n.id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
         Ok(OutboxStatus {
             notifications: counts.get(0),
             waiting: counts.get(1),
             sent: counts.get(2),
             dead: dead.iter().map(outbox).collect(),
+            retrying: retrying.iter().map(outbox).collect(),
         })
     }
 }
@@ -390,6 +400,8 @@ mod tests {
         store.outbox_failed(id, "refused", "2026-03-23T07:05:00Z", None).await.unwrap();
         assert!(store.outbox_due("2026-03-23T07:04:59Z", 10).await.unwrap().is_empty());
         assert_eq!(store.outbox_due("2026-03-23T07:05:00Z", 10).await.unwrap()[0].attempts, 1);
+        let retrying = store.outbox_status().await.unwrap().retrying;
+        assert_eq!((retrying.len(), retrying[0].last_error.as_str()), (1, "refused"));
         store
             .outbox_failed(id, "550 no such user", "2026-03-23T07:05:00Z", Some("2026-03-23T07:05:00Z"))
             .await
@@ -397,6 +409,7 @@ mod tests {
         let status = store.outbox_status().await.unwrap();
         assert_eq!((status.notifications, status.waiting, status.sent, status.dead.len()), (2, 0, 0, 1));
         assert_eq!(status.dead[0].last_error, "550 no such user");
+        assert!(status.retrying.is_empty());
         // Read flags: one, then all.
         let (page, total) = store.notifications("amina", 0, 10).await.unwrap();
         assert_eq!((page.len(), total), (1, 1));

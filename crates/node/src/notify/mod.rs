@@ -20,7 +20,24 @@ use crate::auth::User;
 use crate::record::may_see_entry;
 use crate::{Node, NodeError, rfc3339};
 pub use lajna_store::{NotificationKey, NotificationRow, OutboxRow, OutboxStatus};
-pub use triggers::{Recipient, Triggers};
+pub use triggers::{Awaiting, Recipient, Triggers, awaiting_endorsement};
+
+/// The Message-ID of the e-mail of notification `key` (RFC 5322 §3.6.4),
+/// `<{32 hex digits}@{domain}>`: a BLAKE3 of the key, so one notification always carries the
+/// same id. Should a crash fall between the server's acceptance and the outbox's record of it,
+/// the e-mail sent again is recognisably the same message (clients and archives drop a
+/// duplicate Message-ID), and a test can tell every e-mail's notification.
+#[must_use]
+pub fn message_id(key: &NotificationKey, domain: &str) -> String {
+    let mut h = blake3::Hasher::new();
+    for part in [&key.trigger, &key.record, &key.version, &key.recipient] {
+        // Length-prefixed, so no two keys hash the same bytes.
+        h.update(&(part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    let hex = h.finalize().to_hex();
+    format!("<{}@{domain}>", &hex[..32])
+}
 
 /// What a notification may say about its record.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,6 +86,18 @@ pub fn subject(state: &State, id: &str, to: &User) -> Subject {
         Some(title) => Subject::Record { kind: entry.kind, id: id.into(), title },
         None => Subject::Marked { kind: entry.kind, id: id.into() },
     }
+}
+
+/// Each trigger of [`triggers::TRIGGERS`] and whether it is on, given the ones turned `off`
+/// (the profile page's checkboxes).
+#[must_use]
+pub fn triggers_on(off: &BTreeSet<String>) -> Vec<(&'static str, bool)> {
+    triggers::TRIGGERS.iter().map(|t| (*t, !off.contains(*t))).collect()
+}
+
+/// The triggers turned off: those `kept` does not keep (a form sends a checkbox per trigger on).
+pub fn triggers_off(kept: impl Fn(&str) -> bool) -> BTreeSet<String> {
+    triggers::TRIGGERS.iter().filter(|t| !kept(t)).map(|t| (*t).to_string()).collect()
 }
 
 /// A user's notification settings, parsed.

@@ -190,30 +190,16 @@ pub fn due(
         users.iter().filter(|u| u.role == Role::CoChair && u.party.as_str() == party).collect()
     };
     let secretaries = || users.iter().filter(|u| u.role == Role::Secretary);
-    let endorsable = state
-        .all::<Decision>(RecordKind::Decision)
-        .into_iter()
-        .map(|(id, _)| id)
-        .chain(state.all::<Roadmap>(RecordKind::Roadmap).into_iter().map(|(id, _)| id));
-    for id in endorsable {
-        let Some(entry) = state.entry(&id) else { continue };
-        let a = adoption(&entry.doc(&id), &parties);
-        for party in &a.awaiting {
+    for a in awaiting_endorsement(state) {
+        for party in &a.parties {
             for u in co_chairs(party) {
-                out.insert(key("endorse", &id, a.version.clone(), u));
+                out.insert(key("endorse", &a.id, a.version.clone(), u));
             }
         }
     }
     for (id, session) in state.all::<Session>(RecordKind::Session) {
         let Some(entry) = state.entry(&id) else { continue };
         let status = minutes_status(entry, &parties);
-        if let Some(draft) = status.draft.as_ref().filter(|_| !status.locked()) {
-            for party in &draft.awaiting {
-                for u in co_chairs(party) {
-                    out.insert(key("endorse", &id, draft.version.clone(), u));
-                }
-            }
-        }
         if !status.locked() {
             for u in secretaries() {
                 if days_between(session.end, today(u)) >= settings.minutes_days {
@@ -240,6 +226,50 @@ pub fn due(
     }
     out.retain(|k| users.iter().any(|u| u.username == k.recipient && !u.off.contains(&k.trigger)));
     out.into_iter().collect()
+}
+
+/// A record awaiting endorsements: a decision or roadmap whose current version, or a session
+/// whose draft minutes (not yet agreed), some parties have not endorsed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Awaiting {
+    /// Decision, roadmap or session (its minutes).
+    pub kind: RecordKind,
+    /// Record id.
+    pub id: String,
+    /// The version to endorse (the record's, or the draft minutes').
+    pub version: String,
+    /// The parties whose co-chairs have not endorsed it, by code.
+    pub parties: Vec<String>,
+}
+
+/// What awaits endorsements in `state`, by kind then id: the one rule read by the `endorse`
+/// trigger and by the "my work" page (`lajna_views::my_work`).
+#[must_use]
+pub fn awaiting_endorsement(state: &State) -> Vec<Awaiting> {
+    let parties: Vec<String> =
+        state.charter().map(|c| c.parties.iter().map(|p| p.code.as_str().to_string()).collect()).unwrap_or_default();
+    let mut out = vec![];
+    let records = state
+        .all::<Decision>(RecordKind::Decision)
+        .into_iter()
+        .map(|(id, _)| (RecordKind::Decision, id))
+        .chain(state.all::<Roadmap>(RecordKind::Roadmap).into_iter().map(|(id, _)| (RecordKind::Roadmap, id)));
+    for (kind, id) in records {
+        let Some(entry) = state.entry(&id) else { continue };
+        let a = adoption(&entry.doc(&id), &parties);
+        if !a.awaiting.is_empty() {
+            out.push(Awaiting { kind, id, version: a.version, parties: a.awaiting });
+        }
+    }
+    for (id, _) in state.all::<Session>(RecordKind::Session) {
+        let Some(entry) = state.entry(&id) else { continue };
+        let status = minutes_status(entry, &parties);
+        if let Some(draft) = status.draft.filter(|d| !d.awaiting.is_empty() && status.agreed.is_none()) {
+            out.push(Awaiting { kind: RecordKind::Session, id, version: draft.version, parties: draft.awaiting });
+        }
+    }
+    out.sort_by(|a, b| (a.kind.code(), &a.id).cmp(&(b.kind.code(), &b.id)));
+    out
 }
 
 /// Whole days from `from` to `to` (negative when `to` is earlier).
