@@ -15,39 +15,54 @@ use anyhow::{Context, Result};
 use jiff::Timestamp;
 use lajna_i18n::{Catalog, Tr};
 use lajna_node::Node;
-use lajna_node::notify::{Contact, OutboxRow};
+use lajna_node::notify::{Contact, OutboxRow, message_id};
 use lajna_views::notifications::{Notice, notice};
+use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use tokio::sync::watch;
 
-/// Where "now" comes from: the wall clock, or a fixed instant (`LAJNA_NOTIFY_NOW`, for tests
-/// and `--dry-run --at`).
+/// Where "now" comes from: the wall clock, or a simulated one (`LAJNA_NOTIFY_NOW`, for tests and
+/// `--dry-run --at`), so that what a tick does never depends on when the test runs.
 #[derive(Clone, Copy, Debug)]
 pub enum Clock {
     /// `Timestamp::now()`.
     Wall,
-    /// Always this instant.
-    Fixed(Timestamp),
+    /// `start` at the first tick and `step` later at each next one (a zero step: always
+    /// `start`). A restarted process starts again at its own `start`.
+    Simulated {
+        /// The instant of the first tick.
+        start: Timestamp,
+        /// How far the clock moves from one tick to the next.
+        step: jiff::SignedDuration,
+    },
 }
 
 impl Clock {
-    /// The clock of this process: `LAJNA_NOTIFY_NOW` (RFC 3339) when set, else the wall clock.
+    /// The clock of this process: `LAJNA_NOTIFY_NOW` (RFC 3339) when set, moved on by
+    /// `LAJNA_NOTIFY_STEP` seconds (default 0) at each tick; else the wall clock.
     ///
     /// # Errors
-    /// A `LAJNA_NOTIFY_NOW` that is not an RFC 3339 instant.
+    /// A `LAJNA_NOTIFY_NOW` that is not an RFC 3339 instant, a `LAJNA_NOTIFY_STEP` that is not
+    /// a whole number of seconds.
     pub fn from_env() -> Result<Self> {
-        match std::env::var("LAJNA_NOTIFY_NOW") {
-            Ok(t) => Ok(Self::Fixed(t.parse().context("LAJNA_NOTIFY_NOW: not an RFC 3339 instant")?)),
-            Err(_) => Ok(Self::Wall),
-        }
+        let Ok(t) = std::env::var("LAJNA_NOTIFY_NOW") else { return Ok(Self::Wall) };
+        let start = t.parse().context("LAJNA_NOTIFY_NOW: not an RFC 3339 instant")?;
+        let step = match std::env::var("LAJNA_NOTIFY_STEP") {
+            Ok(s) => s.parse::<i64>().context("LAJNA_NOTIFY_STEP: not a number of seconds")?,
+            Err(_) => 0,
+        };
+        Ok(Self::Simulated { start, step: jiff::SignedDuration::from_secs(step) })
     }
 
-    /// The instant now.
+    /// The instant of tick `n` (0 for the first).
     #[must_use]
-    pub fn now(self) -> Timestamp {
+    pub fn at(self, n: u32) -> Timestamp {
         match self {
             Self::Wall => Timestamp::now(),
-            Self::Fixed(t) => t,
+            Self::Simulated { start, step } => {
+                start.saturating_add(step * i32::try_from(n).unwrap_or(i32::MAX)).unwrap_or(start)
+            }
         }
     }
 }
@@ -63,6 +78,9 @@ pub fn smtp_url(node: &Node) -> Option<String> {
 pub struct Rendered {
     /// Recipient address.
     pub to: String,
+    /// The recipient's notification preferences (their profile page): the last line of every
+    /// e-mail and its `List-Unsubscribe` header (RFC 2369).
+    pub prefs: String,
     /// Subject, one line.
     pub subject: String,
     /// Plain-text body.
@@ -87,7 +105,7 @@ pub fn render(n: &Notice, to: &Contact, base: &str, catalog: &Catalog) -> Render
     let plain = |k: &str| tr.t(k).replace(['\u{2068}', '\u{2069}'], "");
     let lang = to.lang.code();
     let link = format!("{}/{lang}{}", base.trim_end_matches('/'), n.href);
-    let prefs = format!("{}/{lang}/notifications", base.trim_end_matches('/'));
+    let prefs = format!("{}/{lang}/profile#prefs", base.trim_end_matches('/'));
     let subject = one_line(&n.text);
     let mut text = format!("{}\n\n{}\n", plain("notify-mail-intro"), n.text);
     for l in &n.lines {
@@ -108,36 +126,48 @@ pub fn render(n: &Notice, to: &Contact, base: &str, catalog: &Catalog) -> Render
         p = escape(&plain("notify-mail-prefs")),
         pl = escape(&prefs),
     );
-    Rendered { to: to.email.clone(), subject, text, html }
+    Rendered { to: to.email.clone(), prefs, subject, text, html }
 }
 
-/// The message of `r` from `from`.
+/// The message of `r` from `from`, dated `date`, with Message-ID `id` ([`message_id`]).
 ///
 /// # Errors
 /// An address that does not parse, or a message lettre refuses to build.
-pub fn message(r: &Rendered, from: &str) -> Result<Message> {
+pub fn message(r: &Rendered, from: &str, date: Timestamp, id: String) -> Result<Message> {
     let from: Mailbox = from.parse().context("notify.mail_from")?;
     let to: Mailbox = r.to.parse().with_context(|| format!("address {:?}", r.to))?;
+    // RFC 2369: mail clients offer "unsubscribe", which opens the preferences.
+    let unsubscribe =
+        HeaderValue::new(HeaderName::new_from_ascii_str("List-Unsubscribe"), format!("<{}>", one_line(&r.prefs)));
     Ok(Message::builder()
         .from(from)
         .to(to)
         .subject(r.subject.clone())
+        .date(std::time::SystemTime::try_from(date).unwrap_or_else(|_| std::time::SystemTime::now()))
+        .message_id(Some(id))
+        .raw_header(unsubscribe)
         .multipart(MultiPart::alternative_plain_html(r.text.clone(), r.html.clone()))?)
 }
 
-/// The e-mail of outbox row `row`, rendered for its recipient; `None` when the recipient is
-/// gone, disabled or without an address.
+/// The domain of the Message-IDs: the From address's.
+fn id_domain(from: &str) -> &str {
+    from.rsplit('@').next().unwrap_or("localhost").trim_end_matches('>')
+}
+
+/// The e-mail of outbox row `row`, rendered for its recipient as of `now` (the digest counts
+/// what is overdue on the recipient's date then); `None` when the recipient is gone,
+/// disabled or without an address.
 ///
 /// # Errors
 /// Store errors.
-pub async fn render_row(node: &Node, row: &OutboxRow, catalog: &Catalog) -> Result<Option<Rendered>> {
+pub async fn render_row(node: &Node, row: &OutboxRow, catalog: &Catalog, now: Timestamp) -> Result<Option<Rendered>> {
     let Some(to) = node.contact(&row.notification.key.recipient).await? else { return Ok(None) };
     if to.email.is_empty() || to.user.party.as_str().is_empty() {
         return Ok(None);
     }
     let snapshot = node.read(&to.user).await;
     let tz = lajna_domain::tzdb().get(&to.tz).unwrap_or(jiff::tz::TimeZone::UTC);
-    let today = Timestamp::now().to_zoned_datetime(tz).date();
+    let today = now.to_zoned_datetime(tz).date();
     let n = notice(&snapshot, &row.notification, &to.user, Tr { catalog, lang: to.lang }, today);
     Ok(Some(render(&n, &to, &node.config.notify.public_url, catalog)))
 }
@@ -163,11 +193,12 @@ pub struct TickReport {
 }
 
 /// One tick at `now`: store the notifications due, then send the e-mails due (when an SMTP
-/// URL is set).
+/// URL is set), one at a time, until `stop` turns true: the e-mail in flight is always
+/// recorded first, so a restart never sends it again.
 ///
 /// # Errors
 /// Store errors; an SMTP URL that does not parse.
-pub async fn tick(node: &Node, now: Timestamp, catalog: &Catalog) -> Result<TickReport> {
+pub async fn tick(node: &Node, now: Timestamp, catalog: &Catalog, stop: &watch::Receiver<bool>) -> Result<TickReport> {
     let mut report = TickReport { made: node.notify_tick(now).await?.len(), ..TickReport::default() };
     let Some(url) = smtp_url(node) else { return Ok(report) };
     // The URL holds credentials: its parse error is reported without it.
@@ -177,10 +208,14 @@ pub async fn tick(node: &Node, now: Timestamp, catalog: &Catalog) -> Result<Tick
         .build();
     let settings = &node.config.notify;
     for row in node.outbox_due(now, 100).await? {
+        if *stop.borrow() {
+            break;
+        }
         let id = row.notification.id;
-        let sent = match render_row(node, &row, catalog).await? {
+        let message_id = message_id(&row.notification.key, id_domain(&settings.mail_from));
+        let sent = match render_row(node, &row, catalog, now).await? {
             None => Err((true, "no address".to_string())),
-            Some(r) => match message(&r, &settings.mail_from) {
+            Some(r) => match message(&r, &settings.mail_from, now, message_id) {
                 Err(e) => Err((true, format!("{e:#}"))),
                 Ok(m) => transport.send(m).await.map(|_| ()).map_err(|e| (e.is_permanent(), e.to_string())),
             },
@@ -207,19 +242,27 @@ pub async fn tick(node: &Node, now: Timestamp, catalog: &Catalog) -> Result<Tick
     Ok(report)
 }
 
-/// The scheduler inside `lajna serve`: a tick every `notify.tick_seconds`, forever.
-pub async fn run(node: std::sync::Arc<Node>, clock: Clock) {
+/// The scheduler inside `lajna serve`: a tick every `notify.tick_seconds` (tick `n` at
+/// `clock.at(n)`) until `stop` turns true; then it returns once the e-mail in flight, if any,
+/// is recorded.
+pub async fn run(node: std::sync::Arc<Node>, clock: Clock, mut stop: watch::Receiver<bool>) {
     let catalog = Catalog::load();
     let every = Duration::from_secs(node.config.notify.tick_seconds.max(1));
-    loop {
-        match tick(&node, clock.now(), &catalog).await {
+    for n in 0.. {
+        match tick(&node, clock.at(n), &catalog, &stop).await {
             Ok(r) if r != TickReport::default() => {
                 tracing::info!(made = r.made, sent = r.sent, retried = r.retried, dead = r.dead, "notifications")
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "notification tick failed; will retry"),
         }
-        tokio::time::sleep(every).await;
+        if *stop.borrow() {
+            return;
+        }
+        tokio::select! {
+            () = tokio::time::sleep(every) => {}
+            _ = stop.changed() => return,
+        }
     }
 }
 
@@ -227,6 +270,10 @@ pub async fn run(node: std::sync::Arc<Node>, clock: Clock) {
 mod tests {
     use super::*;
     use lajna_domain::Lang;
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
 
     fn contact(lang: Lang) -> Contact {
         Contact {
@@ -263,7 +310,9 @@ mod tests {
             m = email.message_from_bytes(sys.stdin.buffer.read(), policy=email.policy.default)\n\
             print(str(m['subject']))\n\
             print('|'.join(k.lower() for k in m.keys()))\n\
-            print(m.get_body(('html',)).get_content().split('<html ')[1].split('>')[0])";
+            print(m.get_body(('html',)).get_content().split('<html ')[1].split('>')[0])\n\
+            print(m['list-unsubscribe'], m['message-id'], m['date'].datetime.isoformat())\n\
+            print(m.get_body(('plain',)).get_content().strip().splitlines()[-1])";
         let mut child = std::process::Command::new("/usr/bin/python3")
             .args(["-c", script])
             .stdin(std::process::Stdio::piped())
@@ -281,13 +330,19 @@ mod tests {
         let catalog = Catalog::load();
         let subject = "تذكير: إجراء «تدريب 12 ضابطاً» متأخر";
         let r = render(&notice_of(subject), &contact(Lang::Ar), "https://lajna.example.ma", &catalog);
-        let bytes = message(&r, "Lajna <lajna@example.ma>").unwrap().formatted();
+        let bytes = message(&r, "Lajna <lajna@example.ma>", ts("2026-03-23T07:00:00Z"), "<a1@example.ma>".into())
+            .unwrap()
+            .formatted();
         assert!(bytes.is_ascii(), "headers and bodies are encoded");
         let read = python_reads(&bytes);
         let mut lines = read.lines();
         assert_eq!(lines.next(), Some(subject));
         lines.next();
         assert_eq!(lines.next(), Some("lang=\"ar\" dir=\"rtl\""));
+        // The preferences (profile) link: a header for the mail client and the last line.
+        let prefs = "https://lajna.example.ma/ar/profile#prefs";
+        assert_eq!(lines.next(), Some(format!("<{prefs}> <a1@example.ma> 2026-03-23T07:00:00+00:00").as_str()));
+        assert!(lines.next().unwrap().ends_with(&format!(" {prefs}")));
     }
 
     #[test]
@@ -295,12 +350,38 @@ mod tests {
         let catalog = Catalog::load();
         let title = "Rappel : l'action « X\r\nBcc: victim@example.org\r\nX-Evil: 1 » est en retard";
         let r = render(&notice_of(title), &contact(Lang::Fr), "https://lajna.example.ma", &catalog);
-        let bytes = message(&r, "lajna@example.ma").unwrap().formatted();
+        let bytes =
+            message(&r, "lajna@example.ma", ts("2026-03-23T07:00:00Z"), "<a1@example.ma>".into()).unwrap().formatted();
         let read = python_reads(&bytes);
         let mut lines = read.lines();
         assert_eq!(lines.next(), Some("Rappel : l'action « X  Bcc: victim@example.org  X-Evil: 1 » est en retard"));
         let headers = lines.next().unwrap();
         assert!(!headers.split('|').any(|h| h == "bcc" || h == "x-evil"), "{headers}");
+    }
+
+    #[test]
+    fn a_simulated_clock_moves_by_its_step_at_each_tick() {
+        let start = ts("2026-02-16T07:59:00Z");
+        let clock = Clock::Simulated { start, step: jiff::SignedDuration::from_secs(60) };
+        assert_eq!((clock.at(0), clock.at(1)), (start, ts("2026-02-16T08:00:00Z")));
+        let fixed = Clock::Simulated { start, step: jiff::SignedDuration::ZERO };
+        assert_eq!(fixed.at(1000), start);
+    }
+
+    #[test]
+    fn the_message_id_is_one_per_notification_and_from_the_sender_s_domain() {
+        let key = |recipient: &str| lajna_node::notify::NotificationKey {
+            trigger: "overdue".into(),
+            record: "ab".into(),
+            version: "2026-03-20/0".into(),
+            recipient: recipient.into(),
+        };
+        let domain = id_domain("Lajna <lajna@lajna.mar.example>");
+        assert_eq!(domain, "lajna.mar.example");
+        let id = message_id(&key("amina"), domain);
+        assert_eq!(id, message_id(&key("amina"), domain));
+        assert_ne!(id, message_id(&key("oumar"), domain));
+        assert!(id.starts_with('<') && id.ends_with("@lajna.mar.example>") && id.len() == 32 + 20, "{id}");
     }
 
     #[test]

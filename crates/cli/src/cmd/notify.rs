@@ -1,6 +1,6 @@
 //! `lajna notify`: the reminders of this node (issue 14 item 5). `--dry-run` prints what a tick
 //! would make now and to whom (new ones only, nothing stored or sent); `status` counts the
-//! notifications and e-mails and lists the dead letters; `set` gives a user its language,
+//! notifications and e-mails and lists the e-mails being retried and the dead letters; `set` gives a user its language,
 //! time zone and e-mail address.
 
 use std::collections::BTreeSet;
@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use jiff::Timestamp;
 
 use super::common::DataArg;
-use crate::mail::{Clock, render_row};
+use crate::mail::render_row;
 
 /// Arguments of `lajna notify`.
 #[derive(clap::Args)]
@@ -30,7 +30,8 @@ pub struct Args {
 
 #[derive(clap::Subcommand)]
 enum Sub {
-    /// Notifications stored, e-mails waiting and sent, and every dead letter with its last error.
+    /// Notifications stored, e-mails waiting and sent, those being retried and every dead letter,
+    /// with their last error.
     Status(StatusArgs),
     /// Set a user's language (ar, fr, en), time zone (tz database name) and e-mail address.
     Set(SetArgs),
@@ -75,7 +76,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
 
 async fn dry_run(data: &DataArg, at: Option<Timestamp>) -> Result<ExitCode> {
     let node = data.open().await?;
-    let now = at.unwrap_or(Clock::Wall.now());
+    let now = at.unwrap_or_else(Timestamp::now);
     let due = node.notifications_due(now).await?;
     let contacts = node.contacts().await?;
     println!("at {now}: {} notification(s) due (already made ones are stored once and not sent again)", due.len());
@@ -104,9 +105,22 @@ async fn status(args: StatusArgs) -> Result<ExitCode> {
         s.dead.len()
     );
     let catalog = lajna_i18n::Catalog::load();
+    let now = Timestamp::now();
+    for r in &s.retrying {
+        let k = &r.notification.key;
+        println!(
+            "retrying\t#{}\t{}\t{}\tattempts {}\tnext {}\t{}",
+            r.notification.id,
+            k.trigger,
+            k.recipient,
+            r.attempts,
+            r.next_attempt,
+            r.last_error.replace(['\r', '\n'], " ")
+        );
+    }
     for d in &s.dead {
         let k = &d.notification.key;
-        let to = render_row(&node, d, &catalog).await?.map(|r| r.to).unwrap_or_default();
+        let to = render_row(&node, d, &catalog, now).await?.map(|r| r.to).unwrap_or_default();
         println!(
             "dead\t#{}\t{}\t{}\t{}\tattempts {}\tat {}\t{}",
             d.notification.id,

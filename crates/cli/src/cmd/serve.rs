@@ -55,7 +55,7 @@ pub async fn bind(listen: SocketAddr) -> Result<TcpListener> {
         .with_context(|| format!("cannot listen on {listen}; is another server using it? choose another with --listen"))
 }
 
-/// Serves `node` on a taken address until Ctrl-C, syncing with its peers every
+/// Serves `node` on a taken address until Ctrl-C or SIGTERM, syncing with its peers every
 /// `sync_interval_seconds` in the background.
 pub async fn serve_on(node: Node, listener: TcpListener) -> Result<ExitCode> {
     let addr = listener.local_addr()?;
@@ -70,7 +70,8 @@ pub async fn serve_on(node: Node, listener: TcpListener) -> Result<ExitCode> {
     tokio::spawn(node.clone().keep_verified(std::time::Duration::from_secs(600)));
     // Reminders and e-mail (issue 14): one tick a `notify.tick_seconds`, clock from
     // LAJNA_NOTIFY_NOW when set (tests), else the wall clock.
-    tokio::spawn(crate::mail::run(node.clone(), crate::mail::Clock::from_env()?));
+    let (stop_mailer, stopping) = tokio::sync::watch::channel(false);
+    let mailer = tokio::spawn(crate::mail::run(node.clone(), crate::mail::Clock::from_env()?, stopping));
     if !node.config.peers.is_empty() {
         let syncing = node.clone();
         tokio::spawn(async move {
@@ -91,6 +92,10 @@ pub async fn serve_on(node: Node, listener: TcpListener) -> Result<ExitCode> {
         });
     }
     lajna_web::serve_tls(node, listener, tls, shutdown()).await?;
+    // A restart must not send an e-mail twice: the one in flight is recorded as sent (or
+    // failed) before the process ends; the SMTP timeout (30 s) bounds the wait.
+    let _ = stop_mailer.send(true);
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(45), mailer).await;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -109,6 +114,19 @@ async fn reload_on_sighup(tls: Option<ServerTls>) {
     }
 }
 
+/// Ctrl-C (SIGINT) or SIGTERM (`systemctl stop|restart`): stop accepting, finish what is in
+/// flight.
 async fn shutdown() {
-    let _ = tokio::signal::ctrl_c().await;
+    use tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
 }
