@@ -7,6 +7,7 @@ pub mod api;
 pub mod changes;
 pub mod documents;
 pub mod forms;
+pub mod my_work;
 pub mod notifications;
 pub mod records;
 pub mod roadmap;

@@ -99,3 +99,37 @@ pub fn notice(state: &State, row: &NotificationRow, reader: &User, tr: Tr<'_>, t
         lines: lines.into_iter().map(plain).collect(),
     }
 }
+
+/// Notifications on one page of `/{lang}/notifications`.
+pub const PER_PAGE: i64 = 20;
+
+/// One page of a reader's notifications.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NoticePage {
+    /// The notices, newest first.
+    pub items: Vec<Notice>,
+    /// This page's number, from 1.
+    pub page: i64,
+    /// How many pages there are (at least 1).
+    pub pages: i64,
+    /// "Page 2 of 5", in the reader's language.
+    pub pager: String,
+}
+
+/// Page `page` (from 1) of `reader`'s notifications: `rows` of that page out of `total`
+/// ([`lajna_node::Node::notifications`] at offset `(page - 1) * PER_PAGE`), worded over the
+/// reader's snapshot `state` on `today`.
+#[must_use]
+pub fn notice_page(
+    state: &State,
+    (rows, total): &(Vec<NotificationRow>, i64),
+    page: i64,
+    reader: &User,
+    tr: Tr<'_>,
+    today: Date,
+) -> NoticePage {
+    let items = rows.iter().map(|r| notice(state, r, reader, tr, today)).collect();
+    let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let pager = tr.catalog.get(tr.lang, "notify-page", &[("page", Arg::Num(page)), ("pages", Arg::Num(pages))]);
+    NoticePage { items, page, pages, pager }
+}

@@ -44,3 +44,33 @@ notify-digest-overdue = { $count ->
 notify-mail-intro = لجنة — سجل اللجنة المشتركة
 notify-mail-link = افتحه في لجنة:
 notify-mail-prefs = إشعاراتكم وتفضيلاتكم:
+profile-triggers = أخبروني (في لجنة وبالبريد الإلكتروني)
+notify-trigger-due-soon = بإجراءاتي التي يقترب أجلها
+notify-trigger-overdue = بإجراءاتي المتأخرة (مجدداً كل أسبوع)
+notify-trigger-endorse = بما ينتظر مصادقتي
+notify-trigger-minutes-late = بالمحاضر التي لم يصادق عليها الطرفان بعد
+notify-trigger-new-action = بالإجراءات الجديدة لوحدتي
+notify-trigger-peer-silent = بانقطاع التبادل مع عقدة الطرف الآخر
+notify-trigger-digest = بالملخص الأسبوعي
+## «عملي» (issue 14 item 1).
+nav-my-work = عملي
+my-work-title = عملي
+my-work-mine = إجراءاتي
+my-work-mine-empty = لا يوجد إجراء مفتوح تتولون مسؤوليته.
+my-work-no-member = حسابكم غير مرتبط بعضو في اللجنة، فلا يسميكم أي إجراء مسؤولاً عنه.
+my-work-party = إجراءات طرفي في انتظار التحديث
+my-work-party-help = { $days ->
+    [zero] الإجراءات المفتوحة المتأخرة.
+    [one] الإجراءات المفتوحة المتأخرة أو التي يحل أجلها خلال يوم واحد.
+    [two] الإجراءات المفتوحة المتأخرة أو التي يحل أجلها خلال يومين.
+    [few] الإجراءات المفتوحة المتأخرة أو التي يحل أجلها خلال { $days } أيام.
+    [many] الإجراءات المفتوحة المتأخرة أو التي يحل أجلها خلال { $days } يوماً.
+   *[other] الإجراءات المفتوحة المتأخرة أو التي يحل أجلها خلال { $days } يوم.
+}
+my-work-party-empty = لا يوجد إجراء لطرفكم في انتظار التحديث.
+my-work-endorse = في انتظار مصادقتي
+my-work-endorse-empty = لا شيء في انتظار مصادقتكم.
+my-work-not-co-chair = يصادق الرؤساء المشاركون لطرفكم على القرارات وخرائط الطريق والمحاضر.
+my-work-decision = قرار
+my-work-roadmap = خارطة الطريق
+my-work-minutes = محضر الدورة

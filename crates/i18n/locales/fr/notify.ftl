@@ -32,3 +32,29 @@ notify-digest-overdue = { $count ->
 notify-mail-intro = Lajna — le registre de la commission mixte
 notify-mail-link = L'ouvrir dans Lajna :
 notify-mail-prefs = Vos notifications et préférences :
+profile-triggers = Me prévenir (dans Lajna et par courriel)
+notify-trigger-due-soon = de mes actions arrivant à échéance
+notify-trigger-overdue = de mes actions en retard (à nouveau chaque semaine)
+notify-trigger-endorse = de ce qui attend mon approbation
+notify-trigger-minutes-late = des procès-verbaux pas encore approuvés par les deux parties
+notify-trigger-new-action = des nouvelles actions pour mon unité
+notify-trigger-peer-silent = de l'absence d'échange avec le nœud de l'autre partie
+notify-trigger-digest = du résumé hebdomadaire
+## « Mon travail » (issue 14 item 1).
+nav-my-work = Mon travail
+my-work-title = Mon travail
+my-work-mine = Mes actions
+my-work-mine-empty = Aucune action ouverte ne vous a pour responsable.
+my-work-no-member = Votre compte n'est lié à aucun membre de la commission : aucune action ne vous désigne comme responsable.
+my-work-party = Actions de ma partie en attente de mise à jour
+my-work-party-help = { $days ->
+    [one] Actions ouvertes en retard ou à échéance dans { $days } jour.
+   *[other] Actions ouvertes en retard ou à échéance dans { $days } jours.
+}
+my-work-party-empty = Aucune action de votre partie n'attend de mise à jour.
+my-work-endorse = En attente de mon approbation
+my-work-endorse-empty = Rien n'attend votre approbation.
+my-work-not-co-chair = Les coprésidents de votre partie approuvent les décisions, feuilles de route et procès-verbaux.
+my-work-decision = Décision
+my-work-roadmap = Feuille de route
+my-work-minutes = Procès-verbal de la session

@@ -255,6 +255,7 @@ struct ProfilePage<'a> {
     lang: &'static str,
     tz: String,
     email: String,
+    triggers: Vec<(&'static str, bool)>,
     /// A message after a change, or the refusal of one.
     notice: Option<String>,
     error: Option<String>,
@@ -262,10 +263,11 @@ struct ProfilePage<'a> {
 
 async fn render_profile(page: &Page, notice: Option<String>, error: Option<String>) -> Result<Response, PageError> {
     let contact = page.state.node.contact(&page.user.username).await.or_page(page)?;
+    let triggers = lajna_node::notify::triggers_on(&contact.as_ref().map(|c| c.off.clone()).unwrap_or_default());
     let (lang, tz, email) =
         contact.map_or((page.lang.code(), "UTC".into(), String::new()), |c| (c.lang.code(), c.tz, c.email));
     let (ctx, tr) = (page.ctx("/profile"), page.tr());
-    Ok(Html(ProfilePage { ctx, tr, lang, tz, email, notice, error }.render().or_page(page)?).into_response())
+    Ok(Html(ProfilePage { ctx, tr, lang, tz, email, triggers, notice, error }.render().or_page(page)?).into_response())
 }
 
 async fn profile(page: Page) -> Result<Response, PageError> {
@@ -273,7 +275,7 @@ async fn profile(page: Page) -> Result<Response, PageError> {
 }
 
 /// The profile's forms: the password change (`current`, `password`, `repeat`) and the
-/// preferences (`lang`, `tz`, `email`).
+/// preferences (`lang`, `tz`, `email`, a checkbox `on-{trigger}` per trigger kept on).
 #[derive(Deserialize)]
 struct ProfileForm {
     #[serde(default)]
@@ -285,6 +287,8 @@ struct ProfileForm {
     lang: Option<String>,
     tz: Option<String>,
     email: Option<String>,
+    #[serde(flatten)]
+    rest: std::collections::BTreeMap<String, String>,
 }
 
 async fn profile_change(
@@ -304,7 +308,7 @@ async fn profile_change(
         }
         "prefs" => {
             let lang = Lang::parse(f.lang.as_deref().unwrap_or_default()).map_err(NodeError::from);
-            let off = node.contact(&page.user.username).await.or_page(&page)?.map(|c| c.off).unwrap_or_default();
+            let off = lajna_node::notify::triggers_off(|t| f.rest.contains_key(&format!("on-{t}")));
             let (tz, email) = (f.tz.unwrap_or_default(), f.email.unwrap_or_default());
             match lang {
                 Ok(l) => node
