@@ -7,6 +7,8 @@ use std::process::{Command, Output};
 use sqlx::Row;
 
 mod help;
+/// Issue 14: e-mails through a real SMTP server (aiosmtpd) and restarts of `lajna serve`.
+mod notify;
 
 fn lajna(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_lajna")).args(args).env("RUST_LOG", "warn").output().expect("run lajna")
