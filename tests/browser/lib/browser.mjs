@@ -38,10 +38,11 @@ export function launchBrowser() {
 
 /**
  * A fresh browser context (own cookies) signed in as `user` through the sign-in form of
- * `/{lang}/login?next=/{lang}/`. Resolves to the page, left on the dashboard.
+ * `/{lang}/login?next=/{lang}/`. Resolves to the page, left on the dashboard. `options` go to
+ * the context (e.g. `{ javaScriptEnabled: false }`).
  */
-export async function signIn(browser, baseURL, user, lang = 'ar') {
-  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 900 } });
+export async function signIn(browser, baseURL, user, lang = 'ar', options = {}) {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 900 }, ...options });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   await page.goto(`/${lang}/login?next=/${lang}/`);
@@ -121,12 +122,12 @@ export async function screenshot(page, name) {
 /**
  * One `lajna demo` server (fresh data directory) and one headless Chromium for the calling test
  * file, started before its tests and stopped after them (node:test hooks). Returns an object
- * whose `server` and `browser` are set once started.
+ * whose `server` and `browser` are set once started. `options` go to startServer().
  */
-export function demoServerAndBrowser() {
+export function demoServerAndBrowser(options = {}) {
   const env = { server: undefined, browser: undefined };
   before(async () => {
-    env.server = await startServer();
+    env.server = await startServer(options);
     env.browser = await launchBrowser();
   });
   after(async () => {

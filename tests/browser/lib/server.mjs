@@ -27,13 +27,14 @@ export function lajnaBin() {
 /**
  * Builds the demo committee in a new temporary directory and serves it on 127.0.0.1 (port
  * chosen by the OS). Resolves once the server prints its `serving … http://ADDR/ar/` line.
+ * `env` adds environment variables (e.g. LAJNA_NOTIFY_NOW, the scheduler's fixed clock).
  * @returns {Promise<{url: string, dataDir: string, stop: () => Promise<void>, log: () => string}>}
  */
-export async function startServer({ timeoutMs = 60_000 } = {}) {
+export async function startServer({ timeoutMs = 60_000, env = {} } = {}) {
   const bin = lajnaBin();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'lajna-browser-'));
   const child = spawn(bin, ['demo', '--data', dataDir, '--listen', '127.0.0.1:0'], {
-    env: { ...process.env, LAJNA_DEMO_PASSWORD: PASSWORD, LAJNA_SECURE_COOKIES: '0' },
+    env: { ...process.env, LAJNA_DEMO_PASSWORD: PASSWORD, LAJNA_SECURE_COOKIES: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
