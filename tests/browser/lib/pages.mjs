@@ -4,6 +4,8 @@
 /** Paths of the list pages, without the `/{lang}` prefix. */
 export const LIST_PAGES = {
   dashboard: '/',
+  'my-work': '/my-work',
+  notifications: '/notifications',
   roadmap: '/roadmap',
   needs: '/needs',
   training: '/training',
