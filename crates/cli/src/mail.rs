@@ -28,6 +28,9 @@ use tokio::sync::watch;
 pub enum Clock {
     /// `Timestamp::now()`.
     Wall,
+    /// The node's reference date (`reference_date`, set by the demo) at the wall clock's UTC
+    /// time of day: the reminders then agree with the pages, whose "today" is that date.
+    Reference(jiff::civil::Date),
     /// `start` at the first tick and `step` later at each next one (a zero step: always
     /// `start`). A restarted process starts again at its own `start`.
     Simulated {
@@ -55,11 +58,28 @@ impl Clock {
         Ok(Self::Simulated { start, step: jiff::SignedDuration::from_secs(step) })
     }
 
+    /// The clock of `node`: [`Clock::from_env`] when `LAJNA_NOTIFY_NOW` is set, else the
+    /// reference date's ([`Clock::Reference`]) when the config has one, else the wall clock.
+    ///
+    /// # Errors
+    /// As [`Clock::from_env`].
+    pub fn for_node(node: &Node) -> Result<Self> {
+        match (Self::from_env()?, node.config.reference_date) {
+            (Self::Wall, Some(date)) => Ok(Self::Reference(date)),
+            (clock, _) => Ok(clock),
+        }
+    }
+
     /// The instant of tick `n` (0 for the first).
     #[must_use]
     pub fn at(self, n: u32) -> Timestamp {
         match self {
             Self::Wall => Timestamp::now(),
+            Self::Reference(date) => {
+                let second_of_day = Timestamp::now().as_second().rem_euclid(86_400);
+                let midnight = format!("{date}T00:00:00Z").parse::<Timestamp>().unwrap_or_else(|_| Timestamp::now());
+                midnight.saturating_add(jiff::SignedDuration::from_secs(second_of_day)).unwrap_or(midnight)
+            }
             Self::Simulated { start, step } => {
                 start.saturating_add(step * i32::try_from(n).unwrap_or(i32::MAX)).unwrap_or(start)
             }

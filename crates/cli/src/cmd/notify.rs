@@ -1,7 +1,8 @@
 //! `lajna notify`: the reminders of this node (issue 14 item 5). `--dry-run` prints what a tick
 //! would make now and to whom (new ones only, nothing stored or sent); `status` counts the
-//! notifications and e-mails and lists the e-mails being retried and the dead letters; `set` gives a user its language,
-//! time zone and e-mail address.
+//! notifications and e-mails and lists the e-mails being retried and the dead letters; `set` gives a
+//! user its language, time zone, e-mail address and triggers turned off or on, keeping what it is
+//! not given.
 
 use std::collections::BTreeSet;
 use std::process::ExitCode;
@@ -33,7 +34,8 @@ enum Sub {
     /// Notifications stored, e-mails waiting and sent, those being retried and every dead letter,
     /// with their last error.
     Status(StatusArgs),
-    /// Set a user's language (ar, fr, en), time zone (tz database name) and e-mail address.
+    /// Set a user's language (ar, fr, en), time zone (tz database name), e-mail address and the
+    /// triggers turned off or on; what is not given keeps its value.
     Set(SetArgs),
 }
 
@@ -49,19 +51,21 @@ struct SetArgs {
     data: DataArg,
     /// The user.
     user: String,
-    /// Language of the user's notifications and e-mails.
+    /// Language of the user's notifications and e-mails (default: unchanged).
     #[arg(long, value_parser = ["ar", "fr", "en"])]
-    lang: String,
-    /// Time zone, a tz database name (e.g. Africa/Casablanca).
+    lang: Option<String>,
+    /// Time zone, a tz database name, e.g. Africa/Casablanca (default: unchanged).
     #[arg(long)]
-    tz: String,
-    /// E-mail address ("" for none: in-app notifications only).
-    #[arg(long, default_value = "")]
-    email: String,
-    /// A trigger to turn off (repeatable): due-soon, overdue, endorse, minutes-late,
-    /// new-action, peer-silent, digest.
+    tz: Option<String>,
+    /// E-mail address; "" for none, in-app notifications only (default: unchanged).
     #[arg(long)]
+    email: Option<String>,
+    /// A trigger to turn off (repeatable); the others keep their setting.
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(lajna_node::notify::triggers::TRIGGERS))]
     off: Vec<String>,
+    /// A trigger to turn back on (repeatable).
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(lajna_node::notify::triggers::TRIGGERS))]
+    on: Vec<String>,
 }
 
 /// Runs `lajna notify`.
@@ -76,13 +80,22 @@ pub async fn run(args: Args) -> Result<ExitCode> {
 
 async fn dry_run(data: &DataArg, at: Option<Timestamp>) -> Result<ExitCode> {
     let node = data.open().await?;
-    let now = at.unwrap_or_else(Timestamp::now);
+    // The scheduler's own clock when no instant is given (the reference date's on the demo).
+    let now = match at {
+        Some(at) => at,
+        None => crate::mail::Clock::for_node(&node)?.at(0),
+    };
     let due = node.notifications_due(now).await?;
     let contacts = node.contacts().await?;
+    let mailing = crate::mail::smtp_url(&node).is_some();
     println!("at {now}: {} notification(s) due (already made ones are stored once and not sent again)", due.len());
     for k in due {
         let email = contacts.iter().find(|c| c.user.username == k.recipient).map(|c| c.email.as_str()).unwrap_or("");
-        let to = if email.is_empty() { "in-app only".to_string() } else { format!("e-mail {email}") };
+        let to = match (email.is_empty(), mailing) {
+            (true, _) => "in-app only".to_string(),
+            (false, true) => format!("e-mail {email}"),
+            (false, false) => format!("in-app only (e-mail {email} once notify.smtp_url is set)"),
+        };
         println!(
             "{}\t{}\t{}\t{}\t{to}",
             k.trigger,
@@ -97,8 +110,15 @@ async fn dry_run(data: &DataArg, at: Option<Timestamp>) -> Result<ExitCode> {
 async fn status(args: StatusArgs) -> Result<ExitCode> {
     let node = args.data.open().await?;
     let s = node.outbox_status().await?;
+    // The server (host and port, never the credentials), or why nothing leaves.
+    let server = match crate::mail::smtp_url(&node) {
+        Some(url) => url.rsplit_once('@').map_or(url.as_str(), |(_, host)| host).to_string(),
+        None => "not configured (notify.smtp_url / LAJNA_SMTP_URL unset): no e-mail is sent, \
+                 notifications are in-app only and the e-mails stay waiting"
+            .to_string(),
+    };
     println!(
-        "notifications: {}\ne-mails waiting: {}\ne-mails sent: {}\ndead letters: {}",
+        "e-mail server: {server}\nnotifications: {}\ne-mails waiting: {}\ne-mails sent: {}\ndead letters: {}",
         s.notifications,
         s.waiting,
         s.sent,
@@ -137,13 +157,30 @@ async fn status(args: StatusArgs) -> Result<ExitCode> {
 
 async fn set(args: SetArgs) -> Result<ExitCode> {
     let node = args.data.open().await?;
-    let lang = lajna_domain::Lang::parse(&args.lang)?;
-    let off: BTreeSet<String> = args.off.into_iter().collect();
-    let found = node.set_contact(&args.user, lang, &args.tz, &args.email, &off).await.context("lajna notify set")?;
-    if !found {
+    // What is not given keeps its stored value (the profile page may have set it).
+    let Some(now) = node.contact(&args.user).await? else {
         eprintln!("no user {:?} on this node", args.user);
         return Ok(ExitCode::from(1));
+    };
+    let lang = match &args.lang {
+        Some(l) => lajna_domain::Lang::parse(l)?,
+        None => now.lang,
+    };
+    let tz = args.tz.unwrap_or(now.tz);
+    let email = args.email.unwrap_or(now.email);
+    let mut off: BTreeSet<String> = now.off;
+    off.extend(args.off);
+    for t in &args.on {
+        off.remove(t);
     }
-    println!("{}: {} · {} · {}", args.user, args.lang, args.tz, if args.email.is_empty() { "-" } else { &args.email });
+    node.set_contact(&args.user, lang, &tz, &email, &off).await.context("lajna notify set")?;
+    let off = if off.is_empty() { "none".to_string() } else { off.into_iter().collect::<Vec<_>>().join(", ") };
+    println!(
+        "{}: {} · {} · {} · triggers off: {off}",
+        args.user,
+        lang.code(),
+        tz,
+        if email.is_empty() { "-" } else { &email }
+    );
     Ok(ExitCode::SUCCESS)
 }

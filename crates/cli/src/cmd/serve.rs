@@ -69,9 +69,9 @@ pub async fn serve_on(node: Node, listener: TcpListener) -> Result<ExitCode> {
     let node = Arc::new(node);
     tokio::spawn(node.clone().keep_verified(std::time::Duration::from_secs(600)));
     // Reminders and e-mail (issue 14): one tick a `notify.tick_seconds`, clock from
-    // LAJNA_NOTIFY_NOW when set (tests), else the wall clock.
+    // LAJNA_NOTIFY_NOW when set (tests), else the reference date's (the demo), else the wall clock.
     let (stop_mailer, stopping) = tokio::sync::watch::channel(false);
-    let mailer = tokio::spawn(crate::mail::run(node.clone(), crate::mail::Clock::from_env()?, stopping));
+    let mailer = tokio::spawn(crate::mail::run(node.clone(), crate::mail::Clock::for_node(&node)?, stopping));
     if !node.config.peers.is_empty() {
         let syncing = node.clone();
         tokio::spawn(async move {

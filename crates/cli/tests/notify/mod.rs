@@ -426,8 +426,17 @@ fn every_trigger_mails_once_to_the_right_person_through_restarts_and_an_outage()
     let at = |minutes: i64| lajna_node::rfc3339(t0 + jiff::SignedDuration::from_mins(minutes));
 
     // What the first tick will make, read from the dry run: one line per notification.
-    let dry = ok(lajna(&["notify", "--dry-run", "--data", &data, "--at", &at(0)]));
+    // Without an SMTP URL the dry run says the addresses wait for one; with one, it e-mails.
+    let unset = ok(lajna(&["notify", "--dry-run", "--data", &data, "--at", &at(0)]));
+    let dry = Command::new(env!("CARGO_BIN_EXE_lajna"))
+        .args(["notify", "--dry-run", "--data", &data, "--at", &at(0)])
+        .env("LAJNA_SMTP_URL", "smtp://127.0.0.1:2525")
+        .output()
+        .expect("run lajna");
+    let dry = ok(dry);
     let first: usize = dry.lines().filter(|l| l.contains("\te-mail ") && !l.contains("@refused.example")).count() + 2;
+    let waiting = unset.lines().filter(|l| l.contains("\tin-app only (e-mail ") && l.ends_with(" once notify.smtp_url is set)"));
+    assert_eq!(waiting.count(), dry.lines().filter(|l| l.contains("\te-mail ")).count(), "{unset}");
     assert!(first > 10, "{dry}");
 
     // Run 1, then SIGTERM after three e-mails (restart 1); run 2, SIGTERM again (restart 2).
@@ -496,6 +505,17 @@ fn every_trigger_mails_once_to_the_right_person_through_restarts_and_an_outage()
     let st = status(&data);
     assert!(st.contains(&format!("e-mails sent: {}\n", mail.len())), "{st}");
     assert!(st.contains("e-mails waiting: 0") && st.contains("dead letters: 1"), "{st}");
+    // Without an SMTP URL the status says nothing leaves; with one it names the server, never
+    // the credentials.
+    assert!(st.starts_with("e-mail server: not configured (notify.smtp_url / LAJNA_SMTP_URL unset)"), "{st}");
+    let with_url = Command::new(env!("CARGO_BIN_EXE_lajna"))
+        .args(["notify", "status", "--data", &data])
+        .env("LAJNA_SMTP_URL", "smtp://mailer:s3cret-pw@127.0.0.1:2525?tls=required")
+        .output()
+        .expect("run lajna");
+    let with_url = ok(with_url);
+    assert!(with_url.starts_with("e-mail server: 127.0.0.1:2525?tls=required\n"), "{with_url}");
+    assert!(!with_url.contains("s3cret-pw") && !with_url.contains("mailer"), "{with_url}");
     let dead: Vec<&str> = st.lines().filter(|l| l.starts_with("dead\t")).collect();
     assert_eq!(dead.len(), 1, "{st}");
     assert!(dead[0].contains("\tdigest\tmar-viewer\tmar-viewer@refused.example\tattempts 1\t"), "{st}");
@@ -654,6 +674,23 @@ fn the_weekly_digest_leaves_monday_0800_casablanca_before_and_after_the_2026_ram
             email,
         ]));
     }
+    // `notify set` changes what it is given and keeps the rest (the profile page's triggers too).
+    let set = |args: &[&str]| ok(lajna(&[&["notify", "set", "--data", &data, "mar-owner"], args].concat()));
+    assert_eq!(
+        set(&["--off", "digest", "--off", "overdue"]),
+        "mar-owner: ar · Africa/Casablanca · mar-owner@mar.example · triggers off: digest, overdue\n"
+    );
+    assert_eq!(
+        set(&["--email", "owner@mar.example", "--on", "overdue"]),
+        "mar-owner: ar · Africa/Casablanca · owner@mar.example · triggers off: digest\n"
+    );
+    assert_eq!(
+        set(&["--email", "mar-owner@mar.example", "--on", "digest"]),
+        "mar-owner: ar · Africa/Casablanca · mar-owner@mar.example · triggers off: none\n"
+    );
+    let unknown = lajna(&["notify", "set", "--data", &data, "mar-owner", "--off", "weekly"]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("[possible values: due-soon, overdue"));
     let rt = tokio::runtime::Runtime::new().unwrap();
     let forbidden = rt.block_on(async {
         let node = Node::open(Path::new(&data)).await.unwrap();
