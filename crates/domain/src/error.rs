@@ -29,6 +29,15 @@ pub enum DomainError {
         /// The value given.
         value: String,
     },
+    /// A date that is neither `dd/mm/yyyy` nor ISO `yyyy-mm-dd`, or a day that does not exist
+    /// (`31/02/2025`): [`crate::day::parse_day`]. HTTP 422.
+    #[error("{field}: {value:?} is not a day (dd/mm/yyyy or yyyy-mm-dd)")]
+    NotADay {
+        /// Field name.
+        field: String,
+        /// The value given.
+        value: String,
+    },
     /// Progress outside 0–100 or not an integer. HTTP 422.
     #[error("progress: {value:?} is not a whole percent between 0 and 100")]
     ProgressOutOfRange {
@@ -214,6 +223,7 @@ impl DomainError {
             Self::EmptyText { .. } => "error-empty-text",
             Self::TooLong { .. } => "error-too-long",
             Self::InvalidValue { .. } => "error-invalid-value",
+            Self::NotADay { .. } => "error-not-a-day",
             Self::ProgressOutOfRange { .. } => "error-progress-out-of-range",
             Self::EndBeforeStart { .. } => "error-end-before-start",
             Self::OutOfRange { .. } => "error-out-of-range",
@@ -250,6 +260,7 @@ impl DomainError {
             Self::EmptyText { field }
             | Self::TooLong { field, .. }
             | Self::InvalidValue { field, .. }
+            | Self::NotADay { field, .. }
             | Self::EndBeforeStart { field, .. }
             | Self::OutOfRange { field, .. }
             | Self::ReasonRequired { field, .. } => Some(field),

@@ -11,6 +11,7 @@
 
 pub mod attendance;
 pub mod command;
+pub mod day;
 mod error;
 pub mod fields;
 pub mod hijri;

@@ -109,12 +109,17 @@ impl Catalog {
     /// problem documents). The domain names a message key and its values; the words are here.
     #[must_use]
     pub fn domain_message(&self, lang: Lang, d: &DomainError) -> (Option<String>, String) {
+        let day = |text: &String| Arg::Text(lajna_domain::day::show_iso_day(text, lang));
         let args: Vec<(&str, Arg)> = match d {
-            DomainError::EndBeforeStart { start, end, .. } => {
-                vec![("start", Arg::Text(start.clone())), ("end", Arg::Text(end.clone()))]
+            // Days as the reader's date fields write them (`31/12/2025` in fr and ar).
+            DomainError::EndBeforeStart { start, end, .. } => vec![("start", day(start)), ("end", day(end))],
+            DomainError::OutsideDates { date, start, end } => {
+                vec![("date", day(date)), ("start", day(start)), ("end", day(end))]
             }
             DomainError::OutOfRange { min, max, .. } => vec![("min", Arg::Num(*min)), ("max", Arg::Num(*max))],
-            DomainError::InvalidValue { value, .. } | DomainError::ProgressOutOfRange { value } => {
+            DomainError::InvalidValue { value, .. }
+            | DomainError::NotADay { value, .. }
+            | DomainError::ProgressOutOfRange { value } => {
                 vec![("value", Arg::Text(value.clone()))]
             }
             DomainError::UnknownParty { code } => vec![("value", Arg::Text(code.clone()))],
@@ -122,10 +127,10 @@ impl Catalog {
             DomainError::DuplicateNumber { number } => vec![("value", Arg::Num(*number))],
             DomainError::DuplicateCode { code } => vec![("value", Arg::Text(code.clone()))],
             DomainError::OutsideRoadmap { start, end, roadmap_start, roadmap_end } => vec![
-                ("start", Arg::Text(start.clone())),
-                ("end", Arg::Text(end.clone())),
-                ("roadmap_start", Arg::Text(roadmap_start.clone())),
-                ("roadmap_end", Arg::Text(roadmap_end.clone())),
+                ("start", day(start)),
+                ("end", day(end)),
+                ("roadmap_start", day(roadmap_start)),
+                ("roadmap_end", day(roadmap_end)),
             ],
             DomainError::ReasonRequired { status, .. } => {
                 vec![("status", Arg::Text(self.get(lang, &format!("status-{status}"), &[])))]
