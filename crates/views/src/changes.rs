@@ -81,12 +81,12 @@ impl Changes {
     }
 }
 
-/// The two dates of the query (`from`, `to`, ISO 8601); by default the end of the last session
+/// The two dates of the query (`from`, `to`: `dd/mm/yyyy` or ISO 8601); by default the end of the last session
 /// held before `today`, and `today`. A date that does not read is the default; a `to` after
 /// `today` is today, and `from` is never after `to`.
 #[must_use]
 pub fn period(s: &State, q: &[(String, String)], today: Date) -> (Date, Date) {
-    let date = |name: &str| crate::roadmap::param(q, name).and_then(|v| v.parse::<Date>().ok());
+    let date = |name: &str| crate::roadmap::param(q, name).and_then(lajna_domain::day::parse_day);
     let last_session = s
         .all::<lajna_domain::records::Session>(RecordKind::Session)
         .into_iter()

@@ -12,6 +12,7 @@ pub mod table;
 use std::collections::BTreeMap;
 
 use jiff::civil::{Date, Time};
+use lajna_domain::day::{DAY_PATTERN, parse_day, show_iso_day};
 use lajna_domain::values::parse_integer;
 use lajna_domain::{DomainError, Lang, LocalizedText, PartyCode, Progress, RecordKind};
 
@@ -209,19 +210,17 @@ impl<'a> Reader<'a> {
         self.local(name)
     }
 
-    /// An optional date (`YYYY-MM-DD`, as a date input sends it).
+    /// An optional date: `dd/mm/yyyy` or ISO `yyyy-mm-dd` ([`parse_day`]).
     pub fn opt_date(&mut self, name: &str) -> Option<Date> {
         let v = self.trimmed(name);
         if v.is_empty() {
             return None;
         }
-        match v.parse::<Date>() {
-            Ok(d) if v.len() == 10 => Some(d),
-            _ => {
-                self.fail(name, DomainError::InvalidValue { field: name.into(), value: v });
-                None
-            }
+        let day = parse_day(&v);
+        if day.is_none() {
+            self.fail(name, DomainError::NotADay { field: name.into(), value: v });
         }
+        day
     }
 
     /// An optional local time (`HH:MM` or `HH:MM:SS`).
@@ -382,6 +381,11 @@ pub struct Field {
     pub hint: String,
     /// Id of a datalist of suggestions.
     pub list: &'static str,
+    /// The `pattern` of a typed input (a date's [`lajna_domain::day::DAY_PATTERN`]).
+    pub pattern: &'static str,
+    /// The first input in error of its form: focused when the page opens, without JavaScript
+    /// (issue 17 item 3).
+    pub autofocus: bool,
 }
 
 /// A list of rows (programme items, agenda items, quotes…).
@@ -463,9 +467,29 @@ impl<'a> Builder<'a> {
         self.form
     }
 
-    /// The blocks and the errors no input claimed (shown above the form).
+    /// The blocks and the errors no input claimed (shown above the form). When every error has
+    /// its input, the first input in error in page order (a list's first input when the list as
+    /// a whole is refused) gets [`Field::autofocus`]; otherwise the errors above the form come
+    /// first and the form template focuses them.
     #[must_use]
-    pub fn finish(self) -> (Vec<Block>, Vec<String>) {
+    pub fn finish(mut self) -> (Vec<Block>, Vec<String>) {
+        let first = self.blocks.iter_mut().find_map(|b| match b {
+            Block::One(f) => (!f.error.is_empty()).then_some(f),
+            Block::Rows(s) => {
+                let whole = !s.error.is_empty();
+                s.rows
+                    .iter_mut()
+                    .flatten()
+                    .enumerate()
+                    .find(|(i, f)| (whole && *i == 0) || !f.error.is_empty())
+                    .map(|(_, f)| f)
+            }
+        });
+        if self.errors.is_empty()
+            && let Some(f) = first
+        {
+            f.autofocus = true;
+        }
         (self.blocks, self.errors.into_iter().map(|(_, m)| m).collect())
     }
 
@@ -553,9 +577,13 @@ impl<'a> Builder<'a> {
         self.push(f);
     }
 
-    /// A date.
+    /// A date, typed as the reader writes it: `dd/mm/yyyy` in French and Arabic, ISO in
+    /// English ([`lajna_domain::day`]); the stored ISO value shown that way, the format as its
+    /// hint.
     pub fn date(&mut self, name: &str, label_key: &str, required: bool) {
-        let f = Field { required, ..self.base(name, label_key, "date") };
+        let mut f = Field { required, pattern: DAY_PATTERN, ..self.base(name, label_key, "date") };
+        f.value = show_iso_day(&f.value, self.tr.lang);
+        f.hint = self.tr.t("date-format");
         self.push(f);
     }
 

@@ -432,6 +432,67 @@ mod tests {
         RecordKind::Mission.typed(v).unwrap();
     }
 
+    /// Issue 17 items 3 and 4: dates typed day first (any digits) read as ISO; laid out again in
+    /// French they show day first, in English as ISO; the first input in error (page order)
+    /// is the one focused, unless an error no input claims is shown above the form first.
+    #[test]
+    fn dates_read_day_first_show_in_the_readers_form_and_the_first_error_is_focused() {
+        let f = form(&[
+            ("title.fr", "Mission"),
+            ("visiting", "MAR"),
+            ("host", "MLI"),
+            ("venue.city.fr", "Bamako"),
+            ("zone", "Africa/Bamako"),
+            ("start", "08/12/2025"),
+            ("end", "١٢/١٢/٢٠٢٥"),
+            ("programme.0.date", "9.12.2025"),
+            ("programme.0.title.fr", "Visite"),
+        ]);
+        let v = read(RecordKind::Mission, &f, None).unwrap();
+        assert_eq!((v["start"].as_str(), v["end"].as_str()), (Some("2025-12-08"), Some("2025-12-12")));
+        assert_eq!(v["programme"][0]["date"], "2025-12-09");
+
+        use super::super::{Block, Choices, Field as Input};
+        let catalog = Catalog::load();
+        let choices = Choices::default();
+        let stored = form(&[("start", "2025-12-08"), ("end", "2025/12/31"), ("programme.0.date", "2025-12-09")]);
+        let blocks = |lang: Lang, errors: Vec<(String, String)>| {
+            let mut b = Builder::new(&stored, lajna_i18n::Tr { catalog: &catalog, lang }, &choices, errors, false);
+            layout(RecordKind::Mission, &mut b);
+            b.finish()
+        };
+        let fields = |blocks: &[Block]| -> Vec<Input> {
+            blocks
+                .iter()
+                .flat_map(|b| match b {
+                    Block::One(f) => vec![f.clone()],
+                    Block::Rows(s) => s.rows.iter().flatten().cloned().collect(),
+                })
+                .collect()
+        };
+        let shown = |lang: Lang, name: &str| {
+            let all = fields(&blocks(lang, vec![]).0);
+            all.into_iter().find(|f| f.name == name).map(|f| (f.value, f.hint, f.autofocus)).unwrap()
+        };
+        assert_eq!(shown(Lang::Fr, "start"), ("08/12/2025".into(), "jj/mm/aaaa".into(), false));
+        assert_eq!(shown(Lang::Ar, "programme.0.date").0, "09/12/2025");
+        assert_eq!(shown(Lang::En, "start"), ("2025-12-08".into(), "yyyy-mm-dd".into(), false));
+        assert_eq!(shown(Lang::Fr, "end").0, "2025/12/31", "a value that is not a stored day is shown as typed");
+
+        let e = |name: &str| (name.to_string(), format!("{name} refused"));
+        let (b, top) = blocks(Lang::Fr, vec![e("programme.0.date"), e("end")]);
+        assert!(top.is_empty());
+        let focused: Vec<String> = fields(&b).into_iter().filter(|f| f.autofocus).map(|f| f.name).collect();
+        assert_eq!(focused, ["end"], "the first refused input in page order, and only it");
+        let (b, top) = blocks(Lang::Fr, vec![e("programme")]);
+        assert!(top.is_empty());
+        let focused: Vec<String> = fields(&b).into_iter().filter(|f| f.autofocus).map(|f| f.name).collect();
+        assert_eq!(focused, ["programme.0.date"], "a list refused as a whole: its first input");
+        let (b, top) = blocks(Lang::Fr, vec![e("@nowhere"), e("end")]);
+        assert_eq!(top, ["@nowhere refused"]);
+        assert!(fields(&b).iter().all(|f| !f.autofocus), "the message above the form comes first");
+    }
+
     /// Every error of the form at once, each at its input's name.
     #[test]
     fn each_input_that_does_not_read_is_refused_by_name() {
