@@ -574,7 +574,8 @@ impl Node {
     /// Store errors.
     pub async fn signed_in(&self, token: &str) -> Result<Option<SignedIn>, NodeError> {
         let Some(s) = self.store.session(&token_hash(token), &now_rfc3339()).await? else { return Ok(None) };
-        let zone = jiff::tz::db().get(&s.tz).unwrap_or(jiff::tz::TimeZone::UTC);
+        // The bundled database, as the scheduler and every output: never the host's zoneinfo.
+        let zone = lajna_domain::tzdb().get(&s.tz).unwrap_or(jiff::tz::TimeZone::UTC);
         match self.store.user(&s.username).await? {
             Some(row) if !row.disabled => Ok(Some(SignedIn { user: User::from_row(&row)?, csrf: s.csrf, zone })),
             _ => Ok(None),

@@ -288,7 +288,24 @@ async fn a_done_report_is_dated_by_its_completion_date_and_times_show_in_the_vie
     assert!(
         app.node.set_contact("mar-secretary", lajna_domain::Lang::Fr, zone, "", &Default::default()).await.unwrap()
     );
-    let local = instant.to_zoned_datetime(jiff::tz::db().get(zone).unwrap()).strftime("%Y-%m-%d %H:%M").to_string();
+    let local = instant.to_zoned_datetime(lajna_domain::tzdb().get(zone).unwrap()).strftime("%Y-%m-%d %H:%M").to_string();
+    assert_eq!(instant.to_zoned_datetime(lajna_domain::tzdb().get(zone).unwrap()).offset().seconds(), 3 * 3600);
+    let (_, page) = app.get(&format!("/fr/actions/{api_id}")).await;
+    assert!(page.contains(&format!(r#"<time datetime="{at}" dir="ltr" title="{zone}">{local}</time>"#)), "{local}");
+    // Casablanca: pages read the bundled tz database, as the scheduler does, never the host's
+    // zoneinfo (which, on a machine whose copy predates Morocco's 2026 change, is an hour off).
+    let zone = "Africa/Casablanca";
+    assert!(
+        app.node.set_contact("mar-secretary", lajna_domain::Lang::Fr, zone, "", &Default::default()).await.unwrap()
+    );
+    let session = app.node.sign_in("mar-secretary", &app.password, "127.0.0.1").await.unwrap();
+    let signed_in = app.node.signed_in(&session.token).await.unwrap().unwrap();
+    let bundled = lajna_domain::tzdb().get(zone).unwrap();
+    let instants = ["2026-03-01T12:00:00Z", "2026-06-01T12:00:00Z", "2026-12-01T12:00:00Z", "2027-06-01T12:00:00Z"];
+    for t in instants.map(|t| t.parse::<jiff::Timestamp>().unwrap()) {
+        assert_eq!(signed_in.zone.to_offset(t), bundled.to_offset(t), "{t}");
+    }
+    let local = instant.to_zoned_datetime(bundled).strftime("%Y-%m-%d %H:%M").to_string();
     let (_, page) = app.get(&format!("/fr/actions/{api_id}")).await;
     assert!(page.contains(&format!(r#"<time datetime="{at}" dir="ltr" title="{zone}">{local}</time>"#)), "{local}");
 }
