@@ -229,7 +229,7 @@ impl Node {
         }
         let checkpoint = match &header.checkpoint {
             None => None,
-            Some(cp) => match self.check_checkpoint(cp, &events, Some(&header.from)).await {
+            Some(cp) => match self.check_bundle_checkpoint(cp, &events, &header.from).await {
                 Ok(st) => st.map(|st| (cp, st)),
                 Err(e) => {
                     let why = format!("the bundle's checkpoint is refused: {e}");
@@ -390,6 +390,42 @@ impl Node {
 
     fn sign(&self, method: &str, path: &str, body: &[u8]) -> Result<RequestAuth, NodeError> {
         Ok(sign_request(self.own_key()?, method, path, &now_rfc3339(), body)?)
+    }
+
+    /// Checks a bundle's checkpoint ([`Node::check_checkpoint`]) and that every head it signs
+    /// for is carried by the bundle or already held here. The maker signs the heads it held
+    /// when it made the bundle and carries what the receiver lacks of them, so a head that is
+    /// in neither place means the bundle was cut short: an event removed and the unsigned
+    /// header recomputed to match (issue 12), which the header's own checks cannot see.
+    ///
+    /// # Errors
+    /// [`LedgerError::BundleCorrupt`] naming the missing head; the errors of
+    /// [`Node::check_checkpoint`].
+    async fn check_bundle_checkpoint(
+        &self,
+        checkpoint: &Checkpoint,
+        carried: &[SignedEvent],
+        from: &str,
+    ) -> Result<Option<CheckpointStatement>, NodeError> {
+        let kept = self.check_checkpoint(checkpoint, carried, Some(from)).await?;
+        // Own-party checkpoints are not kept, but their heads bind the bundle all the same.
+        let statement = match &kept {
+            Some(st) => st.clone(),
+            None => self.store.check_checkpoint(checkpoint, carried).await?,
+        };
+        let ids: std::collections::HashSet<EventId> = carried.iter().map(SignedEvent::id).collect();
+        for head in &statement.heads {
+            if !ids.contains(head) && !self.store.has_all(&[*head]).await {
+                return Err(NodeError::Ledger(LedgerError::BundleCorrupt(format!(
+                    "its maker's signed checkpoint names event {} as held when the bundle was made, \
+                     but the bundle does not carry it and this node does not hold it: events were \
+                     removed from the bundle; ask {from} for a new bundle (lajna bundle export --all \
+                     if this node was restored from an older backup)",
+                    head.to_hex()
+                ))));
+            }
+        }
+        Ok(kept)
     }
 
     /// This node's signed checkpoint of `heads` (another node's heads, or its own for a

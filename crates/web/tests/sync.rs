@@ -578,3 +578,43 @@ async fn with_the_link_cut_a_bundle_back_carries_the_peers_checkpoint_that_names
     assert!(why.contains(&format!("the peer MLI node {mli_key} signed at")), "{why}");
     assert!(why.contains(&format!("that it holds event {}, which this node does not have", dropped[0])), "{why}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bundle_with_its_last_event_dropped_and_its_header_recomputed_is_refused_by_its_checkpoint() {
+    use lajna_ledger::bundle::{bundle_heads, read_bundle_with_blobs, write_bundle_with_blobs};
+    let (_dir, mut mar, mli) = pair().await;
+    let _ = mar.stop.take().unwrap().send(());
+    let a = own_action(&mar.node, "MAR", 3).await;
+    for p in [35, 45] {
+        let report = Command::ReportProgress {
+            completed: None,
+            reason: None,
+            action: a.clone(),
+            status: None,
+            progress: Some(Progress::new(p).unwrap()),
+        };
+        mar.node.execute(&actor("MAR"), &report).await.unwrap();
+    }
+    let (bundle, n) = mar.node.bundle_export(Some("MLI"), false).await.unwrap();
+    assert_eq!(n, 2);
+    // Take it apart, drop the newest event, and write the header anew around what is left: count,
+    // hash and heads all consistent (the header is not signed); the maker's checkpoint is kept.
+    let (header, events, _) = read_bundle_with_blobs(&bundle, 1 << 26).unwrap();
+    let dropped = events.last().unwrap().id();
+    assert!(header.checkpoint.as_ref().unwrap().statement.contains(&dropped.to_hex()));
+    let kept = &events[..events.len() - 1];
+    let mut forged = header.clone();
+    forged.heads = bundle_heads(kept);
+    let forged = write_bundle_with_blobs(forged, kept, &[]).unwrap();
+    let before = mli.node.shared_log().await.unwrap().len();
+    let err = mli.node.bundle_import(&forged).await.unwrap_err().to_string();
+    assert!(
+        err.contains(&format!("names event {} as held when the bundle was made", dropped.to_hex())),
+        "{err}"
+    );
+    assert!(err.contains("ask MAR for a new bundle"), "{err}");
+    assert_eq!(mli.node.shared_log().await.unwrap().len(), before, "nothing stored");
+    // The bundle as made imports whole.
+    assert_eq!(mli.node.bundle_import(&bundle).await.unwrap().applied, 2);
+    assert_eq!(mli.node.shared_log().await.unwrap().len(), before + 2);
+}
