@@ -282,6 +282,9 @@ pub enum PageFault {
     SignIn(String),
     /// Malformed request (a control character in the path or query). HTTP 400.
     BadRequest,
+    /// A form field whose value cannot be read as its type (a number expected): the field's
+    /// name. HTTP 400.
+    BadField(String),
     /// A body over the route's limit. HTTP 413.
     TooLarge,
     /// Not allowed, with the message key. HTTP 403.
@@ -320,6 +323,10 @@ impl IntoResponse for PageError {
             PageFault::SignIn(next) => crate::login_to(lang, &next),
             PageFault::BadRequest => {
                 crate::message_page(&state, lang, &viewer, StatusCode::BAD_REQUEST, "bad-request", "bad-request-text")
+            }
+            PageFault::BadField(field) => {
+                let text = tr(&state, lang).s("bad-field-text", "field", &field);
+                crate::message_page_text(&state, lang, &viewer, StatusCode::BAD_REQUEST, "bad-request", text)
             }
             PageFault::TooLarge => crate::message_page(
                 &state,
@@ -367,7 +374,9 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
         if !csrf_ok(&viewer, &csrf.csrf) {
             return Err(refuse(PageFault::Forbidden("error-csrf")));
         }
-        let form = serde_urlencoded::from_bytes(&bytes).map_err(|_| refuse(PageFault::BadRequest))?;
+        // The field that could not be read is named (serde_path_to_error), not guessed.
+        let form = serde_path_to_error::deserialize(serde_urlencoded::Deserializer::new(form_urlencoded::parse(&bytes)))
+            .map_err(|e| refuse(PageFault::BadField(e.path().to_string())))?;
         Ok(Self(form))
     }
 }

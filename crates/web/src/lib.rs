@@ -255,8 +255,8 @@ async fn accept_failed(e: &std::io::Error) {
     }
 }
 
-/// axum's own refusals (an unreadable query or form, a body over its limit) answer plain
-/// English text; this turns them into a problem document under `/api/` and `/sync/`, else the
+/// axum's own refusals (an unreadable query or form, a body over its limit, a method the route
+/// does not take) answer plain English text or nothing; this turns them into a problem document under `/api/` and `/sync/`, else the
 /// translated error page of the path's language, with the same status.
 async fn translate_rejections(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
@@ -266,10 +266,20 @@ async fn translate_rejections(State(state): State<AppState>, req: Request, next:
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/plain"));
-    if !res.status().is_client_error() || !plain {
+    let status = res.status();
+    // axum's 405 (a GET to a POST-only route, e.g. a form's address opened as a link) has no body.
+    if status == StatusCode::METHOD_NOT_ALLOWED && !path.starts_with("/api/") && !path.starts_with("/sync/") {
+        let lang = path.split('/').nth(1).and_then(|seg| Lang::parse(seg).ok());
+        let lang = lang.unwrap_or(state.node.config.default_language);
+        let mut page = message_page(&state, lang, &Viewer::default(), status, "method-not-allowed", "method-not-allowed-text");
+        if let Some(allow) = res.headers().get(header::ALLOW) {
+            page.headers_mut().insert(header::ALLOW, allow.clone());
+        }
+        return page;
+    }
+    if !status.is_client_error() || !plain {
         return res;
     }
-    let status = res.status();
     if path.starts_with("/api/") || path.starts_with("/sync/") {
         let detail = axum::body::to_bytes(res.into_body(), 16 * 1024).await.unwrap_or_default();
         let code = if status == StatusCode::PAYLOAD_TOO_LARGE { "too-large" } else { "bad-request" };
@@ -300,13 +310,20 @@ fn message_page(
     title: &str,
     text: &str,
 ) -> Response {
+    message_page_text(state, lang, viewer, status, title, ctx::tr(state, lang).t(text))
+}
+
+/// [`message_page`] with its text already translated (a message with arguments).
+fn message_page_text(
+    state: &AppState,
+    lang: Lang,
+    viewer: &Viewer,
+    status: StatusCode,
+    title: &str,
+    text: String,
+) -> Response {
     let tr = ctx::tr(state, lang);
-    let page = MessagePage {
-        ctx: PageCtx::new(lang, "/", viewer, state.node.config.demo),
-        tr,
-        title: tr.t(title),
-        text: tr.t(text),
-    };
+    let page = MessagePage { ctx: PageCtx::new(lang, "/", viewer, state.node.config.demo), tr, title: tr.t(title), text };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => status.into_response(),

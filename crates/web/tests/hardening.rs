@@ -102,6 +102,35 @@ async fn a_control_character_in_a_signed_out_path_is_a_translated_400() {
     }
 }
 
+#[tokio::test]
+async fn a_form_field_that_cannot_be_read_is_named_and_a_form_address_opened_as_a_link_is_explained() {
+    let app = TestApp::spawn().await;
+    // `id` must be a number: the 400 page names the field, in the page's language, and says
+    // nothing of control characters (the message of another refusal).
+    for (lang, expected) in [
+        ("ar", "لا يمكن قراءة قيمة الحقل «id» في النموذج المرسل"),
+        ("fr", "La valeur du champ « id » du formulaire envoyé ne peut pas être lue"),
+    ] {
+        let path = format!("/{lang}/notifications/read");
+        let (status, _, text) = common::post_with(&app, &app.client, &app.csrf, &path, &[("id", "abc")]).await;
+        assert_eq!(status, 400, "{text}");
+        assert!(text.contains(expected), "{text}");
+        assert!(!text.contains("contrôle") && !text.contains("تحكم"), "{text}");
+        // The same address opened as a link: a translated 405 that says why, with `Allow`.
+        let res = app.client.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(res.status(), 405);
+        assert_eq!(res.headers()["allow"], "POST");
+        let page = common::plain(&res.text().await.unwrap());
+        assert!(page.contains(&format!("<html lang=\"{lang}\"")), "{page}");
+        let why = if lang == "ar" { "هذا العنوان يستقبل نموذجاً فقط" } else { "Cette adresse reçoit un formulaire" };
+        assert!(page.contains(why), "{page}");
+    }
+    // The API keeps its own answer (no HTML page).
+    let res = app.client.get(app.url("/api/v1/login")).send().await.unwrap();
+    assert_eq!(res.status(), 405);
+    assert!(!res.headers().get("content-type").is_some_and(|v| v.to_str().unwrap().starts_with("text/html")));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sign_in_form_from_another_site_signs_nobody_in() {
     let app = TestApp::spawn().await;
