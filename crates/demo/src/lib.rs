@@ -140,6 +140,8 @@ async fn build_new(path: &Path, demo: &Demo) -> Result<Node, DemoError> {
     let mut config = Config::new(vec![]);
     config.demo = true;
     config.reference_date = Some(REFERENCE_DATE);
+    // Its users sign in with a password only (anyone may still turn two-factor on).
+    config.totp_required_roles = vec![];
     let founding = Founding {
         charter: demo.charter().clone(),
         node_parties: roots.keys().cloned().collect(),

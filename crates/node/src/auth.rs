@@ -170,6 +170,18 @@ pub enum AuthError {
     /// An activation or reset link that was used, has expired or never existed. HTTP 422.
     #[error("this link was used already, has expired or does not exist: ask an administrator for a new one")]
     BadLink,
+    /// Two-factor sign-in is on for this user and no code was given (the API's one-step
+    /// sign-in; the web asks for it on a second page). HTTP 401.
+    #[error("two-factor sign-in is on for this user: give the code of the authenticator app (\"code\")")]
+    CodeRequired,
+    /// A TOTP code that is wrong, too old, or used already, or an unknown or used recovery
+    /// code. HTTP 401.
+    #[error("wrong code, or a code used already")]
+    WrongCode,
+    /// The user's role requires two-factor sign-in (the setting `totp_required_roles`) and the
+    /// user has not enrolled: the web sign-in leads to enrolment, the API refuses. HTTP 403.
+    #[error("this role requires two-factor sign-in: sign in on the web page once to set it up")]
+    EnrolmentRequired,
 }
 
 impl AuthError {
@@ -188,6 +200,21 @@ impl AuthError {
             Self::NoSuchUser(_) => "error-no-such-user",
             Self::UserExists(_) => "error-user-exists",
             Self::BadLink => "error-bad-link",
+            Self::CodeRequired => "error-code-required",
+            Self::WrongCode => "error-wrong-code",
+            Self::EnrolmentRequired => "error-enrolment-required",
+        }
+    }
+
+    /// The HTTP status of the refusal (each variant's doc names it).
+    #[must_use]
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Self::InvalidCredentials | Self::SignedOut | Self::CodeRequired | Self::WrongCode => 401,
+            Self::Forbidden(_) | Self::EnrolmentRequired => 403,
+            Self::NoSuchUser(_) => 404,
+            Self::Throttled { .. } => 429,
+            _ => 422,
         }
     }
 }
@@ -210,10 +237,19 @@ fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_password("no user has this password").unwrap_or_default())
 }
 
-pub(crate) fn random_hex() -> Result<String, NodeError> {
+/// 32 random bytes as 64 hex digits (tokens).
+///
+/// # Errors
+/// [`NodeError::Ledger`] when the system has no random source.
+pub fn random_hex() -> Result<String, NodeError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| NodeError::Ledger(lajna_ledger::LedgerError::Random(e.to_string())))?;
     Ok(hex::encode(bytes))
+}
+
+/// The throttling counters of a sign-in: the user's and the address's.
+pub(crate) fn throttle_keys(username: &str, address: &str) -> [String; 2] {
+    [format!("user:{username}"), format!("addr:{address}")]
 }
 
 pub(crate) fn token_hash(token: &str) -> String {
@@ -464,13 +500,31 @@ impl Node {
         Ok(self.store.audit(&line).await?)
     }
 
-    /// Signs a user in from `address`, throttled per user and per address.
+    /// Signs a user in from `address` with a password only, throttled per user and per address.
+    /// For a user with two-factor sign-in on, or whose role requires it, see
+    /// [`Node::sign_in_with_code`] and [`Node::begin_sign_in`] (`crate::two_factor`).
+    ///
+    /// # Errors
+    /// [`AuthError::Throttled`] (checked first, before any password work),
+    /// [`AuthError::InvalidCredentials`], [`AuthError::CodeRequired`],
+    /// [`AuthError::EnrolmentRequired`].
+    pub async fn sign_in(&self, username: &str, password: &str, address: &str) -> Result<NewSession, NodeError> {
+        self.sign_in_with_code(username, password, None, address).await
+    }
+
+    /// The user row of `username` if `password` is theirs and they are enabled, throttled per
+    /// user and per address; a failure is counted and audited.
     ///
     /// # Errors
     /// [`AuthError::Throttled`] (checked first, before any password work),
     /// [`AuthError::InvalidCredentials`].
-    pub async fn sign_in(&self, username: &str, password: &str, address: &str) -> Result<NewSession, NodeError> {
-        let keys = [format!("user:{username}"), format!("addr:{address}")];
+    pub(crate) async fn check_credentials(
+        &self,
+        username: &str,
+        password: &str,
+        address: &str,
+    ) -> Result<UserRow, NodeError> {
+        let keys = throttle_keys(username, address);
         self.check_throttle(&keys, username, address, "sign-in-refused").await?;
         let row = self.store.user(username).await?;
         let ok = match &row {
@@ -486,7 +540,23 @@ impl Node {
             self.audit(username, &party, "sign-in-refused", "wrong credentials", address).await?;
             return Err(NodeError::Auth(AuthError::InvalidCredentials));
         };
-        let user = User::from_row(&row)?;
+        Ok(row)
+    }
+
+    /// Opens a session for the user of `row` (whose credentials were just checked), audited
+    /// `sign-in` with `detail`.
+    ///
+    /// # Errors
+    /// [`AuthError::InvalidCredentials`] when the user's credentials or authority changed
+    /// since `row` was read.
+    pub(crate) async fn open_session(
+        &self,
+        row: &UserRow,
+        address: &str,
+        detail: &str,
+    ) -> Result<NewSession, NodeError> {
+        let (username, party) = (row.username.as_str(), row.party.as_str());
+        let user = User::from_row(row)?;
         let (token, csrf) = (random_hex()?, random_hex()?);
         let session = SessionRow {
             username: user.username.clone(),
@@ -497,17 +567,17 @@ impl Node {
         };
         if !self.store.put_session(&token_hash(&token), &session).await? {
             // The user's credentials or authority changed while its password was checked.
-            self.audit(username, &party, "sign-in-refused", "credentials changed", address).await?;
+            self.audit(username, party, "sign-in-refused", "credentials changed", address).await?;
             return Err(NodeError::Auth(AuthError::InvalidCredentials));
         }
-        self.store.clear_login_failures(&keys[0]).await?;
-        self.audit(username, &party, "sign-in", "", address).await?;
+        self.store.clear_login_failures(&throttle_keys(username, address)[0]).await?;
+        self.audit(username, party, "sign-in", detail, address).await?;
         Ok(NewSession { user, token, csrf })
     }
 
     /// Refuses when one of `keys` (`user:…`, `addr:…`) has [`MAX_FAILURES`] failures within
     /// the window, auditing `action` (`throttled`) for `username`.
-    async fn check_throttle(
+    pub(crate) async fn check_throttle(
         &self,
         keys: &[String; 2],
         username: &str,

@@ -45,6 +45,11 @@ pub struct Config {
     /// `/{lang}/users`, `lajna_node::admin`); role codes.
     #[serde(default = "default_user_admins")]
     pub user_admins: Vec<String>,
+    /// The roles whose holders must sign in with a second factor (issue 16 item 3: TOTP,
+    /// `crate::two_factor`); one who has not enrolled is led to enrolment after the password.
+    /// Role codes; default co-chair. Written even when empty (an empty list is not the default).
+    #[serde(default = "default_totp_required_roles")]
+    pub totp_required_roles: Vec<String>,
     /// TLS certificate chain (PEM, leaf first) that `lajna serve` presents; with `tls_key`, the
     /// server speaks HTTPS only, cookies are `Secure` and answers carry HSTS. A relative path is
     /// read from the data directory. Reloaded on SIGHUP.
@@ -163,6 +168,17 @@ const SETTINGS: &[Setting] = &[
         unset: None,
     },
     Setting {
+        key: "totp_required_roles",
+        about: &[
+            "Roles whose holders must sign in with a one-time code from an authenticator app",
+            "(TOTP) after their password; one who has not enrolled yet is shown the QR code to scan",
+            "right after the password. Role codes among co-chair, secretary, action-owner, viewer;",
+            "[] lets every user choose (any user may turn it on from the profile page).",
+        ],
+        required: false,
+        unset: None,
+    },
+    Setting {
         key: "tls_certificate",
         about: &[
             "HTTPS: the certificate chain (PEM file, server certificate first) that `lajna serve`",
@@ -221,6 +237,10 @@ fn default_user_admins() -> Vec<String> {
     vec!["co-chair".into(), "secretary".into()]
 }
 
+fn default_totp_required_roles() -> Vec<String> {
+    vec!["co-chair".into()]
+}
+
 fn default_sync_interval() -> u64 {
     60
 }
@@ -247,6 +267,7 @@ impl Config {
             sync_interval_seconds: default_sync_interval(),
             max_document_bytes: default_max_document_bytes(),
             user_admins: default_user_admins(),
+            totp_required_roles: default_totp_required_roles(),
             tls_certificate: None,
             tls_key: None,
             peer_fingerprints: BTreeMap::new(),
@@ -290,6 +311,14 @@ impl Config {
                 path: path.into(),
                 message: format!(
                     "user_admins: {bad:?} is not a role that may administer users: use co-chair and/or secretary"
+                ),
+            });
+        }
+        if let Some(bad) = config.totp_required_roles.iter().find(|r| crate::auth::Role::parse(r).is_err()) {
+            return Err(NodeError::Config {
+                path: path.into(),
+                message: format!(
+                    "totp_required_roles: {bad:?} is not a role: use co-chair, secretary, action-owner or viewer"
                 ),
             });
         }

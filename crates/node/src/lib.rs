@@ -31,6 +31,7 @@ pub mod record;
 pub mod search;
 pub mod sync;
 pub mod tls;
+pub mod two_factor;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -149,6 +150,8 @@ pub struct Node {
     search: search::SearchState,
     record: record::RecordState,
     snapshots: read::Snapshots,
+    /// The clock of two-factor codes ([`Node::now`]).
+    clock: two_factor::Clock,
     /// The shared lock on `DATA/serve.lock`, held while the node is open.
     _lock: Option<std::fs::File>,
 }
@@ -212,7 +215,7 @@ impl Node {
         lock: Option<std::fs::File>,
     ) -> Self {
         let (search, record, snapshots) = (Default::default(), Default::default(), Default::default());
-        Self { dir, config, store, keys, search, record, snapshots, _lock: lock }
+        Self { dir, config, store, keys, search, record, snapshots, clock: Default::default(), _lock: lock }
     }
 
     /// Opens an existing data directory.

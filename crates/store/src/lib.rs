@@ -15,6 +15,7 @@ mod hash;
 mod local;
 mod notify;
 mod sync;
+mod two_factor;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -35,6 +36,7 @@ pub use hash::StateHasher;
 pub use local::{AuditRow, SessionRow, UserRow};
 pub use notify::{ContactRow, NotificationKey, NotificationRow, OutboxRow, OutboxStatus};
 pub use sync::{CheckpointCheck, PeerRow, StoredCheckpoint};
+pub use two_factor::{SignInStepRow, TotpRow};
 
 /// An event as stored, with its local sequence number.
 #[derive(Clone, Debug)]
