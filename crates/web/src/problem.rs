@@ -133,13 +133,7 @@ pub fn status_of(e: &NodeError) -> StatusCode {
             | DomainError::TranslationToReview { .. } => StatusCode::CONFLICT,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         },
-        NodeError::Auth(a) => match a {
-            AuthError::InvalidCredentials | AuthError::SignedOut => StatusCode::UNAUTHORIZED,
-            AuthError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AuthError::Forbidden(_) => StatusCode::FORBIDDEN,
-            AuthError::NoSuchUser(_) => StatusCode::NOT_FOUND,
-            _ => StatusCode::UNPROCESSABLE_ENTITY,
-        },
+        NodeError::Auth(a) => StatusCode::from_u16(a.http_status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
         NodeError::NoKey { .. } => StatusCode::FORBIDDEN,
         NodeError::Document(d) => match d {
             lajna_node::documents::DocumentError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,

@@ -50,6 +50,8 @@ mod roadmap;
 mod search;
 #[path = "sessions.rs"]
 mod sessions;
+#[path = "sign_in.rs"]
+mod sign_in;
 #[path = "snapshots.rs"]
 mod snapshots;
 #[path = "sync.rs"]

@@ -15,6 +15,7 @@ use lajna_domain::Lang;
 use lajna_node::NodeError;
 use lajna_node::admin::{SessionInfo, UserChange, UserSummary};
 use lajna_node::auth::AuthError;
+use lajna_node::two_factor::{Enrolment, TwoFactorStatus};
 use serde::Deserialize;
 
 use crate::ctx::{CsrfForm, OrPage, Page, PageCtx, PageError, PageLang, Viewer};
@@ -27,13 +28,11 @@ pub fn routes() -> Router<AppState> {
         .route("/{lang}/users", get(list).post(add))
         .route("/{lang}/users/{name}", get(detail))
         .route("/{lang}/users/{name}/{what}", post(change))
-        .route("/{lang}/activate/{token}", get(activate_page).post(activate))
+        .route("/{lang}/activate/{token}", get(activate).post(activate))
         .route("/{lang}/profile", get(profile))
         .route("/{lang}/profile/{what}", post(profile_change))
+        .route("/{lang}/login/step", post(crate::auth::login_step))
 }
-
-const ROLES: [&str; 4] = ["co-chair", "secretary", "action-owner", "viewer"];
-const CLEARANCES: [&str; 4] = ["UNCLASSIFIED", "RESTRICTED", "CONFIDENTIAL", "SECRET"];
 
 /// A node refusal as a page: 403 for a rule, 404 for an unknown user, else 500.
 fn refuse(page: &Page, e: NodeError) -> PageError {
@@ -61,7 +60,6 @@ struct UsersPage<'a> {
     ctx: PageCtx,
     tr: Tr<'a>,
     users: Vec<UserSummary>,
-    roles: [&'static str; 4],
     /// The activation link just made, with its sentence (shown once).
     link: Option<(String, String)>,
     error: Option<String>,
@@ -74,7 +72,7 @@ async fn render_list(
 ) -> Result<Response, PageError> {
     let users = page.state.node.party_users(&page.user).await.map_err(|e| refuse(page, e))?;
     let (ctx, tr) = (page.ctx("/users"), page.tr());
-    Ok(Html(UsersPage { ctx, tr, users, roles: ROLES, link, error }.render().or_page(page)?).into_response())
+    Ok(Html(UsersPage { ctx, tr, users, link, error }.render().or_page(page)?).into_response())
 }
 
 async fn list(page: Page) -> Result<Response, PageError> {
@@ -109,18 +107,9 @@ struct UserPage<'a> {
     tr: Tr<'a>,
     user: UserSummary,
     sessions: Vec<SessionInfo>,
-    roles: [&'static str; 4],
-    clearances: [&'static str; 4],
     confirm: bool,
     link: Option<(String, String)>,
     error: Option<String>,
-}
-
-/// `?confirm=disable`: the confirmation step before disabling.
-#[derive(Deserialize, Default)]
-struct Confirm {
-    #[serde(default)]
-    confirm: String,
 }
 
 async fn render_user(
@@ -134,25 +123,25 @@ async fn render_user(
     let users = node.party_users(&page.user).await.map_err(|e| refuse(page, e))?;
     let user = users.into_iter().find(|u| u.username == name).ok_or_else(|| page.fail(WebError::NotFound))?;
     let (ctx, tr) = (page.ctx(format!("/users/{name}")), page.tr());
-    let view = UserPage { ctx, tr, user, sessions, roles: ROLES, clearances: CLEARANCES, confirm, link, error: None };
+    let view = UserPage { ctx, tr, user, sessions, confirm, link, error: None };
     Ok(Html(view.render().or_page(page)?).into_response())
 }
 
 async fn detail(
     page: Page,
     Path((_, name)): Path<(String, String)>,
-    Query(q): Query<Confirm>,
+    Query(q): Query<ChangeForm>,
 ) -> Result<Response, PageError> {
     render_user(&page, &name, q.confirm == "disable", None).await
 }
 
 /// Every administrator's form on a user's page: `value` (role, clearance), `confirm`
-/// (disable), `id` (the session to end; all when absent).
-#[derive(Deserialize)]
+/// (disable), `id` (the session to end; all when absent). Also the user page's query
+/// (`?confirm=disable`: the confirmation step before disabling).
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct ChangeForm {
-    #[serde(default)]
     value: String,
-    #[serde(default)]
     confirm: String,
     id: Option<String>,
 }
@@ -206,33 +195,26 @@ fn bad_link(state: &AppState, lang: Lang) -> Response {
     crate::message_page(state, lang, &viewer, status, "activate-title", AuthError::BadLink.key())
 }
 
-async fn activate_page(
-    PageLang(lang): PageLang,
-    State(state): State<AppState>,
-    Path((_, token)): Path<(String, String)>,
-) -> Response {
-    match state.node.link_at(&token, jiff::Timestamp::now()).await {
-        Ok((user, _)) => render_activate(&state, lang, &token, &user, None),
-        Err(_) => bad_link(&state, lang),
-    }
-}
-
 /// The new password, twice.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct NewPassword {
-    #[serde(default)]
     password: String,
-    #[serde(default)]
     repeat: String,
 }
 
+/// `GET` (the form) and `POST /{lang}/activate/{token}` (the new password, twice).
 async fn activate(
     PageLang(lang): PageLang,
     State(state): State<AppState>,
     Path((_, token)): Path<(String, String)>,
+    method: axum::http::Method,
     Form(f): Form<NewPassword>,
 ) -> Response {
     let Ok((user, _)) = state.node.link_at(&token, jiff::Timestamp::now()).await else { return bad_link(&state, lang) };
+    if method == axum::http::Method::GET {
+        return render_activate(&state, lang, &token, &user, None);
+    }
     if f.password != f.repeat {
         let error = state.catalog.get(lang, "password-mismatch", &[]);
         return render_activate(&state, lang, &token, &user, Some(error));
@@ -256,37 +238,46 @@ struct ProfilePage<'a> {
     tz: String,
     email: String,
     triggers: Vec<(&'static str, bool)>,
+    /// Two-factor sign-in: on or not, the enrolment under way, the recovery codes just made.
+    tf: TwoFactorStatus,
+    enrol: Option<Enrolment>,
+    codes: Vec<String>,
     /// A message after a change, or the refusal of one.
     notice: Option<String>,
     error: Option<String>,
 }
 
-async fn render_profile(page: &Page, notice: Option<String>, error: Option<String>) -> Result<Response, PageError> {
-    let contact = page.state.node.contact(&page.user.username).await.or_page(page)?;
+type Shown = (Option<String>, Option<String>, Option<Enrolment>, Vec<String>);
+
+/// The profile with `(notice, error, enrolment, recovery codes)`.
+async fn render_profile(page: &Page, (notice, error, enrol, codes): Shown) -> Result<Response, PageError> {
+    let (node, user) = (&page.state.node, &page.user);
+    let (contact, tf) = (node.contact(&user.username).await.or_page(page)?, node.two_factor(user).await.or_page(page)?);
     let triggers = lajna_node::notify::triggers_on(&contact.as_ref().map(|c| c.off.clone()).unwrap_or_default());
     let (lang, tz, email) =
         contact.map_or((page.lang.code(), "UTC".into(), String::new()), |c| (c.lang.code(), c.tz, c.email));
     let (ctx, tr) = (page.ctx("/profile"), page.tr());
-    Ok(Html(ProfilePage { ctx, tr, lang, tz, email, triggers, notice, error }.render().or_page(page)?).into_response())
+    let view = ProfilePage { ctx, tr, lang, tz, email, triggers, tf, enrol, codes, notice, error };
+    Ok(Html(view.render().or_page(page)?).into_response())
 }
 
 async fn profile(page: Page) -> Result<Response, PageError> {
-    render_profile(&page, None, None).await
+    render_profile(&page, Shown::default()).await
 }
 
-/// The profile's forms: the password change (`current`, `password`, `repeat`) and the
-/// preferences (`lang`, `tz`, `email`, a checkbox `on-{trigger}` per trigger kept on).
-#[derive(Deserialize)]
+/// The profile's forms: the password change (`current`, `password`, `repeat`), the
+/// preferences (`lang`, `tz`, `email`, a checkbox `on-{trigger}` per trigger kept on), and
+/// two-factor sign-in (`totp`: start; `totp-confirm`: the first `code`; `totp-off`: `current`).
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct ProfileForm {
-    #[serde(default)]
     current: String,
-    #[serde(default)]
     password: String,
-    #[serde(default)]
     repeat: String,
-    lang: Option<String>,
-    tz: Option<String>,
-    email: Option<String>,
+    code: String,
+    lang: String,
+    tz: String,
+    email: String,
     #[serde(flatten)]
     rest: std::collections::BTreeMap<String, String>,
 }
@@ -299,7 +290,7 @@ async fn profile_change(
     let (node, tr) = (&page.state.node, page.tr());
     let done = match what.as_str() {
         "password" if f.password != f.repeat => {
-            return render_profile(&page, None, Some(tr.t("password-mismatch"))).await;
+            return render_profile(&page, (None, Some(tr.t("password-mismatch")), None, vec![])).await;
         }
         "password" => {
             let keep = page.viewer.token.clone().unwrap_or_default();
@@ -307,21 +298,27 @@ async fn profile_change(
             changed.map(|()| "profile-password-done")
         }
         "prefs" => {
-            let lang = Lang::parse(f.lang.as_deref().unwrap_or_default()).map_err(NodeError::from);
             let off = lajna_node::notify::triggers_off(|t| f.rest.contains_key(&format!("on-{t}")));
-            let (tz, email) = (f.tz.unwrap_or_default(), f.email.unwrap_or_default());
-            match lang {
-                Ok(l) => node
-                    .set_contact(&page.user.username, l, tz.trim(), email.trim(), &off)
-                    .await
-                    .map(|_| "profile-saved"),
-                Err(e) => Err(e),
+            match Lang::parse(&f.lang) {
+                Ok(l) => node.set_contact(&page.user.username, l, f.tz.trim(), f.email.trim(), &off).await,
+                Err(e) => Err(e.into()),
             }
+            .map(|_| "profile-saved")
         }
+        "totp" => return render_profile(&page, (None, None, node.enrolment(&page.user).await.ok(), vec![])).await,
+        "totp-confirm" => match node.confirm_enrolment(&page.user, &f.code, "web").await {
+            Ok(codes) => return render_profile(&page, (Some(tr.t("totp-on-done")), None, None, codes)).await,
+            Err(e) => Err(e),
+        },
+        "totp-off" => node.turn_off_two_factor(&page.user, &f.current, "web").await.map(|()| "totp-off-done"),
         _ => return Err(page.fail(WebError::NotFound)),
     };
     match done {
-        Ok(key) => render_profile(&page, Some(tr.t(key)), None).await,
-        Err(e) => render_profile(&page, None, Some(beside(&page, e)?)).await,
+        Ok(key) => render_profile(&page, (Some(tr.t(key)), None, None, vec![])).await,
+        Err(e) => {
+            // A wrong first code shows the same enrolment again, to try once more.
+            let enrol = if what == "totp-confirm" { node.enrolment(&page.user).await.ok() } else { None };
+            render_profile(&page, (None, Some(beside(&page, e)?), enrol, vec![])).await
+        }
     }
 }
