@@ -47,14 +47,16 @@ pub fn document() -> Value {
             "security": [],
             "requestBody": {"required": true, "content": {"application/json": {"schema": {
                 "type": "object", "required": ["username", "password"],
-                "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}}}},
+                "properties": {"username": {"type": "string"}, "password": {"type": "string"},
+                    "code": {"type": "string", "description": "TOTP or recovery code, when two-factor sign-in is on"}}}}}},
             "responses": {
                 "200": ok_json("Signed in", json!({"type": "object", "required": ["csrf_token"], "properties": {
                     "csrf_token": {"type": "string"}, "username": {"type": "string"},
                     "party": {"type": "string"}, "role": {"type": "string"}}})),
                 "400": problem("Not a JSON body with username and password"),
                 "413": problem("A body larger than the limit (256 KiB)"),
-                "401": problem("Wrong username or password"),
+                "401": problem("Wrong username or password; two-factor code missing (code-required) or wrong (wrong-code)"),
+                "403": problem("The role requires two-factor sign-in, not set up yet: sign in once on the web page"),
                 "429": problem("Too many failures for this user or address; see Retry-After")
             }
         }}),
