@@ -403,7 +403,7 @@ impl Demo {
             }),
             StepKind::Endorsement => {
                 let (kind, id) = f.reference_of("of", &[RecordKind::Roadmap, RecordKind::Decision])?;
-                Command::Endorse { kind, id }
+                Command::Endorse { kind, id, on: None }
             }
             StepKind::Action => Command::PlanAction(Action {
                 roadmap: f.reference("roadmap", &[RecordKind::Roadmap])?,

@@ -97,12 +97,32 @@ pub enum Command {
         /// Note.
         note: LocalizedText,
     },
-    /// Endorse the current version of a decision or roadmap (co-chairs only).
+    /// Endorse the current version of a decision or roadmap: a co-chair, or a member of the
+    /// same party holding the co-chair's signature delegation on the day `on`
+    /// (`crate::signature`; the endorsement then names the co-chair it is made for).
     Endorse {
         /// `Decision` or `Roadmap`.
         kind: RecordKind,
         /// Record id.
         id: String,
+        /// Today's date where the endorsement is made (the node's): only then is a delegation
+        /// looked for; `None`, a co-chair only.
+        on: Option<Date>,
+    },
+    /// A co-chair delegates the right to endorse to a member of their party from `from` to
+    /// `to`, both included (issue 16 item 4).
+    DelegateSignature {
+        /// The delegate's member id.
+        delegate: String,
+        /// First day.
+        from: Date,
+        /// Last day.
+        to: Date,
+    },
+    /// A co-chair withdraws one of their signature delegations.
+    WithdrawSignatureDelegation {
+        /// The delegation's event id.
+        delegation: String,
     },
     /// Endorse a version of a session's minutes: the draft while they are a draft, or a pending
     /// amendment once they are locked (co-chairs only). Naming the version read guarantees that
@@ -573,12 +593,16 @@ pub fn decide(state: &State, actor: &Actor, command: &Command) -> Result<Vec<Emi
                 body: json!({"v": BODY_VERSION, "record": action, "note": note}),
             }])
         }
-        Command::Endorse { kind, id } => {
+        Command::Endorse { kind, id, on } => {
             if !matches!(kind, RecordKind::Decision | RecordKind::Roadmap) {
                 return Err(DomainError::InvalidValue { field: "kind".into(), value: kind.code().into() });
             }
             let entry = state.require(*kind, id)?;
-            require_co_chair(state, actor)?;
+            // A co-chair, or the delegate of one on the day of the endorsement.
+            let delegated = match require_co_chair(state, actor) {
+                Ok(()) => None,
+                Err(e) => Some(on.and_then(|on| crate::signature::delegation_for(state, actor, on)).ok_or(e)?),
+            };
             let a = adoption(&entry.doc(id), &parties(state));
             if a.endorsed_by.iter().any(|p| p == actor.party.as_str()) {
                 return Err(DomainError::AlreadyEndorsed { party: actor.party.to_string() });
@@ -586,11 +610,16 @@ pub fn decide(state: &State, actor: &Actor, command: &Command) -> Result<Vec<Emi
             for field in parity::tracked_fields(*kind) {
                 require_parity(entry, field)?;
             }
-            Ok(vec![Emit {
-                kind: format!("{}.endorsed", kind.code()),
-                body: json!({"v": BODY_VERSION, "record": id, "version": entry.version()}),
-            }])
+            let mut body = json!({"v": BODY_VERSION, "record": id, "version": entry.version()});
+            if let Some(d) = delegated {
+                body["for"] = json!(d.co_chair);
+            }
+            Ok(vec![Emit { kind: format!("{}.endorsed", kind.code()), body }])
         }
+        Command::DelegateSignature { delegate, from, to } => {
+            crate::signature::delegate(state, actor, delegate, *from, *to)
+        }
+        Command::WithdrawSignatureDelegation { delegation } => crate::signature::withdraw(state, actor, delegation),
         Command::EndorseMinutes { session, version } => endorse_minutes(state, actor, session, version),
         Command::AmendMinutes { session, minutes } => amend_minutes(state, session, minutes),
         Command::ConfirmTranslation { kind, id, field, lang } => confirm_translation(state, *kind, id, field, *lang),
@@ -601,6 +630,16 @@ pub fn decide(state: &State, actor: &Actor, command: &Command) -> Result<Vec<Emi
 }
 
 impl Command {
+    /// The command as made on the node's date `today`: an endorsement then looks for a
+    /// signature delegation covering that day (`crate::signature`); any other is unchanged.
+    #[must_use]
+    pub fn on(self, today: Date) -> Self {
+        match self {
+            Command::Endorse { kind, id, .. } => Command::Endorse { kind, id, on: Some(today) },
+            other => other,
+        }
+    }
+
     /// Whether the command writes to the actor's private log (its events must never be
     /// offered to the other party).
     #[must_use]

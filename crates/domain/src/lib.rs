@@ -20,6 +20,7 @@ pub mod minutes;
 pub mod parity;
 pub mod records;
 pub mod reference;
+pub mod signature;
 pub mod state;
 pub mod summary;
 pub mod text;

@@ -553,12 +553,15 @@ pub fn parse_event(kind: &str, body: &Value) -> Result<Change, DomainError> {
         }
         (RecordKind::Decision | RecordKind::Roadmap, "endorsed") => {
             let version = obj.get("version").and_then(Value::as_str).ok_or_else(|| malformed(kind, "no version"))?;
-            Ok(Change::Add {
-                kind: rk,
-                record: record_id(kind, obj)?,
-                set: "endorsements",
-                value: serde_json::json!({"version": version}),
-            })
+            let mut value = serde_json::json!({"version": version});
+            // Made under a signature delegation: the co-chair it was made for (issue 16).
+            if let Some(co_chair) = obj.get("for").and_then(Value::as_str) {
+                value["for"] = Value::String(co_chair.into());
+            }
+            Ok(Change::Add { kind: rk, record: record_id(kind, obj)?, set: "endorsements", value })
+        }
+        (RecordKind::Member, "signature_delegated" | "signature_delegation_withdrawn") => {
+            crate::signature::parse(verb, record_id(kind, obj)?, obj)
         }
         _ => Err(DomainError::UnknownKind { kind: kind.into() }),
     }

@@ -322,19 +322,22 @@ fn a_roadmap_is_adopted_only_when_both_co_chairs_endorsed_the_same_version() {
     let doc = |log: &Log| log.state.entry(&roadmap).unwrap().doc(&roadmap);
     // A non-co-chair (no member) cannot endorse.
     assert_eq!(
-        refused(&mut log, Command::Endorse { kind: RecordKind::Roadmap, id: roadmap.clone() }).key(),
+        refused(&mut log, Command::Endorse { kind: RecordKind::Roadmap, id: roadmap.clone(), on: None }).key(),
         "error-not-co-chair"
     );
-    log.run("MAR", Some(&mar), Command::Endorse { kind: RecordKind::Roadmap, id: roadmap.clone() }).unwrap();
+    log.run("MAR", Some(&mar), Command::Endorse { kind: RecordKind::Roadmap, id: roadmap.clone(), on: None }).unwrap();
     let a = adoption(&doc(&log), &parties);
     assert_eq!((a.adopted, a.awaiting.clone()), (false, vec!["MLI".to_string()]));
     // The same party twice is refused.
     let before = log.events.len();
-    assert!(log.run("MAR", Some(&mar), Command::Endorse { kind: RecordKind::Roadmap, id: roadmap.clone() }).is_err());
+    assert!(
+        log.run("MAR", Some(&mar), Command::Endorse { kind: RecordKind::Roadmap, id: roadmap.clone(), on: None })
+            .is_err()
+    );
     assert_eq!(log.events.len(), before);
     // The Moroccan co-chair cannot endorse for Mali.
     assert_eq!(
-        log.run("MLI", Some(&mar), Command::Endorse { kind: RecordKind::Roadmap, id: roadmap.clone() })
+        log.run("MLI", Some(&mar), Command::Endorse { kind: RecordKind::Roadmap, id: roadmap.clone(), on: None })
             .unwrap_err()
             .key(),
         "error-not-co-chair"
@@ -343,9 +346,9 @@ fn a_roadmap_is_adopted_only_when_both_co_chairs_endorsed_the_same_version() {
     let mut set = Map::new();
     set.insert("end".into(), json!("2026-06-30"));
     log.run("MLI", None, Command::Revise { kind: RecordKind::Roadmap, id: roadmap.clone(), set }).unwrap();
-    log.run("MLI", Some(&mli), Command::Endorse { kind: RecordKind::Roadmap, id: roadmap.clone() }).unwrap();
+    log.run("MLI", Some(&mli), Command::Endorse { kind: RecordKind::Roadmap, id: roadmap.clone(), on: None }).unwrap();
     assert_eq!(adoption(&doc(&log), &parties).awaiting, vec!["MAR".to_string()]);
-    log.run("MAR", Some(&mar), Command::Endorse { kind: RecordKind::Roadmap, id: roadmap.clone() }).unwrap();
+    log.run("MAR", Some(&mar), Command::Endorse { kind: RecordKind::Roadmap, id: roadmap.clone(), on: None }).unwrap();
     assert!(adoption(&doc(&log), &parties).adopted);
 }
 
@@ -659,7 +662,7 @@ fn a_decision_whose_text_changed_in_one_language_is_endorsed_only_after_review()
     set.insert("text".into(), json!(LocalizedText::tri("قرار", "Décision amendée", "Decision")));
     log.run("MAR", None, Command::Revise { kind: RecordKind::Decision, id: d.clone(), set }).unwrap();
     assert_eq!(parity::to_review(log.state.entry(&d).unwrap(), "text"), vec![Lang::Ar, Lang::En]);
-    let endorse = Command::Endorse { kind: RecordKind::Decision, id: d.clone() };
+    let endorse = Command::Endorse { kind: RecordKind::Decision, id: d.clone(), on: None };
     let before = log.events.len();
     assert_eq!(log.run("MAR", Some(&mar), endorse.clone()).unwrap_err().key(), "error-translation-to-review");
     assert_eq!(log.events.len(), before);
@@ -1329,4 +1332,61 @@ fn a_done_report_carries_its_completion_date_which_leaves_with_the_done_status()
     log.run("MAR", None, report(ActionStatus::Delayed, None)).unwrap().unwrap();
     let a: Action = log.state.get(RecordKind::Action, &id).unwrap();
     assert_eq!((a.status, a.completed), (ActionStatus::Delayed, None));
+}
+
+/// Issue 16 item 4: a co-chair's signature delegation to a member of their party, for a
+/// period; the delegate's endorsement counts for the party (both parties here), names the
+/// co-chair it was made for, and is refused outside the period or after the withdrawal.
+#[test]
+fn a_delegate_endorses_for_the_co_chair_inside_the_period_and_never_outside_it_or_after_withdrawal() {
+    let (mut log, _area, roadmap, mar, mli) = fixture();
+    let parties = vec!["MAR".to_string(), "MLI".to_string()];
+    let (mar_deputy, mli_deputy) = (log.member("MAR", "Adjoint MAR"), log.member("MLI", "Adjoint MLI"));
+    let day = |d: &str| d.parse::<jiff::civil::Date>().unwrap();
+    let delegate =
+        |to: &str| Command::DelegateSignature { delegate: to.into(), from: day("2026-03-01"), to: day("2026-03-31") };
+    let endorse = |on: &str| Command::Endorse { kind: RecordKind::Roadmap, id: roadmap.clone(), on: Some(day(on)) };
+    // Only the co-chair delegates, and only to another member of their party.
+    assert_eq!(log.run("MAR", Some(&mar_deputy), delegate(&mar_deputy)).unwrap_err().key(), "error-not-co-chair");
+    assert_eq!(log.run("MAR", Some(&mar), delegate(&mli_deputy)).unwrap_err().key(), "error-invalid-value");
+    assert_eq!(log.run("MAR", Some(&mar), delegate(&mar)).unwrap_err().key(), "error-invalid-value");
+    let backwards =
+        Command::DelegateSignature { delegate: mar_deputy.clone(), from: day("2026-03-02"), to: day("2026-03-01") };
+    assert!(log.run("MAR", Some(&mar), backwards).is_err());
+    // Before any delegation, and outside its period, the deputy is refused; nothing written.
+    assert_eq!(log.run("MAR", Some(&mar_deputy), endorse("2026-03-10")).unwrap_err().key(), "error-not-co-chair");
+    let delegation = log.run("MAR", Some(&mar), delegate(&mar_deputy)).unwrap().unwrap();
+    let n = log.events.len();
+    for outside in ["2026-02-28", "2026-04-01"] {
+        assert_eq!(log.run("MAR", Some(&mar_deputy), endorse(outside)).unwrap_err().key(), "error-not-co-chair");
+    }
+    let undated = Command::Endorse { kind: RecordKind::Roadmap, id: roadmap.clone(), on: None };
+    assert!(log.run("MAR", Some(&mar_deputy), undated).is_err(), "no date, no delegation");
+    assert_eq!(log.events.len(), n);
+    // Inside (its last day included): MAR's endorsement, with both names.
+    log.run("MAR", Some(&mar_deputy), endorse("2026-03-31")).unwrap();
+    let doc = |log: &Log| log.state.entry(&roadmap).unwrap().doc(&roadmap);
+    let a = adoption(&doc(&log), &parties);
+    assert_eq!((a.adopted, a.endorsed_by.clone()), (false, vec!["MAR".to_string()]));
+    let e = &doc(&log)["endorsements"][0];
+    assert_eq!(
+        (e["party"].as_str(), e["member"].as_str(), e["for"].as_str()),
+        (Some("MAR"), Some(&*mar_deputy), Some(&*mar))
+    );
+    // The other party likewise: the roadmap is adopted with both endorsements made under delegation.
+    log.run("MLI", Some(&mli), delegate(&mli_deputy)).unwrap();
+    log.run("MLI", Some(&mli_deputy), endorse("2026-03-01")).unwrap();
+    assert!(adoption(&doc(&log), &parties).adopted);
+    // Withdrawn (once; only by its co-chair): a new version cannot be endorsed by the deputy.
+    let withdraw = || Command::WithdrawSignatureDelegation { delegation: delegation.clone() };
+    assert!(log.run("MLI", Some(&mli), withdraw()).is_err(), "another party's co-chair");
+    log.run("MAR", Some(&mar), withdraw()).unwrap();
+    assert_eq!(log.run("MAR", Some(&mar), withdraw()).unwrap_err().key(), "error-unknown-record");
+    let mut set = Map::new();
+    set.insert("end".into(), json!("2026-06-30"));
+    log.run("MLI", None, Command::Revise { kind: RecordKind::Roadmap, id: roadmap.clone(), set }).unwrap();
+    assert_eq!(log.run("MAR", Some(&mar_deputy), endorse("2026-03-15")).unwrap_err().key(), "error-not-co-chair");
+    log.run("MAR", Some(&mar), endorse("2026-03-15")).unwrap();
+    let ds = crate::signature::delegations(&log.state, "MAR");
+    assert_eq!((ds.len(), ds[0].withdrawn, ds[0].delegate.as_str()), (1, true, &*mar_deputy));
 }

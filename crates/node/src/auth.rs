@@ -316,8 +316,15 @@ pub fn authorize(user: &User, state: &State, command: &Command) -> Result<(), No
         _ => {}
     }
     match command {
-        Command::Endorse { .. } | Command::EndorseMinutes { .. } if user.role != Role::CoChair => {
+        // A member holding a co-chair's signature delegation endorses a decision or roadmap on a
+        // dated command: the domain checks the delegation (issue 16 item 4).
+        Command::Endorse { on: None, .. } | Command::EndorseMinutes { .. } if user.role != Role::CoChair => {
             forbid("only co-chairs endorse")
+        }
+        Command::DelegateSignature { .. } | Command::WithdrawSignatureDelegation { .. }
+            if user.role != Role::CoChair =>
+        {
+            forbid("only co-chairs delegate their signature")
         }
         // A party's secretary or co-chair records its delegation; the domain refuses the other
         // party's delegation with its own message (`error-delegation-other-party`).

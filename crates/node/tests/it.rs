@@ -165,7 +165,7 @@ async fn each_refused_command_writes_nothing() {
         ),
         (
             "endorse without being co-chair",
-            Command::Endorse { kind: RecordKind::Roadmap, id: action.roadmap.clone() },
+            Command::Endorse { kind: RecordKind::Roadmap, id: action.roadmap.clone(), on: None },
             "error-not-co-chair",
         ),
     ];
@@ -927,4 +927,79 @@ async fn a_new_nodes_first_bundle_carries_its_certificate_and_its_checkpoint_whi
     assert_eq!(kept.len(), 1);
     assert_eq!(kept[0].checkpoint, cp);
     assert_eq!(mar.store().check_checkpoints().await.unwrap()[0].problem, None);
+}
+
+/// Issue 16 item 4 on real stores: each party's co-chair delegates their signature on their own
+/// node and the delegate endorses the same roadmap version there (MAR's delegation is then
+/// withdrawn); fresh stores fed every event forwards and backwards (an endorsement before the
+/// delegation it was made under: held pending until its parents arrive) end with the same
+/// state hash as the two nodes, the roadmap adopted by both parties under delegation.
+#[tokio::test]
+async fn signature_delegations_and_endorsements_under_them_converge_whatever_the_delivery_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = demo_node(dir.path()).await;
+    let (members, roadmap) = a
+        .with_state(|s| (s.all::<Member>(RecordKind::Member), s.all::<Roadmap>(RecordKind::Roadmap)[0].0.clone()))
+        .await;
+    // A new version of the roadmap, known to both nodes, that nobody endorsed yet.
+    let mut set = serde_json::Map::new();
+    set.insert("end".into(), json!("2027-12-31"));
+    a.execute(&actor("MAR"), &Command::Revise { kind: RecordKind::Roadmap, id: roadmap.clone(), set }).await.unwrap();
+    let b = replica(&a, &dir.path().join("b")).await;
+    let person = |party: &str, co_chair: bool| {
+        let (id, _) = members
+            .iter()
+            .find(|(_, m)| m.party.as_str() == party && (m.role == MemberRole::CoChair) == co_chair)
+            .unwrap();
+        Actor { party: PartyCode::parse(party).unwrap(), member: Some(id.clone()) }
+    };
+    let on = date(2026, 3, 10);
+    let mut delegations = vec![];
+    for (node, party) in [(&a, "MAR"), (&b, "MLI")] {
+        let (chair, deputy) = (person(party, true), person(party, false));
+        let delegate = Command::DelegateSignature {
+            delegate: deputy.member.clone().unwrap(),
+            from: date(2026, 3, 1),
+            to: date(2026, 3, 31),
+        };
+        delegations.push(node.execute(&chair, &delegate).await.unwrap()[0].to_string());
+        let endorse = Command::Endorse { kind: RecordKind::Roadmap, id: roadmap.clone(), on: Some(on) };
+        node.execute(&deputy, &endorse).await.unwrap();
+    }
+    let withdraw = Command::WithdrawSignatureDelegation { delegation: delegations[0].clone() };
+    a.execute(&person("MAR", true), &withdraw).await.unwrap();
+    let (ea, eb) = (all_events(&a).await, all_events(&b).await);
+    for e in &eb {
+        a.store().lock().await.receive(e).await.unwrap();
+    }
+    for e in &ea {
+        b.store().lock().await.receive(e).await.unwrap();
+    }
+    let expected = a.store().state_hash().await.unwrap();
+    assert_eq!(b.store().state_hash().await.unwrap(), expected);
+    let adopted = a
+        .with_state(|s| {
+            lajna_domain::adoption(&s.entry(&roadmap).unwrap().doc(&roadmap), &["MAR".into(), "MLI".into()])
+        })
+        .await;
+    assert!(adopted.adopted, "{adopted:?}");
+    let ds = a.with_state(|s| lajna_domain::signature::delegations(s, "MAR")).await;
+    assert!(ds.len() == 1 && ds[0].withdrawn);
+    let mut union = ea.clone();
+    for e in eb {
+        if !union.contains(&e) {
+            union.push(e);
+        }
+    }
+    for (n, backwards) in [(0, false), (1, true)] {
+        let store = Store::open(&dir.path().join(format!("fresh{n}.sqlite"))).await.unwrap();
+        store.lock().await.receive(&union[0]).await.unwrap();
+        let seq: Vec<&SignedEvent> = if backwards { union.iter().rev().collect() } else { union.iter().collect() };
+        for e in seq {
+            store.lock().await.receive(e).await.unwrap();
+        }
+        assert_eq!(store.pending_count().await.unwrap(), 0);
+        assert_eq!(store.state_hash().await.unwrap(), expected, "fresh store {n} diverged");
+        assert!(store.verify().await.unwrap().ok());
+    }
 }

@@ -356,7 +356,7 @@ async fn a_decision_is_adopted_when_each_co_chair_endorsed_it_on_its_own_node() 
     mli.node
         .execute(
             &Actor { party: PartyCode::parse("MLI").unwrap(), member: Some(chair) },
-            &Command::Endorse { kind: RecordKind::Decision, id: id.clone() },
+            &Command::Endorse { kind: RecordKind::Decision, id: id.clone(), on: None },
         )
         .await
         .unwrap();

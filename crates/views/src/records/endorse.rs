@@ -32,14 +32,14 @@ impl Target {
         }
     }
 
-    /// The command endorsing `version`.
-    /// The endorsing command for `version` of the target.
+    /// The endorsing command for `version` of the target, for a co-chair (a delegate's is
+    /// dated: [`Command::on`]).
     #[must_use]
     pub fn command(&self, version: &str) -> Command {
         match self {
-            Self::Decision(id) => Command::Endorse { kind: RecordKind::Decision, id: id.clone() },
+            Self::Decision(id) => Command::Endorse { kind: RecordKind::Decision, id: id.clone(), on: None },
             Self::Minutes(id, _) => Command::EndorseMinutes { session: id.clone(), version: version.into() },
-            Self::Roadmap(id) => Command::Endorse { kind: RecordKind::Roadmap, id: id.clone() },
+            Self::Roadmap(id) => Command::Endorse { kind: RecordKind::Roadmap, id: id.clone(), on: None },
         }
     }
 }
@@ -133,15 +133,23 @@ pub(crate) fn roadmap(s: &Fold, tr: Tr<'_>, id: &str) -> Option<Confirm> {
     })
 }
 
-/// The confirmation of `target` for `user`, and why it cannot be endorsed now (the role and
-/// party rules, then the domain's); `None` for an unknown record.
+/// The confirmation of `target` for `user` on the node's date `today`, and why it cannot be
+/// endorsed now (the role and party rules, then the domain's, a signature delegation covering
+/// `today` included); `None` for an unknown record.
 #[must_use]
-pub fn build(s: &Fold, tr: Tr<'_>, target: &Target, user: &User) -> Option<(Confirm, Result<(), NodeError>)> {
+pub fn build(
+    s: &Fold,
+    tr: Tr<'_>,
+    target: &Target,
+    user: &User,
+    today: jiff::civil::Date,
+) -> Option<(Confirm, Result<(), NodeError>)> {
     let c = match target {
         Target::Decision(id) => decision(s, tr, id),
         Target::Minutes(id, asked) => minutes(s, tr, id, asked.as_deref()),
         Target::Roadmap(id) => roadmap(s, tr, id),
     }?;
-    let check = authorize(user, s, &c.command).and_then(|()| Ok(decide(s, &user.actor(), &c.command).map(|_| ())?));
+    let command = c.command.clone().on(today);
+    let check = authorize(user, s, &command).and_then(|()| Ok(decide(s, &user.actor(), &command).map(|_| ())?));
     Some((c, check))
 }

@@ -54,7 +54,7 @@ async fn show(page: &Page, target: &Target, status: StatusCode, error: String) -
     let tr = page.tr();
     let built = {
         let s = &*page.state.node.read(&page.user).await;
-        build(s, tr, target, &page.user)
+        build(s, tr, target, &page.user, page.state.node.today())
     };
     let (c, check) = built.ok_or(WebError::NotFound).or_page(page)?;
     let blocked = match check {
@@ -88,7 +88,7 @@ pub struct EndorseForm {
 /// party rules come first: a secretary is refused (403) whatever the password.
 async fn endorse(page: &Page, addr: SocketAddr, target: Target, form: EndorseForm) -> Result<Response, PageError> {
     let node = &page.state.node;
-    let command = target.command(&form.version);
+    let command = target.command(&form.version).on(node.today());
     if let Err(e) = {
         let s = &*node.read(&page.user).await;
         authorize(&page.user, s, &command)
@@ -134,7 +134,7 @@ async fn saved(page: &Page, target: &Target) -> String {
     let tr = page.tr();
     let back = {
         let s = &*page.state.node.read(&page.user).await;
-        build(s, tr, target, &page.user).map(|(c, _)| c.back)
+        build(s, tr, target, &page.user, page.state.node.today()).map(|(c, _)| c.back)
     };
     let back = back.unwrap_or_else(|| "/".into());
     match back.split_once('#') {
