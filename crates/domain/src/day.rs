@@ -59,10 +59,12 @@ pub fn show_iso_day(text: &str, lang: Lang) -> String {
     }
 }
 
-/// The `pattern` attribute of a date input: day first with `/`, `.` or `-`, or ISO, in any
-/// of the accepted digit sets. Written for the `v` flag browsers compile `pattern` with (the
-/// separators escaped inside classes).
-pub const DAY_PATTERN: &str = r"[0-9٠-٩۰-۹]{1,2}[\/\.\-][0-9٠-٩۰-۹]{1,2}[\/\.\-][0-9٠-٩۰-۹]{4}|[0-9٠-٩۰-۹]{4}\-[0-9٠-٩۰-۹]{1,2}\-[0-9٠-٩۰-۹]{1,2}";
+/// The `pattern` attribute of a date input: the shapes [`parse_day`] reads (day first or year
+/// first, `/`, `.` or `-`), in any of the accepted digit sets. Written for the `v` flag that
+/// browsers compile `pattern` with: `/` and `-` escaped inside a class, no escape outside one
+/// (`\-` there is a syntax error, and a pattern that does not compile is silently ignored —
+/// tests/browser/own-tools.test.mjs checks that Chromium applies it).
+pub const DAY_PATTERN: &str = r"[0-9٠-٩۰-۹]{1,2}[\/.\-][0-9٠-٩۰-۹]{1,2}[\/.\-][0-9٠-٩۰-۹]{4}|[0-9٠-٩۰-۹]{4}[\/.\-][0-9٠-٩۰-۹]{1,2}[\/.\-][0-9٠-٩۰-۹]{1,2}";
 
 #[cfg(test)]
 mod tests {
