@@ -187,6 +187,15 @@ impl Tr<'_> {
         self.catalog.get(self.lang, key, &[(name, Arg::Num(*value.borrow()))])
     }
 
+    /// A whole percent as the reader writes it (CLDR's percent patterns with Western digits):
+    /// `60 %` in French, the sign after a narrow no-break space (U+202F); `60%` in English and
+    /// Arabic. Issue 17 item 4.
+    #[must_use]
+    pub fn pct(&self, value: impl std::borrow::Borrow<u8>) -> String {
+        let v = *value.borrow();
+        if self.lang == Lang::Fr { format!("{v}\u{202F}%") } else { format!("{v}%") }
+    }
+
     /// The message `key` with one text argument `name`.
     #[must_use]
     pub fn s(&self, key: &str, name: &str, value: &str) -> String {
@@ -220,6 +229,15 @@ mod tests {
             assert!(text.contains("300") && text.contains("412"), "{}: {text}", lang.code());
             assert!(!text.contains('{'), "{}: {text}", lang.code());
         }
+    }
+
+    #[test]
+    fn percents_are_written_as_each_language_writes_them() {
+        let catalog = Catalog::load();
+        let tr = |lang| Tr { catalog: &catalog, lang };
+        assert_eq!(tr(Lang::Fr).pct(37u8), "37\u{202F}%");
+        assert_eq!(tr(Lang::En).pct(100u8), "100%");
+        assert_eq!(tr(Lang::Ar).pct(0u8), "0%");
     }
 
     #[test]

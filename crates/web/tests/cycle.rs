@@ -4,10 +4,11 @@
 //! period; a stated reason for delayed, blocked and cancelled actions.
 
 use lajna_domain::records::{Action, Area, Roadmap};
-use lajna_domain::{RecordKind, reference};
+use lajna_domain::{Lang, RecordKind, reference};
+use lajna_web::i18n::{Arg, Catalog};
 use serde_json::{Value, json};
 
-use crate::common::TestApp;
+use crate::common::{self, TestApp};
 
 type Pairs = Vec<(String, String)>;
 
@@ -288,7 +289,8 @@ async fn a_done_report_is_dated_by_its_completion_date_and_times_show_in_the_vie
     assert!(
         app.node.set_contact("mar-secretary", lajna_domain::Lang::Fr, zone, "", &Default::default()).await.unwrap()
     );
-    let local = instant.to_zoned_datetime(lajna_domain::tzdb().get(zone).unwrap()).strftime("%Y-%m-%d %H:%M").to_string();
+    let local =
+        instant.to_zoned_datetime(lajna_domain::tzdb().get(zone).unwrap()).strftime("%Y-%m-%d %H:%M").to_string();
     assert_eq!(instant.to_zoned_datetime(lajna_domain::tzdb().get(zone).unwrap()).offset().seconds(), 3 * 3600);
     let (_, page) = app.get(&format!("/fr/actions/{api_id}")).await;
     assert!(page.contains(&format!(r#"<time datetime="{at}" dir="ltr" title="{zone}">{local}</time>"#)), "{local}");
@@ -308,4 +310,52 @@ async fn a_done_report_is_dated_by_its_completion_date_and_times_show_in_the_vie
     let local = instant.to_zoned_datetime(bundled).strftime("%Y-%m-%d %H:%M").to_string();
     let (_, page) = app.get(&format!("/fr/actions/{api_id}")).await;
     assert!(page.contains(&format!(r#"<time datetime="{at}" dir="ltr" title="{zone}">{local}</time>"#)), "{local}");
+}
+
+/// Issue 17 items 3 and 4: the progress form's completion date is typed day first in French
+/// and Arabic (a text input with the format as placeholder, never the browser's date picker),
+/// ISO in English; an impossible day is refused in the page's language beside the field, which
+/// is the one input focused when the page opens; the date as typed is the one stored.
+#[tokio::test]
+async fn the_completion_date_is_typed_as_the_reader_writes_it_and_a_refused_one_is_focused() {
+    let app = TestApp::spawn().await;
+    let actions: Vec<Value> = app.client.get(app.url("/api/v1/actions")).send().await.unwrap().json().await.unwrap();
+    let id = actions.iter().find(|a| a["owner_party"] == "MAR" && a["status"] == "in_progress").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, html) = app.get(&format!("/fr/actions/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(r#"<input type="text" name="completed" value="" dir="ltr" size="12" placeholder="jj/mm/aaaa""#),
+        "{html}"
+    );
+    assert!(!html.contains("autofocus"), "nothing focused on a page without error");
+
+    let before = app.snapshot().await;
+    let form = pairs(&[("csrf", &app.csrf), ("status", "done"), ("progress", "100"), ("completed", "31/02/2026")]);
+    let (status, _, html) = post(&app, &format!("/fr/actions/{id}/progress"), &form).await;
+    assert_eq!(status, 422);
+    let message = Catalog::load()
+        .get(Lang::Fr, "error-not-a-day", &[("value", Arg::Text("31/02/2026".into()))])
+        .replace(['\u{2068}', '\u{2069}'], "");
+    assert!(common::plain(&html).contains(&message), "{html}");
+    assert_eq!(html.matches("autofocus").count(), 1);
+    assert!(
+        html.contains(r#"value="31/02/2026" dir="ltr" size="12" placeholder="jj/mm/aaaa""#)
+            && html.contains(r#"aria-invalid="true" aria-describedby="completed-error" autofocus>"#),
+        "the refused date is kept, described by its error and focused: {html}"
+    );
+    assert_eq!(app.snapshot().await, before, "nothing written");
+
+    let form = pairs(&[("csrf", &app.csrf), ("status", "done"), ("progress", "100"), ("completed", "١٥/٠٩/٢٠٢٥")]);
+    let (status, _, _) = post(&app, &format!("/fr/actions/{id}/progress"), &form).await;
+    assert_eq!(status, 303);
+    let key = id.clone();
+    let a: Action = app.node.with_state(move |s| s.get(RecordKind::Action, &key)).await.unwrap();
+    assert_eq!(a.completed, Some(jiff::civil::date(2025, 9, 15)));
+    for (lang, shown) in [("fr", "15/09/2025"), ("ar", "15/09/2025"), ("en", "2025-09-15")] {
+        let (_, html) = app.get(&format!("/{lang}/actions/{id}")).await;
+        assert!(html.contains(&format!(r#"name="completed" value="{shown}""#)), "{lang}");
+    }
 }

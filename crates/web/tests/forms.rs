@@ -6,6 +6,7 @@
 use crate::common;
 
 use common::TestApp;
+use lajna_domain::day::show_day;
 use lajna_domain::records::{Action, Area, Mission, PressDocument, Roadmap, Session, Training};
 use lajna_domain::{Lang, RecordKind};
 use lajna_web::i18n::{Arg, Catalog};
@@ -203,7 +204,7 @@ async fn an_action_created_through_the_french_form_is_listed_by_the_api() {
         assert!(html.contains(&format!(r#"name="{name}""#)), "no input {name}");
     }
     assert!(html.contains(r#"name="title.ar" value="" lang="ar" dir="rtl""#), "the Arabic input is right to left");
-    assert!(html.contains(r#"type="date" id="due""#));
+    assert!(html.contains(r#"type="text" id="due""#), "a date is typed day first, never the browser's mm/dd/yyyy");
     let before = app.snapshot().await;
     let (status, location, _) = post(&app.client, &app, "/fr/new/action", &action_form(&app).await).await;
     assert_eq!(status, 303);
@@ -227,11 +228,11 @@ async fn each_refused_form_is_a_422_beside_the_field_keeping_what_was_typed_and_
     let cases: Vec<(&str, &str, &str, String)> = vec![
         (
             "due",
-            "2025-10-01",
+            "01/10/2025",
             "due",
             fr(
                 "error-end-before-start",
-                &[("start", Arg::Text("2025-11-01".into())), ("end", Arg::Text("2025-10-01".into()))],
+                &[("start", Arg::Text("01/11/2025".into())), ("end", Arg::Text("01/10/2025".into()))],
             ),
         ),
         ("progress", "140", "progress", fr("error-progress-out-of-range", &[("value", Arg::Text("140".into()))])),
@@ -260,7 +261,7 @@ async fn each_refused_form_is_a_422_beside_the_field_keeping_what_was_typed_and_
     let (status, _, html) = post(&app.client, &app, "/fr/new/action", &form).await;
     assert_eq!(status, 422);
     assert_error_beside(&html, "title.en", "title", &fr("error-empty-text", &[]));
-    assert!(html.contains(r#"value="2026-02-27""#), "the due date was not kept");
+    assert!(html.contains(r#"value="27/02/2026""#), "the due date was not kept (shown day first in French)");
     assert_eq!(app.snapshot().await, before);
 
     // A mission in a zone that is not in the tz database.
@@ -289,7 +290,7 @@ async fn each_refused_form_is_a_422_beside_the_field_keeping_what_was_typed_and_
         "end",
         &fr(
             "error-end-before-start",
-            &[("start", Arg::Text("2025-12-08".into())), ("end", Arg::Text("2025-12-01".into()))],
+            &[("start", Arg::Text("08/12/2025".into())), ("end", Arg::Text("01/12/2025".into()))],
         ),
     );
     assert!(html.contains("Mission d’évaluation des besoins de formation"));
@@ -392,7 +393,7 @@ async fn editing_the_due_date_through_the_form_changes_it() {
     let (id, old) = actions.iter().find(|(_, a)| a.owner.as_str() == "MAR" && a.indicator.is_some()).unwrap();
     let (status, html) = app.get(&format!("/fr/edit/action/{id}")).await;
     assert_eq!(status, 200);
-    assert!(html.contains(&format!(r#"name="due" value="{}""#, old.due)));
+    assert!(html.contains(&format!(r#"name="due" value="{}""#, show_day(old.due, Lang::Fr))));
     let mut form = form_fields(&html, "record-form");
     let due = old.due.checked_add(jiff::Span::new().days(30)).unwrap().to_string();
     set(&mut form, "due", &due);
@@ -465,7 +466,7 @@ async fn c04_saving_the_edit_form_without_a_change_appends_no_event() {
     for _ in 0..2 {
         let (status, html) = app.get(&format!("/fr/edit/session/{id}")).await;
         assert_eq!(status, 200);
-        assert!(html.contains(r#"value="Africa/Casablanca""#) && html.contains(r#"value="2025-11-18""#));
+        assert!(html.contains(r#"value="Africa/Casablanca""#) && html.contains(r#"value="18/11/2025""#));
         assert!(html.contains(r#"value="10:00""#), "the form shows the venue-local time");
         let before = app.snapshot().await;
         let (status, _, html) =
@@ -617,4 +618,97 @@ async fn a_press_article_is_archived_exactly_with_its_blake3() {
     let expected = text.replace("\r\n", "\n");
     assert_eq!(doc.text, expected, "kept as typed, line ends as LF");
     assert_eq!(doc.text_blake3, blake3::hash(expected.as_bytes()).to_hex().to_string());
+}
+
+/// The attributes of the start tag of the input named `name` (the first one).
+fn input_attrs(html: &str, name: &str) -> Vec<(String, String)> {
+    let at = html.find(&format!(r#"name="{name}""#)).unwrap_or_else(|| panic!("no input {name}"));
+    let start = html[..at].rfind('<').unwrap();
+    attributes(&html[start..at + html[at..].find('>').unwrap() + 1])
+}
+
+/// The names of the inputs that carry `autofocus` (the input focused when the page opens).
+fn autofocused(html: &str) -> Vec<String> {
+    html.split('<')
+        .filter(|t| {
+            t.starts_with("input") || t.starts_with("select") || t.starts_with("textarea") || t.starts_with("div")
+        })
+        .map(|t| attributes(&format!("<{}", &t[..=t.find('>').unwrap_or(t.len() - 1)])))
+        .filter(|a| attr(a, "autofocus").is_some())
+        .map(|a| attr(&a, "name").or(attr(&a, "id")).unwrap_or_default().to_string())
+        .collect()
+}
+
+/// Issue 17 items 3 and 4: a date field is a text input showing `dd/mm/yyyy` in French and
+/// Arabic and ISO in English (never the browser's `mm/dd/yyyy`), with the format as its
+/// placeholder; day first (Western or Arabic-Indic digits) and ISO are both read; a month-first
+/// or impossible day is refused with a translated message beside the field, which is then the
+/// one focused input (`autofocus`, no JavaScript) and describes itself by the error.
+#[tokio::test]
+async fn dates_are_typed_and_shown_as_the_reader_writes_them_and_focus_lands_on_the_first_error() {
+    let app = TestApp::spawn().await;
+    let actions = app.node.with_state(|s| s.all::<Action>(RecordKind::Action)).await;
+    let (id, old) = actions.iter().find(|(_, a)| a.owner.as_str() == "MAR").unwrap();
+    let day_first = format!("{:02}/{:02}/{}", old.due.day(), old.due.month(), old.due.year());
+    for (lang, value, placeholder) in [
+        ("fr", day_first.as_str(), "jj/mm/aaaa"),
+        ("ar", &day_first, "يوم/شهر/سنة"),
+        ("en", &old.due.to_string(), "yyyy-mm-dd"),
+    ] {
+        let (status, html) = app.get(&format!("/{lang}/edit/action/{id}")).await;
+        assert_eq!(status, 200);
+        let due = input_attrs(&html, "due");
+        assert_eq!(
+            (attr(&due, "type"), attr(&due, "value"), attr(&due, "placeholder"), attr(&due, "dir")),
+            (Some("text"), Some(value), Some(placeholder), Some("ltr")),
+            "{lang}"
+        );
+        assert_eq!(attr(&due, "pattern"), Some(lajna_domain::day::DAY_PATTERN));
+        assert!(autofocused(&html).is_empty(), "{lang}: nothing focused on a form without error");
+        // The form as shown saves back unchanged (day first read back as the same day).
+        let before = app.snapshot().await;
+        let (status, _, html) =
+            post(&app.client, &app, &format!("/{lang}/edit/action/{id}"), &form_fields(&html, "record-form")).await;
+        assert_eq!(status, 200, "{lang}: {html}");
+        assert_eq!(app.snapshot().await, before, "{lang}: no change, no event");
+    }
+
+    // Day first with Arabic-Indic digits, and ISO, are read; stored as ISO.
+    let mut form = action_form(&app).await;
+    set(&mut form, "start", "٠١/١١/٢٠٢٥");
+    set(&mut form, "due", "2026-02-27");
+    let (status, location, html) = post(&app.client, &app, "/fr/new/action", &form).await;
+    assert_eq!(status, 303, "{html}");
+    let new_id = location.strip_prefix("/fr/actions/").and_then(|l| l.strip_suffix("?saved=1")).unwrap();
+    let api: Value =
+        app.client.get(app.url(&format!("/api/v1/actions/{new_id}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!((api["start"].as_str(), api["due"].as_str()), (Some("2025-11-01"), Some("2026-02-27")));
+
+    // Month first and an impossible day are refused, in French, beside the field, focused.
+    for bad in ["02/27/2026", "31/02/2026"] {
+        let mut form = action_form(&app).await;
+        set(&mut form, "due", bad);
+        let before = app.snapshot().await;
+        let (status, _, html) = post(&app.client, &app, "/fr/new/action", &form).await;
+        assert_eq!(status, 422, "{bad}");
+        let message = fr("error-not-a-day", &[("value", Arg::Text(bad.into()))]);
+        assert!(message.contains("jour, le mois puis l’année"), "{message}");
+        assert_error_beside(&html, "due", "due", &message);
+        let due = input_attrs(&html, "due");
+        assert_eq!((attr(&due, "value"), attr(&due, "aria-invalid")), (Some(bad), Some("true")));
+        assert_eq!(attr(&due, "aria-describedby"), Some("err-due hint-due"));
+        assert_eq!(autofocused(&html), ["due"], "{bad}: the refused date is the one focused input");
+        assert_eq!(app.snapshot().await, before, "{bad}: nothing written");
+    }
+    // Two errors: the first in page order is focused (the title comes before the due date).
+    let mut form = action_form(&app).await;
+    set(&mut form, "title.fr", " ");
+    set(&mut form, "due", "32/01/2026");
+    let (status, _, html) = post(&app.client, &app, "/ar/new/action", &form).await;
+    assert_eq!(status, 422);
+    assert_eq!(autofocused(&html), ["title.ar"], "the title's first input, not the due date");
+    let due = input_attrs(&html, "due");
+    assert_eq!(attr(&due, "aria-invalid"), Some("true"));
+    let ar = Catalog::load().get(Lang::Ar, "error-not-a-day", &[("value", Arg::Text("32/01/2026".into()))]);
+    assert!(common::plain(&html).contains(&ar.replace(['\u{2068}', '\u{2069}'], "")), "the Arabic refusal");
 }

@@ -6,6 +6,7 @@ use axum::extract::{Path, RawQuery};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use jiff::civil::Date;
+use lajna_domain::day::{parse_day, show_iso_day};
 use lajna_domain::{ActionStatus, Command, DomainError, Lang, LocalizedText, Progress};
 use lajna_node::NodeError;
 use lajna_node::auth::authorize;
@@ -51,7 +52,7 @@ pub struct ProgressForm {
     progress: String,
     #[serde(default)]
     reason: String,
-    /// `YYYY-MM-DD`; blank with status done means the reporter's today.
+    /// `dd/mm/yyyy` or `yyyy-mm-dd` (`parse_day`); blank with status done means today.
     #[serde(default)]
     completed: String,
 }
@@ -84,7 +85,7 @@ async fn render(page: &Page, id: &str, typed: Option<Typed>, saved: bool) -> Res
     let typed = typed.unwrap_or(Typed {
         status: a.row.status.to_string(),
         progress: a.row.progress.to_string(),
-        completed: a.completed.clone(),
+        completed: show_iso_day(&a.completed, page.lang),
         ..Typed::default()
     });
     let html = ActionPage {
@@ -160,10 +161,9 @@ fn progress_command(form: &ProgressForm, id: &str, lang: Lang, today: Date) -> R
     let reason = LocalizedText::parse("reason", &[(lang, &form.reason)]).ok();
     let completed = match form.completed.trim() {
         "" => (status == Some(ActionStatus::Done)).then_some(today),
-        day => Some(
-            day.parse::<Date>()
-                .map_err(|_| DomainError::InvalidValue { field: "completed".into(), value: day.to_string() })?,
-        ),
+        day => {
+            Some(parse_day(day).ok_or_else(|| DomainError::NotADay { field: "completed".into(), value: day.into() })?)
+        }
     };
     Ok(Command::ReportProgress { action: id.to_string(), status, progress, reason, completed })
 }

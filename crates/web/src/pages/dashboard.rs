@@ -39,7 +39,7 @@ struct PressPage<'a> {
 
 /// `GET /{lang}/?as_of=YYYY-MM-DD`: the dashboard, or as it was at the end of a past date.
 pub async fn dashboard(page: Page, Query(q): Query<Vec<(String, String)>>) -> Result<Response, PageError> {
-    let as_of = views::roadmap::param(&q, "as_of").and_then(|d| d.parse::<Date>().ok());
+    let as_of = views::roadmap::param(&q, "as_of").and_then(lajna_domain::day::parse_day);
     match as_of.filter(|d| *d < page.state.node.today()) {
         Some(day) => past(&page, day).await,
         None => current(&page).await,

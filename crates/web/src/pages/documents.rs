@@ -345,8 +345,8 @@ fn document_of(t: &Typed, page_lang: Lang) -> Result<Document, NodeError> {
     let date = match t.date.trim() {
         "" => None,
         d => Some(
-            d.parse()
-                .map_err(|_| lajna_domain::DomainError::InvalidValue { field: "date".into(), value: d.to_string() })?,
+            lajna_domain::day::parse_day(d)
+                .ok_or_else(|| lajna_domain::DomainError::NotADay { field: "date".into(), value: d.into() })?,
         ),
     };
     let classification = if t.classification.trim().is_empty() {

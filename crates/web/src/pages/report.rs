@@ -29,13 +29,11 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/{lang}/report.pdf", get(download))
 }
 
-/// The report period of a query string: `from` and `to` as ISO dates; an empty or unreadable
+/// The report period of a query string: `from` and `to` as `dd/mm/yyyy` or ISO; an empty or unreadable
 /// value leaves that end open (like the roadmap's filters, an old link still opens).
 #[must_use]
 pub fn period_of(q: &[(String, String)]) -> Period {
-    let date = |name: &str| {
-        q.iter().rev().find(|(k, v)| k == name && !v.trim().is_empty()).and_then(|(_, v)| v.trim().parse::<Date>().ok())
-    };
+    let date = |name: &str| crate::views::roadmap::param(q, name).and_then(lajna_domain::day::parse_day);
     Period { from: date("from"), to: date("to") }
 }
 
@@ -133,6 +131,8 @@ mod tests {
         assert_eq!(p.from, Some(jiff::civil::date(2025, 3, 1)));
         assert_eq!(p.to, Some(jiff::civil::date(2025, 12, 31)));
         let p = period_of(&q(&[("from", "01/03/2025"), ("to", "")]));
+        assert_eq!((p.from, p.to), (Some(jiff::civil::date(2025, 3, 1)), None), "day first, as fr and ar type it");
+        let p = period_of(&q(&[("from", "03/31/2025"), ("to", "31/02/2025")]));
         assert_eq!(p, Period::default());
     }
 }
