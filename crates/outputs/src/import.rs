@@ -421,6 +421,11 @@ pub struct ParsedRow {
     pub values: Result<RowValues, Vec<Refusal>>,
     /// A label for people: the French title, else the Arabic one, else the id.
     pub label: String,
+    /// The id cell, when filled (also for a row with cell errors: its refusals name the party
+    /// owning that action).
+    pub id: Option<String>,
+    /// The owner cell, when it reads as a party code (also for a row with cell errors).
+    pub owner: Option<PartyCode>,
 }
 
 /// A matrix read from a file.
@@ -1171,7 +1176,8 @@ fn parse_row(row: u32, cells: &HashMap<Column, Cell>, statuses: &WordTable<Actio
             }));
         }
     }
-    ParsedRow { row, values: if errors.is_empty() { Ok(v) } else { Err(errors) }, label }
+    let (id, owner) = (v.id.clone(), v.owner.clone());
+    ParsedRow { row, values: if errors.is_empty() { Ok(v) } else { Err(errors) }, label, id, owner }
 }
 
 /// What importing one row would do.
@@ -1207,6 +1213,9 @@ pub struct PlannedRow {
     /// The party the change is written for: the owner of the action (before the change, for an
     /// update). `None` for unchanged and refused rows.
     pub party: Option<PartyCode>,
+    /// The party owning the row's action, for people (a refusal names it): the action's
+    /// recorded owner for a known id, else the owner cell; `None` when neither says.
+    pub owner: Option<PartyCode>,
     /// What happens.
     pub outcome: Outcome,
 }
@@ -1539,7 +1548,9 @@ pub fn plan(state: &State, import: &MatrixImport) -> ImportPlan {
     let mut rows = Vec::with_capacity(import.rows.len());
     for parsed in &import.rows {
         let (party, outcome) = plan_row(state, import.lang, parsed, &mut look);
-        rows.push(PlannedRow { row: parsed.row, label: parsed.label.clone(), party, outcome });
+        let recorded = parsed.id.as_ref().and_then(|id| look.existing.get(id)).map(|a| a.owner.clone());
+        let owner = recorded.or_else(|| parsed.owner.clone());
+        rows.push(PlannedRow { row: parsed.row, label: parsed.label.clone(), party, owner, outcome });
     }
     ImportPlan { lang: import.lang, ignored: import.ignored.clone(), rows }
 }

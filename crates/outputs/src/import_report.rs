@@ -5,7 +5,7 @@
 use lajna_domain::{ActionStatus, Lang};
 use lajna_i18n::{Arg, Catalog};
 
-use crate::import::{Column, ImportError, ImportPlan, MessageArg, Outcome, Refusal};
+use crate::import::{Column, ImportError, ImportPlan, MessageArg, Outcome, PlannedRow, Refusal};
 use crate::matrix::headers;
 
 /// The header of `field` in `lang` (the matrix's own words), for messages.
@@ -51,10 +51,37 @@ pub fn outcome_code(o: &Outcome) -> &'static str {
     }
 }
 
-/// The details of a planned row in `lang`: the fields it changes, or why it is refused.
+/// The refusals whose message already names its column.
+const NAMES_ITS_COLUMN: [&str; 4] =
+    ["import-reason-required", "import-missing-value", "import-indicator-incomplete", "import-unknown-decision"];
+
+/// One refusal of a row for people: its reason, after the column at fault when one is
+/// (`Colonne « Échéance » : Date illisible : « 31/02/2025 »…`).
 #[must_use]
-pub fn row_details(catalog: &Catalog, lang: Lang, o: &Outcome) -> Vec<String> {
-    match o {
+pub fn refusal_line(catalog: &Catalog, lang: Lang, r: &Refusal) -> String {
+    let reason = refusal_message(catalog, lang, r);
+    match r.field {
+        Some(field) if !NAMES_ITS_COLUMN.contains(&r.key) => catalog.get(
+            lang,
+            "import-in-column",
+            &[("column", Arg::Text(column_name(lang, field))), ("reason", Arg::Text(reason))],
+        ),
+        _ => reason,
+    }
+}
+
+/// The details of a planned row in `lang`: the fields it changes, or why it is refused — the
+/// party owning the row's action first, when known, then each refusal with its column
+/// ([`refusal_line`]); the row number is the caller's (the report's first column, the CLI's
+/// `row N`). Issue 17 item 5: a refusal names the row, the column, the owning party and the
+/// reason.
+#[must_use]
+pub fn row_details(catalog: &Catalog, lang: Lang, row: &PlannedRow) -> Vec<String> {
+    if let Outcome::Refused(reasons) = &row.outcome {
+        let owner = row.owner.iter().map(|p| catalog.get(lang, "import-owner", &[("party", Arg::Text(p.to_string()))]));
+        return owner.chain(reasons.iter().map(|r| refusal_line(catalog, lang, r))).collect();
+    }
+    match &row.outcome {
         Outcome::Update { changed, .. } => {
             let names: Vec<String> = changed
                 .iter()
@@ -65,7 +92,6 @@ pub fn row_details(catalog: &Catalog, lang: Lang, o: &Outcome) -> Vec<String> {
                 .collect();
             vec![catalog.get(lang, "import-changes", &[("fields", Arg::Text(names.join(", ")))])]
         }
-        Outcome::Refused(reasons) => reasons.iter().map(|r| refusal_message(catalog, lang, r)).collect(),
         _ => vec![],
     }
 }

@@ -990,3 +990,63 @@ async fn the_decision_column_holds_the_decision_reference_and_round_trips_in_ara
     }
     assert_eq!(snapshot(&node).await, before, "previews write nothing");
 }
+
+/// Issue 17 item 5: a refused row says which party owns its action (the recorded owner for a
+/// known id, even when a cell of the row does not read; else the owner cell) and names the
+/// column of each reason, in the matrix's language; the row number is the report's own.
+#[tokio::test]
+async fn a_refused_row_names_its_owning_party_and_each_reasons_column() {
+    let (_dir, node) = demo_node().await;
+    let rows = matrix_rows(&node, Lang::Fr).await;
+    let m = rows.iter().position(|r| r.owner == "MLI").unwrap();
+    let r = rows.iter().position(|r| r.owner == "MAR").unwrap();
+    let mut lines: Vec<Vec<String>> = rows.iter().map(|r| cells(r, Lang::Fr)).collect();
+    let mut new = lines[r].clone();
+    lines[m][7] = "31/02/2026".into();
+    lines[r][8] = "en attente".into();
+    new[0] = String::new();
+    new[3] = "Action d’une partie inconnue".into();
+    new[4] = "XYZ".into();
+    lines.push(new);
+    let before = snapshot(&node).await;
+    let catalog = lajna_i18n::Catalog::shared();
+    let o = preview(&node, &read(&csv_of(Lang::Fr, &lines)).unwrap()).await;
+    let details = |row: usize, lang: Lang| -> Vec<String> {
+        let planned = o.plan.rows.iter().find(|p| p.row == row as u32 + 2).unwrap();
+        lajna_outputs::import_report::row_details(catalog, lang, planned)
+            .into_iter()
+            .map(|d| d.replace(['\u{2068}', '\u{2069}'], ""))
+            .collect()
+    };
+    assert_eq!(
+        details(m, Lang::Fr),
+        [
+            "Partie propriétaire : MLI",
+            "Colonne « Échéance » : Date illisible : « 31/02/2026 ». Écrivez 2025-12-31 ou 31/12/2025."
+        ]
+    );
+    assert_eq!(
+        details(r, Lang::Fr),
+        [
+            "Partie propriétaire : MAR".to_string(),
+            "Colonne « Statut » : Statut inconnu « en attente ». Écrivez l’un de ceux-ci : Prévue, En cours, Réalisée, Retardée, Bloquée, Annulée.".into()
+        ]
+    );
+    let last = details(lines.len() - 1, Lang::Fr);
+    assert_eq!(last[0], "Partie propriétaire : XYZ");
+    assert!(
+        last.contains(&"Colonne « Partie responsable » : « XYZ » n’est pas une partie du comité.".to_string()),
+        "{last:?}"
+    );
+    // The same report in Arabic and English.
+    let ar = details(m, Lang::Ar);
+    assert_eq!(ar[0], "الطرف المالك: MLI");
+    assert!(ar[1].starts_with("العمود «الأجل»: ") && ar[1].contains("31/02/2026"), "{ar:?}");
+    assert_eq!(details(r, Lang::En)[0], "Owning party: MAR");
+    assert!(
+        details(r, Lang::En)[1].starts_with("Column “Status”: Unknown status “en attente”."),
+        "{:?}",
+        details(r, Lang::En)
+    );
+    assert_eq!(snapshot(&node).await, before, "nothing written");
+}

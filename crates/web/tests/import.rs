@@ -185,10 +185,16 @@ async fn the_french_matrix_round_trips_over_http_and_its_refusals_are_french() {
     );
     assert!(
         html.contains(
-            "Statut inconnu « en attente ». Écrivez l’un de ceux-ci : Prévue, En cours, Réalisée, Retardée, Bloquée, Annulée."
+            "Colonne « Statut » : Statut inconnu « en attente ». Écrivez l’un de ceux-ci : Prévue, En cours, Réalisée, Retardée, Bloquée, Annulée."
         ),
         "{html}"
     );
+    // Each refused row names the party owning its action, first among its details.
+    for row in [i + 2, j + 2] {
+        let at = html.find(&format!("data-row=\"{row}\" data-outcome=\"refused\"")).unwrap();
+        let details = &html[at..at + html[at..].find("</tr>").unwrap()];
+        assert!(details.contains(r#"<p class="import-detail">Partie propriétaire : MAR</p>"#), "row {row}: {details}");
+    }
 
     let mut cp1256 = b"Identifiant;Domaine;Action (fran\xC3\xA7ais);Statut\r\n".to_vec();
     cp1256.extend_from_slice(b";Formation;\xC7\xE1\xE1\xCC\xE4\xC9;planned\r\n");

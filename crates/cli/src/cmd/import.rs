@@ -54,7 +54,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
             _ => String::new(),
         };
         let outcome_word = plain(catalog.get(lang, &format!("import-outcome-{}", outcome_code(&r.outcome)), &[]));
-        let details = row_details(&catalog, lang, &r.outcome).into_iter().map(plain).collect::<Vec<_>>().join(" ");
+        let details = row_details(&catalog, lang, r).into_iter().map(plain).collect::<Vec<_>>().join(" ");
         println!("row {:>5}  {:<10} {}{id}  {details}", r.row, outcome_word, r.label);
     }
     println!("{}", plain(summary(&catalog, lang, &outcome.plan)));

@@ -63,3 +63,6 @@ import-file-too-many-columns = الخلية { $cell } تقع بعد العمود
 import-file-too-many-cells = الخلية { $cell } تتجاوز حد { $limit } خلية. احفظ ورقة المصفوفة وحدها ثم حمّلها من جديد.
 import-file-too-many-strings = يحتوي المصنف على أكثر من { $limit } نص. احفظ ورقة المصفوفة وحدها ثم حمّلها من جديد.
 import-file-too-much-text = يحتوي المصنف على أكثر من { $mb } ميغابايت من النص. احفظ ورقة المصفوفة وحدها ثم حمّلها من جديد.
+# A refused row: the party owning its action, then each reason after its column (issue 17 item 5).
+import-owner = الطرف المالك: { $party }
+import-in-column = العمود «{ $column }»: { $reason }

@@ -59,3 +59,6 @@ import-file-too-many-columns = Cell { $cell } is beyond column { $limit }. Save 
 import-file-too-many-cells = Cell { $cell } is past the limit of { $limit } cells. Save only the matrix sheet and upload it again.
 import-file-too-many-strings = The workbook has more than { $limit } texts. Save only the matrix sheet and upload it again.
 import-file-too-much-text = The workbook holds more than { $mb } MB of text. Save only the matrix sheet and upload it again.
+# A refused row: the party owning its action, then each reason after its column (issue 17 item 5).
+import-owner = Owning party: { $party }
+import-in-column = Column “{ $column }”: { $reason }

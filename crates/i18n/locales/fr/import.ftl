@@ -59,3 +59,6 @@ import-file-too-many-columns = La cellule { $cell } est au-delà de la colonne {
 import-file-too-many-cells = La cellule { $cell } dépasse la limite de { $limit } cellules. Enregistrez seulement la feuille de la matrice et déposez-la à nouveau.
 import-file-too-many-strings = Le classeur contient plus de { $limit } textes. Enregistrez seulement la feuille de la matrice et déposez-la à nouveau.
 import-file-too-much-text = Le classeur contient plus de { $mb } Mo de texte. Enregistrez seulement la feuille de la matrice et déposez-la à nouveau.
+# A refused row: the party owning its action, then each reason after its column (issue 17 item 5).
+import-owner = Partie propriétaire : { $party }
+import-in-column = Colonne « { $column } » : { $reason }

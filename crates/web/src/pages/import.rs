@@ -138,7 +138,7 @@ fn row_view(catalog: &Catalog, lang: Lang, r: &lajna_outputs::import::PlannedRow
         },
         label: r.label.clone(),
         outcome: outcome_code(&r.outcome),
-        details: row_details(catalog, lang, &r.outcome),
+        details: row_details(catalog, lang, r),
     }
 }
 
