@@ -198,3 +198,76 @@ async fn a_secret_mar_only_document_is_found_only_by_mar_users_cleared_for_secre
     let trail = app.node.store().audit_trail(1000).await.unwrap();
     assert!(trail.iter().filter(|l| l.record == id).all(|l| l.username == "mar-cochair"), "{trail:?}");
 }
+
+/// Every hit of `q` in `lang`, page after page, through the API.
+async fn all_ids(app: &TestApp, q: &str, lang: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for page in 1..=100 {
+        // `search` puts the language last in the query string: the page number follows it.
+        let answer = search(&app.client, app, q, &format!("{lang}&page={page}")).await;
+        let hits = ids(&answer);
+        if hits.is_empty() {
+            break;
+        }
+        out.extend(hits);
+    }
+    out
+}
+
+/// Issue 17 item 8 (must show), over HTTP: actions created through the French form whose
+/// titles hold `2025` (Western or Arabic-Indic digits), `2/2025` and `D-3`, in Arabic, French or
+/// English, are found by `2025`, `٢٠٢٥`, `2/2025` and `D-3` whatever the language of the search,
+/// and near misses (`12/2025`, `D-30`) are not found by the reference they only resemble.
+#[tokio::test]
+async fn numbers_references_and_arabic_indic_digits_find_their_records_in_every_language() {
+    let app = TestApp::spawn().await;
+    let roadmap = first_id(&app, RecordKind::Roadmap).await;
+    let area = first_id(&app, RecordKind::Area).await;
+    let mut created = std::collections::BTreeMap::new();
+    for (name, lang, title) in [
+        ("year-fr", "fr", "Budget de l’exercice 2025 pour la formation"),
+        ("year-ar", "ar", "ميزانية سنة ٢٠٢٥ لتكوين الضباط"),
+        ("ref-en", "en", "Follow-up of decision 2/2025 on engineering"),
+        ("ref-ar", "ar", "متابعة القرار 2/2025 بشأن الهندسة"),
+        ("near-fr", "fr", "Décision 12/2025 prise le 2 mars"),
+        ("d3-fr", "fr", "Jalon D-3 avant l’exercice conjoint"),
+        ("d3-en", "en", "Milestone D-3 before the joint exercise"),
+        ("d30-ar", "ar", "المرحلة D-30 والخطوة 3"),
+    ] {
+        let input = format!("title.{lang}");
+        let form: Vec<(&str, &str)> = vec![
+            ("csrf", &app.csrf),
+            ("roadmap", &roadmap),
+            ("area", &area),
+            (&input, title),
+            ("owner", "MAR"),
+            ("unit.fr", "École du génie"),
+            ("start", "01/11/2025"),
+            ("due", "27/02/2026"),
+            ("status", "planned"),
+            ("progress", "0"),
+        ];
+        let res = app.client.post(app.url("/fr/new/action")).form(&form).send().await.unwrap();
+        assert_eq!(res.status(), 303, "{name}");
+        let location = res.headers()["location"].to_str().unwrap().to_string();
+        let id = location.strip_prefix("/fr/actions/").and_then(|l| l.strip_suffix("?saved=1")).unwrap();
+        created.insert(id.to_string(), name);
+    }
+    for (q, expected) in [
+        ("2025", &["near-fr", "ref-ar", "ref-en", "year-ar", "year-fr"][..]),
+        ("٢٠٢٥", &["near-fr", "ref-ar", "ref-en", "year-ar", "year-fr"]),
+        ("2/2025", &["ref-ar", "ref-en"]),
+        ("D-3", &["d3-en", "d3-fr"]),
+    ] {
+        for lang in ["ar", "fr", "en"] {
+            let mut found: Vec<&str> =
+                all_ids(&app, q, lang).await.iter().filter_map(|id| created.get(id).copied()).collect();
+            found.sort_unstable();
+            assert_eq!(found, expected, "{q} in {lang}");
+        }
+    }
+    // The results page in Arabic shows the reference highlighted as written.
+    let (status, html) = app.get("/ar/search?q=2%2F2025").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("<mark>2/2025</mark>"), "{html}");
+}
