@@ -213,6 +213,67 @@ pub enum DomainError {
         /// The representative named.
         member: String,
     },
+    /// A currency code not in Lajna's ISO 4217 table (`crate::money`). HTTP 422.
+    #[error("currency {code:?} is not known (ISO 4217: MAD, XOF, EUR, USD…)")]
+    UnknownCurrency {
+        /// Code given.
+        code: String,
+    },
+    /// An amount, quantity or rate beyond ±(2^53 − 1) minor units (`crate::money::MAX_MINOR`).
+    /// HTTP 422.
+    #[error("{field}: {value} is beyond the largest amount (2^53 - 1 minor units)")]
+    AmountTooLarge {
+        /// Field name.
+        field: String,
+        /// The value given.
+        value: String,
+    },
+    /// A text that is not an amount written as the reader's language writes it. HTTP 422.
+    #[error("{field}: {value:?} is not an amount")]
+    NotAnAmount {
+        /// Field name.
+        field: String,
+        /// The value given.
+        value: String,
+    },
+    /// An amount written with the other languages' decimal mark (`12.5` in French, `12,5` in
+    /// English). HTTP 422.
+    #[error("{field}: {value:?} — write the decimals after {mark:?}")]
+    WrongDecimalMark {
+        /// Field name.
+        field: String,
+        /// The value given.
+        value: String,
+        /// The decimal mark of the reader's language.
+        mark: String,
+    },
+    /// More decimals than the currency's minor unit (or a quantity's or rate's limit). HTTP 422.
+    #[error("{field}: {value:?} has more than {max} decimals")]
+    TooManyDecimals {
+        /// Field name.
+        field: String,
+        /// The value given.
+        value: String,
+        /// Most decimals allowed.
+        max: i64,
+    },
+    /// An amount, quantity or rate that must be more than zero (a negative amount, a rate of
+    /// zero). HTTP 422.
+    #[error("{field}: {value} must be more than zero")]
+    NotPositive {
+        /// Field name.
+        field: String,
+        /// The value given.
+        value: String,
+    },
+    /// A delivery dated before the pledge it honours. HTTP 422.
+    #[error("a delivery dated {date} is before its pledge of {pledged}")]
+    DeliveryBeforePledge {
+        /// The delivery's date, ISO 8601.
+        date: String,
+        /// The pledge's date, ISO 8601.
+        pledged: String,
+    },
 }
 
 impl DomainError {
@@ -250,6 +311,13 @@ impl DomainError {
             Self::NotPartyMember { .. } => "error-not-party-member",
             Self::DelegationHead { .. } => "error-delegation-head",
             Self::RepresentativeNotPresent { .. } => "error-representative-not-present",
+            Self::UnknownCurrency { .. } => "error-unknown-currency",
+            Self::AmountTooLarge { .. } => "error-amount-too-large",
+            Self::NotAnAmount { .. } => "error-not-an-amount",
+            Self::WrongDecimalMark { .. } => "error-wrong-decimal-mark",
+            Self::TooManyDecimals { .. } => "error-too-many-decimals",
+            Self::NotPositive { .. } => "error-not-positive",
+            Self::DeliveryBeforePledge { .. } => "error-delivery-before-pledge",
         }
     }
 
@@ -263,7 +331,14 @@ impl DomainError {
             | Self::NotADay { field, .. }
             | Self::EndBeforeStart { field, .. }
             | Self::OutOfRange { field, .. }
-            | Self::ReasonRequired { field, .. } => Some(field),
+            | Self::ReasonRequired { field, .. }
+            | Self::AmountTooLarge { field, .. }
+            | Self::NotAnAmount { field, .. }
+            | Self::WrongDecimalMark { field, .. }
+            | Self::TooManyDecimals { field, .. }
+            | Self::NotPositive { field, .. } => Some(field),
+            Self::UnknownCurrency { .. } => Some("currency"),
+            Self::DeliveryBeforePledge { .. } => Some("date"),
             Self::OutsideRoadmap { .. } => Some("due"),
             Self::ProgressOutOfRange { .. } => Some("progress"),
             Self::UnknownZone { .. } => Some("zone"),

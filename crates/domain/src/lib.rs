@@ -17,6 +17,7 @@ pub mod fields;
 pub mod hijri;
 pub mod marking;
 pub mod minutes;
+pub mod money;
 pub mod parity;
 pub mod records;
 pub mod reference;

@@ -140,6 +140,17 @@ impl Catalog {
                 vec![("member", Arg::Text(member.clone())), ("party", Arg::Text(party.clone()))]
             }
             DomainError::DelegationHead { heads } => vec![("heads", Arg::Num(*heads))],
+            DomainError::UnknownCurrency { code } => vec![("value", Arg::Text(code.clone()))],
+            DomainError::AmountTooLarge { value, .. }
+            | DomainError::NotAnAmount { value, .. }
+            | DomainError::NotPositive { value, .. } => vec![("value", Arg::Text(value.clone()))],
+            DomainError::WrongDecimalMark { value, mark, .. } => {
+                vec![("value", Arg::Text(value.clone())), ("mark", Arg::Text(mark.clone()))]
+            }
+            DomainError::TooManyDecimals { value, max, .. } => {
+                vec![("value", Arg::Text(value.clone())), ("max", Arg::Num(*max))]
+            }
+            DomainError::DeliveryBeforePledge { date, pledged } => vec![("date", day(date)), ("pledged", day(pledged))],
             DomainError::TooLong { max, length, .. } => vec![
                 ("max", Arg::Num(i64::try_from(*max).unwrap_or(i64::MAX))),
                 ("length", Arg::Num(i64::try_from(*length).unwrap_or(i64::MAX))),
@@ -217,6 +228,46 @@ mod tests {
             let missing: Vec<_> = all.difference(&have).collect();
             assert!(missing.is_empty(), "{} misses {missing:?}", lang.code());
         }
+    }
+
+    /// Issue 18: an amount refused names the value as typed, the decimal mark to use, the
+    /// decimals allowed, and the days of a delivery before its pledge as the reader writes them.
+    #[test]
+    fn resource_refusals_name_their_values_in_every_language() {
+        let c = Catalog::load();
+        let strip = |s: String| s.replace(['\u{2068}', '\u{2069}'], "");
+        let text = |lang, e: DomainError| strip(c.domain_message(lang, &e).1);
+        let value = |v: &str| v.to_string();
+        for lang in Lang::ALL {
+            let mark = text(
+                lang,
+                DomainError::WrongDecimalMark { field: "amount".into(), value: value("12.5"), mark: ",".into() },
+            );
+            assert!(mark.contains("12.5") && mark.contains(','), "{}: {mark}", lang.code());
+            let none =
+                text(lang, DomainError::TooManyDecimals { field: "amount".into(), value: value("1 500,5"), max: 0 });
+            let two =
+                text(lang, DomainError::TooManyDecimals { field: "amount".into(), value: value("3,141"), max: 2 });
+            assert!(
+                none.contains("1 500,5") && two.contains("3,141") && none != two,
+                "{}: {none} / {two}",
+                lang.code()
+            );
+            let currency = text(lang, DomainError::UnknownCurrency { code: "XYZ".into() });
+            let large =
+                text(lang, DomainError::AmountTooLarge { field: "minor".into(), value: value("9007199254740992") });
+            let zero = text(lang, DomainError::NotPositive { field: "numerator".into(), value: value("0") });
+            assert!(currency.contains("XYZ") && large.contains("9007199254740992") && zero.contains('0'));
+            for t in [&mark, &none, &two, &currency, &large, &zero] {
+                assert!(!t.contains('{') && !t.starts_with("error-"), "{}: {t}", lang.code());
+            }
+        }
+        let early = DomainError::DeliveryBeforePledge { date: "2026-01-31".into(), pledged: "2026-02-01".into() };
+        assert_eq!(
+            text(Lang::Fr, early.clone()),
+            "Une livraison datée du 31/01/2026 ne peut précéder son engagement du 01/02/2026."
+        );
+        assert_eq!(text(Lang::En, early), "A delivery dated 2026-01-31 cannot precede its pledge of 2026-02-01.");
     }
 
     #[test]

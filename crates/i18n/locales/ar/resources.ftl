@@ -1,0 +1,46 @@
+## الموارد (issue 18): الالتزامات والتسليمات وأسعار الصرف وأسباب رفضها.
+
+error-unknown-currency = «{ $value }» ليست عملة معروفة (رموز ISO 4217: MAD وXOF وEUR وUSD…).
+error-amount-too-large = { $value } يتجاوز أكبر مبلغ مسموح به (2^53 − 1 وحدة).
+error-not-an-amount = «{ $value }» ليس مبلغاً.
+error-wrong-decimal-mark = «{ $value }»: اكتب الكسور العشرية بعد «{ $mark }».
+error-too-many-decimals = { $max ->
+    [zero] «{ $value }»: هذه العملة بلا كسور عشرية.
+    [one] «{ $value }» فيه أكثر من منزلة عشرية واحدة.
+    [two] «{ $value }» فيه أكثر من منزلتين عشريتين.
+    [few] «{ $value }» فيه أكثر من { $max } منازل عشرية.
+   *[other] «{ $value }» فيه أكثر من { $max } منزلة عشرية.
+}
+error-not-positive = { $value }: يجب أن يكون المبلغ أكبر من الصفر.
+error-delivery-before-pledge = لا يمكن أن يسبق تسليمٌ مؤرخ في { $date } الالتزامَ المؤرخ في { $pledged }.
+
+resources-title = الموارد
+resources-about = الالتزام بشأن
+resources-pledge-date = تاريخ الالتزام
+resources-value = القيمة الملتزم بها
+resources-rate-from = عملة المصدر
+resources-rate-to = عملة الوجهة
+resources-rate-date = تاريخ السعر
+resources-rate-numerator = بسط السعر
+resources-rate-denominator = مقام السعر
+resources-pledged = الملتزم به
+resources-delivered = المسلَّم
+resources-in-kind = عيناً
+resources-reporting = المجاميع بـ{ $currency }
+resources-rate-used = 1 { $from } = { $rate } { $to } (سعر { $date })
+resources-no-rate = { $count ->
+    [one] قيمة واحدة بلا سعر صرف من { $from } إلى { $to }: لم تُحتسب.
+    [two] قيمتان بلا سعر صرف من { $from } إلى { $to }: لم تُحتسبا.
+    [few] { $count } قيم بلا سعر صرف من { $from } إلى { $to }: لم تُحتسب.
+   *[other] { $count } قيمة بلا سعر صرف من { $from } إلى { $to }: لم تُحتسب.
+}
+resources-not-honoured = التزامات لم يُوفَ بها
+resources-no-area = بلا مجال
+resources-no-roadmap = بلا خارطة طريق
+
+currency-EUR = اليورو (EUR)
+currency-GBP = الجنيه الإسترليني (GBP)
+currency-MAD = الدرهم المغربي (MAD)
+currency-USD = الدولار الأمريكي (USD)
+currency-XAF = فرنك CFA BEAC (XAF)
+currency-XOF = فرنك CFA BCEAO (XOF)

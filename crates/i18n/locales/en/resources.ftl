@@ -1,0 +1,42 @@
+## Resources (issue 18): pledges, deliveries, exchange rates and their refusals.
+
+error-unknown-currency = “{ $value }” is not a known currency (ISO 4217 codes: MAD, XOF, EUR, USD…).
+error-amount-too-large = { $value } is beyond the largest amount allowed (2^53 − 1 minor units).
+error-not-an-amount = “{ $value }” is not an amount.
+error-wrong-decimal-mark = “{ $value }”: write the decimals after “{ $mark }”.
+error-too-many-decimals = { $max ->
+    [0] “{ $value }”: this currency has no decimals.
+    [one] “{ $value }” has more than one decimal.
+   *[other] “{ $value }” has more than { $max } decimals.
+}
+error-not-positive = { $value }: the amount must be more than zero.
+error-delivery-before-pledge = A delivery dated { $date } cannot precede its pledge of { $pledged }.
+
+resources-title = Resources
+resources-about = Pledged on
+resources-pledge-date = Date pledged
+resources-value = Value pledged
+resources-rate-from = From currency
+resources-rate-to = To currency
+resources-rate-date = Rate date
+resources-rate-numerator = Rate numerator
+resources-rate-denominator = Rate denominator
+resources-pledged = Pledged
+resources-delivered = Delivered
+resources-in-kind = In kind
+resources-reporting = Totals in { $currency }
+resources-rate-used = 1 { $from } = { $rate } { $to } (rate of { $date })
+resources-no-rate = { $count ->
+    [one] One value without a rate from { $from } to { $to }: not counted.
+   *[other] { $count } values without a rate from { $from } to { $to }: not counted.
+}
+resources-not-honoured = Pledges not honoured
+resources-no-area = No area
+resources-no-roadmap = No roadmap
+
+currency-EUR = euro (EUR)
+currency-GBP = pound sterling (GBP)
+currency-MAD = Moroccan dirham (MAD)
+currency-USD = US dollar (USD)
+currency-XAF = CFA franc BEAC (XAF)
+currency-XOF = CFA franc BCEAO (XOF)

@@ -1,0 +1,42 @@
+## Ressources (issue 18) : engagements, livraisons, taux de change et leurs refus.
+
+error-unknown-currency = « { $value } » n’est pas une devise connue (codes ISO 4217 : MAD, XOF, EUR, USD…).
+error-amount-too-large = { $value } dépasse le plus grand montant admis (2^53 − 1 unités).
+error-not-an-amount = « { $value } » n’est pas un montant.
+error-wrong-decimal-mark = « { $value } » : écrivez les décimales après « { $mark } ».
+error-too-many-decimals = { $max ->
+    [0] « { $value } » : cette devise n’a pas de décimales.
+    [one] « { $value } » a plus d’une décimale.
+   *[other] « { $value } » a plus de { $max } décimales.
+}
+error-not-positive = { $value } : le montant doit être supérieur à zéro.
+error-delivery-before-pledge = Une livraison datée du { $date } ne peut précéder son engagement du { $pledged }.
+
+resources-title = Ressources
+resources-about = Engagé sur
+resources-pledge-date = Date de l’engagement
+resources-value = Valeur engagée
+resources-rate-from = Devise de départ
+resources-rate-to = Devise d’arrivée
+resources-rate-date = Date du taux
+resources-rate-numerator = Numérateur du taux
+resources-rate-denominator = Dénominateur du taux
+resources-pledged = Engagé
+resources-delivered = Livré
+resources-in-kind = En nature
+resources-reporting = Totaux en { $currency }
+resources-rate-used = 1 { $from } = { $rate } { $to } (taux du { $date })
+resources-no-rate = { $count ->
+    [one] Une valeur sans taux de { $from } en { $to } : non comptée.
+   *[other] { $count } valeurs sans taux de { $from } en { $to } : non comptées.
+}
+resources-not-honoured = Engagements non honorés
+resources-no-area = Sans domaine
+resources-no-roadmap = Sans feuille de route
+
+currency-EUR = euro (EUR)
+currency-GBP = livre sterling (GBP)
+currency-MAD = dirham marocain (MAD)
+currency-USD = dollar américain (USD)
+currency-XAF = franc CFA BEAC (XAF)
+currency-XOF = franc CFA BCEAO (XOF)
