@@ -65,6 +65,19 @@ pub enum Command {
     /// releasable to one party goes to that party's private log, and only that party may
     /// register it.
     RegisterDocument(Document),
+    /// Make a pledge (issue 18): a one-party one (releasable to the actor's party only) goes to
+    /// that party's private log, and only that party may make it.
+    MakePledge(Pledge),
+    /// Enter an exchange rate (issue 18).
+    EnterRate(ExchangeRate),
+    /// Record a delivery of a pledge (its pledging party only), added to the pledge's
+    /// deliveries (`crate::resources`).
+    RecordDelivery {
+        /// Pledge id.
+        pledge: String,
+        /// The delivery.
+        delivery: crate::resources::Delivery,
+    },
     /// Change some fields of a record; fields equal to the current value are dropped, and a
     /// revision that changes nothing produces no event (case C04).
     Revise {
@@ -188,6 +201,8 @@ impl Command {
             Command::ScheduleTraining(x) => json(x),
             Command::RecordNote(x) => json(x),
             Command::RegisterDocument(x) => json(x),
+            Command::MakePledge(x) => json(x),
+            Command::EnterRate(x) => json(x),
             _ => None,
         }
     }
@@ -289,9 +304,10 @@ fn revise(
     id: &str,
     set: &Map<String, Value>,
 ) -> Result<Map<String, Value>, DomainError> {
-    if kind == RecordKind::Document {
+    if kind.is_marked() {
         // The file and the releasability are fixed at registration: another file is another
-        // document, and a shared document can never move into a private log (or out of one).
+        // document, and a shared document or pledge can never move into a private log (or out
+        // of one).
         crate::state::check_document_revision(&state.require(kind, id)?.marking(), set)?;
     }
     with_record_type!(kind, T => revise_as::<T>(state, id, set))
@@ -471,6 +487,10 @@ fn confirm_translation(
 /// The first rule broken; nothing is to be written then.
 pub fn decide(state: &State, actor: &Actor, command: &Command) -> Result<Vec<Emit>, DomainError> {
     state.require_party(&actor.party)?;
+    if let Command::EnterRate(r) = command {
+        // A rate of zero does not even read back as a rate (refused on receipt): say why first.
+        r.rate()?;
+    }
     let command = &cleaned_command(command)?;
     match command {
         Command::RegisterMember(m) => create(state, m),
@@ -513,6 +533,20 @@ pub fn decide(state: &State, actor: &Actor, command: &Command) -> Result<Vec<Emi
             }
             create(state, d)
         }
+        Command::MakePledge(p) => {
+            if let Some(only) = p.marking.releasable_to.only()
+                && only != &actor.party
+            {
+                // Only the owning party makes (and so signs) a one-party pledge.
+                return Err(DomainError::InvalidValue { field: "releasable_to".into(), value: only.to_string() });
+            }
+            create(state, p)
+        }
+        Command::EnterRate(r) => {
+            crate::resources::enter_rate(state, r)?;
+            create(state, r)
+        }
+        Command::RecordDelivery { pledge, delivery } => crate::resources::record(state, actor, pledge, delivery),
         Command::Revise { kind, id, set } => {
             if let Some(num) = set.get("number").and_then(Value::as_i64)
                 && *kind == RecordKind::Session
@@ -647,10 +681,11 @@ impl Command {
         match self {
             Command::RecordNote(_) => true,
             Command::RegisterDocument(d) => d.marking.is_private(),
+            Command::MakePledge(p) => p.marking.is_private(),
             Command::Revise { kind, id, .. } => kind.is_private() || state.entry(id).is_some_and(|e| e.is_private()),
-            Command::Endorse { id, .. } | Command::AddEvidence { action: id, .. } => {
-                state.entry(id).is_some_and(|e| e.is_private())
-            }
+            Command::Endorse { id, .. }
+            | Command::AddEvidence { action: id, .. }
+            | Command::RecordDelivery { pledge: id, .. } => state.entry(id).is_some_and(|e| e.is_private()),
             _ => false,
         }
     }

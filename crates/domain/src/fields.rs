@@ -82,6 +82,9 @@ pub enum Input {
     /// A marking (classification and releasability, [`crate::Marking`]), given on a document's
     /// own page.
     Marking,
+    /// A value pledged, money or in kind ([`crate::resources::Pledged`]), given on the
+    /// resources pages (an amount typed in the reader's language with its currency).
+    Value,
 }
 
 /// Whether a field may be left blank, and what a blank field is.
@@ -246,7 +249,7 @@ impl Field {
     /// Whether the field is given in a record form (not computed, not set from a file).
     #[must_use]
     pub const fn is_input(&self) -> bool {
-        !matches!(self.input, Input::Blake3Of(_) | Input::File | Input::Marking)
+        !matches!(self.input, Input::Blake3Of(_) | Input::File | Input::Marking | Input::Value)
     }
 
     /// Whether a blank value is refused.
@@ -287,6 +290,7 @@ plain_inputs!(
     flag => Flag,
     file => File,
     marking => Marking,
+    value => Value,
 );
 
 /// The flag every shared record has: example data, not a fact of the record.
@@ -474,6 +478,7 @@ mod tests {
                 ("offer", "party"),
                 ("training", "host"),
                 ("note", "party"),
+                ("pledge", "party"),
             ]
         );
         for (code, owner) in owners {

@@ -21,6 +21,7 @@ pub mod money;
 pub mod parity;
 pub mod records;
 pub mod reference;
+pub mod resources;
 pub mod signature;
 pub mod state;
 pub mod summary;

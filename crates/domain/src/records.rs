@@ -103,7 +103,14 @@ record_kinds!($
     Note(Note) = "note", "note.recorded";
     /// An archived document (attachment) with a marking; private when releasable to one party.
     Document(Document) = "document", "document.registered";
+    /// What a party commits in money or in kind, with its deliveries (issue 18); marked like a
+    /// document, private when releasable to its party only.
+    Pledge(Pledge) = "pledge", "pledge.made";
+    /// An exchange rate entered by the secretariat (issue 18).
+    Rate(ExchangeRate) = "rate", "rate.entered";
 );
+
+pub use crate::resources::{ExchangeRate, Pledge};
 
 impl RecordKind {
     /// Parses a code.
@@ -121,11 +128,12 @@ impl RecordKind {
         matches!(self, RecordKind::Note)
     }
 
-    /// Whether records of this kind carry a [`Marking`] (documents): pages, API and exports show
-    /// them only to users the marking allows.
+    /// Whether records of this kind carry a [`Marking`] (documents, pledges): pages, API and
+    /// exports show them only to users the marking allows, and one releasable to one party is
+    /// that party's private record ([`crate::state::Entry::is_private`]).
     #[must_use]
     pub fn is_marked(self) -> bool {
-        self == RecordKind::Document
+        matches!(self, RecordKind::Document | RecordKind::Pledge)
     }
 
     /// The fields of a record of this kind, in the order a form shows them ([`Record::FIELDS`]).
@@ -1304,7 +1312,7 @@ mod kinds_tests {
     fn the_shared_kinds_are_every_kind_but_the_private_ones() {
         let expected: Vec<RecordKind> = RecordKind::ALL.into_iter().filter(|k| !k.is_private()).collect();
         assert_eq!(SHARED_KINDS, expected.as_slice());
-        assert_eq!(SHARED_KINDS.len(), 13);
+        assert_eq!(SHARED_KINDS.len(), 15);
     }
 
     /// The one table of kinds: each kind's type declares that kind, its code reads back, and its
@@ -1335,6 +1343,8 @@ mod kinds_tests {
                 "training.scheduled",
                 "note.recorded",
                 "document.registered",
+                "pledge.made",
+                "rate.entered",
             ]
         );
     }

@@ -124,13 +124,14 @@ impl Entry {
     }
 
     /// The party whose private log holds this record, `None` for shared records. Notes name it
-    /// in `party`; documents in their marking's releasability (`marking.releasable_to.only`).
+    /// in `party`; documents and pledges in their marking's releasability
+    /// (`marking.releasable_to.only`).
     #[must_use]
     pub fn private_party(&self) -> Option<String> {
         let field = |name: &str| self.fields.get(name).map(|(_, v)| v);
         match self.kind {
             RecordKind::Note => Some(field("party").and_then(Value::as_str).unwrap_or_default().to_string()),
-            RecordKind::Document => field("marking").and_then(marking_party),
+            RecordKind::Document | RecordKind::Pledge => field("marking").and_then(marking_party),
             _ => None,
         }
     }
@@ -277,11 +278,14 @@ impl Change {
                 if *set == crate::attendance::DELEGATIONS {
                     crate::attendance::check_received(state, value)?;
                 }
+                if *set == crate::resources::DELIVERIES {
+                    crate::resources::check_received(state, value)?;
+                }
                 Ok(())
             }
             Change::Create { kind, .. } => with_record_type!(*kind, T => check_typed::<T>(state, self)),
             Change::Update { kind, record, set, .. } => {
-                if *kind == RecordKind::Document {
+                if kind.is_marked() {
                     check_document_revision(&state.require(*kind, record)?.marking(), set)?;
                 }
                 with_record_type!(*kind, T => check_typed::<T>(state, self))
@@ -298,8 +302,7 @@ impl Change {
         match self {
             Change::Genesis(_) | Change::Ledger => false,
             Change::Create { kind, set } => {
-                kind.is_private()
-                    || (*kind == RecordKind::Document && set.get("marking").and_then(marking_party).is_some())
+                kind.is_private() || (kind.is_marked() && set.get("marking").and_then(marking_party).is_some())
             }
             Change::Update { kind, record, .. } | Change::Add { kind, record, .. } => {
                 kind.is_private() || state.records.get(record).is_some_and(|e| e.is_private())
@@ -560,6 +563,7 @@ pub fn parse_event(kind: &str, body: &Value) -> Result<Change, DomainError> {
             }
             Ok(Change::Add { kind: rk, record: record_id(kind, obj)?, set: "endorsements", value })
         }
+        (RecordKind::Pledge, "delivery_recorded") => crate::resources::parse(record_id(kind, obj)?, obj),
         (RecordKind::Member, "signature_delegated" | "signature_delegation_withdrawn") => {
             crate::signature::parse(verb, record_id(kind, obj)?, obj)
         }

@@ -325,7 +325,9 @@ pub fn record_path(kind: RecordKind, id: &str) -> String {
         RecordKind::Roadmap => "/roadmap".to_string(),
         RecordKind::Need | RecordKind::Offer => "/needs".to_string(),
         RecordKind::Training => "/training".to_string(),
-        RecordKind::Member | RecordKind::Area | RecordKind::Note => "/record".to_string(),
+        RecordKind::Member | RecordKind::Area | RecordKind::Note | RecordKind::Pledge | RecordKind::Rate => {
+            "/record".to_string()
+        }
     }
 }
 

@@ -19,10 +19,11 @@ use lajna_domain::{DomainError, Lang, LocalizedText, PartyCode, Progress, Record
 use lajna_i18n::Tr;
 
 /// Whether records of `kind` have a form here: every shared kind (private notes and documents,
-/// which carry a file, have their own pages).
+/// which carry a file, have their own pages; so do pledges and exchange rates, whose amounts and
+/// rates are typed as decimals in the reader's language, issue 18).
 #[must_use]
 pub fn has_form(kind: RecordKind) -> bool {
-    !kind.is_private() && !kind.is_marked()
+    !kind.is_private() && !kind.is_marked() && kind != RecordKind::Rate
 }
 
 /// Most rows a list of a form may have (programme items, agenda items, quotes…).

@@ -63,7 +63,7 @@ fn fill_one(field: &Field, name: &str, value: &Value, form: &mut FormData) {
         Input::List { item, .. } => {
             items().enumerate().for_each(|(i, v)| fill_one(item, &format!("{name}.{i}"), v, form))
         }
-        Input::Blake3Of(_) | Input::File | Input::Marking => {}
+        Input::Blake3Of(_) | Input::File | Input::Marking | Input::Value => {}
         _ => form.set(
             name,
             match value {
@@ -193,7 +193,7 @@ fn layout_one(field: &Field, name: &str, required: bool, b: &mut Builder<'_>) {
         Input::Group(inner) => layout_object(inner, name, required, b),
         Input::Rows { fields, extra } => b.rows(name, label, extra, |b, row| layout_object(fields, row, false, b)),
         Input::List { item, extra } => b.rows(name, label, extra, |b, row| layout_one(item, row, false, b)),
-        Input::Blake3Of(_) | Input::File | Input::Marking => {}
+        Input::Blake3Of(_) | Input::File | Input::Marking | Input::Value => {}
     }
 }
 
@@ -321,7 +321,7 @@ fn read_one(
             let values = form.filled_rows(name).into_iter().filter_map(|row| read_one(rd, item, &row, top, None));
             Some(Value::Array(values.collect()))
         }
-        Input::Blake3Of(_) | Input::File | Input::Marking => None,
+        Input::Blake3Of(_) | Input::File | Input::Marking | Input::Value => None,
         // The one-value inputs: blank is absent, or refused when required.
         _ if !given => {
             if field.is_required() {
