@@ -10,6 +10,7 @@ pub mod forms;
 pub mod my_work;
 pub mod notifications;
 pub mod records;
+pub mod resources;
 pub mod roadmap;
 pub mod search;
 

@@ -1,0 +1,267 @@
+//! Resources (issue 18): what each party pledged and delivered, per area and per roadmap, in a
+//! reporting currency and in kind, and the pledges not honoured. Pure: a reader's snapshot
+//! (which holds only the pledges that reader may see — a party's private costs are in its own
+//! snapshot only), the reporting currency and today's date in, figures out.
+//!
+//! How a figure is made (the rules of `lajna_domain::money`, stated once):
+//! - a value is converted at the latest rate dated on or before the value's own day — a
+//!   pledge's date for what is pledged, a delivery's date for what is delivered — entered either
+//!   way between the two currencies (the other way used as its exact inverse), never through a
+//!   third currency; a value with no such rate is **not counted**, and counted as such
+//!   ([`Figures::uncounted`], [`Totals::no_rate`]);
+//! - each value is converted and rounded once to the reporting currency's minor unit (halves
+//!   away from zero, `lajna_domain::money::round_half_away`), then the rounded values are added
+//!   (every total is the sum of its lines), each addition checked (`Money::checked_add`);
+//! - an in-kind pledge counts its valuation, when stated; a delivery in kind counts its share of
+//!   that valuation (delivered ÷ pledged quantity), converted at the delivery's date, in one
+//!   exact fraction rounded once;
+//! - quantities in kind are totalled per unit (the unit's text as written), in millionths.
+//!
+//! Where a pledge belongs: an action's area and roadmap; a need's area, and the roadmap of the
+//! action that fulfils it; an offer's, those of the need it answers. Otherwise "no area" / "no
+//! roadmap" (`None`).
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use lajna_domain::money::{AppliedRate, Conversion, Currency, Money, Rates};
+use lajna_domain::records::{Action, Area, Need, Offer, Roadmap};
+use lajna_domain::resources::{Delivered, Pledge, Pledged, deliveries, rates};
+use lajna_domain::{DomainError, Lang, LocalizedText, RecordKind, State};
+
+/// The pledged and delivered money of one party in one group, in the reporting currency.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Figures {
+    /// Pledged, converted (values without a rate left out).
+    pub pledged: Money,
+    /// Delivered, converted (values without a rate left out).
+    pub delivered: Money,
+    /// Values (pledged or delivered) left out for want of a rate.
+    pub uncounted: usize,
+}
+
+impl Figures {
+    fn zero(currency: Currency) -> Self {
+        let zero = Money::new(0, currency).unwrap_or_else(|_| unreachable!("zero is in range"));
+        Self { pledged: zero, delivered: zero, uncounted: 0 }
+    }
+}
+
+/// The quantities in kind of one party and unit, in millionths of the unit.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InKindFigures {
+    /// The unit, as the pledges write it.
+    pub unit: LocalizedText,
+    /// Pledged.
+    pub pledged: i128,
+    /// Delivered.
+    pub delivered: i128,
+}
+
+/// A value left out of the totals: no rate between its currency and the reporting currency
+/// dated on or before its day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NoRate {
+    /// The pledge.
+    pub pledge: String,
+    /// The value's currency.
+    pub from: Currency,
+    /// The value's day.
+    pub on: Date,
+}
+
+/// A pledge not honoured: due before today, and less delivered than pledged (nothing, or too
+/// little) — compared in the pledge's own terms (its currency, or its unit), no rate needed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotHonoured {
+    /// The pledge's id.
+    pub pledge: String,
+    /// Pledging party.
+    pub party: String,
+    /// The offer, need or action it is on.
+    pub about: String,
+    /// Due date.
+    pub due: Date,
+    /// Pledged, in minor units of `currency` or millionths of the unit.
+    pub pledged: i128,
+    /// Delivered, likewise.
+    pub delivered: i128,
+    /// The pledge's currency, `None` for a pledge in kind.
+    pub currency: Option<Currency>,
+}
+
+/// The figures of the resources page for one reporting currency.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Totals {
+    /// The reporting currency.
+    pub currency: Currency,
+    /// Per area id (`None`: no area), then per party.
+    pub by_area: BTreeMap<Option<String>, BTreeMap<String, Figures>>,
+    /// Per roadmap id (`None`: no roadmap), then per party.
+    pub by_roadmap: BTreeMap<Option<String>, BTreeMap<String, Figures>>,
+    /// Per party, every pledge.
+    pub by_party: BTreeMap<String, Figures>,
+    /// In kind: per (party, unit as written — its JSON text), the quantities.
+    pub in_kind: BTreeMap<(String, String), InKindFigures>,
+    /// Every rate used, by record, with its date (as entered, or inverted).
+    pub rates: Vec<AppliedRate>,
+    /// The values left out.
+    pub no_rate: Vec<NoRate>,
+    /// Pledges due before today and not fully delivered, by due date then id.
+    pub not_honoured: Vec<NotHonoured>,
+}
+
+/// Where a pledge's record belongs: (area, roadmap).
+fn place(state: &State, about: &str) -> (Option<String>, Option<String>) {
+    let roadmap_of =
+        |action: Option<&String>| action.and_then(|a| state.get::<Action>(RecordKind::Action, a)).map(|a| a.roadmap);
+    let need_place =
+        |id: &str| state.get::<Need>(RecordKind::Need, id).map(|n| (n.area.clone(), roadmap_of(n.action.as_ref())));
+    match state.entry(about).map(|e| e.kind) {
+        Some(RecordKind::Action) => {
+            state.get::<Action>(RecordKind::Action, about).map(|a| (Some(a.area), Some(a.roadmap))).unwrap_or_default()
+        }
+        Some(RecordKind::Need) => need_place(about).unwrap_or_default(),
+        Some(RecordKind::Offer) => state
+            .get::<Offer>(RecordKind::Offer, about)
+            .and_then(|o| o.need)
+            .and_then(|n| need_place(&n))
+            .unwrap_or_default(),
+        _ => (None, None),
+    }
+}
+
+/// The totals of every pledge of `state` in `currency`, with the pledges not honoured on
+/// `today`.
+///
+/// # Errors
+/// [`DomainError::AmountTooLarge`] when a converted value or a total leaves ±(2^53 − 1) minor
+/// units: never a wrapped figure.
+pub fn totals(state: &State, currency: Currency, today: Date) -> Result<Totals, DomainError> {
+    let rates = rates(state);
+    let mut t = Totals {
+        currency,
+        by_area: BTreeMap::new(),
+        by_roadmap: BTreeMap::new(),
+        by_party: BTreeMap::new(),
+        in_kind: BTreeMap::new(),
+        rates: vec![],
+        no_rate: vec![],
+        not_honoured: vec![],
+    };
+    for (id, entry) in state.entries().filter(|(_, e)| e.kind == RecordKind::Pledge) {
+        let Some(pledge) = state.get::<Pledge>(RecordKind::Pledge, id) else { continue };
+        let delivered = deliveries(entry);
+        let party = pledge.party.to_string();
+        // (pledged, delivered, uncounted) of this pledge in the reporting currency.
+        let mut mine = Figures::zero(currency);
+        let convert =
+            |value: Money, part: (i128, i128), on: Date, t: &mut Totals| -> Result<Option<Money>, DomainError> {
+                match rates_convert(&rates, value, part, currency, on)? {
+                    Conversion::Converted { value, rate } => {
+                        if rate.record.is_some() && !t.rates.contains(&rate) {
+                            t.rates.push(rate);
+                        }
+                        Ok(Some(value))
+                    }
+                    Conversion::NoRate { from, on, .. } => {
+                        t.no_rate.push(NoRate { pledge: id.clone(), from, on });
+                        Ok(None)
+                    }
+                }
+            };
+        let (own_pledged, own_delivered, currency_of) = match &pledge.value {
+            Pledged::Money(m) => {
+                match convert(*m, (1, 1), pledge.date, &mut t)? {
+                    Some(v) => mine.pledged = mine.pledged.checked_add(v)?,
+                    None => mine.uncounted += 1,
+                }
+                let mut own = 0i128;
+                for d in &delivered {
+                    let Delivered::Money(dm) = d.value else { continue };
+                    own += i128::from(dm.minor());
+                    match convert(dm, (1, 1), d.date, &mut t)? {
+                        Some(v) => mine.delivered = mine.delivered.checked_add(v)?,
+                        None => mine.uncounted += 1,
+                    }
+                }
+                (i128::from(m.minor()), own, Some(m.currency()))
+            }
+            Pledged::InKind(k) => {
+                let whole = k.quantity.millionths();
+                if let Some(v) = k.valuation {
+                    match convert(v, (1, 1), pledge.date, &mut t)? {
+                        Some(v) => mine.pledged = mine.pledged.checked_add(v)?,
+                        None => mine.uncounted += 1,
+                    }
+                }
+                let mut own = 0i128;
+                for d in &delivered {
+                    let Delivered::InKind { quantity } = d.value else { continue };
+                    own += quantity.millionths();
+                    if let Some(v) = k.valuation {
+                        match convert(v, (quantity.millionths(), whole), d.date, &mut t)? {
+                            Some(v) => mine.delivered = mine.delivered.checked_add(v)?,
+                            None => mine.uncounted += 1,
+                        }
+                    }
+                }
+                let unit = serde_json::to_string(&k.unit).unwrap_or_default();
+                let kind = t
+                    .in_kind
+                    .entry((party.clone(), unit))
+                    .or_insert_with(|| InKindFigures { unit: k.unit.clone(), ..InKindFigures::default() });
+                kind.pledged += whole;
+                kind.delivered += own;
+                (whole, own, None)
+            }
+        };
+        let (area, roadmap) = place(state, &pledge.about);
+        for figures in [
+            t.by_area.entry(area).or_default().entry(party.clone()).or_insert_with(|| Figures::zero(currency)),
+            t.by_roadmap.entry(roadmap).or_default().entry(party.clone()).or_insert_with(|| Figures::zero(currency)),
+            t.by_party.entry(party.clone()).or_insert_with(|| Figures::zero(currency)),
+        ] {
+            figures.pledged = figures.pledged.checked_add(mine.pledged)?;
+            figures.delivered = figures.delivered.checked_add(mine.delivered)?;
+            figures.uncounted += mine.uncounted;
+        }
+        if pledge.due < today && own_delivered < own_pledged {
+            t.not_honoured.push(NotHonoured {
+                pledge: id.clone(),
+                party,
+                about: pledge.about.clone(),
+                due: pledge.due,
+                pledged: own_pledged,
+                delivered: own_delivered,
+                currency: currency_of,
+            });
+        }
+    }
+    t.not_honoured.sort_by(|a, b| (a.due, &a.pledge).cmp(&(b.due, &b.pledge)));
+    t.rates.sort_by(|a, b| (a.from, a.date, &a.record).cmp(&(b.from, b.date, &b.record)));
+    Ok(t)
+}
+
+fn rates_convert(
+    rates: &Rates,
+    value: Money,
+    (num, den): (i128, i128),
+    to: Currency,
+    on: Date,
+) -> Result<Conversion, DomainError> {
+    rates.convert(value, num, den, to, on)
+}
+
+/// The label of an area (its title in `lang`) or of a roadmap, by id; `None` for an id that
+/// names neither.
+#[must_use]
+pub fn group_label(state: &State, id: &str, lang: Lang) -> Option<String> {
+    state
+        .get::<Area>(RecordKind::Area, id)
+        .map(|a| a.title.show(lang).to_string())
+        .or_else(|| state.get::<Roadmap>(RecordKind::Roadmap, id).map(|r| r.title.show(lang).to_string()))
+}
+
+#[cfg(test)]
+mod tests;
