@@ -331,6 +331,20 @@ pub fn authorize(user: &User, state: &State, command: &Command) -> Result<(), No
         Command::RecordDelegation { .. } if !matches!(user.role, Role::CoChair | Role::Secretary) => {
             forbid("only secretaries and co-chairs record a delegation")
         }
+        // Pledges carry a marking like documents (issue 18): made no higher than the user's
+        // clearance, revised or delivered only by a user the pledge's marking allows.
+        Command::MakePledge(p) if p.marking.classification > user.clearance => {
+            forbid("a pledge above the user's clearance")
+        }
+        Command::Revise { kind: RecordKind::Pledge, id, .. } | Command::RecordDelivery { pledge: id, .. }
+            if !state
+                .entry(id)
+                .map(lajna_domain::state::Entry::marking)
+                .unwrap_or_default()
+                .allows(&user.party, user.clearance) =>
+        {
+            forbid("a pledge above the user's clearance")
+        }
         Command::RegisterDocument(d) => {
             if d.marking.classification > user.clearance {
                 return forbid("a document above the user's clearance");
@@ -678,6 +692,31 @@ impl Node {
     /// [`AuthError::Forbidden`], then as [`Node::execute`]; nothing is written on any error.
     pub async fn execute_as(&self, user: &User, command: &Command) -> Result<Vec<lajna_ledger::EventId>, NodeError> {
         self.execute_checked(&user.actor(), command, |state| authorize(user, state, command)).await
+    }
+
+    /// A co-chair delegates their signature to the member `delegate` from `from` to `to`
+    /// (dates as typed, `YYYY-MM-DD`; issue 16 item 4, `lajna_domain::signature`).
+    ///
+    /// # Errors
+    /// [`DomainError::InvalidValue`] naming `from` or `to` for a date that does not read; as
+    /// [`Node::execute_as`].
+    ///
+    /// [`DomainError::InvalidValue`]: lajna_domain::DomainError::InvalidValue
+    pub async fn delegate_signature(
+        &self,
+        user: &User,
+        delegate: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<lajna_ledger::EventId>, NodeError> {
+        let date = |field: &str, v: &str| {
+            v.trim()
+                .parse::<jiff::civil::Date>()
+                .map_err(|_| lajna_domain::DomainError::InvalidValue { field: field.into(), value: v.into() })
+        };
+        let command =
+            Command::DelegateSignature { delegate: delegate.into(), from: date("from", from)?, to: date("to", to)? };
+        self.execute_as(user, &command).await
     }
 
     /// [`Node::execute_as`] for an act on the version of record `id` that the user read

@@ -18,6 +18,8 @@ mod changes;
 mod common;
 #[path = "cycle.rs"]
 mod cycle;
+#[path = "delegation.rs"]
+mod delegation;
 #[path = "documents.rs"]
 mod documents;
 #[path = "endorse.rs"]

@@ -2,7 +2,7 @@
 
 use super::{Column, columns, parties, txt};
 use lajna_domain::minutes::minutes_status;
-use lajna_domain::records::{Action, Decision, Roadmap, Session};
+use lajna_domain::records::{Action, Decision, Member, Roadmap, Session};
 use lajna_domain::state::State as Fold;
 use lajna_domain::{Command, LocalizedText, RecordKind, decide};
 use lajna_i18n::Tr;
@@ -152,4 +152,62 @@ pub fn build(
     let command = c.command.clone().on(today);
     let check = authorize(user, s, &command).and_then(|()| Ok(decide(s, &user.actor(), &command).map(|_| ())?));
     Some((c, check))
+}
+
+/// The endorsements of `version` in `doc` (a decision's or roadmap's) made under a signature
+/// delegation, in words: "DELEGATE, P.O. — for the co-chair CO-CHAIR (PARTY)" (issue 16 item 4).
+#[must_use]
+pub fn signed_for(s: &Fold, tr: Tr<'_>, doc: &serde_json::Value, version: &str) -> Vec<String> {
+    let name = |id: Option<&str>| {
+        id.and_then(|m| s.get::<Member>(RecordKind::Member, m)).map(|m| txt(&m.name, tr.lang).text).unwrap_or_default()
+    };
+    let list = doc.get("endorsements").and_then(serde_json::Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    list.iter()
+        .filter(|e| e.get("version").and_then(serde_json::Value::as_str) == Some(version))
+        .filter_map(|e| {
+            let text = |k: &str| e.get(k).and_then(serde_json::Value::as_str);
+            let args = [
+                ("delegate", lajna_i18n::Arg::Text(name(text("member")))),
+                ("chair", lajna_i18n::Arg::Text(name(Some(text("for")?)))),
+                ("party", lajna_i18n::Arg::Text(text("party").unwrap_or_default().into())),
+            ];
+            Some(tr.catalog.get(tr.lang, "endorse-signed-for", &args))
+        })
+        .collect()
+}
+
+/// A co-chair's signature delegations as their profile lists them, and the members of their
+/// party they may delegate to.
+#[derive(Clone, Debug, Default)]
+pub struct Delegations {
+    /// Members of the party other than the co-chair: (member id, name).
+    pub members: Vec<(String, String)>,
+    /// The co-chair's delegations, newest first: (event id, delegate's name, from, to, withdrawn).
+    pub given: Vec<(String, String, String, String, bool)>,
+}
+
+/// The signature delegations `user` (a co-chair with a member) has given, and whom they may
+/// give one to; empty for anyone else.
+#[must_use]
+pub fn delegations(s: &Fold, tr: Tr<'_>, user: &User) -> Delegations {
+    let Some(me) = user.member.as_deref().filter(|_| user.role == lajna_node::auth::Role::CoChair) else {
+        return Delegations::default();
+    };
+    let name = |m: &Member| txt(&m.name, tr.lang).text;
+    let members: Vec<(String, Member)> = s.all::<Member>(RecordKind::Member);
+    let mut given: Vec<_> = lajna_domain::signature::delegations(s, user.party.as_str())
+        .into_iter()
+        .filter(|d| d.co_chair == me)
+        .map(|d| {
+            let who = members.iter().find(|(id, _)| *id == d.delegate).map(|(_, m)| name(m)).unwrap_or_default();
+            (d.id, who, d.from.to_string(), d.to.to_string(), d.withdrawn)
+        })
+        .collect();
+    given.reverse();
+    let members = members
+        .iter()
+        .filter(|(id, m)| m.party == user.party && id != me)
+        .map(|(id, m)| (id.clone(), name(m)))
+        .collect();
+    Delegations { members, given }
 }

@@ -118,6 +118,9 @@ pub struct DecisionRow {
     pub session_end: Day,
     /// Parties that endorsed the current version.
     pub endorsed_by: String,
+    /// The endorsements of the current version made under a signature delegation, in words:
+    /// the delegate, P.O., for the co-chair (issue 16 item 4).
+    pub signed_for: Vec<String>,
     /// Parties still to endorse it.
     pub awaiting: String,
     /// The viewer may endorse it.
@@ -216,6 +219,16 @@ pub(crate) fn co_chair(user: Option<&User>) -> Option<&User> {
     user.filter(|u| u.role == Role::CoChair && u.member.is_some())
 }
 
+/// A co-chair, or a member holding a signature delegation not withdrawn (whether it covers
+/// today is for the confirmation page to say).
+fn co_chair_or_delegate<'a>(s: &Fold, user: Option<&'a User>) -> Option<&'a User> {
+    co_chair(user).or_else(|| {
+        let (u, member) = user.and_then(|u| Some((u, u.member.as_deref()?)))?;
+        let held = lajna_domain::signature::delegations(s, u.party.as_str());
+        held.iter().any(|d| d.delegate == member && !d.withdrawn).then_some(u)
+    })
+}
+
 pub(crate) fn minutes_key(s: &Fold, id: &str) -> &'static str {
     let Some(entry) = s.entry(id) else { return "rec-minutes-none" };
     let st = minutes_status(entry, &parties(s));
@@ -267,7 +280,7 @@ pub(crate) fn decision_row(
     let session = session.as_ref();
     let can_endorse = buttons
         && review.is_empty()
-        && co_chair(viewer).is_some_and(|u| !a.endorsed_by.iter().any(|p| p == u.party.as_str()));
+        && co_chair_or_delegate(s, viewer).is_some_and(|u| !a.endorsed_by.iter().any(|p| p == u.party.as_str()));
     DecisionRow {
         id: id.to_string(),
         reference: lajna_domain::reference::decision_reference(s, id).unwrap_or_default(),
@@ -284,6 +297,7 @@ pub(crate) fn decision_row(
         session_end: session.map(|x| day(tr, x.end)).unwrap_or_default(),
         adopted: a.adopted,
         endorsed_by: a.endorsed_by.join(", "),
+        signed_for: super::endorse::signed_for(s, tr, &doc, &a.version),
         awaiting: a.awaiting.join(", "),
         can_endorse,
         review: if buttons { reviews(&review) } else { vec![] },

@@ -242,6 +242,8 @@ struct ProfilePage<'a> {
     tf: TwoFactorStatus,
     enrol: Option<Enrolment>,
     codes: Vec<String>,
+    /// A co-chair's signature delegations.
+    sig: crate::views::records::endorse::Delegations,
     /// A message after a change, or the refusal of one.
     notice: Option<String>,
     error: Option<String>,
@@ -257,7 +259,8 @@ async fn render_profile(page: &Page, (notice, error, enrol, codes): Shown) -> Re
     let (lang, tz, email) =
         contact.map_or((page.lang.code(), "UTC".into(), String::new()), |c| (c.lang.code(), c.tz, c.email));
     let (ctx, tr) = (page.ctx("/profile"), page.tr());
-    let view = ProfilePage { ctx, tr, lang, tz, email, triggers, tf, enrol, codes, notice, error };
+    let sig = crate::views::records::endorse::delegations(&*node.read(user).await, tr, user);
+    let view = ProfilePage { ctx, tr, lang, tz, email, triggers, tf, enrol, codes, sig, notice, error };
     Ok(Html(view.render().or_page(page)?).into_response())
 }
 
@@ -275,6 +278,10 @@ struct ProfileForm {
     password: String,
     repeat: String,
     code: String,
+    delegate: String,
+    from: String,
+    to: String,
+    delegation: String,
     lang: String,
     tz: String,
     email: String,
@@ -311,6 +318,11 @@ async fn profile_change(
             Err(e) => Err(e),
         },
         "totp-off" => node.turn_off_two_factor(&page.user, &f.current, "web").await.map(|()| "totp-off-done"),
+        "delegate" => node.delegate_signature(&page.user, &f.delegate, &f.from, &f.to).await.map(|_| "sig-done"),
+        "withdraw" => {
+            let withdraw = lajna_domain::Command::WithdrawSignatureDelegation { delegation: f.delegation };
+            node.execute_as(&page.user, &withdraw).await.map(|_| "sig-withdrawn-done")
+        }
         _ => return Err(page.fail(WebError::NotFound)),
     };
     match done {
