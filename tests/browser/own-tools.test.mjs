@@ -198,3 +198,39 @@ test('Chromium saves the document `محضر الدورة 3 — Bamako.pdf` under
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('matrix upload in French: a refused row names its row, owning party, column and reason; a non-UTF-8 file its row, focused', async () => {
+  const page = await signIn(env.browser, env.server.url, 'mar-secretary', 'fr', { javaScriptEnabled: false });
+  try {
+    const csv = (await (await page.request.get('/fr/roadmap/matrix.csv')).body()).toString('utf8');
+    const lines = csv.split('\r\n');
+    const at = lines.findIndex((l) => l.includes(';En cours;') && l.split(';')[4] === 'MAR');
+    assert.ok(at > 0, 'a MAR action in progress');
+    lines[at] = lines[at].replace(';En cours;', ';en attente;');
+    const upload = async (name, buffer) => {
+      await page.goto('/fr/roadmap/import');
+      await page.locator('#import-form input[type=file]').setInputFiles({ name, mimeType: 'text/csv', buffer });
+      await Promise.all([page.waitForLoadState('load'), page.locator('#import-form button[type=submit]').click()]);
+    };
+    await upload('matrice.csv', Buffer.from(lines.join('\r\n'), 'utf8'));
+    const row = page.locator(`#import-row-${at + 1}`);
+    assert.equal(await row.getAttribute('data-outcome'), 'refused');
+    const details = (await row.locator('.import-detail').allInnerTexts()).map((t) => t.replace(/[\u2068\u2069]/g, ''));
+    assert.equal(details[0], 'Partie propriétaire : MAR');
+    assert.match(details[1], /^Colonne « Statut » : Statut inconnu « en attente »\. Écrivez l’un de ceux-ci : Prévue, En cours/);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'import-error', 'the refusal has the focus');
+
+    // Windows-1256 bytes: refused naming the row, the message focused.
+    const cp1256 = Buffer.concat([
+      Buffer.from('Identifiant;Domaine;Action (français);Statut\r\n', 'utf8'),
+      Buffer.from([0x3b, 0x46, 0x6f, 0x72, 0x6d, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x3b, 0xc7, 0xe1, 0xe1, 0xcc, 0xe4, 0xc9, 0x3b]),
+      Buffer.from('planned\r\n', 'utf8'),
+    ]);
+    await upload('matrice-1256.csv', cp1256);
+    const focused = await page.evaluate(() => ({ id: document.activeElement.id, text: document.activeElement.textContent }));
+    assert.equal(focused.id, 'import-error');
+    assert.match(focused.text.replace(/[\u2068\u2069]/g, ''), /^Ligne 2 : le fichier CSV n’est pas en UTF-8/);
+  } finally {
+    await page.context().close();
+  }
+});
