@@ -52,3 +52,27 @@ for (const lang of ['ar', 'fr']) {
     }
   });
 }
+
+// The states the page list does not reach: a refused form (its errors announced, the first one
+// focused) and, on a phone, the header menu open.
+for (const lang of ['ar', 'fr']) {
+  test(`axe-core in ${lang}: a refused new-action form and the phone menu open`, async () => {
+    const page = await auditContext('mar-secretary', lang);
+    try {
+      await page.goto(`/${lang}/new/action`);
+      const form = page.locator('#record-form');
+      await form.locator('[name=due]').fill('31/02/2026');
+      await form.locator('[name=start]').fill('2025-13-01');
+      await Promise.all([page.waitForLoadState('load'), form.locator('button[type=submit]').click()]);
+      assert.ok((await page.locator('.field-error').count()) >= 2, 'the refusals are on the page');
+      const found = (await audit(page)).map((v) => `refused form: ${v}`);
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto(`/${lang}/roadmap`);
+      await page.locator('details.menu > summary').click();
+      found.push(...(await audit(page)).map((v) => `open menu: ${v}`));
+      assert.deepEqual(found, [], 'axe-core finds no serious or critical violation');
+    } finally {
+      await page.context().close();
+    }
+  });
+}
