@@ -234,3 +234,44 @@ test('matrix upload in French: a refused row names its row, owning party, column
     await page.context().close();
   }
 });
+
+for (const lang of ['ar', 'fr']) {
+  test(`phone 390×844 in ${lang}: the Gantt and the dashboard chart keep readable labels and scroll in their figure`, async () => {
+    const page = await signIn(env.browser, env.server.url, 'mar-cochair', lang);
+    try {
+      await page.setViewportSize(PHONE);
+      for (const [path, selector] of [
+        [`/${lang}/roadmap`, '#chart-gantt'],
+        [`/${lang}/`, '.chart-figure'],
+      ]) {
+        await page.goto(path);
+        const c = await page.evaluate((selector) => {
+          const figure = document.querySelector(selector);
+          const svg = figure.querySelector('svg.chart');
+          const label = svg.querySelector('text');
+          const box = figure.getBoundingClientRect();
+          const main = document.querySelector('main').getBoundingClientRect();
+          return {
+            scale: svg.getBoundingClientRect().width / svg.viewBox.baseVal.width,
+            labelPx: label.getBoundingClientRect().height,
+            scrolls: figure.scrollWidth > figure.clientWidth,
+            overflowX: getComputedStyle(figure).overflowX,
+            scrollLeft: figure.scrollLeft,
+            inside: box.left >= main.left - 0.5 && box.right <= main.right + 0.5,
+            pageWidth: document.documentElement.scrollWidth,
+          };
+        }, selector);
+        assert.equal(c.scale, 1, `${path}: the chart is drawn at its own size`);
+        assert.ok(c.labelPx >= 12, `${path}: labels ${c.labelPx} px high`);
+        assert.equal(c.overflowX, 'auto');
+        assert.ok(c.scrolls, `${path}: the chart scrolls inside its figure`);
+        assert.equal(c.scrollLeft, 0, `${path}: it opens at the reading edge`);
+        assert.ok(c.inside, `${path}: the figure stays inside the page`);
+        assert.equal(c.pageWidth, PHONE.width);
+        if (path.endsWith('roadmap')) await screenshot(page, `phone-${lang}-gantt.png`);
+      }
+    } finally {
+      await page.context().close();
+    }
+  });
+}
