@@ -490,6 +490,84 @@ async fn revisions_follow_the_owning_party_rules() {
     .await;
 }
 
+/// Issue 18: the marking rule applies to pledges as to documents — a user makes no pledge above
+/// their clearance, and revises or records a delivery of a pledge only when its marking allows
+/// them (enough clearance and their party in its releasability); a MAR-only pledge goes to the
+/// MAR private log and is in no reader's snapshot but MAR's.
+#[tokio::test]
+async fn pledges_follow_the_marking_rule() {
+    use lajna_domain::marking::{Classification, Marking, Releasability};
+    use lajna_domain::money::{Currency, Money};
+    use lajna_domain::resources::{Delivered, Delivery, Pledged};
+    use lajna_node::auth::{Role, User, authorize};
+    let dir = tempfile::tempdir().unwrap();
+    let node = demo_node(dir.path()).await;
+    let user = |party: &str, clearance| User {
+        username: "s".into(),
+        party: lajna_domain::PartyCode::parse(party).unwrap(),
+        role: Role::Secretary,
+        member: None,
+        clearance,
+    };
+    let (action, _) = node
+        .with_state(|s| {
+            s.all::<Action>(RecordKind::Action).into_iter().find(|(_, a)| a.owner.as_str() == "MAR").unwrap()
+        })
+        .await;
+    let confidential = Marking {
+        classification: Classification::Confidential,
+        releasable_to: Releasability::Only(lajna_domain::PartyCode::parse("MAR").unwrap()),
+    };
+    let pledge = Pledge {
+        party: lajna_domain::PartyCode::parse("MAR").unwrap(),
+        about: action,
+        date: date(2025, 3, 1),
+        due: date(2025, 9, 30),
+        value: Pledged::Money(Money::new(12_500_000, Currency::MAD).unwrap()),
+        marking: confidential,
+        illustrative: false,
+    };
+    let mar = Actor { party: lajna_domain::PartyCode::parse("MAR").unwrap(), member: None };
+    let id = node.execute(&mar, &Command::MakePledge(pledge.clone())).await.unwrap()[0].to_hex();
+    assert_eq!(node.store().private_records("MAR").await.unwrap().iter().filter(|(_, k, _)| k == "pledge").count(), 1);
+    let deliver = Command::RecordDelivery {
+        pledge: id.clone(),
+        delivery: Delivery {
+            date: date(2025, 4, 1),
+            value: Delivered::Money(Money::new(2_500_000, Currency::MAD).unwrap()),
+            evidence: None,
+        },
+    };
+    let revise = Command::Revise {
+        kind: RecordKind::Pledge,
+        id: id.clone(),
+        set: json!({"due": "2025-10-31"}).as_object().unwrap().clone(),
+    };
+    let (low, cleared, other) = (
+        user("MAR", Classification::Restricted),
+        user("MAR", Classification::Confidential),
+        user("MLI", Classification::Secret),
+    );
+    node.with_state(|s| {
+        for cmd in [&deliver, &revise, &Command::MakePledge(pledge.clone())] {
+            assert!(authorize(&low, s, cmd).is_err(), "{cmd:?}");
+            assert!(authorize(&cleared, s, cmd).is_ok(), "{cmd:?}");
+        }
+        assert!(authorize(&other, s, &deliver).is_err());
+        assert!(authorize(&other, s, &revise).is_err());
+    })
+    .await;
+    // Only MAR readers with the clearance see it.
+    for (party, clearance, seen) in [
+        ("MAR", Classification::Confidential, true),
+        ("MAR", Classification::Restricted, false),
+        ("MLI", Classification::Secret, false),
+    ] {
+        let snapshot = node.read(&user(party, clearance)).await;
+        assert_eq!(snapshot.entry(&id).is_some(), seen, "{party} {clearance:?}");
+    }
+}
+
 /// Issue 6: a peer cannot move a shared document into a private log (or swap its file) by
 /// sending a revision the local command path would refuse — the store refuses it on receipt and
 /// stores nothing; an honest revision of the same document (its title) is accepted.

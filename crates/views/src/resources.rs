@@ -263,5 +263,201 @@ pub fn group_label(state: &State, id: &str, lang: Lang) -> Option<String> {
         .or_else(|| state.get::<Roadmap>(RecordKind::Roadmap, id).map(|r| r.title.show(lang).to_string()))
 }
 
+/// One line of a resources table, as the reader reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    /// The area's or roadmap's title, "no area" / "no roadmap", or the party.
+    pub group: String,
+    /// Party code.
+    pub party: String,
+    /// Pledged, `1 234,56 MAD`.
+    pub pledged: String,
+    /// Delivered, likewise.
+    pub delivered: String,
+    /// Delivered out of pledged, a whole percent rounded down; `None` when nothing is counted
+    /// as pledged.
+    pub percent: Option<u8>,
+    /// "n values without a rate … not counted", when there are.
+    pub uncounted: Option<String>,
+}
+
+/// A pledge not honoured, as the reader reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LateLine {
+    /// Pledge id.
+    pub pledge: String,
+    /// Party code.
+    pub party: String,
+    /// The title of the offer, need or action it is on.
+    pub about: String,
+    /// Due date, as the reader writes days.
+    pub due: String,
+    /// Pledged, in its own terms (`20 places de formation`, `150 000,00 EUR`).
+    pub pledged: String,
+    /// Delivered, likewise.
+    pub delivered: String,
+}
+
+/// The resources page for one reporting currency, in the reader's language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Page {
+    /// "Totals in MAD".
+    pub heading: String,
+    /// Per area, then per party.
+    pub by_area: Vec<Line>,
+    /// Per roadmap, then per party.
+    pub by_roadmap: Vec<Line>,
+    /// Per party.
+    pub by_party: Vec<Line>,
+    /// In kind: party, unit, pledged, delivered.
+    pub in_kind: Vec<(String, String, String, String)>,
+    /// The rates used: `1 EUR = 10,8523 MAD (taux du 01/01/2026)`.
+    pub rates: Vec<String>,
+    /// The values left out, per currency: `2 values without a rate from EUR to MAD: not counted.`
+    pub no_rate: Vec<String>,
+    /// Pledges not honoured.
+    pub not_honoured: Vec<LateLine>,
+}
+
+fn amount(m: Money, lang: Lang) -> String {
+    format!("{}\u{A0}{}", m.format(lang), m.currency())
+}
+
+fn percent(f: &Figures) -> Option<u8> {
+    let (p, d) = (i128::from(f.pledged.minor()), i128::from(f.delivered.minor()));
+    (p > 0).then(|| u8::try_from((d * 100 / p).clamp(0, 255)).unwrap_or(u8::MAX))
+}
+
+fn lines(
+    groups: &BTreeMap<Option<String>, BTreeMap<String, Figures>>,
+    label: impl Fn(Option<&String>) -> String,
+    tr: &lajna_i18n::Tr<'_>,
+) -> Vec<Line> {
+    let mut out = vec![];
+    for (group, parties) in groups {
+        for (party, f) in parties {
+            out.push(Line {
+                group: label(group.as_ref()),
+                party: party.clone(),
+                pledged: amount(f.pledged, tr.lang),
+                delivered: amount(f.delivered, tr.lang),
+                percent: percent(f),
+                uncounted: (f.uncounted > 0).then(|| {
+                    let n = i64::try_from(f.uncounted).unwrap_or(i64::MAX);
+                    tr.n("resources-uncounted", "count", n)
+                }),
+            });
+        }
+    }
+    out
+}
+
+/// The resources page of `state` for a reader of `tr.lang`, in `currency`, on `today`.
+///
+/// # Errors
+/// As [`totals`].
+pub fn page(state: &State, currency: Currency, today: Date, tr: &lajna_i18n::Tr<'_>) -> Result<Page, DomainError> {
+    use lajna_i18n::Arg;
+    let lang = tr.lang;
+    let t = totals(state, currency, today)?;
+    let titled = |id: Option<&String>, none: &str| {
+        id.and_then(|id| group_label(state, id, lang)).unwrap_or_else(|| tr.t(none))
+    };
+    let by_area = lines(&t.by_area, |g| titled(g, "resources-no-area"), tr);
+    let by_roadmap = lines(&t.by_roadmap, |g| titled(g, "resources-no-roadmap"), tr);
+    let parties: BTreeMap<Option<String>, BTreeMap<String, Figures>> = [(None, t.by_party.clone())].into();
+    let by_party = lines(&parties, |_| String::new(), tr);
+    let in_kind = t
+        .in_kind
+        .iter()
+        .map(|((party, _), f)| {
+            (
+                party.clone(),
+                f.unit.show(lang).to_string(),
+                lajna_domain::money::Quantity::format_millionths(f.pledged, lang),
+                lajna_domain::money::Quantity::format_millionths(f.delivered, lang),
+            )
+        })
+        .collect();
+    let rates = t
+        .rates
+        .iter()
+        .map(|r| {
+            tr.catalog.get(
+                lang,
+                "resources-rate-used",
+                &[
+                    ("from", Arg::Text(r.from.code().into())),
+                    ("to", Arg::Text(r.to.code().into())),
+                    ("rate", Arg::Text(r.rate.format(lang))),
+                    ("date", Arg::Text(lajna_domain::day::show_day(r.date, lang))),
+                ],
+            )
+        })
+        .collect();
+    let about = |id: &str| {
+        let title = match state.entry(id).map(|e| e.kind) {
+            Some(RecordKind::Action) => state.get::<Action>(RecordKind::Action, id).map(|a| a.title),
+            Some(RecordKind::Need) => state.get::<Need>(RecordKind::Need, id).map(|n| n.title),
+            Some(RecordKind::Offer) => state.get::<Offer>(RecordKind::Offer, id).map(|o| o.title),
+            _ => None,
+        };
+        title.map(|t| t.show(lang).to_string()).unwrap_or_default()
+    };
+    let own = |n: &NotHonoured, v: i128| match n.currency {
+        Some(c) => format!("{}\u{A0}{c}", money_text(v, c, lang)),
+        None => {
+            let unit = state
+                .get::<Pledge>(RecordKind::Pledge, &n.pledge)
+                .and_then(|p| match p.value {
+                    Pledged::InKind(k) => Some(k.unit.show(lang).to_string()),
+                    Pledged::Money(_) => None,
+                })
+                .unwrap_or_default();
+            format!("{} {unit}", lajna_domain::money::Quantity::format_millionths(v, lang))
+        }
+    };
+    let not_honoured = t
+        .not_honoured
+        .iter()
+        .map(|n| LateLine {
+            pledge: n.pledge.clone(),
+            party: n.party.clone(),
+            about: about(&n.about),
+            due: lajna_domain::day::show_day(n.due, lang),
+            pledged: own(n, n.pledged),
+            delivered: own(n, n.delivered),
+        })
+        .collect();
+    let mut missing: BTreeMap<Currency, i64> = BTreeMap::new();
+    for n in &t.no_rate {
+        *missing.entry(n.from).or_default() += 1;
+    }
+    let no_rate = missing
+        .into_iter()
+        .map(|(from, count)| {
+            tr.catalog.get(
+                lang,
+                "resources-no-rate",
+                &[
+                    ("count", Arg::Num(count)),
+                    ("from", Arg::Text(from.code().into())),
+                    ("to", Arg::Text(currency.code().into())),
+                ],
+            )
+        })
+        .collect();
+    let heading = tr.s("resources-reporting", "currency", currency.code());
+    Ok(Page { heading, by_area, by_roadmap, by_party, in_kind, rates, no_rate, not_honoured })
+}
+
+/// A sum of minor units of `currency` (which may exceed one amount's range) as `lang` writes it.
+fn money_text(minor: i128, currency: Currency, lang: Lang) -> String {
+    match i64::try_from(minor).ok().and_then(|m| Money::new(m, currency).ok()) {
+        Some(m) => m.format(lang),
+        None => minor.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests;

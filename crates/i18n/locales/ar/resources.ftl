@@ -34,6 +34,12 @@ resources-no-rate = { $count ->
     [few] { $count } قيم بلا سعر صرف من { $from } إلى { $to }: لم تُحتسب.
    *[other] { $count } قيمة بلا سعر صرف من { $from } إلى { $to }: لم تُحتسب.
 }
+resources-uncounted = { $count ->
+    [one] قيمة واحدة بلا سعر صرف، لم تُحتسب
+    [two] قيمتان بلا سعر صرف، لم تُحتسبا
+    [few] { $count } قيم بلا سعر صرف، لم تُحتسب
+   *[other] { $count } قيمة بلا سعر صرف، لم تُحتسب
+}
 resources-not-honoured = التزامات لم يُوفَ بها
 resources-no-area = بلا مجال
 resources-no-roadmap = بلا خارطة طريق

@@ -30,6 +30,10 @@ resources-no-rate = { $count ->
     [one] One value without a rate from { $from } to { $to }: not counted.
    *[other] { $count } values without a rate from { $from } to { $to }: not counted.
 }
+resources-uncounted = { $count ->
+    [one] one value without a rate, not counted
+   *[other] { $count } values without a rate, not counted
+}
 resources-not-honoured = Pledges not honoured
 resources-no-area = No area
 resources-no-roadmap = No roadmap

@@ -30,6 +30,10 @@ resources-no-rate = { $count ->
     [one] Une valeur sans taux de { $from } en { $to } : non comptée.
    *[other] { $count } valeurs sans taux de { $from } en { $to } : non comptées.
 }
+resources-uncounted = { $count ->
+    [one] une valeur sans taux, non comptée
+   *[other] { $count } valeurs sans taux, non comptées
+}
 resources-not-honoured = Engagements non honorés
 resources-no-area = Sans domaine
 resources-no-roadmap = Sans feuille de route

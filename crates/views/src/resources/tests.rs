@@ -294,3 +294,27 @@ fn a_rate_is_shown_with_its_date_and_a_missing_one_is_said() {
         ]
     );
 }
+
+/// The page as a French reader reads it: amounts `86 998 024,90 MAD`, the rates as entered with
+/// their day, the values left out named, the pledges not honoured with their due day.
+#[test]
+fn the_french_page_writes_amounts_rates_and_days_as_a_french_reader_does() {
+    let (state, ..) = build();
+    let catalog = lajna_i18n::Catalog::load();
+    let tr = lajna_i18n::Tr { catalog: &catalog, lang: Lang::Fr };
+    let page = super::page(&state, Currency::MAD, date(2026, 9, 1), &tr).unwrap();
+    let strip = |s: &str| s.replace(['\u{2068}', '\u{2069}'], "");
+    assert_eq!(strip(&page.heading), "Totaux en MAD");
+    let mar = page.by_party.iter().find(|l| l.party == "MAR").unwrap();
+    // 8699802490 and 2502251492 centimes (fixture::BY_PARTY_MAD).
+    assert_eq!(mar.pledged, "86\u{202F}998\u{202F}024,90\u{A0}MAD");
+    assert_eq!(mar.delivered, "25\u{202F}022\u{202F}514,92\u{A0}MAD");
+    assert_eq!(mar.percent, Some(28));
+    assert_eq!(mar.uncounted.as_deref().map(strip).as_deref(), Some("2 valeurs sans taux, non comptées"));
+    let rates: Vec<String> = page.rates.iter().map(|r| strip(r)).collect();
+    assert!(rates.contains(&"1 EUR = 10,8523 MAD (taux du 01/01/2026)".to_string()), "{rates:?}");
+    assert!(rates.contains(&"1 XOF = 0,01615 MAD (taux du 01/06/2026)".to_string()), "{rates:?}");
+    assert!(page.no_rate.iter().all(|l| strip(l).ends_with("en MAD : non comptées.") || strip(l).ends_with("en MAD : non comptée.")), "{:?}", page.no_rate);
+    assert_eq!(page.not_honoured.len(), fixture::NOT_HONOURED.len());
+    assert!(page.not_honoured.iter().all(|l| l.due.len() == 10 && l.due.as_bytes()[2] == b'/'), "{:?}", page.not_honoured[0]);
+}
