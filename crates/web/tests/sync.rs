@@ -326,6 +326,76 @@ async fn a_private_note_never_crosses_to_the_other_party() {
     assert_eq!(notes(mar.node.store().private_records("MAR").await.unwrap()), 1);
 }
 
+/// Issue 18 (must show, in part): a party's private cost — a pledge releasable to that party
+/// only, and its deliveries — never crosses to the other party: not in HTTP sync traffic (every
+/// byte tapped), not in either bundle, not in the other node's record; a shared pledge made at
+/// the same time does cross (the control).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_party_private_cost_never_crosses_to_the_other_party() {
+    use lajna_domain::marking::{Classification, Marking, Releasability};
+    use lajna_domain::money::{Currency, InKind, Money, Quantity};
+    use lajna_domain::resources::{Delivered, Delivery, Pledge, Pledged};
+
+    let (_dir, mar, mli) = pair().await;
+    let (secret_unit, secret_amount) = ("COUT-INTERNE-carburant-4417", 73_191_357_911_i64);
+    let about = own_action(&mar.node, "MAR", 1).await;
+    let pledge = |marking, unit: &str, minor| Pledge {
+        party: PartyCode::parse("MAR").unwrap(),
+        about: about.clone(),
+        date: "2026-01-10".parse().unwrap(),
+        due: "2026-06-30".parse().unwrap(),
+        value: Pledged::InKind(InKind {
+            quantity: Quantity::whole(12).unwrap(),
+            unit: LocalizedText::tri("", unit, ""),
+            valuation: Some(Money::new(minor, Currency::MAD).unwrap()),
+        }),
+        marking,
+        illustrative: false,
+    };
+    let mar_only = Marking {
+        classification: Classification::Unclassified,
+        releasable_to: Releasability::Only(PartyCode::parse("MAR").unwrap()),
+    };
+    let execute = |cmd: Command| {
+        let node = mar.node.clone();
+        async move { node.execute(&actor("MAR"), &cmd).await.unwrap()[0].to_hex() }
+    };
+    let private = execute(Command::MakePledge(pledge(mar_only, secret_unit, secret_amount))).await;
+    let delivery = Delivery {
+        date: "2026-02-01".parse().unwrap(),
+        value: Delivered::InKind { quantity: Quantity::whole(5).unwrap() },
+        evidence: None,
+    };
+    let delivered = execute(Command::RecordDelivery { pledge: private.clone(), delivery }).await;
+    let shared = execute(Command::MakePledge(pledge(Marking::default(), "places de formation", 1_000_000))).await;
+    let pledges =
+        |rows: Vec<(String, String, serde_json::Value)>| rows.iter().filter(|(_, k, _)| k == "pledge").count();
+    assert_eq!(pledges(mar.node.store().private_records("MAR").await.unwrap()), 1);
+    let secrets = [private.as_str(), delivered.as_str(), secret_unit, &secret_amount.to_string()].map(String::from);
+    // HTTP sync through a tap that keeps every byte, both ways.
+    let (via, bytes) = tap(&mli.url).await;
+    let r = mar.node.sync_with(&via).await.unwrap();
+    assert_eq!(r.sent, 1, "{r:?}");
+    let seen = bytes.lock().unwrap().clone();
+    assert!(contains(&seen, &shared), "the tap saw the shared pledge (control)");
+    for s in &secrets {
+        assert!(!contains(&seen, s), "{s} crossed in sync traffic");
+    }
+    for all in [false, true] {
+        let (bundle, _) = mar.node.bundle_export(Some("MLI"), all).await.unwrap();
+        let text = zstd::bulk::decompress(&bundle, 1 << 26).unwrap();
+        assert!(contains(&text, &shared), "a bundle (all={all}) lacks the shared pledge");
+        for s in &secrets {
+            assert!(!contains(&text, s), "{s} is in a bundle (all={all})");
+        }
+    }
+    // The other node holds the shared pledge and nothing of the private one; the shared states
+    // agree.
+    assert!(mli.node.with_state(move |s| s.entry(&shared).is_some() && s.entry(&private).is_none()).await);
+    assert!(mli.node.store().private_records("MAR").await.unwrap().is_empty());
+    assert_eq!(snapshot(&mar.node).await.1, snapshot(&mli.node).await.1);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_decision_is_adopted_when_each_co_chair_endorsed_it_on_its_own_node() {
     let (_dir, mar, mli) = pair().await;
