@@ -19,6 +19,38 @@ const SOURCES: [(Lang, &str); 3] = [
     (Lang::En, include_str!(concat!(env!("OUT_DIR"), "/en.ftl"))),
 ];
 
+/// A number of a message as `lang` writes it with Western digits (issue 17 item 4; CLDR's
+/// symbols): French groups thousands with a narrow no-break space and writes a decimal comma
+/// (`2 013`, `37,5`), English a comma and a point (`2,013`, `37.5`); Arabic writes the decimal
+/// comma of the committee's spreadsheets and no group separator (`2013`, `37,5`: the Maghreb's
+/// `.` separator would read as a decimal point to the other party). `None` for a text.
+fn number(value: &FluentValue, lang: Lang) -> Option<String> {
+    let FluentValue::Number(n) = value else { return None };
+    let plain = n.as_string().into_owned();
+    let (int, frac) = plain.split_once('.').map_or((plain.as_str(), None), |(i, f)| (i, Some(f)));
+    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
+    let (group, decimal) = match lang {
+        Lang::Fr => (Some('\u{202F}'), ','),
+        Lang::En => (Some(','), '.'),
+        Lang::Ar => (None, ','),
+    };
+    let mut out = String::from(sign);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0
+            && (digits.len() - i) % 3 == 0
+            && let Some(g) = group
+        {
+            out.push(g);
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        out.push(decimal);
+        out.push_str(f);
+    }
+    Some(out)
+}
+
 /// The three catalogues.
 pub struct Catalog {
     bundles: Vec<(Lang, FluentBundle<FluentResource>)>,
@@ -44,6 +76,11 @@ impl Catalog {
                     .unwrap_or_else(|(_, errors)| panic!("locales/{}/*.ftl: {errors:?}", lang.code()));
                 let id = lang.code().parse().unwrap_or_else(|_| unreachable!("static tag"));
                 let mut bundle = FluentBundle::new_concurrent(vec![id]);
+                bundle.set_formatter(Some(match lang {
+                    Lang::Fr => |v, _| number(v, Lang::Fr),
+                    Lang::En => |v, _| number(v, Lang::En),
+                    Lang::Ar => |v, _| number(v, Lang::Ar),
+                }));
                 // A key defined twice (in two files) is an error here, caught by the tests.
                 bundle.add_resource(res).unwrap_or_else(|e| panic!("locales/{}/*.ftl: {e:?}", lang.code()));
                 (*lang, bundle)
@@ -280,6 +317,26 @@ mod tests {
             assert!(text.contains("300") && text.contains("412"), "{}: {text}", lang.code());
             assert!(!text.contains('{'), "{}: {text}", lang.code());
         }
+    }
+
+    #[test]
+    fn numbers_in_messages_are_written_as_each_language_writes_them() {
+        let catalog = Catalog::load();
+        let n = |lang, v: f64| number(&FluentValue::from(v), lang).unwrap();
+        assert_eq!(n(Lang::Fr, 2013.0), "2\u{202F}013");
+        assert_eq!(n(Lang::Fr, 37.5), "37,5");
+        assert_eq!(n(Lang::Fr, -1_048_576.0), "-1\u{202F}048\u{202F}576");
+        assert_eq!(n(Lang::En, 2013.0), "2,013");
+        assert_eq!(n(Lang::En, 37.5), "37.5");
+        assert_eq!(n(Lang::Ar, 2013.0), "2013");
+        assert_eq!(n(Lang::Ar, 37.5), "37,5");
+        assert_eq!(n(Lang::Fr, 999.0), "999");
+        // Through a message: the plural still follows the number, the number is grouped.
+        let said = |lang| {
+            catalog.get(lang, "import-applied", &[("count", Arg::Num(2013))]).replace(['\u{2068}', '\u{2069}'], "")
+        };
+        assert!(said(Lang::Fr).starts_with("2\u{202F}013 "), "{}", said(Lang::Fr));
+        assert!(said(Lang::En).starts_with("2,013 "), "{}", said(Lang::En));
     }
 
     #[test]
