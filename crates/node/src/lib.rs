@@ -395,6 +395,31 @@ impl Node {
         self.store.with_state(f).await
     }
 
+    /// Rotates this node's key for `party` (`lajna keys rotate`, issue 16 item 5): a new key
+    /// certified by the party's `root` (the certificate appended), written to the key file
+    /// `DATA/keys/node-PARTY.key` (mode 0600), the previous key file kept beside it as
+    /// `node-PARTY.key.retired` (delete it once the rotation is done: no check needs it, since
+    /// the log holds every certified public key). Events the old key signed stay valid; events
+    /// are signed with the new key from the next opening of the data directory (restart the
+    /// service). Returns the certificate's event id.
+    ///
+    /// # Errors
+    /// [`NodeError::NoKey`] when this node does not write for `party`; the store's refusal of
+    /// a certificate not signed by the party's root (nothing changes); IO errors.
+    pub async fn rotate_key(&self, party: &str, root: &SecretKey, label: &str) -> Result<EventId, NodeError> {
+        let current = self.dir.node_key(party);
+        if !self.keys.contains_key(party) || !current.exists() {
+            return Err(NodeError::NoKey { party: party.into() });
+        }
+        let fresh = current.with_extension("key.new");
+        let _ = std::fs::remove_file(&fresh);
+        let id = self.certify(party, root, &fresh, label).await?;
+        let retired = current.with_extension("key.retired");
+        std::fs::rename(&current, &retired).map_err(io(&retired))?;
+        std::fs::rename(&fresh, &current).map_err(io(&current))?;
+        Ok(id)
+    }
+
     /// Certifies a new node key for `party` with its root key and appends the certificate.
     /// Used by `lajna keys certify`; the new key file is written to `out`.
     ///

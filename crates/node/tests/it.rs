@@ -1081,3 +1081,33 @@ async fn signature_delegations_and_endorsements_under_them_converge_whatever_the
         assert!(store.verify().await.unwrap().ok());
     }
 }
+
+/// Issue 16 item 5: `lajna keys rotate` gives the node a new key certified by the party's root;
+/// the events the old key signed still verify, the node opened again signs with the new key,
+/// and a key not certified by the party's root is refused with nothing changed.
+#[tokio::test]
+async fn a_rotated_node_key_signs_new_events_and_the_old_ones_still_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("demo");
+    let node = demo_node(dir.path()).await;
+    let old = std::fs::read(node.dir.node_key("MAR")).unwrap();
+    let before = node.store().event_count().await.unwrap();
+    let stranger = lajna_ledger::SecretKey::generate().unwrap();
+    assert!(node.rotate_key("MAR", &stranger, "x").await.is_err(), "not MAR's root");
+    assert_eq!(std::fs::read(node.dir.node_key("MAR")).unwrap(), old, "nothing changed");
+    assert_eq!(node.store().event_count().await.unwrap(), before);
+    let root = lajna_node::read_key(&node.dir.root_key("MAR")).unwrap();
+    node.rotate_key("MAR", &root, "rotated").await.unwrap();
+    assert_ne!(std::fs::read(node.dir.node_key("MAR")).unwrap(), old);
+    assert_eq!(std::fs::read(node.dir.node_key("MAR").with_extension("key.retired")).unwrap(), old);
+    drop(node);
+    let node = Node::open(&data).await.unwrap();
+    let new_key = lajna_node::read_key(&node.dir.node_key("MAR")).unwrap().public().to_hex();
+    let (id, _) = node.with_state(|s| s.all::<Action>(RecordKind::Action)).await.remove(0);
+    let report = Command::AddEvidence { action: id, note: T::tri("", "après la rotation", "") };
+    let ids = node.execute(&actor("MAR"), &report).await.unwrap();
+    let last = all_events(&node).await.into_iter().last().unwrap();
+    assert_eq!(last.id(), ids[0]);
+    assert_eq!(last.sigs[0].key, new_key, "signed with the new key");
+    assert!(node.store().verify().await.unwrap().ok(), "old and new events verify");
+}

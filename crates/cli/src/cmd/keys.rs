@@ -42,6 +42,20 @@ enum Command {
         #[arg(long, default_value = "node")]
         label: String,
     },
+    /// Give this node a new key for a party, certified by its root key (old events stay valid)
+    Rotate {
+        #[command(flatten)]
+        data: DataArg,
+        /// Party code.
+        #[arg(long)]
+        party: String,
+        /// The party's root key file.
+        #[arg(long)]
+        root: PathBuf,
+        /// A name for the new key, for people.
+        #[arg(long, default_value = "node (rotated)")]
+        label: String,
+    },
     /// List root keys and certified node keys.
     List {
         #[command(flatten)]
@@ -49,7 +63,7 @@ enum Command {
     },
 }
 
-/// Runs `keys new-root`, `keys certify` or `keys list`.
+/// Runs `keys new-root`, `keys certify`, `keys rotate` or `keys list`.
 pub async fn run(args: Args) -> Result<ExitCode> {
     match args.command {
         Command::NewRoot { out } => {
@@ -62,6 +76,17 @@ pub async fn run(args: Args) -> Result<ExitCode> {
             let root = read_key(&root)?;
             let id = node.certify(&party.to_ascii_uppercase(), &root, &out, &label).await?;
             println!("certified the node key in {} for {party}; certificate event {id}", out.display());
+        }
+        Command::Rotate { data, party, root, label } => {
+            let node = data.open().await?;
+            let party = party.to_ascii_uppercase();
+            let id = node.rotate_key(&party, &read_key(&root)?, &label).await?;
+            let key = node.dir.node_key(&party);
+            println!(
+                "new node key for {party} in {} (certificate event {id}); the previous key file is",
+                key.display()
+            );
+            println!("{}: delete it once the service is restarted", key.with_extension("key.retired").display());
         }
         Command::List { data } => {
             let node = data.open().await?;
