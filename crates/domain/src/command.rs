@@ -78,6 +78,13 @@ pub enum Command {
         /// The delivery.
         delivery: crate::resources::Delivery,
     },
+    /// Withdraw a delivery recorded by mistake (its pledging party only): it no longer counts.
+    WithdrawDelivery {
+        /// Pledge id.
+        pledge: String,
+        /// The id of the event that recorded the delivery.
+        delivery: String,
+    },
     /// Change some fields of a record; fields equal to the current value are dropped, and a
     /// revision that changes nothing produces no event (case C04).
     Revise {
@@ -547,6 +554,7 @@ pub fn decide(state: &State, actor: &Actor, command: &Command) -> Result<Vec<Emi
             create(state, r)
         }
         Command::RecordDelivery { pledge, delivery } => crate::resources::record(state, actor, pledge, delivery),
+        Command::WithdrawDelivery { pledge, delivery } => crate::resources::withdraw(state, actor, pledge, delivery),
         Command::Revise { kind, id, set } => {
             if let Some(num) = set.get("number").and_then(Value::as_i64)
                 && *kind == RecordKind::Session
@@ -685,7 +693,8 @@ impl Command {
             Command::Revise { kind, id, .. } => kind.is_private() || state.entry(id).is_some_and(|e| e.is_private()),
             Command::Endorse { id, .. }
             | Command::AddEvidence { action: id, .. }
-            | Command::RecordDelivery { pledge: id, .. } => state.entry(id).is_some_and(|e| e.is_private()),
+            | Command::RecordDelivery { pledge: id, .. }
+            | Command::WithdrawDelivery { pledge: id, .. } => state.entry(id).is_some_and(|e| e.is_private()),
             _ => false,
         }
     }

@@ -15,8 +15,10 @@
 //! as its pledge without a rule of its own (a delivery of a private pledge is private because
 //! its pledge is, [`crate::Change::is_private`]); and two deliveries recorded on both nodes at
 //! once both count — an add-only set converges with no conflict, where last-writer-wins fields
-//! would drop one. The price: a delivery recorded by mistake is not edited away; it is left
-//! for a withdrawal set of the same kind (not built yet).
+//! would drop one. A delivery recorded by mistake is withdrawn, not edited: the withdrawal is
+//! an element of a second add-only set (`withdrawn_deliveries`, event
+//! `pledge.delivery_withdrawn`) naming the delivery's event, so the fold stays a union of sets
+//! and the record keeps what was said and when it was taken back.
 //!
 //! **The reporting currency** is not a record: a total is computed for whatever currency the
 //! reader asks for (`lajna_views::resources` takes it as a parameter; a node setting gives the
@@ -41,6 +43,12 @@ pub const DELIVERIES: &str = "deliveries";
 
 /// Event kind of a recorded delivery.
 pub const DELIVERY_RECORDED: &str = "pledge.delivery_recorded";
+
+/// Name of the add-only set of a pledge's withdrawn deliveries (each names a delivery's event).
+pub const WITHDRAWN: &str = "withdrawn_deliveries";
+
+/// Event kind of a withdrawn delivery.
+pub const DELIVERY_WITHDRAWN: &str = "pledge.delivery_withdrawn";
 
 /// What a pledge may be made on.
 const PLEDGEABLE: &[RecordKind] = &[RecordKind::Offer, RecordKind::Need, RecordKind::Action];
@@ -250,6 +258,59 @@ pub(crate) fn parse(record: String, obj: &Map<String, Value>) -> Result<Change, 
     Ok(Change::Add { kind: RecordKind::Pledge, record, set: DELIVERIES, value })
 }
 
+/// The change of a `pledge.delivery_withdrawn` body (`{"v", "record", "delivery"}`): the
+/// delivery's event id added to the pledge's withdrawn set.
+pub(crate) fn parse_withdrawal(record: String, obj: &Map<String, Value>) -> Result<Change, DomainError> {
+    let malformed =
+        |reason: &str| DomainError::MalformedBody { kind: DELIVERY_WITHDRAWN.into(), reason: reason.into() };
+    let delivery = obj.get("delivery").and_then(Value::as_str).ok_or_else(|| malformed("no delivery"))?;
+    if delivery.len() != 64 || !delivery.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        return Err(malformed("delivery is not an event id"));
+    }
+    Ok(Change::Add { kind: RecordKind::Pledge, record, set: WITHDRAWN, value: json!({"delivery": delivery}) })
+}
+
+/// The check of a received withdrawal against the state: it names a delivery of the pledge (the
+/// delivery is among its parents, so it is always held first).
+pub(crate) fn check_withdrawal(state: &State, record: &str, value: &Value) -> Result<(), DomainError> {
+    let delivery = value.get("delivery").and_then(Value::as_str).unwrap_or_default();
+    let entry = state.require(RecordKind::Pledge, record)?;
+    if delivery_events(entry).any(|e| e == delivery) {
+        Ok(())
+    } else {
+        Err(DomainError::UnknownRecord { kind: "delivery".into(), id: delivery.into() })
+    }
+}
+
+/// The event ids of every delivery ever recorded on a pledge, withdrawn or not.
+fn delivery_events(entry: &Entry) -> impl Iterator<Item = &str> {
+    entry.sets.get(DELIVERIES).into_iter().flat_map(|s| s.values()).filter_map(|v| v.get("event")?.as_str())
+}
+
+/// The event ids of the withdrawn deliveries of a pledge.
+fn withdrawn(entry: &Entry) -> Vec<&str> {
+    entry.sets.get(WITHDRAWN).into_iter().flat_map(|s| s.values()).filter_map(|v| v.get("delivery")?.as_str()).collect()
+}
+
+/// `decide` for `WithdrawDelivery`: the pledging party withdraws a delivery of its pledge that
+/// is not withdrawn yet.
+pub(crate) fn withdraw(state: &State, actor: &Actor, id: &str, delivery: &str) -> Result<Vec<Emit>, DomainError> {
+    let entry = state.require(RecordKind::Pledge, id)?;
+    let pledge: Pledge = state
+        .get(RecordKind::Pledge, id)
+        .ok_or_else(|| DomainError::UnknownRecord { kind: "pledge".into(), id: id.into() })?;
+    if pledge.party != actor.party {
+        return Err(DomainError::InvalidValue { field: "party".into(), value: actor.party.to_string() });
+    }
+    if !delivery_events(entry).any(|e| e == delivery) || withdrawn(entry).contains(&delivery) {
+        return Err(DomainError::UnknownRecord { kind: "delivery".into(), id: delivery.into() });
+    }
+    Ok(vec![Emit {
+        kind: DELIVERY_WITHDRAWN.into(),
+        body: json!({"v": BODY_VERSION, "record": id, "delivery": delivery}),
+    }])
+}
+
 /// The check of a received delivery against the state: its evidence names a document.
 pub(crate) fn check_received(state: &State, value: &Value) -> Result<(), DomainError> {
     let delivery: Delivery = serde_json::from_value(value.clone()).map_err(|e| malformed(e.to_string()))?;
@@ -323,15 +384,29 @@ pub(crate) fn enter_rate(state: &State, rate: &ExchangeRate) -> Result<(), Domai
     Ok(())
 }
 
-/// The deliveries of a pledge's record, in the order of their events ((lamport, id)).
+/// The deliveries of a pledge's record that are not withdrawn, in the order of their events
+/// ((lamport, id)).
 #[must_use]
 pub fn deliveries(entry: &Entry) -> Vec<Delivery> {
+    recorded(entry).into_iter().map(|(_, d)| d).collect()
+}
+
+/// [`deliveries`] with the id of the event that recorded each (what a withdrawal names).
+#[must_use]
+pub fn recorded(entry: &Entry) -> Vec<(String, Delivery)> {
+    let withdrawn = withdrawn(entry);
     entry
         .sets
         .get(DELIVERIES)
         .into_iter()
         .flat_map(|set| set.values())
-        .filter_map(|v| serde_json::from_value(v.clone()).ok())
+        .filter_map(|v| {
+            let event = v.get("event")?.as_str()?;
+            if withdrawn.contains(&event) {
+                return None;
+            }
+            Some((event.to_string(), serde_json::from_value(v.clone()).ok()?))
+        })
         .collect()
 }
 

@@ -281,6 +281,9 @@ impl Change {
                 if *set == crate::resources::DELIVERIES {
                     crate::resources::check_received(state, value)?;
                 }
+                if *set == crate::resources::WITHDRAWN {
+                    crate::resources::check_withdrawal(state, record, value)?;
+                }
                 Ok(())
             }
             Change::Create { kind, .. } => with_record_type!(*kind, T => check_typed::<T>(state, self)),
@@ -564,6 +567,7 @@ pub fn parse_event(kind: &str, body: &Value) -> Result<Change, DomainError> {
             Ok(Change::Add { kind: rk, record: record_id(kind, obj)?, set: "endorsements", value })
         }
         (RecordKind::Pledge, "delivery_recorded") => crate::resources::parse(record_id(kind, obj)?, obj),
+        (RecordKind::Pledge, "delivery_withdrawn") => crate::resources::parse_withdrawal(record_id(kind, obj)?, obj),
         (RecordKind::Member, "signature_delegated" | "signature_delegation_withdrawn") => {
             crate::signature::parse(verb, record_id(kind, obj)?, obj)
         }

@@ -336,7 +336,9 @@ pub fn authorize(user: &User, state: &State, command: &Command) -> Result<(), No
         Command::MakePledge(p) if p.marking.classification > user.clearance => {
             forbid("a pledge above the user's clearance")
         }
-        Command::Revise { kind: RecordKind::Pledge, id, .. } | Command::RecordDelivery { pledge: id, .. }
+        Command::Revise { kind: RecordKind::Pledge, id, .. }
+        | Command::RecordDelivery { pledge: id, .. }
+        | Command::WithdrawDelivery { pledge: id, .. }
             if !state
                 .entry(id)
                 .map(lajna_domain::state::Entry::marking)

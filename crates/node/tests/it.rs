@@ -566,6 +566,18 @@ async fn pledges_follow_the_marking_rule() {
         let snapshot = node.read(&user(party, clearance)).await;
         assert_eq!(snapshot.entry(&id).is_some(), seen, "{party} {clearance:?}");
     }
+    // Delivered, then withdrawn: it no longer counts, and the record (private log included)
+    // verifies and rebuilds to the same state hash.
+    let delivery = node.execute(&mar, &deliver).await.unwrap()[0].to_hex();
+    let withdraw = Command::WithdrawDelivery { pledge: id.clone(), delivery };
+    node.with_state(|s| assert!(authorize(&low, s, &withdraw).is_err())).await;
+    node.execute(&mar, &withdraw).await.unwrap();
+    let left = node.with_state(|s| lajna_domain::resources::deliveries(s.entry(&id).unwrap()).len()).await;
+    assert_eq!(left, 0);
+    assert!(node.store().verify().await.unwrap().ok());
+    let hash = node.store().state_hash().await.unwrap();
+    assert_eq!(node.store().rebuild().await.unwrap(), hash);
+    assert_eq!(node.with_state(|s| s.entry(&id).map(|e| e.is_private())).await, Some(true));
 }
 
 /// Issue 6: a peer cannot move a shared document into a private log (or swap its file) by

@@ -249,3 +249,35 @@ fn received_deliveries_are_typed_and_their_evidence_checked() {
     let err = parse_event("rate.entered", &zero).unwrap_err();
     assert!(err.to_string().contains("numerator"), "{err}");
 }
+
+#[test]
+fn a_delivery_recorded_by_mistake_is_withdrawn_and_no_longer_counts() {
+    let (mut log, action) = committee();
+    let pledge = log.run("MAR", None, Command::MakePledge(seats(&action, Marking::default()))).unwrap().unwrap();
+    let mut events = vec![];
+    for (n, day) in [(8, date(2026, 3, 2)), (80, date(2026, 3, 3))] {
+        let cmd = Command::RecordDelivery { pledge: pledge.clone(), delivery: seats_delivered(n, day) };
+        events.push(log.run("MAR", None, cmd).unwrap().unwrap());
+    }
+    let withdraw = |delivery: &str| Command::WithdrawDelivery { pledge: pledge.clone(), delivery: delivery.into() };
+    // The other party, an unknown delivery: refused, nothing written.
+    assert!(matches!(refused(&mut log, "MLI", withdraw(&events[1])), DomainError::InvalidValue { .. }));
+    assert!(matches!(refused(&mut log, "MAR", withdraw(&action)), DomainError::UnknownRecord { .. }));
+    log.run("MAR", None, withdraw(&events[1])).unwrap();
+    let entry = log.state.entry(&pledge).unwrap();
+    let left: Vec<String> = super::recorded(entry).into_iter().map(|(e, _)| e).collect();
+    assert_eq!(left, [events[0].clone()]);
+    assert_eq!(deliveries(entry).len(), 1);
+    // Withdrawn once only.
+    assert!(matches!(refused(&mut log, "MAR", withdraw(&events[1])), DomainError::UnknownRecord { .. }));
+    // A received withdrawal naming no delivery of the pledge is refused at the fold's door.
+    let body = json!({"v": 1, "record": pledge, "delivery": action});
+    let change = parse_event(DELIVERY_WITHDRAWN, &body).unwrap();
+    assert!(matches!(change.check_against(&log.state), Err(DomainError::UnknownRecord { .. })));
+    assert!(parse_event(DELIVERY_WITHDRAWN, &json!({"v": 1, "record": pledge, "delivery": "x"})).is_err());
+    // Private with its pledge.
+    let private = log.run("MAR", None, Command::MakePledge(seats(&action, mar_only()))).unwrap().unwrap();
+    let cmd = Command::RecordDelivery { pledge: private.clone(), delivery: seats_delivered(1, date(2026, 3, 2)) };
+    let d = log.run("MAR", None, cmd).unwrap().unwrap();
+    assert!(Command::WithdrawDelivery { pledge: private, delivery: d }.is_private(&log.state));
+}
