@@ -281,3 +281,47 @@ fn a_delivery_recorded_by_mistake_is_withdrawn_and_no_longer_counts() {
     let d = log.run("MAR", None, cmd).unwrap().unwrap();
     assert!(Command::WithdrawDelivery { pledge: private, delivery: d }.is_private(&log.state));
 }
+
+/// Invariant 4 for deliveries: recorded on both nodes at once and received in any order, every
+/// delivery counts once and a withdrawal takes away exactly its delivery — the fold is the same.
+#[test]
+fn deliveries_and_withdrawals_fold_alike_in_any_order() {
+    let (mut log, action) = committee();
+    let pledge = log.run("MAR", None, Command::MakePledge(seats(&action, Marking::default()))).unwrap().unwrap();
+    let base = log.events.len();
+    let mut deliveries = vec![];
+    for (n, day) in [(2, date(2026, 3, 2)), (3, date(2026, 3, 9)), (4, date(2026, 3, 16))] {
+        let cmd = Command::RecordDelivery { pledge: pledge.clone(), delivery: seats_delivered(n, day) };
+        deliveries.push(log.run("MAR", None, cmd).unwrap().unwrap());
+    }
+    let cmd = Command::WithdrawDelivery { pledge: pledge.clone(), delivery: deliveries[1].clone() };
+    log.run("MAR", None, cmd).unwrap();
+    let (prefix, tail) = log.events.split_at(base);
+    // Every order of the tail in which the withdrawal comes after the delivery it names.
+    let orders: [[usize; 4]; 6] = [[0, 1, 2, 3], [2, 1, 0, 3], [1, 3, 2, 0], [2, 1, 3, 0], [1, 2, 3, 0], [0, 2, 1, 3]];
+    let mut states = vec![];
+    for order in orders {
+        let mut state = State::default();
+        for (meta, kind, body) in prefix.iter().chain(order.iter().map(|i| &tail[*i])) {
+            state.apply(meta, kind, body).unwrap();
+        }
+        // Applying the whole tail again changes nothing (invariant 5).
+        for (meta, kind, body) in tail {
+            state.apply(meta, kind, body).unwrap();
+        }
+        states.push(state);
+    }
+    assert!(states.windows(2).all(|w| w[0] == w[1]));
+    let left: Vec<i128> = deliveries_of(&states[0], &pledge);
+    assert_eq!(left, [2_000_000, 4_000_000]);
+}
+
+fn deliveries_of(state: &State, pledge: &str) -> Vec<i128> {
+    deliveries(state.entry(pledge).unwrap())
+        .into_iter()
+        .map(|d| match d.value {
+            Delivered::InKind { quantity } => quantity.millionths(),
+            Delivered::Money(m) => i128::from(m.minor()),
+        })
+        .collect()
+}
