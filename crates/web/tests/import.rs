@@ -203,3 +203,110 @@ async fn the_french_matrix_round_trips_over_http_and_its_refusals_are_french() {
     assert!(common::plain(&html).contains("Ligne 2 : le fichier CSV n’est pas en UTF-8"), "{html}");
     assert_eq!(app.snapshot().await, before, "nothing written");
 }
+
+/// Issue 17 item 7 (must show) over the form, the API and the matrix upload: a title pasted in
+/// NFD is stored as the NFC bytes typed elsewhere (and imports as unchanged); a title of spaces
+/// and invisible marks, and a 301-character one, are refused with the French message and
+/// nothing written; the API refuses a reason of invisible marks and stores an NFD one as NFC.
+#[tokio::test]
+async fn text_is_checked_at_the_door_over_the_form_the_api_and_the_upload() {
+    let app = TestApp::spawn().await;
+    let nfc = "D\u{e9}fense c\u{f4}ti\u{e8}re \u{e0} Mopti";
+    let nfd = "De\u{301}fense co\u{302}tie\u{300}re a\u{300} Mopti";
+    assert_ne!(nfc.as_bytes(), nfd.as_bytes());
+    let rows = matrix(&app).await;
+    let mar = rows.iter().find(|r| r.owner == "MAR" && r.status == "in_progress").unwrap().id.clone();
+    let action = |id: String| {
+        let node = app.node.clone();
+        async move { node.with_state(move |s| s.get::<Action>(RecordKind::Action, &id)).await.unwrap() }
+    };
+    let (roadmap, area) = {
+        let a = action(mar.clone()).await;
+        (a.roadmap, a.area)
+    };
+    let form = |title: &str| {
+        vec![
+            ("csrf", app.csrf.clone()),
+            ("roadmap", roadmap.clone()),
+            ("area", area.clone()),
+            ("title.fr", title.to_string()),
+            ("owner", "MAR".into()),
+            ("unit.fr", "École du génie".into()),
+            ("start", "01/11/2025".into()),
+            ("due", "27/02/2026".into()),
+            ("status", "planned".into()),
+            ("progress", "0".into()),
+        ]
+    };
+    let fr = |key: &str, args: &[(&str, lajna_web::i18n::Arg)]| {
+        lajna_web::i18n::Catalog::load().get(Lang::Fr, key, args).replace(['\u{2068}', '\u{2069}'], "")
+    };
+
+    // The form: NFD in, NFC stored.
+    let res = app.client.post(app.url("/fr/new/action")).form(&form(nfd)).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    let id = res.headers()["location"].to_str().unwrap().trim_start_matches("/fr/actions/").replace("?saved=1", "");
+    assert_eq!(action(id.clone()).await.title.fr.as_deref().map(str::as_bytes), Some(nfc.as_bytes()));
+
+    // Refused at the form, in French, nothing written.
+    let before = app.snapshot().await;
+    let long = "a".repeat(301);
+    for (title, message) in [
+        (" \u{200B}\u{200F}\u{FEFF}\u{2066} ", fr("error-empty-text", &[])),
+        (
+            long.as_str(),
+            fr(
+                "error-too-long",
+                &[("length", lajna_web::i18n::Arg::Num(301)), ("max", lajna_web::i18n::Arg::Num(300))],
+            ),
+        ),
+    ] {
+        let res = app.client.post(app.url("/fr/new/action")).form(&form(title)).send().await.unwrap();
+        assert_eq!(res.status(), 422, "{title:?}");
+        let html = common::plain(&res.text().await.unwrap());
+        assert!(html.contains(&message.replace('\'', "&#39;")) || html.contains(&message), "{message}: {html}");
+        assert_eq!(app.snapshot().await, before, "{title:?}: nothing written");
+    }
+    assert!(fr("error-too-long", &[("length", lajna_web::i18n::Arg::Num(301))]).contains("301 caractères"));
+
+    // The API: a reason of invisible marks is none (refused for a delayed action); NFD stored NFC.
+    let patch = |body: serde_json::Value| {
+        app.client
+            .patch(app.url(&format!("/api/v1/actions/{mar}")))
+            .header("X-CSRF-Token", &app.csrf)
+            .json(&body)
+            .send()
+    };
+    let res = patch(serde_json::json!({"status": "delayed", "reason": "\u{200B} \u{200F}\u{2069}"})).await.unwrap();
+    assert_eq!(res.status(), 422);
+    assert_eq!(app.snapshot().await, before, "nothing written");
+    let res = patch(serde_json::json!({"status": "delayed", "reason": nfd})).await.unwrap();
+    assert_eq!(res.status(), 200);
+    let reason = action(mar.clone()).await.reason.and_then(|r| r.get(Lang::En).or(r.get(Lang::Fr)).map(String::from));
+    assert_eq!(reason.as_deref().map(str::as_bytes), Some(nfc.as_bytes()));
+
+    // The upload: the NFD spelling of the stored title is the same title (unchanged); an
+    // invisible-only title and a 301-character one are refused, naming their column.
+    let before = app.snapshot().await;
+    let mut rows = matrix(&app).await;
+    let i = rows.iter().position(|r| r.id == id).unwrap();
+    rows[i].title_fr = nfd.to_string();
+    let (status, html) = upload(&app.client, &app, &app.csrf, to_csv(&rows, Lang::Fr).unwrap()).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains(&format!("data-row=\"{}\" data-outcome=\"unchanged\"", i + 2)), "{html}");
+    for (title, said) in [
+        (
+            "\u{200B} \u{FEFF}",
+            "Colonne « Action (arabe) / Action (français) » : Saisissez un texte dans au moins une langue (arabe, français ou anglais).",
+        ),
+        (long.as_str(), " : Ce texte est trop long : 301 caractères, 300 au plus."),
+    ] {
+        let mut rows = matrix(&app).await;
+        rows[i].title_fr = title.to_string();
+        let (status, html) = upload(&app.client, &app, &app.csrf, to_csv(&rows, Lang::Fr).unwrap()).await;
+        assert_eq!(status, 422, "{title:?}: {html}");
+        assert!(html.contains(&format!("data-row=\"{}\" data-outcome=\"refused\"", i + 2)), "{title:?}: {html}");
+        assert!(common::plain(&html).contains(said), "{said}: {html}");
+    }
+    assert_eq!(app.snapshot().await, before, "nothing written by the uploads");
+}
