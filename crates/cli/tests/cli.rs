@@ -858,3 +858,68 @@ fn the_packaged_config_is_the_annotated_example() {
     let printed = text_of(&lajna(&["config", "example"]));
     assert_eq!(packaged, printed, "regenerate with: lajna config example > packaging/config.toml");
 }
+
+/// Issue 17 item 7 (must show) through `lajna import`: the French matrix exported by the CLI
+/// with one title pasted in NFD is written as the NFC bytes (the next export carries them, and
+/// importing the NFD spelling again changes nothing); a title of invisible marks and a
+/// 301-character title are refused in French naming the row's party and column, exit 1, and
+/// nothing is written (the state hash is unchanged).
+#[test]
+fn lajna_import_checks_text_at_the_door_as_the_forms_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = demo(dir.path());
+    let csv = dir.path().join("m.csv");
+    let export = |path: &Path| {
+        let out =
+            lajna(&["export", "--data", &data, "--format", "csv", "--lang", "fr", "--out", path.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", text(&out));
+        String::from_utf8(std::fs::read(path).unwrap()[3..].to_vec()).unwrap()
+    };
+    let body = export(&csv);
+    let lines: Vec<&str> = body.split("\r\n").collect();
+    let row = lines.iter().position(|l| l.split(';').nth(4) == Some("MAR") && !l.contains('"')).unwrap();
+    // The title in French, and in Arabic too when `both` (a title blank in one language only
+    // is that language's title removed, not a refusal).
+    let with_title = |title: &str, both: bool| {
+        let mut cells: Vec<String> = lines[row].split(';').map(String::from).collect();
+        cells[3] = title.to_string();
+        if both {
+            cells[2] = title.to_string();
+        }
+        let mut out = lines.clone();
+        let line = cells.join(";");
+        out[row] = &line;
+        let file = dir.path().join("in.csv");
+        std::fs::write(&file, format!("\u{FEFF}{}", out.join("\r\n"))).unwrap();
+        file
+    };
+    let import = |file: &Path| lajna(&["import", "--data", &data, "--lang", "fr", "--apply", file.to_str().unwrap()]);
+    let nfc = "D\u{e9}fense c\u{f4}ti\u{e8}re \u{e0} Mopti";
+    let nfd = "De\u{301}fense co\u{302}tie\u{300}re a\u{300} Mopti";
+    let out = import(&with_title(nfd, false));
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("1 events written"), "{}", text(&out));
+    let again = export(&dir.path().join("again.csv"));
+    assert!(again.split("\r\n").nth(row).unwrap().contains(&format!(";{nfc};")), "the NFC bytes are stored");
+    assert!(!again.contains(nfd));
+    let out = import(&with_title(nfd, false));
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("0 events written"), "the NFD spelling is the same title: {}", text(&out));
+
+    let hash = |o: &Output| text(o).lines().find(|l| l.starts_with("state hash")).map(String::from);
+    let before = hash(&lajna(&["verify", "--data", &data]));
+    let long = "a".repeat(301);
+    for (title, said) in [
+        ("\u{200B} \u{FEFF}\u{200F}", "L’action n’a pas de titre, ni en arabe ni en français."),
+        (long.as_str(), "Ce texte est trop long : 301 caractères, 300 au plus."),
+    ] {
+        let out = import(&with_title(title, true));
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        let said_all = text(&out).replace(['\u{2068}', '\u{2069}'], "");
+        assert!(said_all.contains(said), "{said}: {said_all}");
+        assert!(said_all.contains("Partie propriétaire : MAR"), "{said_all}");
+        assert!(said_all.contains("Colonne « Action (arabe) / Action (français) » : "), "{said_all}");
+    }
+    assert_eq!(hash(&lajna(&["verify", "--data", &data])), before, "nothing written");
+    assert!(before.is_some());
+}

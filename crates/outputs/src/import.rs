@@ -1116,10 +1116,12 @@ fn parse_row(row: u32, cells: &HashMap<Column, Cell>, statuses: &WordTable<Actio
         .or_else(|| v.title_ar.clone().filter(|t| !t.is_empty()))
         .or_else(|| v.id.clone())
         .unwrap_or_default();
-    if (v.title_ar.is_some() || v.title_fr.is_some())
-        && v.title_ar.as_deref().unwrap_or("").is_empty()
-        && v.title_fr.as_deref().unwrap_or("").is_empty()
-    {
+    // Blank as the text rule of the record sees it: spaces and invisible marks only (issue 17
+    // item 7), so such a title is refused here as an empty cell is, not read as "remove both".
+    let blank = |t: &Option<String>| {
+        t.as_deref().unwrap_or("").chars().all(|c| c.is_whitespace() || lajna_domain::text::is_invisible(c))
+    };
+    if (v.title_ar.is_some() || v.title_fr.is_some()) && blank(&v.title_ar) && blank(&v.title_fr) {
         errors.push(Refusal::new("import-empty-title", Some("title"), ""));
     }
     v.area = filled(Column::Area, &mut errors).map(text_of);

@@ -297,7 +297,7 @@ async fn text_is_checked_at_the_door_over_the_form_the_api_and_the_upload() {
     for (title, said) in [
         (
             "\u{200B} \u{FEFF}",
-            "Colonne « Action (arabe) / Action (français) » : Saisissez un texte dans au moins une langue (arabe, français ou anglais).",
+            "Colonne « Action (arabe) / Action (français) » : L’action n’a pas de titre, ni en arabe ni en français.",
         ),
         (long.as_str(), " : Ce texte est trop long : 301 caractères, 300 au plus."),
     ] {
