@@ -76,3 +76,23 @@ for (const lang of ['ar', 'fr']) {
     }
   });
 }
+
+// On a phone wide tables and charts scroll inside their own box: each must take the keyboard's
+// focus when nothing in it does (axe-core's scrollable-region-focusable).
+for (const lang of ['ar', 'fr']) {
+  test(`axe-core in ${lang} at 390×844: every page of the demo without serious or critical violations`, async () => {
+    const page = await auditContext('mar-cochair', lang);
+    try {
+      await page.setViewportSize({ width: 390, height: 844 });
+      const pages = await allPages(page, lang);
+      const found = [];
+      for (const [name, p] of Object.entries(pages)) {
+        await page.goto(p);
+        for (const v of await audit(page)) found.push(`${name} ${p}: ${v}`);
+      }
+      assert.deepEqual(found, [], 'axe-core finds no serious or critical violation on a phone');
+    } finally {
+      await page.context().close();
+    }
+  });
+}
