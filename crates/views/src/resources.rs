@@ -360,9 +360,8 @@ pub fn page(state: &State, currency: Currency, today: Date, tr: &lajna_i18n::Tr<
     use lajna_i18n::Arg;
     let lang = tr.lang;
     let t = totals(state, currency, today)?;
-    let titled = |id: Option<&String>, none: &str| {
-        id.and_then(|id| group_label(state, id, lang)).unwrap_or_else(|| tr.t(none))
-    };
+    let titled =
+        |id: Option<&String>, none: &str| id.and_then(|id| group_label(state, id, lang)).unwrap_or_else(|| tr.t(none));
     let by_area = lines(&t.by_area, |g| titled(g, "resources-no-area"), tr);
     let by_roadmap = lines(&t.by_roadmap, |g| titled(g, "resources-no-roadmap"), tr);
     let parties: BTreeMap<Option<String>, BTreeMap<String, Figures>> = [(None, t.by_party.clone())].into();

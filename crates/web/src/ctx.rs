@@ -375,8 +375,9 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
             return Err(refuse(PageFault::Forbidden("error-csrf")));
         }
         // The field that could not be read is named (serde_path_to_error), not guessed.
-        let form = serde_path_to_error::deserialize(serde_urlencoded::Deserializer::new(form_urlencoded::parse(&bytes)))
-            .map_err(|e| refuse(PageFault::BadField(e.path().to_string())))?;
+        let form =
+            serde_path_to_error::deserialize(serde_urlencoded::Deserializer::new(form_urlencoded::parse(&bytes)))
+                .map_err(|e| refuse(PageFault::BadField(e.path().to_string())))?;
         Ok(Self(form))
     }
 }

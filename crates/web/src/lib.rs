@@ -271,7 +271,8 @@ async fn translate_rejections(State(state): State<AppState>, req: Request, next:
     if status == StatusCode::METHOD_NOT_ALLOWED && !path.starts_with("/api/") && !path.starts_with("/sync/") {
         let lang = path.split('/').nth(1).and_then(|seg| Lang::parse(seg).ok());
         let lang = lang.unwrap_or(state.node.config.default_language);
-        let mut page = message_page(&state, lang, &Viewer::default(), status, "method-not-allowed", "method-not-allowed-text");
+        let mut page =
+            message_page(&state, lang, &Viewer::default(), status, "method-not-allowed", "method-not-allowed-text");
         if let Some(allow) = res.headers().get(header::ALLOW) {
             page.headers_mut().insert(header::ALLOW, allow.clone());
         }
@@ -323,7 +324,8 @@ fn message_page_text(
     text: String,
 ) -> Response {
     let tr = ctx::tr(state, lang);
-    let page = MessagePage { ctx: PageCtx::new(lang, "/", viewer, state.node.config.demo), tr, title: tr.t(title), text };
+    let page =
+        MessagePage { ctx: PageCtx::new(lang, "/", viewer, state.node.config.demo), tr, title: tr.t(title), text };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => status.into_response(),

@@ -122,7 +122,11 @@ async fn a_form_field_that_cannot_be_read_is_named_and_a_form_address_opened_as_
         assert_eq!(res.headers()["allow"], "POST");
         let page = common::plain(&res.text().await.unwrap());
         assert!(page.contains(&format!("<html lang=\"{lang}\"")), "{page}");
-        let why = if lang == "ar" { "هذا العنوان يستقبل نموذجاً فقط" } else { "Cette adresse reçoit un formulaire" };
+        let why = if lang == "ar" {
+            "هذا العنوان يستقبل نموذجاً فقط"
+        } else {
+            "Cette adresse reçoit un formulaire"
+        };
         assert!(page.contains(why), "{page}");
     }
     // The API keeps its own answer (no HTML page).

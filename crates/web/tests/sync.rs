@@ -678,10 +678,7 @@ async fn a_bundle_with_its_last_event_dropped_and_its_header_recomputed_is_refus
     let forged = write_bundle_with_blobs(forged, kept, &[]).unwrap();
     let before = mli.node.shared_log().await.unwrap().len();
     let err = mli.node.bundle_import(&forged).await.unwrap_err().to_string();
-    assert!(
-        err.contains(&format!("names event {} as held when the bundle was made", dropped.to_hex())),
-        "{err}"
-    );
+    assert!(err.contains(&format!("names event {} as held when the bundle was made", dropped.to_hex())), "{err}");
     assert!(err.contains("ask MAR for a new bundle"), "{err}");
     assert_eq!(mli.node.shared_log().await.unwrap().len(), before, "nothing stored");
     // The bundle as made imports whole.

@@ -435,7 +435,8 @@ fn every_trigger_mails_once_to_the_right_person_through_restarts_and_an_outage()
         .expect("run lajna");
     let dry = ok(dry);
     let first: usize = dry.lines().filter(|l| l.contains("\te-mail ") && !l.contains("@refused.example")).count() + 2;
-    let waiting = unset.lines().filter(|l| l.contains("\tin-app only (e-mail ") && l.ends_with(" once notify.smtp_url is set)"));
+    let waiting =
+        unset.lines().filter(|l| l.contains("\tin-app only (e-mail ") && l.ends_with(" once notify.smtp_url is set)"));
     assert_eq!(waiting.count(), dry.lines().filter(|l| l.contains("\te-mail ")).count(), "{unset}");
     assert!(first > 10, "{dry}");
 

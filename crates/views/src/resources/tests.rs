@@ -314,7 +314,17 @@ fn the_french_page_writes_amounts_rates_and_days_as_a_french_reader_does() {
     let rates: Vec<String> = page.rates.iter().map(|r| strip(r)).collect();
     assert!(rates.contains(&"1 EUR = 10,8523 MAD (taux du 01/01/2026)".to_string()), "{rates:?}");
     assert!(rates.contains(&"1 XOF = 0,01615 MAD (taux du 01/06/2026)".to_string()), "{rates:?}");
-    assert!(page.no_rate.iter().all(|l| strip(l).ends_with("en MAD : non comptées.") || strip(l).ends_with("en MAD : non comptée.")), "{:?}", page.no_rate);
+    assert!(
+        page.no_rate
+            .iter()
+            .all(|l| strip(l).ends_with("en MAD : non comptées.") || strip(l).ends_with("en MAD : non comptée.")),
+        "{:?}",
+        page.no_rate
+    );
     assert_eq!(page.not_honoured.len(), fixture::NOT_HONOURED.len());
-    assert!(page.not_honoured.iter().all(|l| l.due.len() == 10 && l.due.as_bytes()[2] == b'/'), "{:?}", page.not_honoured[0]);
+    assert!(
+        page.not_honoured.iter().all(|l| l.due.len() == 10 && l.due.as_bytes()[2] == b'/'),
+        "{:?}",
+        page.not_honoured[0]
+    );
 }
