@@ -152,3 +152,8 @@ pub fn to_json(id: &str, a: &Action, today: jiff::civil::Date, references: &BTre
         completed: a.completed.map(|d| d.to_string()),
     }
 }
+
+/// Default number of items of a page of an API list (`GET /api/v1/actions`, `/api/v1/{collection}`).
+pub const PAGE_DEFAULT: usize = 50;
+/// Largest page of an API list a client may ask for (`limit`); larger values are clamped.
+pub const PAGE_MAX: usize = 500;

@@ -9,6 +9,7 @@ pub mod documents;
 pub mod forms;
 pub mod my_work;
 pub mod notifications;
+pub mod openapi;
 pub mod records;
 pub mod resources;
 pub mod roadmap;

@@ -63,10 +63,7 @@ async fn list_records(
     paged(Json(docs), &tag, &format!("/api/v1/{name}"), next.as_deref(), limit)
 }
 
-/// Default number of items of a page of an API list (`GET /api/v1/actions`, `/api/v1/{collection}`).
-pub const PAGE_DEFAULT: usize = 50;
-/// Largest page of an API list a client may ask for (`limit`); larger values are clamped.
-pub const PAGE_MAX: usize = 500;
+pub use crate::views::api::{PAGE_DEFAULT, PAGE_MAX};
 
 /// Query of a paginated API list: `after` is the cursor (the id of the last item of the
 /// previous page, as given by the `Link: <…>; rel="next"` header), `limit` the page size
@@ -214,7 +211,7 @@ async fn get_document(
 /// `GET /api/v1/openapi.json`: the OpenAPI 3.1 description of this API (tests check that every
 /// documented path answers as documented).
 async fn openapi() -> Response {
-    Json(crate::openapi::document()).into_response()
+    Json(crate::views::openapi::document()).into_response()
 }
 
 fn signed_out() -> Response {

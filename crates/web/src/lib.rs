@@ -15,7 +15,6 @@ pub mod auth;
 pub mod ctx;
 pub mod i18n;
 pub mod metrics;
-pub mod openapi;
 pub mod pages;
 pub mod problem;
 pub mod sync;

@@ -128,7 +128,7 @@ fn matches(pattern: &str, documented: &str) -> bool {
 
 #[test]
 fn every_api_route_and_method_of_the_router_is_documented_and_nothing_else() {
-    let doc = lajna_web::openapi::document();
+    let doc = lajna_views::openapi::document();
     let paths = doc["paths"].as_object().unwrap();
     let routes = registered_api_routes();
     assert!(routes.len() >= 10, "only {} API routes found in the source", routes.len());

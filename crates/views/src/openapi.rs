@@ -1,9 +1,10 @@
-//! The OpenAPI 3.1 document of `/api/v1`, written out by hand from the handlers in `api.rs`
-//! (a test walks it and calls every path, so it cannot drift from what the server does).
+//! The OpenAPI 3.1 document of `/api/v1`, written out by hand from the handlers in
+//! `lajna-web`'s `api.rs` (a web test walks it and calls every path, so it cannot drift from
+//! what the server does). Data, not HTTP: it lives beside the API's read models.
 
 use serde_json::{Value, json};
 
-use crate::views::api::COLLECTIONS;
+use crate::api::{COLLECTIONS, PAGE_DEFAULT, PAGE_MAX};
 
 fn problem(description: &str) -> Value {
     json!({"description": description, "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}})
@@ -13,9 +14,9 @@ fn ok_json(description: &str, schema: Value) -> Value {
     json!({"description": description, "content": {"application/json": {"schema": schema}}})
 }
 
-/// The query parameters, answers and headers of a paginated list (`crate::api::PageQuery`).
+/// The query parameters, answers and headers of a paginated list (`lajna-web`'s `PageQuery`).
 fn paged_list(summary: &str, item: &str) -> Value {
-    let (default, max) = (crate::api::PAGE_DEFAULT, crate::api::PAGE_MAX);
+    let (default, max) = (PAGE_DEFAULT, PAGE_MAX);
     let mut ok = ok_json(
         "A page, in id order; the next one is named by the Link header (absent on the last page)",
         json!({"type": "array", "items": {"$ref": format!("#/components/schemas/{item}")}}),
