@@ -180,7 +180,8 @@ async fn a_co_chair_endorses_the_pending_decision_and_a_secretary_cannot() {
     let before = app.snapshot().await;
     let (status, _, body) = post_as(&app, "mar-secretary", &endorse, &[]).await;
     assert_eq!(status, 403);
-    assert!(body.contains("Votre partie et votre rôle ne vous permettent pas de faire ceci"), "{body}");
+    // The refusal names the rule (a co-chair, or a delegate, endorses for the party).
+    assert!(body.contains("Seul un coprésident de votre partie peut approuver"), "{body}");
     assert_eq!(app.snapshot().await, before, "a refused endorsement wrote something");
     // Morocco already endorsed: its co-chair sees no button, and a second endorsement is refused.
     let (mar, mar_csrf) = app.login("mar-cochair").await;

@@ -168,7 +168,15 @@ async fn bad_bundles_are_refused_and_the_store_is_unchanged() {
     }
     .sign(&stranger)
     .unwrap();
+    // With the maker's signed checkpoint kept, the replaced event is missed first (it names the
+    // original); without it, the key is refused.
     let forged = lajna_ledger::write_bundle(header.clone(), &events).unwrap();
+    let err = mli.node.bundle_import(&forged).await.unwrap_err();
+    assert_eq!(err.code(), "bundle-corrupt", "{err}");
+    let mut unwitnessed = header.clone();
+    unwitnessed.checkpoint = None;
+    unwitnessed.heads = vec![events[0].id()];
+    let forged = lajna_ledger::write_bundle(unwitnessed, &events).unwrap();
     let err = mli.node.bundle_import(&forged).await.unwrap_err();
     assert_eq!(err.code(), "uncertified-key", "{err}");
     // A forged signature on the genuine envelope.
