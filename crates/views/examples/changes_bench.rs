@@ -3,6 +3,7 @@
 //! two states compared (`lajna_views::changes::what_changed`) — beside the baseline of the same
 //! run, one fold of the whole log (what an as-of dashboard pays).
 //!
+//! `changes_bench extend DIR N` adds N progress reports (when refused reports left the log short).
 //! `changes_bench prepare DIR` builds the demo committee and adds 50,000 actions, then reports
 //! progress on 25,000 of them and moves the due date of 25,000 others 10 days later (slips):
 //! about 100,200 events. `changes_bench measure DIR [ROUNDS]` opens it and times, per round,
@@ -26,8 +27,9 @@ async fn main() {
     let (mode, dir) = (args.get(1).map(String::as_str), args.get(2).map(std::path::Path::new));
     match (mode, dir) {
         (Some("prepare"), Some(dir)) => prepare(dir).await,
+        (Some("extend"), Some(dir)) => extend(dir, args.get(3).and_then(|r| r.parse().ok()).unwrap_or(5_000)).await,
         (Some("measure"), Some(dir)) => measure(dir, args.get(3).and_then(|r| r.parse().ok()).unwrap_or(5)).await,
-        _ => eprintln!("usage: changes_bench prepare DIR | changes_bench measure DIR [ROUNDS]"),
+        _ => eprintln!("usage: changes_bench prepare DIR | extend DIR [N] | measure DIR [ROUNDS]"),
     }
 }
 
@@ -50,6 +52,27 @@ async fn prepare(dir: &std::path::Path) {
         let _ = node.execute(&actor, &command).await;
     }
     println!("{} events", node.shared_log().await.expect("log").len());
+}
+
+/// Adds `n` progress reports (one event each) on in-progress actions, so that a prepared log
+/// whose refused reports left it short of its size reaches it.
+async fn extend(dir: &std::path::Path, n: usize) {
+    let node = Node::open(dir).await.expect("open");
+    let actions = node.read_all().await.actions().to_vec();
+    let mut added = 0;
+    for (k, (id, a)) in actions.iter().cycle().enumerate() {
+        if added == n || k > 4 * n + actions.len() {
+            break;
+        }
+        let actor = Actor { party: a.owner.clone(), member: None };
+        let progress = Progress::new(i64::try_from(1 + k % 98).unwrap_or(1)).ok();
+        let command =
+            Command::ReportProgress { action: id.clone(), status: None, progress, reason: None, completed: None };
+        if node.execute(&actor, &command).await.is_ok() {
+            added += 1;
+        }
+    }
+    println!("{added} events added, {} in the shared log", node.shared_log().await.expect("log").len());
 }
 
 async fn measure(dir: &std::path::Path, rounds: usize) {

