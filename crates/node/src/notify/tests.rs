@@ -13,11 +13,13 @@ use crate::auth::{Role, User};
 struct Log {
     state: State,
     n: usize,
+    /// The member acting in the next events (None: the party alone).
+    author: Option<String>,
 }
 
 impl Log {
     fn new() -> Self {
-        let mut log = Log { state: State::default(), n: 0 };
+        let mut log = Log { state: State::default(), n: 0, author: None };
         let charter = json!({
             "name": {"fr": "Commission militaire mixte"},
             "parties": [
@@ -46,7 +48,7 @@ impl Log {
             id: format!("{:064x}", self.n),
             lamport: self.n as i64,
             party: party.into(),
-            member: None,
+            member: self.author.clone(),
             at: at.into(),
         };
         self.state.apply(&meta, kind, &body).unwrap();
@@ -134,6 +136,23 @@ fn a_new_action_is_announced_within_seven_days_of_its_creation_only() {
     assert_eq!(keys(&log.state, &users, "2026-03-01T09:00:00Z"), new);
     assert_eq!(keys(&log.state, &users, "2026-03-08T08:59:59Z"), new);
     assert_eq!(keys(&log.state, &users, "2026-03-08T09:00:00Z"), vec![]);
+}
+
+#[test]
+fn a_new_action_is_not_announced_to_the_member_who_created_it() {
+    let mut log = Log::new();
+    log.author = Some("m1".into());
+    log.action("MAR", Some("m1"), "2026-12-31", "planned", "2026-03-01T09:00:00Z");
+    let other = log.action("MAR", Some("m2"), "2026-12-31", "planned", "2026-03-01T09:00:00Z");
+    let users = [
+        user("lead", "MAR", Role::ActionOwner, Some("m1"), "UTC"),
+        user("lead2", "MAR", Role::ActionOwner, Some("m2"), "UTC"),
+    ];
+    // m1 made both: m2's lead hears of theirs, m1 of neither.
+    assert_eq!(
+        keys(&log.state, &users, "2026-03-02T09:00:00Z"),
+        vec![("new-action".to_string(), other, "new".to_string(), "lead2".to_string())]
+    );
 }
 
 #[test]

@@ -13,7 +13,7 @@
 //! | `overdue` | same | the due date has passed and the action is not done or cancelled; again each `overdue_every_days` (7) | `{due}/{k}`, k = whole periods past due |
 //! | `endorse` | own party's co-chairs | a decision, roadmap or the draft minutes of a session await their party's endorsement | the record's (or draft's) version |
 //! | `minutes-late` | own party's secretaries | `minutes_days` (14) after a session's last day, its minutes are not agreed by both parties | the session's last day |
-//! | `new-action` | the lead's user, else the owner party's secretaries | an action created within the last 7 days | `new` |
+//! | `new-action` | the lead's user, else the owner party's secretaries, never the member who created it | an action created within the last 7 days | `new` |
 //! | `peer-silent` | own party's secretaries | no exchange with the peer for `peer_silent_days` (3) | the last exchange's time |
 //! | `digest` | every user | on `digest_weekday` (Monday) from `digest_time` (08:00) | the ISO week, `2026-W12` |
 
@@ -170,8 +170,10 @@ pub fn due(
         if action.status.is_closed() {
             continue;
         }
-        let created =
-            state.entry(&id).and_then(|e| e.created.as_ref()).and_then(|(_, m)| m.at.parse::<Timestamp>().ok());
+        let creation = state.entry(&id).and_then(|e| e.created.as_ref()).map(|(_, m)| m);
+        let created = creation.and_then(|m| m.at.parse::<Timestamp>().ok());
+        // Nobody is told of the action they created themselves.
+        let author = creation.and_then(|m| m.member.as_deref());
         for u in action_people(&action, users) {
             let left = days_between(today(u), action.due);
             if left < 0 {
@@ -180,7 +182,8 @@ pub fn due(
             } else if let Some(w) = windows.iter().find(|w| left <= **w) {
                 out.insert(key("due-soon", &id, format!("{}/{w}", action.due), u));
             }
-            if created.is_some_and(|c| c <= now && now.duration_since(c).as_secs() < NEW_ACTION_DAYS * 86_400) {
+            let own = author.is_some() && u.member.as_deref() == author;
+            if !own && created.is_some_and(|c| c <= now && now.duration_since(c).as_secs() < NEW_ACTION_DAYS * 86_400) {
                 out.insert(key("new-action", &id, "new".into(), u));
             }
         }
