@@ -96,7 +96,18 @@ test('form errors: the first refused field has the focus when the page opens, wi
     await form.locator('[name=start]').fill('01/11/2025');
     await due.fill('02/27/2026');
     await form.locator('[name=progress]').fill('0');
-    await Promise.all([page.waitForLoadState('load'), form.locator('button[type=submit]').click()]);
+    // The refused page is the POST's answer: wait for it, its refused field, then the focus the
+    // browser gives an autofocus field at its next rendering step (not at 'load' of the old page).
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/fr/new/action')),
+      form.locator('button[type=submit]').click(),
+    ]);
+    await page.waitForLoadState('load');
+    await page.locator('#record-form [name=due][aria-invalid=true]').waitFor();
+    for (let i = 0; i < 50; i++) {
+      if ((await page.evaluate(() => document.activeElement?.getAttribute('name'))) === 'due') break;
+      await page.waitForTimeout(100);
+    }
     const focus = await page.evaluate(() => {
       const e = document.activeElement;
       const described = (e.getAttribute('aria-describedby') || '').split(' ').map((id) => document.getElementById(id));
@@ -210,7 +221,16 @@ test('matrix upload in French: a refused row names its row, owning party, column
     const upload = async (name, buffer) => {
       await page.goto('/fr/roadmap/import');
       await page.locator('#import-form input[type=file]').setInputFiles({ name, mimeType: 'text/csv', buffer });
-      await Promise.all([page.waitForLoadState('load'), page.locator('#import-form button[type=submit]').click()]);
+      await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/fr/roadmap/import')),
+        page.locator('#import-form button[type=submit]').click(),
+      ]);
+      await page.waitForLoadState('load');
+      // An autofocus target is focused at the page's next rendering step, not at 'load'.
+      for (let i = 0; i < 50; i++) {
+        if ((await page.evaluate(() => document.activeElement?.id)) === 'import-error') break;
+        await page.waitForTimeout(100);
+      }
     };
     await upload('matrice.csv', Buffer.from(lines.join('\r\n'), 'utf8'));
     const row = page.locator(`#import-row-${at + 1}`);
