@@ -292,9 +292,9 @@ fn withdrawn(entry: &Entry) -> Vec<&str> {
     entry.sets.get(WITHDRAWN).into_iter().flat_map(|s| s.values()).filter_map(|v| v.get("delivery")?.as_str()).collect()
 }
 
-/// `decide` for `WithdrawDelivery`: the pledging party withdraws a delivery of its pledge that
-/// is not withdrawn yet.
-pub(crate) fn withdraw(state: &State, actor: &Actor, id: &str, delivery: &str) -> Result<Vec<Emit>, DomainError> {
+/// The pledge `id` with its entry, when `actor`'s party made it (only the pledging party records
+/// or withdraws its deliveries).
+fn own_pledge<'a>(state: &'a State, actor: &Actor, id: &str) -> Result<(&'a Entry, Pledge), DomainError> {
     let entry = state.require(RecordKind::Pledge, id)?;
     let pledge: Pledge = state
         .get(RecordKind::Pledge, id)
@@ -302,6 +302,13 @@ pub(crate) fn withdraw(state: &State, actor: &Actor, id: &str, delivery: &str) -
     if pledge.party != actor.party {
         return Err(DomainError::InvalidValue { field: "party".into(), value: actor.party.to_string() });
     }
+    Ok((entry, pledge))
+}
+
+/// `decide` for `WithdrawDelivery`: the pledging party withdraws a delivery of its pledge that
+/// is not withdrawn yet.
+pub(crate) fn withdraw(state: &State, actor: &Actor, id: &str, delivery: &str) -> Result<Vec<Emit>, DomainError> {
+    let (entry, pledge) = own_pledge(state, actor, id)?;
     if !delivery_events(entry).any(|e| e == delivery) || withdrawn(entry).contains(&delivery) {
         return Err(DomainError::UnknownRecord { kind: "delivery".into(), id: delivery.into() });
     }
@@ -325,13 +332,7 @@ pub(crate) fn check_received(state: &State, value: &Value) -> Result<(), DomainE
 /// evidence a document the pledge's readers may all see (a shared pledge cannot cite a
 /// one-party document: the other party could not check it).
 pub(crate) fn record(state: &State, actor: &Actor, id: &str, delivery: &Delivery) -> Result<Vec<Emit>, DomainError> {
-    let entry = state.require(RecordKind::Pledge, id)?;
-    let pledge: Pledge = state
-        .get(RecordKind::Pledge, id)
-        .ok_or_else(|| DomainError::UnknownRecord { kind: "pledge".into(), id: id.into() })?;
-    if pledge.party != actor.party {
-        return Err(DomainError::InvalidValue { field: "party".into(), value: actor.party.to_string() });
-    }
+    let (entry, pledge) = own_pledge(state, actor, id)?;
     if delivery.date < pledge.date {
         return Err(DomainError::DeliveryBeforePledge {
             date: delivery.date.to_string(),
