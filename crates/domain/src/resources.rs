@@ -308,7 +308,7 @@ fn own_pledge<'a>(state: &'a State, actor: &Actor, id: &str) -> Result<(&'a Entr
 /// `decide` for `WithdrawDelivery`: the pledging party withdraws a delivery of its pledge that
 /// is not withdrawn yet.
 pub(crate) fn withdraw(state: &State, actor: &Actor, id: &str, delivery: &str) -> Result<Vec<Emit>, DomainError> {
-    let (entry, pledge) = own_pledge(state, actor, id)?;
+    let (entry, _) = own_pledge(state, actor, id)?;
     if !delivery_events(entry).any(|e| e == delivery) || withdrawn(entry).contains(&delivery) {
         return Err(DomainError::UnknownRecord { kind: "delivery".into(), id: delivery.into() });
     }
