@@ -495,7 +495,7 @@ pub fn parse_event(kind: &str, body: &Value) -> Result<Change, DomainError> {
             charter.validate().map_err(|e| malformed(kind, e.to_string()))?;
             return Ok(Change::Genesis(Box::new(charter)));
         }
-        "ledger.key_certified" => return Ok(Change::Ledger),
+        "ledger.key_certified" | "ledger.key_revoked" => return Ok(Change::Ledger),
         _ => {}
     }
     let (prefix, verb) = kind.split_once('.').ok_or_else(|| DomainError::UnknownKind { kind: kind.into() })?;

@@ -54,6 +54,19 @@ pub enum LedgerError {
         /// Signing key, hex.
         key: String,
     },
+    /// The signing key was revoked by its party's root (issue 16 item 5): an event it signed
+    /// outside the revocation's past, or a sync request or checkpoint it signed.
+    #[error("{}", revoked_text(.event.as_deref(), .key, .party, .revocation))]
+    Revoked {
+        /// The refused event (hex), when an event was refused; `None` for a request or checkpoint.
+        event: Option<String>,
+        /// Party the key was certified for.
+        party: String,
+        /// Revoked key, hex.
+        key: String,
+        /// The revocation event (hex).
+        revocation: String,
+    },
     /// The event belongs to another committee.
     #[error("event belongs to committee {found}, not {expected}")]
     WrongCommittee {
@@ -94,6 +107,7 @@ impl LedgerError {
             Self::BadSignature(_) => "bad-signature",
             Self::BadKey(_) => "bad-key",
             Self::Uncertified { .. } => "uncertified-key",
+            Self::Revoked { .. } => "revoked-key",
             Self::WrongCommittee { .. } => "wrong-committee",
             Self::BadParents(_) => "bad-parents",
             Self::UnknownParty(_) => "unknown-party",
@@ -102,4 +116,14 @@ impl LedgerError {
             Self::Random(_) => "random-source",
         }
     }
+}
+
+fn revoked_text(event: Option<&str>, key: &str, party: &str, revocation: &str) -> String {
+    let what = match event {
+        Some(id) => format!("event {id} is signed by"),
+        None => "signed by".to_string(),
+    };
+    format!(
+        "{what} key {key} of {party}, revoked by event {revocation}: only the events that revocation knows stay valid"
+    )
 }

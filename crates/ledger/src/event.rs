@@ -20,6 +20,9 @@ pub const MAX_EVENT_BYTES: usize = 256 * 1024;
 pub const GENESIS_KIND: &str = "ledger.genesis";
 /// Kind of a node-key certificate; its body is [`KeyCertifiedBody`], signed by the party root.
 pub const KEY_CERTIFIED_KIND: &str = "ledger.key_certified";
+/// Kind of a node-key revocation (issue 16 item 5); its body is [`KeyRevokedBody`], signed by
+/// the party root. See [`Trust`] for the rule it sets.
+pub const KEY_REVOKED_KIND: &str = "ledger.key_revoked";
 
 /// An event id: BLAKE3 (32 bytes) of the envelope's canonical bytes, shown as 64 hex digits.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -176,6 +179,20 @@ pub struct KeyCertifiedBody {
     pub label: String,
 }
 
+/// Body of a `ledger.key_revoked` event: the root key of `party` withdraws its certificate of
+/// `node` (a leaked or lost key). The events `node` signed that are in the revocation's past
+/// stay valid; any other event it signs is refused (see [`Trust`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyRevokedBody {
+    /// Party whose root signed; the revoked key must be certified for it.
+    pub party: String,
+    /// Revoked node key, hex.
+    pub node: String,
+    /// Why, for people (e.g. `laptop stolen 2026-12-02`).
+    #[serde(default)]
+    pub reason: String,
+}
+
 /// What an author fills in before signing; the ledger turns it into a [`SignedEvent`].
 #[derive(Clone, Debug)]
 pub struct Draft {
@@ -313,13 +330,30 @@ pub fn check_event(raw: &SignedEvent) -> Result<VerifiedEvent, LedgerError> {
     Ok(VerifiedEvent { id, envelope, raw: raw.clone() })
 }
 
-/// The trust context of one committee: its genesis id, the party root keys, and the node
-/// keys each root certified. Built by admitting events in causal order.
+/// The trust context of one committee: its genesis id, the party root keys, the node keys
+/// each root certified, and those it revoked. Built by admitting events in causal order.
+///
+/// **Revocation rule** (issue 16 item 5). A `ledger.key_revoked` event R, signed by the root of
+/// party P, revokes a node key K certified for P. An event signed by K is valid if and only if
+/// it is in R's past — an ancestor of R in the DAG, i.e. R's author knew it when signing R.
+/// Everything else K signs is refused, whatever its parents or `at` claim. The rule depends on
+/// the DAG only, never on arrival order or clocks, so every node that holds R judges alike:
+/// R is stored only after all its ancestors, hence once R is admitted every event signed by K
+/// that is not stored yet is outside R's past and refused ([`Trust::authorize`] refuses any
+/// event of a revoked key). A node that already held an event of K outside R's past when R
+/// arrived (written with the leaked key and delivered there before the revocation) keeps it —
+/// the log is append-only and a revocation is never refused, else a leaked key could hold it
+/// off — and the store's `verify` names that event. Several revocations of one key may exist;
+/// each sets the rule (the valid events are those in the past of every one). A revoked key is
+/// no longer certified: it signs no sync request or checkpoint, and a later certificate of the
+/// same key does not lift the revocation.
 #[derive(Clone, Debug, Default)]
 pub struct Trust {
     committee: Option<EventId>,
     roots: BTreeMap<String, PublicKey>,
     certified: BTreeMap<String, BTreeSet<PublicKey>>,
+    /// Per party, each revoked key with the first revocation of it admitted.
+    revoked: BTreeMap<String, BTreeMap<PublicKey, EventId>>,
 }
 
 impl Trust {
@@ -341,20 +375,50 @@ impl Trust {
         self.roots.keys().cloned().collect()
     }
 
-    /// Whether `key` is certified for `party`.
+    /// Whether `key` is certified for `party` and not revoked.
     #[must_use]
     pub fn is_certified(&self, party: &str, key: &PublicKey) -> bool {
-        self.certified.get(party).is_some_and(|s| s.contains(key))
+        self.certified.get(party).is_some_and(|s| s.contains(key)) && self.revocation(party, key).is_none()
+    }
+
+    /// The revocation of `key` for `party` (the first one admitted), if it is revoked.
+    #[must_use]
+    pub fn revocation(&self, party: &str, key: &PublicKey) -> Option<EventId> {
+        self.revoked.get(party).and_then(|r| r.get(key)).copied()
+    }
+
+    /// Every revoked key: (party, key, the first revocation admitted), by party then key.
+    #[must_use]
+    pub fn revocations(&self) -> Vec<(String, PublicKey, EventId)> {
+        self.revoked.iter().flat_map(|(p, r)| r.iter().map(|(k, id)| (p.clone(), *k, *id))).collect()
     }
 
     /// Checks that a signature-verified event is authorised in this context: genesis signed by
-    /// both roots it names; certificates signed by their party's root; everything else signed
-    /// by exactly one node key certified for the author's party, within this committee.
+    /// both roots it names; certificates and revocations signed by their party's root (a
+    /// revocation names a key certified for that party); everything else signed by exactly one
+    /// node key certified for the author's party and not revoked, within this committee.
+    ///
+    /// The event is taken as new, i.e. not in the past of any revocation admitted here: true of
+    /// every event not yet stored (a revocation is stored after all its ancestors). For an
+    /// event read back from a log, see [`Trust::authorize_known`].
     ///
     /// # Errors
     /// [`LedgerError::WrongCommittee`], [`LedgerError::UnknownParty`],
-    /// [`LedgerError::Uncertified`], [`LedgerError::BadSignature`], [`LedgerError::Malformed`].
+    /// [`LedgerError::Uncertified`], [`LedgerError::Revoked`], [`LedgerError::BadSignature`],
+    /// [`LedgerError::Malformed`].
     pub fn authorize(&self, event: &VerifiedEvent) -> Result<(), LedgerError> {
+        self.authorize_known(event, |_| false)
+    }
+
+    /// [`Trust::authorize`] for an event whose place in the DAG is known: `before(r)` says
+    /// whether the event came before the revocation `r` of its key — in the shared log, it is
+    /// in `r`'s past; in a node's private log (which no revocation names as parent), `r` is not
+    /// in its past — and then that revocation does not refuse it. The store's `verify` uses it
+    /// for the private log, which it replays after the whole shared log.
+    ///
+    /// # Errors
+    /// As [`Trust::authorize`].
+    pub fn authorize_known(&self, event: &VerifiedEvent, before: impl Fn(EventId) -> bool) -> Result<(), LedgerError> {
         let env = &event.envelope;
         let signers: BTreeSet<&str> = event.raw.sigs.iter().map(|s| s.key.as_str()).collect();
         if env.kind == GENESIS_KIND {
@@ -400,7 +464,31 @@ impl Trust {
             }
             return Ok(());
         }
-        if self.is_certified(&env.author.party, &key) {
+        if env.kind == KEY_REVOKED_KIND {
+            let body: KeyRevokedBody = serde_json::from_value(env.body.clone())
+                .map_err(|e| LedgerError::Malformed(format!("revocation body: {e}")))?;
+            let revoked = PublicKey::parse(&body.node)?;
+            if key != root || body.party != env.author.party {
+                return Err(LedgerError::Uncertified { party: env.author.party.clone(), key: key.to_hex() });
+            }
+            // Only a key of the log can be revoked: its certificate is in the revocation's past
+            // wherever the revocation is checked (its author held it), so all nodes agree.
+            if !self.certified.get(&body.party).is_some_and(|s| s.contains(&revoked)) {
+                return Err(LedgerError::Uncertified { party: body.party, key: revoked.to_hex() });
+            }
+            return Ok(());
+        }
+        if let Some(revocation) = self.revocation(&env.author.party, &key)
+            && !before(revocation)
+        {
+            return Err(LedgerError::Revoked {
+                event: Some(event.id.to_hex()),
+                party: env.author.party.clone(),
+                key: key.to_hex(),
+                revocation: revocation.to_hex(),
+            });
+        }
+        if self.certified.get(&env.author.party).is_some_and(|s| s.contains(&key)) {
             Ok(())
         } else {
             Err(LedgerError::Uncertified { party: env.author.party.clone(), key: key.to_hex() })
@@ -427,7 +515,7 @@ impl Trust {
     }
 
     /// Learns from an authorised event: genesis sets the committee and roots, certificates add
-    /// node keys. Call only after [`Trust::authorize`] succeeded.
+    /// node keys, revocations revoke them. Call only after [`Trust::authorize`] succeeded.
     pub fn admit(&mut self, event: &VerifiedEvent) {
         match event.envelope.kind.as_str() {
             GENESIS_KIND => {
@@ -445,6 +533,13 @@ impl Trust {
                     && let Ok(k) = PublicKey::parse(&body.node)
                 {
                     self.certified.entry(body.party).or_default().insert(k);
+                }
+            }
+            KEY_REVOKED_KIND => {
+                if let Ok(body) = serde_json::from_value::<KeyRevokedBody>(event.envelope.body.clone())
+                    && let Ok(k) = PublicKey::parse(&body.node)
+                {
+                    self.revoked.entry(body.party).or_default().entry(k).or_insert(event.id);
                 }
             }
             _ => {}

@@ -1,8 +1,8 @@
 //! The Lajna record, ledger v1 (DESIGN.md §4): envelopes encoded as RFC 8785 canonical JSON,
 //! identified by BLAKE3, signed with Ed25519 by node keys that party root keys certify.
 //!
-//! The ledger knows no committee domain: bodies are opaque JSON, except the two `ledger.*`
-//! kinds (genesis and key certificates) that define who may sign. It does no IO.
+//! The ledger knows no committee domain: bodies are opaque JSON, except the three `ledger.*`
+//! kinds (genesis, key certificates and revocations) that define who may sign. It does no IO.
 //!
 //! Flow: [`Draft`] → [`Draft::sign`] → [`SignedEvent`] (stored and sent byte for byte) →
 //! [`check_event`] (bytes, canonical form, signatures) → [`Trust::authorize`] (keys, committee)
@@ -22,7 +22,8 @@ pub use checkpoint::{Checkpoint, CheckpointStatement};
 pub use error::LedgerError;
 pub use event::{
     Author, Draft, Envelope, EventId, EventSignature, GENESIS_KIND, GenesisBody, GenesisParty, KEY_CERTIFIED_KIND,
-    KeyCertifiedBody, LEDGER_VERSION, MAX_EVENT_BYTES, SignedEvent, Trust, VerifiedEvent, check_event,
+    KEY_REVOKED_KIND, KeyCertifiedBody, KeyRevokedBody, LEDGER_VERSION, MAX_EVENT_BYTES, SignedEvent, Trust,
+    VerifiedEvent, check_event,
 };
 pub use keys::{PublicKey, SecretKey};
 pub use sync::{RequestAuth, request_digest, sign_request, verify_request};

@@ -372,3 +372,71 @@ fn a_checkpoint_key_certified_by_an_event_carried_beside_it_verifies_with_that_c
     let with = checkpoint::trust_with_certificates(&with, &[forged]);
     assert_eq!(checkpoint(&trust, &key(9), vec![vg.id]).verify(&with).unwrap_err().code(), "uncertified-key");
 }
+
+/// A revocation of `revoked` for MAR signed by `signer`, after `parent` (Lamport `lamport`).
+fn revocation(trust: &Trust, parent: (EventId, i64), signer: &SecretKey, revoked: &SecretKey) -> SignedEvent {
+    Draft {
+        committee: trust.committee(),
+        parents: vec![parent],
+        party: "MAR".into(),
+        member: None,
+        at: "2025-02-19T08:00:00Z".into(),
+        kind: KEY_REVOKED_KIND.into(),
+        body: json!({"party": "MAR", "node": revoked.public().to_hex(), "reason": "laptop stolen"}),
+    }
+    .sign(signer)
+    .unwrap()
+}
+
+/// Issue 16 item 5: a revocation is signed by the party's root and names a certified key; once
+/// admitted, the key signs nothing new (events, requests, checkpoints), while an event known to
+/// the revocation (in its past) stays valid.
+#[test]
+fn a_revoked_key_signs_nothing_new_and_what_the_revocation_knows_stays_valid() {
+    let (mut trust, cert, _) = setup();
+    let old = check_event(&ordinary(&trust, cert, &key(3))).unwrap();
+    trust.authorize(&old).unwrap();
+    // Signed by the node key itself, by the other party's root, or naming an uncertified key:
+    // refused.
+    for (signer, revoked) in [(key(3), key(3)), (key(2), key(3)), (key(1), key(9))] {
+        let v = check_event(&revocation(&trust, (old.id, 3), &signer, &revoked)).unwrap();
+        assert_eq!(trust.authorize(&v).unwrap_err().code(), "uncertified-key");
+    }
+    let r = check_event(&revocation(&trust, (old.id, 3), &key(1), &key(3))).unwrap();
+    trust.authorize(&r).unwrap();
+    trust.admit(&r);
+    assert_eq!(trust.revocation("MAR", &key(3).public()), Some(r.id));
+    assert!(!trust.is_certified("MAR", &key(3).public()));
+    assert_eq!(trust.revocations(), vec![("MAR".to_string(), key(3).public(), r.id)]);
+    // A new event, whatever parents it names, is refused, naming itself, the key and the
+    // revocation.
+    let fresh = check_event(&ordinary(&trust, cert, &key(3))).unwrap();
+    let err = trust.authorize(&fresh).unwrap_err();
+    assert_eq!(err.code(), "revoked-key");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "event {} is signed by key {} of MAR, revoked by event {}: only the events that revocation knows stay valid",
+            fresh.id,
+            key(3).public().to_hex(),
+            r.id
+        )
+    );
+    // Read back from a log where it precedes the revocation, the old one is valid.
+    trust.authorize_known(&old, |rev| rev == r.id).unwrap();
+    assert_eq!(trust.authorize_known(&old, |_| false).unwrap_err().code(), "revoked-key");
+    // A second certificate of the same key does not lift the revocation.
+    let again = Draft {
+        committee: trust.committee(),
+        parents: vec![(r.id, 4)],
+        party: "MAR".into(),
+        member: None,
+        at: "2025-02-19T09:00:00Z".into(),
+        kind: KEY_CERTIFIED_KIND.into(),
+        body: json!({"party": "MAR", "node": key(3).public().to_hex(), "label": "again"}),
+    };
+    let again = check_event(&again.sign(&key(1)).unwrap()).unwrap();
+    trust.authorize(&again).unwrap();
+    trust.admit(&again);
+    assert_eq!(trust.authorize(&fresh).unwrap_err().code(), "revoked-key");
+}

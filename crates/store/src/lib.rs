@@ -23,7 +23,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use lajna_domain::{Change, Charter, DomainError, Meta, State, parse_event};
-use lajna_ledger::{EventId, GENESIS_KIND, SignedEvent, Trust, VerifiedEvent, check_event, to_canonical_vec};
+use lajna_ledger::{
+    EventId, GENESIS_KIND, KEY_REVOKED_KIND, KeyRevokedBody, SignedEvent, Trust, VerifiedEvent, check_event,
+    to_canonical_vec,
+};
 use serde_json::Value;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
@@ -192,7 +195,9 @@ fn check_one(
     lamport_of: impl Fn(&EventId) -> Option<i64>,
     raw: &SignedEvent,
 ) -> Result<(VerifiedEvent, Change), StoreError> {
-    in_context(trust, lamport_of, raw.id().to_hex(), check_event(raw), None)
+    // A new event is in no stored revocation's past: a revocation is stored after all its
+    // ancestors (see `Trust`'s revocation rule).
+    in_context(trust, lamport_of, |_| false, raw.id().to_hex(), check_event(raw), None)
 }
 
 /// The part of [`check_one`] that needs no context — the event's bytes, canonical form and
@@ -222,11 +227,13 @@ fn precheck_all(events: &[StoredEvent]) -> Vec<Prechecked> {
 }
 
 /// The rest of [`check_one`], in the same order of checks (so the same error for the same
-/// event): the `check_event` result, parents known, the key authorized, the DAG's Lamport rule,
-/// then the body (`parsed` when already read, else read here).
+/// event): the `check_event` result, parents known, the key authorized (`before(r)`: whether
+/// the event came before the revocation `r`, see [`Trust::authorize_known`]), the DAG's
+/// Lamport rule, then the body (`parsed` when already read, else read here).
 fn in_context(
     trust: &Trust,
     lamport_of: impl Fn(&EventId) -> Option<i64>,
+    before: impl Fn(EventId) -> bool,
     claimed: String,
     checked: Result<VerifiedEvent, lajna_ledger::LedgerError>,
     parsed: Option<Result<Change, DomainError>>,
@@ -238,7 +245,7 @@ fn in_context(
     if let Some((p, _)) = event.envelope.parents.iter().zip(&parents).find(|(_, l)| l.is_none()) {
         return Err(StoreError::MissingParent { id: claimed, parent: p.to_hex() });
     }
-    trust.authorize(&event).map_err(|source| StoreError::Ledger { id: claimed.clone(), source })?;
+    trust.authorize_known(&event, before).map_err(|source| StoreError::Ledger { id: claimed.clone(), source })?;
     Trust::check_dag(&event.envelope, &parents).map_err(|source| StoreError::Ledger { id: claimed.clone(), source })?;
     let change = parsed
         .unwrap_or_else(|| parse_event(&event.envelope.kind, &event.envelope.body))
@@ -1103,6 +1110,9 @@ impl Store {
         let stored_hash = self.stored_state_hash().await?;
         let mut trust = Trust::default();
         let mut lamports: HashMap<EventId, i64> = HashMap::new();
+        // The DAG and who signed what, for the revocation rule (see `Trust`).
+        let mut parents: HashMap<EventId, Vec<EventId>> = HashMap::new();
+        let mut signed: HashMap<String, Vec<EventId>> = HashMap::new();
         let mut state = State::default();
         let mut genesis = None;
         let mut n = 0;
@@ -1123,10 +1133,20 @@ impl Store {
                     break 'outer;
                 }
                 let lamport_of = |p: &EventId| lamports.get(p).copied();
-                match in_context(&trust, lamport_of, computed, checked, parsed).and_then(|c| against(&state, c)) {
+                // In log order an event stored after a revocation is never in its past (a
+                // revocation is stored after all its ancestors): `before` is false.
+                match in_context(&trust, lamport_of, |_| false, computed, checked, parsed)
+                    .and_then(|c| against(&state, c))
+                {
                     Ok((event, change)) => {
+                        if let Some(why) = outside_revocation(&event, &signed, &parents, &lamports) {
+                            problem = Some(why);
+                            break 'outer;
+                        }
                         trust.admit(&event);
                         lamports.insert(event.id, event.envelope.lamport);
+                        parents.insert(event.id, event.envelope.parents.clone());
+                        signed.entry(event.envelope.author.node.clone()).or_default().push(event.id);
                         if event.envelope.kind == GENESIS_KIND {
                             genesis = Some(event.id);
                         }
@@ -1148,9 +1168,22 @@ impl Store {
                     problem = Some((stored.id.clone(), format!("its bytes hash to {computed}: the event was altered")));
                     break;
                 }
-                match check_one(&trust, |p| lamports.get(p).copied(), &stored.raw).and_then(|c| against(&state, c)) {
+                // The private log is replayed after the whole shared log: one of its events
+                // signed by a key revoked since is valid when the revocation is not in its past
+                // (it was signed before this node knew the revocation).
+                let before = |r: EventId| {
+                    let start = serde_json::from_str::<lajna_ledger::Envelope>(&stored.raw.envelope)
+                        .map(|e| e.parents)
+                        .unwrap_or_default();
+                    first_outside_past(&parents, &lamports, &start, &[r]).is_some()
+                };
+                let checked = check_event(&stored.raw);
+                match in_context(&trust, |p| lamports.get(p).copied(), before, computed, checked, None)
+                    .and_then(|c| against(&state, c))
+                {
                     Ok((event, change)) => {
                         lamports.insert(event.id, event.envelope.lamport);
+                        parents.insert(event.id, event.envelope.parents.clone());
                         state.apply_change(&meta_of(&event), change);
                         n += 1;
                     }
@@ -1224,6 +1257,58 @@ impl Store {
             "state_hash": self.state_hash().await?,
         }))
     }
+}
+
+/// For a revocation being replayed by [`Store::verify`]: the first event of the log so far
+/// signed by the revoked key that is not in the revocation's past, named as a problem (see the
+/// revocation rule of [`Trust`]). `signed` maps a key (hex) to the events it signed, in log order.
+fn outside_revocation(
+    event: &VerifiedEvent,
+    signed: &HashMap<String, Vec<EventId>>,
+    parents: &HashMap<EventId, Vec<EventId>>,
+    lamports: &HashMap<EventId, i64>,
+) -> Option<(String, String)> {
+    if event.envelope.kind != KEY_REVOKED_KIND {
+        return None;
+    }
+    let body: KeyRevokedBody = serde_json::from_value(event.envelope.body.clone()).ok()?;
+    let by_key = signed.get(&body.node)?;
+    let outside = first_outside_past(parents, lamports, &event.envelope.parents, by_key)?;
+    Some((
+        outside.to_hex(),
+        format!(
+            "it is signed by key {} of {}, which event {} revoked, and is not in that revocation's past: \
+             it was written with the key outside what the revocation knows (a leaked key used before the \
+             revocation reached this node)",
+            body.node, body.party, event.id
+        ),
+    ))
+}
+
+/// The first of `targets` that is not an ancestor of (or one of) `start`, walking `parents`;
+/// `None` when all are. The walk stops below the smallest Lamport clock of the targets (an
+/// ancestor's clock is smaller than its child's) and once every target is found.
+fn first_outside_past(
+    parents: &HashMap<EventId, Vec<EventId>>,
+    lamports: &HashMap<EventId, i64>,
+    start: &[EventId],
+    targets: &[EventId],
+) -> Option<EventId> {
+    let mut missing: std::collections::HashSet<EventId> = targets.iter().copied().collect();
+    let floor = targets.iter().filter_map(|t| lamports.get(t)).copied().min().unwrap_or(0);
+    let mut seen = std::collections::HashSet::new();
+    let mut stack: Vec<EventId> = start.to_vec();
+    while let Some(id) = stack.pop() {
+        if missing.is_empty() {
+            break;
+        }
+        if !seen.insert(id) || lamports.get(&id).is_none_or(|l| *l < floor) {
+            continue;
+        }
+        missing.remove(&id);
+        stack.extend(parents.get(&id).into_iter().flatten().copied());
+    }
+    targets.iter().find(|t| missing.contains(*t)).copied()
 }
 
 /// Writes one record's projection row: private kinds to `private_records` (with their party),

@@ -323,8 +323,8 @@ impl Store {
             .collect()
     }
 
-    /// Compares the log with every kept checkpoint, as `lajna verify` does: the checkpoint
-    /// still verifies (signature, certified key: against the trust of this log), every head
+    /// Compares the log with every kept checkpoint, except those signed by a key revoked since,
+    /// as `lajna verify` does: the checkpoint still verifies (signature, certified key: against the trust of this log), every head
     /// the peer signed for is in the `events` table, and the heads with their ancestors here
     /// are as many events as the peer counted. A head missing means this log lost events the
     /// peer saw in it: it was truncated or rolled back.
@@ -335,6 +335,12 @@ impl Store {
         let trust = self.current().await.trust.clone();
         let mut out = Vec::new();
         for kept in self.checkpoints().await? {
+            // A checkpoint signed by a key since revoked witnesses nothing (a leaked key could
+            // have signed it): it is not checked, and the peer's next one, signed by its new key,
+            // takes over.
+            if lajna_ledger::PublicKey::parse(&kept.node).is_ok_and(|k| trust.revocation(&kept.party, &k).is_some()) {
+                continue;
+            }
             let peer = format!("the peer {} node {}", kept.party, kept.node);
             let mut check = CheckpointCheck {
                 party: kept.party.clone(),

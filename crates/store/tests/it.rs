@@ -4,7 +4,7 @@
 use lajna_domain::LocalizedText;
 use lajna_domain::records::{Area, RecordKind};
 use lajna_domain::{Actor, Command, PartyCode, decide};
-use lajna_ledger::{Draft, EventId, GENESIS_KIND, KEY_CERTIFIED_KIND, SecretKey, SignedEvent};
+use lajna_ledger::{Draft, EventId, GENESIS_KIND, KEY_CERTIFIED_KIND, KEY_REVOKED_KIND, SecretKey, SignedEvent};
 use lajna_store::{Receipt, Store};
 use serde_json::{Value, json};
 use sqlx::Row;
@@ -554,4 +554,75 @@ async fn reads_take_the_last_published_state_while_a_write_holds_the_lock() {
     assert!(before.entry(&id).is_none(), "a snapshot taken before is unchanged");
     // An unchanged store hands out the same copy.
     assert!(std::sync::Arc::ptr_eq(&after, &f.store.snapshot().await.1));
+}
+
+/// Issue 16 item 5: a revocation signed by the party's root. Events the revoked key signed
+/// before it (in its past) still verify; a new one is refused, by `append` and by `receive`,
+/// naming the key and the revocation, and nothing is stored; another certified key still writes.
+#[tokio::test]
+async fn a_revoked_key_signs_nothing_new_and_verify_passes_over_what_it_signed_before() {
+    let f = fixture().await;
+    let root = SecretKey::from_seed([1; 32]);
+    let other = SecretKey::from_seed([4; 32]);
+    let heads = f.store.lock().await.heads();
+    let cert =
+        f.raw(heads, KEY_CERTIFIED_KIND, json!({"party": "MAR", "node": other.public().to_hex(), "label": "b"}), &root);
+    f.store.lock().await.append(&[cert]).await.unwrap();
+    let old = f.sign(area("training"), &f.node_key).await;
+    f.store.lock().await.append(&old).await.unwrap();
+    // Signed by the node key itself instead of the root: refused.
+    let body = json!({"party": "MAR", "node": f.node_key.public().to_hex(), "reason": "laptop stolen"});
+    let heads = f.store.lock().await.heads();
+    let forged = f.raw(heads.clone(), KEY_REVOKED_KIND, body.clone(), &f.node_key);
+    let err = f.store.lock().await.append(&[forged]).await.unwrap_err();
+    assert_eq!(err.code(), "uncertified-key");
+    let revocation = f.raw(heads, KEY_REVOKED_KIND, body, &root);
+    f.store.lock().await.append(std::slice::from_ref(&revocation)).await.unwrap();
+    let before = f.snapshot().await;
+    assert_eq!(before.0, 5);
+
+    let fresh = f.sign(area("logistics"), &f.node_key).await;
+    let expected = format!(
+        "event {id}: event {id} is signed by key {} of MAR, revoked by event {}: only the events that revocation knows stay valid",
+        f.node_key.public().to_hex(),
+        revocation.id(),
+        id = fresh[0].id()
+    );
+    let err = f.store.lock().await.append(&fresh).await.unwrap_err();
+    assert_eq!((err.code(), err.to_string()), ("revoked-key", expected.clone()));
+    let err = f.store.lock().await.receive(&fresh[0]).await.unwrap_err();
+    assert_eq!((err.code(), err.to_string()), ("revoked-key", expected));
+    // Even naming only parents from before the revocation (the leaked key's view of the log).
+    let stale = f.raw(vec![(old[0].id(), 3)], "area.defined", json!({}), &f.node_key);
+    assert_eq!(f.store.lock().await.receive(&stale).await.unwrap_err().code(), "revoked-key");
+    assert_eq!(f.snapshot().await, before);
+
+    let by_other = f.sign(area("logistics"), &other).await;
+    f.store.lock().await.append(&by_other).await.unwrap();
+    let report = f.store.verify().await.unwrap();
+    assert!(report.ok(), "{:?}", report.problem);
+    assert_eq!(report.events, 6);
+}
+
+/// The revocation rule is the DAG's: an event of the revoked key that a node already held when
+/// the revocation came, but that is not in the revocation's past (a leaked key used before the
+/// revocation reached this node), is kept — a revocation is never refused — and `verify` names it.
+#[tokio::test]
+async fn verify_names_an_event_of_the_revoked_key_outside_the_revocations_past() {
+    let f = fixture().await;
+    let root = SecretKey::from_seed([1; 32]);
+    let heads = f.store.lock().await.heads();
+    let body = json!({"party": "MAR", "node": f.node_key.public().to_hex(), "reason": "laptop stolen"});
+    // Both on the same heads: concurrent.
+    let revocation = f.raw(heads, KEY_REVOKED_KIND, body, &root);
+    let leaked = f.sign(area("training"), &f.node_key).await;
+    f.store.lock().await.receive(&leaked[0]).await.unwrap();
+    assert!(matches!(f.store.lock().await.receive(&revocation).await.unwrap(), Receipt::Applied(_)));
+    let report = f.store.verify().await.unwrap();
+    let (id, why) = report.problem.unwrap();
+    assert_eq!(id, leaked[0].id().to_hex());
+    assert!(
+        why.contains(&format!("which event {} revoked, and is not in that revocation's past", revocation.id())),
+        "{why}"
+    );
 }

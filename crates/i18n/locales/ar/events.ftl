@@ -1,6 +1,7 @@
 # Labels of event kinds (`event-` + kind with "." replaced by "-"), and the dashboard's recent events.
 event-ledger-genesis = تأسيس اللجنة (حدث التأسيس)
 event-ledger-key_certified = تصديق مفتاح عقدة
+event-ledger-key_revoked = إلغاء مفتاح عقدة
 event-member-registered = تسجيل عضو
 event-member-revised = تعديل عضو
 event-area-defined = تحديد مجال تعاون

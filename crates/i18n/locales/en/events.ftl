@@ -1,6 +1,7 @@
 # Labels of event kinds (`event-` + kind with "." replaced by "-"), and the dashboard's recent events.
 event-ledger-genesis = Committee founded (genesis)
 event-ledger-key_certified = Node key certified
+event-ledger-key_revoked = Node key revoked
 event-member-registered = Member registered
 event-member-revised = Member revised
 event-area-defined = Cooperation area defined

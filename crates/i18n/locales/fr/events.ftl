@@ -1,6 +1,7 @@
 # Labels of event kinds (`event-` + kind with "." replaced by "-"), and the dashboard's recent events.
 event-ledger-genesis = Commission fondée (genèse)
 event-ledger-key_certified = Clé de nœud certifiée
+event-ledger-key_revoked = Clé de nœud révoquée
 event-member-registered = Membre enregistré
 event-member-revised = Membre modifié
 event-area-defined = Domaine de coopération défini
