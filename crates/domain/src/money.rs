@@ -297,6 +297,22 @@ impl Quantity {
         Self { units, scale }
     }
 
+    /// The quantity of `millionths` / 10^6 (the inverse of [`Quantity::millionths`]), in its
+    /// canonical form: a difference of two quantities, a total.
+    ///
+    /// # Errors
+    /// [`DomainError::AmountTooLarge`] when its units pass ±[`MAX_MINOR`].
+    pub fn from_millionths(millionths: i128) -> Result<Self, DomainError> {
+        let too_large = || DomainError::AmountTooLarge { field: "quantity".into(), value: millionths.to_string() };
+        let (mut units, mut scale) = (millionths, QUANTITY_DECIMALS);
+        while scale > 0 && units % 10 == 0 {
+            units /= 10;
+            scale -= 1;
+        }
+        let units = i64::try_from(units).ok().filter(|u| u.unsigned_abs() <= MAX_MINOR.unsigned_abs()).ok_or_else(too_large)?;
+        Ok(Self { units, scale })
+    }
+
     /// The quantity in millionths (its value × 10^6), exact.
     #[must_use]
     pub fn millionths(self) -> i128 {
@@ -901,6 +917,12 @@ mod tests {
             let q = Quantity::canonical(units, scale);
             prop_assert_eq!(Quantity::parse(&q.format(lang), lang, "q"), Ok(q));
             prop_assert_eq!(serde_json::from_value::<Quantity>(serde_json::to_value(q).unwrap()).unwrap(), q);
+        }
+
+        #[test]
+        fn millionths_read_back_to_the_quantity(units in -MAX_MINOR..=MAX_MINOR, scale in 0u32..=6) {
+            let q = Quantity::canonical(units, scale);
+            prop_assert_eq!(Quantity::from_millionths(q.millionths()), Ok(q));
         }
 
         /// More in, never less out: conversion is monotone for every positive rate.

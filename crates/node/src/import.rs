@@ -76,13 +76,17 @@ impl Node {
         apply: bool,
     ) -> Result<ImportOutcome, NodeError> {
         let mut guard = self.store.lock().await;
-        let mut planned = plan(guard.state(), matrix);
+        let mut planned = plan(guard.state(), matrix, self.today());
         self.check_importer(importer, guard.state(), &mut planned);
         if !apply || !planned.is_clean() {
             return Ok(ImportOutcome { plan: planned, written: vec![] });
         }
-        let commands: Vec<(Actor, Command)> =
-            planned.rows.iter().filter_map(|r| Some((importer.actor(r.party.as_ref()?), r.command()?))).collect();
+        let commands: Vec<(Actor, Command)> = planned
+            .rows
+            .iter()
+            .filter_map(|r| Some((importer.actor(r.party.as_ref()?), r.commands())))
+            .flat_map(|(actor, commands)| commands.into_iter().map(move |c| (actor.clone(), c)))
+            .collect();
         let written = self.execute_batch(&mut guard, &commands).await?;
         Ok(ImportOutcome { plan: planned, written })
     }
@@ -90,32 +94,39 @@ impl Node {
     /// Turns rows the importer may not write into refusals.
     fn check_importer(&self, importer: &Importer, state: &State, planned: &mut ImportPlan) {
         for row in &mut planned.rows {
-            let (Some(party), Some(command)) = (row.party.clone(), row.command()) else { continue };
-            let refusal = match importer {
-                Importer::Operator if !self.keys.contains_key(party.as_str()) => {
-                    Some(Refusal { key: "import-no-key", field: None, detail: party.to_string(), domain: None })
-                }
-                Importer::Operator => None,
-                Importer::User(user) => match authorize(user, state, &command) {
-                    Ok(()) if !self.keys.contains_key(user.party.as_str()) => Some(Refusal {
-                        key: "import-no-key",
-                        field: None,
-                        detail: user.party.to_string(),
-                        domain: None,
-                    }),
-                    Ok(()) => None,
-                    Err(NodeError::Auth(e)) => {
-                        Some(Refusal { key: e.key(), field: None, detail: e.to_string(), domain: None })
-                    }
-                    Err(e) => {
-                        Some(Refusal { key: "error-forbidden", field: None, detail: e.to_string(), domain: None })
-                    }
-                },
-            };
+            let Some(party) = row.party.clone() else { continue };
+            // The first command of the row the importer may not run refuses the whole row.
+            let refusal = row.commands().iter().find_map(|command| self.refusal_for(importer, state, &party, command));
             if let Some(r) = refusal {
                 row.party = None;
                 row.outcome = Outcome::Refused(vec![r]);
             }
+        }
+    }
+
+    /// Why `importer` may not run `command` for `party`, if they may not.
+    fn refusal_for(
+        &self,
+        importer: &Importer,
+        state: &State,
+        party: &lajna_domain::PartyCode,
+        command: &Command,
+    ) -> Option<Refusal> {
+        match importer {
+            Importer::Operator if !self.keys.contains_key(party.as_str()) => {
+                Some(Refusal { key: "import-no-key", field: None, detail: party.to_string(), domain: None })
+            }
+            Importer::Operator => None,
+            Importer::User(user) => match authorize(user, state, &command) {
+                Ok(()) if !self.keys.contains_key(user.party.as_str()) => {
+                    Some(Refusal { key: "import-no-key", field: None, detail: user.party.to_string(), domain: None })
+                }
+                Ok(()) => None,
+                Err(NodeError::Auth(e)) => {
+                    Some(Refusal { key: e.key(), field: None, detail: e.to_string(), domain: None })
+                }
+                Err(e) => Some(Refusal { key: "error-forbidden", field: None, detail: e.to_string(), domain: None }),
+            },
         }
     }
 

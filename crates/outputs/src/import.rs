@@ -27,6 +27,10 @@
 //!   one, must state its reason there (the domain's rule, `ActionStatus::needs_reason`); a row
 //!   without it is refused (`import-reason-required`), as is a row that empties the reason of
 //!   an action still in such a status.
+//! - The value columns (issue 18): what the action's owner pledged and delivered, read in the
+//!   matrix's language and planned as a new pledge, a revision or a delivery of the difference
+//!   ([`crate::values`]; a decimal point in a French or Arabic matrix, an unknown currency or a
+//!   negative amount is refused with its column).
 //! - Text that the export neutralised against formula injection (a leading apostrophe before
 //!   `= + - @`, TAB or CR, case C08) is restored to the original text.
 //!
@@ -50,6 +54,7 @@ use quick_xml::events::{BytesStart, Event};
 use serde_json::{Map, Value};
 
 use crate::matrix::headers;
+use crate::values::{AmountCell, Made, ValueCells};
 
 /// Why a file could not be read at all (as opposed to a refused row).
 ///
@@ -294,6 +299,12 @@ pub enum Column {
     Reason,
     /// The indicator's achievement, percent (computed; ignored on import).
     Achievement,
+    /// Value pledged by the owner party ([`crate::values`]).
+    Pledged,
+    /// Currency (ISO 4217 code) or unit in kind of the values.
+    Currency,
+    /// Value delivered.
+    Delivered,
 }
 
 impl Column {
@@ -317,6 +328,9 @@ impl Column {
         Column::Decision,
         Column::Reason,
         Column::Achievement,
+        Column::Pledged,
+        Column::Currency,
+        Column::Delivered,
     ];
 
     /// Stable field name, used in refusals (`title_ar`, `due`, …).
@@ -341,6 +355,9 @@ impl Column {
             Column::Decision => "decision",
             Column::Reason => "reason",
             Column::Achievement => "achievement",
+            Column::Pledged => "pledged",
+            Column::Currency => "currency",
+            Column::Delivered => "delivered",
         }
     }
 }
@@ -390,6 +407,8 @@ pub struct RowValues {
     /// Reason (matrix language) as written (`Some("")`: the column is there and the cell
     /// empty, no reason stated).
     pub reason: Option<String>,
+    /// The value cells as written; `None` when the matrix has none of the three columns.
+    pub value: Option<ValueCells>,
 }
 
 /// Why a cell or a row is refused: a message key of `import.ftl` (or of the domain's catalogue
@@ -1154,6 +1173,19 @@ fn parse_row(row: u32, cells: &HashMap<Column, Cell>, statuses: &WordTable<Actio
             Err(bad) => errors.push(Refusal::new("import-bad-progress", Some("progress"), bad)),
         }
     }
+    let value_columns = [Column::Pledged, Column::Currency, Column::Delivered];
+    if value_columns.iter().any(|c| present(*c)) {
+        let amount = |c: Column| match cell(c) {
+            Cell::Number(n) => AmountCell { text: format!("{n}"), number: true },
+            other => AmountCell { text: text_of(other), number: false },
+        };
+        // Amounts are read in the matrix language when the plan compares them ([`crate::values`]).
+        v.value = Some(ValueCells {
+            pledged: amount(Column::Pledged),
+            unit: text_of(cell(Column::Currency)),
+            delivered: amount(Column::Delivered),
+        });
+    }
     let indicator_columns = [Column::IndicatorUnit, Column::Baseline, Column::Target, Column::Current];
     if indicator_columns.iter().any(|c| present(*c)) {
         if indicator_columns.iter().all(|c| *cell(*c) == Cell::Empty) {
@@ -1187,14 +1219,14 @@ fn parse_row(row: u32, cells: &HashMap<Column, Cell>, statuses: &WordTable<Actio
 pub enum Outcome {
     /// A new action (planned in the roadmap of its area).
     Create(Box<Action>),
-    /// Changes to an existing action.
+    /// Changes to an existing action, or to what its owner pledged on it.
     Update {
         /// Action id.
         id: String,
-        /// Fields that change (`title`, `due`, `progress`, …).
+        /// Fields that change (`title`, `due`, `progress`, …, `pledged`, `delivered`).
         changed: Vec<&'static str>,
-        /// The command that writes them.
-        command: Box<Command>,
+        /// The commands that write them, in order (the action's, then its pledge's).
+        commands: Vec<Command>,
     },
     /// The row matches the action as recorded.
     Unchanged {
@@ -1223,13 +1255,13 @@ pub struct PlannedRow {
 }
 
 impl PlannedRow {
-    /// The command to run for this row, if it changes anything.
+    /// The commands to run for this row, in order; empty when it changes nothing.
     #[must_use]
-    pub fn command(&self) -> Option<Command> {
+    pub fn commands(&self) -> Vec<Command> {
         match &self.outcome {
-            Outcome::Create(a) => Some(Command::PlanAction((**a).clone())),
-            Outcome::Update { command, .. } => Some((**command).clone()),
-            _ => None,
+            Outcome::Create(a) => vec![Command::PlanAction((**a).clone())],
+            Outcome::Update { commands, .. } => commands.clone(),
+            _ => vec![],
         }
     }
 }
@@ -1333,6 +1365,8 @@ struct Lookups {
     seen_ids: HashMap<String, u32>,
     /// Sheet row of the first row with an (area id, folded title).
     seen_titles: HashMap<(String, String), u32>,
+    /// The shared pledges on each action ([`crate::values::by_action`]).
+    pledges: HashMap<String, Vec<Made>>,
 }
 
 impl Lookups {
@@ -1367,6 +1401,7 @@ impl Lookups {
             parties: state.charter().map(|c| c.parties.iter().map(|p| p.code.clone()).collect()).unwrap_or_default(),
             seen_ids: HashMap::new(),
             seen_titles: HashMap::new(),
+            pledges: crate::values::by_action(state),
         }
     }
 }
@@ -1543,13 +1578,15 @@ fn update_command(id: &str, new: &Action, changed: &[&'static str]) -> Command {
 /// whose fields differ), unchanged, or refused with every reason found — a cell error, an
 /// unknown id, area or owner party, a duplicate (the same id, or the same area and title, as
 /// an earlier row), a new action that already exists (same area and title), or a domain rule
-/// (e.g. a due date before the start; checked with [`decide`], as the write will).
+/// (e.g. a due date before the start; checked with [`decide`], as the write will). The value
+/// columns plan pledges and deliveries of the action's owner ([`crate::values::plan`]); `today`
+/// (the importer's day) dates a new pledge and a delivery.
 #[must_use]
-pub fn plan(state: &State, import: &MatrixImport) -> ImportPlan {
+pub fn plan(state: &State, import: &MatrixImport, today: Date) -> ImportPlan {
     let mut look = Lookups::new(state);
     let mut rows = Vec::with_capacity(import.rows.len());
     for parsed in &import.rows {
-        let (party, outcome) = plan_row(state, import.lang, parsed, &mut look);
+        let (party, outcome) = plan_row(state, import.lang, parsed, &mut look, today);
         let recorded = parsed.id.as_ref().and_then(|id| look.existing.get(id)).map(|a| a.owner.clone());
         let owner = recorded.or_else(|| parsed.owner.clone());
         rows.push(PlannedRow { row: parsed.row, label: parsed.label.clone(), party, owner, outcome });
@@ -1557,7 +1594,13 @@ pub fn plan(state: &State, import: &MatrixImport) -> ImportPlan {
     ImportPlan { lang: import.lang, ignored: import.ignored.clone(), rows }
 }
 
-fn plan_row(state: &State, lang: Lang, parsed: &ParsedRow, look: &mut Lookups) -> (Option<PartyCode>, Outcome) {
+fn plan_row(
+    state: &State,
+    lang: Lang,
+    parsed: &ParsedRow,
+    look: &mut Lookups,
+    today: Date,
+) -> (Option<PartyCode>, Outcome) {
     let v = match &parsed.values {
         Ok(v) => v,
         Err(errors) => return (None, Outcome::Refused(errors.clone())),
@@ -1657,49 +1700,75 @@ fn plan_row(state: &State, lang: Lang, parsed: &ParsedRow, look: &mut Lookups) -
             );
         }
     }
+    // The value columns: pledges and deliveries of the action's owner, on a recorded action only
+    // (a new action's id is known once it is signed).
+    let (value_changed, value_commands) = match (&v.value, &v.id, old) {
+        (Some(cells), Some(id), Some(old)) => {
+            match crate::values::plan(look.pledges.get(id), &old.owner, id, action.due, cells, lang, today) {
+                Ok(x) => x,
+                Err(r) => return (None, Outcome::Refused(r)),
+            }
+        }
+        (Some(cells), _, _) if *cells != ValueCells::default() => {
+            let r = Refusal::new("import-value-new-action", Some("pledged"), "");
+            return (None, Outcome::Refused(vec![r]));
+        }
+        _ => (vec![], vec![]),
+    };
     let (party, command) = match (&v.id, old) {
         (Some(id), Some(old)) => {
-            if changed.is_empty() {
+            if changed.is_empty() && value_commands.is_empty() {
                 return (None, Outcome::Unchanged { id: id.clone() });
             }
-            (old.owner.clone(), update_command(id, &action, &changed))
+            (old.owner.clone(), (!changed.is_empty()).then(|| update_command(id, &action, &changed)))
         }
         _ => {
             match roadmap_for(look, &action.area, action.due) {
                 Some(r) => action.roadmap = r,
                 None => return (None, Outcome::Refused(vec![Refusal::new("import-no-roadmap", None, "")])),
             }
-            (action.owner.clone(), Command::PlanAction(action.clone()))
+            (action.owner.clone(), Some(Command::PlanAction(action.clone())))
         }
     };
-    // The domain's own rules, as the write will apply them.
+    // The domain's own rules, as the write will apply them: each command against the state as
+    // it is (a row's commands touch different records: the action, then its pledge).
     let actor = Actor { party: party.clone(), member: None };
-    match decide(state, &actor, &command) {
-        Err(e) => {
-            let field = match e.field() {
-                Some("due") => Some("due"),
-                Some("progress") => Some("progress"),
-                Some("title") => Some("title"),
-                Some("unit") => Some("unit"),
-                Some("reason") => Some("reason"),
-                _ => None,
-            };
-            let mut r = Refusal::new(e.key(), field, e.to_string());
-            r.domain = Some(e);
-            (None, Outcome::Refused(vec![r]))
+    let mut effective = false;
+    let commands: Vec<(Command, bool)> =
+        command.into_iter().map(|c| (c, false)).chain(value_commands.into_iter().map(|c| (c, true))).collect();
+    for (command, is_value) in &commands {
+        match decide(state, &actor, command) {
+            Err(e) => {
+                let field = match (e.field(), is_value, command) {
+                    (_, true, Command::RecordDelivery { .. }) => Some("delivered"),
+                    (_, true, _) => Some("pledged"),
+                    (Some("due"), ..) => Some("due"),
+                    (Some("progress"), ..) => Some("progress"),
+                    (Some("title"), ..) => Some("title"),
+                    (Some("unit"), ..) => Some("unit"),
+                    (Some("reason"), ..) => Some("reason"),
+                    _ => None,
+                };
+                let mut r = Refusal::new(e.key(), field, e.to_string());
+                r.domain = Some(e);
+                return (None, Outcome::Refused(vec![r]));
+            }
+            Ok(emits) => effective |= !emits.is_empty(),
         }
-        Ok(emits) if emits.is_empty() => match &v.id {
+    }
+    if !effective {
+        return match &v.id {
             Some(id) => (None, Outcome::Unchanged { id: id.clone() }),
             None => (None, Outcome::Refused(vec![Refusal::new("import-no-roadmap", None, "")])),
-        },
-        Ok(_) => match command {
-            Command::PlanAction(a) => (Some(party), Outcome::Create(Box::new(a))),
-            command => (
-                Some(party),
-                Outcome::Update { id: v.id.clone().unwrap_or_default(), changed, command: Box::new(command) },
-            ),
-        },
+        };
     }
+    let commands: Vec<Command> = commands.into_iter().map(|(c, _)| c).collect();
+    if let [Command::PlanAction(a)] = commands.as_slice() {
+        return (Some(party), Outcome::Create(Box::new(a.clone())));
+    }
+    let mut changed = changed;
+    changed.extend(value_changed);
+    (Some(party), Outcome::Update { id: v.id.clone().unwrap_or_default(), changed, commands })
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ pub mod download;
 pub mod import;
 pub mod import_report;
 pub mod matrix;
+pub mod values;
 
 pub use calendar::{committee_calendar, committee_calendar_for};
 pub use matrix::{MatrixError, MatrixRow, rows, to_csv, to_xlsx};

@@ -8,8 +8,11 @@
 //!   `;` between fields and a decimal comma (`37,5`), in English `,` and `.`; always UTF-8 with
 //!   a BOM (case C07) and CRLF line ends (RFC 4180);
 //! - XLSX with real date cells (`dd/mm/yyyy` in French and Arabic, `yyyy-mm-dd` in English) and
-//!   real numbers, whose decimal mark the spreadsheet shows in its own locale.
+//!   real numbers, whose decimal mark the spreadsheet shows in its own locale;
+//! - three value columns (issue 18): what the action's owner pledged on it, the currency or the
+//!   unit in kind, and what it delivered ([`crate::values`]).
 
+use crate::values::Pledges;
 use jiff::civil::Date;
 use lajna_domain::records::{Action, Area};
 use lajna_domain::summary;
@@ -63,6 +66,9 @@ pub struct MatrixRow {
     /// Why the action is delayed, blocked or cancelled, in the matrix language (the text of
     /// another language when it has none there); empty when no reason is recorded.
     pub reason: String,
+    /// What the owner party pledged on the action and delivered (the value columns,
+    /// [`crate::values`]); [`Pledges::None`] from [`MatrixRow::new`], filled by [`rows`].
+    pub pledges: Pledges,
 }
 
 impl MatrixRow {
@@ -86,12 +92,13 @@ impl MatrixRow {
             last_update: last_update.to_string(),
             decision: String::new(),
             reason: a.reason.as_ref().map(show).unwrap_or_default(),
+            pledges: Pledges::None,
         }
     }
 }
 
 /// Number of columns of the matrix.
-pub const COLUMNS: usize = 18;
+pub const COLUMNS: usize = 21;
 
 /// Column headers in `lang` (the import recognises all three languages).
 #[must_use]
@@ -116,6 +123,9 @@ pub fn headers(lang: Lang) -> [&'static str; COLUMNS] {
             "Décision",
             "Motif",
             "Taux de réalisation de l’indicateur %",
+            "Valeur engagée",
+            "Devise ou unité",
+            "Valeur livrée",
         ],
         Lang::Ar => [
             "المعرف",
@@ -136,6 +146,9 @@ pub fn headers(lang: Lang) -> [&'static str; COLUMNS] {
             "القرار",
             "السبب",
             "نسبة تحقيق المؤشر %",
+            "القيمة المتعهد بها",
+            "العملة أو الوحدة",
+            "القيمة المسلّمة",
         ],
         Lang::En => [
             "Id",
@@ -156,6 +169,9 @@ pub fn headers(lang: Lang) -> [&'static str; COLUMNS] {
             "Decision",
             "Reason",
             "Indicator achieved %",
+            "Pledged value",
+            "Currency or unit",
+            "Delivered value",
         ],
     }
 }
@@ -221,7 +237,8 @@ impl CsvDialect {
 
 /// The [`COLUMNS`] cells of a row as the CSV of `lang` writes them, in [`headers`] order, before
 /// neutralising (C08): texts; the status as its word in `lang`; dates ISO 8601; whole numbers
-/// plain; the indicator's achievement with `lang`'s decimal mark ([`CsvDialect::of`]).
+/// plain; the indicator's achievement and the values pledged and delivered with `lang`'s
+/// decimal mark ([`CsvDialect::of`], [`crate::values`]).
 #[must_use]
 pub fn cells(r: &MatrixRow, lang: Lang) -> [String; COLUMNS] {
     let (iu, ib, it, ic) = match &r.indicator {
@@ -229,6 +246,7 @@ pub fn cells(r: &MatrixRow, lang: Lang) -> [String; COLUMNS] {
         None => Default::default(),
     };
     let achieved = achievement(r).map(|t| tenths_text(t, CsvDialect::of(lang).decimal)).unwrap_or_default();
+    let [pledged, unit, delivered] = r.pledges.cells(CsvDialect::of(lang).decimal);
     [
         r.id.clone(),
         r.area.clone(),
@@ -248,6 +266,9 @@ pub fn cells(r: &MatrixRow, lang: Lang) -> [String; COLUMNS] {
         r.decision.clone(),
         r.reason.clone(),
         achieved,
+        pledged,
+        unit,
+        delivered,
     ]
 }
 
@@ -268,6 +289,8 @@ const NUMERIC: [usize; 5] = [9, 11, 12, 13, 17];
 const DATES: [usize; 2] = [6, 7];
 /// The column of the indicator's achievement (a decimal number).
 const ACHIEVEMENT: usize = 17;
+/// The columns of the values pledged and delivered (numbers when exact, [`Pledges::numbers`]).
+const VALUES: [usize; 2] = [18, 20];
 
 /// The matrix as CSV in `lang`'s dialect ([`CsvDialect::of`]: `;` and `37,5` in French and
 /// Arabic, `,` and `37.5` in English): UTF-8 with BOM (case C07), CRLF line ends and quoting as
@@ -338,6 +361,12 @@ pub fn to_xlsx(rows: &[MatrixRow], lang: Lang) -> Result<Vec<u8>, MatrixError> {
                     continue;
                 }
             }
+            if let Some(k) = VALUES.iter().position(|v| *v == c)
+                && let Some((numbers, format)) = r.pledges.numbers()
+            {
+                sheet.write_number_with_format(row, col, numbers[k], &plain.clone().set_num_format(&format))?;
+                continue;
+            }
             if c == ACHIEVEMENT
                 && let Some(tenths) = achievement(r)
             {
@@ -368,6 +397,7 @@ pub fn rows(state: &lajna_domain::State, lang: Lang, today: Date) -> Vec<MatrixR
     use lajna_domain::RecordKind;
     let areas: Vec<(String, Area)> = state.all::<Area>(RecordKind::Area);
     let references = lajna_domain::reference::decision_references(state);
+    let pledges = crate::values::by_action(state);
     let mut out: Vec<(i64, MatrixRow)> = state
         .all::<Action>(RecordKind::Action)
         .into_iter()
@@ -376,6 +406,7 @@ pub fn rows(state: &lajna_domain::State, lang: Lang, today: Date) -> Vec<MatrixR
             let updated = state.entry(&id).map(|e| e.updated_at.clone()).unwrap_or_default();
             let mut row = MatrixRow::new(&id, &a, area, &updated, lang, today);
             row.decision = a.decision.as_ref().and_then(|d| references.get(d)).cloned().unwrap_or_default();
+            row.pledges = Pledges::of(pledges.get(&id), &a.owner, lang);
             (area.map_or(i64::MAX, |x| x.ordinal), row)
         })
         .collect();
@@ -407,6 +438,7 @@ mod tests {
             last_update: "2025-06-01T10:00:00Z".into(),
             decision: "D-2025/1-3".into(),
             reason: String::new(),
+            pledges: Pledges::None,
         }
     }
 
@@ -475,13 +507,13 @@ mod tests {
         let fr = text(Lang::Fr);
         let line = fr.split("\r\n").nth(1).unwrap();
         assert!(line.contains(";Formation, phase 2;") && line.contains(";En cours;60;officiers;0;8;3;"), "{line}");
-        assert!(line.ends_with(";D-2025/1-3;;37,5"), "{line}");
+        assert!(line.ends_with(";D-2025/1-3;;37,5;;;"), "{line}: then the three empty value cells");
         assert!(fr.ends_with("\r\n") && !fr.replace("\r\n", "").contains('\n'), "CRLF only");
         let ar = text(Lang::Ar);
-        assert!(ar.starts_with("المعرف;المجال;") && ar.contains(";قيد الإنجاز;") && ar.contains(";37,5\r\n"), "{ar}");
+        assert!(ar.starts_with("المعرف;المجال;") && ar.contains(";قيد الإنجاز;") && ar.contains(";37,5;;;\r\n"), "{ar}");
         let en = text(Lang::En);
         assert!(
-            en.contains(",\"Formation, phase 2\",") && en.contains(",In progress,") && en.contains(",37.5\r\n"),
+            en.contains(",\"Formation, phase 2\",") && en.contains(",In progress,") && en.contains(",37.5,,,\r\n"),
             "{en}"
         );
     }

@@ -224,9 +224,9 @@ async fn changes_are_written_all_at_once_and_then_read_back_unchanged() {
     let m = read(&csv_of(Lang::Fr, &[update, progress_only, new])).unwrap();
     let o = node.import_matrix(&Importer::Operator, &m, true).await.unwrap();
     assert_eq!(outcomes(&o), vec![(2, "update"), (3, "update"), (4, "create")]);
-    let Outcome::Update { changed, command, .. } = &o.plan.rows[1].outcome else { unreachable!() };
+    let Outcome::Update { changed, commands, .. } = &o.plan.rows[1].outcome else { unreachable!() };
     assert_eq!(changed, &vec!["status", "progress"]);
-    assert!(matches!(**command, Command::ReportProgress { .. }), "{command:?}");
+    assert!(matches!(commands.as_slice(), [Command::ReportProgress { .. }]), "{commands:?}");
     assert_eq!(o.written.len(), 3);
     assert_eq!(node.store().event_count().await.unwrap(), count + 3);
     let a: Action = node.with_state(|s| s.get(RecordKind::Action, &rows[p].id).unwrap()).await;
@@ -470,7 +470,7 @@ async fn c18_the_csv_of_each_language_reads_in_its_locale_and_imports_back_uncha
         let got: Vec<Vec<String>> = serde_json::from_value(doc["rows"].clone()).unwrap();
         assert_eq!(got.len(), rows.len() + 1);
         assert_eq!(got[0], headers(lang).to_vec(), "{lang:?}: headers in the language, one column each");
-        assert!(got.iter().all(|r| r.len() == 18), "{lang:?}: every row has its 18 columns");
+        assert!(got.iter().all(|r| r.len() == 21), "{lang:?}: every row has its 21 columns");
         let at = |id: &str| rows.iter().position(|r| r.id == id).unwrap() + 1;
         let (f, d) = (&got[at(&formation)], &got[at(&delayed)]);
         assert_eq!((f[3].as_str(), f[8].as_str(), f[17].as_str()), ("Formation, phase 2", in_progress, achieved));
@@ -525,9 +525,9 @@ async fn status_words_of_any_language_and_the_codes_read_back_as_the_same_status
     let mut english: Vec<Vec<String>> = matrix_rows(&node, Lang::En).await.iter().map(|r| cells(r, Lang::En)).collect();
     english[p][8] = "En cours".into();
     let o = preview(&node, &read(&csv_of(Lang::En, &english)).unwrap()).await;
-    let Outcome::Update { changed, command, .. } = &o.plan.rows[p].outcome else { panic!("{:?}", o.plan.rows[p]) };
+    let Outcome::Update { changed, commands, .. } = &o.plan.rows[p].outcome else { panic!("{:?}", o.plan.rows[p]) };
     assert_eq!(changed, &vec!["status"]);
-    assert!(matches!(**command, Command::ReportProgress { status: Some(ActionStatus::InProgress), .. }));
+    assert!(matches!(commands.as_slice(), [Command::ReportProgress { status: Some(ActionStatus::InProgress), .. }]));
 }
 
 /// An action delayed, blocked or cancelled states its reason (issue 13 item 5): the reason
@@ -588,9 +588,9 @@ async fn the_reason_column_carries_the_reason_and_a_missing_reason_refuses_the_r
     lines[p][8] = "Bloquée".into();
     lines[p][16] = "En attente de l’accord du commandement".into();
     let o = node.import_matrix(&Importer::Operator, &read(&csv_of(Lang::Fr, &lines)).unwrap(), true).await.unwrap();
-    let Outcome::Update { changed, command, .. } = &o.plan.rows[p].outcome else { panic!("{:?}", o.plan.rows[p]) };
+    let Outcome::Update { changed, commands, .. } = &o.plan.rows[p].outcome else { panic!("{:?}", o.plan.rows[p]) };
     assert_eq!(changed, &vec!["status", "reason"]);
-    assert!(matches!(**command, Command::ReportProgress { reason: Some(_), .. }), "{command:?}");
+    assert!(matches!(commands.as_slice(), [Command::ReportProgress { reason: Some(_), .. }]), "{commands:?}");
     assert_eq!(o.written.len(), 1);
     let a: Action = node.with_state(|s| s.get(RecordKind::Action, &rows[p].id).unwrap()).await;
     assert_eq!(a.status, ActionStatus::Blocked);
@@ -666,6 +666,7 @@ mod bounded {
                 last_update: "2025-02-17T09:00:00Z".into(),
                 decision: String::new(),
                 reason: String::new(),
+                pledges: lajna_outputs::values::Pledges::None,
             })
             .collect()
     }
@@ -1049,4 +1050,150 @@ async fn a_refused_row_names_its_owning_party_and_each_reasons_column() {
         details(r, Lang::En)
     );
     assert_eq!(snapshot(&node).await, before, "nothing written");
+}
+
+/// A pledge of `party` on `about`, dated 2025-01-10 and due 2026-12-31.
+async fn pledge(node: &Node, party: &str, about: &str, value: lajna_domain::resources::Pledged, only: bool) -> String {
+    use lajna_domain::{Marking, Releasability};
+    let party = PartyCode::parse(party).unwrap();
+    let marking = Marking {
+        releasable_to: if only { Releasability::Only(party.clone()) } else { Releasability::Both },
+        ..Marking::default()
+    };
+    let p = lajna_domain::resources::Pledge {
+        party: party.clone(),
+        about: about.to_string(),
+        date: date(2025, 1, 10),
+        due: date(2026, 12, 31),
+        value,
+        marking,
+        illustrative: false,
+    };
+    node.execute(&Actor { party, member: None }, &Command::MakePledge(p)).await.unwrap()[0].to_hex()
+}
+
+async fn deliver(node: &Node, party: &str, pledge: &str, value: lajna_domain::resources::Delivered) {
+    let delivery = lajna_domain::resources::Delivery { date: date(2025, 2, 1), value, evidence: None };
+    let actor = Actor { party: PartyCode::parse(party).unwrap(), member: None };
+    node.execute(&actor, &Command::RecordDelivery { pledge: pledge.into(), delivery }).await.unwrap();
+}
+
+/// Issue 18 item 4 and its must-show: the matrix's value columns (what the owner pledged on
+/// the action and delivered) export in ar/fr/en, CSV and XLSX, and import back unchanged; a
+/// party-private pledge is in no matrix; a raised delivered value records a delivery of the
+/// difference, a value on an action without pledge makes one; a decimal point in a French
+/// matrix, an unknown currency, a negative amount or a lowered delivered value is refused with
+/// its row and column, and nothing is written.
+#[tokio::test]
+async fn value_columns_round_trip_in_three_languages_and_refuse_bad_values_with_row_and_column() {
+    use lajna_domain::money::{Currency, InKind, Money, Quantity};
+    use lajna_domain::resources::{Delivered, Pledged};
+    use lajna_outputs::import_report::refusal_line;
+    let (dir, node) = demo_node().await;
+    let t = |fr: &str| LocalizedText::tri("", fr, "");
+    let money = plan_action(&node, t("Financer le stage"), t("EMG"), None).await;
+    let seats = plan_action(&node, t("Places à l’école"), t("EMG"), None).await;
+    let mixed = plan_action(&node, t("Soutien logistique"), t("EMG"), None).await;
+    let bare = plan_action(&node, t("Action sans engagement"), t("EMG"), None).await;
+    let mad = |minor| Money::new(minor, Currency::MAD).unwrap();
+    let p = pledge(&node, "MAR", &money, Pledged::Money(mad(2_000_000)), false).await;
+    deliver(&node, "MAR", &p, Delivered::Money(mad(500_000))).await;
+    // A party-private cost on the same action: in no matrix, not even its own party's.
+    pledge(&node, "MAR", &money, Pledged::Money(mad(99_999_999)), true).await;
+    let unit = LocalizedText::tri("مقاعد تدريب", "places de formation", "training seats");
+    let in_kind = InKind { quantity: Quantity::whole(20).unwrap(), unit, valuation: Some(mad(40_000_000)) };
+    let s = pledge(&node, "MAR", &seats, Pledged::InKind(in_kind), false).await;
+    let half = Quantity::parse("2.5", Lang::En, "q").unwrap();
+    deliver(&node, "MAR", &s, Delivered::InKind { quantity: Quantity::whole(5).unwrap() }).await;
+    deliver(&node, "MAR", &s, Delivered::InKind { quantity: half }).await;
+    pledge(&node, "MAR", &mixed, Pledged::Money(mad(100_000)), false).await;
+    let xof = Money::new(650_000, Currency::XOF).unwrap();
+    pledge(&node, "MAR", &mixed, Pledged::Money(xof), false).await;
+    let before = snapshot(&node).await;
+    let [pledged, _, delivered] = [Column::Pledged, Column::Currency, Column::Delivered]
+        .map(|c| Column::ALL.iter().position(|x| *x == c).unwrap());
+    for (lang, cents, seats_text, mixed_text) in [
+        (Lang::Fr, ["20000,00", "MAD", "5000,00"], ["20", "places de formation", "7,5"], "1000,00 MAD + 650000 XOF"),
+        (Lang::Ar, ["20000,00", "MAD", "5000,00"], ["20", "مقاعد تدريب", "7,5"], "1000,00 MAD + 650000 XOF"),
+        (Lang::En, ["20000.00", "MAD", "5000.00"], ["20", "training seats", "7.5"], "1000.00 MAD + 650000 XOF"),
+    ] {
+        let rows = matrix_rows(&node, lang).await;
+        let row = |id: &str| rows.iter().find(|r| r.id == id).unwrap();
+        assert_eq!(cells(row(&money), lang)[pledged..=delivered], cents, "{lang:?}");
+        assert_eq!(cells(row(&seats), lang)[pledged..=delivered], seats_text, "{lang:?}");
+        assert_eq!(
+            cells(row(&mixed), lang)[pledged..=delivered],
+            [mixed_text, "", "0,00 MAD + 0 XOF"]
+                .map(|x| { if lang == Lang::En { x.replace("0,00", "0.00") } else { x.to_string() } })
+        );
+        assert_eq!(cells(row(&bare), lang)[pledged..=delivered], ["", "", ""]);
+        for (format, bytes) in [("xlsx", to_xlsx(&rows, lang).unwrap()), ("csv", to_csv(&rows, lang).unwrap())] {
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(!text.contains("999999") && !text.contains("99999,99"), "{lang:?} {format}: the private cost");
+            let o = preview(&node, &read(&bytes).unwrap()).await;
+            assert!(outcomes(&o).iter().all(|(_, c)| *c == "unchanged"), "{lang:?} {format}: {:?}", outcomes(&o));
+        }
+        // openpyxl reads the XLSX values as numbers with the currency's decimals.
+        let path = dir.path().join(format!("values-{}.xlsx", lang.code()));
+        std::fs::write(&path, to_xlsx(&rows, lang).unwrap()).unwrap();
+        let doc = python("read_matrix.py", &path, &[]);
+        let got: Vec<Vec<String>> = serde_json::from_value(doc["rows"].clone()).unwrap();
+        let types: Vec<Vec<String>> = serde_json::from_value(doc["types"].clone()).unwrap();
+        let formats: Vec<Vec<String>> = serde_json::from_value(doc["formats"].clone()).unwrap();
+        let at = rows.iter().position(|r| r.id == money).unwrap() + 1;
+        assert_eq!(got[at][pledged..=delivered], ["20000", "MAD", "5000"], "{lang:?}");
+        assert_eq!((types[at][pledged].as_str(), formats[at][pledged].as_str()), ("n", "#,##0.00"));
+        let at = rows.iter().position(|r| r.id == seats).unwrap() + 1;
+        assert_eq!((got[at][delivered].as_str(), types[at][delivered].as_str()), ("7.5", "n"));
+    }
+    assert_eq!(snapshot(&node).await, before, "round trips write nothing");
+
+    // Refusals in a French matrix, each naming its row and column; nothing written.
+    let rows = matrix_rows(&node, Lang::Fr).await;
+    let base: Vec<Vec<String>> = rows.iter().map(|r| cells(r, Lang::Fr)).collect();
+    let at = |id: &str| rows.iter().position(|r| r.id == id).unwrap();
+    let catalog = lajna_i18n::Catalog::shared();
+    for (id, column, value, key, says) in [
+        (&money, pledged, "25000.50", "error-wrong-decimal-mark", "Colonne « Valeur engagée »"),
+        (
+            &money,
+            Column::ALL.iter().position(|c| *c == Column::Currency).unwrap(),
+            "ZZZ",
+            "error-unknown-currency",
+            "Colonne « Devise ou unité »",
+        ),
+        (&bare, pledged, "-5,00", "error-not-positive", "Colonne « Valeur engagée »"),
+        (&money, delivered, "4000,00", "import-value-delivered-less", "Colonne « Valeur livrée »"),
+        (&mixed, pledged, "2000,00 MAD + 650000 XOF", "import-value-several", "Colonne « Valeur engagée »"),
+    ] {
+        let mut lines = base.clone();
+        lines[at(id)][column] = value.into();
+        if id == &bare {
+            lines[at(id)][pledged + 1] = "MAD".into();
+        }
+        let o = node.import_matrix(&Importer::Operator, &read(&csv_of(Lang::Fr, &lines)).unwrap(), true).await.unwrap();
+        let sheet_row = at(id) as u32 + 2;
+        assert_eq!(refusal_keys(&o, sheet_row), vec![key], "{value}");
+        let Outcome::Refused(reasons) = &o.plan.rows[at(id)].outcome else { unreachable!() };
+        let line = refusal_line(catalog, Lang::Fr, &reasons[0]).replace(['\u{2068}', '\u{2069}'], "");
+        assert!(line.starts_with(says), "{value}: {line}");
+        assert!(o.written.is_empty(), "{value}");
+        assert_eq!(snapshot(&node).await, before, "{value}: nothing written");
+    }
+
+    // A raised delivered value records the difference; a value on a bare action makes a pledge.
+    let mut lines = base.clone();
+    lines[at(&money)][delivered] = "7500,00".into();
+    lines[at(&bare)][pledged..=delivered].clone_from_slice(&["150000".into(), "XOF".into(), String::new()]);
+    let o = node.import_matrix(&Importer::Operator, &read(&csv_of(Lang::Fr, &lines)).unwrap(), true).await.unwrap();
+    let Outcome::Update { changed, commands, .. } = &o.plan.rows[at(&money)].outcome else { panic!() };
+    assert_eq!(changed, &vec!["delivered"]);
+    let [Command::RecordDelivery { delivery, .. }] = commands.as_slice() else { panic!("{commands:?}") };
+    assert_eq!((delivery.value.clone(), delivery.date), (Delivered::Money(mad(250_000)), node.today()));
+    let Outcome::Update { changed, .. } = &o.plan.rows[at(&bare)].outcome else { panic!() };
+    assert_eq!(changed, &vec!["pledged"]);
+    assert_eq!(o.written.len(), 2);
+    let after: Vec<Vec<String>> = matrix_rows(&node, Lang::Fr).await.iter().map(|r| cells(r, Lang::Fr)).collect();
+    assert_eq!(after[at(&money)][pledged..=delivered], ["20000,00", "MAD", "7500,00"]);
+    assert_eq!(after[at(&bare)][pledged..=delivered], ["150000", "XOF", "0"]);
 }

@@ -66,3 +66,11 @@ import-file-too-much-text = يحتوي المصنف على أكثر من { $mb }
 # A refused row: the party owning its action, then each reason after its column (issue 17 item 5).
 import-owner = الطرف المالك: { $party }
 import-in-column = العمود «{ $column }»: { $reason }
+
+## Value columns (issue 18): what the owner party pledged on the action and delivered.
+import-value-new-action = لا يمكن إرفاق قيمة متعهد بها بإجراء جديد: استورد الإجراء أولاً، ثم قيمته.
+import-value-several = يحمل هذا الإجراء عدة تعهدات بعملات أو وحدات مختلفة: عدّلها في صفحة كل تعهد.
+import-value-emptied = لا يُسحب التعهد «{ $detail }» عبر المصفوفة: أعد قيمته، أو صحّحه في صفحته.
+import-value-delivery-first = لا يمكن إدخال تسليم قبل التعهد: استورد القيمة المتعهد بها أولاً، ثم القيمة المسلّمة.
+import-value-kind-changed = تُغيَّر عملة أو وحدة «{ $detail }» لتعهد سبق تسليمه، أو طبيعة التعهد (مبلغ أو عيني)، في صفحته، لا عبر المصفوفة.
+import-value-delivered-less = لا يمكن أن تنقص القيمة المسلّمة عبر المصفوفة: اسحب التسليم الخاطئ في صفحة التعهد.

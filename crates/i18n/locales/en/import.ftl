@@ -62,3 +62,11 @@ import-file-too-much-text = The workbook holds more than { $mb } MB of text. Sav
 # A refused row: the party owning its action, then each reason after its column (issue 17 item 5).
 import-owner = Owning party: { $party }
 import-in-column = Column “{ $column }”: { $reason }
+
+## Value columns (issue 18): what the owner party pledged on the action and delivered.
+import-value-new-action = A pledged value cannot come with a new action: import the action first, then its value.
+import-value-several = This action carries several pledges of different currencies or units: change them on each pledge's page.
+import-value-emptied = The pledge “{ $detail }” is not removed through the matrix: put its value back, or correct it on its page.
+import-value-delivery-first = A delivery cannot be entered before its pledge: import the pledged value first, then the delivered value.
+import-value-kind-changed = The currency or unit “{ $detail }” of a pledge already delivered, or whether a pledge is money or in kind, is changed on its page, not through the matrix.
+import-value-delivered-less = The delivered value cannot go down through the matrix: withdraw the wrong delivery on the pledge's page.

@@ -62,3 +62,11 @@ import-file-too-much-text = Le classeur contient plus de { $mb } Mo de texte. En
 # A refused row: the party owning its action, then each reason after its column (issue 17 item 5).
 import-owner = Partie propriétaire : { $party }
 import-in-column = Colonne « { $column } » : { $reason }
+
+## Value columns (issue 18): what the owner party pledged on the action and delivered.
+import-value-new-action = Une valeur engagée ne peut pas accompagner une action nouvelle : importez d’abord l’action, puis sa valeur.
+import-value-several = Cette action porte plusieurs engagements de devises ou d’unités différentes : modifiez-les sur la page de chaque engagement.
+import-value-emptied = L’engagement « { $detail } » ne se retire pas par la matrice : remettez sa valeur, ou corrigez-le sur sa page.
+import-value-delivery-first = Une livraison ne peut pas être saisie avant l’engagement : importez d’abord la valeur engagée, puis la valeur livrée.
+import-value-kind-changed = La devise ou l’unité « { $detail } » d’un engagement déjà livré, ou la nature (montant ou en nature) d’un engagement, se change sur sa page, pas par la matrice.
+import-value-delivered-less = La valeur livrée ne peut pas diminuer par la matrice : retirez la livraison erronée sur la page de l’engagement.
