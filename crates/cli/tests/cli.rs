@@ -7,6 +7,8 @@ use std::process::{Command, Output};
 use sqlx::Row;
 
 mod help;
+/// Issue 16 item 5: node keys revoked, two real nodes over HTTP and by bundle.
+mod keys;
 /// Issue 14: e-mails through a real SMTP server (aiosmtpd) and restarts of `lajna serve`.
 mod notify;
 

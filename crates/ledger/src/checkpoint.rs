@@ -122,11 +122,12 @@ impl Checkpoint {
     }
 
     /// [`Checkpoint::open`], then against a committee's trust: the statement names this
-    /// committee, and its node key is certified by the root of the party it names.
+    /// committee, and its node key is certified by the root of the party it names and not
+    /// revoked.
     ///
     /// # Errors
     /// As [`Checkpoint::open`]; [`LedgerError::WrongCommittee`], [`LedgerError::UnknownParty`],
-    /// [`LedgerError::Uncertified`].
+    /// [`LedgerError::Revoked`], [`LedgerError::Uncertified`].
     pub fn verify(&self, trust: &Trust) -> Result<CheckpointStatement, LedgerError> {
         let (statement, key) = self.open()?;
         let committee = trust.committee().ok_or_else(|| LedgerError::BadParents("no genesis stored yet".into()))?;
@@ -138,6 +139,9 @@ impl Checkpoint {
         }
         if trust.root(&statement.party).is_none() {
             return Err(LedgerError::UnknownParty(statement.party));
+        }
+        if let Some(revocation) = trust.revocation(&statement.party, &key) {
+            return Err(LedgerError::revoked(None, statement.party, key.to_hex(), revocation.to_hex()));
         }
         if !trust.is_certified(&statement.party, &key) {
             return Err(LedgerError::Uncertified { party: statement.party, key: key.to_hex() });

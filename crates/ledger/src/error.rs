@@ -55,18 +55,10 @@ pub enum LedgerError {
         key: String,
     },
     /// The signing key was revoked by its party's root (issue 16 item 5): an event it signed
-    /// outside the revocation's past, or a sync request or checkpoint it signed.
-    #[error("{}", revoked_text(.event.as_deref(), .key, .party, .revocation))]
-    Revoked {
-        /// The refused event (hex), when an event was refused; `None` for a request or checkpoint.
-        event: Option<String>,
-        /// Party the key was certified for.
-        party: String,
-        /// Revoked key, hex.
-        key: String,
-        /// The revocation event (hex).
-        revocation: String,
-    },
+    /// outside the revocation's past, or a sync request or checkpoint it signed. Boxed: the
+    /// error stays small.
+    #[error("{0}")]
+    Revoked(Box<RevokedKey>),
     /// The event belongs to another committee.
     #[error("event belongs to committee {found}, not {expected}")]
     WrongCommittee {
@@ -107,7 +99,7 @@ impl LedgerError {
             Self::BadSignature(_) => "bad-signature",
             Self::BadKey(_) => "bad-key",
             Self::Uncertified { .. } => "uncertified-key",
-            Self::Revoked { .. } => "revoked-key",
+            Self::Revoked(_) => "revoked-key",
             Self::WrongCommittee { .. } => "wrong-committee",
             Self::BadParents(_) => "bad-parents",
             Self::UnknownParty(_) => "unknown-party",
@@ -118,12 +110,37 @@ impl LedgerError {
     }
 }
 
-fn revoked_text(event: Option<&str>, key: &str, party: &str, revocation: &str) -> String {
-    let what = match event {
-        Some(id) => format!("event {id} is signed by"),
-        None => "signed by".to_string(),
-    };
-    format!(
-        "{what} key {key} of {party}, revoked by event {revocation}: only the events that revocation knows stay valid"
-    )
+/// What [`LedgerError::Revoked`] names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevokedKey {
+    /// The refused event (hex), when an event was refused; `None` for a request or checkpoint.
+    pub event: Option<String>,
+    /// Party the key was certified for.
+    pub party: String,
+    /// Revoked key, hex.
+    pub key: String,
+    /// The revocation event (hex).
+    pub revocation: String,
+}
+
+impl LedgerError {
+    /// [`LedgerError::Revoked`] of these parts.
+    #[must_use]
+    pub fn revoked(event: Option<String>, party: String, key: String, revocation: String) -> Self {
+        Self::Revoked(Box::new(RevokedKey { event, party, key, revocation }))
+    }
+}
+
+impl std::fmt::Display for RevokedKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.event {
+            Some(id) => write!(f, "event {id} is signed by")?,
+            None => f.write_str("signed by")?,
+        }
+        write!(
+            f,
+            " key {} of {}, revoked by event {}: only the events that revocation knows stay valid",
+            self.key, self.party, self.revocation
+        )
+    }
 }

@@ -481,12 +481,12 @@ impl Trust {
         if let Some(revocation) = self.revocation(&env.author.party, &key)
             && !before(revocation)
         {
-            return Err(LedgerError::Revoked {
-                event: Some(event.id.to_hex()),
-                party: env.author.party.clone(),
-                key: key.to_hex(),
-                revocation: revocation.to_hex(),
-            });
+            return Err(LedgerError::revoked(
+                Some(event.id.to_hex()),
+                env.author.party.clone(),
+                key.to_hex(),
+                revocation.to_hex(),
+            ));
         }
         if self.certified.get(&env.author.party).is_some_and(|s| s.contains(&key)) {
             Ok(())

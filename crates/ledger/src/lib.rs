@@ -19,7 +19,7 @@ pub mod sync;
 pub use bundle::{BUNDLE_FORMAT, BundleHeader, read_bundle, write_bundle};
 pub use canonical::{MAX_SAFE_INTEGER, canonicalize_text, check_numbers, to_canonical_vec};
 pub use checkpoint::{Checkpoint, CheckpointStatement};
-pub use error::LedgerError;
+pub use error::{LedgerError, RevokedKey};
 pub use event::{
     Author, Draft, Envelope, EventId, EventSignature, GENESIS_KIND, GenesisBody, GenesisParty, KEY_CERTIFIED_KIND,
     KEY_REVOKED_KIND, KeyCertifiedBody, KeyRevokedBody, LEDGER_VERSION, MAX_EVENT_BYTES, SignedEvent, Trust,

@@ -33,6 +33,17 @@ pub enum NodeError {
         /// Party.
         party: String,
     },
+    /// `lajna keys revoke` was asked to revoke the key this node signs with for the party: the
+    /// node could then write nothing for it.
+    #[error(
+        "key {key} is the key this node signs with for {party}: rotate it first (`lajna keys rotate`), then revoke the retired key (`lajna keys revoke --retired`)"
+    )]
+    RevokingOwnKey {
+        /// Party.
+        party: String,
+        /// The key, hex.
+        key: String,
+    },
     /// The directory is not a Lajna data directory.
     #[error(
         "{path} is not a Lajna data directory (no config.toml); create one with `lajna init --data {path}` or `lajna demo --data {path}`"
@@ -97,6 +108,7 @@ impl NodeError {
             Self::Document(e) => e.key(),
             Self::Peer(_) => "peer",
             Self::NoKey { .. } => "no-key",
+            Self::RevokingOwnKey { .. } => "revoking-own-key",
             Self::NotInitialised { .. } => "not-initialised",
             Self::AlreadyInitialised { .. } => "already-initialised",
             Self::Io { .. } => "io",

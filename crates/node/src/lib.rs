@@ -21,6 +21,7 @@ pub mod extract;
 pub mod feeds;
 pub mod history;
 pub mod import;
+pub mod keys;
 mod log;
 pub mod metrics;
 pub mod notify;

@@ -213,11 +213,13 @@ impl Node {
     /// The checkpoint of another party's node is kept once the events are stored.
     /// Blobs are written before the events are appended and removed again if the events are
     /// refused; a blob that no shared document of the resulting state references with its size
-    /// is not kept. Importing it twice changes nothing.
+    /// is not kept. Importing it twice changes nothing. A new event signed by a key this log
+    /// revoked refuses the bundle whole, first (issue 16 item 5, [`crate::keys`]).
     ///
     /// # Errors
-    /// [`LedgerError::BundleCorrupt`], [`LedgerError::WrongCommittee`], or the first refused
-    /// event; nothing is stored then (no event, no blob).
+    /// [`LedgerError::BundleCorrupt`], [`LedgerError::WrongCommittee`],
+    /// [`LedgerError::Revoked`] naming the event, the key and the revocation, or the first
+    /// refused event; nothing is stored then (no event, no blob).
     pub async fn bundle_import(&self, bytes: &[u8]) -> Result<ImportReport, NodeError> {
         let (header, events, blobs) = read_bundle_with_blobs(bytes, MAX_BUNDLE_BYTES)?;
         let committee = self.store.committee().await.ok_or(NodeError::Store(StoreError::Empty))?;
@@ -226,6 +228,13 @@ impl Node {
                 expected: committee.to_hex(),
                 found: header.committee.to_hex(),
             }));
+        }
+        // An event of a revoked key refuses the bundle whole, naming the event and the key,
+        // before its checkpoint (which that key may have signed) is looked at.
+        if let Some(e) = self.revoked_among(&events).await {
+            let why = e.to_string();
+            self.store.record_exchange(&header.from, None, "bundle-import", 0, 1, Some(&why), None).await?;
+            return Err(NodeError::Ledger(e));
         }
         let checkpoint = match &header.checkpoint {
             None => None,
@@ -347,7 +356,8 @@ impl Node {
     /// peer's party and its clock skew (seconds, peer minus us).
     ///
     /// # Errors
-    /// [`LedgerError::BadRequest`] or [`LedgerError::Uncertified`] saying why.
+    /// [`LedgerError::BadRequest`], [`LedgerError::Revoked`] (a key revoked by its root) or
+    /// [`LedgerError::Uncertified`] saying why.
     pub async fn authenticate_peer(
         &self,
         auth: &RequestAuth,
@@ -356,11 +366,17 @@ impl Node {
         body: &[u8],
     ) -> Result<(String, i64), NodeError> {
         let key: PublicKey = verify_request(auth, method, path, body)?;
-        let party = {
+        let (party, revoked) = {
             let guard = self.store.lock().await;
             let trust = guard.trust();
-            trust.parties().into_iter().find(|p| trust.is_certified(p, &key))
+            let party = trust.parties().into_iter().find(|p| trust.is_certified(p, &key));
+            let revoked = trust.parties().into_iter().find_map(|p| trust.revocation(&p, &key).map(|r| (p, r)));
+            (party, revoked)
         };
+        if let (None, Some((party, revocation))) = (&party, revoked) {
+            // A leaked key, revoked: say so (problem `revoked-key`), not "uncertified".
+            return Err(NodeError::Ledger(LedgerError::revoked(None, party, key.to_hex(), revocation.to_hex())));
+        }
         let Some(party) = party else {
             return Err(NodeError::Ledger(LedgerError::Uncertified { party: "?".into(), key: key.to_hex() }));
         };
@@ -518,11 +534,12 @@ impl Node {
         let (status, text) = client.send("POST", path, &headers, bytes, MAX_BUNDLE_BYTES as u64).await?;
         let text = String::from_utf8_lossy(&text).into_owned();
         if !(200..300).contains(&status) {
-            let detail = serde_json::from_str::<serde_json::Value>(&text)
-                .ok()
-                .and_then(|v| v.get("detail").and_then(|d| d.as_str()).map(String::from))
-                .unwrap_or(text);
-            return Err(NodeError::Peer(format!("{base}{path} refused ({status}): {detail}")));
+            let problem = serde_json::from_str::<serde_json::Value>(&text).ok();
+            let member = |name: &str| problem.as_ref().and_then(|v| v.get(name)?.as_str().map(String::from));
+            // The problem's stable code too (RFC 9457 extension member `code`), e.g. `revoked-key`.
+            let code = member("code").map(|c| format!(" {c}")).unwrap_or_default();
+            let detail = member("detail").unwrap_or(text);
+            return Err(NodeError::Peer(format!("{base}{path} refused ({status}{code}): {detail}")));
         }
         serde_json::from_str(&text).map_err(|e| NodeError::Peer(format!("{base}{path}: unreadable reply: {e}")))
     }

@@ -1123,3 +1123,106 @@ async fn a_rotated_node_key_signs_new_events_and_the_old_ones_still_verify() {
     assert_eq!(last.sigs[0].key, new_key, "signed with the new key");
     assert!(node.store().verify().await.unwrap().ok(), "old and new events verify");
 }
+
+/// Copies a closed data directory (the leaked copy of a node's disk).
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Issue 16 item 5 (must show, node level): the Moroccan node's key leaks with a copy of its
+/// disk. The node rotates, then revokes the old key; once the revocation has reached the
+/// Malian node by bundle, an event the leaked copy signs with the old key is refused there by
+/// bundle (whole, naming the event and the key; nothing stored) and by HTTP push, a sync
+/// request signed with it is refused (`revoked-key`), while every older event of the key —
+/// shared and in the Moroccan private log — still verifies on both nodes.
+#[tokio::test]
+async fn a_revoked_node_key_signs_nothing_new_on_either_node_and_its_older_events_still_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mar, mli) = demo::build_pair(dir.path()).await.unwrap();
+    let root = lajna_node::read_key(&dir.path().join("roots/root-MAR.key")).unwrap();
+    let leaked = lajna_node::read_key(&mar.dir.node_key("MAR")).unwrap();
+    // Older events of the key: a shared one that reaches MLI, and a private note.
+    let (action, _) = mar.with_state(|s| s.all::<Action>(RecordKind::Action)).await.remove(0);
+    let evidence = Command::AddEvidence { action: action.clone(), note: T::tri("", "avant la fuite", "") };
+    let older = mar.execute(&actor("MAR"), &evidence).await.unwrap()[0];
+    let note = Note {
+        party: PartyCode::parse("MAR").unwrap(),
+        title: T::tri("", "Note interne", ""),
+        text: T::tri("", "Écrite avant la révocation", ""),
+        about: None,
+    };
+    mar.execute(&actor("MAR"), &Command::RecordNote(note)).await.unwrap();
+    mli.bundle_import(&mar.bundle_export(Some("MLI"), false).await.unwrap().0).await.unwrap();
+    assert!(mli.store().has_all(&[older]).await);
+
+    // Revoking the key the node signs with is refused: rotate first.
+    let err = mar.revoke_key("MAR", &root, &leaked.public(), "laptop").await.unwrap_err();
+    assert_eq!(err.code(), "revoking-own-key");
+    mar.rotate_key("MAR", &root, "rotated").await.unwrap();
+    let mar_dir = mar.dir.0.clone();
+    drop(mar);
+    copy_dir(&mar_dir, &dir.path().join("leak"));
+    // The leaked copy signs with the old key.
+    std::fs::rename(dir.path().join("leak/keys/node-MAR.key.retired"), dir.path().join("leak/keys/node-MAR.key"))
+        .unwrap();
+    let mar = Node::open(&mar_dir).await.unwrap();
+    let stranger = lajna_ledger::SecretKey::generate().unwrap();
+    let before = mar.store().event_count().await.unwrap();
+    let err = mar.revoke_key("MAR", &stranger, &leaked.public(), "laptop").await.unwrap_err();
+    assert_eq!(err.code(), "uncertified-key", "not MAR's root");
+    let err = mar.revoke_key("MAR", &root, &stranger.public(), "laptop").await.unwrap_err();
+    assert_eq!(err.code(), "uncertified-key", "not a key of the log");
+    assert_eq!(mar.store().event_count().await.unwrap(), before, "nothing written");
+    let revocation = mar.revoke_key("MAR", &root, &leaked.public(), "laptop stolen").await.unwrap();
+    let revoked = lajna_node::keys::Revoked { party: "MAR".into(), key: leaked.public().to_hex(), revocation };
+    assert_eq!(mar.revocations().await, vec![revoked.clone()]);
+    // The revocation (and the new key's certificate) reach MLI by bundle.
+    mli.bundle_import(&mar.bundle_export(Some("MLI"), false).await.unwrap().0).await.unwrap();
+    assert_eq!(mli.revocations().await, vec![revoked]);
+
+    // The leaked copy writes a new event with the old key, and tries to deliver it.
+    let leak = Node::open(&dir.path().join("leak")).await.unwrap();
+    let evidence = Command::AddEvidence { action, note: T::tri("", "écrit avec la clé volée", "") };
+    let forged = leak.execute(&actor("MAR"), &evidence).await.unwrap()[0];
+    let forged_event = all_events(&leak).await.into_iter().find(|e| e.id() == forged).unwrap();
+    assert_eq!(forged_event.sigs[0].key, leaked.public().to_hex());
+    let (bundle, _) = leak.bundle_export(Some("MLI"), false).await.unwrap();
+    let expected = format!(
+        "event {forged} is signed by key {} of MAR, revoked by event {revocation}: only the events that revocation knows stay valid",
+        leaked.public().to_hex()
+    );
+    for node in [&mli, &mar] {
+        let (count, hash) = (node.store().event_count().await.unwrap(), node.store().state_hash().await.unwrap());
+        let err = node.bundle_import(&bundle).await.unwrap_err();
+        assert_eq!((err.code(), err.to_string()), ("revoked-key", expected.clone()));
+        let push = lajna_node::sync::PushRequest { events: vec![forged_event.clone()] };
+        let reply = node.answer_push("MAR", 0, &push).await.unwrap();
+        assert_eq!(reply.applied, 0);
+        assert_eq!(reply.refused, vec![(forged.to_hex(), format!("event {forged}: {expected}"))]);
+        assert_eq!(node.store().event_count().await.unwrap(), count, "nothing stored");
+        assert_eq!(node.store().state_hash().await.unwrap(), hash);
+        assert_eq!(node.store().pending_count().await.unwrap(), 0);
+        // A sync request signed with the leaked key: refused as revoked.
+        let auth =
+            lajna_ledger::sign_request(&leaked, "POST", "/sync/v1/heads", &lajna_node::now_rfc3339(), b"{}").unwrap();
+        let err = node.authenticate_peer(&auth, "POST", "/sync/v1/heads", b"{}").await.unwrap_err();
+        assert_eq!(err.code(), "revoked-key");
+        // Every older event of the key still verifies, shared and private; the checkpoint the
+        // old key signed is no longer checked.
+        let report = node.store().verify().await.unwrap();
+        assert!(report.ok(), "{:?}", report.problem);
+        let checks = node.store().check_checkpoints().await.unwrap();
+        assert!(checks.iter().all(|c| c.problem.is_none() && c.node != leaked.public().to_hex()), "{checks:?}");
+    }
+    assert!(mar.store().private_events().await.unwrap().iter().any(|e| e.raw.sigs[0].key == leaked.public().to_hex()));
+    assert_eq!(mar.store().state_hash().await.unwrap(), mli.store().state_hash().await.unwrap());
+}
