@@ -925,3 +925,16 @@ fn lajna_import_checks_text_at_the_door_as_the_forms_do() {
     assert_eq!(hash(&lajna(&["verify", "--data", &data])), before, "nothing written");
     assert!(before.is_some());
 }
+
+/// Issue 16: `lajna user reset-2fa` on a user without a second factor changes nothing and says
+/// so; an unknown user is refused (the node test resets a second factor).
+#[test]
+fn user_reset_2fa_without_a_second_factor_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = demo(dir.path());
+    let out = lajna(&["user", "reset-2fa", "--data", &data, "mar-secretary"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(text(&out).trim(), "mar-secretary has no second factor: nothing changed");
+    let out = lajna(&["user", "reset-2fa", "--data", &data, "nobody"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+}

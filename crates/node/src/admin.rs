@@ -1,7 +1,7 @@
 //! Users administered in the web (issue 16 item 1): a party's co-chair or secretary lists its
 //! party's users, adds one with a one-time activation link, disables and enables, changes role
-//! and clearance, makes a password reset link, and sees and ends a user's sessions; and any
-//! user changes their own password. Node-local rows (`lajna_store` local tables, migration
+//! and clearance, makes a password reset link, resets a lost second factor, and sees and ends a
+//! user's sessions; and any user changes their own password. Node-local rows (`lajna_store` local tables, migration
 //! 0010 for the links), never events.
 //!
 //! The rules, checked here once for every front end ([`Node::administered`]): the administrator
@@ -248,6 +248,46 @@ impl Node {
             return Err(NodeError::Auth(AuthError::NoSuchUser(username.into())));
         }
         self.audit(username, &row.party, "user-changed", &format!("{detail}, by {}", admin.username), address).await
+    }
+
+    /// Resets the second factor of a user `admin` administers, who lost their authenticator
+    /// and recovery codes (issue 16): the TOTP secret, recovery codes and half-done sign-ins are
+    /// forgotten and every session of the user ends, in one transaction; audited. The user signs
+    /// in with the password alone, or — when their role requires two-factor — is led to enrol
+    /// again. Returns whether the user had a second factor; `false` changes nothing.
+    ///
+    /// # Errors
+    /// As [`Node::administered`]; [`AuthError::Forbidden`] for one's own account (turn it off
+    /// on the profile instead). Nothing is written on any error.
+    pub async fn reset_user_two_factor(&self, admin: &User, username: &str, address: &str) -> Result<bool, NodeError> {
+        let row = self.administered(admin, username).await?;
+        if username == admin.username {
+            return Err(forbid("one's own account"));
+        }
+        self.reset_second_factor_as(&row, &format!("by {}", admin.username), address).await
+    }
+
+    /// The operator's reset of a user's second factor (`lajna user reset-2fa`), as
+    /// [`Node::reset_user_two_factor`] without the administrator's rules; audited from `local`.
+    ///
+    /// # Errors
+    /// [`AuthError::NoSuchUser`]; store errors.
+    pub async fn reset_second_factor(&self, username: &str) -> Result<bool, NodeError> {
+        let row =
+            self.store.user(username).await?.ok_or_else(|| NodeError::Auth(AuthError::NoSuchUser(username.into())))?;
+        self.reset_second_factor_as(&row, "by the operator", "local").await
+    }
+
+    async fn reset_second_factor_as(&self, row: &UserRow, by: &str, address: &str) -> Result<bool, NodeError> {
+        if self.store.totp(&row.username).await?.is_none() {
+            return Ok(false);
+        }
+        self.store
+            .reset_second_factor(&row.username)
+            .await?
+            .ok_or_else(|| NodeError::Auth(AuthError::NoSuchUser(row.username.clone())))?;
+        self.audit(&row.username, &row.party, "user-changed", &format!("two-factor reset, {by}"), address).await?;
+        Ok(true)
     }
 
     /// The live sessions of a user `admin` administers (its own included).

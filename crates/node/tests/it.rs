@@ -1226,3 +1226,74 @@ async fn a_revoked_node_key_signs_nothing_new_on_either_node_and_its_older_event
     assert!(mar.store().private_events().await.unwrap().iter().any(|e| e.raw.sigs[0].key == leaked.public().to_hex()));
     assert_eq!(mar.store().state_hash().await.unwrap(), mli.store().state_hash().await.unwrap());
 }
+
+/// Issue 16: an administrator resets the second factor of a user of their party who lost their
+/// authenticator: secret, recovery codes and half-done sign-ins are forgotten, every session of
+/// the user ends, and the audit trail says who did it; another party's administrator and the user
+/// themself are refused with nothing changed.
+#[tokio::test]
+async fn an_administrator_resets_a_lost_second_factor_and_the_users_sessions_end() {
+    use lajna_node::auth::AuthError;
+    use lajna_node::two_factor::{SignInStep, code_at};
+    let dir = tempfile::tempdir().unwrap();
+    let node = small_node(dir.path()).await;
+    let (password, _) = demo::demo_password(&dir.path().join("demo")).unwrap();
+    let user = |name: &str| {
+        let node = &node;
+        let name = name.to_string();
+        async move { lajna_node::auth::User::from_row(&node.user_row(&name).await.unwrap().unwrap()).unwrap() }
+    };
+    let (secretary, chair, mar_sec) =
+        (user("mli-secretary").await, user("mli-cochair").await, user("mar-secretary").await);
+    node.set_clock(Some("2026-12-03T12:00:00Z".parse().unwrap()));
+    let unix = |n: &Node| u64::try_from(n.now().as_second()).unwrap();
+    let secret = node.enrolment(&secretary).await.unwrap().secret;
+    let recovery =
+        node.confirm_enrolment(&secretary, &code_at(&secret, unix(&node)).unwrap(), "10.0.0.1").await.unwrap();
+    // Two sessions (a code of the next step, a recovery code) and a sign-in half done.
+    node.set_clock(Some("2026-12-03T12:00:30Z".parse().unwrap()));
+    let code = code_at(&secret, unix(&node)).unwrap();
+    let first = node.sign_in_with_code("mli-secretary", &password, Some(&code), "10.0.0.2").await.unwrap();
+    let second = node.sign_in_with_code("mli-secretary", &password, Some(&recovery[0]), "10.0.0.3").await.unwrap();
+    let SignInStep::Due { stage: "code", token: half, .. } =
+        node.begin_sign_in("mli-secretary", &password, "10.0.0.4").await.unwrap()
+    else {
+        panic!("a code is due");
+    };
+    let other = node.sign_in("mar-secretary", &password, "10.0.0.9").await.unwrap();
+
+    let forbidden =
+        |r: Result<bool, lajna_node::NodeError>| matches!(r, Err(lajna_node::NodeError::Auth(AuthError::Forbidden(_))));
+    assert!(forbidden(node.reset_user_two_factor(&mar_sec, "mli-secretary", "t").await), "another party");
+    assert!(forbidden(node.reset_user_two_factor(&secretary, "mli-secretary", "t").await), "one's own");
+    assert!(node.two_factor(&secretary).await.unwrap().on, "nothing changed");
+    assert!(node.session(&first.token).await.unwrap().is_some());
+
+    assert!(node.reset_user_two_factor(&chair, "mli-secretary", "10.0.0.7").await.unwrap());
+    for token in [&first.token, &second.token] {
+        assert!(node.session(token).await.unwrap().is_none(), "a session lives on");
+    }
+    assert!(node.finish_step(&half, &code, "10.0.0.4").await.is_err(), "the half-done sign-in is gone");
+    assert!(node.session(&other.token).await.unwrap().is_some(), "another user's session ended");
+    let status = node.two_factor(&secretary).await.unwrap();
+    assert_eq!((status.on, status.codes_left), (false, 0));
+    let line = node.store().audit_trail(10).await.unwrap().into_iter().find(|l| l.detail.starts_with("two-factor"));
+    let line = line.expect("an audit line");
+    assert_eq!(
+        (
+            line.username.as_str(),
+            line.party.as_str(),
+            line.action.as_str(),
+            line.detail.as_str(),
+            line.address.as_str()
+        ),
+        ("mli-secretary", "MLI", "user-changed", "two-factor reset, by mli-cochair", "10.0.0.7")
+    );
+    // The password alone signs in now (a secretary's role does not require two-factor).
+    assert!(matches!(node.begin_sign_in("mli-secretary", &password, "10.0.0.5").await.unwrap(), SignInStep::Done(_)));
+    // Nothing left to reset: nothing changes, no audit line.
+    let before = node.store().audit_trail(100).await.unwrap().len();
+    assert!(!node.reset_second_factor("mli-secretary").await.unwrap());
+    assert_eq!(node.store().audit_trail(100).await.unwrap().len(), before);
+    assert!(node.reset_second_factor("nobody").await.is_err());
+}

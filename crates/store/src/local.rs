@@ -4,7 +4,7 @@
 //! Sessions end when they should (issue 16, case C16): every change of a user's password, role,
 //! clearance or disabled flag — [`Store::put_user`] over an existing user,
 //! [`Store::set_user_password`], [`Store::set_user_role`], [`Store::set_user_clearance`],
-//! [`Store::set_user_disabled`] — adds one to the user's `auth_epoch` and deletes its other
+//! [`Store::set_user_disabled`], [`Store::reset_second_factor`] — adds one to the user's `auth_epoch` and deletes its other
 //! sessions in the same transaction (migration 0007). A session holds the epoch its sign-in
 //! checked and [`Store::session`] finds it only while that epoch is the user's and the user is
 //! not disabled, so neither a session row left behind nor a sign-in that raced the change lives on.
@@ -99,6 +99,8 @@ enum Change<'a> {
     Role(&'a str),
     Clearance(&'a str),
     Disabled(bool),
+    /// The second factor forgotten: TOTP secret, recovery codes and half-done sign-ins.
+    SecondFactor,
 }
 
 fn audit_row(r: &sqlx::sqlite::SqliteRow) -> AuditRow {
@@ -224,6 +226,11 @@ impl Store {
             .await?;
         let before = user(&before);
         let set = match change {
+            Change::SecondFactor => {
+                sqlx::query("DELETE FROM recovery_codes WHERE username = ?").bind(username).execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM sign_in_steps WHERE username = ?").bind(username).execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM totp WHERE username = ?")
+            }
             Change::Password(hash) => sqlx::query("UPDATE users SET password_hash = ? WHERE username = ?").bind(hash),
             Change::Role(role) => sqlx::query("UPDATE users SET role = ? WHERE username = ?").bind(role),
             Change::Clearance(c) => sqlx::query("UPDATE users SET clearance = ? WHERE username = ?").bind(c),
@@ -287,6 +294,17 @@ impl Store {
     /// Database errors.
     pub async fn set_user_disabled(&self, username: &str, disabled: bool) -> Result<bool, StoreError> {
         Ok(self.change_user(username, Change::Disabled(disabled), None).await?.is_some())
+    }
+
+    /// Forgets a user's second factor (its TOTP secret, recovery codes and half-done sign-ins)
+    /// and ends all its sessions, in one transaction: an administrator's reset of a lost
+    /// authenticator (issue 16). Returns the user as it was (with its new epoch), or `None` when
+    /// there is no such user.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn reset_second_factor(&self, username: &str) -> Result<Option<UserRow>, StoreError> {
+        self.change_user(username, Change::SecondFactor, None).await
     }
 
     /// Stores a session under the hash of its token, if its user still exists, is not disabled

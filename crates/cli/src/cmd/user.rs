@@ -69,6 +69,15 @@ enum Command {
         /// Login name.
         username: String,
     },
+    /// Reset a user's second factor (a lost authenticator and recovery codes) and end its
+    /// sessions (written to the audit trail); the user enrols again if their role requires it.
+    #[command(name = "reset-2fa")]
+    ResetTwoFactor {
+        #[command(flatten)]
+        data: DataArg,
+        /// Login name.
+        username: String,
+    },
     /// List the users.
     List {
         #[command(flatten)]
@@ -108,6 +117,16 @@ pub async fn run(args: Args) -> Result<ExitCode> {
             let node = data.open().await?;
             node.disable_user(&username).await?;
             println!("user {username} disabled; its sessions are ended");
+        }
+        Command::ResetTwoFactor { data, username } => {
+            let node = data.open().await?;
+            if node.reset_second_factor(&username).await? {
+                println!(
+                    "second factor of {username} reset; its sessions are ended (it enrols again at sign-in if its role requires it)"
+                );
+            } else {
+                println!("{username} has no second factor: nothing changed");
+            }
         }
         Command::List { data } => {
             let node = data.open().await?;
