@@ -1146,7 +1146,13 @@ impl Store {
                         trust.admit(&event);
                         lamports.insert(event.id, event.envelope.lamport);
                         parents.insert(event.id, event.envelope.parents.clone());
-                        signed.entry(event.envelope.author.node.clone()).or_default().push(event.id);
+                        // A few keys sign everything: look up before allocating the key.
+                        match signed.get_mut(&event.envelope.author.node) {
+                            Some(ids) => ids.push(event.id),
+                            None => {
+                                signed.insert(event.envelope.author.node.clone(), vec![event.id]);
+                            }
+                        }
                         if event.envelope.kind == GENESIS_KIND {
                             genesis = Some(event.id);
                         }
