@@ -851,6 +851,79 @@ fn backup_into_a_directory_keeps_the_newest_n() {
     );
 }
 
+/// Issue 15 item 1: a packaged node's settings are /etc/lajna/config.toml, read natively —
+/// `--config FILE` (or `LAJNA_CONFIG`) instead of DATA/config.toml for every command that opens
+/// a node. `serve` listens where the file says, a backup carries that file (restored as the new
+/// directory's config.toml), a missing file is named, and the commands that write
+/// DATA/config.toml (init, join, demo) do not take the option.
+#[test]
+fn config_file_outside_the_data_directory_is_what_serve_and_backup_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = demo(dir.path());
+    let own = std::fs::read_to_string(Path::new(&data).join("config.toml")).unwrap();
+    // The demo's own settings with another address (port 0: the kernel's choice, printed) and a
+    // document limit of its own, so that the file read is recognisable.
+    let etc = dir.path().join("etc");
+    std::fs::create_dir(&etc).unwrap();
+    let config = etc.join("config.toml");
+    let mut settings = lajna_node::Config::load(&Path::new(&data).join("config.toml")).unwrap();
+    assert!(settings.listen.ip() != std::net::Ipv4Addr::new(127, 0, 0, 2));
+    settings.listen = "127.0.0.2:0".parse().unwrap();
+    settings.max_document_bytes = 1_234_567;
+    settings.save(&config).unwrap();
+
+    let mut server = Command::new(env!("CARGO_BIN_EXE_lajna"))
+        .args(["serve", "--data", &data, "--config", config.to_str().unwrap()])
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(server.stdout.take().unwrap()), &mut line).unwrap();
+    let addr = line.split("http://").nth(1).and_then(|r| r.split('/').next()).unwrap_or_else(|| panic!("{line}"));
+    assert!(addr.starts_with("127.0.0.2:"), "serve did not listen where --config says: {line}");
+    let mut conn = std::net::TcpStream::connect(addr).unwrap();
+    std::io::Write::write_all(&mut conn, b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    std::io::Read::read_to_string(&mut conn, &mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+
+    // The backup (settings from the environment, as a shell with LAJNA_CONFIG set runs it) holds
+    // the file in use, byte for byte; the data directory's own file is untouched.
+    let backup = dir.path().join("backup.zip");
+    let out = Command::new(env!("CARGO_BIN_EXE_lajna"))
+        .args(["backup", "--data", &data, "--out", backup.to_str().unwrap()])
+        .env("RUST_LOG", "warn")
+        .env("LAJNA_CONFIG", &config)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let restored = dir.path().join("restored");
+    let out = lajna(&["restore", backup.to_str().unwrap(), "--data", restored.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(std::fs::read(restored.join("config.toml")).unwrap(), std::fs::read(&config).unwrap());
+    assert_eq!(std::fs::read_to_string(Path::new(&data).join("config.toml")).unwrap(), own);
+    // Without --config the data directory's own settings are read, as before.
+    let out = lajna(&["verify", "--data", &data]);
+    assert!(out.status.success(), "{}", text(&out));
+
+    // A settings file that is not there is named; a directory without a committee is still one.
+    let missing = etc.join("missing.toml");
+    let out = lajna(&["verify", "--data", &data, "--config", missing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains(missing.to_str().unwrap()), "{}", text(&out));
+    let empty = dir.path().join("empty");
+    let out = lajna(&["log", "--data", empty.to_str().unwrap(), "--config", config.to_str().unwrap()]);
+    assert!(text(&out).contains("is not a Lajna data directory"), "{}", text(&out));
+    assert!(!empty.exists());
+    // init, join and demo write DATA/config.toml: they refuse the option rather than ignore it.
+    let out = lajna(&["init", "--data", empty.to_str().unwrap(), "--config", config.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("unexpected argument '--config'"), "{}", text(&out));
+}
+
 /// The packaged /etc/lajna/config.toml (packaging/config.toml) is `lajna config example` as
 /// the code prints it today.
 #[test]

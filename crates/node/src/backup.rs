@@ -5,7 +5,7 @@
 //! ```text
 //! lajna-backup.json   manifest: format, when, committee (genesis id), what is left out
 //! lajna.sqlite        a consistent snapshot of the live database (SQLite `VACUUM INTO`)
-//! config.toml         the node's settings
+//! config.toml         the node's settings in use (`Node::config_file`: DATA/config.toml or --config)
 //! blobs/ab/cdef…      every document file, under its BLAKE3
 //! ```
 //! The node keys (`DATA/keys/`) are never in it: a backup file travels and is kept in places a
@@ -235,7 +235,7 @@ pub async fn backup(node: &Node, out: &Path) -> Result<BackupReport, BackupError
         zip.start_file(MANIFEST, deflated).map_err(unsound)?;
         zip.write_all(manifest.to_string().as_bytes()).map_err(io(&partial.0))?;
         add(&mut zip, DATABASE, &snapshot, deflated)?;
-        add(&mut zip, CONFIG, &node.dir.config(), deflated)?;
+        add(&mut zip, CONFIG, &node.config_file, deflated)?;
         for (entry, path) in blob_files(&node.dir)? {
             add(&mut zip, &entry, &path, stored.large_file(true))?;
         }

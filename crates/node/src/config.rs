@@ -1,5 +1,6 @@
-//! One typed settings tree: defaults in code → `DATA/config.toml` → `LAJNA_*` environment
-//! variables, validated at start with errors that name the setting.
+//! One typed settings tree: defaults in code → `DATA/config.toml` (or the file of `--config`,
+//! [`crate::Node::open_with_config`]) → `LAJNA_*` environment variables, validated at start with
+//! errors that name the setting.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -71,7 +72,9 @@ pub struct Config {
 
 /// The opening comment of [`Config::example`].
 const EXAMPLE_HEADER: &str = "\
-# Lajna node settings: DATA/config.toml (a packaged node: /etc/lajna/config.toml).
+# Lajna node settings: DATA/config.toml, or the file named by `--config FILE` (environment:
+# LAJNA_CONFIG) of every command that opens a node. A packaged node: /etc/lajna/config.toml,
+# which lajna.service and lajna-backup.service pass as --config.
 # Each setting is taken from, in order: the default in the code, this file, then the
 # environment variable named (LAJNA_*). A commented line shows the default; remove its
 # leading `# ` to change it. Unknown settings are refused when the node starts.

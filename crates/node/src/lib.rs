@@ -3,7 +3,7 @@
 //!
 //! Layout of a data directory:
 //! ```text
-//! DATA/config.toml          settings (see Config)
+//! DATA/config.toml          settings (see Config), unless opened with another file (open_with_config)
 //! DATA/lajna.sqlite         events + projections (WAL)
 //! DATA/keys/node-MAR.key    this node's signing key for a party (0600)
 //! DATA/keys/roots/          party root keys — only for the demo; real roots live offline
@@ -145,6 +145,9 @@ pub struct Node {
     pub dir: DataDir,
     /// Settings.
     pub config: Config,
+    /// The file `config` was read from: `DATA/config.toml`, or the one given to
+    /// [`Node::open_with_config`] (a packaged node: `/etc/lajna/config.toml`). Backups carry it.
+    pub config_file: PathBuf,
     /// The store: private, read through [`Node::read`] (users) and the methods of `log.rs`.
     store: Store,
     keys: BTreeMap<String, SecretKey>,
@@ -215,8 +218,9 @@ impl Node {
         keys: BTreeMap<String, SecretKey>,
         lock: Option<std::fs::File>,
     ) -> Self {
-        let (search, record, snapshots) = (Default::default(), Default::default(), Default::default());
-        Self { dir, config, store, keys, search, record, snapshots, clock: Default::default(), _lock: lock }
+        let (search, record, snapshots, clock) = Default::default();
+        let config_file = dir.config();
+        Self { dir, config, config_file, store, keys, search, record, snapshots, clock, _lock: lock }
     }
 
     /// Opens an existing data directory.
@@ -224,11 +228,24 @@ impl Node {
     /// # Errors
     /// [`NodeError::NotInitialised`] when there is no `config.toml`; config, key or store errors.
     pub async fn open(path: &Path) -> Result<Self, NodeError> {
+        Self::open_with_config(path, None).await
+    }
+
+    /// Opens an existing data directory with its settings read from `config_file` instead of
+    /// `DATA/config.toml` (`lajna --config FILE` or `LAJNA_CONFIG`; the packaged service reads
+    /// `/etc/lajna/config.toml`, a conffile). `None` reads `DATA/config.toml`, as [`Node::open`].
+    /// The directory must still be one that `init`, `join` or `restore` made: its own
+    /// `config.toml` marks it as a node's, whichever file holds the settings in use.
+    ///
+    /// # Errors
+    /// As [`Node::open`]; [`NodeError::Io`] or [`NodeError::Config`] naming `config_file`.
+    pub async fn open_with_config(path: &Path, config_file: Option<&Path>) -> Result<Self, NodeError> {
         let dir = DataDir(path.to_path_buf());
         if !dir.config().exists() {
             return Err(NodeError::NotInitialised { path: path.to_path_buf() });
         }
-        let config = Config::load(&dir.config())?;
+        let config_file = config_file.map_or_else(|| dir.config(), Path::to_path_buf);
+        let config = Config::load(&config_file)?;
         let mut keys = BTreeMap::new();
         for party in &config.parties {
             keys.insert(party.clone(), read_key(&dir.node_key(party))?);
@@ -238,7 +255,9 @@ impl Node {
         if store.committee().await.is_none() {
             return Err(NodeError::Store(lajna_store::StoreError::Empty));
         }
-        Ok(Self::assemble(dir, config, store, keys, lock))
+        let mut node = Self::assemble(dir, config, store, keys, lock);
+        node.config_file = config_file;
+        Ok(node)
     }
 
     /// Creates a data directory, its node keys, and the committee: the genesis event signed by

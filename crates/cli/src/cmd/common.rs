@@ -1,4 +1,4 @@
-//! What several commands share: the `--data` option, opening the node behind it, `CODE=VALUE`
+//! What several commands share: the `--data` and `--config` options, opening the node behind it, `CODE=VALUE`
 //! pairs, file reading and writing with the path in the error, and the lines printed about a
 //! node. One copy each, so a message reads the same whichever command prints it.
 
@@ -8,19 +8,33 @@ use anyhow::{Context, Result};
 use lajna_domain::PartyCode;
 use lajna_node::Node;
 
-/// The `--data DIR` option of every command that works on a node.
+/// The `--data DIR` and `--config FILE` options of every command that opens a node.
 #[derive(clap::Args, Clone)]
 pub struct DataArg {
     /// Data directory (config.toml, lajna.sqlite, keys/).
     #[arg(long, default_value = "./lajna-data", env = "LAJNA_DATA")]
     pub data: PathBuf,
+    /// Settings file to use instead of DATA/config.toml (a packaged node:
+    /// /etc/lajna/config.toml, as lajna.service passes it).
+    #[arg(long, value_name = "FILE", env = "LAJNA_CONFIG")]
+    pub config: Option<PathBuf>,
 }
 
 impl DataArg {
-    /// Opens the node of this data directory (its error says what to do when there is none).
+    /// Opens the node of this data directory with its settings from `--config` when given
+    /// (its error says what to do when there is no node).
     pub async fn open(&self) -> Result<Node> {
-        Ok(Node::open(&self.data).await?)
+        Ok(Node::open_with_config(&self.data, self.config.as_deref()).await?)
     }
+}
+
+/// The `--data DIR` option of the commands that make a data directory (`init`, `join`,
+/// `demo`): they write its settings to DATA/config.toml, so they take no `--config`.
+#[derive(clap::Args, Clone)]
+pub struct NewDataArg {
+    /// Data directory (config.toml, lajna.sqlite, keys/).
+    #[arg(long, default_value = "./lajna-data", env = "LAJNA_DATA")]
+    pub data: PathBuf,
 }
 
 /// Parses `CODE=VALUE` (`--party-name MAR=Maroc`, `--root MAR=root.key`); the code is trimmed.

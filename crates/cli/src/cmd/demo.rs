@@ -8,14 +8,14 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use lajna_demo as demo;
 
-use super::common::{DataArg, print_summary};
+use super::common::{NewDataArg, print_summary};
 use super::serve::{bind, serve, serve_on};
 
 /// Arguments of `lajna demo`.
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
-    data: DataArg,
+    data: NewDataArg,
     /// Build (or reuse) the data directory, print its summary, and exit without serving.
     #[arg(long)]
     no_serve: bool,

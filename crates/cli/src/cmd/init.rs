@@ -10,13 +10,13 @@ use lajna_domain::{Charter, Lang, LocalizedText, PartyCode, PartyInfo};
 use lajna_ledger::SecretKey;
 use lajna_node::{Config, Founding, Node, read_key};
 
-use super::common::{DataArg, parse_pair, print_summary};
+use super::common::{NewDataArg, parse_pair, print_summary};
 
 /// Arguments of `lajna init`.
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
-    data: DataArg,
+    data: NewDataArg,
     /// The two parties, ISO 3166 alpha-3 codes, e.g. MAR,MLI.
     #[arg(long, value_delimiter = ',', required = true)]
     parties: Vec<String>,

@@ -7,13 +7,13 @@ use std::process::ExitCode;
 use anyhow::Result;
 use lajna_node::read_key;
 
-use super::common::{DataArg, print_summary, read_file};
+use super::common::{NewDataArg, print_summary, read_file};
 
 /// Arguments of `lajna join`.
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
-    data: DataArg,
+    data: NewDataArg,
     /// A bundle holding the committee's events from its genesis.
     #[arg(long)]
     bundle: PathBuf,

@@ -18,7 +18,7 @@ pub struct Args {
 
 /// Verifies the whole record and prints `N events` and the state hash.
 pub async fn run(args: Args) -> Result<ExitCode> {
-    let node = match lajna_node::Node::open(&args.data.data).await {
+    let node = match lajna_node::Node::open_with_config(&args.data.data, args.data.config.as_deref()).await {
         Ok(node) => node,
         // Opening folds the log; a stored event that no longer reads as its kind (a body
         // altered into another shape, an envelope that is not JSON) stops it. That is a failed

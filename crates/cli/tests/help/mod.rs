@@ -7,12 +7,14 @@
 use std::process::Command;
 
 /// `lajna ARGS --help` as a user's shell runs it, minus what would make the text depend on the
-/// machine: `LAJNA_DATA` would show as `[env: LAJNA_DATA=...]`, and forced colours as escapes.
+/// machine: `LAJNA_DATA` would show as `[env: LAJNA_DATA=...]` (so would `LAJNA_CONFIG`), and
+/// forced colours as escapes.
 fn help(path: &[String]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_lajna"))
         .args(path)
         .arg("--help")
         .env_remove("LAJNA_DATA")
+        .env_remove("LAJNA_CONFIG")
         .env_remove("CLICOLOR_FORCE")
         .env("NO_COLOR", "1")
         .output()
