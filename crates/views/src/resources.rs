@@ -450,6 +450,22 @@ pub fn page(state: &State, currency: Currency, today: Date, tr: &lajna_i18n::Tr<
     Ok(Page { heading, by_area, by_roadmap, by_party, in_kind, rates, no_rate, not_honoured })
 }
 
+/// [`page`], or when a figure cannot be made (a total past 2^53 − 1 minor units) the page that
+/// says so in the reader's language instead of its tables: never a failed page.
+#[must_use]
+pub fn page_or_message(state: &State, currency: Currency, today: Date, tr: &lajna_i18n::Tr<'_>) -> Page {
+    page(state, currency, today, tr).unwrap_or_else(|e| Page {
+        heading: tr.s("resources-reporting", "currency", currency.code()),
+        by_area: vec![],
+        by_roadmap: vec![],
+        by_party: vec![],
+        in_kind: vec![],
+        rates: vec![],
+        no_rate: vec![tr.catalog.domain_message(tr.lang, &e).1],
+        not_honoured: vec![],
+    })
+}
+
 /// A sum of minor units of `currency` (which may exceed one amount's range) as `lang` writes it.
 fn money_text(minor: i128, currency: Currency, lang: Lang) -> String {
     match i64::try_from(minor).ok().and_then(|m| Money::new(m, currency).ok()) {
@@ -460,3 +476,5 @@ fn money_text(minor: i128, currency: Currency, lang: Lang) -> String {
 
 #[cfg(test)]
 mod tests;
+
+pub mod input;

@@ -46,6 +46,8 @@ mod record;
 mod records;
 #[path = "report_download.rs"]
 mod report_download;
+#[path = "resources.rs"]
+mod resources;
 #[path = "roadmap.rs"]
 mod roadmap;
 #[path = "search.rs"]

@@ -15,6 +15,7 @@ mod notifications;
 mod pv;
 mod records;
 pub mod report;
+mod resources;
 mod roadmap;
 pub mod search;
 mod users;
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .merge(notes::routes())
         .merge(calendar::routes())
         .merge(documents::routes())
+        .merge(resources::routes())
         .merge(audit::routes())
         .merge(matrix::routes())
         .merge(import::routes())

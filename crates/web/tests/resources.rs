@@ -1,0 +1,123 @@
+//! The resources page (issue 18) over HTTP with the real server, in French: a pledge of 20
+//! training seats valued in MAD, two deliveries, the area's figure and the "not honoured" list
+//! changing with them; refusals that write nothing; a party's private cost unseen by the other.
+
+use lajna_domain::RecordKind;
+use lajna_domain::records::{Action, Area};
+use lajna_domain::resources::Pledge;
+
+use crate::common::{TestApp, plain};
+
+/// The text of the page from `from` to the next `to` (a section): tags removed, each cell's
+/// text separated by one space, isolation marks and `&#x202F;` read.
+fn section(html: &str, from: &str, to: &str) -> String {
+    let start = html.find(from).unwrap_or_else(|| panic!("{from} missing"));
+    let end = html[start..].find(to).map_or(html.len(), |e| start + e);
+    let (mut text, mut in_tag) = (String::new(), true);
+    for c in plain(&html[start..end]).replace("&#x202F;", "\u{202F}").chars() {
+        match c {
+            '<' => (in_tag, text) = (true, text + " "),
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+async fn post(app: &TestApp, client: &reqwest::Client, csrf: &str, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+    let mut body = vec![("csrf", csrf)];
+    body.extend_from_slice(form);
+    let res = client.post(app.url(path)).form(&body).send().await.unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_pledge_in_kind_and_two_deliveries_move_the_area_figure_and_the_not_honoured_list() {
+    let app = TestApp::spawn().await;
+    let (c, csrf) = (&app.client, app.csrf.as_str());
+    let (action, title, area) = app
+        .node
+        .with_state(|s| {
+            let (id, a) =
+                s.all::<Action>(RecordKind::Action).into_iter().find(|(_, a)| a.owner.as_str() == "MAR").unwrap();
+            let area: Area = s.get(RecordKind::Area, &a.area).unwrap();
+            (id, a.title.show(lajna_domain::Lang::Fr).to_string(), area.title.show(lajna_domain::Lang::Fr).to_string())
+        })
+        .await;
+    let (status, html) = app.get("/fr/resources").await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("Aucun engagement n’est encore enregistré."), "{html}");
+    assert!(section(&html, "id=\"not-honoured\"", "</section>").contains("Aucun engagement échu"));
+
+    // Refused, nothing written: a decimal point in French, a due date before the pledge's date.
+    let before = app.snapshot().await;
+    let pledge = |amount: &'static str, due: &'static str| {
+        [
+            ("about", action.as_str()),
+            ("date", "01/03/2025"),
+            ("due", due),
+            ("sort", "in_kind"),
+            ("quantity", "20"),
+            ("unit", "places de formation"),
+            ("amount", amount),
+            ("currency", "MAD"),
+            ("classification", "UNCLASSIFIED"),
+        ]
+    };
+    let (status, html) = post(&app, c, csrf, "/fr/resources/pledges", &pledge("400000.00", "30/06/2025")).await;
+    assert_eq!(status, 422);
+    let error = section(&html, "id=\"error-pledge\"", "</p>");
+    assert!(error.contains("400000.00") && error.contains("« , »"), "{error}");
+    assert!(html.contains("value=\"400000.00\""), "the form keeps what was typed");
+    let (status, _) = post(&app, c, csrf, "/fr/resources/pledges", &pledge("400 000,00", "28/02/2025")).await;
+    assert_eq!(status, 422);
+    assert_eq!(app.snapshot().await, before);
+
+    // The pledge: due 30/06/2025, before the demo's day (01/10/2025), nothing delivered.
+    let (status, _) = post(&app, c, csrf, "/fr/resources/pledges", &pledge("400 000,00", "30/06/2025")).await;
+    assert_eq!(status, 303);
+    let id = app.node.with_state(|s| s.all::<Pledge>(RecordKind::Pledge)[0].0.clone()).await;
+    let (_, html) = app.get("/fr/resources").await;
+    let by_area = section(&html, "id=\"h-area\"", "</section>");
+    assert!(by_area.contains(&format!("{area} MAR 400\u{202F}000,00\u{A0}MAD 0,00\u{A0}MAD 0\u{202F}%")), "{by_area}");
+    let late = section(&html, "id=\"not-honoured\"", "</section>");
+    assert!(late.contains(&title) && late.contains("20 places de formation") && late.contains("30/06/2025"), "{late}");
+
+    // A delivery before the pledge's date is refused beside its form; two deliveries count.
+    let deliveries = format!("/fr/resources/pledges/{id}/deliveries");
+    let before = app.snapshot().await;
+    let (status, html) = post(&app, c, csrf, &deliveries, &[("date", "28/02/2025"), ("value", "5")]).await;
+    assert_eq!(status, 422);
+    assert!(
+        section(&html, &format!("id=\"error-{id}\""), "</p>").contains("28/02/2025") || html.contains("2025-02-28")
+    );
+    assert_eq!(app.snapshot().await, before);
+    assert_eq!(post(&app, c, csrf, &deliveries, &[("date", "01/07/2025"), ("value", "5")]).await.0, 303);
+    let (_, html) = app.get("/fr/resources").await;
+    let by_area = section(&html, "id=\"h-area\"", "</section>");
+    assert!(by_area.contains("400\u{202F}000,00\u{A0}MAD 100\u{202F}000,00\u{A0}MAD 25\u{202F}%"), "{by_area}");
+    assert!(section(&html, "id=\"not-honoured\"", "</section>").contains("5 places de formation"));
+    assert_eq!(post(&app, c, csrf, &deliveries, &[("date", "02/07/2025"), ("value", "15")]).await.0, 303);
+    let (_, html) = app.get("/fr/resources").await;
+    let by_area = section(&html, "id=\"h-area\"", "</section>");
+    assert!(by_area.contains("400\u{202F}000,00\u{A0}MAD 400\u{202F}000,00\u{A0}MAD 100\u{202F}%"), "{by_area}");
+    assert!(section(&html, "id=\"not-honoured\"", "</section>").contains("Aucun engagement échu"), "honoured now");
+
+    // A rate of zero is refused; nothing written.
+    let before = app.snapshot().await;
+    let rate = [("from", "EUR"), ("to", "MAD"), ("date", "01/01/2025"), ("rate", "0")];
+    assert_eq!(post(&app, c, csrf, "/fr/resources/rates", &rate).await.0, 422);
+    assert_eq!(app.snapshot().await, before);
+
+    // A private cost of MAR: on MAR's page, never on MLI's (page bytes).
+    let mut private = pledge("777 777,00", "30/06/2026").to_vec();
+    private[3] = ("sort", "money");
+    private.push(("private", "on"));
+    assert_eq!(post(&app, c, csrf, "/fr/resources/pledges", &private).await.0, 303);
+    assert!(app.get("/fr/resources").await.1.contains("777\u{202F}777,00"));
+    let (mli, _) = app.login("mli-secretary").await;
+    let theirs = mli.get(app.url("/fr/resources")).send().await.unwrap().text().await.unwrap();
+    assert!(theirs.contains("places de formation"), "the shared pledge is both parties'");
+    assert!(!theirs.contains("777") && !theirs.contains("777\u{202F}777"), "MAR's private cost on MLI's page");
+}
