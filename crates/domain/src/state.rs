@@ -192,7 +192,7 @@ impl Entry {
 pub enum Change {
     /// Genesis: the committee's charter.
     Genesis(Box<Charter>),
-    /// A ledger event the domain does not fold (key certificates).
+    /// A ledger event the domain does not fold (key certificates and revocations).
     Ledger,
     /// A new record with all its fields.
     Create {
