@@ -13,6 +13,7 @@ export const LIST_PAGES = {
   sessions: '/sessions',
   communiques: '/communiques',
   documents: '/documents',
+  resources: '/resources',
   record: '/record',
   search: '/search?q=2025',
   forms: '/new',
