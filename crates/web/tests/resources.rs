@@ -121,3 +121,75 @@ async fn a_pledge_in_kind_and_two_deliveries_move_the_area_figure_and_the_not_ho
     assert!(theirs.contains("places de formation"), "the shared pledge is both parties'");
     assert!(!theirs.contains("777") && !theirs.contains("777\u{202F}777"), "MAR's private cost on MLI's page");
 }
+
+/// Issue 18 must-show: a party-private cost is in no byte the other party's users receive —
+/// pages, every GET of the API document (each `{id}` path with every id its list gives),
+/// the matrix, the calendar, the search and the periodic report (read by pdftotext) — while its
+/// own party sees it (so each search could find it).
+#[tokio::test]
+async fn a_private_cost_is_in_no_byte_the_other_party_receives() {
+    let app = TestApp::spawn().await;
+    let action = app.node.with_state(|s| s.all::<Action>(RecordKind::Action)[0].0.clone()).await;
+    let marker = "carburant interne XQZ";
+    let private = [
+        ("about", action.as_str()),
+        ("date", "01/03/2025"),
+        ("due", "30/06/2026"),
+        ("sort", "in_kind"),
+        ("quantity", "3"),
+        ("unit", marker),
+        ("amount", "777 777,00"),
+        ("currency", "MAD"),
+        ("classification", "UNCLASSIFIED"),
+        ("private", "on"),
+    ];
+    assert_eq!(post(&app, &app.client, &app.csrf, "/fr/resources/pledges", &private).await.0, 303);
+    let id = app.node.with_state(|s| s.all::<Pledge>(RecordKind::Pledge)[0].0.clone()).await;
+    let mine = app.get("/fr/resources").await.1;
+    assert!(mine.contains(marker) && mine.contains("777\u{202F}777,00"), "MAR sees its own cost");
+
+    let (mli, _) = app.login("mli-secretary").await;
+    let bytes = |path: String| {
+        let mli = mli.clone();
+        let url = app.url(&path);
+        async move {
+            let res = mli.get(url).send().await.unwrap();
+            (res.status().as_u16(), res.bytes().await.unwrap().to_vec())
+        }
+    };
+    let mut paths: Vec<String> = ["/fr/resources", "/ar/resources", "/fr/roadmap/matrix.csv", "/fr/calendar.ics"]
+        .iter()
+        .map(|p| p.to_string())
+        .chain(["/fr/search?q=carburant".to_string(), "/api/v1/openapi.json".into()])
+        .collect();
+    let doc: serde_json::Value = serde_json::from_slice(&bytes("/api/v1/openapi.json".into()).await.1).unwrap();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        if item.get("get").is_none() || path.contains("{lang}") {
+            continue;
+        }
+        if let Some(list) = path.strip_suffix("/{id}") {
+            let rows: Vec<serde_json::Value> = serde_json::from_slice(&bytes(list.into()).await.1).unwrap_or_default();
+            paths.extend(rows.iter().filter_map(|r| r["id"].as_str()).map(|i| format!("{list}/{i}")));
+        } else if !path.contains('{') {
+            paths.push(path.clone());
+        }
+    }
+    assert!(paths.len() > 30, "{paths:?}");
+    for path in &paths {
+        let (status, body) = bytes(path.clone()).await;
+        let text = String::from_utf8_lossy(&body);
+        assert!(status < 500, "{path}: {status}");
+        for needle in [marker, "XQZ", "777777", "777\u{202F}777", "77777700", &id] {
+            assert!(!text.contains(needle), "{path} carries MAR's private cost ({needle})");
+        }
+    }
+    // The periodic report as MLI downloads it, read by poppler.
+    let (status, pdf) = bytes("/fr/report.pdf?from=2025-01-01&to=2026-12-31".into()).await;
+    assert_eq!(status, 200);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("r.pdf"), &pdf).unwrap();
+    let out = std::process::Command::new("pdftotext").arg(dir.path().join("r.pdf")).arg("-").output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Rapport") || text.len() > 200, "the report was read");
+    assert!(!text.contains("XQZ") && !text.contains("777"), "the report carries MAR's private cost");
+}
