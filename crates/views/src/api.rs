@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// Collections served read-only by `GET /api/v1/{collection}`: URL name → record kind.
-pub const COLLECTIONS: [(&str, RecordKind); 11] = [
+pub const COLLECTIONS: [(&str, RecordKind); 13] = [
     ("members", RecordKind::Member),
     ("areas", RecordKind::Area),
     ("missions", RecordKind::Mission),
@@ -23,6 +23,10 @@ pub const COLLECTIONS: [(&str, RecordKind); 11] = [
     ("needs", RecordKind::Need),
     ("offers", RecordKind::Offer),
     ("training", RecordKind::Training),
+    // Issue 18: pledges (with their deliveries, as the reader may see them: a party's private
+    // cost only to that party) and the exchange rates.
+    ("pledges", RecordKind::Pledge),
+    ("rates", RecordKind::Rate),
 ];
 
 /// The record kind of collection `name`, if it is one.

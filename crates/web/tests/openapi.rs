@@ -11,6 +11,25 @@ use serde_json::Value;
 #[tokio::test]
 async fn every_documented_path_answers_as_documented() {
     let app = TestApp::spawn().await;
+    // The demo records no pledge or rate (issue 18): one of each, so that their paths answer.
+    {
+        use lajna_domain::money::{Currency, Money};
+        use lajna_domain::resources::{ExchangeRate, Pledge, Pledged};
+        use lajna_domain::{Actor, Command, PartyCode, RecordKind};
+        let mar = PartyCode::parse("MAR").unwrap();
+        let actor = Actor { party: mar.clone(), member: None };
+        let about =
+            app.node.with_state(|s| s.all::<lajna_domain::records::Action>(RecordKind::Action)[0].0.clone()).await;
+        let day = jiff::civil::date(2025, 3, 1);
+        let value = Pledged::Money(Money::new(2_000_000, Currency::MAD).unwrap());
+        let pledge =
+            Pledge { party: mar, about, date: day, due: day, value, marking: Default::default(), illustrative: false };
+        let (from, to) = (Currency::EUR, Currency::MAD);
+        let rate = ExchangeRate { from, to, date: day, numerator: 108_523, denominator: 10_000, illustrative: false };
+        for command in [Command::MakePledge(pledge), Command::EnterRate(rate)] {
+            app.node.execute(&actor, &command).await.unwrap();
+        }
+    }
     let doc: Value =
         common::new_client().get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
     assert_eq!(doc["openapi"], "3.1.0");

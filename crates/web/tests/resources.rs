@@ -147,6 +147,8 @@ async fn a_private_cost_is_in_no_byte_the_other_party_receives() {
     let id = app.node.with_state(|s| s.all::<Pledge>(RecordKind::Pledge)[0].0.clone()).await;
     let mine = app.get("/fr/resources").await.1;
     assert!(mine.contains(marker) && mine.contains("777\u{202F}777,00"), "MAR sees its own cost");
+    let own = app.client.get(app.url("/api/v1/pledges")).send().await.unwrap().text().await.unwrap();
+    assert!(own.contains(&id) && own.contains(marker), "MAR's API lists its own pledge: {own}");
 
     let (mli, _) = app.login("mli-secretary").await;
     let bytes = |path: String| {
