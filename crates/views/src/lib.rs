@@ -295,6 +295,9 @@ pub struct Dashboard {
     pub events: i64,
     /// State hash.
     pub state_hash: String,
+    /// What the parties pledged and delivered, in MAD, and how many pledges are not honoured
+    /// (issue 18; [`resources::summary_line`]); `None` without pledges.
+    pub resources: Option<String>,
 }
 
 /// Every record of `kind` in `state` read as `T`, with its id and projection document
@@ -636,6 +639,7 @@ pub fn dashboard(state: &State, log: LogFacts, tr: Tr<'_>, today: Date) -> Optio
         training,
         events: log.events,
         state_hash: log.state_hash,
+        resources: resources::summary_line(state, lajna_domain::money::Currency::MAD, today, &tr),
     })
 }
 

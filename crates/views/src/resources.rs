@@ -466,6 +466,34 @@ pub fn page_or_message(state: &State, currency: Currency, today: Date, tr: &lajn
     })
 }
 
+/// The dashboard's line: what every party pledged and delivered in `currency`, the share
+/// delivered, and how many pledges are not honoured on `today`; `None` when the reader sees no
+/// pledge, or a total cannot be made (the resources page says why).
+#[must_use]
+pub fn summary_line(state: &State, currency: Currency, today: Date, tr: &lajna_i18n::Tr<'_>) -> Option<String> {
+    use lajna_i18n::Arg;
+    let t = totals(state, currency, today).ok()?;
+    if t.by_party.is_empty() {
+        return None;
+    }
+    let mut all = Figures::zero(currency);
+    for f in t.by_party.values() {
+        all.pledged = all.pledged.checked_add(f.pledged).ok()?;
+        all.delivered = all.delivered.checked_add(f.delivered).ok()?;
+    }
+    let late = i64::try_from(t.not_honoured.len()).unwrap_or(i64::MAX);
+    Some(tr.catalog.get(
+        tr.lang,
+        "resources-dashboard",
+        &[
+            ("pledged", Arg::Text(amount(all.pledged, tr.lang))),
+            ("delivered", Arg::Text(amount(all.delivered, tr.lang))),
+            ("percent", Arg::Num(percent(&all).map_or(0, i64::from))),
+            ("late", Arg::Num(late)),
+        ],
+    ))
+}
+
 /// A sum of minor units of `currency` (which may exceed one amount's range) as `lang` writes it.
 fn money_text(minor: i128, currency: Currency, lang: Lang) -> String {
     match i64::try_from(minor).ok().and_then(|m| Money::new(m, currency).ok()) {

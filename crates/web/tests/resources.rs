@@ -14,7 +14,13 @@ fn section(html: &str, from: &str, to: &str) -> String {
     let start = html.find(from).unwrap_or_else(|| panic!("{from} missing"));
     let end = html[start..].find(to).map_or(html.len(), |e| start + e);
     let (mut text, mut in_tag) = (String::new(), true);
-    for c in plain(&html[start..end]).replace("&#x202F;", "\u{202F}").chars() {
+    for c in plain(&html[start..end])
+        .replace("&#x202F;", "\u{202F}")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+        .chars()
+    {
         match c {
             '<' => (in_tag, text) = (true, text + " "),
             '>' => in_tag = false,
@@ -81,6 +87,10 @@ async fn a_pledge_in_kind_and_two_deliveries_move_the_area_figure_and_the_not_ho
     let (_, html) = app.get("/fr/resources").await;
     let by_area = section(&html, "id=\"h-area\"", "</section>");
     assert!(by_area.contains(&format!("{area} MAR 400\u{202F}000,00\u{A0}MAD 0,00\u{A0}MAD 0\u{202F}%")), "{by_area}");
+    let (_, dashboard) = app.get("/fr/").await;
+    let line = section(&dashboard, "id=\"resources-line\"", "</p>");
+    let expected = "400\u{202F}000,00\u{A0}MAD engagés, 0,00\u{A0}MAD livrés (0\u{202F}%) ; 1 engagement non honoré.";
+    assert!(line.contains(expected), "{line}");
     let late = section(&html, "id=\"not-honoured\"", "</section>");
     assert!(late.contains(&title) && late.contains("20 places de formation") && late.contains("30/06/2025"), "{late}");
 
@@ -103,6 +113,8 @@ async fn a_pledge_in_kind_and_two_deliveries_move_the_area_figure_and_the_not_ho
     let by_area = section(&html, "id=\"h-area\"", "</section>");
     assert!(by_area.contains("400\u{202F}000,00\u{A0}MAD 400\u{202F}000,00\u{A0}MAD 100\u{202F}%"), "{by_area}");
     assert!(section(&html, "id=\"not-honoured\"", "</section>").contains("Aucun engagement échu"), "honoured now");
+    let line = section(&app.get("/fr/").await.1, "id=\"resources-line\"", "</p>");
+    assert!(line.contains("(100\u{202F}%) ; aucun engagement non honoré."), "{line}");
 
     // A rate of zero is refused; nothing written.
     let before = app.snapshot().await;

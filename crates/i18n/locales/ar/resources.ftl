@@ -79,3 +79,11 @@ resources-delivery-value = المسلَّم (مبلغ بعملة التعهد، 
 resources-record-delivery = تسجيل التسليم
 resources-withdraw = سحب
 resources-withdraw-confirm = سُجّل هذا التسليم خطأً
+resources-dashboard = الموارد: { $pledged } متعهد بها، { $delivered } مسلَّمة ({ $percent } ٪)؛ { $late ->
+    [0] لا تعهد غير موفى به.
+    [zero] لا تعهد غير موفى به.
+    [one] تعهد واحد غير موفى به.
+    [two] تعهدان غير موفى بهما.
+    [few] { $late } تعهدات غير موفى بها.
+   *[other] { $late } تعهداً غير موفى به.
+}

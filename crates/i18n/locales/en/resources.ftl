@@ -73,3 +73,8 @@ resources-delivery-value = Delivered (amount in the pledge's currency, or quanti
 resources-record-delivery = Record the delivery
 resources-withdraw = Withdraw
 resources-withdraw-confirm = This delivery was recorded by mistake
+resources-dashboard = Resources: { $pledged } pledged, { $delivered } delivered ({ $percent }%); { $late ->
+    [0] no pledge not honoured.
+    [one] { $late } pledge not honoured.
+   *[other] { $late } pledges not honoured.
+}

@@ -73,3 +73,8 @@ resources-delivery-value = Livré (montant dans la devise de l’engagement, ou 
 resources-record-delivery = Enregistrer la livraison
 resources-withdraw = Retirer
 resources-withdraw-confirm = Cette livraison a été saisie par erreur
+resources-dashboard = Ressources : { $pledged } engagés, { $delivered } livrés ({ $percent } %) ; { $late ->
+    [0] aucun engagement non honoré.
+    [one] { $late } engagement non honoré.
+   *[other] { $late } engagements non honorés.
+}
