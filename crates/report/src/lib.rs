@@ -263,6 +263,59 @@ struct Data {
     record: RecordData,
     /// `null` without a first day in the period.
     changes: Option<ChangesData>,
+    /// `null` when the reader sees no pledge (issue 18 item 4).
+    resources: Option<ResourcesData>,
+}
+
+/// The resources section (issue 18 item 4): the figures of `lajna_views::resources::page` in
+/// MAD, with their words already translated; its chart is `/charts/resources.svg`.
+#[derive(Serialize)]
+struct ResourcesData {
+    heading: String,
+    /// Column headers: area, party, pledged, delivered, delivered / pledged.
+    columns: [String; 5],
+    /// (area, party, pledged, delivered, percent or "—").
+    lines: Vec<[String; 5]>,
+    /// The rates used and the values left without a rate.
+    notes: Vec<String>,
+    not_honoured: String,
+    all_honoured: String,
+    /// (party, on what, due, pledged, delivered).
+    late: Vec<[String; 5]>,
+}
+
+impl ResourcesData {
+    /// The section of `state` in `lang` on `today`, with the bars of its chart (delivered out
+    /// of pledged per area and party); `None` without any pledge.
+    fn of(state: &State, lang: Lang, today: Date) -> Option<(Self, Vec<charts::AreaBar>)> {
+        let tr = lajna_i18n::Tr { catalog: lajna_i18n::Catalog::shared(), lang };
+        let p = lajna_views::resources::page_or_message(state, lajna_domain::money::Currency::MAD, today, &tr);
+        if p.by_party.is_empty() && p.in_kind.is_empty() && p.no_rate.is_empty() {
+            return None;
+        }
+        let clean = |t: String| t.replace(['\u{2068}', '\u{2069}'], "");
+        let percent = |p: Option<u8>| p.map_or_else(|| "—".to_string(), |p| format!("{p}\u{202F}%"));
+        let bars = p
+            .by_area
+            .iter()
+            .map(|l| charts::AreaBar { label: format!("{} — {}", l.group, l.party), percent: l.percent.unwrap_or(0) })
+            .collect();
+        let data = Self {
+            heading: clean(p.heading),
+            columns: ["resources-area", "party", "resources-pledged", "resources-delivered", "resources-percent"]
+                .map(|k| clean(tr.t(k))),
+            lines: p
+                .by_area
+                .into_iter()
+                .map(|l| [l.group, l.party, l.pledged, l.delivered, percent(l.percent)])
+                .collect(),
+            notes: p.rates.into_iter().chain(p.no_rate).map(clean).collect(),
+            not_honoured: clean(tr.t("resources-not-honoured")),
+            all_honoured: clean(tr.t("resources-all-honoured")),
+            late: p.not_honoured.into_iter().map(|l| [l.party, l.about, l.due, l.pledged, l.delivered]).collect(),
+        };
+        Some((data, bars))
+    }
 }
 
 /// The "what changed" section: counts, the slipped actions, decisions adopted, area progress
@@ -493,6 +546,11 @@ fn files(input: &ReportInput, lang: Lang) -> Result<Vec<(String, Vec<u8>)>, Repo
         empty: input.label("report-empty"),
         marker: input.label(marker),
     };
+    let resources = ResourcesData::of(state, lang, today);
+    if let Some((data, bars)) = &resources {
+        let text = ChartText { title: data.heading.clone(), empty: input.label("report-empty"), marker: String::new() };
+        out.push(("/charts/resources.svg".into(), charts::progress_by_area(bars, &text, rtl).into_bytes()));
+    }
     let bars = charts::area_bars(state, &actions, lang, today);
     out.push((
         "/charts/progress.svg".into(),
@@ -578,6 +636,7 @@ fn files(input: &ReportInput, lang: Lang) -> Result<Vec<(String, Vec<u8>)>, Repo
             last,
         },
         changes: input.changes.as_ref().map(ChangesData::from),
+        resources: resources.map(|(data, _)| data),
     };
     out.push(("/data.json".into(), serde_json::to_vec(&data)?));
     Ok(out)
@@ -727,6 +786,48 @@ mod tests {
         assert_eq!(d["generated"], "2025-10-01 08:00 UTC");
         assert_eq!(d["record"]["last"][0]["date"], "");
         assert_eq!(data_json(&i, Lang::Ar).unwrap()["areas"][0]["title"], "تدريب الضباط على الإسعافات الأولية");
+    }
+
+    /// Issue 18 item 4: a resources section with its chart — 20 seats valued 400 000,00 MAD on
+    /// the area's action, 5 delivered: 25 %, and the pledge (due 30/06/2025) not honoured on
+    /// 01/10/2025; read back from the PDF by poppler. Without pledges, no section.
+    #[test]
+    fn the_report_has_a_resources_section_with_its_chart() {
+        assert!(data_json(&input(), Lang::Fr).unwrap()["resources"].is_null(), "no pledge, no section");
+        let mut i = input();
+        let set = |v: serde_json::Value| json!({"v": 1, "set": v});
+        let pledge = json!({"party": "MAR", "about": format!("{:064x}", 4), "date": "2025-03-01", "due": "2025-06-30",
+            "value": {"in_kind": {"quantity": "20", "unit": {"fr": "places de formation"}, "valuation": {"minor": 40_000_000, "currency": "MAD"}}},
+            "marking": {"classification": "UNCLASSIFIED", "releasable_to": "both"}});
+        i.state.apply(&meta(6), "pledge.made", &set(pledge)).unwrap();
+        let delivery = json!({"v": 1, "record": format!("{:064x}", 6), "date": "2025-07-01", "value": {"in_kind": {"quantity": "5"}}});
+        i.state.apply(&meta(7), "pledge.delivery_recorded", &delivery).unwrap();
+        let d = data_json(&i, Lang::Fr).unwrap();
+        let r = &d["resources"];
+        assert_eq!(r["heading"], "Totaux en MAD");
+        assert_eq!(
+            r["lines"][0],
+            json!([
+                "Premiers secours",
+                "MAR",
+                "400\u{202F}000,00\u{A0}MAD",
+                "100\u{202F}000,00\u{A0}MAD",
+                "25\u{202F}%"
+            ])
+        );
+        assert_eq!(r["late"][0][1], "Former 12 officiers");
+        let files = files(&i, Lang::Fr).unwrap();
+        let svg = files
+            .iter()
+            .find(|(n, _)| n == "/charts/resources.svg")
+            .map(|(_, b)| String::from_utf8_lossy(b).to_string());
+        assert!(svg.unwrap().contains("Premiers secours — MAR"), "the chart's bar");
+        let pdf = render(&i, Lang::Fr).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("r.pdf"), &pdf).unwrap();
+        let out = std::process::Command::new("pdftotext").arg(dir.path().join("r.pdf")).arg("-").output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("Totaux en MAD") && text.contains("Engagements non honorés"), "{text}");
     }
 
     #[test]
