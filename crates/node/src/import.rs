@@ -117,7 +117,7 @@ impl Node {
                 Some(Refusal { key: "import-no-key", field: None, detail: party.to_string(), domain: None })
             }
             Importer::Operator => None,
-            Importer::User(user) => match authorize(user, state, &command) {
+            Importer::User(user) => match authorize(user, state, command) {
                 Ok(()) if !self.keys.contains_key(user.party.as_str()) => {
                     Some(Refusal { key: "import-no-key", field: None, detail: user.party.to_string(), domain: None })
                 }
