@@ -1011,3 +1011,29 @@ fn user_reset_2fa_without_a_second_factor_changes_nothing() {
     let out = lajna(&["user", "reset-2fa", "--data", &data, "nobody"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
 }
+
+/// Issue 17 item 7 (must show) through `lajna doc add`: a title of invisible marks only and a
+/// 301-character title are refused with the rule's message, exit 2, and nothing is written (no
+/// event, no stored file); the NFD spelling of a title is stored as its NFC bytes.
+#[test]
+fn lajna_doc_add_checks_the_title_at_the_door() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = demo(dir.path());
+    let file = dir.path().join("note.txt");
+    std::fs::write(&file, "Note de service (essai)\n").unwrap();
+    let blobs = |d: &str| walk(&Path::new(d).join("blobs"));
+    let before = (text(&lajna(&["verify", "--data", &data])), blobs(&data));
+    let long = "a".repeat(301);
+    for (title, said) in [("\u{200B} \u{FEFF}\u{200F}", "enter a text"), (long.as_str(), "301 characters, at most 300")]
+    {
+        let out = lajna(&["doc", "add", "--data", &data, file.to_str().unwrap(), "--title", title]);
+        assert_eq!(out.status.code(), Some(2), "a refused input: {}", text(&out));
+        assert!(text(&out).contains(said), "{said}: {}", text(&out));
+        assert_eq!((text(&lajna(&["verify", "--data", &data])), blobs(&data)), before, "nothing written");
+    }
+    let nfd = "Note de se\u{301}curite\u{301}";
+    let out = lajna(&["doc", "add", "--data", &data, file.to_str().unwrap(), "--title", nfd]);
+    assert!(out.status.success(), "{}", text(&out));
+    let listed = text(&lajna(&["doc", "list", "--data", &data]));
+    assert!(listed.contains("Note de s\u{e9}curit\u{e9}") && !listed.contains(nfd), "{listed}");
+}
