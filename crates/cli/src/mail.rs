@@ -188,7 +188,8 @@ pub async fn render_row(node: &Node, row: &OutboxRow, catalog: &Catalog, now: Ti
     let snapshot = node.read(&to.user).await;
     let tz = lajna_domain::tzdb().get(&to.tz).unwrap_or(jiff::tz::TimeZone::UTC);
     let today = now.to_zoned_datetime(tz).date();
-    let n = notice(&snapshot, &row.notification, &to.user, Tr { catalog, lang: to.lang }, today);
+    let notification = lajna_node::door::notification(row.notification.clone());
+    let n = notice(&snapshot, &notification, &to.user, Tr { catalog, lang: to.lang }, today);
     Ok(Some(render(&n, &to, &node.config.notify.public_url, catalog)))
 }
 

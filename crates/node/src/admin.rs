@@ -16,7 +16,7 @@
 //! has no password until the link is used (no password hash verifies against `!`).
 
 use jiff::{SignedDuration, Timestamp};
-use lajna_domain::{Classification, Clearance, PartyCode};
+use lajna_domain::{Classification, Clearance};
 use lajna_store::UserRow;
 
 use crate::auth::{AuthError, Role, User, hash_password, random_hex, token_hash};
@@ -28,46 +28,8 @@ pub const LINK_HOURS: i64 = 72;
 /// The password hash of a user who has not activated their account: no password matches it.
 const NO_PASSWORD: &str = "!";
 
-/// One user as the administrator's list shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UserSummary {
-    /// Login name.
-    pub username: String,
-    /// Party.
-    pub party: PartyCode,
-    /// Role.
-    pub role: Role,
-    /// Clearance.
-    pub clearance: Clearance,
-    /// Whether sign-in is refused.
-    pub disabled: bool,
-    /// Whether the user has not set a password yet (an unused activation link).
-    pub pending: bool,
-    /// Live sessions.
-    pub sessions: usize,
-}
-
-/// A live session as the administrator sees it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SessionInfo {
-    /// The session's id: the BLAKE3 hash of its cookie (which it does not reveal).
-    pub id: String,
-    /// Opened, RFC 3339 UTC.
-    pub created_at: String,
-    /// Expires, RFC 3339 UTC.
-    pub expires_at: String,
-}
-
-/// What an administrator changes.
-#[derive(Clone, Copy, Debug)]
-pub enum UserChange<'a> {
-    /// A new role code.
-    Role(&'a str),
-    /// A new clearance code.
-    Clearance(&'a str),
-    /// Disable (`true`) or enable.
-    Disabled(bool),
-}
+// What the web sees of user administration lives in `lajna_door` (re-exported here).
+pub use lajna_door::admin::{SessionInfo, UserChange, UserSummary};
 
 fn forbid(why: &'static str) -> NodeError {
     NodeError::Auth(AuthError::Forbidden(why))
@@ -123,7 +85,7 @@ impl Node {
         let mut out = vec![];
         for row in self.store.users().await?.into_iter().filter(|r| r.party == admin.party.as_str()) {
             let sessions = self.store.user_sessions(&row.username, &now).await?.len();
-            let user = User::from_row(&row)?;
+            let user = crate::auth::user_of_row(&row)?;
             out.push(UserSummary {
                 username: row.username,
                 party: user.party,
@@ -225,7 +187,7 @@ impl Node {
         if username == admin.username {
             return Err(forbid("one's own account"));
         }
-        let current = User::from_row(&row)?;
+        let current = crate::auth::user_of_row(&row)?;
         let (changed, detail) = match change {
             UserChange::Role(role) => {
                 let role = Role::parse(role)?;

@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
 use lajna_domain::records::*;
-use lajna_domain::{Actor, Classification, Clearance, Command, PartyCode, RecordKind, State};
+use lajna_domain::{Classification, Command, PartyCode, RecordKind, State};
 use lajna_store::{AuditRow, SessionRow, UserRow};
 
 use crate::{Node, NodeError, now_rfc3339};
@@ -26,197 +26,30 @@ pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
 /// Session lifetime, hours.
 pub const SESSION_HOURS: i64 = 12;
 pub use crate::password::MIN_PASSWORD_CHARS;
+// The plain types of users and refusals live in `lajna_door` (what the web sees of a node),
+// re-exported here at their old paths.
+pub use lajna_door::auth::{AuthError, NewSession, Role, SignedIn, User};
 
-/// A user's role on this node.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Role {
-    /// Co-chair: everything a secretary does, and endorsements.
-    CoChair,
-    /// Secretary: records missions, sessions, minutes, the roadmap; edits own-party records.
-    Secretary,
-    /// Action owner: reports progress and evidence on own-party actions.
-    ActionOwner,
-    /// Viewer: reads only.
-    Viewer,
+/// The user of a stored row.
+///
+/// # Errors
+/// [`NodeError`] for a row holding an unknown party, role or clearance.
+pub fn user_of_row(row: &UserRow) -> Result<User, NodeError> {
+    Ok(User {
+        username: row.username.clone(),
+        party: PartyCode::parse(&row.party)?,
+        role: Role::parse(&row.role)?,
+        member: row.member.clone(),
+        clearance: Classification::parse(&row.clearance)?,
+    })
 }
 
-impl Role {
-    /// Every role.
-    pub const ALL: [Role; 4] = [Role::CoChair, Role::Secretary, Role::ActionOwner, Role::Viewer];
-
-    /// Code: `co-chair`, `secretary`, `action-owner`, `viewer`.
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::CoChair => "co-chair",
-            Role::Secretary => "secretary",
-            Role::ActionOwner => "action-owner",
-            Role::Viewer => "viewer",
-        }
-    }
-
-    /// The clearance a new user of this role gets (issue 6): co-chairs SECRET, secretaries
-    /// CONFIDENTIAL, action owners RESTRICTED, viewers UNCLASSIFIED.
-    #[must_use]
-    pub fn default_clearance(self) -> Clearance {
-        match self {
-            Role::CoChair => Classification::Secret,
-            Role::Secretary => Classification::Confidential,
-            Role::ActionOwner => Classification::Restricted,
-            Role::Viewer => Classification::Unclassified,
-        }
-    }
-
-    /// Parses a code.
-    ///
-    /// # Errors
-    /// [`NodeError::Auth`] with [`AuthError::BadRole`].
-    pub fn parse(code: &str) -> Result<Self, NodeError> {
-        Self::ALL.into_iter().find(|r| r.code() == code).ok_or_else(|| NodeError::Auth(AuthError::BadRole(code.into())))
-    }
-}
-
-/// A signed-in user's live session as pages use it.
-#[derive(Clone, Debug)]
-pub struct SignedIn {
-    /// The user.
-    pub user: User,
-    /// The session's CSRF token.
-    pub csrf: String,
-    /// The user's time zone (tz database; UTC when unset or unknown).
-    pub zone: jiff::tz::TimeZone,
-}
-
-/// A signed-in user.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct User {
-    /// Login name.
-    pub username: String,
-    /// Party.
-    pub party: PartyCode,
-    /// Role.
-    pub role: Role,
-    /// Member record id, if the user is a member of the committee.
-    pub member: Option<String>,
-    /// The highest classification the user may see (DESIGN.md §6).
-    pub clearance: Clearance,
-}
-
-impl User {
-    /// The actor commands of this user run as.
-    #[must_use]
-    pub fn actor(&self) -> Actor {
-        Actor { party: self.party.clone(), member: self.member.clone() }
-    }
-
-    /// Whether this user may write anything at all.
-    #[must_use]
-    pub fn can_write(&self) -> bool {
-        self.role != Role::Viewer
-    }
-
-    /// The user of a stored row.
-    ///
-    /// # Errors
-    /// [`NodeError`] for a row holding an unknown party, role or clearance.
-    pub fn from_row(row: &UserRow) -> Result<Self, NodeError> {
-        Ok(Self {
-            username: row.username.clone(),
-            party: PartyCode::parse(&row.party)?,
-            role: Role::parse(&row.role)?,
-            member: row.member.clone(),
-            clearance: Classification::parse(&row.clearance)?,
-        })
-    }
-}
-
-/// Why signing in or acting was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum AuthError {
-    /// Unknown user, wrong password or disabled account (indistinguishable on purpose). HTTP 401.
-    #[error("wrong username or password")]
-    InvalidCredentials,
-    /// Too many failures. HTTP 429.
-    #[error("too many failed sign-ins; try again in {minutes} minutes")]
-    Throttled {
-        /// Minutes until the next attempt is accepted (at least 1).
-        minutes: i64,
-    },
-    /// The user's role or party does not allow the command. HTTP 403.
-    #[error("not allowed: {0}")]
-    Forbidden(&'static str),
-    /// No valid session. HTTP 401.
-    #[error("sign in first")]
-    SignedOut,
-    /// A username that is not 2–32 of `a-z 0-9 . _ -`. HTTP 422.
-    #[error("username {0:?}: use 2 to 32 characters among a-z, 0-9, '.', '_' and '-'")]
-    BadUsername(String),
-    /// A password shorter than [`MIN_PASSWORD_CHARS`]. HTTP 422.
-    #[error("the password must have at least {MIN_PASSWORD_CHARS} characters")]
-    WeakPassword,
-    /// A password of the shipped list of common passwords, a listed word padded with digits
-    /// or symbols, too repetitive, or holding the username (`crate::password`). HTTP 422.
-    #[error("this password is too common or too easy to guess: choose another (a few unrelated words, for instance)")]
-    CommonPassword,
-    /// A role code that does not exist. HTTP 422.
-    #[error("role {0:?} does not exist: use co-chair, secretary, action-owner or viewer")]
-    BadRole(String),
-    /// No such user. HTTP 404.
-    #[error("no user {0:?}")]
-    NoSuchUser(String),
-    /// A username already taken. HTTP 422.
-    #[error("user {0:?} already exists")]
-    UserExists(String),
-    /// An activation or reset link that was used, has expired or never existed. HTTP 422.
-    #[error("this link was used already, has expired or does not exist: ask an administrator for a new one")]
-    BadLink,
-    /// Two-factor sign-in is on for this user and no code was given (the API's one-step
-    /// sign-in; the web asks for it on a second page). HTTP 401.
-    #[error("two-factor sign-in is on for this user: give the code of the authenticator app (\"code\")")]
-    CodeRequired,
-    /// A TOTP code that is wrong, too old, or used already, or an unknown or used recovery
-    /// code. HTTP 401.
-    #[error("wrong code, or a code used already")]
-    WrongCode,
-    /// The user's role requires two-factor sign-in (the setting `totp_required_roles`) and the
-    /// user has not enrolled: the web sign-in leads to enrolment, the API refuses. HTTP 403.
-    #[error("this role requires two-factor sign-in: sign in on the web page once to set it up")]
-    EnrolmentRequired,
-}
-
-impl AuthError {
-    /// Message key for the UI catalogues.
-    #[must_use]
-    pub fn key(&self) -> &'static str {
-        match self {
-            Self::InvalidCredentials => "error-invalid-credentials",
-            Self::Throttled { .. } => "error-throttled",
-            Self::Forbidden(_) => "error-forbidden",
-            Self::SignedOut => "error-signed-out",
-            Self::BadUsername(_) => "error-bad-username",
-            Self::WeakPassword => "error-weak-password",
-            Self::CommonPassword => "error-common-password",
-            Self::BadRole(_) => "error-bad-role",
-            Self::NoSuchUser(_) => "error-no-such-user",
-            Self::UserExists(_) => "error-user-exists",
-            Self::BadLink => "error-bad-link",
-            Self::CodeRequired => "error-code-required",
-            Self::WrongCode => "error-wrong-code",
-            Self::EnrolmentRequired => "error-enrolment-required",
-        }
-    }
-
-    /// The HTTP status of the refusal (each variant's doc names it).
-    #[must_use]
-    pub fn http_status(&self) -> u16 {
-        match self {
-            Self::InvalidCredentials | Self::SignedOut | Self::CodeRequired | Self::WrongCode => 401,
-            Self::Forbidden(_) | Self::EnrolmentRequired => 403,
-            Self::NoSuchUser(_) => 404,
-            Self::Throttled { .. } => 429,
-            _ => 422,
-        }
-    }
+/// What `user` may do ([`lajna_door::auth::authorize`], the role × party rules), as a node error.
+///
+/// # Errors
+/// [`NodeError::Auth`] with [`AuthError::Forbidden`] naming the rule.
+pub fn authorize(user: &User, state: &State, command: &Command) -> Result<(), NodeError> {
+    Ok(lajna_door::auth::authorize(user, state, command)?)
 }
 
 pub(crate) fn hash_password(password: &str) -> Result<String, NodeError> {
@@ -242,9 +75,7 @@ fn dummy_hash() -> &'static str {
 /// # Errors
 /// [`NodeError::Ledger`] when the system has no random source.
 pub fn random_hex() -> Result<String, NodeError> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| NodeError::Ledger(lajna_ledger::LedgerError::Random(e.to_string())))?;
-    Ok(hex::encode(bytes))
+    lajna_door::auth::random_hex().map_err(|e| NodeError::Ledger(lajna_ledger::LedgerError::Random(e.to_string())))
 }
 
 /// The throttling counters of a sign-in: the user's and the address's.
@@ -269,124 +100,6 @@ pub(crate) fn check_username(name: &str) -> Result<(), NodeError> {
     let ok = (2..=32).contains(&name.len())
         && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
     if ok { Ok(()) } else { Err(NodeError::Auth(AuthError::BadUsername(name.into()))) }
-}
-
-/// A new session: the cookie token (give it to the browser, never store it) and the CSRF token.
-#[derive(Clone, Debug)]
-pub struct NewSession {
-    /// The user.
-    pub user: User,
-    /// Cookie value.
-    pub token: String,
-    /// CSRF token to put in forms and the `X-CSRF-Token` header.
-    pub csrf: String,
-}
-
-fn owned_by(party: &PartyCode, user: &User) -> Result<(), NodeError> {
-    if party == &user.party { Ok(()) } else { Err(NodeError::Auth(AuthError::Forbidden("another party's record"))) }
-}
-
-/// The party a record's JSON names in its owner field `field` ([`RecordKind::owner`]).
-fn party_in(record: &serde_json::Map<String, serde_json::Value>, field: &str) -> Option<PartyCode> {
-    record.get(field).and_then(serde_json::Value::as_str).and_then(|p| PartyCode::parse(p).ok())
-}
-
-/// What `user` may do (DESIGN.md §6, issue 3): viewers write nothing; action owners report
-/// progress and evidence on their party's actions; secretaries and co-chairs record the joint
-/// records (missions, sessions, areas, roadmaps, decisions, press) and their own party's
-/// records (those whose table names an owner field, `lajna_domain::records::Record::OWNER`:
-/// actions, communiqués, needs, offers, training, members, notes); only co-chairs endorse.
-///
-/// # Errors
-/// [`NodeError::Auth`] with [`AuthError::Forbidden`] naming the rule.
-pub fn authorize(user: &User, state: &State, command: &Command) -> Result<(), NodeError> {
-    let forbid = |why| Err(NodeError::Auth(AuthError::Forbidden(why)));
-    if user.role == Role::Viewer {
-        return forbid("viewers read only");
-    }
-    let action_owner = |id: &str| -> Result<(), NodeError> {
-        match state.get::<Action>(RecordKind::Action, id) {
-            Some(a) => owned_by(&a.owner, user),
-            None => Ok(()), // the domain refuses unknown actions with its own message
-        }
-    };
-    match command {
-        Command::ReportProgress { action, .. } | Command::AddEvidence { action, .. } => return action_owner(action),
-        _ if user.role == Role::ActionOwner => return forbid("action owners only report progress and evidence"),
-        _ => {}
-    }
-    match command {
-        // A member holding a co-chair's signature delegation endorses a decision or roadmap on a
-        // dated command: the domain checks the delegation (issue 16 item 4).
-        Command::Endorse { on: None, .. } | Command::EndorseMinutes { .. } if user.role != Role::CoChair => {
-            forbid("only co-chairs endorse")
-        }
-        Command::DelegateSignature { .. } | Command::WithdrawSignatureDelegation { .. }
-            if user.role != Role::CoChair =>
-        {
-            forbid("only co-chairs delegate their signature")
-        }
-        // A party's secretary or co-chair records its delegation; the domain refuses the other
-        // party's delegation with its own message (`error-delegation-other-party`).
-        Command::RecordDelegation { .. } if !matches!(user.role, Role::CoChair | Role::Secretary) => {
-            forbid("only secretaries and co-chairs record a delegation")
-        }
-        // Pledges carry a marking like documents (issue 18): made no higher than the user's
-        // clearance, revised or delivered only by a user the pledge's marking allows.
-        Command::MakePledge(p) if p.marking.classification > user.clearance => {
-            forbid("a pledge above the user's clearance")
-        }
-        Command::Revise { kind: RecordKind::Pledge, id, .. }
-        | Command::RecordDelivery { pledge: id, .. }
-        | Command::WithdrawDelivery { pledge: id, .. }
-            if !state
-                .entry(id)
-                .map(lajna_domain::state::Entry::marking)
-                .unwrap_or_default()
-                .allows(&user.party, user.clearance) =>
-        {
-            forbid("a pledge above the user's clearance")
-        }
-        Command::RegisterDocument(d) => {
-            if d.marking.classification > user.clearance {
-                return forbid("a document above the user's clearance");
-            }
-            match d.marking.releasable_to.only() {
-                Some(p) => owned_by(p, user),
-                None => Ok(()),
-            }
-        }
-        Command::Revise { kind: RecordKind::Document, id, .. } => {
-            let marking = state.entry(id).map(lajna_domain::state::Entry::marking).unwrap_or_default();
-            if !marking.allows(&user.party, user.clearance) {
-                return forbid("a document above the user's clearance");
-            }
-            Ok(())
-        }
-        Command::Revise { kind, id, set } => {
-            // The field that names the owning party, for records a party owns; joint records
-            // (missions, sessions, areas, roadmaps, decisions, press) have none.
-            let Some(field) = kind.owner() else { return Ok(()) };
-            let party = state.entry(id).filter(|e| e.kind == *kind).and_then(|e| party_in(&e.content(), field));
-            if let Some(p) = &party {
-                owned_by(p, user)?;
-            }
-            // Handing the record to the other party is a change of that party's record too.
-            if let Some(p) = party_in(set, field)
-                && Some(&p) != party.as_ref()
-            {
-                owned_by(&p, user)?;
-            }
-            Ok(())
-        }
-        // A record created for a party (its owner field) must be the user's party's.
-        _ => match command.created() {
-            Some((kind, serde_json::Value::Object(record))) => {
-                kind.owner().and_then(|field| party_in(&record, field)).map_or(Ok(()), |p| owned_by(&p, user))
-            }
-            _ => Ok(()),
-        },
-    }
 }
 
 impl Node {
@@ -579,7 +292,7 @@ impl Node {
         detail: &str,
     ) -> Result<NewSession, NodeError> {
         let (username, party) = (row.username.as_str(), row.party.as_str());
-        let user = User::from_row(row)?;
+        let user = crate::auth::user_of_row(row)?;
         let (token, csrf) = (random_hex()?, random_hex()?);
         let session = SessionRow {
             username: user.username.clone(),
@@ -670,7 +383,9 @@ impl Node {
         // The bundled database, as the scheduler and every output: never the host's zoneinfo.
         let zone = lajna_domain::tzdb().get(&s.tz).unwrap_or(jiff::tz::TimeZone::UTC);
         match self.store.user(&s.username).await? {
-            Some(row) if !row.disabled => Ok(Some(SignedIn { user: User::from_row(&row)?, csrf: s.csrf, zone })),
+            Some(row) if !row.disabled => {
+                Ok(Some(SignedIn { user: crate::auth::user_of_row(&row)?, csrf: s.csrf, zone }))
+            }
             _ => Ok(None),
         }
     }

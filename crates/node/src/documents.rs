@@ -22,47 +22,6 @@ use crate::auth::{User, authorize};
 use crate::error::io;
 use crate::{DataDir, Node, NodeError, now_rfc3339};
 
-/// Why a document file was refused. Nothing is stored on any of them.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum DocumentError {
-    /// The file has no bytes. HTTP 422.
-    #[error("the file is empty")]
-    Empty,
-    /// The file is larger than the node's limit. HTTP 413.
-    #[error("the file has {size} bytes; the limit is {max} bytes (setting max_document_bytes)")]
-    TooLarge {
-        /// Size of the file, bytes.
-        size: u64,
-        /// The limit, bytes.
-        max: u64,
-    },
-    /// The content is none of the accepted types (PDF, DOCX, ODT, PNG, JPEG, plain text). HTTP 415.
-    #[error("the content is not a PDF, DOCX, ODT, PNG, JPEG or plain-text file")]
-    Unsupported,
-    /// The declared media type or the file name's extension says one type, the bytes another.
-    /// HTTP 415.
-    #[error("the file is declared as {declared} but its content is {found}")]
-    TypeMismatch {
-        /// What the upload declared (media type or extension).
-        declared: String,
-        /// The media type found in the bytes.
-        found: String,
-    },
-}
-
-impl DocumentError {
-    /// Message key for the UI catalogues.
-    #[must_use]
-    pub fn key(&self) -> &'static str {
-        match self {
-            Self::Empty => "error-document-empty",
-            Self::TooLarge { .. } => "error-document-too-large",
-            Self::Unsupported => "error-document-unsupported",
-            Self::TypeMismatch { .. } => "error-document-type-mismatch",
-        }
-    }
-}
-
 /// The media type of `bytes` when it is one a document may have: PDF, DOCX, ODT, PNG and JPEG
 /// from their signatures (the `infer` crate), plain text when the bytes are valid UTF-8 without
 /// NUL.
@@ -179,35 +138,17 @@ pub fn store_blob(dir: &DataDir, bytes: &[u8]) -> Result<(String, bool), NodeErr
     Ok((hash, true))
 }
 
-/// A document file to register, with what its uploader says about it.
-#[derive(Clone, Debug)]
-pub struct Upload<'a> {
-    /// The file's bytes.
-    pub bytes: &'a [u8],
-    /// The file's name as uploaded.
-    pub file_name: String,
-    /// The media type the client declared, if any.
-    pub declared_type: Option<String>,
-}
+// The plain types of documents as the web sees them live in `lajna_door` (re-exported here).
+pub use lajna_door::documents::{DocumentError, DocumentView, Upload, may_see};
 
-/// Whether `user` may see a record with `marking` (DESIGN.md §6): enough clearance and a party
-/// in its releasability.
-#[must_use]
-pub fn may_see(user: &User, marking: &Marking) -> bool {
-    marking.allows(&user.party, user.clearance)
-}
-
-/// A document as a reader sees it: id, record and creation time.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DocumentView {
-    /// Record id.
-    pub id: String,
-    /// The record.
-    pub document: Document,
-    /// Author time of its registration (RFC 3339 UTC).
-    pub registered_at: String,
-    /// Party that registered it.
-    pub registered_by: String,
+/// The bytes of the blob at `path`, checked against its BLAKE3 name `hash`.
+fn read_blob_at(path: &Path, hash: &str) -> Result<Vec<u8>, NodeError> {
+    let bytes = std::fs::read(path).map_err(io(path))?;
+    if blake3::hash(&bytes).to_hex().as_str() != hash {
+        let message = "the blob does not match its BLAKE3 name".into();
+        return Err(NodeError::Config { path: path.to_path_buf(), message });
+    }
+    Ok(bytes)
 }
 
 fn view_of(id: &str, state: &State) -> Option<DocumentView> {
@@ -245,12 +186,7 @@ impl Node {
     /// # Errors
     /// [`NodeError::Io`]; [`NodeError::Config`] when the file no longer matches its hash.
     pub fn read_blob(&self, hash: &str) -> Result<Vec<u8>, NodeError> {
-        let path = self.dir.blob(hash);
-        let bytes = std::fs::read(&path).map_err(io(&path))?;
-        if blake3::hash(&bytes).to_hex().as_str() != hash {
-            return Err(NodeError::Config { path, message: "the blob does not match its BLAKE3 name".into() });
-        }
-        Ok(bytes)
+        read_blob_at(&self.dir.blob(hash), hash)
     }
 
     /// Registers a document file for `user` (role and party rules of [`authorize`], then the
@@ -337,13 +273,13 @@ impl Node {
     /// that only one-party documents reference, a shared file this node does not hold (yet),
     /// and one whose bytes do not match its hash or its record's size (logged). The file is
     /// read off the async workers.
-    pub async fn shared_blob(self: &std::sync::Arc<Self>, hash: &str) -> Option<Vec<u8>> {
+    pub async fn shared_blob(&self, hash: &str) -> Option<Vec<u8>> {
         let size = self.shared_blob_size(hash).await?;
         if !self.has_blob(hash) {
             return None;
         }
-        let (node, name) = (std::sync::Arc::clone(self), hash.to_string());
-        match tokio::task::spawn_blocking(move || node.read_blob(&name)).await {
+        let (path, name) = (self.dir.blob(hash), hash.to_string());
+        match tokio::task::spawn_blocking(move || read_blob_at(&path, &name)).await {
             Ok(Ok(bytes)) if bytes.len() as u64 == size => Some(bytes),
             Ok(Ok(_)) => None,
             Ok(Err(e)) => {

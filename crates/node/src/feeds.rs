@@ -9,21 +9,8 @@ use lajna_store::{AuditRow, FeedRow};
 use crate::auth::{AuthError, User};
 use crate::{Node, NodeError, now_rfc3339};
 
-/// A feed just created: its id and the secret token, which is never stored and cannot be shown
-/// again.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NewFeed {
-    /// Number naming the feed (for listing and revoking).
-    pub id: i64,
-    /// The secret: the feed URL is `/calendar/{token}.ics`.
-    pub token: String,
-}
-
-/// The path of a feed on the web server: `/calendar/{token}.ics`.
-#[must_use]
-pub fn feed_path(token: &str) -> String {
-    format!("/calendar/{token}.ics")
-}
+// A new feed and its path live in `lajna_door` (re-exported here).
+pub use lajna_door::feeds::{NewFeed, feed_path};
 
 fn new_token() -> Result<String, NodeError> {
     let mut bytes = [0u8; 32];
@@ -97,7 +84,7 @@ impl Node {
             return Ok(None);
         }
         match self.store.user(&feed.username).await? {
-            Some(row) if !row.disabled => Ok(Some(User::from_row(&row)?)),
+            Some(row) if !row.disabled => Ok(Some(crate::auth::user_of_row(&row)?)),
             _ => Ok(None),
         }
     }

@@ -6,8 +6,6 @@
 
 use jiff::Timestamp;
 use lajna_domain::State;
-use lajna_domain::state::Meta;
-use serde_json::Value;
 
 use crate::auth::User;
 use crate::record::may_see_entry;
@@ -16,61 +14,8 @@ use crate::{Node, NodeError};
 /// The genesis event's kind (the ledger's).
 const GENESIS: &str = lajna_ledger::GENESIS_KIND;
 
-/// One shared event as the fold reads it.
-#[derive(Clone, Debug)]
-pub struct LoggedEvent {
-    /// Id, author, Lamport clock and author time (RFC 3339 UTC).
-    pub meta: Meta,
-    /// Event kind (`action.planned`, …).
-    pub kind: String,
-    /// Body.
-    pub body: Value,
-    /// Parent event ids.
-    pub parents: Vec<String>,
-}
-
-impl LoggedEvent {
-    /// Reads an event's envelope (the signed JSON text) for the fold.
-    ///
-    /// # Errors
-    /// [`NodeError::Store`] when the envelope is not JSON (a corrupt store).
-    pub fn parse(id: &str, envelope: &str) -> Result<Self, NodeError> {
-        let env: Value = serde_json::from_str(envelope)
-            .map_err(|e| NodeError::Store(lajna_store::StoreError::Corrupt(format!("event {id}: {e}"))))?;
-        let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_string();
-        let author = env.get("author");
-        let parents = env.get("parents").and_then(Value::as_array).into_iter().flatten();
-        Ok(Self {
-            meta: Meta {
-                id: id.to_string(),
-                lamport: env.get("lamport").and_then(Value::as_i64).unwrap_or_default(),
-                party: text(author.and_then(|a| a.get("party"))),
-                member: author.and_then(|a| a.get("member")).and_then(Value::as_str).map(String::from),
-                at: text(env.get("at")),
-            },
-            kind: text(env.get("kind")),
-            body: env.get("body").cloned().unwrap_or(Value::Null),
-            parents: parents.filter_map(Value::as_str).map(String::from).collect(),
-        })
-    }
-
-    /// The author time, when it reads as an RFC 3339 instant.
-    #[must_use]
-    pub fn at(&self) -> Option<Timestamp> {
-        self.meta.at.parse().ok()
-    }
-}
-
-/// Folds `events` (parents first) into a state; an event the fold refuses (a kind this version
-/// does not know) is left out, as the store's fold would refuse it on receipt.
-#[must_use]
-pub fn fold<'e>(events: impl IntoIterator<Item = &'e LoggedEvent>) -> State {
-    let mut state = State::default();
-    for e in events {
-        let _ = state.apply(&e.meta, &e.kind, &e.body);
-    }
-    state
-}
+// One logged event and the fold of a list of them live in `lajna_door` (re-exported here).
+pub use lajna_door::history::{LoggedEvent, fold};
 
 impl Node {
     /// Every event of the shared log, in arrival order (parents first).
@@ -85,7 +30,9 @@ impl Node {
             let Some(end) = page.last().map(|e| e.seq) else { break };
             after = end;
             for e in page {
-                out.push(LoggedEvent::parse(&e.id, &e.raw.envelope)?);
+                out.push(LoggedEvent::parse(&e.id, &e.raw.envelope).map_err(|why| {
+                    NodeError::Store(lajna_store::StoreError::Corrupt(format!("event {}: {why}", e.id)))
+                })?);
             }
         }
         Ok(out)

@@ -13,16 +13,8 @@ use lajna_store::WriteGuard;
 use crate::auth::{AuthError, Role, User, authorize};
 use crate::{Node, NodeError, now_rfc3339};
 
-/// Who imports a matrix.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Importer {
-    /// The node's operator (the CLI without `--user`): whoever holds the data directory and its
-    /// node keys. Each row is written for the party that owns the action, with no member, as
-    /// `lajna demo` writes its records; a row of a party this node holds no key for is refused.
-    Operator,
-    /// A user: each row must pass [`authorize`] (role and party rules, as in the web forms).
-    User(User),
-}
+// Who imports lives in `lajna_door` (re-exported here).
+pub use lajna_door::import::Importer;
 
 /// What an import did or would do.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,15 +23,6 @@ pub struct ImportOutcome {
     pub plan: ImportPlan,
     /// The events written (empty for a preview, a refused plan, or a plan that changes nothing).
     pub written: Vec<EventId>,
-}
-
-impl Importer {
-    fn actor(&self, party: &lajna_domain::PartyCode) -> Actor {
-        match self {
-            Importer::Operator => Actor { party: party.clone(), member: None },
-            Importer::User(u) => u.actor(),
-        }
-    }
 }
 
 impl Node {

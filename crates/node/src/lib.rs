@@ -16,6 +16,7 @@ pub mod auth;
 pub mod backup;
 mod config;
 pub mod documents;
+pub mod door;
 mod error;
 pub mod extract;
 pub mod feeds;
@@ -120,12 +121,8 @@ pub fn now_rfc3339() -> String {
     rfc3339(jiff::Timestamp::now())
 }
 
-/// An instant as RFC 3339 UTC to the second (`2025-11-18T09:00:00Z`): the one text form of
-/// times in events, local tables and pages.
-#[must_use]
-pub fn rfc3339(t: jiff::Timestamp) -> String {
-    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
+// The one text form of times (RFC 3339 UTC to the second) lives in `lajna_door`.
+pub use lajna_door::rfc3339;
 
 /// What `init` needs: the charter and the root keys of both parties.
 pub struct Founding {

@@ -70,16 +70,8 @@ fn write_peers(rows: &[PeerRow], out: &mut String) {
     }
 }
 
-/// The `# HELP` and `# TYPE` lines of a metric family.
-pub fn family(out: &mut String, name: &str, kind: &str, help: &str) {
-    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
-}
-
-/// A label value as the exposition format quotes it: `\`, `"` and newlines escaped.
-#[must_use]
-pub fn escape(value: &str) -> String {
-    value.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
-}
+// The exposition format's helpers live in `lajna_door` (the web writes its own families).
+pub use lajna_door::metrics::{escape, family};
 
 /// This process's resident set size, from `VmRSS` of `/proc/self/status` (given in KiB, so no
 /// page size is needed, unlike `/proc/self/statm`); `None` off Linux.

@@ -17,8 +17,8 @@ use std::sync::OnceLock;
 use crate::NodeError;
 use crate::auth::AuthError;
 
-/// Shortest accepted password, characters.
-pub const MIN_PASSWORD_CHARS: usize = 12;
+// The shortest accepted password, characters: one constant, in `lajna_door` (the refusal names it).
+pub use lajna_door::auth::MIN_PASSWORD_CHARS;
 
 /// Fewest different characters of an accepted password.
 const MIN_DISTINCT_CHARS: usize = 5;

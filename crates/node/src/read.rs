@@ -18,29 +18,8 @@ use crate::Node;
 use crate::auth::User;
 use crate::record::may_see_entry;
 
-/// The fold as one reader may see it, at one store generation. Dereferences to the domain's
-/// [`State`], so read models are plain functions of it.
-#[derive(Clone, Debug)]
-pub struct Snapshot {
-    state: Arc<State>,
-    generation: u64,
-}
-
-impl Snapshot {
-    /// The store generation this snapshot was taken at (changes with every write, sync or
-    /// rebuild; see `Store::generation`): a key for caches of read models built on it.
-    #[must_use]
-    pub fn generation(&self) -> u64 {
-        self.generation
-    }
-}
-
-impl std::ops::Deref for Snapshot {
-    type Target = State;
-    fn deref(&self) -> &State {
-        &self.state
-    }
-}
+// The snapshot type lives in `lajna_door` (what the web reads), re-exported here.
+pub use lajna_door::read::Snapshot;
 
 /// Who a snapshot is for: the party (private records and releasability) and the clearance.
 /// `None` is the node's operator (the CLI on the server, which holds the keys): every record.
@@ -84,13 +63,13 @@ impl Node {
         // A web request's session lookup has just observed the logs: no SQL of its own then.
         let (generation, all) = self.store.snapshot_within(std::time::Duration::from_millis(2)).await;
         if class.is_none() {
-            return Snapshot { state: all, generation };
+            return Snapshot::new(all, generation);
         }
         let state = self.snapshots.get(&class, generation).unwrap_or_else(|| {
             let built = Arc::new(all.retain(&keep));
             self.snapshots.put(class, generation, Arc::clone(&built));
             built
         });
-        Snapshot { state, generation }
+        Snapshot::new(state, generation)
     }
 }

@@ -155,6 +155,14 @@ impl ServerTls {
     pub fn acceptor(&self) -> TlsAcceptor {
         TlsAcceptor::from(self.current.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone())
     }
+
+    /// What `lajna_web::serve_tls` takes: a source of [`ServerTls::acceptor`], called at each
+    /// new connection (so a [`ServerTls::reload`] applies to the next handshake).
+    #[must_use]
+    pub fn acceptors(&self) -> Arc<dyn Fn() -> TlsAcceptor + Send + Sync> {
+        let tls = self.clone();
+        Arc::new(move || tls.acceptor())
+    }
 }
 
 /// A verifier that accepts exactly the certificate with the pinned SHA-256 fingerprint, whatever

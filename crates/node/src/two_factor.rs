@@ -52,51 +52,8 @@ impl Default for Clock {
     }
 }
 
-/// What enrolment shows: the secret as text and as a QR code.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Enrolment {
-    /// The shared secret, base32 (to type into the app when the QR code cannot be scanned).
-    pub secret: String,
-    /// `otpauth://totp/Lajna:USER?secret=…&issuer=Lajna&…`: what the QR code holds.
-    pub uri: String,
-    /// The QR code of `uri`, an inline `<svg>` element (no XML declaration).
-    pub qr_svg: String,
-}
-
-impl std::fmt::Debug for Enrolment {
-    /// Never shows the secret.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Enrolment { .. }")
-    }
-}
-
-/// The outcome of a password checked by [`Node::begin_sign_in`].
-#[derive(Debug)]
-pub enum SignInStep {
-    /// Signed in (no second factor for this user).
-    Done(NewSession),
-    /// A second step is due, for [`Node::finish_step`].
-    Due {
-        /// `code` (a TOTP or recovery code) or `enrol` (the role requires two-factor and the
-        /// user has not enrolled).
-        stage: &'static str,
-        /// The half-done sign-in's token (give it to the browser, never store it).
-        token: String,
-        /// For `enrol`: what to show.
-        enrol: Option<Enrolment>,
-    },
-}
-
-/// A user's two-factor state as the profile shows it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct TwoFactorStatus {
-    /// Whether sign-in asks for a code.
-    pub on: bool,
-    /// Whether the user's role requires it (then it cannot be turned off).
-    pub required: bool,
-    /// Unused recovery codes.
-    pub codes_left: i64,
-}
+// What the web sees of two-factor sign-in lives in `lajna_door` (re-exported here).
+pub use lajna_door::two_factor::{Enrolment, SignInStep, TwoFactorStatus};
 
 fn totp(secret: &str) -> Result<Totp, NodeError> {
     let bytes = Secret::try_from_base32(secret).map_err(|_| corrupt("a stored TOTP secret is not base32"))?;
@@ -322,7 +279,7 @@ impl Node {
     /// As [`Node::sign_in`].
     pub async fn begin_sign_in(&self, username: &str, password: &str, address: &str) -> Result<SignInStep, NodeError> {
         let row = self.check_credentials(username, password, address).await?;
-        let user = crate::auth::User::from_row(&row)?;
+        let user = crate::auth::user_of_row(&row)?;
         let (stage, enrol) = match self.store.totp(username).await? {
             Some(t) if t.confirmed => ("code", None),
             _ if self.totp_required(user.role) => ("enrol", Some(self.enrolment_of(username).await?)),
@@ -344,7 +301,7 @@ impl Node {
         address: &str,
     ) -> Result<NewSession, NodeError> {
         let row = self.check_credentials(username, password, address).await?;
-        let user = crate::auth::User::from_row(&row)?;
+        let user = crate::auth::user_of_row(&row)?;
         match (self.store.totp(username).await?.filter(|t| t.confirmed), code) {
             (Some(_), Some(code)) => {
                 let how = self.check_code(&row, code, address).await?;

@@ -854,7 +854,7 @@ async fn an_activation_link_works_once_and_expires_and_admins_keep_to_their_part
     let user = |name: &str| {
         let node = &node;
         let name = name.to_string();
-        async move { lajna_node::auth::User::from_row(&node.user_row(&name).await.unwrap().unwrap()).unwrap() }
+        async move { lajna_node::auth::user_of_row(&node.user_row(&name).await.unwrap().unwrap()).unwrap() }
     };
     let (mli_sec, mar_sec) = (user("mli-secretary").await, user("mar-secretary").await);
     let token = node.add_user_with_link(&mli_sec, "mli-officer", "action-owner", None, "test").await.unwrap();

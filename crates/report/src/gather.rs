@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use lajna_domain::Lang;
+use lajna_door::Door;
+use lajna_door::auth::User;
 use lajna_i18n::Catalog;
-use lajna_node::Node;
-use lajna_node::auth::User;
 use lajna_views::changes::{end_of_day, what_changed};
 
 use crate::{LABEL_KEYS, Period, RecordFacts, ReportError, ReportInput};
@@ -27,7 +27,7 @@ fn record(e: impl std::fmt::Display) -> ReportError {
 /// # Errors
 /// [`ReportError::Record`] when the store fails; [`ReportError::NoCommittee`] without genesis.
 pub async fn gather(
-    node: &Node,
+    node: &dyn Door,
     viewer: Option<&User>,
     catalog: &Catalog,
     lang: Lang,

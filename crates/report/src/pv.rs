@@ -37,8 +37,8 @@ use lajna_domain::records::{Action, Decision, Member, Roadmap, Session};
 use lajna_domain::reference::decision_references;
 use lajna_domain::values::MemberRole;
 use lajna_domain::{HijriDate, Lang, LocalizedText, RecordKind, State, adoption, minutes_status};
+use lajna_door::Door;
 use lajna_i18n::{Arg, Catalog};
-use lajna_node::Node;
 use serde::Serialize;
 use serde_json::Value;
 use typst::foundations::{Datetime, Smart};
@@ -280,7 +280,7 @@ fn endorsements_of(state: &State, session: &str, version: &str) -> Vec<Endorseme
 
 /// The record as of the agreement: the fold of the shared events that `tips` descend from
 /// (themselves included), in the log's order.
-async fn state_as_of(node: &Node, tips: &[String]) -> Result<State, ReportError> {
+async fn state_as_of(node: &dyn Door, tips: &[String]) -> Result<State, ReportError> {
     let events = node.shared_log().await.map_err(record)?;
     let index: BTreeMap<&str, usize> = events.iter().enumerate().map(|(i, e)| (e.meta.id.as_str(), i)).collect();
     let mut keep = BTreeSet::new();
@@ -291,14 +291,14 @@ async fn state_as_of(node: &Node, tips: &[String]) -> Result<State, ReportError>
             todo.extend(events[i].parents.iter().map(String::as_str));
         }
     }
-    Ok(lajna_node::history::fold(keep.into_iter().map(|i| &events[i])))
+    Ok(lajna_door::history::fold(keep.into_iter().map(|i| &events[i])))
 }
 
 /// Gathers the PV of `session` in `edition` from `node`.
 ///
 /// # Errors
 /// [`PvError::UnknownSession`]; [`ReportError::Record`] when the store fails.
-pub async fn gather(node: &Node, catalog: &Catalog, session: &str, edition: Edition) -> Result<PvInput, PvError> {
+pub async fn gather(node: &dyn Door, catalog: &Catalog, session: &str, edition: Edition) -> Result<PvInput, PvError> {
     // Every shared record, whoever asks: both parties' PVs must be the same bytes.
     let state = State::clone(&*node.read_all().await);
     if state.charter().is_none() {
@@ -745,7 +745,7 @@ pub fn render(input: &PvInput, catalog: &Catalog) -> Result<Vec<u8>, PvError> {
 /// # Errors
 /// As [`gather`] and [`render`].
 pub async fn generate(
-    node: &Node,
+    node: &dyn Door,
     catalog: &Catalog,
     session: &str,
     edition: Edition,
@@ -872,7 +872,12 @@ impl std::fmt::Display for Verdict {
 ///
 /// # Errors
 /// [`PvError::Report`] when the record cannot be read or the PV not laid out.
-pub async fn verify(node: &Node, catalog: &Catalog, pdf: &[u8], expected: Option<&str>) -> Result<Verdict, PvError> {
+pub async fn verify(
+    node: &dyn Door,
+    catalog: &Catalog,
+    pdf: &[u8],
+    expected: Option<&str>,
+) -> Result<Verdict, PvError> {
     let Some(stamp) = read_stamp(pdf) else { return Ok(Verdict::NotAPv) };
     if let Some(expected) = expected
         && expected != stamp.session

@@ -50,7 +50,7 @@ pub fn record_json(doc: Value, kind: RecordKind, parties: &[String]) -> Value {
         && let Some(instant) = session.opening_instant()
     {
         // Derived, not stored: the venue-local time and the tz database give the instant.
-        doc["opening_utc"] = Value::String(lajna_node::rfc3339(instant));
+        doc["opening_utc"] = Value::String(lajna_door::rfc3339(instant));
     }
     if kind == RecordKind::Session {
         // Each party's newest recorded delegation, and where each head of delegation stands.
@@ -73,7 +73,7 @@ pub fn record_json(doc: Value, kind: RecordKind, parties: &[String]) -> Value {
 /// ONLY`), the `file` URL (relative, any page language) and when and by which party it was
 /// registered.
 #[must_use]
-pub fn document_json(v: &lajna_node::documents::DocumentView, parties: &[lajna_domain::PartyCode]) -> Value {
+pub fn document_json(v: &lajna_door::documents::DocumentView, parties: &[lajna_domain::PartyCode]) -> Value {
     let mut doc = serde_json::to_value(&v.document).unwrap_or(Value::Null);
     doc["id"] = Value::String(v.id.clone());
     doc["marking_label"] =

@@ -1,5 +1,5 @@
 //! "What changed since" (DESIGN.md §8; issue 13 item 6): two states of the record — folded from
-//! the log at two moments ([`lajna_node::Node::read_as_of`]) — compared: actions created, done,
+//! the log at two moments ([`lajna_door::Door::read_as_of`]) — compared: actions created, done,
 //! cancelled and slipped (due date moved later), progress per area, decisions adopted, needs
 //! and offers opened or closed. Pure: the same two states give the same answer.
 
@@ -218,7 +218,7 @@ pub fn what_changed(before: &State, after: &State, from: Date, to: Date, lang: L
 
 #[cfg(test)]
 mod tests {
-    use lajna_node::history::{LoggedEvent, fold};
+    use lajna_door::history::{LoggedEvent, fold};
 
     use super::*;
 

@@ -1,12 +1,12 @@
 //! Read models of the archive's pages: the list's rows, a document's page, and the records a
-//! document may link to. The documents come from [`lajna_node::Node::documents_for`] and
-//! [`lajna_node::Node::document_for`], which apply the marking rule; the links from a reader's
+//! document may link to. The documents come from [`lajna_door::Door::documents_for`] and
+//! [`lajna_door::Door::document_for`], which apply the marking rule; the links from a reader's
 //! snapshot.
 
 use lajna_domain::records::{Action, Decision, Mission, Session};
 use lajna_domain::{Lang, Marking, PartyCode, RecordKind, State};
+use lajna_door::documents::DocumentView;
 use lajna_i18n::{Arg, Tr};
-use lajna_node::documents::DocumentView;
 
 use crate::Txt;
 

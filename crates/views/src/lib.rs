@@ -1,5 +1,5 @@
 //! Read models of the Lajna pages: pure functions from a reader's snapshot of the record
-//! ([`lajna_node::Node::read`], which has already left out what the reader may not see), today's
+//! ([`lajna_door::Door::read`], which has already left out what the reader may not see), today's
 //! date and a translator ([`Tr`]) to plain view structs, already localised for one language.
 //! No IO here: the web layer fetches (the snapshot, the events of a history) and renders.
 
@@ -22,8 +22,8 @@ use lajna_domain::State;
 use lajna_domain::records::*;
 use lajna_domain::summary;
 use lajna_domain::{Lang, LocalizedText, RecordKind, adoption};
+use lajna_door::StoredEvent;
 pub use lajna_i18n::Tr;
-use lajna_node::StoredEvent;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 

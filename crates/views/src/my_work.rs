@@ -2,12 +2,12 @@
 //! the open actions they lead (the action's lead is a member; a user may be linked to one),
 //! their party's open actions awaiting an update (overdue, or due within the "due soon"
 //! window), and what awaits their endorsement (co-chairs: the rule of the `endorse` trigger,
-//! [`lajna_node::notify::awaiting_endorsement`], so the page and the reminders agree).
+//! [`lajna_door::notify::awaiting_endorsement`], so the page and the reminders agree).
 
 use jiff::civil::Date;
 use lajna_domain::{LocalizedText, RecordKind, State};
-use lajna_node::auth::{Role, User};
-use lajna_node::notify::{Triggers, awaiting_endorsement};
+use lajna_door::auth::{Role, User};
+use lajna_door::notify::{Triggers, awaiting_endorsement};
 
 use crate::{ActionRow, Tr, Txt, action_row, record_path};
 

@@ -2,15 +2,15 @@
 //! language, the record's link, and for the weekly digest its figures. The same model serves
 //! the notifications page and the e-mails.
 //!
-//! What a notification says of its record is [`lajna_node::notify::subject`]: nothing of a
+//! What a notification says of its record is [`lajna_door::notify::subject`]: nothing of a
 //! RESTRICTED-or-above record, of another party's one-party record or of a record the reader's
 //! snapshot does not hold — only "a marked record needs attention" and the link.
 
 use jiff::civil::Date;
 use lajna_domain::State;
+use lajna_door::auth::User;
+use lajna_door::notify::{NotificationRow, Subject, subject};
 use lajna_i18n::{Arg, Tr};
-use lajna_node::auth::User;
-use lajna_node::notify::{NotificationRow, Subject, subject};
 
 use crate::record_path;
 
@@ -117,7 +117,7 @@ pub struct NoticePage {
 }
 
 /// Page `page` (from 1) of `reader`'s notifications: `rows` of that page out of `total`
-/// ([`lajna_node::Node::notifications`] at offset `(page - 1) * PER_PAGE`), worded over the
+/// ([`lajna_door::Door::notifications`] at offset `(page - 1) * PER_PAGE`), worded over the
 /// reader's snapshot `state` on `today`.
 #[must_use]
 pub fn notice_page(

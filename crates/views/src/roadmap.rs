@@ -12,9 +12,9 @@ use jiff::civil::Date;
 use lajna_domain::records::{Action, Area, Need, Offer, Roadmap, Training};
 use lajna_domain::values::Category;
 use lajna_domain::{ActionStatus, Lang, RecordKind, State, adoption, summary};
+use lajna_door::StoredEvent;
+use lajna_door::record::{EventCheck, LogKind, Verification, VisibleEvents};
 use lajna_i18n::{Arg, Tr};
-use lajna_node::StoredEvent;
-use lajna_node::record::{EventCheck, LogKind, Verification, VisibleEvents};
 
 use crate::{ActionRow, Txt, action_row, typed};
 
@@ -500,7 +500,7 @@ pub fn training(s: &State, lang: Lang) -> Vec<TrainingRow> {
 // ---------------------------------------------------------------------------------------------
 // Record
 
-/// What the node's last full verification (kept, see [`lajna_node::record`]) says of one event.
+/// What the node's last full verification (kept, see [`lajna_door::record`]) says of one event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Check {
     /// Checked and sound by the last full verification.

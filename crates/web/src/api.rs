@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use lajna_domain::records::Action;
 use lajna_domain::{ActionStatus, Command, Lang, Progress, RecordKind};
-use lajna_node::auth::User;
-use lajna_node::{NodeError, Snapshot};
+use lajna_door::auth::User;
+use lajna_door::{DoorError, Snapshot};
 use serde_json::Value;
 
 use crate::AppState;
@@ -155,7 +155,7 @@ pub struct EventsQuery {
 
 /// `GET /api/v1/events?after=SEQ&limit=N`: the shared record's events in local order, each
 /// with its exact signed envelope (a string) and signatures, for auditors and tools. Only the
-/// events of records the user may see ([`lajna_node::record`]: the marking rule): the events of
+/// events of records the user may see ([`lajna_door::record`]: the marking rule): the events of
 /// a document whose marking does not allow them are left out, ids included; `limit` counts the
 /// events returned, and the next page is `after` the last `seq` returned.
 async fn list_events(State(state): State<AppState>, ApiQuery(q): ApiQuery<EventsQuery>, viewer: Viewer) -> Response {
@@ -218,14 +218,14 @@ fn signed_out() -> Response {
     Problem::new(StatusCode::UNAUTHORIZED, "signed-out", "sign in with POST /api/v1/login first").into_response()
 }
 
-fn failure(e: &NodeError) -> Response {
+fn failure(e: &DoorError) -> Response {
     tracing::error!(error = %e, "api read failed");
     Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "unexpected", "the server failed; nothing was changed")
         .into_response()
 }
 
 /// `GET /api/v1/state`: the shared state as `lajna export` writes it, with only the records the
-/// user may see ([`lajna_node::Node::export_for`]: the marking rule, for every kind).
+/// user may see ([`lajna_door::Door::export_for`]: the marking rule, for every kind).
 async fn state_export(State(state): State<AppState>, viewer: Viewer) -> Response {
     let Some(user) = viewer.user.as_ref() else { return signed_out() };
     match state.node.export_for(user).await {
@@ -319,7 +319,7 @@ fn progress_command(state: &AppState, id: &str, body: &Value) -> Result<Command,
         Some(v) => match v.as_i64().map(Progress::new) {
             Some(Ok(p)) => Some(p),
             _ => {
-                let e = NodeError::Domain(lajna_domain::DomainError::ProgressOutOfRange { value: v.to_string() });
+                let e = DoorError::Domain(lajna_domain::DomainError::ProgressOutOfRange { value: v.to_string() });
                 return Err(problem_of(&state.catalog, Lang::En, &e).into_response());
             }
         },
@@ -378,7 +378,7 @@ async fn patch_action(
             Ok(a) => Json(a).into_response(),
             Err(r) => r,
         },
-        Err(NodeError::Domain(lajna_domain::DomainError::UnknownRecord { .. })) => {
+        Err(DoorError::Domain(lajna_domain::DomainError::UnknownRecord { .. })) => {
             Problem::new(StatusCode::NOT_FOUND, "not-found", "no action with this id").into_response()
         }
         Err(e) => problem_of(&state.catalog, Lang::En, &e).into_response(),

@@ -8,7 +8,7 @@
 //! same-site path is followed ([`safe_next`]). The JSON sign-in needs `application/json`,
 //! which a cross-origin form cannot send.
 //!
-//! Two-factor sign-in (issue 16 item 3, `lajna_node::two_factor`): when the password is right
+//! Two-factor sign-in (issue 16 item 3, `lajna_door::two_factor`): when the password is right
 //! and a code (or, for a role that requires it, enrolment) is still due, the answer is the
 //! second step's page with a half-done sign-in token in the `lajna_step` cookie (HttpOnly,
 //! SameSite=Strict); `POST /{lang}/login/code` or `/{lang}/login/enrol` finishes it. The JSON
@@ -24,7 +24,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use lajna_domain::Lang;
-use lajna_node::two_factor::{Enrolment, SignInStep};
+use lajna_door::two_factor::{Enrolment, SignInStep};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -162,7 +162,7 @@ fn login_token(jar: &CookieJar) -> Option<String> {
     {
         return Some(c.value().to_string());
     }
-    lajna_node::auth::random_hex().ok()
+    lajna_door::auth::random_hex().ok()
 }
 
 /// The sign-in page: the form with `username` and the step `s` (`next`, `error`; after the
@@ -181,7 +181,7 @@ fn login_response(
         return crate::message_page(state, lang, viewer, StatusCode::INTERNAL_SERVER_ERROR, title, text);
     };
     let page = LoginPage {
-        ctx: PageCtx::new(lang, "/login", viewer, state.node.config.demo),
+        ctx: PageCtx::new(lang, "/login", viewer, state.node.demo()),
         tr: tr(state, lang),
         username,
         login_token: login_token.clone(),

@@ -7,7 +7,7 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use lajna_domain::Lang;
-use lajna_node::auth::User;
+use lajna_door::auth::User;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -199,7 +199,7 @@ impl Page {
     /// The context of the base template for the page at `path` (after `/{lang}`).
     #[must_use]
     pub fn ctx(&self, path: impl Into<String>) -> PageCtx {
-        PageCtx::new(self.lang, path, &self.viewer, self.state.node.config.demo)
+        PageCtx::new(self.lang, path, &self.viewer, self.state.node.demo())
     }
 
     /// The page's translator.
@@ -229,14 +229,14 @@ impl Page {
     /// The refusal page of a node error that is not about the form's content: a missing
     /// permission or node key (403). `None` when the error belongs beside the form instead.
     #[must_use]
-    pub fn refusal(&self, e: &lajna_node::NodeError) -> Option<PageError> {
-        use lajna_node::NodeError;
-        use lajna_node::auth::AuthError;
+    pub fn refusal(&self, e: &lajna_door::DoorError) -> Option<PageError> {
+        use lajna_door::DoorError;
+        use lajna_door::auth::AuthError;
         match e {
-            NodeError::Auth(AuthError::Forbidden(_)) | NodeError::NoKey { .. } => {
+            DoorError::Auth(AuthError::Forbidden(_)) | DoorError::NoKey { .. } => {
                 Some(self.forbidden("error-forbidden"))
             }
-            NodeError::Auth(AuthError::SignedOut) => Some(self.fault(PageFault::SignIn(String::new()))),
+            DoorError::Auth(AuthError::SignedOut) => Some(self.fault(PageFault::SignIn(String::new()))),
             _ => None,
         }
     }
@@ -259,7 +259,7 @@ impl FromRequestParts<AppState> for PageLang {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let segment = parts.uri.path().split('/').nth(1).unwrap_or_default();
         let Some(lang) = lang_of(segment) else {
-            let lang = state.node.config.default_language;
+            let lang = state.node.default_language();
             return Err(PageError::new(state, lang, PageFault::Failed(WebError::NotFound)));
         };
         if has_control(parts.uri.path()) || parts.uri.query().is_some_and(has_control) {

@@ -2,7 +2,7 @@
 //! sign-in, forms, and the JSON API under `/api/v1` (RFC 9457 problem documents on errors).
 //!
 //! No SQL here: pages are built from the store's projections ([`views`]) and rendered with
-//! compile-time-checked templates; every write goes through [`lajna_node::Node::execute_as`],
+//! compile-time-checked templates; every write goes through [`lajna_door::Door::execute_as`],
 //! which applies the role rules before the domain rules. Every asset is embedded in the binary;
 //! nothing is fetched from elsewhere. Security headers: CSP without inline script,
 //! `frame-ancestors 'none'`; session cookies HttpOnly + SameSite=Strict; a CSRF token on every
@@ -34,8 +34,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use hyper_util::server::graceful::Watcher;
 use lajna_domain::Lang;
-use lajna_node::Node;
-use lajna_node::tls::ServerTls;
+use lajna_door::Door;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -60,7 +59,7 @@ pub enum WebError {
     NotFound,
     /// The node failed (its store, a file). HTTP 500.
     #[error(transparent)]
-    Node(#[from] lajna_node::NodeError),
+    Node(#[from] lajna_door::DoorError),
     /// A template failed to render. HTTP 500.
     #[error(transparent)]
     Render(#[from] askama::Error),
@@ -82,7 +81,7 @@ pub type DashboardEntry =
 #[derive(Clone)]
 pub struct AppState {
     /// The node.
-    pub node: Arc<Node>,
+    pub node: Arc<dyn Door>,
     /// Message catalogues.
     pub catalog: Arc<Catalog>,
     /// Mark cookies `Secure`: on when the server speaks TLS itself ([`serve_tls`]), or with
@@ -103,22 +102,26 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 /// How long a connection may take to send a request's headers before it is closed.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Where a TLS server gets the acceptor of each new connection: the certificate current at its
+/// handshake (`lajna_node::tls::ServerTls::acceptor`, which `lajna serve` reloads on SIGHUP).
+pub type TlsAcceptors = Arc<dyn Fn() -> tokio_rustls::TlsAcceptor + Send + Sync>;
+
 /// Builds the router for `node`.
-pub fn router(node: Arc<Node>) -> Router {
+pub fn router(node: Arc<dyn Door>) -> Router {
     let secure_cookies = std::env::var("LAJNA_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true");
     router_with(node, secure_cookies)
 }
 
 /// The router for `node` served over TLS: `Secure` cookies, and every answer carries
 /// `Strict-Transport-Security: max-age=31536000` (one year; RFC 6797).
-pub fn router_tls(node: Arc<Node>) -> Router {
+pub fn router_tls(node: Arc<dyn Door>) -> Router {
     router_with(node, true).layer(SetResponseHeaderLayer::overriding(
         header::STRICT_TRANSPORT_SECURITY,
         HeaderValue::from_static("max-age=31536000"),
     ))
 }
 
-fn router_with(node: Arc<Node>, secure_cookies: bool) -> Router {
+fn router_with(node: Arc<dyn Door>, secure_cookies: bool) -> Router {
     let state = AppState {
         node,
         catalog: Arc::new(Catalog::load()),
@@ -165,7 +168,7 @@ fn router_with(node: Arc<Node>, secure_cookies: bool) -> Router {
 /// # Errors
 /// IO errors of the listener.
 pub async fn serve(
-    node: Arc<Node>,
+    node: Arc<dyn Door>,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
@@ -173,16 +176,16 @@ pub async fn serve(
 }
 
 /// Serves `node` on `listener` until `shutdown` completes: over HTTPS with `tls` (each new
-/// connection takes the certificate current at its handshake, so [`ServerTls::reload`] needs
+/// connection takes the acceptor `tls` gives at its handshake, so a reloaded certificate needs
 /// no restart; [`router_tls`]), else plain HTTP. Client addresses are kept for sign-in
 /// throttling.
 ///
 /// # Errors
 /// IO errors of the listener.
 pub async fn serve_tls(
-    node: Arc<Node>,
+    node: Arc<dyn Door>,
     listener: tokio::net::TcpListener,
-    tls: Option<ServerTls>,
+    tls: Option<TlsAcceptors>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     // Bring the full-text index up to date in the background; later writes update it in turn.
@@ -208,7 +211,7 @@ pub async fn serve_tls(
         };
         let _ = stream.set_nodelay(true);
         let (app, watcher) = (app.clone(), graceful.watcher());
-        match tls.as_ref().map(ServerTls::acceptor) {
+        match tls.as_ref().map(|acceptors| acceptors()) {
             None => drop(tokio::spawn(serve_connection(stream, app, addr, watcher))),
             // The handshake runs in the connection's task, under the header-read timeout.
             Some(acceptor) => drop(tokio::spawn(async move {
@@ -269,7 +272,7 @@ async fn translate_rejections(State(state): State<AppState>, req: Request, next:
     // axum's 405 (a GET to a POST-only route, e.g. a form's address opened as a link) has no body.
     if status == StatusCode::METHOD_NOT_ALLOWED && !path.starts_with("/api/") && !path.starts_with("/sync/") {
         let lang = path.split('/').nth(1).and_then(|seg| Lang::parse(seg).ok());
-        let lang = lang.unwrap_or(state.node.config.default_language);
+        let lang = lang.unwrap_or(state.node.default_language());
         let mut page =
             message_page(&state, lang, &Viewer::default(), status, "method-not-allowed", "method-not-allowed-text");
         if let Some(allow) = res.headers().get(header::ALLOW) {
@@ -286,7 +289,7 @@ async fn translate_rejections(State(state): State<AppState>, req: Request, next:
         return problem::Problem::new(status, code, String::from_utf8_lossy(&detail).into_owned()).into_response();
     }
     let lang = path.split('/').nth(1).and_then(|seg| Lang::parse(seg).ok());
-    let lang = lang.unwrap_or(state.node.config.default_language);
+    let lang = lang.unwrap_or(state.node.default_language());
     let text =
         if status == StatusCode::PAYLOAD_TOO_LARGE { "request-too-large-text" } else { "request-unreadable-text" };
     let title = if status == StatusCode::PAYLOAD_TOO_LARGE { "request-too-large" } else { "bad-request" };
@@ -323,8 +326,7 @@ fn message_page_text(
     text: String,
 ) -> Response {
     let tr = ctx::tr(state, lang);
-    let page =
-        MessagePage { ctx: PageCtx::new(lang, "/", viewer, state.node.config.demo), tr, title: tr.t(title), text };
+    let page = MessagePage { ctx: PageCtx::new(lang, "/", viewer, state.node.demo()), tr, title: tr.t(title), text };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => status.into_response(),
@@ -333,7 +335,7 @@ fn message_page_text(
 
 /// The 404 page, in `lang` (the node's default language when `None`).
 pub fn not_found(state: &AppState, lang: Option<Lang>) -> Response {
-    let lang = lang.unwrap_or(state.node.config.default_language);
+    let lang = lang.unwrap_or(state.node.default_language());
     message_page(state, lang, &Viewer::default(), StatusCode::NOT_FOUND, "not-found", "not-found-text")
 }
 
@@ -377,7 +379,7 @@ pub fn login_to(lang: Lang, next: &str) -> Response {
 }
 
 async fn root(State(state): State<AppState>) -> Redirect {
-    Redirect::to(&format!("/{}/", state.node.config.default_language.code()))
+    Redirect::to(&format!("/{}/", state.node.default_language().code()))
 }
 
 async fn lang_root(State(state): State<AppState>, axum::extract::Path(lang): axum::extract::Path<String>) -> Response {

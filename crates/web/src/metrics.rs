@@ -17,7 +17,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use lajna_node::metrics::{escape, family};
+use lajna_door::metrics::{escape, family};
 
 use crate::AppState;
 

@@ -7,8 +7,8 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use lajna_domain::{DomainError, Lang};
-use lajna_node::NodeError;
-use lajna_node::auth::AuthError;
+use lajna_door::DoorError;
+use lajna_door::auth::AuthError;
 use serde::Serialize;
 
 use crate::i18n::Catalog;
@@ -119,9 +119,9 @@ pub fn json_problem(e: &JsonRejection, hint: &str) -> Problem {
 
 /// HTTP status of a node error.
 #[must_use]
-pub fn status_of(e: &NodeError) -> StatusCode {
+pub fn status_of(e: &DoorError) -> StatusCode {
     match e {
-        NodeError::Domain(d) => match d {
+        DoorError::Domain(d) => match d {
             DomainError::NotCoChair { .. } | DomainError::DelegationOtherParty { .. } => StatusCode::FORBIDDEN,
             DomainError::AlreadyEndorsed { .. }
             | DomainError::DuplicateNumber { .. }
@@ -133,11 +133,11 @@ pub fn status_of(e: &NodeError) -> StatusCode {
             | DomainError::TranslationToReview { .. } => StatusCode::CONFLICT,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         },
-        NodeError::Auth(a) => StatusCode::from_u16(a.http_status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
-        NodeError::NoKey { .. } => StatusCode::FORBIDDEN,
-        NodeError::Document(d) => match d {
-            lajna_node::documents::DocumentError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            lajna_node::documents::DocumentError::Empty => StatusCode::UNPROCESSABLE_ENTITY,
+        DoorError::Auth(a) => StatusCode::from_u16(a.http_status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
+        DoorError::NoKey { .. } => StatusCode::FORBIDDEN,
+        DoorError::Document(d) => match d {
+            lajna_door::documents::DocumentError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            lajna_door::documents::DocumentError::Empty => StatusCode::UNPROCESSABLE_ENTITY,
             _ => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         },
         _ => StatusCode::INTERNAL_SERVER_ERROR,
@@ -146,22 +146,22 @@ pub fn status_of(e: &NodeError) -> StatusCode {
 
 /// The user-facing message of a node error in `lang` (from the catalogues), with its field.
 #[must_use]
-pub fn message_of(catalog: &Catalog, lang: Lang, e: &NodeError) -> (Option<String>, String) {
+pub fn message_of(catalog: &Catalog, lang: Lang, e: &DoorError) -> (Option<String>, String) {
     use crate::i18n::Arg;
     match e {
-        NodeError::Domain(d) => catalog.domain_message(lang, d),
-        NodeError::Auth(AuthError::Throttled { minutes }) => {
+        DoorError::Domain(d) => catalog.domain_message(lang, d),
+        DoorError::Auth(AuthError::Throttled { minutes }) => {
             (None, catalog.get(lang, "error-throttled", &[("minutes", Arg::Num(*minutes))]))
         }
-        NodeError::Auth(a) => (None, catalog.get(lang, a.key(), &[])),
-        NodeError::NoKey { .. } => (None, catalog.get(lang, "error-forbidden", &[])),
-        NodeError::Document(d) => {
+        DoorError::Auth(a) => (None, catalog.get(lang, a.key(), &[])),
+        DoorError::NoKey { .. } => (None, catalog.get(lang, "error-forbidden", &[])),
+        DoorError::Document(d) => {
             let args: Vec<(&str, Arg)> = match d {
-                lajna_node::documents::DocumentError::TooLarge { size, max } => vec![
+                lajna_door::documents::DocumentError::TooLarge { size, max } => vec![
                     ("size", Arg::Num(i64::try_from(*size).unwrap_or(i64::MAX))),
                     ("max", Arg::Num(i64::try_from(*max).unwrap_or(i64::MAX))),
                 ],
-                lajna_node::documents::DocumentError::TypeMismatch { declared, found } => {
+                lajna_door::documents::DocumentError::TypeMismatch { declared, found } => {
                     vec![("declared", Arg::Text(declared.clone())), ("found", Arg::Text(found.clone()))]
                 }
                 _ => vec![],
@@ -177,14 +177,14 @@ pub fn message_of(catalog: &Catalog, lang: Lang, e: &NodeError) -> (Option<Strin
 
 /// The problem document of a node error, in `lang`.
 #[must_use]
-pub fn problem_of(catalog: &Catalog, lang: Lang, e: &NodeError) -> Problem {
+pub fn problem_of(catalog: &Catalog, lang: Lang, e: &DoorError) -> Problem {
     let status = status_of(e);
     let (field, message) = message_of(catalog, lang, e);
     let mut p = Problem::new(status, e.code().trim_start_matches("error-"), message.clone());
     if let Some(field) = field {
         p.errors.push(FieldError { field, message });
     }
-    if let NodeError::Auth(AuthError::Throttled { minutes }) = e {
+    if let DoorError::Auth(AuthError::Throttled { minutes }) = e {
         p.retry_after = Some(minutes * 60);
     }
     p

@@ -17,9 +17,7 @@ use axum::extract::{DefaultBodyLimit, FromRequest, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use lajna_node::sync::{HeadsRequest, PullRequest, PushRequest};
-use lajna_node::{NodeError, PeerRow, RequestAuth};
-use serde::de::DeserializeOwned;
+use lajna_door::{DoorError, PeerRow, RequestAuth};
 
 use crate::AppState;
 use crate::ctx::{OrPage, Page, PageCtx, PageError};
@@ -49,11 +47,13 @@ fn auth_of(headers: &HeaderMap) -> Option<RequestAuth> {
     })
 }
 
-/// A node error as the peer reads it: 401 for a signature or key the ledger refuses, else a
-/// logged 500; an RFC 9457 problem with the error's stable code either way.
-fn refused(e: &NodeError) -> Response {
+/// A node error as the peer reads it: 401 for a signature or key the ledger refuses, 400 for a
+/// body that cannot be read, else a logged 500; an RFC 9457 problem with the error's stable
+/// code either way.
+fn refused(e: &DoorError) -> Response {
     let status = match e {
-        NodeError::Ledger(_) => StatusCode::UNAUTHORIZED,
+        DoorError::Ledger { .. } => StatusCode::UNAUTHORIZED,
+        DoorError::BadRequest(_) => StatusCode::BAD_REQUEST,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
     if status == StatusCode::INTERNAL_SERVER_ERROR {
@@ -82,61 +82,57 @@ async fn authenticate(
     state.node.authenticate_peer(&auth, method, path, body).await.map_err(|e| refused(&e))
 }
 
-/// A signed peer request: the extractor refuses an unsigned or badly signed request (401) and
-/// an unreadable body (400), each as a problem document; a handler gets the peer's party, its
-/// clock skew (seconds) and the parsed body.
-pub struct Peer<T> {
+/// A signed peer request: the extractor refuses an unsigned or badly signed request (401) as a
+/// problem document; a handler gets the peer's party, its clock skew (seconds) and the body,
+/// which the node reads (an unreadable one is a 400 problem, [`DoorError::BadRequest`]).
+pub struct Peer {
     /// The party whose certified node key signed the request.
     pub party: String,
     /// Our clock minus the request's, seconds.
     pub skew: i64,
-    /// The request body.
-    pub body: T,
+    /// The request body (JSON).
+    pub body: Bytes,
 }
 
-impl<T: DeserializeOwned> FromRequest<AppState> for Peer<T> {
+impl FromRequest<AppState> for Peer {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
         let (parts, body) = req.into_parts();
-        let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
+        let body = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
             .await
             .map_err(IntoResponse::into_response)?;
-        let (party, skew) =
-            authenticate(state, &parts.headers, parts.method.as_str(), parts.uri.path(), &bytes).await?;
-        let body = serde_json::from_slice(&bytes).map_err(|e| {
-            Problem::new(StatusCode::BAD_REQUEST, "bad-request", format!("unreadable body: {e}")).into_response()
-        })?;
+        let (party, skew) = authenticate(state, &parts.headers, parts.method.as_str(), parts.uri.path(), &body).await?;
         Ok(Self { party, skew, body })
     }
 }
 
-/// A JSON answer, or the node's refusal.
-fn answer<T: serde::Serialize>(result: Result<T, NodeError>) -> Response {
+/// The node's JSON answer, or its refusal.
+fn answer(result: Result<Vec<u8>, DoorError>) -> Response {
     match result {
-        Ok(reply) => axum::Json(reply).into_response(),
+        Ok(reply) => ([(axum::http::header::CONTENT_TYPE, "application/json")], reply).into_response(),
         Err(e) => refused(&e),
     }
 }
 
-/// `POST /sync/v1/heads` ([`lajna_node::Node::answer_heads`]); a refused checkpoint is a 400
+/// `POST /sync/v1/heads` ([`lajna_door::Door::answer_heads`]); a refused checkpoint is a 400
 /// naming why.
-async fn heads(State(state): State<AppState>, peer: Peer<HeadsRequest>) -> Response {
+async fn heads(State(state): State<AppState>, peer: Peer) -> Response {
     match state.node.answer_heads(&peer.party, peer.skew, &peer.body).await {
-        Err(e @ NodeError::Ledger(_)) => {
+        Err(e @ DoorError::Ledger { .. }) => {
             Problem::new(StatusCode::BAD_REQUEST, e.code(), format!("the checkpoint is refused: {e}")).into_response()
         }
         other => answer(other),
     }
 }
 
-/// `POST /sync/v1/pull` ([`lajna_node::Node::answer_pull`]).
-async fn pull(State(state): State<AppState>, peer: Peer<PullRequest>) -> Response {
+/// `POST /sync/v1/pull` ([`lajna_door::Door::answer_pull`]).
+async fn pull(State(state): State<AppState>, peer: Peer) -> Response {
     answer(state.node.answer_pull(&peer.party, peer.skew, &peer.body).await)
 }
 
-/// `POST /sync/v1/push` ([`lajna_node::Node::answer_push`]).
-async fn push(State(state): State<AppState>, peer: Peer<PushRequest>) -> Response {
+/// `POST /sync/v1/push` ([`lajna_door::Door::answer_push`]).
+async fn push(State(state): State<AppState>, peer: Peer) -> Response {
     answer(state.node.answer_push(&peer.party, peer.skew, &peer.body).await)
 }
 

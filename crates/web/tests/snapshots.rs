@@ -96,7 +96,7 @@ async fn the_read_models_of_a_fixed_record_are_as_snapshotted() {
     let action = first(node, "action").await;
     let session = first(node, "session").await;
     let log = lajna_views::LogFacts {
-        latest: node.latest_events(20).await.unwrap(),
+        latest: lajna_door::Door::latest_events(&**node, 20).await.unwrap(),
         events: node.event_count().await.unwrap(),
         state_hash: node.state_hash().await.unwrap(),
         demo: false,
@@ -105,7 +105,7 @@ async fn the_read_models_of_a_fixed_record_are_as_snapshotted() {
     insta::assert_snapshot!("model-dashboard-fr", format!("{dashboard:#?}"));
     let roadmap = lajna_views::roadmap::roadmap(&snapshot, &[], tr, today, |_| false);
     insta::assert_snapshot!("model-roadmap-fr", format!("{roadmap:#?}"));
-    let history = node.events_for_record(&action).await.unwrap();
+    let history = lajna_door::Door::events_for_record(&**node, &action).await.unwrap();
     let action = lajna_views::action(&snapshot, &history, &action, Lang::Fr, today).unwrap();
     insta::assert_snapshot!("model-action-fr", format!("{action:#?}"));
     let ar = lajna_i18n::Tr { catalog: &catalog, lang: Lang::Ar };

@@ -46,7 +46,7 @@ async fn serve_tls(
     let node = Arc::new(node);
     let (served, reload) = (node.clone(), tls.clone());
     tokio::spawn(async move {
-        lajna_web::serve_tls(served, listener, Some(tls), async move {
+        lajna_web::serve_tls(served, listener, Some(tls.acceptors()), async move {
             let _ = rx.await;
         })
         .await

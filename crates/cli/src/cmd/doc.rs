@@ -170,7 +170,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
 /// A user of this node, by login name.
 async fn node_user(node: &Node, name: &str) -> Result<User> {
     let row = node.user_row(name).await?.with_context(|| format!("no user {name:?} on this node"))?;
-    Ok(User::from_row(&row)?)
+    Ok(lajna_node::auth::user_of_row(&row)?)
 }
 
 /// The operator sees every document this node holds: those a SECRET-cleared viewer of each of

@@ -39,7 +39,7 @@ pub async fn run(args: Args) -> Result<ExitCode> {
             if row.disabled {
                 bail!("user {name} is disabled");
             }
-            let user = lajna_node::auth::User::from_row(&row)?;
+            let user = lajna_node::auth::user_of_row(&row)?;
             lajna_search::Access { party: user.party, clearance: user.clearance }
         }
         None => {

@@ -91,7 +91,7 @@ pub async fn serve_on(node: Node, listener: TcpListener) -> Result<ExitCode> {
             }
         });
     }
-    lajna_web::serve_tls(node, listener, tls, shutdown()).await?;
+    lajna_web::serve_tls(node, listener, tls.as_ref().map(ServerTls::acceptors), shutdown()).await?;
     // A restart must not send an e-mail twice: the one in flight is recorded as sent (or
     // failed) before the process ends; the SMTP timeout (30 s) bounds the wait.
     let _ = stop_mailer.send(true);

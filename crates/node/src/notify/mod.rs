@@ -13,11 +13,9 @@ pub mod triggers;
 use std::collections::BTreeSet;
 
 use jiff::Timestamp;
-use lajna_domain::{LocalizedText, RecordKind, State};
 use lajna_store::ContactRow;
 
 use crate::auth::User;
-use crate::record::may_see_entry;
 use crate::{Node, NodeError, rfc3339};
 pub use lajna_store::{NotificationKey, NotificationRow, OutboxRow, OutboxStatus};
 pub use triggers::{Awaiting, Recipient, Triggers, awaiting_endorsement};
@@ -39,84 +37,11 @@ pub fn message_id(key: &NotificationKey, domain: &str) -> String {
     format!("<{}@{domain}>", &hex[..32])
 }
 
-/// What a notification may say about its record.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Subject {
-    /// No record (the digest, the peer).
-    None,
-    /// A record the recipient may read about: its kind, id and title.
-    Record {
-        /// Kind.
-        kind: RecordKind,
-        /// Id.
-        id: String,
-        /// Title (or text, for a decision), in every language it has.
-        title: LocalizedText,
-    },
-    /// A marked record (RESTRICTED or above, another party's one-party record, or one the
-    /// recipient may not see): only that it needs attention, and its link.
-    Marked {
-        /// Kind.
-        kind: RecordKind,
-        /// Id.
-        id: String,
-    },
-    /// The record is gone from the state (never expected; shown as marked).
-    Missing,
-}
-
-/// What `to` may be told of record `id` in `state` (the operator's whole state).
-#[must_use]
-pub fn subject(state: &State, id: &str, to: &User) -> Subject {
-    if id.is_empty() {
-        return Subject::None;
-    }
-    let Some(entry) = state.entry(id) else { return Subject::Missing };
-    let marked = entry.marking().classification.is_protected()
-        || entry.private_party().is_some_and(|p| p != to.party.as_str())
-        || !may_see_entry(to, entry);
-    if marked {
-        return Subject::Marked { kind: entry.kind, id: id.into() };
-    }
-    let doc = entry.content();
-    let title = ["title", "text", "name"]
-        .iter()
-        .find_map(|f| doc.get(*f).and_then(|v| serde_json::from_value::<LocalizedText>(v.clone()).ok()));
-    match title {
-        Some(title) => Subject::Record { kind: entry.kind, id: id.into(), title },
-        None => Subject::Marked { kind: entry.kind, id: id.into() },
-    }
-}
-
-/// Each trigger of [`triggers::TRIGGERS`] and whether it is on, given the ones turned `off`
-/// (the profile page's checkboxes).
-#[must_use]
-pub fn triggers_on(off: &BTreeSet<String>) -> Vec<(&'static str, bool)> {
-    triggers::TRIGGERS.iter().map(|t| (*t, !off.contains(*t))).collect()
-}
-
-/// The triggers turned off: those `kept` does not keep (a form sends a checkbox per trigger on).
-pub fn triggers_off(kept: impl Fn(&str) -> bool) -> BTreeSet<String> {
-    triggers::TRIGGERS.iter().filter(|t| !kept(t)).map(|t| (*t).to_string()).collect()
-}
-
-/// A user's notification settings, parsed.
-#[derive(Clone, Debug)]
-pub struct Contact {
-    /// The user.
-    pub user: User,
-    /// Language.
-    pub lang: lajna_domain::Lang,
-    /// Zone name (tz database).
-    pub tz: String,
-    /// E-mail address, `""` when none.
-    pub email: String,
-    /// Triggers the user turned off.
-    pub off: BTreeSet<String>,
-}
+// What a notification may say and a user's settings live in `lajna_door` (re-exported here).
+pub use lajna_door::notify::{Contact, Subject, subject, triggers_off, triggers_on};
 
 fn contact(row: &ContactRow) -> Result<Contact, NodeError> {
-    let user = User::from_row(&lajna_store::UserRow {
+    let user = crate::auth::user_of_row(&lajna_store::UserRow {
         username: row.username.clone(),
         party: row.party.clone(),
         role: row.role.clone(),

@@ -20,103 +20,17 @@
 use std::collections::BTreeSet;
 
 use jiff::Timestamp;
-use jiff::civil::{Date, Time, Weekday};
+use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use lajna_domain::records::{Action, Decision, Roadmap, Session};
-use lajna_domain::{PartyCode, RecordKind, State, adoption, minutes::minutes_status};
+use lajna_domain::records::{Action, Session};
+use lajna_domain::{PartyCode, RecordKind, State, minutes::minutes_status};
 use lajna_store::NotificationKey;
-use serde::{Deserialize, Serialize};
 
 use crate::auth::Role;
 
-/// The triggers, by code (also the keys of a user's preferences).
-pub const TRIGGERS: [&str; 7] =
-    ["due-soon", "overdue", "endorse", "minutes-late", "new-action", "peer-silent", "digest"];
-
-/// How long an action counts as new for `new-action`, days (its creation time is the author's
-/// clock, informational; a node started on an old log does not announce every action).
-pub const NEW_ACTION_DAYS: i64 = 7;
-
-/// The notification settings (`notify` of `config.toml`): the triggers', and the mailer's.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Triggers {
-    /// "Due in N days" windows, days (default 14 and 3).
-    pub due_days: Vec<i64>,
-    /// Days between two reminders of an overdue action (default 7).
-    pub overdue_every_days: i64,
-    /// Days after a session's last day before its minutes not agreed by both parties are
-    /// reported to the secretaries (default 14).
-    pub minutes_days: i64,
-    /// Days without an exchange with the peer node before the secretaries are told (default 3).
-    pub peer_silent_days: i64,
-    /// Day of the weekly digest, in each user's zone (default Monday).
-    pub digest_weekday: DigestDay,
-    /// Time of the weekly digest, in each user's zone (default 08:00).
-    pub digest_time: Time,
-    /// SMTP server, `smtp://host:25` (STARTTLS when offered), `smtp://host:587?tls=required`
-    /// (STARTTLS required) or `smtps://host:465` (TLS), with `user:password@` when it needs
-    /// sign-in. Unset: no e-mail (in-app notifications only). The environment variable
-    /// `LAJNA_SMTP_URL` overrides it; it is never logged or printed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub smtp_url: Option<String>,
-    /// The From address of the e-mails.
-    pub mail_from: String,
-    /// This node's address as its users reach it, for the links in e-mails
-    /// (`https://lajna.example.ma`).
-    pub public_url: String,
-    /// Seconds between two ticks of the scheduler inside `lajna serve` (default 60).
-    pub tick_seconds: u64,
-    /// Attempts at sending one e-mail before it is dead-lettered (default 8; retries back off
-    /// 1, 2, 4 … minutes, at most 6 hours).
-    pub max_attempts: i64,
-}
-
-/// A day of the week, lowercase English (`monday`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-#[allow(missing_docs)]
-pub enum DigestDay {
-    Monday,
-    Tuesday,
-    Wednesday,
-    Thursday,
-    Friday,
-    Saturday,
-    Sunday,
-}
-
-impl DigestDay {
-    fn weekday(self) -> Weekday {
-        match self {
-            Self::Monday => Weekday::Monday,
-            Self::Tuesday => Weekday::Tuesday,
-            Self::Wednesday => Weekday::Wednesday,
-            Self::Thursday => Weekday::Thursday,
-            Self::Friday => Weekday::Friday,
-            Self::Saturday => Weekday::Saturday,
-            Self::Sunday => Weekday::Sunday,
-        }
-    }
-}
-
-impl Default for Triggers {
-    fn default() -> Self {
-        Self {
-            due_days: vec![14, 3],
-            overdue_every_days: 7,
-            minutes_days: 14,
-            peer_silent_days: 3,
-            digest_weekday: DigestDay::Monday,
-            digest_time: Time::constant(8, 0, 0, 0),
-            smtp_url: None,
-            mail_from: "lajna@localhost".into(),
-            public_url: "http://127.0.0.1:8080".into(),
-            tick_seconds: 60,
-            max_attempts: 8,
-        }
-    }
-}
+// The settings, the trigger codes and the endorsement rule live in `lajna_door` (the profile
+// page and "my work" read them), re-exported here.
+pub use lajna_door::notify::{Awaiting, DigestDay, NEW_ACTION_DAYS, TRIGGERS, Triggers, awaiting_endorsement};
 
 /// A user of this node as the triggers see it.
 #[derive(Clone, Debug)]
@@ -229,50 +143,6 @@ pub fn due(
     }
     out.retain(|k| users.iter().any(|u| u.username == k.recipient && !u.off.contains(&k.trigger)));
     out.into_iter().collect()
-}
-
-/// A record awaiting endorsements: a decision or roadmap whose current version, or a session
-/// whose draft minutes (not yet agreed), some parties have not endorsed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Awaiting {
-    /// Decision, roadmap or session (its minutes).
-    pub kind: RecordKind,
-    /// Record id.
-    pub id: String,
-    /// The version to endorse (the record's, or the draft minutes').
-    pub version: String,
-    /// The parties whose co-chairs have not endorsed it, by code.
-    pub parties: Vec<String>,
-}
-
-/// What awaits endorsements in `state`, by kind then id: the one rule read by the `endorse`
-/// trigger and by the "my work" page (`lajna_views::my_work`).
-#[must_use]
-pub fn awaiting_endorsement(state: &State) -> Vec<Awaiting> {
-    let parties: Vec<String> =
-        state.charter().map(|c| c.parties.iter().map(|p| p.code.as_str().to_string()).collect()).unwrap_or_default();
-    let mut out = vec![];
-    let records = state
-        .all::<Decision>(RecordKind::Decision)
-        .into_iter()
-        .map(|(id, _)| (RecordKind::Decision, id))
-        .chain(state.all::<Roadmap>(RecordKind::Roadmap).into_iter().map(|(id, _)| (RecordKind::Roadmap, id)));
-    for (kind, id) in records {
-        let Some(entry) = state.entry(&id) else { continue };
-        let a = adoption(&entry.doc(&id), &parties);
-        if !a.awaiting.is_empty() {
-            out.push(Awaiting { kind, id, version: a.version, parties: a.awaiting });
-        }
-    }
-    for (id, _) in state.all::<Session>(RecordKind::Session) {
-        let Some(entry) = state.entry(&id) else { continue };
-        let status = minutes_status(entry, &parties);
-        if let Some(draft) = status.draft.filter(|d| !d.awaiting.is_empty() && status.agreed.is_none()) {
-            out.push(Awaiting { kind: RecordKind::Session, id, version: draft.version, parties: draft.awaiting });
-        }
-    }
-    out.sort_by(|a, b| (a.kind.code(), &a.id).cmp(&(b.kind.code(), &b.id)));
-    out
 }
 
 /// Whole days from `from` to `to` (negative when `to` is earlier).

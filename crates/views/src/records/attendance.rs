@@ -6,8 +6,8 @@ use lajna_domain::attendance::{Delegation, DelegationEntry, HeadStatus, delegati
 use lajna_domain::records::Member;
 use lajna_domain::state::State as Fold;
 use lajna_domain::{Command, Lang, PartyCode, RecordKind};
+use lajna_door::auth::{User, authorize};
 use lajna_i18n::{Arg, Tr};
-use lajna_node::auth::{User, authorize};
 
 /// One member of a recorded delegation.
 #[derive(Clone, Debug)]

@@ -7,8 +7,8 @@ use jiff::civil::Date;
 use lajna_domain::records::{Action, Decision, Session};
 use lajna_domain::state::State as Fold;
 use lajna_domain::{RecordKind, reference};
+use lajna_door::auth::User;
 use lajna_i18n::Tr;
-use lajna_node::auth::User;
 
 /// What the decision page shows.
 pub struct DecisionView {

@@ -5,9 +5,9 @@ use lajna_domain::minutes::minutes_status;
 use lajna_domain::records::{Action, Decision, Member, Roadmap, Session};
 use lajna_domain::state::State as Fold;
 use lajna_domain::{Command, LocalizedText, RecordKind, decide};
+use lajna_door::DoorError;
+use lajna_door::auth::{User, authorize};
 use lajna_i18n::Tr;
-use lajna_node::NodeError;
-use lajna_node::auth::{User, authorize};
 
 /// What a confirmation page is about.
 #[derive(Clone, Debug)]
@@ -143,14 +143,16 @@ pub fn build(
     target: &Target,
     user: &User,
     today: jiff::civil::Date,
-) -> Option<(Confirm, Result<(), NodeError>)> {
+) -> Option<(Confirm, Result<(), DoorError>)> {
     let c = match target {
         Target::Decision(id) => decision(s, tr, id),
         Target::Minutes(id, asked) => minutes(s, tr, id, asked.as_deref()),
         Target::Roadmap(id) => roadmap(s, tr, id),
     }?;
     let command = c.command.clone().on(today);
-    let check = authorize(user, s, &command).and_then(|()| Ok(decide(s, &user.actor(), &command).map(|_| ())?));
+    let check = authorize(user, s, &command)
+        .map_err(DoorError::from)
+        .and_then(|()| Ok(decide(s, &user.actor(), &command).map(|_| ())?));
     Some((c, check))
 }
 
@@ -190,7 +192,7 @@ pub struct Delegations {
 /// give one to; empty for anyone else.
 #[must_use]
 pub fn delegations(s: &Fold, tr: Tr<'_>, user: &User) -> Delegations {
-    let Some(me) = user.member.as_deref().filter(|_| user.role == lajna_node::auth::Role::CoChair) else {
+    let Some(me) = user.member.as_deref().filter(|_| user.role == lajna_door::auth::Role::CoChair) else {
         return Delegations::default();
     };
     let name = |m: &Member| txt(&m.name, tr.lang).text;

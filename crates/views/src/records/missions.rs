@@ -117,7 +117,7 @@ pub(crate) fn programme_item(tr: Tr<'_>, zone: Option<&jiff::tz::TimeZone>, p: &
         date: day(tr, p.date),
         local: local_span(p.start, p.end),
         utc,
-        utc_start: start.map(lajna_node::rfc3339).unwrap_or_default(),
+        utc_start: start.map(lajna_door::rfc3339).unwrap_or_default(),
         utc_date,
         title: txt(&p.title, lang),
         place: opt_txt(p.place.as_ref(), lang),

@@ -7,8 +7,8 @@ use lajna_domain::minutes::{MINUTES, minutes_status};
 use lajna_domain::records::{Action, Area, Decision, Mission, Roadmap, Session};
 use lajna_domain::state::State as Fold;
 use lajna_domain::{Command, Lang, RecordKind, adoption, parity};
+use lajna_door::auth::{Role, User, authorize};
 use lajna_i18n::Tr;
-use lajna_node::auth::{Role, User, authorize};
 use serde_json::Map;
 
 /// One session in the list.
@@ -454,7 +454,7 @@ pub fn session_view(s: &Fold, tr: Tr<'_>, id: &str, today: Date, viewer: Option<
         city: txt(&x.venue.city, lang),
         zone: x.venue.zone.clone(),
         opening: match (x.opens_at, x.opening_instant()) {
-            (Some(t), Some(i)) => (t.strftime("%H:%M").to_string(), lajna_node::rfc3339(i)),
+            (Some(t), Some(i)) => (t.strftime("%H:%M").to_string(), lajna_door::rfc3339(i)),
             _ => (String::new(), String::new()),
         },
         start: day(tr, x.start),

@@ -8,8 +8,8 @@ use axum::response::{Html, IntoResponse, Response};
 use jiff::civil::Date;
 use lajna_domain::day::{parse_day, show_iso_day};
 use lajna_domain::{ActionStatus, Command, DomainError, Lang, LocalizedText, Progress};
-use lajna_node::NodeError;
-use lajna_node::auth::authorize;
+use lajna_door::DoorError;
+use lajna_door::auth::authorize;
 use serde::Deserialize;
 
 use crate::ctx::{CsrfForm, OrPage, Page, PageCtx, PageError};
@@ -117,7 +117,7 @@ pub async fn page(
 }
 
 /// The action page again with the refusal beside the form (422), or the refusal page.
-async fn refuse(page: &Page, id: &str, mut typed: Typed, e: &NodeError) -> Result<Response, PageError> {
+async fn refuse(page: &Page, id: &str, mut typed: Typed, e: &DoorError) -> Result<Response, PageError> {
     if let Some(refusal) = page.refusal(e) {
         return Err(refusal);
     }
@@ -144,7 +144,7 @@ pub async fn progress(
     let parsed = progress_command(&form, &id, page.lang, page.state.node.today());
     let result = match parsed {
         Ok(command) => page.state.node.execute_as(&page.user, &command).await,
-        Err(e) => Err(NodeError::Domain(e)),
+        Err(e) => Err(DoorError::Domain(e)),
     };
     match result {
         Ok(_) => Ok(page.redirect(&format!("/actions/{id}?saved=1"))),
@@ -177,7 +177,7 @@ pub async fn evidence(
     let typed = Typed { note: form.note.clone(), ..Typed::default() };
     let result = match LocalizedText::parse("note", &[(page.lang, &form.note)]) {
         Ok(note) => page.state.node.execute_as(&page.user, &Command::AddEvidence { action: id.clone(), note }).await,
-        Err(e) => Err(NodeError::Domain(e)),
+        Err(e) => Err(DoorError::Domain(e)),
     };
     match result {
         Ok(_) => Ok(page.redirect(&format!("/actions/{id}?saved=1"))),

@@ -12,8 +12,8 @@ use axum::extract::{ConnectInfo, Query};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use lajna_node::AuditRow;
-use lajna_node::auth::{Role, User};
+use lajna_door::AuditRow;
+use lajna_door::auth::{Role, User};
 
 use crate::ctx::{OrPage, Page, PageCtx, PageError};
 use crate::i18n::{Arg, Tr};

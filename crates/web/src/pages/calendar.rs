@@ -1,6 +1,6 @@
 //! Calendar feeds (issue 4, "Calendar"): `GET /calendar/{token}.ics` serves the committee's
 //! missions and sessions as iCalendar to a calendar client, which cannot sign in, so the URL
-//! carries a secret token (revocable, stored hashed: [`lajna_node::feeds`]); `/{lang}/calendar`
+//! carries a secret token (revocable, stored hashed: [`lajna_door::feeds`]); `/{lang}/calendar`
 //! lets a signed-in user create, see and revoke their feed URLs (CSRF token on every post).
 
 use std::net::SocketAddr;
@@ -11,8 +11,8 @@ use axum::extract::{ConnectInfo, Path, Query, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use lajna_node::NodeError;
-use lajna_node::feeds::feed_path;
+use lajna_door::DoorError;
+use lajna_door::feeds::feed_path;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
@@ -38,7 +38,7 @@ pub struct FeedQuery {
 }
 
 fn unknown_feed(state: &AppState) -> Response {
-    let lang = state.node.config.default_language;
+    let lang = state.node.default_language();
     Problem::new(StatusCode::NOT_FOUND, "feed-not-found", state.catalog.get(lang, "calendar-feed-unknown", &[]))
         .into_response()
 }
@@ -59,7 +59,7 @@ async fn feed(State(state): State<AppState>, Path(file): Path<String>, Query(que
                 .into_response();
         }
     };
-    let lang = query.lang.as_deref().and_then(lang_of).unwrap_or(state.node.config.default_language);
+    let lang = query.lang.as_deref().and_then(lang_of).unwrap_or(state.node.default_language());
     // The feed user's snapshot: the calendar holds what they may see, nothing else.
     let ics = lajna_outputs::committee_calendar(&*state.node.read(&user).await, lang);
     (
@@ -77,7 +77,7 @@ async fn feed(State(state): State<AppState>, Path(file): Path<String>, Query(que
 }
 
 /// A failed feed change or listing, as the error of a page (500, details in the log).
-fn feed_error(e: NodeError) -> WebError {
+fn feed_error(e: DoorError) -> WebError {
     WebError::Node(e)
 }
 

@@ -1,6 +1,6 @@
 //! `GET /{lang}/changes?from=&to=`: what changed in the record between two dates (issue 13
 //! item 6; the comparison is [`lajna_views::changes`], each side folded from the log as the
-//! viewer may see it by [`lajna_node::Node::read_as_of`]).
+//! viewer may see it by [`lajna_door::Door::read_as_of`]).
 
 use askama::Template;
 use axum::extract::Query;

@@ -51,12 +51,12 @@ async fn past(page: &Page, day: Date) -> Result<Response, PageError> {
     let (node, tr, until) = (&page.state.node, page.tr(), views::changes::end_of_day(day));
     let state = node.read_as_of(&page.user, until).await.or_page(page)?;
     let log = node.shared_log().await.or_page(page)?;
-    let written = |e: &lajna_node::StoredEvent| e.at.parse::<jiff::Timestamp>().is_ok_and(|t| t <= until);
+    let written = |e: &lajna_door::StoredEvent| e.at.parse::<jiff::Timestamp>().is_ok_and(|t| t <= until);
     let facts = views::LogFacts {
         latest: node.latest_events(200).await.or_page(page)?.into_iter().filter(written).take(20).collect(),
         events: i64::try_from(log.iter().filter(|e| e.at().is_some_and(|t| t <= until)).count()).unwrap_or(i64::MAX),
         state_hash: String::new(),
-        demo: node.config.demo,
+        demo: node.demo(),
     };
     let d = Arc::new(views::dashboard(&state, facts, tr, day).ok_or(WebError::NotFound).or_page(page)?);
     let charts = Arc::new(super::report::dashboard_charts(&state, tr, day));
@@ -83,7 +83,7 @@ async fn current(page: &Page) -> Result<Response, PageError> {
                 latest: state.node.latest_events(20).await.or_page(page)?,
                 events: state.node.event_count().await.or_page(page)?,
                 state_hash: state.node.state_hash().await.or_page(page)?,
-                demo: state.node.config.demo,
+                demo: state.node.demo(),
             };
             let d = Arc::new(views::dashboard(&snapshot, log, tr, today).ok_or(WebError::NotFound).or_page(page)?);
             let charts = Arc::new(super::report::dashboard_charts(&snapshot, tr, today));

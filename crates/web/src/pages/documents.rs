@@ -1,7 +1,7 @@
 //! The committee's archive (issue 6): `/{lang}/documents` (list, paginated), a document page,
 //! its file download, and the upload form (multipart, CSRF token).
 //!
-//! Access (DESIGN.md §6): every handler applies [`lajna_node::documents::may_see`] — enough
+//! Access (DESIGN.md §6): every handler applies [`lajna_door::documents::may_see`] — enough
 //! clearance and a party in the releasability — and a document the viewer may not see answers
 //! 404, like one that does not exist. Every view and download of a document marked RESTRICTED
 //! or above is written to the audit trail with the viewer's address. Pages showing marked
@@ -18,9 +18,9 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use lajna_domain::records::Document;
 use lajna_domain::{Classification, Lang, LocalizedText, Marking, Releasability};
-use lajna_node::NodeError;
-use lajna_node::auth::{Role, User};
-use lajna_node::documents::{DocumentError, DocumentView, Upload};
+use lajna_door::DoorError;
+use lajna_door::auth::{Role, User};
+use lajna_door::documents::{DocumentError, DocumentView, Upload};
 
 use crate::ctx::{OrPage, Page, PageCtx, PageError, PageFault, csrf_ok};
 use crate::i18n::{Arg, Tr};
@@ -135,10 +135,10 @@ async fn list(page: Page, RawQuery(query): RawQuery) -> Result<Response, PageErr
 }
 
 /// The error page of a view that could not be audited: the document is not shown.
-fn audit_failed(page: &Page, e: NodeError) -> PageError {
+fn audit_failed(page: &Page, e: DoorError) -> PageError {
     tracing::error!(error = %e, "audit failed");
     match e {
-        e @ NodeError::Store(_) => page.fail(e),
+        e @ DoorError::Store { .. } => page.fail(e),
         _ => page.fail(WebError::NotFound),
     }
 }
@@ -231,7 +231,7 @@ impl FromRequest<AppState> for UploadForm {
         if !may_upload(&page.user) {
             return Err(page.forbidden("error-forbidden").into_response());
         }
-        let max = state.node.config.max_document_bytes;
+        let max = state.node.max_document_bytes();
         let limit = max.saturating_add(FORM_OVERHEAD);
         let declared = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
         if let Some(size) = declared.filter(|size| *size > limit) {
@@ -257,7 +257,7 @@ impl FromRequest<AppState> for UploadForm {
 
 /// The upload form again with "the file is too large" (413).
 async fn too_large(page: &Page, size: u64, max: u64) -> Response {
-    let e = NodeError::Document(DocumentError::TooLarge { size, max });
+    let e = DoorError::Document(DocumentError::TooLarge { size, max });
     let (_, message) = message_of(&page.state.catalog, page.lang, &e);
     render_new(page, Typed::default(), message, StatusCode::PAYLOAD_TOO_LARGE)
         .await
@@ -269,7 +269,7 @@ async fn too_large(page: &Page, size: u64, max: u64) -> Response {
 struct Received {
     typed: Typed,
     file: Option<(String, Option<String>, Vec<u8>)>,
-    refused: Option<NodeError>,
+    refused: Option<DoorError>,
 }
 
 /// The text of a form field of at most `cap` bytes (413 beyond, 400 when not UTF-8).
@@ -289,7 +289,7 @@ async fn field_text(field: &mut axum::extract::multipart::Field<'_>, cap: usize)
 async fn file_of(
     field: &mut axum::extract::multipart::Field<'_>,
     max: u64,
-) -> Result<((String, Option<String>, Vec<u8>), Option<NodeError>), StatusCode> {
+) -> Result<((String, Option<String>, Vec<u8>), Option<DoorError>), StatusCode> {
     let file_name = field.file_name().unwrap_or_default().to_string();
     let declared = field.content_type().map(String::from);
     let mut bytes = Vec::new();
@@ -299,7 +299,7 @@ async fn file_of(
         if size > max {
             return Ok((
                 (file_name, declared, Vec::new()),
-                Some(NodeError::Document(DocumentError::TooLarge { size, max })),
+                Some(DoorError::Document(DocumentError::TooLarge { size, max })),
             ));
         }
     }
@@ -336,7 +336,7 @@ async fn read_form(mut multipart: Multipart, max: u64) -> Result<Received, Statu
 }
 
 /// The document record described by the form (file fields are filled by the node).
-fn document_of(t: &Typed, page_lang: Lang) -> Result<Document, NodeError> {
+fn document_of(t: &Typed, page_lang: Lang) -> Result<Document, DoorError> {
     let title = LocalizedText::parse(
         "title",
         &[(Lang::Ar, t.title_ar.as_str()), (Lang::Fr, t.title_fr.as_str()), (Lang::En, t.title_en.as_str())],
@@ -373,7 +373,7 @@ fn document_of(t: &Typed, page_lang: Lang) -> Result<Document, NodeError> {
 /// `POST /{lang}/documents` (multipart: `csrf` first, then `file` and the fields): registers
 /// the document and goes to the list, or shows the form again with the reason.
 async fn upload(page: Page, UploadForm(multipart): UploadForm) -> Result<Response, PageError> {
-    let max = page.state.node.config.max_document_bytes;
+    let max = page.state.node.max_document_bytes();
     let received = match read_form(multipart, max).await {
         Ok(r) => r,
         Err(StatusCode::PAYLOAD_TOO_LARGE) => return Ok(too_large(&page, max.saturating_add(1), max).await),
@@ -381,7 +381,7 @@ async fn upload(page: Page, UploadForm(multipart): UploadForm) -> Result<Respons
     };
     let result = match (received.refused, &received.file) {
         (Some(e), _) => Err(e),
-        (None, None) => Err(NodeError::Document(DocumentError::Empty)),
+        (None, None) => Err(DoorError::Document(DocumentError::Empty)),
         (None, Some((file_name, declared, bytes))) => match document_of(&received.typed, page.lang) {
             Ok(document) => {
                 let upload = Upload { bytes, file_name: file_name.clone(), declared_type: declared.clone() };

@@ -17,9 +17,9 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use lajna_domain::Lang;
-use lajna_node::NodeError;
-use lajna_node::auth::Role;
-use lajna_node::import::{ImportOutcome, Importer};
+use lajna_door::DoorError;
+use lajna_door::auth::Role;
+use lajna_door::import::{ImportOutcome, Importer};
 use lajna_outputs::import::{ImportPlan, Outcome};
 use lajna_outputs::import_report::{error_message, outcome_code, row_details, summary};
 use serde::Deserialize;
@@ -185,10 +185,10 @@ fn too_large(page: &Page) -> Response {
 
 async fn run(
     state: &AppState,
-    user: &lajna_node::auth::User,
+    user: &lajna_door::auth::User,
     bytes: &[u8],
     apply: bool,
-) -> Result<Result<ImportOutcome, lajna_outputs::import::ImportError>, NodeError> {
+) -> Result<Result<ImportOutcome, lajna_outputs::import::ImportError>, DoorError> {
     let matrix = match lajna_outputs::import::read(bytes) {
         Ok(m) => m,
         Err(e) => return Ok(Err(e)),
@@ -293,7 +293,7 @@ async fn preview(page: Page, MatrixFile(bytes): MatrixFile) -> Result<Response, 
     )
 }
 
-fn node_failure(page: &Page, e: &NodeError) -> Result<Response, PageError> {
+fn node_failure(page: &Page, e: &DoorError) -> Result<Response, PageError> {
     if let Some(refusal) = page.refusal(e) {
         return Err(refusal);
     }

@@ -9,8 +9,8 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use lajna_domain::records::Note;
 use lajna_domain::{Command, LocalizedText, RecordKind};
-use lajna_node::NodeError;
-use lajna_node::auth::Role;
+use lajna_door::DoorError;
+use lajna_door::auth::Role;
 use serde::Deserialize;
 
 use crate::AppState;
@@ -92,7 +92,7 @@ async fn create(page: Page, CsrfForm(form): CsrfForm<NoteForm>) -> Result<Respon
             let command = Command::RecordNote(Note { party: user.party.clone(), title, text, about: None });
             page.state.node.execute_as(user, &command).await.map(|_| ())
         }
-        Err(e) => Err(NodeError::Domain(e)),
+        Err(e) => Err(DoorError::Domain(e)),
     };
     let Err(e) = result else { return Ok(page.redirect("/notes?saved=1")) };
     if let Some(refusal) = page.refusal(&e) {

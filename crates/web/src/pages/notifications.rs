@@ -66,6 +66,6 @@ struct MyWorkPage<'a> {
 
 async fn my_work(page: Page) -> Result<Html<String>, PageError> {
     let (node, snapshot) = (&page.state.node, page.state.node.read(&page.user).await);
-    let w = crate::views::my_work::my_work(&snapshot, &page.user, page.tr(), node.today(), &node.config.notify);
+    let w = crate::views::my_work::my_work(&snapshot, &page.user, page.tr(), node.today(), &node.notify_settings());
     Ok(Html(MyWorkPage { ctx: page.ctx("/my-work"), tr: page.tr(), w }.render().or_page(&page)?))
 }

@@ -30,7 +30,7 @@ fn web_error(e: PvError) -> WebError {
 
 /// The PV of session `id` in `edition`, and whether both parties agreed it (else it is a draft).
 async fn render(state: &crate::AppState, id: &str, edition: Edition) -> Result<(Vec<u8>, bool), PvError> {
-    let input = pv::gather(&state.node, &state.catalog, id, edition).await?;
+    let input = pv::gather(&*state.node, &state.catalog, id, edition).await?;
     let agreed = input.agreed;
     // Layout is CPU work: keep it off the async workers.
     let catalog = state.catalog.clone();

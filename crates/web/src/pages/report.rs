@@ -51,7 +51,7 @@ async fn download(
         tracing::error!(error = %e, "audit failed");
         return Ok(StatusCode::INTERNAL_SERVER_ERROR.into_response());
     }
-    let input = lajna_report::gather(&state.node, Some(&page.user), &state.catalog, lang, period_of(&q))
+    let input = lajna_report::gather(&*state.node, Some(&page.user), &state.catalog, lang, period_of(&q))
         .await
         .or_page(&page)?;
     // Layout is CPU work: keep it off the async workers.

@@ -14,8 +14,8 @@ use axum::response::Html;
 use axum::routing::get;
 use lajna_domain::values::Category;
 use lajna_domain::{ActionStatus, Command};
-use lajna_node::auth::authorize;
-use lajna_node::record::LogKind;
+use lajna_door::auth::authorize;
+use lajna_door::record::LogKind;
 
 use crate::AppState;
 use crate::ctx::{OrPage, Page, PageCtx, PageError};

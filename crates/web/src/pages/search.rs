@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Json, Response};
 use axum::routing::get;
 use lajna_domain::{Lang, Marking};
-use lajna_node::auth::User;
+use lajna_door::auth::User;
 use lajna_search::{Access, Hit, SearchError, SearchPage};
 use percent_encoding::utf8_percent_encode;
 use serde::{Deserialize, Serialize};

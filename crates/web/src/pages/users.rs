@@ -1,5 +1,5 @@
 //! Users in the web (issue 16 item 1): `/{lang}/users` (a party's co-chair or secretary lists,
-//! adds and administers its party's users: `lajna_node::admin` holds the rules), the one-time
+//! adds and administers its party's users: `lajna_door::admin` holds the rules), the one-time
 //! activation and reset link `/{lang}/activate/{token}` (no session: the link's token is the
 //! credential, so a cross-site form cannot use it without knowing it), and `/{lang}/profile`
 //! (one's own password, language, time zone and e-mail). A link is shown once, in the answer to
@@ -12,10 +12,10 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use lajna_domain::Lang;
-use lajna_node::NodeError;
-use lajna_node::admin::{SessionInfo, UserChange, UserSummary};
-use lajna_node::auth::AuthError;
-use lajna_node::two_factor::{Enrolment, TwoFactorStatus};
+use lajna_door::DoorError;
+use lajna_door::admin::{SessionInfo, UserChange, UserSummary};
+use lajna_door::auth::AuthError;
+use lajna_door::two_factor::{Enrolment, TwoFactorStatus};
 use serde::Deserialize;
 
 use crate::ctx::{CsrfForm, OrPage, Page, PageCtx, PageError, PageLang, Viewer};
@@ -35,19 +35,19 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// A node refusal as a page: 403 for a rule, 404 for an unknown user, else 500.
-fn refuse(page: &Page, e: NodeError) -> PageError {
+fn refuse(page: &Page, e: DoorError) -> PageError {
     match e {
-        NodeError::Auth(AuthError::NoSuchUser(_)) => page.fail(WebError::NotFound),
+        DoorError::Auth(AuthError::NoSuchUser(_)) => page.fail(WebError::NotFound),
         e => page.refusal(&e).unwrap_or_else(|| page.fail(e)),
     }
 }
 
 /// The words of a refusal that belongs beside the form (a bad name, a weak password), or the
 /// refusal page.
-fn beside(page: &Page, e: NodeError) -> Result<String, PageError> {
+fn beside(page: &Page, e: DoorError) -> Result<String, PageError> {
     match &e {
-        NodeError::Auth(AuthError::Forbidden(_) | AuthError::NoSuchUser(_)) => Err(refuse(page, e)),
-        NodeError::Auth(_) | NodeError::Domain(_) => {
+        DoorError::Auth(AuthError::Forbidden(_) | AuthError::NoSuchUser(_)) => Err(refuse(page, e)),
+        DoorError::Auth(_) | DoorError::Domain(_) => {
             Ok(crate::problem::message_of(&page.state.catalog, page.lang, &e).1)
         }
         _ => Err(refuse(page, e)),
@@ -182,7 +182,7 @@ struct ActivatePage<'a> {
 fn render_activate(state: &AppState, lang: Lang, token: &str, user: &str, error: Option<String>) -> Response {
     let tr = crate::ctx::tr(state, lang);
     let intro = state.catalog.get(lang, "activate-intro", &[("user", Arg::Text(user.into()))]);
-    let ctx = PageCtx::new(lang, format!("/activate/{token}"), &Viewer::default(), state.node.config.demo);
+    let ctx = PageCtx::new(lang, format!("/activate/{token}"), &Viewer::default(), state.node.demo());
     match (ActivatePage { ctx, tr, intro, error }).render() {
         Ok(html) => Html(html).into_response(),
         Err(e) => crate::failure(state, lang, e.into()),
@@ -221,7 +221,7 @@ async fn activate(
     }
     match state.node.use_link_at(&token, &f.password, jiff::Timestamp::now()).await {
         Ok(_) => axum::response::Redirect::to(&format!("/{}/login", lang.code())).into_response(),
-        Err(e @ NodeError::Auth(AuthError::WeakPassword | AuthError::CommonPassword)) => {
+        Err(e @ DoorError::Auth(AuthError::WeakPassword | AuthError::CommonPassword)) => {
             let error = crate::problem::message_of(&state.catalog, lang, &e).1;
             render_activate(&state, lang, &token, &user, Some(error))
         }
@@ -255,7 +255,7 @@ type Shown = (Option<String>, Option<String>, Option<Enrolment>, Vec<String>);
 async fn render_profile(page: &Page, (notice, error, enrol, codes): Shown) -> Result<Response, PageError> {
     let (node, user) = (&page.state.node, &page.user);
     let (contact, tf) = (node.contact(&user.username).await.or_page(page)?, node.two_factor(user).await.or_page(page)?);
-    let triggers = lajna_node::notify::triggers_on(&contact.as_ref().map(|c| c.off.clone()).unwrap_or_default());
+    let triggers = lajna_door::notify::triggers_on(&contact.as_ref().map(|c| c.off.clone()).unwrap_or_default());
     let (lang, tz, email) =
         contact.map_or((page.lang.code(), "UTC".into(), String::new()), |c| (c.lang.code(), c.tz, c.email));
     let (ctx, tr) = (page.ctx("/profile"), page.tr());
@@ -305,7 +305,7 @@ async fn profile_change(
             changed.map(|()| "profile-password-done")
         }
         "prefs" => {
-            let off = lajna_node::notify::triggers_off(|t| f.rest.contains_key(&format!("on-{t}")));
+            let off = lajna_door::notify::triggers_off(|t| f.rest.contains_key(&format!("on-{t}")));
             match Lang::parse(&f.lang) {
                 Ok(l) => node.set_contact(&page.user.username, l, f.tz.trim(), f.email.trim(), &off).await,
                 Err(e) => Err(e.into()),

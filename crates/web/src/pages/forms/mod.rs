@@ -24,8 +24,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use lajna_domain::records::*;
 use lajna_domain::{Command, DomainError, Lang, RecordKind};
-use lajna_node::NodeError;
-use lajna_node::auth::{Role, User, authorize};
+use lajna_door::DoorError;
+use lajna_door::auth::{Role, User, authorize};
 use serde_json::{Map, Value};
 
 use crate::ctx::{CsrfForm, OrPage, Page, PageCtx, PageError, PageFault, PageLang};
@@ -296,7 +296,7 @@ fn field_of(e: &DomainError) -> String {
 fn message(page: &Page, e: &DomainError) -> String {
     match e {
         DomainError::InvalidValue { value, .. } if value.trim().is_empty() => page.tr().t("forms-required"),
-        _ => message_of(&page.state.catalog, page.lang, &NodeError::Domain(e.clone())).1,
+        _ => message_of(&page.state.catalog, page.lang, &DoorError::Domain(e.clone())).1,
     }
 }
 
@@ -309,12 +309,12 @@ async fn invalid(req: &Req<'_>, form: &FormData, errors: Errors) -> Result<Respo
 /// A command refused by the node: the refusal page for a missing permission or node key
 /// ([`Page::refusal`]), else the form again with the message beside its input (422 for the
 /// domain's rules).
-async fn refused(req: &Req<'_>, form: &FormData, e: &NodeError) -> Result<Response, PageError> {
+async fn refused(req: &Req<'_>, form: &FormData, e: &DoorError) -> Result<Response, PageError> {
     if let Some(refusal) = req.page.refusal(e) {
         return Err(refusal);
     }
     let (status, errors) = match e {
-        NodeError::Domain(d) => (StatusCode::UNPROCESSABLE_ENTITY, vec![(field_of(d), message(req.page, d))]),
+        DoorError::Domain(d) => (StatusCode::UNPROCESSABLE_ENTITY, vec![(field_of(d), message(req.page, d))]),
         other => (status_of(other), vec![("form".into(), message_of(&req.page.state.catalog, req.page.lang, other).1)]),
     };
     show(req, status, form, errors, false, "").await

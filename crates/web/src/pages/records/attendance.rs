@@ -7,7 +7,7 @@ use axum::extract::Path;
 use axum::response::Response;
 use lajna_domain::attendance::{Attendance, DelegationEntry};
 use lajna_domain::{Command, DomainError, Lang, LocalizedText, PartyCode};
-use lajna_node::NodeError;
+use lajna_door::DoorError;
 
 use super::sessions::{Typed, render_session};
 use crate::ctx::{CsrfForm, Page, PageError};
@@ -67,7 +67,7 @@ pub async fn delegation_save(
     let function_of = |m: &str| old.as_ref()?.entries.iter().find(|e| e.member == m)?.function.clone();
     let result = match command_of(&fields, &id, lang, &function_of) {
         Ok(command) => page.state.node.execute_as(&page.user, &command).await.map(|_| ()),
-        Err(e) => Err(NodeError::Domain(e)),
+        Err(e) => Err(DoorError::Domain(e)),
     };
     let Err(e) = result else { return Ok(page.redirect(&format!("/sessions/{id}?saved=1#attendance"))) };
     if let Some(refusal) = page.refusal(&e) {

@@ -11,10 +11,10 @@
 //!   (the 403 page otherwise); when the record cannot be endorsed now (already endorsed by the
 //!   viewer's party, a language to review) the page says why and holds no form.
 //! - `POST` to the same paths: `version` (the one shown) and `password`. The role and party
-//!   rules first, then the password ([`lajna_node::Node::confirm_password`]: throttled like
+//!   rules first, then the password ([`lajna_door::Door::confirm_password`]: throttled like
 //!   sign-in, audited), then the command on the version shown — a decision or roadmap edited
 //!   since the page was opened is refused as stale under the write lock
-//!   ([`lajna_node::Node::execute_as_read`]), minutes name their version in the command. A
+//!   ([`lajna_door::Door::execute_as_read`]), minutes name their version in the command. A
 //!   missing (422) or wrong (403) password, a throttled one (429) or a refused command shows
 //!   the page again with the translated reason; nothing is written.
 //!
@@ -26,8 +26,8 @@ use askama::Template;
 use axum::extract::{ConnectInfo, Path, Query};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use lajna_node::NodeError;
-use lajna_node::auth::{AuthError, authorize};
+use lajna_door::DoorError;
+use lajna_door::auth::{AuthError, authorize};
 use serde::Deserialize;
 
 use crate::WebError;
@@ -63,7 +63,7 @@ async fn show(page: &Page, target: &Target, status: StatusCode, error: String) -
             if let Some(refusal) = page.refusal(&e) {
                 return Err(refusal);
             }
-            if let NodeError::Domain(d @ lajna_domain::DomainError::NotCoChair { .. }) = &e {
+            if let DoorError::Domain(d @ lajna_domain::DomainError::NotCoChair { .. }) = &e {
                 return Err(page.forbidden(d.key()));
             }
             message_of(&page.state.catalog, page.lang, &e).1
@@ -91,7 +91,7 @@ async fn endorse(page: &Page, addr: SocketAddr, target: Target, form: EndorseFor
     let command = target.command(&form.version).on(node.today());
     if let Err(e) = {
         let s = &*node.read(&page.user).await;
-        authorize(&page.user, s, &command)
+        authorize(&page.user, s, &command).map_err(DoorError::from)
     } {
         return Err(page.refusal(&e).unwrap_or_else(|| page.forbidden("error-forbidden")));
     }
@@ -122,7 +122,7 @@ async fn password_refusal(page: &Page, addr: SocketAddr, password: &str) -> Opti
     }
     match page.state.node.confirm_password(&page.user, password, &addr.ip().to_string()).await {
         Ok(()) => None,
-        Err(NodeError::Auth(AuthError::InvalidCredentials)) => {
+        Err(DoorError::Auth(AuthError::InvalidCredentials)) => {
             Some((StatusCode::FORBIDDEN, page.tr().t("endorse-password-wrong")))
         }
         Err(e) => Some((status_of(&e), message_of(&page.state.catalog, page.lang, &e).1)),

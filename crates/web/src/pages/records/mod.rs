@@ -15,7 +15,7 @@
 //! - The forms of the session page ([`session_forms`]): `POST /{lang}/decisions/{id}/confirm`,
 //!   `/{lang}/sessions/{id}/minutes`, `/minutes/confirm`, `/amendments`; the delegations
 //!   ([`attendance`]): `/{lang}/sessions/{id}/delegation`. Every write goes through
-//!   [`lajna_node::Node::execute_as`] after the CSRF check; a refusal writes nothing and shows
+//!   [`lajna_door::Door::execute_as`] after the CSRF check; a refusal writes nothing and shows
 //!   why (a 403 page when the role or party does not allow it).
 //!
 //! Formal dates show the Gregorian date (ISO 8601, Western digits) with the Hijri date beside

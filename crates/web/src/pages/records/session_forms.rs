@@ -8,7 +8,7 @@ use axum::response::Response;
 use lajna_domain::minutes::{MINUTES, minutes_status};
 use lajna_domain::records::Session;
 use lajna_domain::{Command, DomainError, Lang, LocalizedText, RecordKind};
-use lajna_node::NodeError;
+use lajna_door::DoorError;
 use serde::Deserialize;
 use serde_json::{Map, json};
 
@@ -69,13 +69,13 @@ async fn submit(
 ) -> Result<Response, PageError> {
     let result = match command {
         Ok(command) => page.state.node.execute_as(&page.user, &command).await.map(|_| ()),
-        Err(e) => Err(NodeError::Domain(e)),
+        Err(e) => Err(DoorError::Domain(e)),
     };
     let Err(e) = result else { return Ok(page.redirect(&format!("/sessions/{session}?saved=1#{anchor}"))) };
     if let Some(refusal) = page.refusal(&e) {
         return Err(refusal);
     }
-    if let NodeError::Domain(d @ DomainError::NotCoChair { .. }) = &e {
+    if let DoorError::Domain(d @ DomainError::NotCoChair { .. }) = &e {
         return Err(page.forbidden(d.key()));
     }
     let (_, message) = message_of(&page.state.catalog, page.lang, &e);
