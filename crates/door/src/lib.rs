@@ -129,6 +129,11 @@ pub type DoorResult<T> = Result<T, DoorError>;
 /// it; see the crate's doc). Each method is the node method of the same name; its doc says
 /// only what the door adds. Reads go through [`Door::read`] (the marking rule applied once),
 /// writes through [`Door::execute_as`] (the role × party rule, then the domain).
+///
+/// # Errors
+/// A method returning [`DoorResult`] fails as the node method of the same name does (its doc
+/// names the refusals), as a [`DoorError`]; nothing is written on any error. Instants are
+/// [`Timestamp`]s, dates civil [`Date`]s, times in rows RFC 3339 UTC text ([`rfc3339`]).
 #[async_trait::async_trait]
 pub trait Door: Send + Sync {
     // ---- settings and clock -------------------------------------------------------------
@@ -162,7 +167,7 @@ pub trait Door: Send + Sync {
     async fn documents_for(&self, user: &User) -> Vec<DocumentView>;
     /// One document, when `user` may see it.
     async fn document_for(&self, user: &User, id: &str) -> Option<DocumentView>;
-    /// The records, events and heads `user` may see, as the JSON export (`/api/v1/state`).
+    /// The node's JSON export with only the records `user` may see (`GET /api/v1/state`).
     async fn export_for(&self, user: &User) -> DoorResult<Value>;
     /// A page of the full-text search, the access rule a clause of the query.
     async fn search(
@@ -173,7 +178,8 @@ pub trait Door: Send + Sync {
         limit: usize,
         offset: usize,
     ) -> Result<SearchPage, SearchError>;
-    /// Brings the search index up to date with the log; the number of documents written.
+    /// Brings the search index up to date with the record; how many records were (re)indexed or
+    /// removed.
     async fn refresh_search(&self) -> Result<usize, SearchError>;
 
     // ---- the log ------------------------------------------------------------------------
@@ -208,8 +214,9 @@ pub trait Door: Send + Sync {
     /// Runs `command` as `user` (role × party rule, then the domain); the ids of the events
     /// written (none when nothing changes).
     async fn execute_as(&self, user: &User, command: &Command) -> DoorResult<Vec<EventId>>;
-    /// As [`Door::execute_as`], after auditing that `user` read version `version` of `id` (an
-    /// endorsement of a marked record).
+    /// As [`Door::execute_as`], for an act on the version `version` of record `id` that the user
+    /// read (endorsing a decision or a roadmap): [`DomainError::StaleVersion`] when the record's
+    /// current version is another, checked under the same lock as the command.
     async fn execute_as_read(
         &self,
         user: &User,
@@ -217,7 +224,8 @@ pub trait Door: Send + Sync {
         id: &str,
         version: &str,
     ) -> DoorResult<Vec<EventId>>;
-    /// A co-chair delegates their signature to member `delegate` from `from` to `to` (days).
+    /// A co-chair delegates their signature to member `delegate` from `from` to `to` (dates as
+    /// typed, `YYYY-MM-DD`).
     async fn delegate_signature(&self, user: &User, delegate: &str, from: &str, to: &str) -> DoorResult<Vec<EventId>>;
     /// Registers a document file and its record; the record's id.
     async fn register_document(
@@ -317,7 +325,8 @@ pub trait Door: Send + Sync {
     // ---- notifications and calendar feeds -----------------------------------------------
     /// A user's notification settings.
     async fn contact(&self, username: &str) -> DoorResult<Option<Contact>>;
-    /// Sets a user's notification settings; whether anything changed.
+    /// Sets a user's language, zone (tz-database name), e-mail address (`""`: none) and the
+    /// triggers turned off; `false` for an unknown user.
     async fn set_contact(
         &self,
         username: &str,
