@@ -1241,7 +1241,7 @@ async fn an_administrator_resets_a_lost_second_factor_and_the_users_sessions_end
     let user = |name: &str| {
         let node = &node;
         let name = name.to_string();
-        async move { lajna_node::auth::User::from_row(&node.user_row(&name).await.unwrap().unwrap()).unwrap() }
+        async move { lajna_node::auth::user_of_row(&node.user_row(&name).await.unwrap().unwrap()).unwrap() }
     };
     let (secretary, chair, mar_sec) =
         (user("mli-secretary").await, user("mli-cochair").await, user("mar-secretary").await);
