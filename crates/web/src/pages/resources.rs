@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use lajna_domain::money::Currency;
 use lajna_domain::resources::Pledge;
 use lajna_domain::{Command, RecordKind};
-use lajna_node::NodeError;
+use lajna_door::DoorError;
 use lajna_views::resources::input::{DeliveryForm, PledgeForm, PledgeLine, RateForm, Typed, pledgeable, pledges};
 use lajna_views::resources::{Page as Figures, page_or_message as figures};
 use serde::Deserialize;
@@ -94,7 +94,7 @@ async fn show(page: Page, Query(q): Query<Shown>) -> Result<Html<String>, PageEr
 /// page again with the form as typed and why (422).
 async fn answer(
     page: &Page,
-    command: Result<Command, NodeError>,
+    command: Result<Command, DoorError>,
     mut typed: Typed,
     at: &str,
 ) -> Result<Response, PageError> {
@@ -112,13 +112,13 @@ async fn answer(
 
 /// `POST /{lang}/resources/pledges`: a pledge of the user's party.
 async fn make_pledge(page: Page, CsrfForm(form): CsrfForm<PledgeForm>) -> Result<Response, PageError> {
-    let command = form.pledge(&page.user.party, page.lang).map(Command::MakePledge).map_err(NodeError::Domain);
+    let command = form.pledge(&page.user.party, page.lang).map(Command::MakePledge).map_err(DoorError::Domain);
     answer(&page, command, Typed { pledge: form, ..Typed::default() }, "pledge").await
 }
 
 /// `POST /{lang}/resources/rates`: an exchange rate (joint).
 async fn enter_rate(page: Page, CsrfForm(form): CsrfForm<RateForm>) -> Result<Response, PageError> {
-    let command = form.rate(page.lang).map(Command::EnterRate).map_err(NodeError::Domain);
+    let command = form.rate(page.lang).map(Command::EnterRate).map_err(DoorError::Domain);
     answer(&page, command, Typed { rate: form, ..Typed::default() }, "rate").await
 }
 
@@ -133,7 +133,7 @@ async fn record_delivery(
     let command = form
         .delivery(&pledge, page.lang)
         .map(|delivery| Command::RecordDelivery { pledge: id.clone(), delivery })
-        .map_err(NodeError::Domain);
+        .map_err(DoorError::Domain);
     answer(&page, command, Typed { delivery_of: id.clone(), delivery: form, ..Typed::default() }, &id).await
 }
 
@@ -155,7 +155,7 @@ async fn withdraw_delivery(
     let command = if form.confirm == "on" {
         Ok(Command::WithdrawDelivery { pledge: id.clone(), delivery: form.delivery })
     } else {
-        Err(NodeError::Domain(lajna_views::forms::required("confirm")))
+        Err(DoorError::Domain(lajna_views::forms::required("confirm")))
     };
     answer(&page, command, Typed::default(), &id).await
 }
