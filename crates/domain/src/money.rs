@@ -309,7 +309,8 @@ impl Quantity {
             units /= 10;
             scale -= 1;
         }
-        let units = i64::try_from(units).ok().filter(|u| u.unsigned_abs() <= MAX_MINOR.unsigned_abs()).ok_or_else(too_large)?;
+        let units =
+            i64::try_from(units).ok().filter(|u| u.unsigned_abs() <= MAX_MINOR.unsigned_abs()).ok_or_else(too_large)?;
         Ok(Self { units, scale })
     }
 
