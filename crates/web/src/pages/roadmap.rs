@@ -56,21 +56,18 @@ struct RoadmapPage<'a> {
     gantt: String,
 }
 
+/// Whether `user` may report progress on action `id` (the page offers the form then).
+fn may_report(user: &lajna_door::auth::User, state: &lajna_domain::State, id: &str) -> bool {
+    let probe =
+        Command::ReportProgress { completed: None, reason: None, action: id.to_string(), status: None, progress: None };
+    authorize(user, state, &probe).is_ok()
+}
+
 /// `GET /{lang}/roadmap?party=&status=&area=&overdue=1&sort=&dir=desc&page=`.
 async fn roadmap(page: Page, Query(q): Query<Params>) -> Result<Html<String>, PageError> {
     let (tr, today, user) = (page.tr(), page.state.node.today(), &page.user);
     let snapshot = page.state.node.read(user).await;
-    let can = |id: &str| {
-        let probe = Command::ReportProgress {
-            completed: None,
-            reason: None,
-            action: id.to_string(),
-            status: None,
-            progress: None,
-        };
-        authorize(user, &snapshot, &probe).is_ok()
-    };
-    let v = crate::views::roadmap::roadmap(&snapshot, &q, tr, today, can);
+    let v = crate::views::roadmap::roadmap(&snapshot, &q, tr, today, |id| may_report(user, &snapshot, id));
     let rows = v.groups.iter().flat_map(|g| g.rows.iter().map(|r| &r.r));
     let gantt = super::report::gantt_of_rows(rows, today, tr);
     let (number, base, here) = (v.filter.page, format!("/{}/roadmap", tr.lang.code()), v.filter.query(v.filter.page));

@@ -289,6 +289,19 @@ struct ProfileForm {
     rest: std::collections::BTreeMap<String, String>,
 }
 
+/// The user's own password, changed: this session kept, every other one ended.
+async fn change_password(page: &Page, f: &ProfileForm) -> Result<(), DoorError> {
+    let keep = page.viewer.token.clone().unwrap_or_default();
+    page.state.node.change_own_password(&page.user, &f.current, &f.password, &keep, "web").await
+}
+
+/// The profile's preferences: language, time zone, e-mail and the notifications turned off.
+async fn save_prefs(page: &Page, f: &ProfileForm) -> Result<(), DoorError> {
+    let off = lajna_door::notify::triggers_off(|t| f.rest.contains_key(&format!("on-{t}")));
+    let lang = Lang::parse(&f.lang)?;
+    page.state.node.set_contact(&page.user.username, lang, f.tz.trim(), f.email.trim(), &off).await.map(|_| ())
+}
+
 async fn profile_change(
     page: Page,
     Path((_, what)): Path<(String, String)>,
@@ -299,19 +312,8 @@ async fn profile_change(
         "password" if f.password != f.repeat => {
             return render_profile(&page, (None, Some(tr.t("password-mismatch")), None, vec![])).await;
         }
-        "password" => {
-            let keep = page.viewer.token.clone().unwrap_or_default();
-            let changed = node.change_own_password(&page.user, &f.current, &f.password, &keep, "web").await;
-            changed.map(|()| "profile-password-done")
-        }
-        "prefs" => {
-            let off = lajna_door::notify::triggers_off(|t| f.rest.contains_key(&format!("on-{t}")));
-            match Lang::parse(&f.lang) {
-                Ok(l) => node.set_contact(&page.user.username, l, f.tz.trim(), f.email.trim(), &off).await,
-                Err(e) => Err(e.into()),
-            }
-            .map(|_| "profile-saved")
-        }
+        "password" => change_password(&page, &f).await.map(|()| "profile-password-done"),
+        "prefs" => save_prefs(&page, &f).await.map(|()| "profile-saved"),
         "totp" => return render_profile(&page, (None, None, node.enrolment(&page.user).await.ok(), vec![])).await,
         "totp-confirm" => match node.confirm_enrolment(&page.user, &f.code, "web").await {
             Ok(codes) => return render_profile(&page, (Some(tr.t("totp-on-done")), None, None, codes)).await,
@@ -320,8 +322,8 @@ async fn profile_change(
         "totp-off" => node.turn_off_two_factor(&page.user, &f.current, "web").await.map(|()| "totp-off-done"),
         "delegate" => node.delegate_signature(&page.user, &f.delegate, &f.from, &f.to).await.map(|_| "sig-done"),
         "withdraw" => {
-            let withdraw = lajna_domain::Command::WithdrawSignatureDelegation { delegation: f.delegation };
-            node.execute_as(&page.user, &withdraw).await.map(|_| "sig-withdrawn-done")
+            let command = lajna_domain::Command::WithdrawSignatureDelegation { delegation: f.delegation };
+            node.execute_as(&page.user, &command).await.map(|_| "sig-withdrawn-done")
         }
         _ => return Err(page.fail(WebError::NotFound)),
     };
