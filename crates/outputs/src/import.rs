@@ -1407,7 +1407,7 @@ impl Lookups {
 }
 
 /// A per-language text with `lang` set to `text` (or removed when empty).
-fn with_lang(mut t: LocalizedText, lang: Lang, text: &str) -> LocalizedText {
+pub(crate) fn with_lang(mut t: LocalizedText, lang: Lang, text: &str) -> LocalizedText {
     let v = (!text.is_empty()).then(|| text.to_string());
     match lang {
         Lang::Ar => t.ar = v,

@@ -372,7 +372,7 @@ pub fn plan(
                 Given::InKind { unit, pledged, delivered } => (
                     Pledged::InKind(InKind {
                         quantity: pledged,
-                        unit: with_lang(LocalizedText::default(), lang, &unit),
+                        unit: crate::import::with_lang(LocalizedText::default(), lang, &unit),
                         valuation: None,
                     }),
                     delivered.millionths() != 0,
@@ -429,7 +429,11 @@ pub fn plan(
                     pledge,
                     &Pledged::InKind(InKind {
                         quantity: pledged,
-                        unit: if unit == *was_unit { old_unit } else { with_lang(old_unit, lang, &unit) },
+                        unit: if unit == *was_unit {
+                            old_unit
+                        } else {
+                            crate::import::with_lang(old_unit, lang, &unit)
+                        },
                         valuation,
                     }),
                 ));
@@ -484,15 +488,4 @@ fn revise(pledge: &str, value: &Pledged) -> Command {
     let mut set = Map::new();
     set.insert("value".into(), serde_json::to_value(value).unwrap_or(Value::Null));
     Command::Revise { kind: RecordKind::Pledge, id: pledge.to_string(), set }
-}
-
-/// A per-language text with `lang` set to `text`.
-fn with_lang(mut t: LocalizedText, lang: Lang, text: &str) -> LocalizedText {
-    let v = (!text.is_empty()).then(|| text.to_string());
-    match lang {
-        Lang::Ar => t.ar = v,
-        Lang::Fr => t.fr = v,
-        Lang::En => t.en = v,
-    }
-    t
 }

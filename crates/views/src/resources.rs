@@ -394,15 +394,7 @@ pub fn page(state: &State, currency: Currency, today: Date, tr: &lajna_i18n::Tr<
             )
         })
         .collect();
-    let about = |id: &str| {
-        let title = match state.entry(id).map(|e| e.kind) {
-            Some(RecordKind::Action) => state.get::<Action>(RecordKind::Action, id).map(|a| a.title),
-            Some(RecordKind::Need) => state.get::<Need>(RecordKind::Need, id).map(|n| n.title),
-            Some(RecordKind::Offer) => state.get::<Offer>(RecordKind::Offer, id).map(|o| o.title),
-            _ => None,
-        };
-        title.map(|t| t.show(lang).to_string()).unwrap_or_default()
-    };
+    let about = |id: &str| input::about_title(state, id, lang);
     let own = |n: &NotHonoured, v: i128| match n.currency {
         Some(c) => format!("{}\u{A0}{c}", money_text(v, c, lang)),
         None => {
