@@ -147,6 +147,10 @@ pub trait Door: Send + Sync {
     fn max_document_bytes(&self) -> u64;
     /// The notification settings (setting `notify`).
     fn notify_settings(&self) -> Triggers;
+    /// The currency of resource totals (setting `reporting_currency`; ISO 4217).
+    fn reporting_currency(&self) -> lajna_domain::money::Currency;
+    /// The reverse proxies whose `X-Forwarded-For` is believed (setting `trusted_proxies`).
+    fn trusted_proxies(&self) -> Vec<ipnet::IpNet>;
 
     // ---- reading the record -------------------------------------------------------------
     /// The state as `viewer` may see it (party and clearance applied once).

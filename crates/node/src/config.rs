@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 use lajna_domain::Lang;
+use lajna_domain::money::Currency;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{NodeError, io};
@@ -68,6 +69,18 @@ pub struct Config {
     /// server and the scheduler's tick ([`crate::notify::Triggers`]).
     #[serde(default)]
     pub notify: crate::notify::Triggers,
+    /// The currency of the totals of pledged and delivered values (issue 18 item 2): the
+    /// resources page's default, the dashboard's line, the periodic report. An ISO 4217 code of
+    /// [`Currency`] (env `LAJNA_REPORTING_CURRENCY`).
+    #[serde(default = "default_reporting_currency")]
+    pub reporting_currency: Currency,
+    /// The reverse proxies in front of this node (addresses or CIDR networks, e.g.
+    /// `["127.0.0.1", "::1"]`): for a connection from one of them, the client is the right-most
+    /// address of `X-Forwarded-For` that is not a trusted proxy. Sign-in throttling and the
+    /// audit trail then count each visitor apart instead of all at the proxy's address. A header
+    /// from any other address is ignored (a client cannot choose its own address).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trusted_proxies: Vec<String>,
 }
 
 /// The opening comment of [`Config::example`].
@@ -224,6 +237,27 @@ const SETTINGS: &[Setting] = &[
         required: false,
         unset: None,
     },
+    Setting {
+        key: "reporting_currency",
+        about: &[
+            "Currency of the totals of pledged and delivered values (resources page, dashboard,",
+            "periodic report): EUR, GBP, MAD, USD, XAF or XOF. Amounts in other currencies are",
+            "converted at the rates the secretariat enters. Environment: LAJNA_REPORTING_CURRENCY.",
+        ],
+        required: false,
+        unset: None,
+    },
+    Setting {
+        key: "trusted_proxies",
+        about: &[
+            "Behind a reverse proxy (nginx): its addresses or networks. For a connection from one",
+            "of them the visitor is the right-most X-Forwarded-For address that is not a proxy, so",
+            "sign-in throttling and the audit trail count each visitor apart. The header is ignored",
+            "from any other address. Unset, every visitor is seen at the proxy's address.",
+        ],
+        required: false,
+        unset: Some(("none (X-Forwarded-For is never read)", "[\"127.0.0.1\", \"::1\"]")),
+    },
 ];
 
 /// The example value of `peer_fingerprints` in [`Config::example`].
@@ -242,6 +276,10 @@ fn default_user_admins() -> Vec<String> {
 
 fn default_totp_required_roles() -> Vec<String> {
     vec!["co-chair".into()]
+}
+
+fn default_reporting_currency() -> Currency {
+    Currency::MAD
 }
 
 fn default_sync_interval() -> u64 {
@@ -275,6 +313,8 @@ impl Config {
             tls_key: None,
             peer_fingerprints: BTreeMap::new(),
             notify: crate::notify::Triggers::default(),
+            reporting_currency: default_reporting_currency(),
+            trusted_proxies: vec![],
         }
     }
 
@@ -308,7 +348,17 @@ impl Config {
                     ),
                 })?;
         }
+        if let Ok(code) = std::env::var("LAJNA_REPORTING_CURRENCY") {
+            config.reporting_currency = Currency::parse(&code).map_err(|_| NodeError::Config {
+                path: path.into(),
+                message: format!(
+                    "LAJNA_REPORTING_CURRENCY={code:?} is not a currency Lajna knows: use one of {}",
+                    Currency::CODES.join(", ")
+                ),
+            })?;
+        }
         config.check_tls().map_err(|message| NodeError::Config { path: path.into(), message })?;
+        config.proxies().map_err(|message| NodeError::Config { path: path.into(), message })?;
         if let Some(bad) = config.user_admins.iter().find(|r| !matches!(r.as_str(), "co-chair" | "secretary")) {
             return Err(NodeError::Config {
                 path: path.into(),
@@ -350,6 +400,27 @@ impl Config {
             })?;
         }
         Ok(())
+    }
+
+    /// [`Config::trusted_proxies`] as networks (an address is its own /32 or /128).
+    ///
+    /// # Errors
+    /// The message naming the first entry that is neither an address nor a network.
+    pub fn proxies(&self) -> Result<Vec<ipnet::IpNet>, String> {
+        self.trusted_proxies
+            .iter()
+            .map(|p| {
+                let p = p.trim();
+                p.parse::<ipnet::IpNet>()
+                    .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map(|net| net.trunc())
+                    .map_err(|_| {
+                        format!(
+                            "trusted_proxies: {p:?} is not an address or network like \"127.0.0.1\" or \"10.0.0.0/24\""
+                        )
+                    })
+            })
+            .collect()
     }
 
     /// The pinned fingerprint for the peer at `base`, trailing `/` ignored.
@@ -421,12 +492,26 @@ mod tests {
     fn set_unset_options(config: &mut Config) {
         config.reference_date = Some(jiff::civil::date(2025, 10, 1));
         config.peers = vec!["http://10.20.0.2:8080".into()];
+        config.trusted_proxies = vec!["127.0.0.1".into(), "::1".into()];
         config.tls_certificate = Some("/etc/lajna/tls/cert.pem".into());
         config.tls_key = Some("/etc/lajna/tls/key.pem".into());
         config.peer_fingerprints = BTreeMap::from([(
             "https://10.20.0.2:8443".into(),
             "3C:5E:0A:9B:71:D2:4F:88:E6:13:AC:57:90:2B:C4:D8:1F:60:7E:A3:35:B9:CE:02:48:F7:6D:11:9A:E4:53:C0".into(),
         )]);
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks() {
+        let mut c = Config::new(vec!["MAR".into()]);
+        c.trusted_proxies = vec!["127.0.0.1".into(), " ::1 ".into(), "10.1.2.3/24".into()];
+        let nets: Vec<String> = c.proxies().unwrap().iter().map(ToString::to_string).collect();
+        assert_eq!(nets, ["127.0.0.1/32", "::1/128", "10.1.2.0/24"]);
+        c.trusted_proxies.push("nginx".into());
+        assert_eq!(
+            c.proxies().unwrap_err(),
+            "trusted_proxies: \"nginx\" is not an address or network like \"127.0.0.1\" or \"10.0.0.0/24\""
+        );
     }
 
     #[test]

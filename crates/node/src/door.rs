@@ -144,6 +144,15 @@ impl Door for Node {
         self.config.max_document_bytes
     }
 
+    fn reporting_currency(&self) -> lajna_domain::money::Currency {
+        self.config.reporting_currency
+    }
+
+    fn trusted_proxies(&self) -> Vec<ipnet::IpNet> {
+        // Checked when the settings were loaded; a config built in code is checked here.
+        self.config.proxies().unwrap_or_default()
+    }
+
     fn notify_settings(&self) -> Triggers {
         self.config.notify.clone()
     }

@@ -86,5 +86,6 @@ pub async fn gather(
         },
         labels,
         changes,
+        currency: node.reporting_currency(),
     })
 }

@@ -27,6 +27,7 @@ pub use gather::gather;
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
+use lajna_domain::money::Currency;
 use lajna_domain::records::{Action, Decision};
 use lajna_domain::{ActionStatus, Lang, RecordKind, State, adoption, summary};
 use lajna_outputs::charts::{self, ChartText};
@@ -144,6 +145,9 @@ pub struct ReportInput {
     /// has a first day: the record at the end of `from` compared with the record at the end
     /// of `to` (or now), as `/{lang}/changes` compares them ([`lajna_views::changes`]).
     pub changes: Option<lajna_views::changes::Changes>,
+    /// The currency of the resources section's totals (the node's setting
+    /// `reporting_currency`; issue 18 item 2).
+    pub currency: lajna_domain::money::Currency,
 }
 
 /// The message keys the report shows (`report-*` in `crates/i18n/locales/*/report.ftl`, and the
@@ -268,7 +272,7 @@ struct Data {
 }
 
 /// The resources section (issue 18 item 4): the figures of `lajna_views::resources::page` in
-/// MAD, with their words already translated; its chart is `/charts/resources.svg`.
+/// the reporting currency, with their words already translated; its chart is `/charts/resources.svg`.
 #[derive(Serialize)]
 struct ResourcesData {
     heading: String,
@@ -287,9 +291,9 @@ struct ResourcesData {
 impl ResourcesData {
     /// The section of `state` in `lang` on `today`, with the bars of its chart (delivered out
     /// of pledged per area and party); `None` without any pledge.
-    fn of(state: &State, lang: Lang, today: Date) -> Option<(Self, Vec<charts::AreaBar>)> {
+    fn of(state: &State, currency: Currency, lang: Lang, today: Date) -> Option<(Self, Vec<charts::AreaBar>)> {
         let tr = lajna_i18n::Tr { catalog: lajna_i18n::Catalog::shared(), lang };
-        let p = lajna_views::resources::page_or_message(state, lajna_domain::money::Currency::MAD, today, &tr);
+        let p = lajna_views::resources::page_or_message(state, currency, today, &tr);
         if p.by_party.is_empty() && p.in_kind.is_empty() && p.no_rate.is_empty() {
             return None;
         }
@@ -546,7 +550,7 @@ fn files(input: &ReportInput, lang: Lang) -> Result<Vec<(String, Vec<u8>)>, Repo
         empty: input.label("report-empty"),
         marker: input.label(marker),
     };
-    let resources = ResourcesData::of(state, lang, today);
+    let resources = ResourcesData::of(state, input.currency, lang, today);
     if let Some((data, bars)) = &resources {
         let text = ChartText { title: data.heading.clone(), empty: input.label("report-empty"), marker: String::new() };
         out.push(("/charts/resources.svg".into(), charts::progress_by_area(bars, &text, rtl).into_bytes()));
@@ -761,6 +765,7 @@ mod tests {
             facts: RecordFacts { events: 5, verified: true, state_hash: "ab".repeat(32), last_event: BTreeMap::new() },
             labels: BTreeMap::new(),
             changes: None,
+            currency: Currency::MAD,
         }
     }
 

@@ -30,8 +30,13 @@ async fn main() {
             let tr = Tr { catalog: &catalog, lang: Lang::Ar };
             // A fixed date, so the counts do not depend on the day the guard runs.
             let today = jiff::civil::date(2026, 3, 15);
-            let log =
-                || lajna_views::LogFacts { latest: Vec::new(), events: 2_000, state_hash: "0".repeat(64), demo: true };
+            let log = || lajna_views::LogFacts {
+                latest: Vec::new(),
+                events: 2_000,
+                state_hash: "0".repeat(64),
+                demo: true,
+                currency: lajna_domain::money::Currency::MAD,
+            };
             assert_eq!(snapshot.actions().len(), 2_000, "warm: the typed actions of the snapshot");
             let out = measured(what, &snapshot, tr, today, &log);
             println!("{what}: {out} bytes of output");

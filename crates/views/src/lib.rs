@@ -386,7 +386,7 @@ fn session_view(s: &Session, lang: Lang) -> SessionView {
 }
 
 /// What the dashboard shows of the log itself (read by the web layer, not from the fold).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct LogFacts {
     /// The newest events, newest first (the dashboard shows up to 10 that are not documents').
     pub latest: Vec<StoredEvent>,
@@ -396,6 +396,8 @@ pub struct LogFacts {
     pub state_hash: String,
     /// Whether the node serves the demo committee (pages say "example").
     pub demo: bool,
+    /// The currency of the resources line (the node's setting `reporting_currency`).
+    pub currency: lajna_domain::money::Currency,
 }
 
 /// Builds the dashboard of `state` for `tr`'s language on `today`; `None` before genesis.
@@ -639,7 +641,7 @@ pub fn dashboard(state: &State, log: LogFacts, tr: Tr<'_>, today: Date) -> Optio
         training,
         events: log.events,
         state_hash: log.state_hash,
-        resources: resources::summary_line(state, lajna_domain::money::Currency::MAD, today, &tr),
+        resources: resources::summary_line(state, log.currency, today, &tr),
     })
 }
 

@@ -195,6 +195,7 @@ pub async fn serve_tls(
             tracing::warn!(error = %e, "search index not built; searches will retry");
         }
     });
+    let proxies: Arc<[ipnet::IpNet]> = node.trusted_proxies().into();
     let app = if tls.is_some() { router_tls(node) } else { router(node) };
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
@@ -210,13 +211,13 @@ pub async fn serve_tls(
             () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let (app, watcher) = (app.clone(), graceful.watcher());
+        let (app, watcher, proxies) = (app.clone(), graceful.watcher(), proxies.clone());
         match tls.as_ref().map(|acceptors| acceptors()) {
-            None => drop(tokio::spawn(serve_connection(stream, app, addr, watcher))),
+            None => drop(tokio::spawn(serve_connection(stream, app, addr, watcher, proxies))),
             // The handshake runs in the connection's task, under the header-read timeout.
             Some(acceptor) => drop(tokio::spawn(async move {
                 match tokio::time::timeout(HEADER_READ_TIMEOUT, acceptor.accept(stream)).await {
-                    Ok(Ok(stream)) => serve_connection(stream, app, addr, watcher).await,
+                    Ok(Ok(stream)) => serve_connection(stream, app, addr, watcher, proxies).await,
                     Ok(Err(e)) => tracing::debug!(error = %e, client = %addr, "TLS handshake failed"),
                     Err(_) => tracing::debug!(client = %addr, "TLS handshake timed out"),
                 }
@@ -229,13 +230,20 @@ pub async fn serve_tls(
 }
 
 /// Serves one connection (plain or TLS) with `app` until it closes or the server shuts down.
-async fn serve_connection<S>(stream: S, app: Router, addr: std::net::SocketAddr, watcher: Watcher)
-where
+async fn serve_connection<S>(
+    stream: S,
+    app: Router,
+    addr: std::net::SocketAddr,
+    watcher: Watcher,
+    proxies: Arc<[ipnet::IpNet]>,
+) where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
-    // The client's address, for sign-in throttling and the audit trail (`ConnectInfo`).
+    // The client's address, for sign-in throttling and the audit trail (`ConnectInfo`); read
+    // here once, so that no handler reads `X-Forwarded-For` itself.
     let service = hyper::service::service_fn(move |mut req: Request<hyper::body::Incoming>| {
-        req.extensions_mut().insert(ConnectInfo(addr));
+        let client = client_address(addr, req.headers(), &proxies);
+        req.extensions_mut().insert(ConnectInfo(client));
         tower_service::Service::call(&mut app.clone(), req)
     });
     let connection = hyper::server::conn::http1::Builder::new()
@@ -245,6 +253,36 @@ where
     if let Err(e) = watcher.watch(connection).await {
         tracing::debug!(error = %e, client = %addr, "connection ended with an error");
     }
+}
+
+/// The client of a request that came over a connection from `peer`: `peer` itself, unless it
+/// is one of the trusted `proxies`; then, walking `X-Forwarded-For` (every such header, in
+/// order; RFC 7239 §5.2's chain, the de facto header) from the right, the first address that is
+/// not a trusted proxy — each proxy appends the address it saw, so what lies left of an
+/// untrusted hop was written by the client and is not believed. An entry that is not a bare
+/// address stops the walk at the last trusted hop. The port is the connection's (the header
+/// has none).
+#[must_use]
+pub fn client_address(
+    peer: std::net::SocketAddr,
+    headers: &axum::http::HeaderMap,
+    proxies: &[ipnet::IpNet],
+) -> std::net::SocketAddr {
+    let trusted = |ip: std::net::IpAddr| proxies.iter().any(|net| net.contains(&ip.to_canonical()));
+    let mut client = peer.ip().to_canonical();
+    if !trusted(client) {
+        return peer;
+    }
+    let hops: Vec<&str> =
+        headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).collect();
+    for hop in hops.iter().rev() {
+        let Ok(ip) = hop.trim().parse::<std::net::IpAddr>() else { break };
+        client = ip.to_canonical();
+        if !trusted(client) {
+            break;
+        }
+    }
+    std::net::SocketAddr::new(client, peer.port())
 }
 
 /// An accept error: a connection that went away is skipped; anything else (too many open

@@ -211,3 +211,59 @@ async fn a_private_cost_is_in_no_byte_the_other_party_receives() {
     let amount = ["777\u{202F}777", "777 777", "777\u{A0}777", "777777,00"];
     assert!(!text.contains("XQZ") && !amount.iter().any(|a| text.contains(a)), "the report carries MAR's private cost");
 }
+
+/// Issue 18 item 2: the totals' currency is the node's setting `reporting_currency` — the
+/// resources page's default, the dashboard's line — converted at the rate entered, with the rate
+/// and its date shown; `?currency=` still picks another.
+#[tokio::test]
+async fn the_reporting_currency_of_the_settings_is_the_totals_currency() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let node = lajna_demo::build(&data).await.unwrap();
+    let mut config = node.config.clone();
+    config.reporting_currency = lajna_domain::money::Currency::XOF;
+    config.save(&data.join("config.toml")).unwrap();
+    drop(node);
+    let served = crate::common::serve(lajna_node::Node::open(&data).await.unwrap()).await;
+    let (password, _) = lajna_demo::demo_password(&data).unwrap();
+    let (client, csrf) = crate::common::login_at(&served.url, "mar-secretary", &password).await;
+    let action = served
+        .node
+        .with_state(|s| {
+            s.all::<Action>(RecordKind::Action).into_iter().find(|(_, a)| a.owner.as_str() == "MAR").unwrap().0
+        })
+        .await;
+    let post = |path: &'static str, form: Vec<(&'static str, String)>| {
+        let (client, url) = (client.clone(), format!("{}{path}", served.url));
+        let mut body = vec![("csrf", csrf.clone())];
+        body.extend(form);
+        async move { client.post(url).form(&body).send().await.unwrap().status().as_u16() }
+    };
+    let get = |path: &'static str| {
+        let (client, url) = (client.clone(), format!("{}{path}", served.url));
+        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let rate = vec![("from", "MAD".into()), ("to", "XOF".into()), ("date", "01/01/2025".into()), ("rate", "65".into())];
+    assert_eq!(post("/fr/resources/rates", rate).await, 303);
+    let pledge = vec![
+        ("about", action),
+        ("date", "01/03/2025".into()),
+        ("due", "30/06/2026".into()),
+        ("sort", "money".into()),
+        ("amount", "400 000,00".into()),
+        ("currency", "MAD".into()),
+        ("classification", "UNCLASSIFIED".into()),
+    ];
+    assert_eq!(post("/fr/resources/pledges", pledge).await, 303);
+
+    let html = get("/fr/resources").await;
+    assert_eq!(section(&html, "id=\"h-totals\"", "</h2>"), "Totaux en XOF", "the page's default");
+    let by_party = section(&html, "id=\"h-party\"", "</section>");
+    assert!(by_party.contains("26\u{202F}000\u{202F}000\u{A0}XOF 0\u{A0}XOF"), "{by_party}");
+    assert!(html.contains("65") && html.contains("01/01/2025"), "the rate and its date are shown");
+    let line = section(&get("/fr/").await, "id=\"resources-line\"", "</p>");
+    assert!(line.contains("26\u{202F}000\u{202F}000\u{A0}XOF engagés, 0\u{A0}XOF livrés (0\u{202F}%)"), "{line}");
+    // Another currency on asking: MAD, as entered.
+    let html = get("/fr/resources?currency=MAD").await;
+    assert_eq!(section(&html, "id=\"h-totals\"", "</h2>"), "Totaux en MAD");
+}

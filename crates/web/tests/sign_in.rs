@@ -247,3 +247,114 @@ async fn a_role_that_requires_two_factor_is_led_to_enrolment_after_the_password_
         .unwrap();
     assert_eq!(res.status(), 200, "then the API with the code");
 }
+
+/// `client_address` walks `X-Forwarded-For` from the right and believes only trusted hops.
+#[test]
+fn the_client_behind_a_trusted_proxy_is_the_right_most_untrusted_hop() {
+    let proxies: Vec<ipnet::IpNet> = vec!["127.0.0.1/32".parse().unwrap(), "10.0.0.0/24".parse().unwrap()];
+    let peer: std::net::SocketAddr = "127.0.0.1:40000".parse().unwrap();
+    let client = |xff: &[&str], from: std::net::SocketAddr| {
+        let mut h = HeaderMap::new();
+        for v in xff {
+            h.append("x-forwarded-for", HeaderValue::from_str(v).unwrap());
+        }
+        lajna_web::client_address(from, &h, &proxies).to_string()
+    };
+    // The visitor nginx saw; what the visitor wrote before it is not believed.
+    assert_eq!(client(&["203.0.113.7"], peer), "203.0.113.7:40000");
+    assert_eq!(client(&["1.2.3.4, 203.0.113.7"], peer), "203.0.113.7:40000");
+    // Two trusted hops (a balancer on 10.0.0.5, then nginx), over two header lines.
+    assert_eq!(client(&["1.2.3.4, 203.0.113.7", "10.0.0.5"], peer), "203.0.113.7:40000");
+    assert_eq!(client(&[" 2001:db8::1 "], peer), "[2001:db8::1]:40000");
+    // Every hop trusted: the left-most; no header: the proxy itself.
+    assert_eq!(client(&["10.0.0.9, 10.0.0.5"], peer), "10.0.0.9:40000");
+    assert_eq!(client(&[], peer), "127.0.0.1:40000");
+    // An entry that is not an address stops at the last trusted hop.
+    assert_eq!(client(&["203.0.113.7, unknown"], peer), "127.0.0.1:40000");
+    assert_eq!(client(&["203.0.113.7, unknown, 10.0.0.5"], peer), "10.0.0.5:40000");
+    // From an untrusted peer the header is ignored: a visitor cannot choose its address.
+    let visitor: std::net::SocketAddr = "198.51.100.2:5000".parse().unwrap();
+    assert_eq!(client(&["127.0.0.1"], visitor), "198.51.100.2:5000");
+    // An IPv4 peer seen on a dual-stack socket is still the trusted 127.0.0.1.
+    assert_eq!(client(&["203.0.113.7"], "[::ffff:127.0.0.1]:1".parse().unwrap()), "203.0.113.7:1");
+}
+
+/// Behind a proxy (issue 15 item 2; the server on loopback, nginx's `X-Forwarded-For`): five
+/// failures from one visitor throttle that visitor only, the audit trail records each visitor's
+/// address, and without `trusted_proxies` the header changes nothing.
+#[tokio::test]
+async fn behind_a_trusted_proxy_sign_in_throttling_and_the_audit_trail_count_each_visitor() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let node = lajna_demo::build(&data).await.unwrap();
+    let mut config = node.config.clone();
+    config.trusted_proxies = vec!["127.0.0.1".into(), "::1".into()];
+    config.save(&data.join("config.toml")).unwrap();
+    drop(node);
+    let served = common::serve(lajna_node::Node::open(&data).await.unwrap()).await;
+    let (password, _) = lajna_demo::demo_password(&data).unwrap();
+    let sign_in = |visitor: &'static str, user: &'static str, password: String| {
+        let url = format!("{}/api/v1/login", served.url);
+        async move {
+            let res = common::new_client()
+                .post(url)
+                .header("x-forwarded-for", visitor)
+                .json(&json!({"username": user, "password": password}))
+                .send()
+                .await
+                .unwrap();
+            res.status().as_u16()
+        }
+    };
+    for _ in 0..5 {
+        assert_eq!(sign_in("203.0.113.7", "nobody", "wrong".into()).await, 401);
+    }
+    assert_eq!(sign_in("203.0.113.7", "mar-viewer", password.clone()).await, 429, "that visitor waits");
+    assert_eq!(sign_in("198.51.100.2", "mar-viewer", password.clone()).await, 200, "another visitor signs in");
+    let trail = served.node.store().audit_trail(100).await.unwrap();
+    let addresses = |user: &str| {
+        let mut a: Vec<String> = trail
+            .iter()
+            .filter(|l| l.username == user && l.action.starts_with("sign-in"))
+            .map(|l| l.address.clone())
+            .collect();
+        a.dedup();
+        a
+    };
+    assert_eq!(addresses("nobody"), ["203.0.113.7"]);
+    assert_eq!(addresses("mar-viewer"), ["198.51.100.2", "203.0.113.7"], "newest first");
+    drop(served);
+
+    // The same server without trusted proxies: the header is a visitor's word, not believed.
+    let node = lajna_node::Node::open(&data).await.unwrap();
+    let mut config = node.config.clone();
+    config.trusted_proxies.clear();
+    config.save(&data.join("config.toml")).unwrap();
+    drop(node);
+    let served = common::serve(lajna_node::Node::open(&data).await.unwrap()).await;
+    // Five failures claiming five addresses, each for another user: all are nginx's own
+    // 127.0.0.1, which is throttled, so a sixth visitor claiming a sixth address waits too.
+    let sign_in = |visitor: String, user: String| {
+        let url = format!("{}/api/v1/login", served.url);
+        async move {
+            let res = common::new_client()
+                .post(url)
+                .header("x-forwarded-for", visitor)
+                .json(&json!({"username": user, "password": "wrong"}))
+                .send()
+                .await
+                .unwrap();
+            res.status().as_u16()
+        }
+    };
+    for i in 1..=5 {
+        assert_eq!(sign_in(format!("192.0.2.{i}"), format!("visitor-{i}")).await, 401);
+    }
+    assert_eq!(sign_in("192.0.2.6".into(), "visitor-6".into()).await, 429, "one address for all: throttled");
+    let trail = served.node.store().audit_trail(3).await.unwrap();
+    assert!(
+        trail.iter().all(|l| l.address == "127.0.0.1"),
+        "{:?}",
+        trail.iter().map(|l| &l.address).collect::<Vec<_>>()
+    );
+}

@@ -100,6 +100,7 @@ async fn the_read_models_of_a_fixed_record_are_as_snapshotted() {
         events: node.event_count().await.unwrap(),
         state_hash: node.state_hash().await.unwrap(),
         demo: false,
+        currency: lajna_domain::money::Currency::MAD,
     };
     let dashboard = lajna_views::dashboard(&snapshot, log, tr, today).unwrap();
     insta::assert_snapshot!("model-dashboard-fr", format!("{dashboard:#?}"));

@@ -57,6 +57,7 @@ async fn past(page: &Page, day: Date) -> Result<Response, PageError> {
         events: i64::try_from(log.iter().filter(|e| e.at().is_some_and(|t| t <= until)).count()).unwrap_or(i64::MAX),
         state_hash: String::new(),
         demo: node.demo(),
+        currency: node.reporting_currency(),
     };
     let d = Arc::new(views::dashboard(&state, facts, tr, day).ok_or(WebError::NotFound).or_page(page)?);
     let charts = Arc::new(super::report::dashboard_charts(&state, tr, day));
@@ -84,6 +85,7 @@ async fn current(page: &Page) -> Result<Response, PageError> {
                 events: state.node.event_count().await.or_page(page)?,
                 state_hash: state.node.state_hash().await.or_page(page)?,
                 demo: state.node.demo(),
+                currency: state.node.reporting_currency(),
             };
             let d = Arc::new(views::dashboard(&snapshot, log, tr, today).ok_or(WebError::NotFound).or_page(page)?);
             let charts = Arc::new(super::report::dashboard_charts(&snapshot, tr, today));

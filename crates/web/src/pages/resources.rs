@@ -55,9 +55,9 @@ struct Shown {
     saved: String,
 }
 
-/// The reporting currency asked for, else the node's default (MAD).
-fn currency_of(asked: &str) -> Currency {
-    Currency::parse(asked).unwrap_or(Currency::MAD)
+/// The reporting currency asked for, else the node's (setting `reporting_currency`).
+fn currency_of(page: &Page, asked: &str) -> Currency {
+    Currency::parse(asked).unwrap_or_else(|_| page.state.node.reporting_currency())
 }
 
 async fn render(page: &Page, currency: Currency, typed: Typed, saved: bool) -> Result<Html<String>, PageError> {
@@ -87,7 +87,7 @@ async fn render(page: &Page, currency: Currency, typed: Typed, saved: bool) -> R
 
 /// `GET /{lang}/resources?currency=XXX`.
 async fn show(page: Page, Query(q): Query<Shown>) -> Result<Html<String>, PageError> {
-    render(&page, currency_of(&q.currency), Typed::default(), q.saved == "1").await
+    render(&page, currency_of(&page, &q.currency), Typed::default(), q.saved == "1").await
 }
 
 /// Runs `command` (or the refusal of reading its form) and answers: back to the page, or the
@@ -107,7 +107,8 @@ async fn answer(
         return Err(refusal);
     }
     typed.error = Some((at.to_string(), message_of(&page.state.catalog, page.lang, &e).1));
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page, Currency::MAD, typed, false).await?).into_response())
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page, page.state.node.reporting_currency(), typed, false).await?)
+        .into_response())
 }
 
 /// `POST /{lang}/resources/pledges`: a pledge of the user's party.
