@@ -88,3 +88,47 @@ test('print: the SECRET documents list keeps both marking banners; a PDF prints 
     await page.context().close();
   }
 });
+
+test('print: a session page that files a CONFIDENTIAL document carries both banners; a reader not cleared for it sees neither', async () => {
+  const page = await signIn(env.browser, env.server.url, 'mar-cochair', 'fr');
+  const title = 'Procès-verbal signé de la session (pièce)';
+  let session;
+  try {
+    ({ session } = await recordPages(page, 'fr'));
+    const id = session.split('/').pop();
+    await page.goto('/fr/documents/new');
+    const form = page.locator('#document-form');
+    await form.locator('input[type=file]').setInputFiles({ name: 'pv.txt', mimeType: 'text/plain', buffer: Buffer.from('PV de la session, signé.\n') });
+    await form.locator('[name=title_fr]').fill(title);
+    await form.locator('[name=date]').fill('20/02/2025');
+    await form.locator('[name=classification]').selectOption('CONFIDENTIAL');
+    await form.locator('[name=links]').selectOption(id);
+    await Promise.all([page.waitForURL(/\/fr\/documents\?saved=1$/), form.locator('button[type=submit]').click()]);
+
+    await page.goto(session);
+    const linked = page.locator('#linked-documents a', { hasText: title });
+    assert.equal(await linked.count(), 1, 'the session page lists the document filed with it');
+    await page.emulateMedia({ media: 'print' });
+    const r = await printed(page);
+    assert.equal(r.navShown, false, 'no navigation in print');
+    assert.equal(r.formsShown, 0, 'no form or button in print');
+    assert.deepEqual(
+      r.banners.map((b) => [b.where, b.shown, b.where === 'top' ? b.above : b.below, b.text]),
+      [['top', true, true, 'CONFIDENTIAL — MAR+MLI'], ['bottom', true, true, 'CONFIDENTIAL — MAR+MLI']],
+      'both banners printed, the highest marking of what the page files, at the top and at the bottom',
+    );
+    assert.ok(await linked.isVisible(), 'the linked documents are printed');
+    await screenshot(page, 'print-fr-session-marked.png');
+  } finally {
+    await page.context().close();
+  }
+  // An owner (RESTRICTED) does not see the document, so neither its title nor its banner.
+  const owner = await signIn(env.browser, env.server.url, 'mar-owner', 'fr');
+  try {
+    await owner.goto(session);
+    assert.equal(await owner.locator('.marking-banner').count(), 0, 'no banner for a reader not cleared');
+    assert.equal(await owner.getByText(title).count(), 0, 'nor the title');
+  } finally {
+    await owner.context().close();
+  }
+});

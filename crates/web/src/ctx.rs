@@ -92,6 +92,10 @@ pub struct PageCtx {
     /// The marking banner of the page (highest marking of the records it shows, e.g.
     /// `SECRET — MAR ONLY`), shown at its top and bottom; `None` when nothing shown is marked.
     pub banner: Option<String>,
+    /// The documents linked to the record the page shows that the viewer may see, as (id,
+    /// title in the page's language, marking label), listed at the end of the page; their
+    /// highest marking is the page's [`PageCtx::banner`] ([`Page::record_ctx`]).
+    pub documents: Vec<(String, String, String)>,
     /// The signed-in user's unread notifications, shown in the header (issue 14).
     pub unread: i64,
     /// The viewer's time zone: [`PageCtx::local`] shows instants in it (issue 13).
@@ -110,6 +114,7 @@ impl PageCtx {
             csrf: viewer.csrf.clone(),
             demo,
             banner: None,
+            documents: Vec::new(),
             unread: viewer.unread,
             zone: viewer.zone.clone().unwrap_or(jiff::tz::TimeZone::UTC),
         }
@@ -206,6 +211,38 @@ impl Page {
     #[must_use]
     pub fn tr(&self) -> Tr<'_> {
         tr(&self.state, self.lang)
+    }
+
+    /// The context of the page of record `id` (a mission, session, decision or action) at
+    /// `path`: the documents linked to it that this user may see, listed, and the page's
+    /// marking banner their highest marking (issue 17 item 2: a printed session page carries
+    /// the marking of what it files), none when they are all unclassified.
+    pub async fn record_ctx(&self, path: impl Into<String>, id: &str) -> PageCtx {
+        let node = &self.state.node;
+        let linked: Vec<_> = node
+            .documents_for(&self.user)
+            .await
+            .into_iter()
+            .filter(|v| v.document.links.iter().any(|l| l == id))
+            .collect();
+        let mut ctx = self.ctx(path);
+        if linked.is_empty() {
+            return ctx;
+        }
+        let parties = node.parties_of_committee().await;
+        ctx.banner = lajna_domain::Marking::banner(linked.iter().map(|v| &v.document.marking), &parties);
+        ctx.documents = linked
+            .iter()
+            .map(|v| {
+                let d = &v.document;
+                (
+                    v.id.clone(),
+                    d.title.show(self.lang).to_string(),
+                    lajna_views::documents::marking_label(&d.marking, &parties),
+                )
+            })
+            .collect();
+        ctx
     }
 
     /// A refusal of this page (404, 403 with a message key, 500 for `WebError`s).

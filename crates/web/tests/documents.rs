@@ -445,3 +445,38 @@ async fn downloads_keep_their_names() {
         assert_eq!(saved_name(cd), file, "{path}");
     }
 }
+
+/// Issue 17 item 2, the kind: a record page (here the mission the demo's SECRET MAR-only
+/// threat assessment is filed with) lists the documents linked to it that the reader may see,
+/// and carries their highest marking at its top and bottom; a reader not cleared, or of the
+/// other party, sees neither the document nor the banner.
+#[tokio::test]
+async fn a_record_page_carries_the_marking_of_the_documents_filed_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let served = serve(demo::build(&data).await.unwrap()).await;
+    let (password, _) = demo::demo_password(&data).unwrap();
+    let (id, secret) = secret_document(&served.node).await;
+    let mission = secret.links.first().expect("the SECRET document is filed with the mission").clone();
+    let title = secret.title.show(Lang::Fr).to_string();
+    let banners = |html: &str| {
+        html.match_indices("class=\"marking-banner\"")
+            .map(|(at, _)| plain(&html[at..at + html[at..].find("</p>").unwrap()]))
+            .collect::<Vec<_>>()
+    };
+    let (cochair, _) = common::login_at(&served.url, "mar-cochair", &password).await;
+    let (_, _, html) = get(&cochair, &format!("{}/fr/missions/{mission}", served.url)).await;
+    let html = String::from_utf8(html).unwrap();
+    let b = banners(&html);
+    assert_eq!(b.len(), 2, "top and bottom: {b:?}");
+    assert!(b.iter().all(|b| b.contains("SECRET — MAR ONLY")), "{b:?}");
+    let linked = &html[html.find("id=\"linked-documents\"").expect("the linked documents")..];
+    assert!(linked.contains(&format!("href=\"/fr/documents/{id}\"")) && plain(linked).contains(&title));
+    for user in ["mar-secretary", "mli-cochair"] {
+        let (client, _) = common::login_at(&served.url, user, &password).await;
+        let (status, _, html) = get(&client, &format!("{}/fr/missions/{mission}", served.url)).await;
+        let html = String::from_utf8(html).unwrap();
+        assert_eq!(status, 200);
+        assert!(banners(&html).is_empty() && !html.contains(&id) && !plain(&html).contains(&title), "{user}");
+    }
+}

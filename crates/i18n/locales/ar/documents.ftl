@@ -41,3 +41,4 @@ error-document-too-large = الملف كبير جدًا ({ $size } بايت)؛ �
 error-document-unsupported = هذا الملف ليس PDF ولا DOCX ولا ODT ولا صورة PNG أو JPEG ولا نصًا عاديًا.
 error-document-type-mismatch = الملف مُعلن على أنه { $declared } لكن محتواه { $found }: لم يُحفظ أي شيء.
 documents-file-not-received = لم يصل الملف بعد: سيصل من عقدة الطرف الآخر عند المزامنة القادمة.
+documents-linked = الوثائق المرتبطة

@@ -41,3 +41,4 @@ error-document-too-large = The file is too large ({ $size } bytes); the limit is
 error-document-unsupported = This file is not a PDF, DOCX, ODT, PNG, JPEG or plain-text file.
 error-document-type-mismatch = The file is declared as { $declared } but its content is { $found }: nothing was stored.
 documents-file-not-received = File not yet received: it comes from the other party's node at the next sync.
+documents-linked = Linked documents

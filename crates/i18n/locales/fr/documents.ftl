@@ -41,3 +41,4 @@ error-document-too-large = Le fichier est trop volumineux ({ $size } octets) ; l
 error-document-unsupported = Ce fichier n'est ni un PDF, ni un DOCX, ni un ODT, ni une image PNG ou JPEG, ni du texte brut.
 error-document-type-mismatch = Le fichier est déclaré comme { $declared } mais son contenu est { $found } : rien n'a été enregistré.
 documents-file-not-received = Fichier pas encore reçu : il viendra du nœud de l’autre partie à la prochaine synchronisation.
+documents-linked = Documents liés

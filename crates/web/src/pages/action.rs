@@ -89,7 +89,7 @@ async fn render(page: &Page, id: &str, typed: Option<Typed>, saved: bool) -> Res
         ..Typed::default()
     });
     let html = ActionPage {
-        ctx: page.ctx(format!("/actions/{id}")),
+        ctx: page.record_ctx(format!("/actions/{id}"), id).await,
         tr: page.tr(),
         a,
         can_update,

@@ -26,6 +26,7 @@ pub async fn page(page: Page, Path((_, id)): Path<(String, String)>) -> Result<R
         decision_view(s, tr, &id, today, &user)
     };
     let v = view.ok_or(WebError::NotFound).or_page(&page)?;
-    let html = DecisionPage { ctx: page.ctx(format!("/decisions/{id}")), tr, v }.render().or_page(&page)?;
+    let html =
+        DecisionPage { ctx: page.record_ctx(format!("/decisions/{id}"), &id).await, tr, v }.render().or_page(&page)?;
     Ok(Html(html).into_response())
 }

@@ -47,6 +47,7 @@ pub async fn mission(page: Page, Path((_, id)): Path<(String, String)>) -> Resul
     }
     .ok_or(WebError::NotFound)
     .or_page(&page)?;
-    let html = MissionPage { ctx: page.ctx(format!("/missions/{id}")), tr, m }.render().or_page(&page)?;
+    let html =
+        MissionPage { ctx: page.record_ctx(format!("/missions/{id}"), &id).await, tr, m }.render().or_page(&page)?;
     Ok(Html(html))
 }

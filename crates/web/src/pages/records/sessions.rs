@@ -87,7 +87,7 @@ pub(super) async fn render_session(
     let current = |l: &str| s.minutes.columns.iter().find(|c| c.lang == l).map(|c| c.text.clone()).unwrap_or_default();
     let (form_ar, form_fr) = typed.minutes.unwrap_or_else(|| (current("ar"), current("fr")));
     let (amend_ar, amend_fr) = typed.amendment.unwrap_or_else(|| (current("ar"), current("fr")));
-    let ctx = page.ctx(format!("/sessions/{id}"));
+    let ctx = page.record_ctx(format!("/sessions/{id}"), id).await;
     let html = SessionPage { ctx, tr, s, saved, error: typed.error, form_ar, form_fr, amend_ar, amend_fr }
         .render()
         .or_page(page)?;
