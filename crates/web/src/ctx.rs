@@ -169,6 +169,10 @@ pub struct Page {
     pub viewer: Viewer,
     /// The signed-in user.
     pub user: User,
+    /// The client's address as the audit trail records it (`ConnectInfo`, set once per request
+    /// by the server from the connection or a trusted proxy's `X-Forwarded-For`); `unknown`
+    /// when the router runs without a server (tests calling it directly).
+    pub address: String,
     /// Shared state, for rendering.
     pub state: AppState,
 }
@@ -196,7 +200,11 @@ impl FromRequestParts<AppState> for Page {
             };
             return Err(PageError::new(state, lang, PageFault::SignIn(back)));
         };
-        Ok(Self { lang, viewer, user, state: state.clone() })
+        let address = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string());
+        Ok(Self { lang, viewer, user, address, state: state.clone() })
     }
 }
 

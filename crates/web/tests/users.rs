@@ -108,6 +108,10 @@ async fn a_role_change_or_a_confirmed_disable_ends_the_users_sessions_at_once() 
     let trail = app.node.store().audit_trail(20).await.unwrap();
     assert!(trail.iter().any(|l| l.detail == "role viewer (was action-owner), by mar-secretary"));
     assert!(trail.iter().any(|l| l.detail == "disabled, by mar-secretary"));
+    // Each line made through the web names the client's address, not a placeholder.
+    let by_web: Vec<&str> =
+        trail.iter().filter(|l| l.detail.ends_with("by mar-secretary")).map(|l| l.address.as_str()).collect();
+    assert!(by_web.len() >= 2 && by_web.iter().all(|a| *a == "127.0.0.1"), "{by_web:?}");
 }
 
 #[tokio::test]

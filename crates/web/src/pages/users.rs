@@ -88,7 +88,7 @@ struct AddForm {
 
 async fn add(page: Page, CsrfForm(f): CsrfForm<AddForm>) -> Result<Response, PageError> {
     let username = f.username.trim();
-    match page.state.node.add_user_with_link(&page.user, username, &f.role, None, "web").await {
+    match page.state.node.add_user_with_link(&page.user, username, &f.role, None, &page.address).await {
         Ok(token) => render_list(&page, Some(link(&page, username, "users-link-activate", &token)), None).await,
         Err(e) => render_list(&page, None, Some(beside(&page, e)?)).await,
     }
@@ -153,14 +153,14 @@ async fn change(
 ) -> Result<Response, PageError> {
     let node = &page.state.node;
     let done = match what.as_str() {
-        "role" => node.change_user(&page.user, &name, UserChange::Role(&f.value), "web").await,
-        "clearance" => node.change_user(&page.user, &name, UserChange::Clearance(&f.value), "web").await,
+        "role" => node.change_user(&page.user, &name, UserChange::Role(&f.value), &page.address).await,
+        "clearance" => node.change_user(&page.user, &name, UserChange::Clearance(&f.value), &page.address).await,
         "disable" if f.confirm != "yes" => return Ok(page.redirect(&format!("/users/{name}?confirm=disable"))),
-        "disable" => node.change_user(&page.user, &name, UserChange::Disabled(true), "web").await,
-        "enable" => node.change_user(&page.user, &name, UserChange::Disabled(false), "web").await,
-        "sessions" => node.end_sessions(&page.user, &name, f.id.as_deref(), "web").await.map(|_| ()),
+        "disable" => node.change_user(&page.user, &name, UserChange::Disabled(true), &page.address).await,
+        "enable" => node.change_user(&page.user, &name, UserChange::Disabled(false), &page.address).await,
+        "sessions" => node.end_sessions(&page.user, &name, f.id.as_deref(), &page.address).await.map(|_| ()),
         "reset" => {
-            let token = node.reset_link(&page.user, &name, "web").await.map_err(|e| refuse(&page, e))?;
+            let token = node.reset_link(&page.user, &name, &page.address).await.map_err(|e| refuse(&page, e))?;
             return render_user(&page, &name, false, Some(link(&page, &name, "users-link-reset", &token))).await;
         }
         _ => return Err(page.fail(WebError::NotFound)),
@@ -292,7 +292,7 @@ struct ProfileForm {
 /// The user's own password, changed: this session kept, every other one ended.
 async fn change_password(page: &Page, f: &ProfileForm) -> Result<(), DoorError> {
     let keep = page.viewer.token.clone().unwrap_or_default();
-    page.state.node.change_own_password(&page.user, &f.current, &f.password, &keep, "web").await
+    page.state.node.change_own_password(&page.user, &f.current, &f.password, &keep, &page.address).await
 }
 
 /// The profile's preferences: language, time zone, e-mail and the notifications turned off.
@@ -315,11 +315,11 @@ async fn profile_change(
         "password" => change_password(&page, &f).await.map(|()| "profile-password-done"),
         "prefs" => save_prefs(&page, &f).await.map(|()| "profile-saved"),
         "totp" => return render_profile(&page, (None, None, node.enrolment(&page.user).await.ok(), vec![])).await,
-        "totp-confirm" => match node.confirm_enrolment(&page.user, &f.code, "web").await {
+        "totp-confirm" => match node.confirm_enrolment(&page.user, &f.code, &page.address).await {
             Ok(codes) => return render_profile(&page, (Some(tr.t("totp-on-done")), None, None, codes)).await,
             Err(e) => Err(e),
         },
-        "totp-off" => node.turn_off_two_factor(&page.user, &f.current, "web").await.map(|()| "totp-off-done"),
+        "totp-off" => node.turn_off_two_factor(&page.user, &f.current, &page.address).await.map(|()| "totp-off-done"),
         "delegate" => node.delegate_signature(&page.user, &f.delegate, &f.from, &f.to).await.map(|_| "sig-done"),
         "withdraw" => {
             let command = lajna_domain::Command::WithdrawSignatureDelegation { delegation: f.delegation };
