@@ -214,7 +214,7 @@ pub enum DomainError {
         member: String,
     },
     /// A currency code not in Lajna's ISO 4217 table (`crate::money`). HTTP 422.
-    #[error("currency {code:?} is not known (ISO 4217: MAD, XOF, EUR, USD…)")]
+    #[error("currency {code:?} is not known (ISO 4217: EUR, GBP, MAD, USD, XAF, XOF)")]
     UnknownCurrency {
         /// Code given.
         code: String,

@@ -122,12 +122,16 @@ impl Record for Pledge {
     }
 }
 
-/// A money amount of a pledge or delivery must be more than zero.
+/// A money amount of a pledge or delivery must be more than zero. The refusal shows the amount
+/// as written in English (`-100.00 MAD`), not in minor units (`-10000`) a reader never typed.
 fn positive_money(field: &str, m: Money) -> Result<(), DomainError> {
     if m.minor() > 0 {
         Ok(())
     } else {
-        Err(DomainError::NotPositive { field: field.into(), value: m.minor().to_string() })
+        Err(DomainError::NotPositive {
+            field: field.into(),
+            value: format!("{} {}", m.format(crate::Lang::En), m.currency().code()),
+        })
     }
 }
 

@@ -72,7 +72,7 @@ pub struct Config {
     /// The currency of the totals of pledged and delivered values (issue 18 item 2): the
     /// resources page's default, the dashboard's line, the periodic report. An ISO 4217 code of
     /// [`Currency`] (env `LAJNA_REPORTING_CURRENCY`).
-    #[serde(default = "default_reporting_currency")]
+    #[serde(default = "default_reporting_currency", deserialize_with = "currency_code")]
     pub reporting_currency: Currency,
     /// The reverse proxies in front of this node (addresses or CIDR networks, e.g.
     /// `["127.0.0.1", "::1"]`): for a connection from one of them, the client is the right-most
@@ -278,6 +278,13 @@ fn default_totp_required_roles() -> Vec<String> {
     vec!["co-chair".into()]
 }
 
+/// A currency code as an operator types it: surrounding spaces and lower case accepted, as in
+/// `LAJNA_REPORTING_CURRENCY` (signed bodies keep the exact code: `Currency`'s own reader).
+fn currency_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Currency, D::Error> {
+    let code = String::deserialize(d)?;
+    Currency::parse(&code).map_err(serde::de::Error::custom)
+}
+
 fn default_reporting_currency() -> Currency {
     Currency::MAD
 }
@@ -466,7 +473,11 @@ impl Config {
             .map_err(|e| NodeError::Config { path: path.into(), message: e.to_string() })?;
         std::fs::write(
             path,
-            format!("# Lajna node settings. Environment variables LAJNA_LISTEN and LAJNA_TODAY override.\n{text}"),
+            format!(
+                "# Lajna node settings (`lajna config example` shows every one). Environment variables\n\
+                 # LAJNA_* override them (LAJNA_LISTEN, LAJNA_TODAY, LAJNA_MAX_DOCUMENT_BYTES,\n\
+                 # LAJNA_REPORTING_CURRENCY, LAJNA_SMTP_URL). Add a setting above the first [table].\n{text}"
+            ),
         )
         .map_err(io(path))
     }
@@ -499,6 +510,14 @@ mod tests {
             "https://10.20.0.2:8443".into(),
             "3C:5E:0A:9B:71:D2:4F:88:E6:13:AC:57:90:2B:C4:D8:1F:60:7E:A3:35:B9:CE:02:48:F7:6D:11:9A:E4:53:C0".into(),
         )]);
+    }
+
+    #[test]
+    fn the_reporting_currency_is_read_as_typed() {
+        let c: Config = toml::from_str("parties = [\"MAR\"]\nreporting_currency = \" xof \"").unwrap();
+        assert_eq!(c.reporting_currency, Currency::XOF);
+        let e = toml::from_str::<Config>("parties = [\"MAR\"]\nreporting_currency = \"ABC\"").unwrap_err();
+        assert!(e.to_string().contains("\"ABC\" is not known (ISO 4217: EUR, GBP, MAD, USD, XAF, XOF)"), "{e}");
     }
 
     #[test]

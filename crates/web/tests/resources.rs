@@ -258,6 +258,12 @@ async fn the_reporting_currency_of_the_settings_is_the_totals_currency() {
 
     let html = get("/fr/resources").await;
     assert_eq!(section(&html, "id=\"h-totals\"", "</h2>"), "Totaux en XOF", "the page's default");
+    // The pledge form names each record's kind in French, never a message key.
+    let choices = section(&html, "name=\"about\"", "</select>");
+    assert!(choices.contains("Action — ") && choices.contains("Offre — ") && !choices.contains("kind-"), "{choices}");
+    // A CONFIDENTIAL secretary is offered the classifications up to CONFIDENTIAL only.
+    let levels = section(&html, "name=\"classification\"", "</select>");
+    assert_eq!(levels, "UNCLASSIFIED RESTRICTED CONFIDENTIAL");
     let by_party = section(&html, "id=\"h-party\"", "</section>");
     assert!(by_party.contains("26\u{202F}000\u{202F}000\u{A0}XOF 0\u{A0}XOF"), "{by_party}");
     assert!(html.contains("65") && html.contains("01/01/2025"), "the rate and its date are shown");

@@ -123,7 +123,7 @@ fn refusals_write_nothing() {
     // A negative amount, a zero amount.
     assert_eq!(
         refused(&mut log, "MAR", Command::MakePledge(money(-100))),
-        DomainError::NotPositive { field: "value.minor".into(), value: "-100".into() }
+        DomainError::NotPositive { field: "value.minor".into(), value: "-1.00 MAD".into() }
     );
     assert!(matches!(refused(&mut log, "MAR", Command::MakePledge(money(0))), DomainError::NotPositive { .. }));
     // Due before pledged.

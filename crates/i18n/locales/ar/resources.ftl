@@ -1,6 +1,6 @@
 ## الموارد (issue 18): الالتزامات والتسليمات وأسعار الصرف وأسباب رفضها.
 
-error-unknown-currency = «{ $value }» ليست عملة معروفة (رموز ISO 4217: MAD وXOF وEUR وUSD…).
+error-unknown-currency = «{ $value }» ليست عملة معروفة (رموز ISO 4217: EUR وGBP وMAD وUSD وXAF وXOF).
 error-amount-too-large = { $value } يتجاوز أكبر مبلغ مسموح به (2^53 − 1 وحدة).
 error-not-an-amount = «{ $value }» ليس مبلغاً.
 error-wrong-decimal-mark = «{ $value }»: اكتب الكسور العشرية بعد «{ $mark }».
@@ -11,7 +11,7 @@ error-too-many-decimals = { $max ->
     [few] «{ $value }» فيه أكثر من { $max } منازل عشرية.
    *[other] «{ $value }» فيه أكثر من { $max } منزلة عشرية.
 }
-error-not-positive = { $value }: يجب أن يكون المبلغ أكبر من الصفر.
+error-not-positive = { $value }: يجب أن تكون القيمة أكبر من الصفر.
 error-delivery-before-pledge = لا يمكن أن يسبق تسليمٌ مؤرخ في { $date } الالتزامَ المؤرخ في { $pledged }.
 
 resources-title = الموارد

@@ -1,6 +1,6 @@
 ## Resources (issue 18): pledges, deliveries, exchange rates and their refusals.
 
-error-unknown-currency = “{ $value }” is not a known currency (ISO 4217 codes: MAD, XOF, EUR, USD…).
+error-unknown-currency = “{ $value }” is not a known currency (ISO 4217 codes: EUR, GBP, MAD, USD, XAF, XOF).
 error-amount-too-large = { $value } is beyond the largest amount allowed (2^53 − 1 minor units).
 error-not-an-amount = “{ $value }” is not an amount.
 error-wrong-decimal-mark = “{ $value }”: write the decimals after “{ $mark }”.
@@ -9,7 +9,7 @@ error-too-many-decimals = { $max ->
     [one] “{ $value }” has more than one decimal.
    *[other] “{ $value }” has more than { $max } decimals.
 }
-error-not-positive = { $value }: the amount must be more than zero.
+error-not-positive = { $value }: the value must be more than zero.
 error-delivery-before-pledge = A delivery dated { $date } cannot precede its pledge of { $pledged }.
 
 resources-title = Resources

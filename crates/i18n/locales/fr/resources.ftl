@@ -1,6 +1,6 @@
 ## Ressources (issue 18) : engagements, livraisons, taux de change et leurs refus.
 
-error-unknown-currency = « { $value } » n’est pas une devise connue (codes ISO 4217 : MAD, XOF, EUR, USD…).
+error-unknown-currency = « { $value } » n’est pas une devise connue (codes ISO 4217 : EUR, GBP, MAD, USD, XAF, XOF).
 error-amount-too-large = { $value } dépasse le plus grand montant admis (2^53 − 1 unités).
 error-not-an-amount = « { $value } » n’est pas un montant.
 error-wrong-decimal-mark = « { $value } » : écrivez les décimales après « { $mark } ».
@@ -9,7 +9,7 @@ error-too-many-decimals = { $max ->
     [one] « { $value } » a plus d’une décimale.
    *[other] « { $value } » a plus de { $max } décimales.
 }
-error-not-positive = { $value } : le montant doit être supérieur à zéro.
+error-not-positive = { $value } : la valeur doit être supérieure à zéro.
 error-delivery-before-pledge = Une livraison datée du { $date } ne peut précéder son engagement du { $pledged }.
 
 resources-title = Ressources

@@ -41,6 +41,8 @@ struct ResourcesPage<'a> {
     currencies: &'static [&'static str],
     pledges: Vec<PledgeLine>,
     about: Vec<(String, String, String)>,
+    /// Classification codes the user may give a pledge (up to their clearance).
+    levels: Vec<&'static str>,
     can_write: bool,
     typed: Typed,
     saved: bool,
@@ -66,7 +68,7 @@ async fn render(page: &Page, currency: Currency, typed: Typed, saved: bool) -> R
     let f = figures(&snapshot, currency, page.state.node.today(), &tr);
     let about = pledgeable(&snapshot, lang)
         .into_iter()
-        .map(|(id, kind, title)| (id, tr.t(&format!("kind-{}", kind.code())), title))
+        .map(|(id, kind, title)| (id, tr.t(&format!("search-kind-{}", kind.code())), title))
         .collect();
     let html = ResourcesPage {
         ctx: page.ctx(format!("/resources?currency={currency}")),
@@ -76,6 +78,11 @@ async fn render(page: &Page, currency: Currency, typed: Typed, saved: bool) -> R
         currencies: Currency::CODES,
         pledges: pledges(&snapshot, &page.user.party, lang),
         about,
+        levels: lajna_domain::Classification::ALL
+            .into_iter()
+            .filter(|c| *c <= page.user.clearance)
+            .map(lajna_domain::Classification::code)
+            .collect(),
         can_write: page.user.can_write(),
         typed,
         saved,
