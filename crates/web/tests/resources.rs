@@ -217,15 +217,8 @@ async fn a_private_cost_is_in_no_byte_the_other_party_receives() {
 /// and its date shown; `?currency=` still picks another.
 #[tokio::test]
 async fn the_reporting_currency_of_the_settings_is_the_totals_currency() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let node = lajna_demo::build(&data).await.unwrap();
-    let mut config = node.config.clone();
-    config.reporting_currency = lajna_domain::money::Currency::XOF;
-    config.save(&data.join("config.toml")).unwrap();
-    drop(node);
-    let served = crate::common::serve(lajna_node::Node::open(&data).await.unwrap()).await;
-    let (password, _) = lajna_demo::demo_password(&data).unwrap();
+    let (_dir, served, password) =
+        crate::common::demo_with(|c| c.reporting_currency = lajna_domain::money::Currency::XOF).await;
     let (client, csrf) = crate::common::login_at(&served.url, "mar-secretary", &password).await;
     let action = served
         .node

@@ -203,15 +203,7 @@ async fn with_two_factor_on_the_password_alone_is_refused_and_codes_of_the_accep
 
 #[tokio::test]
 async fn a_role_that_requires_two_factor_is_led_to_enrolment_after_the_password_in_arabic() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let node = lajna_demo::build(&data).await.unwrap();
-    let mut config = node.config.clone();
-    config.totp_required_roles = vec!["co-chair".into()];
-    config.save(&data.join("config.toml")).unwrap();
-    drop(node);
-    let served = common::serve(lajna_node::Node::open(&data).await.unwrap()).await;
-    let (password, _) = lajna_demo::demo_password(&data).unwrap();
+    let (_dir, served, password) = common::demo_with(|c| c.totp_required_roles = vec!["co-chair".into()]).await;
     let url = |path: &str| format!("{}{path}", served.url);
     served.node.set_clock(Some(at(0)));
     let res = common::new_client()
@@ -284,15 +276,9 @@ fn the_client_behind_a_trusted_proxy_is_the_right_most_untrusted_hop() {
 /// address, and without `trusted_proxies` the header changes nothing.
 #[tokio::test]
 async fn behind_a_trusted_proxy_sign_in_throttling_and_the_audit_trail_count_each_visitor() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, served, password) =
+        common::demo_with(|c| c.trusted_proxies = vec!["127.0.0.1".into(), "::1".into()]).await;
     let data = dir.path().join("data");
-    let node = lajna_demo::build(&data).await.unwrap();
-    let mut config = node.config.clone();
-    config.trusted_proxies = vec!["127.0.0.1".into(), "::1".into()];
-    config.save(&data.join("config.toml")).unwrap();
-    drop(node);
-    let served = common::serve(lajna_node::Node::open(&data).await.unwrap()).await;
-    let (password, _) = lajna_demo::demo_password(&data).unwrap();
     let sign_in = |visitor: &'static str, user: &'static str, password: String| {
         let url = format!("{}/api/v1/login", served.url);
         async move {

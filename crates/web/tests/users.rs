@@ -142,15 +142,7 @@ async fn the_profile_changes_ones_own_password_keeping_this_session_and_ending_t
 /// pages; the co-chair can.
 #[tokio::test]
 async fn a_secretary_cannot_reach_the_pages_when_only_co_chairs_administer_users() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let node = lajna_demo::build(&data).await.unwrap();
-    let mut config = node.config.clone();
-    config.user_admins = vec!["co-chair".into()];
-    config.save(&data.join("config.toml")).unwrap();
-    drop(node);
-    let served = common::serve(lajna_node::Node::open(&data).await.unwrap()).await;
-    let (password, _) = lajna_demo::demo_password(&data).unwrap();
+    let (_dir, served, password) = common::demo_with(|c| c.user_admins = vec!["co-chair".into()]).await;
     let (secretary, csrf) = common::login_at(&served.url, "mar-secretary", &password).await;
     let get = |client: reqwest::Client, path: &'static str| {
         let url = format!("{}{path}", served.url);

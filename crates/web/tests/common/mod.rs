@@ -46,6 +46,21 @@ pub async fn serve(node: Node) -> Served {
     Served { node, url, stop: Some(stop) }
 }
 
+/// The demo with its settings changed by `change` (saved to its `config.toml`, the node opened
+/// again), served: (the temp dir holding `data/`, the server, the demo password).
+pub async fn demo_with(change: impl FnOnce(&mut lajna_node::Config)) -> (tempfile::TempDir, Served, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let node = demo::build(&data).await.unwrap();
+    let mut config = node.config.clone();
+    change(&mut config);
+    config.save(&data.join("config.toml")).unwrap();
+    drop(node);
+    let served = serve(Node::open(&data).await.unwrap()).await;
+    let (password, _) = demo::demo_password(&data).unwrap();
+    (dir, served, password)
+}
+
 /// The two-node demo (MAR and MLI data directories under one temp dir), both served.
 pub async fn pair() -> (tempfile::TempDir, Served, Served) {
     let dir = tempfile::tempdir().unwrap();
