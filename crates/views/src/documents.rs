@@ -3,8 +3,10 @@
 //! [`lajna_door::Door::document_for`], which apply the marking rule; the links from a reader's
 //! snapshot.
 
-use lajna_domain::records::{Action, Decision, Mission, Session};
-use lajna_domain::{Lang, Marking, PartyCode, RecordKind, State};
+use lajna_domain::records::{Action, Decision, Document, Mission, Session};
+use lajna_domain::{
+    Classification, DomainError, Lang, LocalizedText, Marking, PartyCode, RecordKind, Releasability, State,
+};
 use lajna_door::documents::DocumentView;
 use lajna_i18n::{Arg, Tr};
 
@@ -138,4 +140,98 @@ pub fn linkable(s: &State, lang: Lang) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+/// The upload form of a document as typed, each field's text (shown again after a refusal).
+#[derive(Clone, Debug, Default)]
+pub struct Typed {
+    /// Titles per language, as typed.
+    pub title_ar: String,
+    /// French title.
+    pub title_fr: String,
+    /// English title.
+    pub title_en: String,
+    /// Language code of the document's text; empty: the page's.
+    pub language: String,
+    /// Date of the document, dd/mm/yyyy or ISO; empty: none.
+    pub date: String,
+    /// Classification code; empty: UNCLASSIFIED.
+    pub classification: String,
+    /// `MAR`, `MLI` or `MAR+MLI`; empty: both parties.
+    pub releasable_to: String,
+    /// Ids of the records the document is filed with.
+    pub links: Vec<String>,
+}
+
+impl Typed {
+    /// The document record the form describes (the file's fields are filled by the node):
+    /// titles checked at the door ([`LocalizedText::parse`]), the page's language when none is
+    /// chosen, UNCLASSIFIED and both parties by default.
+    ///
+    /// # Errors
+    /// The [`DomainError`] of the first field that does not read, naming it.
+    pub fn document(&self, page_lang: Lang) -> Result<Document, DomainError> {
+        let title = LocalizedText::parse(
+            "title",
+            &[
+                (Lang::Ar, self.title_ar.as_str()),
+                (Lang::Fr, self.title_fr.as_str()),
+                (Lang::En, self.title_en.as_str()),
+            ],
+        )?;
+        let language = if self.language.trim().is_empty() { page_lang } else { Lang::parse(&self.language)? };
+        let date = match self.date.trim() {
+            "" => None,
+            d => Some(
+                lajna_domain::day::parse_day(d)
+                    .ok_or_else(|| DomainError::NotADay { field: "date".into(), value: d.into() })?,
+            ),
+        };
+        let classification = match self.classification.trim() {
+            "" => Classification::Unclassified,
+            c => Classification::parse(c)?,
+        };
+        let releasable_to = match self.releasable_to.trim() {
+            "" => Releasability::Both,
+            r => Releasability::parse(r)?,
+        };
+        Ok(Document {
+            title,
+            language,
+            date,
+            marking: Marking { classification, releasable_to },
+            blake3: String::new(),
+            media_type: String::new(),
+            size: 0,
+            file_name: String::new(),
+            links: self.links.clone(),
+            illustrative: false,
+        })
+    }
+}
+
+/// The classification codes a user of `clearance` may give a record (a document, a pledge):
+/// up to their own, lowest first.
+#[must_use]
+pub fn levels_up_to(clearance: Classification) -> Vec<&'static str> {
+    Classification::ALL.into_iter().filter(|c| *c <= clearance).map(Classification::code).collect()
+}
+
+/// The documents of `visible` (those a reader may see) filed with record `id`, as (id, title in
+/// `lang`, marking label), and the banner of their highest marking (`None` when they are all
+/// unclassified and shared): what a record page lists and prints at its top and bottom.
+#[must_use]
+pub fn filed_with(
+    visible: &[DocumentView],
+    id: &str,
+    parties: &[PartyCode],
+    lang: Lang,
+) -> (Vec<(String, String, String)>, Option<String>) {
+    let filed: Vec<&DocumentView> = visible.iter().filter(|v| v.document.links.iter().any(|l| l == id)).collect();
+    let banner = Marking::banner(filed.iter().map(|v| &v.document.marking), parties);
+    let rows = filed
+        .iter()
+        .map(|v| (v.id.clone(), v.document.title.show(lang).to_string(), marking_label(&v.document.marking, parties)))
+        .collect();
+    (rows, banner)
 }

@@ -227,29 +227,9 @@ impl Page {
     /// the marking of what it files), none when they are all unclassified.
     pub async fn record_ctx(&self, path: impl Into<String>, id: &str) -> PageCtx {
         let node = &self.state.node;
-        let linked: Vec<_> = node
-            .documents_for(&self.user)
-            .await
-            .into_iter()
-            .filter(|v| v.document.links.iter().any(|l| l == id))
-            .collect();
+        let (visible, parties) = (node.documents_for(&self.user).await, node.parties_of_committee().await);
         let mut ctx = self.ctx(path);
-        if linked.is_empty() {
-            return ctx;
-        }
-        let parties = node.parties_of_committee().await;
-        ctx.banner = lajna_domain::Marking::banner(linked.iter().map(|v| &v.document.marking), &parties);
-        ctx.documents = linked
-            .iter()
-            .map(|v| {
-                let d = &v.document;
-                (
-                    v.id.clone(),
-                    d.title.show(self.lang).to_string(),
-                    lajna_views::documents::marking_label(&d.marking, &parties),
-                )
-            })
-            .collect();
+        (ctx.documents, ctx.banner) = lajna_views::documents::filed_with(&visible, id, &parties, self.lang);
         ctx
     }
 

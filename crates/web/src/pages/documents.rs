@@ -16,8 +16,7 @@ use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use lajna_domain::records::Document;
-use lajna_domain::{Classification, Lang, LocalizedText, Marking, Releasability};
+use lajna_domain::Marking;
 use lajna_door::DoorError;
 use lajna_door::auth::{Role, User};
 use lajna_door::documents::{DocumentError, DocumentView, Upload};
@@ -25,7 +24,7 @@ use lajna_door::documents::{DocumentError, DocumentView, Upload};
 use crate::ctx::{OrPage, Page, PageCtx, PageError, PageFault, csrf_ok};
 use crate::i18n::{Arg, Tr};
 use crate::problem::{message_of, status_of};
-use crate::views::documents::{DocumentPage, Row, document_page, linkable, row_of};
+use crate::views::documents::{DocumentPage, Row, Typed, document_page, levels_up_to, linkable, row_of};
 use crate::{AppState, WebError};
 use lajna_outputs::download::content_disposition;
 
@@ -70,19 +69,6 @@ struct DocPage<'a> {
     /// Whether this node holds the file: a shared document registered on the other party's
     /// node arrives by sync before its file does ("file not yet received").
     file_received: bool,
-}
-
-/// What the upload form shows again after a refusal.
-#[derive(Default)]
-struct Typed {
-    title_ar: String,
-    title_fr: String,
-    title_en: String,
-    language: String,
-    date: String,
-    classification: String,
-    releasable_to: String,
-    links: Vec<String>,
 }
 
 #[derive(Template)]
@@ -195,7 +181,7 @@ async fn download(
 /// The upload form of `page` with what was typed and the refusal (`status` when there is one).
 async fn render_new(page: &Page, typed: Typed, error: String, status: StatusCode) -> Result<Response, PageError> {
     let (user, lang, tr) = (&page.user, page.lang, page.tr());
-    let levels = Classification::ALL.into_iter().filter(|c| *c <= user.clearance).map(Classification::code).collect();
+    let levels = levels_up_to(user.clearance);
     let mut releasability = vec![("both".to_string(), tr.t("documents-releasable-both"))];
     let party = user.party.to_string();
     releasability
@@ -335,41 +321,6 @@ async fn read_form(mut multipart: Multipart, max: u64) -> Result<Received, Statu
     Ok(r)
 }
 
-/// The document record described by the form (file fields are filled by the node).
-fn document_of(t: &Typed, page_lang: Lang) -> Result<Document, DoorError> {
-    let title = LocalizedText::parse(
-        "title",
-        &[(Lang::Ar, t.title_ar.as_str()), (Lang::Fr, t.title_fr.as_str()), (Lang::En, t.title_en.as_str())],
-    )?;
-    let language = if t.language.trim().is_empty() { page_lang } else { Lang::parse(&t.language)? };
-    let date = match t.date.trim() {
-        "" => None,
-        d => Some(
-            lajna_domain::day::parse_day(d)
-                .ok_or_else(|| lajna_domain::DomainError::NotADay { field: "date".into(), value: d.into() })?,
-        ),
-    };
-    let classification = if t.classification.trim().is_empty() {
-        Classification::Unclassified
-    } else {
-        Classification::parse(&t.classification)?
-    };
-    let releasable_to =
-        if t.releasable_to.trim().is_empty() { Releasability::Both } else { Releasability::parse(&t.releasable_to)? };
-    Ok(Document {
-        title,
-        language,
-        date,
-        marking: Marking { classification, releasable_to },
-        blake3: String::new(),
-        media_type: String::new(),
-        size: 0,
-        file_name: String::new(),
-        links: t.links.clone(),
-        illustrative: false,
-    })
-}
-
 /// `POST /{lang}/documents` (multipart: `csrf` first, then `file` and the fields): registers
 /// the document and goes to the list, or shows the form again with the reason.
 async fn upload(page: Page, UploadForm(multipart): UploadForm) -> Result<Response, PageError> {
@@ -382,12 +333,12 @@ async fn upload(page: Page, UploadForm(multipart): UploadForm) -> Result<Respons
     let result = match (received.refused, &received.file) {
         (Some(e), _) => Err(e),
         (None, None) => Err(DoorError::Document(DocumentError::Empty)),
-        (None, Some((file_name, declared, bytes))) => match document_of(&received.typed, page.lang) {
+        (None, Some((file_name, declared, bytes))) => match received.typed.document(page.lang) {
             Ok(document) => {
                 let upload = Upload { bytes, file_name: file_name.clone(), declared_type: declared.clone() };
                 page.state.node.register_document(Some(&page.user), &page.user.actor(), &upload, document).await
             }
-            Err(e) => Err(e),
+            Err(e) => Err(DoorError::Domain(e)),
         },
     };
     match result {

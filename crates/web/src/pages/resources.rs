@@ -78,11 +78,7 @@ async fn render(page: &Page, currency: Currency, typed: Typed, saved: bool) -> R
         currencies: Currency::CODES,
         pledges: pledges(&snapshot, &page.user.party, lang),
         about,
-        levels: lajna_domain::Classification::ALL
-            .into_iter()
-            .filter(|c| *c <= page.user.clearance)
-            .map(lajna_domain::Classification::code)
-            .collect(),
+        levels: lajna_views::documents::levels_up_to(page.user.clearance),
         can_write: page.user.can_write(),
         typed,
         saved,
