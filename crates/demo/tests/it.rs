@@ -185,3 +185,31 @@ async fn a_step_the_domain_refuses_leaves_no_directory() {
     assert!(matches!(e, lajna_demo::DemoError::Node(lajna_node::NodeError::Domain(_))), "{e:?}");
     assert!(!path.exists());
 }
+
+/// The demo's done actions say when they were done, between their start and the demo's
+/// reference date: the "done over time" chart and the report place them on the committee's
+/// date, not on the day the demo was built (which is after its reference date).
+#[tokio::test]
+async fn the_demos_done_actions_were_done_before_its_reference_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = lajna_demo::build(&dir.path().join("demo")).await.unwrap();
+    let done: Vec<(jiff::civil::Date, Option<jiff::civil::Date>)> = node
+        .with_state(|s| {
+            s.all::<Action>(RecordKind::Action)
+                .into_iter()
+                .filter(|(_, a)| a.status == lajna_domain::ActionStatus::Done)
+                .map(|(_, a)| (a.start, a.completed))
+                .collect()
+        })
+        .await;
+    let mut completed: Vec<String> = done
+        .iter()
+        .map(|(start, completed)| {
+            let c = completed.expect("a done action of the demo says when it was done");
+            assert!(*start <= c && c <= lajna_demo::REFERENCE_DATE, "{start} … {c}");
+            c.to_string()
+        })
+        .collect();
+    completed.sort();
+    assert_eq!(completed, ["2025-05-28", "2025-06-12", "2025-06-20"]);
+}
