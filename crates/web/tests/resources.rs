@@ -247,6 +247,21 @@ async fn the_reporting_currency_of_the_settings_is_the_totals_currency() {
         ("currency", "MAD".into()),
         ("classification", "UNCLASSIFIED".into()),
     ];
+    // A blank amount is refused naming its field, nothing written.
+    let mut blank = pledge.clone();
+    blank[4].1 = " ".into();
+    let res = client
+        .post(format!("{}/fr/resources/pledges", served.url))
+        .form(&[("csrf", csrf.clone())].into_iter().chain(blank).collect::<Vec<_>>())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert_eq!(
+        section(&html, "id=\"error-pledge\"", "</p>"),
+        "Montant, ou valeur de l’engagement en nature : Ce champ est obligatoire."
+    );
     assert_eq!(post("/fr/resources/pledges", pledge).await, 303);
 
     let html = get("/fr/resources").await;

@@ -38,3 +38,4 @@ method-not-allowed = This address cannot be opened this way
 method-not-allowed-text = This address receives a form and does not open as a link. Go back to the previous page and use its button.
 error-cross-site = This sign-in form was sent from another site. Open this server’s sign-in page and sign in there.
 error-too-long = This text is too long: { $length } characters, at most { $max } allowed. Shorten it, or put the full text in an attached document.
+error-in-field = { $field }: { $message }

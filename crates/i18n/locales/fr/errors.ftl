@@ -38,3 +38,4 @@ method-not-allowed = Cette adresse ne s’ouvre pas ainsi
 method-not-allowed-text = Cette adresse reçoit un formulaire et ne s’ouvre pas comme un lien. Revenez à la page précédente et utilisez son bouton.
 error-cross-site = Ce formulaire de connexion a été envoyé depuis un autre site. Ouvrez la page de connexion de ce serveur et connectez-vous là.
 error-too-long = Ce texte est trop long : { $length } caractères, { $max } au plus. Raccourcissez-le, ou joignez le texte complet en document.
+error-in-field = { $field } : { $message }

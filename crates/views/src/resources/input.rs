@@ -14,6 +14,7 @@ use lajna_domain::resources::{Delivered, Delivery, ExchangeRate, Pledge, Pledged
 use lajna_domain::{
     Classification, DomainError, Lang, LocalizedText, Marking, PartyCode, RecordKind, Releasability, State,
 };
+use lajna_i18n::{Arg, Tr};
 use serde::Deserialize;
 
 /// The new-pledge form, as typed.
@@ -316,4 +317,34 @@ pub fn pledges(state: &State, party: &PartyCode, lang: Lang) -> Vec<PledgeLine> 
         .collect();
     out.sort_by(|a, b| (a.0, &a.1.id).cmp(&(b.0, &b.1.id)));
     out.into_iter().map(|(_, line)| line).collect()
+}
+
+/// The refusal of a resources form (`form`: `pledge`, `rate`, or a pledge's id for its delivery
+/// form) as the reader sees it above that form: the field's label, then why — "Montant : ce
+/// champ est obligatoire." for an empty field instead of "« » n'est pas une valeur valide ici.".
+/// `message` is the domain error's translated text; a field the form does not show keeps it
+/// as it is.
+#[must_use]
+pub fn in_field(tr: &Tr<'_>, form: &str, e: &DomainError, message: String) -> String {
+    let field = e.field().map(|f| f.split('.').next().unwrap_or(f));
+    let label = match (form, field) {
+        (_, Some("about")) => "resources-about",
+        ("pledge", Some("date")) => "resources-pledge-date",
+        ("rate", Some("date")) => "resources-rate-date",
+        (_, Some("date")) => "resources-delivery-date",
+        (_, Some("due")) => "due",
+        (_, Some("amount")) => "resources-amount",
+        (_, Some("currency")) => "resources-currency",
+        (_, Some("quantity")) => "resources-quantity",
+        (_, Some("unit")) => "resources-unit",
+        (_, Some("from")) => "resources-rate-from",
+        (_, Some("to")) => "resources-rate-to",
+        (_, Some("rate")) => "resources-rate",
+        ("pledge" | "rate", Some("value")) => "resources-value",
+        (_, Some("value")) => "resources-delivery-value",
+        _ => return message,
+    };
+    let empty = matches!(e, DomainError::InvalidValue { value, .. } if value.is_empty());
+    let why = if empty { tr.t("forms-required") } else { message };
+    tr.catalog.get(tr.lang, "error-in-field", &[("field", Arg::Text(tr.t(label))), ("message", Arg::Text(why))])
 }

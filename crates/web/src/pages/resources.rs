@@ -13,7 +13,7 @@ use lajna_domain::resources::Pledge;
 use lajna_domain::{Command, RecordKind};
 use lajna_door::DoorError;
 use lajna_views::resources::input::{DeliveryForm, PledgeForm, PledgeLine, RateForm, Typed, pledgeable, pledges};
-use lajna_views::resources::{Page as Figures, page_or_message as figures};
+use lajna_views::resources::{Page as Figures, input, page_or_message as figures};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -109,7 +109,9 @@ async fn answer(
     if let Some(refusal) = page.refusal(&e) {
         return Err(refusal);
     }
-    typed.error = Some((at.to_string(), message_of(&page.state.catalog, page.lang, &e).1));
+    let message = message_of(&page.state.catalog, page.lang, &e).1;
+    let message = if let DoorError::Domain(d) = &e { input::in_field(&page.tr(), at, d, message) } else { message };
+    typed.error = Some((at.to_string(), message));
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page, page.state.node.reporting_currency(), typed, false).await?)
         .into_response())
 }
