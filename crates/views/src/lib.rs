@@ -385,7 +385,8 @@ fn session_view(s: &Session, lang: Lang) -> SessionView {
     }
 }
 
-/// What the dashboard shows of the log itself (read by the web layer, not from the fold).
+/// What the dashboard shows of the log itself and of the node's settings (read by the web
+/// layer through the door, not from the fold).
 #[derive(Clone, Debug)]
 pub struct LogFacts {
     /// The newest events, newest first (the dashboard shows up to 10 that are not documents').
