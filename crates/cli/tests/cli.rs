@@ -71,7 +71,7 @@ fn changing_one_character_of_a_stored_event_is_detected_and_named() {
     let db = Path::new(&data).join("lajna.sqlite");
     let rt = tokio::runtime::Runtime::new().unwrap();
     let victim: String = rt.block_on(async {
-        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+        let pool = sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect(&format!("sqlite://{}", db.display())).await.unwrap();
         let id: String = sqlx::query("SELECT id FROM events WHERE kind = 'mission.scheduled'").fetch_one(&pool).await.unwrap().get(0);
         // The attacker removes the guard, then changes one character (Bamako → Bamaka).
         sqlx::query("DROP TRIGGER events_no_update").execute(&pool).await.unwrap();
@@ -102,7 +102,7 @@ fn a_stored_event_altered_into_another_shape_fails_verify_naming_it() {
     let db = Path::new(&data).join("lajna.sqlite");
     let rt = tokio::runtime::Runtime::new().unwrap();
     let victim: String = rt.block_on(async {
-        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+        let pool = sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect(&format!("sqlite://{}", db.display())).await.unwrap();
         let id: String = sqlx::query("SELECT id FROM events WHERE kind = 'decision.recorded'").fetch_one(&pool).await.unwrap().get(0);
         sqlx::query("DROP TRIGGER events_no_update").execute(&pool).await.unwrap();
         let changed = sqlx::query(
@@ -131,7 +131,11 @@ fn an_edited_party_private_projection_row_fails_verify_naming_the_record() {
     let db = Path::new(&data).join("lajna.sqlite");
     let rt = tokio::runtime::Runtime::new().unwrap();
     let record: String = rt.block_on(async {
-        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+        let pool = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect(&format!("sqlite://{}", db.display()))
+            .await
+            .unwrap();
         // The demo's SECRET, MAR-only threat assessment.
         let id: String = sqlx::query("SELECT id FROM private_records").fetch_one(&pool).await.unwrap().get(0);
         sqlx::query("UPDATE private_records SET doc = replace(doc, 'SECRET', 'UNCLASSIFIED') WHERE id = ?")

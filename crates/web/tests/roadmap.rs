@@ -412,7 +412,11 @@ async fn an_altered_event_is_named_failed_with_earlier_events_verified_and_later
     let app = TestApp::spawn().await;
     let db = app.node.dir.database();
     // The attacker removes the guard, then changes one character of a stored event.
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+    let pool = sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap();
     sqlx::query("DROP TRIGGER events_no_update").execute(&pool).await.unwrap();
     sqlx::query(
         "UPDATE events SET envelope = CAST(replace(CAST(envelope AS TEXT), '\"Bamako\"', '\"Bamaka\"') AS BLOB) \

@@ -462,7 +462,7 @@ async fn a_decision_is_adopted_when_each_co_chair_endorsed_it_on_its_own_node() 
 /// the trigger back. Returns the ids deleted.
 async fn drop_newest_events(node: &Node, n: i64) -> Vec<String> {
     let url = format!("sqlite://{}", node.dir.database().display());
-    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let pool = sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect(&url).await.unwrap();
     let ids: Vec<String> =
         sqlx::query_scalar("SELECT id FROM events ORDER BY seq DESC LIMIT ?").bind(n).fetch_all(&pool).await.unwrap();
     assert!(
