@@ -66,6 +66,8 @@ pub struct SignedIn {
     pub csrf: String,
     /// The user's time zone (tz database; UTC when unset or unknown).
     pub zone: jiff::tz::TimeZone,
+    /// The user's unread notifications when the session was read (issue 14's header count).
+    pub unread: i64,
 }
 
 /// A signed-in user.

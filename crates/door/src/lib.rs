@@ -341,8 +341,6 @@ pub trait Door: Send + Sync {
     ) -> DoorResult<bool>;
     /// A page of `user`'s notifications, newest first: (rows, total).
     async fn notifications(&self, user: &User, offset: i64, limit: i64) -> DoorResult<(Vec<NotificationRow>, i64)>;
-    /// How many of `user`'s notifications are unread.
-    async fn unread_notifications(&self, user: &User) -> DoorResult<i64>;
     /// Marks one (`id`) or all of `user`'s notifications read; how many.
     async fn mark_notifications_read(&self, user: &User, id: Option<i64>) -> DoorResult<u64>;
     /// Creates a calendar feed for `username`.

@@ -374,20 +374,19 @@ impl Node {
     }
 
     /// The live session of `token` with the user's time zone, for pages that show times in the
-    /// viewer's zone (an unknown or empty zone name reads as UTC). `None` as [`Node::session`].
+    /// viewer's zone (an unknown or empty zone name reads as UTC), and the user's unread
+    /// notifications (the header's count). `None` as [`Node::session`].
     ///
     /// # Errors
     /// Store errors.
     pub async fn signed_in(&self, token: &str) -> Result<Option<SignedIn>, NodeError> {
-        let Some(s) = self.store.session(&token_hash(token), &now_rfc3339()).await? else { return Ok(None) };
+        // One statement: every page asks (issue 11).
+        let Some((s, row, unread)) = self.store.session_user(&token_hash(token), &now_rfc3339()).await? else {
+            return Ok(None);
+        };
         // The bundled database, as the scheduler and every output: never the host's zoneinfo.
         let zone = lajna_domain::tzdb().get(&s.tz).unwrap_or(jiff::tz::TimeZone::UTC);
-        match self.store.user(&s.username).await? {
-            Some(row) if !row.disabled => {
-                Ok(Some(SignedIn { user: crate::auth::user_of_row(&row)?, csrf: s.csrf, zone }))
-            }
-            _ => Ok(None),
-        }
+        Ok(Some(SignedIn { user: crate::auth::user_of_row(&row)?, csrf: s.csrf, zone, unread }))
     }
 
     /// Ends a session.

@@ -462,10 +462,6 @@ impl Door for Node {
         Ok((rows.into_iter().map(notification).collect(), total))
     }
 
-    async fn unread_notifications(&self, user: &User) -> DoorResult<i64> {
-        Ok(Node::unread_notifications(self, user).await?)
-    }
-
     async fn mark_notifications_read(&self, user: &User, id: Option<i64>) -> DoorResult<u64> {
         Ok(Node::mark_notifications_read(self, user, id).await?)
     }

@@ -353,6 +353,40 @@ impl Store {
         }))
     }
 
+    /// A live session with its user row and the user's unread notifications, in one statement
+    /// (a page's whole session lookup, issue 11: one round trip to SQLite's worker instead of
+    /// three). `None` as [`Store::session`]; a disabled user's session is not returned.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn session_user(
+        &self,
+        token_hash: &str,
+        now: &str,
+    ) -> Result<Option<(SessionRow, UserRow, i64)>, StoreError> {
+        let row = sqlx::query(
+            "SELECT u.username, u.party, u.role, u.member, u.password_hash, u.disabled, u.clearance, u.auth_epoch,
+                    s.csrf, s.expires_at, s.auth_epoch, u.tz,
+                    (SELECT count(*) FROM notifications n WHERE n.recipient = u.username AND n.read_at IS NULL)
+             FROM sessions s JOIN users u ON u.username = s.username
+             WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0 AND u.auth_epoch = s.auth_epoch",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| {
+            let session = SessionRow {
+                username: r.get(0),
+                csrf: r.get(8),
+                expires_at: r.get(9),
+                auth_epoch: r.get(10),
+                tz: r.get(11),
+            };
+            (session, user(&r), r.get(12))
+        }))
+    }
+
     /// Ends a session.
     ///
     /// # Errors

@@ -4,6 +4,7 @@
 //! No IO here: the web layer fetches (the snapshot, the events of a history) and renders.
 
 pub mod api;
+pub mod cache;
 pub mod changes;
 pub mod documents;
 pub mod forms;

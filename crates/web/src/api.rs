@@ -2,6 +2,8 @@
 //! every write also needs the session's CSRF token in the `X-CSRF-Token` header. Errors are
 //! RFC 9457 problem documents with a stable `type` (`urn:lajna:problem:{code}`).
 
+use std::sync::Arc;
+
 use axum::Json;
 use axum::Router;
 use axum::extract::State;
@@ -55,12 +57,43 @@ async fn list_records(
     if unchanged(&headers, &tag) {
         return not_modified(&tag);
     }
-    let (parties, limit) = (parties(&snapshot), q.limit());
-    let after = q.after.as_deref().unwrap_or("");
-    let mut rows = snapshot.entries().filter(|(id, e)| e.kind == kind && id.as_str() > after);
-    let docs: Vec<Value> = rows.by_ref().take(limit).map(|(id, e)| record_json(e.doc(id), kind, &parties)).collect();
-    let next = rows.next().and(docs.last()).and_then(|d| d["id"].as_str()).map(str::to_string);
-    paged(Json(docs), &tag, &format!("/api/v1/{name}"), next.as_deref(), limit)
+    let (limit, after) = (q.limit(), q.after.as_deref().unwrap_or(""));
+    let key = format!("records/{name}/{}/{:?}/{}/{limit}/{after}", user.party, user.clearance, state.node.today());
+    kept_list(&state, &snapshot, &key, &tag, &format!("/api/v1/{name}"), limit, || {
+        let parties = parties(&snapshot);
+        let mut rows = snapshot.entries().filter(|(id, e)| e.kind == kind && id.as_str() > after);
+        let docs: Vec<Value> =
+            rows.by_ref().take(limit).map(|(id, e)| record_json(e.doc(id), kind, &parties)).collect();
+        let next = rows.next().and(docs.last()).and_then(|d| d["id"].as_str()).map(str::to_string);
+        Ok((serde_json::to_vec(&docs)?, next))
+    })
+}
+
+/// A page of a list, serialised by `make` (JSON bytes, next cursor) once per reader class,
+/// page and store generation under `key` ([`AppState::kept`], issue 11), answered by
+/// [`paged`]; a failure to serialise is a logged 500 problem.
+fn kept_list(
+    state: &AppState,
+    snapshot: &Snapshot,
+    key: &str,
+    tag: &str,
+    path: &str,
+    limit: usize,
+    make: impl FnOnce() -> Result<(Vec<u8>, Option<String>), serde_json::Error>,
+) -> Response {
+    let kept = state.kept.api.get_or_try(snapshot.generation(), key, || {
+        make().map(|(json, next)| Arc::new((axum::body::Bytes::from(json), next)))
+    });
+    match kept {
+        Ok(kept) => {
+            let json = ([(axum::http::header::CONTENT_TYPE, "application/json")], kept.0.clone());
+            paged(json, tag, path, kept.1.as_deref(), limit)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "serialising a list");
+            Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "unexpected", "the server failed").into_response()
+        }
+    }
 }
 
 pub use crate::views::api::{PAGE_DEFAULT, PAGE_MAX};
@@ -248,13 +281,17 @@ async fn list_actions(
     if unchanged(&headers, &tag) {
         return not_modified(&tag);
     }
-    let (actions, limit) = (snapshot.actions(), q.limit());
-    let start = q.after.as_deref().map_or(0, |after| actions.partition_point(|(id, _)| id.as_str() <= after));
-    let page = &actions[start..actions.len().min(start + limit)];
-    let references = lajna_domain::reference::decision_references(&snapshot);
-    let body: Vec<ActionJson> = page.iter().map(|(id, a)| to_json(id, a, today, &references)).collect();
-    let next = (start + page.len() < actions.len()).then(|| page.last().map_or("", |(id, _)| id.as_str()));
-    paged(Json(body), &tag, "/api/v1/actions", next, limit)
+    let (limit, after) = (q.limit(), q.after.as_deref());
+    let key = format!("actions/{}/{:?}/{today}/{limit}/{}", user.party, user.clearance, after.unwrap_or(""));
+    kept_list(&state, &snapshot, &key, &tag, "/api/v1/actions", limit, || {
+        let actions = snapshot.actions();
+        let start = after.map_or(0, |after| actions.partition_point(|(id, _)| id.as_str() <= after));
+        let page = &actions[start..actions.len().min(start + limit)];
+        let references = lajna_domain::reference::decision_references(&snapshot);
+        let body: Vec<ActionJson> = page.iter().map(|(id, a)| to_json(id, a, today, &references)).collect();
+        let next = (start + page.len() < actions.len()).then(|| page.last().map(|(id, _)| id.clone())).flatten();
+        Ok((serde_json::to_vec(&body)?, next))
+    })
 }
 
 async fn one_action(state: &AppState, user: &User, id: &str) -> Result<ActionJson, Response> {

@@ -1,6 +1,7 @@
 //! Who is asking, and in which language: the session extractor and the context every page
 //! template receives.
 
+use askama::Template;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -52,11 +53,7 @@ impl Viewer {
         let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) else { return Self::default() };
         match state.node.signed_in(&token).await {
             Ok(Some(s)) => {
-                let unread = state.node.unread_notifications(&s.user).await.unwrap_or_else(|e| {
-                    tracing::error!(error = %e, "unread notifications");
-                    0
-                });
-                Self { user: Some(s.user), csrf: s.csrf, token: Some(token), unread, zone: Some(s.zone) }
+                Self { user: Some(s.user), csrf: s.csrf, token: Some(token), unread: s.unread, zone: Some(s.zone) }
             }
             Ok(None) => Self::default(),
             Err(e) => {
@@ -266,11 +263,33 @@ impl Page {
         }
     }
 
+    /// The page around a kept content ([`crate::KeptPage`], at its path), with this session's
+    /// CSRF token in place of [`crate::views::cache::CSRF_MARK`].
+    ///
+    /// # Errors
+    /// A failed render, as the error page.
+    pub fn framed(&self, kept: &crate::KeptPage) -> Result<Response, PageError> {
+        let content = crate::views::cache::with_csrf(&kept.content, &self.viewer.csrf);
+        let (ctx, tr) = (self.ctx(kept.path.clone()), self.tr());
+        let html = KeptFrame { ctx, tr, title: &kept.title, content: &content }.render().or_page(self)?;
+        Ok(axum::response::Html(html).into_response())
+    }
+
     /// A redirect to `/{lang}{path}` (`path` starts with `/`).
     #[must_use]
     pub fn redirect(&self, path: &str) -> Response {
         Redirect::to(&format!("/{}{path}", self.lang.code())).into_response()
     }
+}
+
+/// The frame of every page (`base.html`) around a content rendered apart ([`Page::framed`]).
+#[derive(askama::Template)]
+#[template(path = "kept.html")]
+struct KeptFrame<'a> {
+    ctx: PageCtx,
+    tr: Tr<'a>,
+    title: &'a str,
+    content: &'a str,
 }
 
 /// The language of a page from the first segment of its URL (`/ar/…`); an unknown one answers

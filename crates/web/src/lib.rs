@@ -71,11 +71,17 @@ pub enum WebError {
     Report(#[from] lajna_report::ReportError),
 }
 
-/// A cached dashboard: ((language, reader class "PARTY/Clearance", store generation, reference
-/// date), read model, charts). The model and charts are shared (`Arc`), so a cached page costs
-/// its rendering only.
-pub type DashboardEntry =
-    ((Lang, String, u64, jiff::civil::Date), Arc<views::Dashboard>, Arc<pages::report::DashboardCharts>);
+/// A page's content rendered once per store generation ([`AppState::kept`]), shared, so a
+/// kept page costs the frame around it.
+#[derive(Debug)]
+pub struct KeptPage {
+    /// The page's title.
+    pub title: String,
+    /// The page's path after `/{lang}` (the language switcher's), with its query.
+    pub path: String,
+    /// The content, HTML, with [`views::cache::CSRF_MARK`] where the session's token goes.
+    pub content: String,
+}
 
 /// Shared state of the handlers.
 #[derive(Clone)]
@@ -87,12 +93,21 @@ pub struct AppState {
     /// Mark cookies `Secure`: on when the server speaks TLS itself ([`serve_tls`]), or with
     /// `LAJNA_SECURE_COOKIES=1` behind a TLS reverse proxy.
     pub secure_cookies: bool,
-    /// Dashboard read models and charts by (language, store generation, reference date): the
-    /// dashboard is the same for every user until the record changes, so it is built once per
-    /// change.
-    pub dashboards: Arc<std::sync::Mutex<Vec<DashboardEntry>>>,
+    /// Rendered page contents (the dashboard by reader class, a roadmap page by reader and
+    /// query) and API list pages, kept until the record changes (issue 11).
+    pub kept: Arc<Caches>,
     /// Request counts and durations for `/metrics`.
     pub metrics: Arc<metrics::Metrics>,
+}
+
+/// What [`AppState::kept`] holds, by key, for the current store generation: at most 256 of
+/// each (about 256 × 100 KB at most).
+#[derive(Debug)]
+pub struct Caches {
+    /// Page contents by `page/lang/reader/…` key.
+    pub pages: views::cache::Kept<Arc<KeptPage>>,
+    /// API list pages by `collection/reader class/cursor/limit`: (JSON bytes, next cursor).
+    pub api: views::cache::Kept<Arc<(axum::body::Bytes, Option<String>)>>,
 }
 
 /// Largest request body, bytes, of every route that does not set its own (forms, API JSON):
@@ -126,7 +141,7 @@ fn router_with(node: Arc<dyn Door>, secure_cookies: bool) -> Router {
         node,
         catalog: Arc::new(Catalog::load()),
         secure_cookies,
-        dashboards: Arc::new(std::sync::Mutex::new(Vec::new())),
+        kept: Arc::new(Caches { pages: views::cache::Kept::new(256), api: views::cache::Kept::new(256) }),
         metrics: Arc::new(metrics::Metrics::default()),
     };
     let counted = state.metrics.clone();

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use common::TestApp;
 use lajna_domain::records::Action;
 use lajna_domain::{Actor, Command, PartyCode, RecordKind};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// `/api/v1/actions` as JSON values.
 async fn api_actions(app: &TestApp) -> Vec<Value> {
@@ -446,4 +446,39 @@ async fn an_altered_event_is_named_failed_with_earlier_events_verified_and_later
     let failed = html.split("check-failed").nth(1).unwrap().split("</tr>").next().unwrap();
     assert!(failed.contains(victim.as_str()) && failed.contains("altered"), "{failed}");
     assert_eq!(html.matches("check-not-checked").count(), usize::try_from(count - seq).unwrap());
+}
+
+#[tokio::test]
+async fn a_kept_roadmap_page_carries_each_sessions_own_token_and_shows_the_next_write() {
+    let app = TestApp::spawn().await;
+    let (second, csrf2) = app.login("mar-secretary").await;
+    assert_ne!(csrf2, app.csrf);
+    let first = get_ok(&app, "/en/roadmap").await;
+    let (_, again) = common::get_as(&app, &second, "/en/roadmap").await;
+    let forms = first.matches(r#"name="csrf""#).count();
+    assert!(forms > 2, "the import form and the quick forms");
+    assert_eq!(first.matches(&format!(r#"name="csrf" value="{}""#, app.csrf)).count(), forms);
+    assert_eq!(again.matches(&format!(r#"name="csrf" value="{csrf2}""#)).count(), forms);
+    assert!(!first.contains(&csrf2) && !again.contains(&app.csrf), "each session its own token");
+    assert_eq!(plain(&first).replace(&app.csrf, "T"), again.replace(&csrf2, "T"), "the same page otherwise");
+
+    // A title holding the mark where the token goes shows as typed, with no token.
+    let actions = api_actions(&app).await;
+    let a = actions.iter().find(|a| a["owner_party"] == "MAR").unwrap();
+    let id = a["id"].as_str().unwrap();
+    let title = json!({"en": "Seats <!--csrf--> end", "fr": "Places <!--csrf--> fin", "ar": "مقاعد <!--csrf-->"});
+    let set = serde_json::Map::from_iter([("title".to_string(), title)]);
+    let mar = Actor { party: PartyCode::parse("MAR").unwrap(), member: None };
+    app.node.execute(&mar, &Command::Revise { kind: RecordKind::Action, id: id.into(), set }).await.unwrap();
+    // The next request shows the write (a new generation), for either session.
+    for (client, csrf) in [(&app.client, &app.csrf), (&second, &csrf2)] {
+        let (_, html) = common::get_as(&app, client, "/en/roadmap").await;
+        assert!(html.contains("Seats &lt;!--csrf--&gt; end"), "{html}");
+        assert!(!html.contains("<!--csrf-->"));
+        assert_eq!(html.matches(&format!(r#"name="csrf" value="{csrf}""#)).count(), forms);
+    }
+    // And the API list, kept per page, too.
+    let listed = api_actions(&app).await;
+    let revised = listed.iter().find(|a| a["id"] == id).unwrap();
+    assert_eq!(revised["title"]["en"], "Seats <!--csrf--> end");
 }

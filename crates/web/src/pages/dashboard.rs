@@ -16,14 +16,22 @@ use crate::i18n::Tr;
 use crate::views;
 
 #[derive(Template)]
-#[template(path = "dashboard.html")]
-struct DashboardPage<'a> {
+#[template(path = "dashboard_main.html")]
+struct DashboardMain<'a> {
     ctx: PageCtx,
     tr: Tr<'a>,
-    d: Arc<views::Dashboard>,
-    charts: Arc<super::report::DashboardCharts>,
+    d: views::Dashboard,
+    charts: super::report::DashboardCharts,
     /// The past date the dashboard is shown as of (`?as_of=`), if any.
     as_of: Option<String>,
+}
+
+impl DashboardMain<'_> {
+    /// The content for [`Page::framed`].
+    fn kept(&self) -> askama::Result<Arc<crate::KeptPage>> {
+        let (title, path) = (self.d.name.text.clone(), self.ctx.path.clone());
+        Ok(Arc::new(crate::KeptPage { title, path, content: self.render()? }))
+    }
 }
 
 #[derive(Template)]
@@ -46,7 +54,7 @@ pub async fn dashboard(page: Page, Query(q): Query<Vec<(String, String)>>) -> Re
     }
 }
 
-/// The dashboard as it was at the end of `day` (UTC), folded from the log (never cached).
+/// The dashboard as it was at the end of `day` (UTC), folded from the log (never kept).
 async fn past(page: &Page, day: Date) -> Result<Response, PageError> {
     let (node, tr, until) = (&page.state.node, page.tr(), views::changes::end_of_day(day));
     let state = node.read_as_of(&page.user, until).await.or_page(page)?;
@@ -59,25 +67,21 @@ async fn past(page: &Page, day: Date) -> Result<Response, PageError> {
         demo: node.demo(),
         currency: node.reporting_currency(),
     };
-    let d = Arc::new(views::dashboard(&state, facts, tr, day).ok_or(WebError::NotFound).or_page(page)?);
-    let charts = Arc::new(super::report::dashboard_charts(&state, tr, day));
+    let d = views::dashboard(&state, facts, tr, day).ok_or(WebError::NotFound).or_page(page)?;
+    let charts = super::report::dashboard_charts(&state, tr, day);
     let ctx = page.ctx(format!("/?as_of={day}"));
-    let html = DashboardPage { ctx, tr, d, charts, as_of: Some(day.to_string()) }.render().or_page(page)?;
-    Ok(Html(html).into_response())
+    let kept = DashboardMain { ctx, tr, d, charts, as_of: Some(day.to_string()) }.kept().or_page(page)?;
+    page.framed(&kept)
 }
 
-/// Today's dashboard, cached per reader class, language and store generation.
+/// Today's dashboard, rendered once per reader class (party, clearance), time zone, language,
+/// store generation and date.
 async fn current(page: &Page) -> Result<Response, PageError> {
-    let (state, lang, tr, today) = (&page.state, page.lang, page.tr(), page.state.node.today());
+    let (state, tr, today, ctx) = (&page.state, page.tr(), page.state.node.today(), page.ctx("/"));
     let snapshot = state.node.read(&page.user).await;
-    // The same dashboard for every reader of one class (party, clearance) until the record changes.
-    let key = (lang, format!("{}/{:?}", page.user.party, page.user.clearance), snapshot.generation(), today);
-    let cached = state
-        .dashboards
-        .lock()
-        .ok()
-        .and_then(|c| c.iter().find(|(k, _, _)| *k == key).map(|(_, d, charts)| (d.clone(), charts.clone())));
-    let (d, charts) = match cached {
+    let (user, generation) = (&page.user, snapshot.generation());
+    let key = format!("dashboard/{}/{}/{:?}/{}/{today}", tr.lang.code(), user.party, user.clearance, ctx.zone_name());
+    let kept = match state.kept.pages.get(generation, &key) {
         Some(hit) => hit,
         None => {
             let log = views::LogFacts {
@@ -87,18 +91,14 @@ async fn current(page: &Page) -> Result<Response, PageError> {
                 demo: state.node.demo(),
                 currency: state.node.reporting_currency(),
             };
-            let d = Arc::new(views::dashboard(&snapshot, log, tr, today).ok_or(WebError::NotFound).or_page(page)?);
-            let charts = Arc::new(super::report::dashboard_charts(&snapshot, tr, today));
-            if let Ok(mut c) = state.dashboards.lock() {
-                // Keep only the current generation, one entry per language and class.
-                c.retain(|(k, _, _)| (k.2, k.3) == (key.2, key.3) && (k.0, &k.1) != (lang, &key.1));
-                c.push((key, d.clone(), charts.clone()));
-            }
-            (d, charts)
+            let d = views::dashboard(&snapshot, log, tr, today).ok_or(WebError::NotFound).or_page(page)?;
+            let charts = super::report::dashboard_charts(&snapshot, tr, today);
+            let kept = DashboardMain { ctx, tr, d, charts, as_of: None }.kept().or_page(page)?;
+            state.kept.pages.put(generation, &key, kept.clone());
+            kept
         }
     };
-    let html = DashboardPage { ctx: page.ctx("/"), tr, d, charts, as_of: None }.render().or_page(page)?;
-    Ok(Html(html).into_response())
+    page.framed(&kept)
 }
 
 /// `GET /{lang}/press/{id}`: the article as published.

@@ -10,7 +10,9 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::Query;
-use axum::response::Html;
+use std::sync::Arc;
+
+use axum::response::{Html, Response};
 use axum::routing::get;
 use lajna_domain::values::Category;
 use lajna_domain::{ActionStatus, Command};
@@ -41,8 +43,8 @@ fn prev_next(number: usize, pages: usize, href: impl Fn(usize) -> String) -> (Op
 }
 
 #[derive(Template)]
-#[template(path = "roadmap.html")]
-struct RoadmapPage<'a> {
+#[template(path = "roadmap_main.html")]
+struct RoadmapMain<'a> {
     ctx: PageCtx,
     tr: Tr<'a>,
     reference_date: String,
@@ -54,6 +56,8 @@ struct RoadmapPage<'a> {
     next: Option<String>,
     /// Gantt chart of the actions of this page (inline SVG, mirrored in Arabic).
     gantt: String,
+    /// Where the session's CSRF token goes ([`crate::views::cache::CSRF_MARK`]).
+    csrf: &'static str,
 }
 
 /// Whether `user` may report progress on action `id` (the page offers the form then).
@@ -63,33 +67,39 @@ fn may_report(user: &lajna_door::auth::User, state: &lajna_domain::State, id: &s
     authorize(user, state, &probe).is_ok()
 }
 
-/// `GET /{lang}/roadmap?party=&status=&area=&overdue=1&sort=&dir=desc&page=`.
-async fn roadmap(page: Page, Query(q): Query<Params>) -> Result<Html<String>, PageError> {
+/// `GET /{lang}/roadmap?party=&status=&area=&overdue=1&sort=&dir=desc&page=`: rendered once
+/// per reader (the quick-update forms follow their rights), language, query, generation and date.
+async fn roadmap(page: Page, Query(q): Query<Params>) -> Result<Response, PageError> {
     let (tr, today, user) = (page.tr(), page.state.node.today(), &page.user);
     let snapshot = page.state.node.read(user).await;
-    let v = crate::views::roadmap::roadmap(&snapshot, &q, tr, today, |id| may_report(user, &snapshot, id));
-    let rows = v.groups.iter().flat_map(|g| g.rows.iter().map(|r| &r.r));
-    let gantt = super::report::gantt_of_rows(rows, today, tr);
-    let (number, base, here) = (v.filter.page, format!("/{}/roadmap", tr.lang.code()), v.filter.query(v.filter.page));
-    let (prev, next) = prev_next(number, v.pages, |p| match v.filter.query(p) {
-        q if q.is_empty() => base.clone(),
-        q => format!("{base}?{q}"),
-    });
-    let ctx = page.ctx(if here.is_empty() { "/roadmap".to_string() } else { format!("/roadmap?{here}") });
-    let page_label = page_of(tr, number, v.pages);
-    let view = RoadmapPage {
-        ctx,
-        tr,
-        reference_date: today.to_string(),
-        statuses: ActionStatus::ALL,
-        sorts: Sort::ALL,
-        page_label,
-        prev,
-        next,
-        gantt,
-        v,
+    let query: String = q.iter().map(|(k, v)| format!("{k}={v}&")).collect();
+    let key = format!("roadmap/{}/{user:?}/{today}?{query}", tr.lang.code());
+    let kept = page.state.kept.pages.get(snapshot.generation(), &key);
+    let kept = match kept {
+        Some(hit) => hit,
+        None => {
+            let v = crate::views::roadmap::roadmap(&snapshot, &q, tr, today, |id| may_report(user, &snapshot, id));
+            let rows = v.groups.iter().flat_map(|g| g.rows.iter().map(|r| &r.r));
+            let gantt = super::report::gantt_of_rows(rows, today, tr);
+            let (number, base) = (v.filter.page, format!("/{}/roadmap", tr.lang.code()));
+            let (prev, next) = prev_next(number, v.pages, |p| match v.filter.query(p) {
+                q if q.is_empty() => base.clone(),
+                q => format!("{base}?{q}"),
+            });
+            let (page_label, reference_date) = (page_of(tr, number, v.pages), today.to_string());
+            let (statuses, sorts, csrf) = (ActionStatus::ALL, Sort::ALL, crate::views::cache::CSRF_MARK);
+            // The language switcher keeps the filters, as the page's links write them.
+            let here = v.filter.query(number);
+            let path = if here.is_empty() { "/roadmap".to_string() } else { format!("/roadmap?{here}") };
+            let ctx = page.ctx(path.clone());
+            let main = RoadmapMain { ctx, tr, reference_date, statuses, sorts, page_label, prev, next, gantt, csrf, v };
+            let (title, content) = (tr.t("roadmap"), main.render().or_page(&page)?);
+            let kept = Arc::new(crate::KeptPage { title, path, content });
+            page.state.kept.pages.put(snapshot.generation(), &key, kept.clone());
+            kept
+        }
     };
-    Ok(Html(view.render().or_page(&page)?))
+    page.framed(&kept)
 }
 
 #[derive(Template)]

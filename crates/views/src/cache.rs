@@ -1,0 +1,139 @@
+//! What a page or an API list shows, kept per store generation (issue 11 item 2): the
+//! dashboard, a roadmap page or a page of an API list is computed and rendered once per change
+//! of the record (and per reader, language and date), then served from here until the record
+//! changes again.
+//!
+//! A kept page fragment is the same for every session of its reader: where it holds the
+//! session's CSRF token it holds [`CSRF_MARK`] instead, which [`with_csrf`] replaces when the
+//! page is sent.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+
+/// Written where a kept fragment holds the viewer's CSRF token, raw (`{{ csrf|safe }}`): text
+/// of the record is always escaped in a page (`<` as `&lt;`), so this never appears in a
+/// fragment except where the template put it.
+pub const CSRF_MARK: &str = "<!--csrf-->";
+
+/// A rendered fragment with the session's CSRF token in place of each [`CSRF_MARK`] (the
+/// token is hexadecimal, so it needs no escaping).
+#[must_use]
+pub fn with_csrf(fragment: &str, csrf: &str) -> String {
+    fragment.replace(CSRF_MARK, csrf)
+}
+
+/// Values by key, each valid for one store generation; at most `capacity` kept (the oldest
+/// insertion leaves first), and those of older generations leave at the first insertion of a
+/// newer one. Thread-safe; a value is computed outside the lock, so two readers missing the
+/// same key at once both compute it (the second insertion wins, with equal contents).
+#[derive(Debug)]
+pub struct Kept<V> {
+    capacity: usize,
+    inner: Mutex<Inner<V>>,
+}
+
+#[derive(Debug)]
+struct Inner<V> {
+    generation: u64,
+    values: HashMap<String, V>,
+    order: VecDeque<String>,
+}
+
+impl<V: Clone> Kept<V> {
+    /// An empty cache of at most `capacity` values (at least one).
+    #[must_use]
+    pub fn new(capacity: usize) -> Self {
+        let inner = Inner { generation: 0, values: HashMap::new(), order: VecDeque::new() };
+        Self { capacity: capacity.max(1), inner: Mutex::new(inner) }
+    }
+
+    /// The value of `key` at `generation`, computed by `make` when it is not kept; an error of
+    /// `make` is returned and nothing is kept.
+    ///
+    /// # Errors
+    /// `make`'s.
+    pub fn get_or_try<E>(&self, generation: u64, key: &str, make: impl FnOnce() -> Result<V, E>) -> Result<V, E> {
+        if let Some(v) = self.get(generation, key) {
+            return Ok(v);
+        }
+        let v = make()?;
+        self.put(generation, key, v.clone());
+        Ok(v)
+    }
+
+    /// The value of `key` kept at `generation`, if any.
+    #[must_use]
+    pub fn get(&self, generation: u64, key: &str) -> Option<V> {
+        let inner = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        (inner.generation == generation).then(|| inner.values.get(key).cloned()).flatten()
+    }
+
+    /// Keeps `v` under `key` for `generation` (ignored when a newer generation is kept).
+    pub fn put(&self, generation: u64, key: &str, v: V) {
+        let mut inner = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if generation < inner.generation {
+            return; // computed from a snapshot older than what is kept: not worth keeping
+        }
+        if generation > inner.generation {
+            inner.values.clear();
+            inner.order.clear();
+            inner.generation = generation;
+        }
+        if inner.values.insert(key.to_string(), v).is_none() {
+            inner.order.push_back(key.to_string());
+        }
+        while inner.order.len() > self.capacity {
+            if let Some(old) = inner.order.pop_front() {
+                inner.values.remove(&old);
+            }
+        }
+    }
+
+    /// How many values are kept.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner).values.len()
+    }
+
+    /// Whether nothing is kept.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_is_kept_for_its_generation_and_the_capacity_bounds_them() {
+        let kept = Kept::<u32>::new(2);
+        let mut calls = 0;
+        let mut get = |g, k: &str, v| {
+            kept.get_or_try::<()>(g, k, || {
+                calls += 1;
+                Ok(v)
+            })
+            .unwrap()
+        };
+        assert_eq!(get(5, "a", 1), 1);
+        assert_eq!(get(5, "a", 2), 1, "kept");
+        assert_eq!(get(5, "b", 3), 3);
+        assert_eq!(get(5, "c", 4), 4);
+        assert_eq!(get(5, "a", 5), 5, "the oldest left at capacity");
+        assert_eq!(get(6, "a", 6), 6, "a newer generation computes again");
+        assert_eq!(get(5, "a", 7), 7, "an older generation is not served");
+        assert_eq!(get(6, "a", 8), 6, "nor kept over the newer");
+        assert_eq!(calls, 6);
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept.get_or_try(6, "z", || Err::<u32, _>("no")), Err("no"));
+        assert_eq!(kept.len(), 1, "an error keeps nothing");
+    }
+
+    #[test]
+    fn the_csrf_mark_is_replaced_by_the_session_token() {
+        let page = format!("<input name=\"csrf\" value=\"{CSRF_MARK}\"> &lt;!--csrf--&gt; <i>{CSRF_MARK}</i>");
+        assert_eq!(with_csrf(&page, "t0K3n"), "<input name=\"csrf\" value=\"t0K3n\"> &lt;!--csrf--&gt; <i>t0K3n</i>");
+    }
+}
