@@ -19,6 +19,7 @@
 //! the web crate's Fluent catalogues) in [`ReportInput::labels`]; this crate depends on neither.
 
 mod gather;
+pub mod html;
 pub mod pv;
 mod world;
 
@@ -84,6 +85,15 @@ pub struct Period {
 }
 
 impl Period {
+    /// The period of a query string (`GET /{lang}/report.pdf?from=&to=`): `from` and `to` as
+    /// `dd/mm/yyyy` or ISO; an empty or unreadable value leaves that end open (like the
+    /// roadmap's filters, an old link still opens).
+    #[must_use]
+    pub fn of_query(q: &[(String, String)]) -> Self {
+        let date = |name: &str| lajna_views::roadmap::param(q, name).and_then(lajna_domain::day::parse_day);
+        Self { from: date("from"), to: date("to") }
+    }
+
     /// A period from optional ISO dates (`--from`, `--to`).
     ///
     /// # Errors
@@ -767,6 +777,18 @@ mod tests {
             changes: None,
             currency: Currency::MAD,
         }
+    }
+
+    #[test]
+    fn a_period_reads_iso_dates_and_leaves_bad_ones_open() {
+        let q = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>();
+        let p = Period::of_query(&q(&[("from", "2025-03-01"), ("to", "2025-12-31")]));
+        assert_eq!(p.from, Some(jiff::civil::date(2025, 3, 1)));
+        assert_eq!(p.to, Some(jiff::civil::date(2025, 12, 31)));
+        let p = Period::of_query(&q(&[("from", "01/03/2025"), ("to", "")]));
+        assert_eq!((p.from, p.to), (Some(jiff::civil::date(2025, 3, 1)), None), "day first, as fr and ar type it");
+        let p = Period::of_query(&q(&[("from", "03/31/2025"), ("to", "31/02/2025")]));
+        assert_eq!(p, Period::default());
     }
 
     #[test]

@@ -161,3 +161,10 @@ pub fn to_json(id: &str, a: &Action, today: jiff::civil::Date, references: &BTre
 pub const PAGE_DEFAULT: usize = 50;
 /// Largest page of an API list a client may ask for (`limit`); larger values are clamped.
 pub const PAGE_MAX: usize = 500;
+
+/// Whether the `If-None-Match` header lines `values` name `tag` (weak comparison, RFC 9110
+/// §13.1.2: `W/"x"` matches `"x"`) or are `*`.
+pub fn etag_matches<'a>(values: impl IntoIterator<Item = &'a str>, tag: &str) -> bool {
+    let bare = |t: &str| t.trim().trim_start_matches("W/").to_string();
+    values.into_iter().flat_map(|v| v.split(',')).any(|t| t.trim() == "*" || bare(t) == bare(tag))
+}

@@ -124,15 +124,10 @@ fn etag(snapshot: &Snapshot, user: &User, today: jiff::civil::Date) -> String {
     format!("W/\"g{}-{}-{:?}-{today}\"", snapshot.generation(), user.party, user.clearance)
 }
 
-/// Whether `If-None-Match` names `tag` (weak comparison, RFC 9110 §13.1.2) or is `*`.
+/// Whether `If-None-Match` names `tag` ([`crate::views::api::etag_matches`]).
 fn unchanged(headers: &HeaderMap, tag: &str) -> bool {
-    let bare = |t: &str| t.trim().trim_start_matches("W/").to_string();
-    headers
-        .get_all(axum::http::header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|t| t.trim() == "*" || bare(t) == bare(tag))
+    let values = headers.get_all(axum::http::header::IF_NONE_MATCH);
+    crate::views::api::etag_matches(values.iter().filter_map(|v| v.to_str().ok()), tag)
 }
 
 /// `304 Not Modified` with the tag.

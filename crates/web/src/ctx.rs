@@ -1,6 +1,8 @@
 //! Who is asking, and in which language: the session extractor and the context every page
 //! template receives.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
@@ -261,6 +263,20 @@ impl Page {
             DoorError::Auth(AuthError::SignedOut) => Some(self.fault(PageFault::SignIn(String::new()))),
             _ => None,
         }
+    }
+
+    /// The content kept under `key` at `generation` ([`crate::AppState::kept`]), else made by
+    /// `make` and kept.
+    ///
+    /// # Errors
+    /// A failed render, as the error page.
+    pub fn kept(
+        &self,
+        generation: u64,
+        key: &str,
+        make: impl FnOnce() -> askama::Result<crate::KeptPage>,
+    ) -> Result<Arc<crate::KeptPage>, PageError> {
+        self.state.kept.pages.get_or_try(generation, key, || make().map(Arc::new)).or_page(self)
     }
 
     /// The page around a kept content ([`crate::KeptPage`], at its path), with this session's

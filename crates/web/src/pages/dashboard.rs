@@ -1,7 +1,4 @@
 //! The dashboard and the press article page.
-
-use std::sync::Arc;
-
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::response::{Html, IntoResponse, Response};
@@ -21,16 +18,16 @@ struct DashboardMain<'a> {
     ctx: PageCtx,
     tr: Tr<'a>,
     d: views::Dashboard,
-    charts: super::report::DashboardCharts,
+    charts: lajna_report::html::DashboardCharts,
     /// The past date the dashboard is shown as of (`?as_of=`), if any.
     as_of: Option<String>,
 }
 
 impl DashboardMain<'_> {
     /// The content for [`Page::framed`].
-    fn kept(&self) -> askama::Result<Arc<crate::KeptPage>> {
+    fn kept(&self) -> askama::Result<crate::KeptPage> {
         let (title, path) = (self.d.name.text.clone(), self.ctx.path.clone());
-        Ok(Arc::new(crate::KeptPage { title, path, content: self.render()? }))
+        Ok(crate::KeptPage { title, path, content: self.render()? })
     }
 }
 
@@ -68,7 +65,7 @@ async fn past(page: &Page, day: Date) -> Result<Response, PageError> {
         currency: node.reporting_currency(),
     };
     let d = views::dashboard(&state, facts, tr, day).ok_or(WebError::NotFound).or_page(page)?;
-    let charts = super::report::dashboard_charts(&state, tr, day);
+    let charts = lajna_report::html::dashboard_charts(&state, tr, day);
     let ctx = page.ctx(format!("/?as_of={day}"));
     let kept = DashboardMain { ctx, tr, d, charts, as_of: Some(day.to_string()) }.kept().or_page(page)?;
     page.framed(&kept)
@@ -77,28 +74,22 @@ async fn past(page: &Page, day: Date) -> Result<Response, PageError> {
 /// Today's dashboard, rendered once per reader class (party, clearance), time zone, language,
 /// store generation and date.
 async fn current(page: &Page) -> Result<Response, PageError> {
-    let (state, tr, today, ctx) = (&page.state, page.tr(), page.state.node.today(), page.ctx("/"));
-    let snapshot = state.node.read(&page.user).await;
-    let (user, generation) = (&page.user, snapshot.generation());
+    let (node, tr, today, ctx) = (&page.state.node, page.tr(), page.state.node.today(), page.ctx("/"));
+    let (snapshot, user) = (node.read(&page.user).await, &page.user);
     let key = format!("dashboard/{}/{}/{:?}/{}/{today}", tr.lang.code(), user.party, user.clearance, ctx.zone_name());
-    let kept = match state.kept.pages.get(generation, &key) {
-        Some(hit) => hit,
-        None => {
-            let log = views::LogFacts {
-                latest: state.node.latest_events(20).await.or_page(page)?,
-                events: state.node.event_count().await.or_page(page)?,
-                state_hash: state.node.state_hash().await.or_page(page)?,
-                demo: state.node.demo(),
-                currency: state.node.reporting_currency(),
-            };
-            let d = views::dashboard(&snapshot, log, tr, today).ok_or(WebError::NotFound).or_page(page)?;
-            let charts = super::report::dashboard_charts(&snapshot, tr, today);
-            let kept = DashboardMain { ctx, tr, d, charts, as_of: None }.kept().or_page(page)?;
-            state.kept.pages.put(generation, &key, kept.clone());
-            kept
-        }
+    if let Some(kept) = page.state.kept.pages.get(snapshot.generation(), &key) {
+        return page.framed(&kept);
+    }
+    let log = views::LogFacts {
+        latest: node.latest_events(20).await.or_page(page)?,
+        events: node.event_count().await.or_page(page)?,
+        state_hash: node.state_hash().await.or_page(page)?,
+        demo: node.demo(),
+        currency: node.reporting_currency(),
     };
-    page.framed(&kept)
+    let d = views::dashboard(&snapshot, log, tr, today).ok_or(WebError::NotFound).or_page(page)?;
+    let charts = lajna_report::html::dashboard_charts(&snapshot, tr, today);
+    page.framed(&*page.kept(snapshot.generation(), &key, || DashboardMain { ctx, tr, d, charts, as_of: None }.kept())?)
 }
 
 /// `GET /{lang}/press/{id}`: the article as published.

@@ -10,8 +10,6 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::Query;
-use std::sync::Arc;
-
 use axum::response::{Html, Response};
 use axum::routing::get;
 use lajna_domain::values::Category;
@@ -19,11 +17,12 @@ use lajna_domain::{ActionStatus, Command};
 use lajna_door::auth::authorize;
 use lajna_door::record::LogKind;
 
-use crate::AppState;
 use crate::ctx::{OrPage, Page, PageCtx, PageError};
 use crate::i18n::Tr;
+use crate::views::cache::CSRF_MARK;
 #[allow(clippy::wildcard_imports, reason = "the pages render their read models")]
 use crate::views::roadmap::*;
+use crate::{AppState, KeptPage};
 
 /// The routes of this module.
 pub fn routes() -> Router<AppState> {
@@ -56,7 +55,7 @@ struct RoadmapMain<'a> {
     next: Option<String>,
     /// Gantt chart of the actions of this page (inline SVG, mirrored in Arabic).
     gantt: String,
-    /// Where the session's CSRF token goes ([`crate::views::cache::CSRF_MARK`]).
+    /// Where the session's CSRF token goes ([`CSRF_MARK`]).
     csrf: &'static str,
 }
 
@@ -70,36 +69,36 @@ fn may_report(user: &lajna_door::auth::User, state: &lajna_domain::State, id: &s
 /// `GET /{lang}/roadmap?party=&status=&area=&overdue=1&sort=&dir=desc&page=`: rendered once
 /// per reader (the quick-update forms follow their rights), language, query, generation and date.
 async fn roadmap(page: Page, Query(q): Query<Params>) -> Result<Response, PageError> {
-    let (tr, today, user) = (page.tr(), page.state.node.today(), &page.user);
-    let snapshot = page.state.node.read(user).await;
+    let (snapshot, today) = (page.state.node.read(&page.user).await, page.state.node.today());
     let query: String = q.iter().map(|(k, v)| format!("{k}={v}&")).collect();
-    let key = format!("roadmap/{}/{user:?}/{today}?{query}", tr.lang.code());
-    let kept = page.state.kept.pages.get(snapshot.generation(), &key);
-    let kept = match kept {
-        Some(hit) => hit,
-        None => {
-            let v = crate::views::roadmap::roadmap(&snapshot, &q, tr, today, |id| may_report(user, &snapshot, id));
-            let rows = v.groups.iter().flat_map(|g| g.rows.iter().map(|r| &r.r));
-            let gantt = super::report::gantt_of_rows(rows, today, tr);
-            let (number, base) = (v.filter.page, format!("/{}/roadmap", tr.lang.code()));
-            let (prev, next) = prev_next(number, v.pages, |p| match v.filter.query(p) {
-                q if q.is_empty() => base.clone(),
-                q => format!("{base}?{q}"),
-            });
-            let (page_label, reference_date) = (page_of(tr, number, v.pages), today.to_string());
-            let (statuses, sorts, csrf) = (ActionStatus::ALL, Sort::ALL, crate::views::cache::CSRF_MARK);
-            // The language switcher keeps the filters, as the page's links write them.
-            let here = v.filter.query(number);
-            let path = if here.is_empty() { "/roadmap".to_string() } else { format!("/roadmap?{here}") };
-            let ctx = page.ctx(path.clone());
-            let main = RoadmapMain { ctx, tr, reference_date, statuses, sorts, page_label, prev, next, gantt, csrf, v };
-            let (title, content) = (tr.t("roadmap"), main.render().or_page(&page)?);
-            let kept = Arc::new(crate::KeptPage { title, path, content });
-            page.state.kept.pages.put(snapshot.generation(), &key, kept.clone());
-            kept
-        }
+    let key = format!("roadmap/{}/{:?}/{today}?{query}", page.lang.code(), page.user);
+    page.framed(&*page.kept(snapshot.generation(), &key, || roadmap_main(&page, &snapshot, &q, today))?)
+}
+
+/// The roadmap page's content: the rows of the page the query asks, their Gantt chart, the pager.
+fn roadmap_main(
+    page: &Page,
+    s: &lajna_domain::State,
+    q: &Params,
+    today: jiff::civil::Date,
+) -> askama::Result<KeptPage> {
+    let (tr, user) = (page.tr(), &page.user);
+    let v = crate::views::roadmap::roadmap(s, q, tr, today, |id| may_report(user, s, id));
+    let gantt = lajna_report::html::gantt_of_rows(v.groups.iter().flat_map(|g| g.rows.iter().map(|r| &r.r)), today, tr);
+    let (number, base) = (v.filter.page, format!("/{}/roadmap", tr.lang.code()));
+    let (prev, next) = prev_next(number, v.pages, |p| match v.filter.query(p) {
+        q if q.is_empty() => base.clone(),
+        q => format!("{base}?{q}"),
+    });
+    // The language switcher keeps the filters, as the page's links write them.
+    let path = match v.filter.query(number) {
+        here if here.is_empty() => "/roadmap".to_string(),
+        here => format!("/roadmap?{here}"),
     };
-    page.framed(&kept)
+    let (page_label, reference_date, csrf) = (page_of(tr, number, v.pages), today.to_string(), CSRF_MARK);
+    let (ctx, statuses, sorts) = (page.ctx(path.clone()), ActionStatus::ALL, Sort::ALL);
+    let main = RoadmapMain { ctx, tr, reference_date, statuses, sorts, page_label, prev, next, gantt, csrf, v };
+    Ok(KeptPage { title: tr.t("roadmap"), path, content: main.render()? })
 }
 
 #[derive(Template)]
