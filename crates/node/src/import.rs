@@ -59,8 +59,11 @@ impl Node {
         apply: bool,
     ) -> Result<ImportOutcome, NodeError> {
         let mut guard = self.store.lock().await;
-        let mut planned = plan(guard.state(), matrix, self.today());
-        self.check_importer(importer, guard.state(), &mut planned);
+        let planned = crate::cpu_bound(|| {
+            let mut planned = plan(guard.state(), matrix, self.today());
+            self.check_importer(importer, guard.state(), &mut planned);
+            planned
+        });
         if !apply || !planned.is_clean() {
             return Ok(ImportOutcome { plan: planned, written: vec![] });
         }
@@ -129,9 +132,20 @@ impl Node {
         if commands.is_empty() {
             return Ok(vec![]);
         }
-        let mut state = guard.state().clone();
-        let committee = guard.committee();
-        let mut parents = guard.heads();
+        let (committee, parents) = (guard.committee(), guard.heads());
+        let batch = crate::cpu_bound(|| self.sign_batch(guard.state().clone(), committee, parents, commands))?;
+        Ok(guard.append(&batch).await?)
+    }
+
+    /// The events of `commands`, decided in turn from `state` (each on the state the previous
+    /// ones made) and signed in a chain from `parents`.
+    fn sign_batch(
+        &self,
+        mut state: State,
+        committee: Option<EventId>,
+        mut parents: Vec<(EventId, i64)>,
+        commands: &[(Actor, Command)],
+    ) -> Result<Vec<SignedEvent>, NodeError> {
         let at = now_rfc3339();
         let mut batch: Vec<SignedEvent> = Vec::new();
         for (actor, command) in commands {
@@ -159,6 +173,6 @@ impl Node {
                 batch.push(event);
             }
         }
-        Ok(guard.append(&batch).await?)
+        Ok(batch)
     }
 }

@@ -181,6 +181,17 @@ impl std::fmt::Debug for Node {
     }
 }
 
+/// Runs CPU-bound `f` (planning an import, signing and folding a batch) where it does not hold
+/// up the other requests of its async worker: on a multi-threaded runtime the worker hands its
+/// other tasks to another thread first (`tokio::task::block_in_place`); elsewhere (a
+/// single-threaded test runtime, no runtime) it simply runs (issue 11: pages during imports).
+pub(crate) fn cpu_bound<R>(f: impl FnOnce() -> R) -> R {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(f),
+        _ => f(),
+    }
+}
+
 /// Signs the next event of a chain written by `actor`: its parents are `parents` (the heads, or
 /// the previous event of the chain), its Lamport clock one above theirs (DESIGN.md §4). Returns
 /// the event and its clock; the caller makes it the only parent of the next one.

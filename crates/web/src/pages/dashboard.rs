@@ -67,8 +67,7 @@ async fn past(page: &Page, day: Date) -> Result<Response, PageError> {
     let d = views::dashboard(&state, facts, tr, day).ok_or(WebError::NotFound).or_page(page)?;
     let charts = lajna_report::html::dashboard_charts(&state, tr, day);
     let ctx = page.ctx(format!("/?as_of={day}"));
-    let kept = DashboardMain { ctx, tr, d, charts, as_of: Some(day.to_string()) }.kept().or_page(page)?;
-    page.framed(&kept)
+    page.framed(&DashboardMain { ctx, tr, d, charts, as_of: Some(day.to_string()) }.kept().or_page(page)?)
 }
 
 /// Today's dashboard, rendered once per reader class (party, clearance), time zone, language,

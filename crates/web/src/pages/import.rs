@@ -189,7 +189,10 @@ async fn run(
     bytes: &[u8],
     apply: bool,
 ) -> Result<Result<ImportOutcome, lajna_outputs::import::ImportError>, DoorError> {
-    let matrix = match lajna_outputs::import::read(bytes) {
+    // Reading a spreadsheet is CPU work: off the async workers, as the node's plan (issue 11).
+    let owned = bytes.to_vec();
+    let read = tokio::task::spawn_blocking(move || lajna_outputs::import::read(&owned)).await;
+    let matrix = match read.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic())) {
         Ok(m) => m,
         Err(e) => return Ok(Err(e)),
     };
