@@ -380,13 +380,23 @@ impl Node {
     /// # Errors
     /// Store errors.
     pub async fn signed_in(&self, token: &str) -> Result<Option<SignedIn>, NodeError> {
-        // One statement: every page asks (issue 11).
-        let Some((s, row, unread)) = self.store.session_user(&token_hash(token), &now_rfc3339()).await? else {
+        // Every page asks: a live session is kept in memory while nothing it was read from
+        // changed (`Store::local_version_within`, which sees another process's change too).
+        let (hash, now) = (token_hash(token), jiff::Timestamp::now());
+        let version = self.store.local_version_within(SESSION_FRESH).await;
+        if let Some(kept) = self.sessions.get(&hash, version, now) {
+            return Ok(Some(kept));
+        }
+        let Some((s, row, unread)) = self.store.session_user(&hash, &crate::rfc3339(now)).await? else {
             return Ok(None);
         };
         // The bundled database, as the scheduler and every output: never the host's zoneinfo.
         let zone = lajna_domain::tzdb().get(&s.tz).unwrap_or(jiff::tz::TimeZone::UTC);
-        Ok(Some(SignedIn { user: crate::auth::user_of_row(&row)?, csrf: s.csrf, zone, unread }))
+        let signed_in = SignedIn { user: crate::auth::user_of_row(&row)?, csrf: s.csrf, zone, unread };
+        if let Ok(expires) = s.expires_at.parse::<jiff::Timestamp>() {
+            self.sessions.put(hash, version, expires, signed_in.clone());
+        }
+        Ok(Some(signed_in))
     }
 
     /// Ends a session.
@@ -461,5 +471,35 @@ impl Node {
             }
         })
         .await
+    }
+}
+
+/// How old the store's last look at the database may be when a session is served from memory:
+/// a user disabled or a session ended by another process (the CLI) counts for every request
+/// that starts this long after it (this process's own changes count at once).
+const SESSION_FRESH: std::time::Duration = std::time::Duration::from_millis(2);
+
+/// Live sessions as last read from the store, by token hash, each with the store's
+/// [`lajna_store::Store::local_version_within`] read before it and its expiry (UTC): served
+/// while the version has not moved and the session has not expired. At most
+/// [`Sessions::CAPACITY`]; when full, it starts again empty.
+#[derive(Debug, Default)]
+pub(crate) struct Sessions(std::sync::Mutex<std::collections::HashMap<String, (u64, jiff::Timestamp, SignedIn)>>);
+
+impl Sessions {
+    /// Sessions kept at most.
+    const CAPACITY: usize = 4096;
+
+    fn get(&self, hash: &str, version: u64, now: jiff::Timestamp) -> Option<SignedIn> {
+        let kept = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        kept.get(hash).filter(|(v, expires, _)| *v == version && now < *expires).map(|(_, _, s)| s.clone())
+    }
+
+    fn put(&self, hash: String, version: u64, expires: jiff::Timestamp, session: SignedIn) {
+        let mut kept = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if kept.len() >= Self::CAPACITY {
+            kept.clear();
+        }
+        kept.insert(hash, (version, expires, session));
     }
 }

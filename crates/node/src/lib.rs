@@ -151,6 +151,8 @@ pub struct Node {
     search: search::SearchState,
     record: record::RecordState,
     snapshots: read::Snapshots,
+    /// Live sessions as last read, by token hash ([`Node::signed_in`]).
+    sessions: auth::Sessions,
     /// The clock of two-factor codes ([`Node::now`]).
     clock: two_factor::Clock,
     /// The shared lock on `DATA/serve.lock`, held while the node is open.
@@ -226,9 +228,9 @@ impl Node {
         keys: BTreeMap<String, SecretKey>,
         lock: Option<std::fs::File>,
     ) -> Self {
-        let (search, record, snapshots, clock) = Default::default();
+        let (search, record, snapshots, sessions, clock) = Default::default();
         let config_file = dir.config();
-        Self { dir, config, config_file, store, keys, search, record, snapshots, clock, _lock: lock }
+        Self { dir, config, config_file, store, keys, search, record, snapshots, sessions, clock, _lock: lock }
     }
 
     /// Opens an existing data directory.

@@ -278,6 +278,12 @@ pub struct Store {
     /// The highest sum of the two logs' `seq`s observed in the database by any connection of
     /// this store (see [`Store::generation`]).
     observed: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// The counter of changes to users, sessions and notifications (migration 0012) as last
+    /// observed in the database (see [`Store::local_version_within`]).
+    local: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// Bumped by this store's own writes to those tables, so that they count before the next
+    /// look at the database.
+    local_bumps: std::sync::atomic::AtomicU64,
     /// Bumped when the projections are rewritten without a new event (rebuild, refold).
     bumps: std::sync::atomic::AtomicU64,
     /// (generation, state hash) of the last computation.
@@ -551,11 +557,29 @@ impl WriteGuard<'_> {
 
 /// Records the logs' highest `seq`s as seen on `conn` (a pool hook: errors — e.g. before the
 /// first migration — are ignored).
-async fn observe_on(conn: &mut sqlx::SqliteConnection, observed: &std::sync::atomic::AtomicU64) {
-    if let Ok((shared, private)) = max_seqs(conn).await {
-        observed.fetch_max(u64::try_from(shared + private).unwrap_or(0), std::sync::atomic::Ordering::SeqCst);
+/// With the counter of changes to users, sessions and notifications (migration 0012), into
+/// `local`.
+async fn observe_on(
+    conn: &mut sqlx::SqliteConnection,
+    observed: &std::sync::atomic::AtomicU64,
+    local: &std::sync::atomic::AtomicU64,
+) {
+    use std::sync::atomic::Ordering::SeqCst;
+    let seen = match sqlx::query(OBSERVE).fetch_one(&mut *conn).await {
+        Ok(row) => {
+            local.fetch_max(u64::try_from(row.get::<i64, _>(2)).unwrap_or(0), SeqCst);
+            Ok((row.get::<i64, _>(0), row.get::<i64, _>(1)))
+        }
+        Err(_) => max_seqs(conn).await, // before migration 0012
+    };
+    if let Ok((shared, private)) = seen {
+        observed.fetch_max(u64::try_from(shared + private).unwrap_or(0), SeqCst);
     }
 }
+
+/// [`MAX_SEQS`] and the counter of migration 0012, in one statement.
+const OBSERVE: &str = "SELECT IFNULL((SELECT MAX(seq) FROM events), 0), IFNULL((SELECT MAX(seq) FROM private_events), 0), \
+     (SELECT n FROM local_version)";
 
 /// This node's clock, UTC, RFC 3339 to the second (`received_at`, local tables).
 /// The schema migrations embedded in this binary (`migrations/NNNN_*.sql`).
@@ -588,7 +612,8 @@ impl Store {
             .foreign_keys(true);
         let lock = open_lock(path).await;
         let observed = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let (on_acquire, on_connect) = (observed.clone(), observed.clone());
+        let local = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let (on_acquire, on_connect) = ((observed.clone(), local.clone()), (observed.clone(), local.clone()));
         let (epoch, looked) = (std::time::Instant::now(), Arc::new(std::sync::atomic::AtomicU64::new(0)));
         let on_look = looked.clone();
         let pool = SqlitePoolOptions::new()
@@ -596,17 +621,17 @@ impl Store {
             // Each connection handed out reports the logs' highest `seq`s: another process's
             // append moves `generation` at this request's first query (the session lookup).
             .before_acquire(move |conn, _| {
-                let (observed, looked) = (on_acquire.clone(), on_look.clone());
+                let ((observed, local), looked) = (on_acquire.clone(), on_look.clone());
                 Box::pin(async move {
-                    observe_on(conn, &observed).await;
+                    observe_on(conn, &observed, &local).await;
                     looked.store(micros_since(epoch), std::sync::atomic::Ordering::SeqCst);
                     Ok(true)
                 })
             })
             .after_connect(move |conn, _| {
-                let observed = on_connect.clone();
+                let (observed, local) = on_connect.clone();
                 Box::pin(async move {
-                    observe_on(conn, &observed).await;
+                    observe_on(conn, &observed, &local).await;
                     Ok(())
                 })
             })
@@ -618,6 +643,8 @@ impl Store {
             pool,
             inner: Mutex::new(Inner::empty()),
             observed,
+            local,
+            local_bumps: std::sync::atomic::AtomicU64::new(0),
             bumps: std::sync::atomic::AtomicU64::new(0),
             hash_cache: std::sync::Mutex::new(None),
             published: std::sync::RwLock::new((0, Arc::new(State::default()))),
@@ -698,6 +725,26 @@ impl Store {
                 Err(_) => tokio::time::sleep(Duration::from_millis(1)).await,
             }
         }
+    }
+
+    /// A number that grows with every change to users, sessions or notifications — by this
+    /// store at once, by another process as of the last look at the database, which is made
+    /// now unless a connection of this store looked less than `fresh` ago (as
+    /// [`Store::snapshot_within`]). What a session lookup read stays valid while it does not
+    /// move: a node keeps live sessions in memory by it (issue 11).
+    pub async fn local_version_within(&self, fresh: Duration) -> u64 {
+        use std::sync::atomic::Ordering::SeqCst;
+        let since = micros_since(self.epoch).saturating_sub(self.looked.load(SeqCst));
+        if u128::from(since) >= fresh.as_micros() {
+            drop(self.pool.acquire().await);
+        }
+        self.local.load(SeqCst) + self.local_bumps.load(SeqCst)
+    }
+
+    /// Counts a write of this store to users, sessions or notifications (see
+    /// [`Store::local_version_within`]); called after each such write commits.
+    pub(crate) fn local_changed(&self) {
+        self.local_bumps.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 
     fn published(&self) -> (u64, Arc<State>) {

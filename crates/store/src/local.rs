@@ -159,6 +159,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        self.local_changed();
         Ok(())
     }
 
@@ -194,6 +195,7 @@ impl Store {
         sqlx::query("DELETE FROM sessions WHERE username = ?").bind(username).execute(&mut *tx).await?;
         sqlx::query("DELETE FROM users WHERE username = ?").bind(username).execute(&mut *tx).await?;
         tx.commit().await?;
+        self.local_changed();
         Ok(())
     }
 
@@ -251,6 +253,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        self.local_changed();
         Ok(Some(before))
     }
 
@@ -327,6 +330,7 @@ impl Store {
         .execute(&self.pool)
         .await?
         .rows_affected();
+        self.local_changed();
         Ok(n == 1)
     }
 
@@ -393,6 +397,7 @@ impl Store {
     /// Database errors.
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(token_hash).execute(&self.pool).await?;
+        self.local_changed();
         Ok(())
     }
 
@@ -403,6 +408,7 @@ impl Store {
     /// Database errors.
     pub async fn create_user(&self, u: &UserRow) -> Result<bool, StoreError> {
         let n = user_insert("ON CONFLICT(username) DO NOTHING", u).execute(&self.pool).await?.rows_affected();
+        self.local_changed();
         Ok(n == 1)
     }
 
@@ -438,6 +444,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        self.local_changed();
         Ok(())
     }
 
@@ -492,6 +499,7 @@ impl Store {
             .await?;
         sqlx::query("DELETE FROM sessions WHERE username = ?").bind(&username).execute(&mut *tx).await?;
         tx.commit().await?;
+        self.local_changed();
         Ok(Some(user(&before)))
     }
 
@@ -523,7 +531,9 @@ impl Store {
             Some(h) => sqlx::query("DELETE FROM sessions WHERE username = ? AND token_hash = ?").bind(username).bind(h),
             None => sqlx::query("DELETE FROM sessions WHERE username = ?").bind(username),
         };
-        Ok(q.execute(&self.pool).await?.rows_affected())
+        let n = q.execute(&self.pool).await?.rows_affected();
+        self.local_changed();
+        Ok(n)
     }
 
     /// Records a failed sign-in for each key (`user:NAME`, `addr:IP`).
@@ -540,6 +550,7 @@ impl Store {
                 .await?;
         }
         tx.commit().await?;
+        self.local_changed();
         Ok(())
     }
 
@@ -649,6 +660,36 @@ mod tests {
     }
 
     const NOW: &str = "2025-01-01T00:00:00Z";
+
+    #[tokio::test]
+    async fn every_change_a_session_lookup_reads_moves_the_local_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db.sqlite")).await.unwrap();
+        let version = || store.local_version_within(std::time::Duration::ZERO);
+        let last = std::cell::Cell::new(version().await);
+        let moved = |v: u64, what: &str| {
+            assert!(v > last.get(), "{what}: {v} after {}", last.get());
+            last.set(v);
+        };
+        store.put_user(&row("mli-cochair")).await.unwrap();
+        moved(version().await, "put_user");
+        assert!(store.put_session("h1", &session("mli-cochair", 0)).await.unwrap());
+        moved(version().await, "put_session");
+        let (session_row, user_row, unread) = store.session_user("h1", NOW).await.unwrap().unwrap();
+        assert_eq!((session_row.csrf.as_str(), user_row.role.as_str(), unread), ("c", "co-chair", 0));
+        assert_eq!(version().await, last.get(), "a read moves nothing");
+        store.set_user_role("mli-cochair", "member").await.unwrap();
+        moved(version().await, "set_user_role");
+        store.delete_session("h1").await.unwrap();
+        moved(version().await, "delete_session");
+        // Another connection (another process) writes: seen at the next look.
+        let other =
+            sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.path().join("db.sqlite").display())).await.unwrap();
+        sqlx::query("UPDATE users SET disabled = 1").execute(&other).await.unwrap();
+        moved(version().await, "another connection's update");
+        sqlx::query("DELETE FROM users").execute(&other).await.unwrap();
+        moved(version().await, "another connection's delete");
+    }
 
     #[tokio::test]
     async fn a_session_row_left_behind_for_a_disabled_user_is_not_found() {

@@ -171,6 +171,7 @@ impl Store {
             .execute(&self.pool)
             .await?
             .rows_affected();
+        self.local_changed();
         Ok(n == 1)
     }
 
@@ -209,6 +210,7 @@ impl Store {
             new.push(id);
         }
         tx.commit().await?;
+        self.local_changed();
         Ok(new)
     }
 
@@ -257,7 +259,7 @@ impl Store {
     /// # Errors
     /// Database errors.
     pub async fn mark_read(&self, recipient: &str, id: Option<i64>, at: &str) -> Result<u64, StoreError> {
-        Ok(sqlx::query(
+        let n = sqlx::query(
             "UPDATE notifications SET read_at = ? WHERE recipient = ? AND read_at IS NULL AND (?3 IS NULL OR id = ?3)",
         )
         .bind(at)
@@ -265,7 +267,9 @@ impl Store {
         .bind(id)
         .execute(&self.pool)
         .await?
-        .rows_affected())
+        .rows_affected();
+        self.local_changed();
+        Ok(n)
     }
 
     /// The outbox e-mails due at `now` (not sent, not dead, next attempt passed), oldest first,

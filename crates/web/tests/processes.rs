@@ -128,3 +128,42 @@ async fn a_bundle_imported_by_another_process_is_served_at_once() {
     assert!(res.text().await.unwrap().contains("\"id\""), "the search finds it");
     assert_eq!(mar.node.store().state_hash().await.unwrap(), mli.store().state_hash().await.unwrap());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_kept_in_memory_ends_when_another_process_or_this_one_ends_it() {
+    let app = TestApp::spawn().await;
+    let status = |res: reqwest::Response| res.status().as_u16();
+    let get = |client: &reqwest::Client| client.get(app.url("/api/v1/actions?limit=1")).send();
+    // Served twice: the second from memory (nothing it was read from changed).
+    assert_eq!(status(get(&app.client).await.unwrap()), 200);
+    assert_eq!(status(get(&app.client).await.unwrap()), 200);
+
+    // `lajna user disable` in another process: the next request is signed out.
+    let other = Node::open(&app.node.dir.0).await.unwrap();
+    other.disable_user("mar-secretary").await.unwrap();
+    assert_eq!(status(get(&app.client).await.unwrap()), 401, "disabled by another process");
+
+    // This process: a sign-out ends the kept session for the very next request, the same
+    // cookie sent again (as a copy of it would be).
+    let login = reqwest::Client::new()
+        .post(app.url("/api/v1/login"))
+        .json(&serde_json::json!({"username": "mli-viewer", "password": app.password}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = login.headers().get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
+    let csrf2 = login.json::<serde_json::Value>().await.unwrap()["csrf_token"].as_str().unwrap().to_string();
+    let with_cookie = |path: &str| reqwest::Client::new().get(app.url(path)).header("cookie", &cookie).send();
+    assert_eq!(status(with_cookie("/api/v1/actions?limit=1").await.unwrap()), 200);
+    assert_eq!(status(with_cookie("/api/v1/actions?limit=1").await.unwrap()), 200);
+    let out = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let out = out.post(app.url("/fr/logout")).header("cookie", &cookie).form(&[("csrf", csrf2.as_str())]);
+    assert_eq!(out.send().await.unwrap().status(), 303);
+    assert_eq!(status(with_cookie("/api/v1/actions?limit=1").await.unwrap()), 401, "signed out at once");
+
+    // Another process ends a session's every sign-in (`lajna user sessions --end`).
+    let (client, _) = app.login("mli-cochair").await;
+    assert_eq!(status(get(&client).await.unwrap()), 200);
+    other.put_user("mli-cochair", "MLI", "co-chair", None, "another long password 2").await.unwrap();
+    assert_eq!(status(get(&client).await.unwrap()), 401, "a new password from another process ends it");
+}
