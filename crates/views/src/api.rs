@@ -168,3 +168,42 @@ pub fn etag_matches<'a>(values: impl IntoIterator<Item = &'a str>, tag: &str) ->
     let bare = |t: &str| t.trim().trim_start_matches("W/").to_string();
     values.into_iter().flat_map(|v| v.split(',')).any(|t| t.trim() == "*" || bare(t) == bare(tag))
 }
+
+/// Whether `Accept-Encoding` header lines accept gzip (RFC 9110 §12.5.3): `gzip` (or
+/// `x-gzip`) listed without `q=0`, or, when it is not listed, `*` without `q=0`.
+#[must_use]
+pub fn gzip_ok<'a>(lines: impl IntoIterator<Item = &'a str>) -> bool {
+    let (mut gzip, mut any) = (None, None);
+    for coding in lines.into_iter().flat_map(|l| l.split(',')) {
+        let mut parts = coding.split(';').map(str::trim);
+        let name = parts.next().unwrap_or_default().to_ascii_lowercase();
+        let q = parts.find_map(|p| p.to_ascii_lowercase().strip_prefix("q=").map(|v| v.trim().parse::<f32>()));
+        let accepted = !matches!(q, Some(Ok(v)) if v <= 0.0);
+        match name.as_str() {
+            "gzip" | "x-gzip" => gzip = Some(accepted),
+            "*" => any = Some(accepted),
+            _ => {}
+        }
+    }
+    gzip.or(any).unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn gzip_is_accepted_as_rfc_9110_says() {
+        for (lines, ok) in [
+            (&["gzip, deflate, br"][..], true),
+            (&["br;q=1.0, GZIP;q=0.5"], true),
+            (&["gzip;q=0"], false),
+            (&["gzip; q=0.000, *"], false),
+            (&["*"], true),
+            (&["*;q=0"], false),
+            (&["identity"], false),
+            (&[], false),
+            (&["deflate", "x-gzip"], true),
+        ] {
+            assert_eq!(super::gzip_ok(lines.iter().copied()), ok, "{lines:?}");
+        }
+    }
+}

@@ -22,6 +22,58 @@ pub fn with_csrf(fragment: &str, csrf: &str) -> String {
     fragment.replace(CSRF_MARK, csrf)
 }
 
+/// A page's content rendered once per store generation, shared, so a kept page costs the
+/// frame around it.
+#[derive(Debug)]
+pub struct KeptPage {
+    /// The page's title.
+    pub title: String,
+    /// The page's path after `/{lang}` (the language switcher's), with its query.
+    pub path: String,
+    /// The content, HTML, with [`CSRF_MARK`] where the session's token goes.
+    pub content: String,
+}
+
+/// A page of an API list serialised once per store generation, with its gzip encoding
+/// (RFC 1952) made once too: every reader of the class gets these bytes.
+#[derive(Debug)]
+pub struct KeptList {
+    /// The JSON.
+    pub json: bytes::Bytes,
+    /// The JSON, gzip-compressed.
+    pub gzip: bytes::Bytes,
+    /// The cursor of the next page (`Link: …; rel="next"`), if more items follow.
+    pub next: Option<String>,
+}
+
+impl KeptList {
+    /// The list page `json` (bytes) and its next cursor, compressed now at the best level.
+    #[must_use]
+    pub fn new(json: Vec<u8>, next: Option<String>) -> Self {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::with_capacity(json.len() / 4), flate2::Compression::best());
+        // Writing into a Vec cannot fail.
+        let gzip = gz.write_all(&json).and_then(|()| gz.finish()).unwrap_or_default();
+        Self { json: json.into(), gzip: gzip.into(), next }
+    }
+}
+
+/// What a node's web layer keeps for the current store generation: at most 256 of each
+/// (a few MB at most).
+#[derive(Debug)]
+pub struct Caches {
+    /// Page contents by `page/lang/reader/…` key.
+    pub pages: Kept<std::sync::Arc<KeptPage>>,
+    /// API list pages by `collection/reader class/date/limit/cursor` key.
+    pub api: Kept<std::sync::Arc<KeptList>>,
+}
+
+impl Default for Caches {
+    fn default() -> Self {
+        Self { pages: Kept::new(256), api: Kept::new(256) }
+    }
+}
+
 /// Values by key, each valid for one store generation; at most `capacity` kept (the oldest
 /// insertion leaves first), and those of older generations leave at the first insertion of a
 /// newer one. Thread-safe; a value is computed outside the lock, so two readers missing the
@@ -129,6 +181,18 @@ mod tests {
         assert_eq!(kept.len(), 1);
         assert_eq!(kept.get_or_try(6, "z", || Err::<u32, _>("no")), Err("no"));
         assert_eq!(kept.len(), 1, "an error keeps nothing");
+    }
+
+    #[test]
+    fn a_kept_list_carries_its_gzip_encoding() {
+        use std::io::Read;
+        let json = br#"[{"id":"a","title":"Formation"},{"id":"b","title":"Formation"}]"#.repeat(20);
+        let kept = KeptList::new(json.clone(), Some("b".into()));
+        assert!(kept.gzip.len() < json.len() / 4, "{} of {}", kept.gzip.len(), json.len());
+        let mut back = Vec::new();
+        flate2::read::GzDecoder::new(&kept.gzip[..]).read_to_end(&mut back).unwrap();
+        assert_eq!(back, json);
+        assert_eq!((&kept.json[..], kept.next.as_deref()), (&json[..], Some("b")));
     }
 
     #[test]

@@ -59,7 +59,7 @@ async fn list_records(
     }
     let (limit, after) = (q.limit(), q.after.as_deref().unwrap_or(""));
     let key = format!("records/{name}/{}/{:?}/{}/{limit}/{after}", user.party, user.clearance, state.node.today());
-    kept_list(&state, &snapshot, &key, &tag, &format!("/api/v1/{name}"), limit, || {
+    kept_list(&state, (&snapshot, &headers), &key, &tag, &format!("/api/v1/{name}"), limit, || {
         let parties = parties(&snapshot);
         let mut rows = snapshot.entries().filter(|(id, e)| e.kind == kind && id.as_str() > after);
         let docs: Vec<Value> =
@@ -70,29 +70,30 @@ async fn list_records(
 }
 
 /// A page of a list, serialised by `make` (JSON bytes, next cursor) once per reader class,
-/// page and store generation under `key` ([`AppState::kept`], issue 11), answered by
-/// [`paged`]; a failure to serialise is a logged 500 problem.
+/// page and store generation under `key` and compressed once ([`AppState::kept`], issue 11),
+/// answered by [`paged`] — gzip-encoded when `Accept-Encoding` allows it; a failure to
+/// serialise is a logged 500 problem.
 fn kept_list(
     state: &AppState,
-    snapshot: &Snapshot,
+    (snapshot, headers): (&Snapshot, &HeaderMap),
     key: &str,
     tag: &str,
     path: &str,
     limit: usize,
     make: impl FnOnce() -> Result<(Vec<u8>, Option<String>), serde_json::Error>,
 ) -> Response {
+    use axum::http::header::{ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE, VARY};
     let kept = state.kept.api.get_or_try(snapshot.generation(), key, || {
-        make().map(|(json, next)| Arc::new((axum::body::Bytes::from(json), next)))
+        make().map(|(json, next)| Arc::new(crate::views::cache::KeptList::new(json, next)))
     });
-    match kept {
-        Ok(kept) => {
-            let json = ([(axum::http::header::CONTENT_TYPE, "application/json")], kept.0.clone());
-            paged(json, tag, path, kept.1.as_deref(), limit)
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "serialising a list");
-            Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "unexpected", "the server failed").into_response()
-        }
+    let Ok(kept) = kept.inspect_err(|e| tracing::error!(error = %e, "serialising a list")) else {
+        return Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "unexpected", "the server failed").into_response();
+    };
+    let gzip = crate::views::api::gzip_ok(headers.get_all(ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()));
+    let (json, next) = ([(CONTENT_TYPE, "application/json"), (VARY, "accept-encoding")], kept.next.as_deref());
+    match gzip {
+        true => paged((json, [(CONTENT_ENCODING, "gzip")], kept.gzip.clone()), tag, path, next, limit),
+        false => paged((json, kept.json.clone()), tag, path, next, limit),
     }
 }
 
@@ -278,7 +279,7 @@ async fn list_actions(
     }
     let (limit, after) = (q.limit(), q.after.as_deref());
     let key = format!("actions/{}/{:?}/{today}/{limit}/{}", user.party, user.clearance, after.unwrap_or(""));
-    kept_list(&state, &snapshot, &key, &tag, "/api/v1/actions", limit, || {
+    kept_list(&state, (&snapshot, &headers), &key, &tag, "/api/v1/actions", limit, || {
         let actions = snapshot.actions();
         let start = after.map_or(0, |after| actions.partition_point(|(id, _)| id.as_str() <= after));
         let page = &actions[start..actions.len().min(start + limit)];

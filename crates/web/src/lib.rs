@@ -71,17 +71,7 @@ pub enum WebError {
     Report(#[from] lajna_report::ReportError),
 }
 
-/// A page's content rendered once per store generation ([`AppState::kept`]), shared, so a
-/// kept page costs the frame around it.
-#[derive(Debug)]
-pub struct KeptPage {
-    /// The page's title.
-    pub title: String,
-    /// The page's path after `/{lang}` (the language switcher's), with its query.
-    pub path: String,
-    /// The content, HTML, with [`views::cache::CSRF_MARK`] where the session's token goes.
-    pub content: String,
-}
+pub use views::cache::KeptPage;
 
 /// Shared state of the handlers.
 #[derive(Clone)]
@@ -95,19 +85,9 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Rendered page contents (the dashboard by reader class, a roadmap page by reader and
     /// query) and API list pages, kept until the record changes (issue 11).
-    pub kept: Arc<Caches>,
+    pub kept: Arc<views::cache::Caches>,
     /// Request counts and durations for `/metrics`.
     pub metrics: Arc<metrics::Metrics>,
-}
-
-/// What [`AppState::kept`] holds, by key, for the current store generation: at most 256 of
-/// each (about 256 × 100 KB at most).
-#[derive(Debug)]
-pub struct Caches {
-    /// Page contents by `page/lang/reader/…` key.
-    pub pages: views::cache::Kept<Arc<KeptPage>>,
-    /// API list pages by `collection/reader class/cursor/limit`: (JSON bytes, next cursor).
-    pub api: views::cache::Kept<Arc<(axum::body::Bytes, Option<String>)>>,
 }
 
 /// Largest request body, bytes, of every route that does not set its own (forms, API JSON):
@@ -141,7 +121,7 @@ fn router_with(node: Arc<dyn Door>, secure_cookies: bool) -> Router {
         node,
         catalog: Arc::new(Catalog::load()),
         secure_cookies,
-        kept: Arc::new(Caches { pages: views::cache::Kept::new(256), api: views::cache::Kept::new(256) }),
+        kept: Arc::default(),
         metrics: Arc::new(metrics::Metrics::default()),
     };
     let counted = state.metrics.clone();

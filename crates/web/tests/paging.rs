@@ -110,3 +110,42 @@ async fn the_page_size_cursor_and_tags_are_documented_on_every_list() {
         assert!(get["responses"]["304"].is_object(), "{name}");
     }
 }
+
+#[tokio::test]
+async fn a_kept_list_page_is_sent_gzip_encoded_once_and_reads_back_as_the_plain_one() {
+    use std::io::Read;
+    let app = TestApp::spawn().await;
+    for path in ["/api/v1/actions?limit=5", "/api/v1/decisions?limit=3"] {
+        let get = |encoding: Option<&'static str>| {
+            let req = app.client.get(app.url(path));
+            async move {
+                let res = match encoding {
+                    Some(e) => req.header("accept-encoding", e),
+                    None => req,
+                }
+                .send()
+                .await
+                .unwrap();
+                let header = |n: &str| res.headers().get(n).map(|v| v.to_str().unwrap().to_string());
+                let (encoding, link) = (header("content-encoding"), header("link"));
+                (encoding, link, res.bytes().await.unwrap().to_vec())
+            }
+        };
+        let (plain_encoding, plain_link, plain) = get(None).await;
+        assert_eq!(plain_encoding, None, "{path}");
+        let refused = get(Some("gzip;q=0, identity")).await;
+        assert_eq!((refused.0, &refused.2), (None, &plain), "{path}: gzip refused");
+        // Twice: the second is the kept encoding; both decode (once) to the plain bytes.
+        for _ in 0..2 {
+            let (encoding, link, gzipped) = get(Some("br, gzip")).await;
+            assert_eq!(encoding.as_deref(), Some("gzip"), "{path}");
+            assert_eq!(link, plain_link);
+            let mut back = Vec::new();
+            flate2::read::GzDecoder::new(&gzipped[..]).read_to_end(&mut back).unwrap();
+            assert_eq!(back, plain, "{path}: one gzip layer, the same JSON");
+            assert!(gzipped.len() < plain.len());
+        }
+        let items: Value = serde_json::from_slice(&plain).unwrap();
+        assert!(!items.as_array().unwrap().is_empty(), "{path}");
+    }
+}
