@@ -266,16 +266,20 @@ impl Page {
     }
 
     /// The content kept under `key` at `generation` ([`crate::AppState::kept`]), else made by
-    /// `make` and kept.
+    /// `make` (one at a time, [`crate::AppState::making`]) and kept.
     ///
     /// # Errors
     /// A failed render, as the error page.
-    pub fn kept(
+    pub async fn kept(
         &self,
         generation: u64,
         key: &str,
         make: impl FnOnce() -> askama::Result<crate::KeptPage>,
     ) -> Result<Arc<crate::KeptPage>, PageError> {
+        if let Some(kept) = self.state.kept.pages.get(generation, key) {
+            return Ok(kept);
+        }
+        let _turn = self.state.making.lock().await;
         self.state.kept.pages.get_or_try(generation, key, || make().map(Arc::new)).or_page(self)
     }
 

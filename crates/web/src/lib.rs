@@ -86,6 +86,9 @@ pub struct AppState {
     /// Rendered page contents (the dashboard by reader class, a roadmap page by reader and
     /// query) and API list pages, kept until the record changes (issue 11).
     pub kept: Arc<views::cache::Caches>,
+    /// Taken to make a kept page that is missing: readers who miss the same page at a new
+    /// generation wait for the first one's instead of all making it at once.
+    pub making: Arc<tokio::sync::Mutex<()>>,
     /// Request counts and durations for `/metrics`.
     pub metrics: Arc<metrics::Metrics>,
 }
@@ -122,6 +125,7 @@ fn router_with(node: Arc<dyn Door>, secure_cookies: bool) -> Router {
         catalog: Arc::new(Catalog::load()),
         secure_cookies,
         kept: Arc::default(),
+        making: Arc::default(),
         metrics: Arc::new(metrics::Metrics::default()),
     };
     let counted = state.metrics.clone();

@@ -1,4 +1,6 @@
 //! The dashboard and the press article page.
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::response::{Html, IntoResponse, Response};
@@ -76,7 +78,12 @@ async fn current(page: &Page) -> Result<Response, PageError> {
     let (node, tr, today, ctx) = (&page.state.node, page.tr(), page.state.node.today(), page.ctx("/"));
     let (snapshot, user) = (node.read(&page.user).await, &page.user);
     let key = format!("dashboard/{}/{}/{:?}/{}/{today}", tr.lang.code(), user.party, user.clearance, ctx.zone_name());
-    if let Some(kept) = page.state.kept.pages.get(snapshot.generation(), &key) {
+    let hit = || page.state.kept.pages.get(snapshot.generation(), &key);
+    if let Some(kept) = hit() {
+        return page.framed(&kept);
+    }
+    let _turn = page.state.making.lock().await; // see `AppState::making`
+    if let Some(kept) = hit() {
         return page.framed(&kept);
     }
     let log = views::LogFacts {
@@ -88,7 +95,9 @@ async fn current(page: &Page) -> Result<Response, PageError> {
     };
     let d = views::dashboard(&snapshot, log, tr, today).ok_or(WebError::NotFound).or_page(page)?;
     let charts = lajna_report::html::dashboard_charts(&snapshot, tr, today);
-    page.framed(&*page.kept(snapshot.generation(), &key, || DashboardMain { ctx, tr, d, charts, as_of: None }.kept())?)
+    let kept = Arc::new(DashboardMain { ctx, tr, d, charts, as_of: None }.kept().or_page(page)?);
+    page.state.kept.pages.put(snapshot.generation(), &key, Arc::clone(&kept));
+    page.framed(&kept)
 }
 
 /// `GET /{lang}/press/{id}`: the article as published.

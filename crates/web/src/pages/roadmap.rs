@@ -72,7 +72,7 @@ async fn roadmap(page: Page, Query(q): Query<Params>) -> Result<Response, PageEr
     let (snapshot, today) = (page.state.node.read(&page.user).await, page.state.node.today());
     let query: String = q.iter().map(|(k, v)| format!("{k}={v}&")).collect();
     let key = format!("roadmap/{}/{:?}/{today}?{query}", page.lang.code(), page.user);
-    page.framed(&*page.kept(snapshot.generation(), &key, || roadmap_main(&page, &snapshot, &q, today))?)
+    page.framed(&*page.kept(snapshot.generation(), &key, || roadmap_main(&page, &snapshot, &q, today)).await?)
 }
 
 /// The roadmap page's content: the rows of the page the query asks, their Gantt chart, the pager.
