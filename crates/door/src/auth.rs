@@ -315,3 +315,33 @@ pub fn authorize(user: &User, state: &State, command: &Command) -> Result<(), Au
         },
     }
 }
+
+/// The client of a request that came over a connection from `peer` (with `forwarded_for`, the
+/// values of its `X-Forwarded-For` headers in order): `peer` itself, unless it
+/// is one of the trusted `proxies`; then, walking `X-Forwarded-For` (every such header, in
+/// order; RFC 7239 §5.2's chain, the de facto header) from the right, the first address that is
+/// not a trusted proxy — each proxy appends the address it saw, so what lies left of an
+/// untrusted hop was written by the client and is not believed. An entry that is not a bare
+/// address stops the walk at the last trusted hop. The port is the connection's (the header
+/// has none).
+#[must_use]
+pub fn client_address<'a>(
+    peer: std::net::SocketAddr,
+    forwarded_for: impl Iterator<Item = &'a str>,
+    proxies: &[ipnet::IpNet],
+) -> std::net::SocketAddr {
+    let trusted = |ip: std::net::IpAddr| proxies.iter().any(|net| net.contains(&ip.to_canonical()));
+    let mut client = peer.ip().to_canonical();
+    if !trusted(client) {
+        return peer;
+    }
+    let hops: Vec<&str> = forwarded_for.flat_map(|v| v.split(',')).collect();
+    for hop in hops.iter().rev() {
+        let Ok(ip) = hop.trim().parse::<std::net::IpAddr>() else { break };
+        client = ip.to_canonical();
+        if !trusted(client) {
+            break;
+        }
+    }
+    std::net::SocketAddr::new(client, peer.port())
+}

@@ -76,8 +76,11 @@ impl Default for Caches {
 
 /// Values by key, each valid for one store generation; at most `capacity` kept (the oldest
 /// insertion leaves first), and those of older generations leave at the first insertion of a
-/// newer one. Thread-safe; a value is computed outside the lock, so two readers missing the
-/// same key at once both compute it (the second insertion wins, with equal contents).
+/// newer one, except that the values of the generation just replaced stay readable through
+/// [`Kept::stale`] until the next one (what a reader may show while another makes the current
+/// value: the idea of RFC 5861's `stale-while-revalidate`). Thread-safe; a value is computed
+/// outside the lock, so two readers missing the same key at once both compute it (the second
+/// insertion wins, with equal contents).
 #[derive(Debug)]
 pub struct Kept<V> {
     capacity: usize,
@@ -89,13 +92,15 @@ struct Inner<V> {
     generation: u64,
     values: HashMap<String, V>,
     order: VecDeque<String>,
+    /// The values of the generation before `generation`, as they were when it was replaced.
+    previous: HashMap<String, V>,
 }
 
 impl<V: Clone> Kept<V> {
     /// An empty cache of at most `capacity` values (at least one).
     #[must_use]
     pub fn new(capacity: usize) -> Self {
-        let inner = Inner { generation: 0, values: HashMap::new(), order: VecDeque::new() };
+        let inner = Inner { generation: 0, values: HashMap::new(), order: VecDeque::new(), previous: HashMap::new() };
         Self { capacity: capacity.max(1), inner: Mutex::new(inner) }
     }
 
@@ -127,7 +132,7 @@ impl<V: Clone> Kept<V> {
             return; // computed from a snapshot older than what is kept: not worth keeping
         }
         if generation > inner.generation {
-            inner.values.clear();
+            inner.previous = std::mem::take(&mut inner.values);
             inner.order.clear();
             inner.generation = generation;
         }
@@ -139,6 +144,16 @@ impl<V: Clone> Kept<V> {
                 inner.values.remove(&old);
             }
         }
+    }
+
+    /// The value of `key` from a generation older than `generation`: the newest kept, from the
+    /// current generation of the cache when it is older than `generation`, else from the one it
+    /// replaced. For a reader that may show a slightly older page rather than wait.
+    #[must_use]
+    pub fn stale(&self, generation: u64, key: &str) -> Option<V> {
+        let inner = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let current = (inner.generation < generation).then(|| inner.values.get(key)).flatten();
+        current.or_else(|| inner.previous.get(key)).cloned()
     }
 
     /// How many values are kept.
@@ -181,6 +196,23 @@ mod tests {
         assert_eq!(kept.len(), 1);
         assert_eq!(kept.get_or_try(6, "z", || Err::<u32, _>("no")), Err("no"));
         assert_eq!(kept.len(), 1, "an error keeps nothing");
+    }
+
+    #[test]
+    fn a_stale_value_is_the_newest_of_an_older_generation() {
+        let kept = Kept::<&str>::new(4);
+        assert_eq!(kept.stale(1, "d"), None, "nothing kept yet");
+        kept.put(3, "d", "dashboard at 3");
+        kept.put(3, "r", "roadmap at 3");
+        assert_eq!(kept.stale(3, "d"), None, "not older than what is asked");
+        assert_eq!(kept.stale(4, "d"), Some("dashboard at 3"), "the cache's generation is older");
+        kept.put(4, "r", "roadmap at 4");
+        assert_eq!(kept.get(4, "d"), None, "not kept at 4");
+        assert_eq!(kept.stale(4, "d"), Some("dashboard at 3"), "the generation replaced stays readable");
+        assert_eq!(kept.stale(5, "r"), Some("roadmap at 4"), "the newest of the older ones");
+        kept.put(5, "x", "x");
+        assert_eq!(kept.stale(5, "d"), None, "two generations back is gone");
+        assert_eq!(kept.stale(5, "r"), Some("roadmap at 4"));
     }
 
     #[test]

@@ -13,6 +13,7 @@ use lajna_domain::Lang;
 use lajna_door::auth::User;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use tokio::sync::MutexGuard;
 
 use crate::i18n::Tr;
 use crate::{AppState, WebError};
@@ -280,7 +281,18 @@ impl Page {
             return Ok(kept);
         }
         let _turn = self.state.making.lock().await;
-        self.state.kept.pages.get_or_try(generation, key, || make().map(Arc::new)).or_page(self)
+        cpu_bound(|| self.state.kept.pages.get_or_try(generation, key, || make().map(Arc::new))).or_page(self)
+    }
+
+    /// The turn to make the kept page `key` missing at `generation` ([`crate::AppState::making`]),
+    /// or, while another reader holds it, the newest page kept from an earlier generation: that
+    /// reader is making the current one, so this one shows the last page made instead of
+    /// waiting (issue 11: the dashboard while imports write).
+    pub async fn turn_or_stale(&self, generation: u64, key: &str) -> Result<MutexGuard<'_, ()>, Arc<crate::KeptPage>> {
+        if let Ok(turn) = self.state.making.try_lock() {
+            return Ok(turn);
+        }
+        self.state.kept.pages.stale(generation, key).map_or(Ok(self.state.making.lock().await), Err)
     }
 
     /// The page around a kept content ([`crate::KeptPage`], at its path), with this session's
@@ -299,6 +311,15 @@ impl Page {
     #[must_use]
     pub fn redirect(&self, path: &str) -> Response {
         Redirect::to(&format!("/{}{path}", self.lang.code())).into_response()
+    }
+}
+
+/// Runs CPU-bound `f` (making a kept page) where it does not hold up the other requests of its
+/// async worker: on a multi-threaded runtime the worker hands them to another thread first.
+pub fn cpu_bound<R>(f: impl FnOnce() -> R) -> R {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(f),
+        _ => f(),
     }
 }
 

@@ -87,7 +87,8 @@ pub struct AppState {
     /// query) and API list pages, kept until the record changes (issue 11).
     pub kept: Arc<views::cache::Caches>,
     /// Taken to make a kept page that is missing: readers who miss the same page at a new
-    /// generation wait for the first one's instead of all making it at once.
+    /// generation wait for the first one's instead of all making it at once (the dashboard's
+    /// show its previous page meanwhile, [`ctx::Page::turn_or_stale`]).
     pub making: Arc<tokio::sync::Mutex<()>>,
     /// Request counts and durations for `/metrics`.
     pub metrics: Arc<metrics::Metrics>,
@@ -241,7 +242,8 @@ async fn serve_connection<S>(
     // The client's address, for sign-in throttling and the audit trail (`ConnectInfo`); read
     // here once, so that no handler reads `X-Forwarded-For` itself.
     let service = hyper::service::service_fn(move |mut req: Request<hyper::body::Incoming>| {
-        let client = client_address(addr, req.headers(), &proxies);
+        let hops = req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
+        let client = lajna_door::auth::client_address(addr, hops, &proxies);
         req.extensions_mut().insert(ConnectInfo(client));
         tower_service::Service::call(&mut app.clone(), req)
     });
@@ -252,36 +254,6 @@ async fn serve_connection<S>(
     if let Err(e) = watcher.watch(connection).await {
         tracing::debug!(error = %e, client = %addr, "connection ended with an error");
     }
-}
-
-/// The client of a request that came over a connection from `peer`: `peer` itself, unless it
-/// is one of the trusted `proxies`; then, walking `X-Forwarded-For` (every such header, in
-/// order; RFC 7239 §5.2's chain, the de facto header) from the right, the first address that is
-/// not a trusted proxy — each proxy appends the address it saw, so what lies left of an
-/// untrusted hop was written by the client and is not believed. An entry that is not a bare
-/// address stops the walk at the last trusted hop. The port is the connection's (the header
-/// has none).
-#[must_use]
-pub fn client_address(
-    peer: std::net::SocketAddr,
-    headers: &axum::http::HeaderMap,
-    proxies: &[ipnet::IpNet],
-) -> std::net::SocketAddr {
-    let trusted = |ip: std::net::IpAddr| proxies.iter().any(|net| net.contains(&ip.to_canonical()));
-    let mut client = peer.ip().to_canonical();
-    if !trusted(client) {
-        return peer;
-    }
-    let hops: Vec<&str> =
-        headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).collect();
-    for hop in hops.iter().rev() {
-        let Ok(ip) = hop.trim().parse::<std::net::IpAddr>() else { break };
-        client = ip.to_canonical();
-        if !trusted(client) {
-            break;
-        }
-    }
-    std::net::SocketAddr::new(client, peer.port())
 }
 
 /// An accept error: a connection that went away is skipped; anything else (too many open
@@ -307,9 +279,8 @@ async fn translate_rejections(State(state): State<AppState>, req: Request, next:
         .is_some_and(|v| v.starts_with("text/plain"));
     let status = res.status();
     // axum's 405 (a GET to a POST-only route, e.g. a form's address opened as a link) has no body.
+    let lang = path.split('/').nth(1).and_then(|seg| Lang::parse(seg).ok()).unwrap_or(state.node.default_language());
     if status == StatusCode::METHOD_NOT_ALLOWED && !path.starts_with("/api/") && !path.starts_with("/sync/") {
-        let lang = path.split('/').nth(1).and_then(|seg| Lang::parse(seg).ok());
-        let lang = lang.unwrap_or(state.node.default_language());
         let mut page =
             message_page(&state, lang, &Viewer::default(), status, "method-not-allowed", "method-not-allowed-text");
         if let Some(allow) = res.headers().get(header::ALLOW) {
@@ -325,11 +296,11 @@ async fn translate_rejections(State(state): State<AppState>, req: Request, next:
         let code = if status == StatusCode::PAYLOAD_TOO_LARGE { "too-large" } else { "bad-request" };
         return problem::Problem::new(status, code, String::from_utf8_lossy(&detail).into_owned()).into_response();
     }
-    let lang = path.split('/').nth(1).and_then(|seg| Lang::parse(seg).ok());
-    let lang = lang.unwrap_or(state.node.default_language());
-    let text =
-        if status == StatusCode::PAYLOAD_TOO_LARGE { "request-too-large-text" } else { "request-unreadable-text" };
-    let title = if status == StatusCode::PAYLOAD_TOO_LARGE { "request-too-large" } else { "bad-request" };
+    let (title, text) = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        ("request-too-large", "request-too-large-text")
+    } else {
+        ("bad-request", "request-unreadable-text")
+    };
     message_page(&state, lang, &Viewer::default(), status, title, text)
 }
 
@@ -387,14 +358,8 @@ pub fn failure(state: &AppState, lang: Lang, e: WebError) -> Response {
         WebError::NotFound => not_found(state, Some(lang)),
         other => {
             tracing::error!(error = %other, "page failed");
-            message_page(
-                state,
-                lang,
-                &Viewer::default(),
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "server-error",
-                "error-unexpected",
-            )
+            let status = StatusCode::INTERNAL_SERVER_ERROR;
+            message_page(state, lang, &Viewer::default(), status, "server-error", "error-unexpected")
         }
     }
 }

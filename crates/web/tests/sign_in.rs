@@ -240,17 +240,13 @@ async fn a_role_that_requires_two_factor_is_led_to_enrolment_after_the_password_
     assert_eq!(res.status(), 200, "then the API with the code");
 }
 
-/// `client_address` walks `X-Forwarded-For` from the right and believes only trusted hops.
+/// `lajna_door::auth::client_address` walks `X-Forwarded-For` from the right and believes only trusted hops.
 #[test]
 fn the_client_behind_a_trusted_proxy_is_the_right_most_untrusted_hop() {
     let proxies: Vec<ipnet::IpNet> = vec!["127.0.0.1/32".parse().unwrap(), "10.0.0.0/24".parse().unwrap()];
     let peer: std::net::SocketAddr = "127.0.0.1:40000".parse().unwrap();
     let client = |xff: &[&str], from: std::net::SocketAddr| {
-        let mut h = HeaderMap::new();
-        for v in xff {
-            h.append("x-forwarded-for", HeaderValue::from_str(v).unwrap());
-        }
-        lajna_web::client_address(from, &h, &proxies).to_string()
+        lajna_door::auth::client_address(from, xff.iter().copied(), &proxies).to_string()
     };
     // The visitor nginx saw; what the visitor wrote before it is not believed.
     assert_eq!(client(&["203.0.113.7"], peer), "203.0.113.7:40000");

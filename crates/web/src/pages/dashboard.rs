@@ -82,7 +82,10 @@ async fn current(page: &Page) -> Result<Response, PageError> {
     if let Some(kept) = hit() {
         return page.framed(&kept);
     }
-    let _turn = page.state.making.lock().await; // see `AppState::making`
+    let _turn = match page.turn_or_stale(snapshot.generation(), &key).await {
+        Ok(turn) => turn,
+        Err(stale) => return page.framed(&stale),
+    };
     if let Some(kept) = hit() {
         return page.framed(&kept);
     }
@@ -93,9 +96,12 @@ async fn current(page: &Page) -> Result<Response, PageError> {
         demo: node.demo(),
         currency: node.reporting_currency(),
     };
-    let d = views::dashboard(&snapshot, log, tr, today).ok_or(WebError::NotFound).or_page(page)?;
-    let charts = lajna_report::html::dashboard_charts(&snapshot, tr, today);
-    let kept = Arc::new(DashboardMain { ctx, tr, d, charts, as_of: None }.kept().or_page(page)?);
+    let kept = crate::ctx::cpu_bound(|| {
+        let d = views::dashboard(&snapshot, log, tr, today).ok_or(WebError::NotFound).or_page(page)?;
+        let charts = lajna_report::html::dashboard_charts(&snapshot, tr, today);
+        DashboardMain { ctx, tr, d, charts, as_of: None }.kept().or_page(page)
+    })?;
+    let kept = Arc::new(kept);
     page.state.kept.pages.put(snapshot.generation(), &key, Arc::clone(&kept));
     page.framed(&kept)
 }
