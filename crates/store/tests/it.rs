@@ -626,3 +626,32 @@ async fn verify_names_an_event_of_the_revoked_key_outside_the_revocations_past()
         "{why}"
     );
 }
+
+/// Opening folds the log a page at a time (`CATCH_UP_PAGE`): a log longer than a page reopens
+/// to the same state, records and heads as the store that wrote it.
+#[tokio::test]
+async fn a_log_longer_than_a_catch_up_page_reopens_to_the_same_state_and_heads() {
+    let f = fixture().await;
+    let areas = lajna_store::CATCH_UP_PAGE + 10;
+    let mut guard = f.store.lock().await;
+    let actor = Actor { party: PartyCode::parse("MAR").unwrap(), member: None };
+    let mut parents = guard.heads();
+    let mut batch = Vec::new();
+    for i in 0..areas {
+        for e in decide(guard.state(), &actor, &area(&format!("area-{i}"))).unwrap() {
+            let event = f.raw(parents.clone(), &e.kind, e.body, &f.node_key);
+            parents = vec![(event.id(), 1 + parents.iter().map(|(_, l)| *l).max().unwrap())];
+            batch.push(event);
+        }
+    }
+    guard.append(&batch).await.unwrap();
+    let heads = guard.heads();
+    drop(guard);
+    let (events, hash, _) = f.snapshot().await;
+    assert_eq!(events, i64::try_from(areas).unwrap() + 2, "genesis, certificate and one event per area");
+    drop(f.store);
+    let reopened = Store::open(&f.path).await.unwrap();
+    assert_eq!(reopened.state_hash().await.unwrap(), hash);
+    assert_eq!(reopened.with_state(|s| s.all::<Area>(RecordKind::Area).len()).await, areas);
+    assert_eq!(reopened.lock().await.heads(), heads, "the next write builds on the same heads");
+}
