@@ -35,6 +35,18 @@ use lajna_outputs::import::MatrixImport;
 use lajna_search::{Access, SearchError, SearchPage};
 use serde_json::Value;
 
+/// Runs CPU-bound `f` (planning an import, signing and folding a batch, making a kept page)
+/// where it does not hold up the other requests of its async worker: on a multi-threaded
+/// runtime the worker hands its other tasks to another thread first
+/// (`tokio::task::block_in_place`); elsewhere (a single-threaded test runtime, no runtime) it
+/// simply runs (issue 11: pages during imports).
+pub fn cpu_bound<R>(f: impl FnOnce() -> R) -> R {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(f),
+        _ => f(),
+    }
+}
+
 use crate::admin::{SessionInfo, UserChange, UserSummary};
 use crate::auth::{AuthError, NewSession, SignedIn, User};
 use crate::documents::{DocumentError, DocumentView, Upload};

@@ -42,6 +42,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 use lajna_domain::{Actor, Charter, Command, State, decide};
+use lajna_door::cpu_bound;
 use lajna_ledger::{Draft, GENESIS_KIND, KEY_CERTIFIED_KIND, SecretKey, SignedEvent};
 use lajna_store::Store;
 use serde_json::json;
@@ -180,17 +181,6 @@ fn hold_lock(dir: &DataDir) -> Result<Option<std::fs::File>, NodeError> {
 impl std::fmt::Debug for Node {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Node").field("dir", &self.dir).field("parties", &self.config.parties).finish()
-    }
-}
-
-/// Runs CPU-bound `f` (planning an import, signing and folding a batch) where it does not hold
-/// up the other requests of its async worker: on a multi-threaded runtime the worker hands its
-/// other tasks to another thread first (`tokio::task::block_in_place`); elsewhere (a
-/// single-threaded test runtime, no runtime) it simply runs (issue 11: pages during imports).
-pub(crate) fn cpu_bound<R>(f: impl FnOnce() -> R) -> R {
-    match tokio::runtime::Handle::try_current() {
-        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(f),
-        _ => f(),
     }
 }
 

@@ -281,7 +281,8 @@ impl Page {
             return Ok(kept);
         }
         let _turn = self.state.making.lock().await;
-        cpu_bound(|| self.state.kept.pages.get_or_try(generation, key, || make().map(Arc::new))).or_page(self)
+        lajna_door::cpu_bound(|| self.state.kept.pages.get_or_try(generation, key, || make().map(Arc::new)))
+            .or_page(self)
     }
 
     /// The turn to make the kept page `key` missing at `generation` ([`crate::AppState::making`]),
@@ -311,15 +312,6 @@ impl Page {
     #[must_use]
     pub fn redirect(&self, path: &str) -> Response {
         Redirect::to(&format!("/{}{path}", self.lang.code())).into_response()
-    }
-}
-
-/// Runs CPU-bound `f` (making a kept page) where it does not hold up the other requests of its
-/// async worker: on a multi-threaded runtime the worker hands them to another thread first.
-pub fn cpu_bound<R>(f: impl FnOnce() -> R) -> R {
-    match tokio::runtime::Handle::try_current() {
-        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(f),
-        _ => f(),
     }
 }
 

@@ -96,7 +96,7 @@ async fn current(page: &Page) -> Result<Response, PageError> {
         demo: node.demo(),
         currency: node.reporting_currency(),
     };
-    let kept = crate::ctx::cpu_bound(|| {
+    let kept = lajna_door::cpu_bound(|| {
         let d = views::dashboard(&snapshot, log, tr, today).ok_or(WebError::NotFound).or_page(page)?;
         let charts = lajna_report::html::dashboard_charts(&snapshot, tr, today);
         DashboardMain { ctx, tr, d, charts, as_of: None }.kept().or_page(page)
