@@ -1,6 +1,8 @@
 //! Ed25519 keys of the record: party root keys (kept offline) and node keys (one per running
 //! node and party), with hex text forms and key files.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt;
 
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
@@ -17,9 +19,9 @@ impl PublicKey {
     /// # Errors
     /// [`LedgerError::BadKey`] when the text is not 32 bytes of hex or not a point of the curve.
     pub fn parse(text: &str) -> Result<Self, LedgerError> {
-        let bytes = hex::decode(text).map_err(|_| LedgerError::BadKey(text.into()))?;
-        let arr: [u8; 32] = bytes.try_into().map_err(|_| LedgerError::BadKey(text.into()))?;
-        VerifyingKey::from_bytes(&arr).map_err(|_| LedgerError::BadKey(text.into()))?;
+        let mut arr = [0u8; 32];
+        hex::decode_to_slice(text, &mut arr).map_err(|_| LedgerError::BadKey(text.into()))?;
+        decompressed(&arr).map_err(|_| LedgerError::BadKey(text.into()))?;
         Ok(Self(arr))
     }
 
@@ -34,8 +36,35 @@ impl PublicKey {
     /// # Errors
     /// [`LedgerError::BadKey`] when the bytes are not a curve point.
     pub fn verifying(&self) -> Result<VerifyingKey, LedgerError> {
-        VerifyingKey::from_bytes(&self.0).map_err(|_| LedgerError::BadKey(self.to_hex()))
+        decompressed(&self.0).map_err(|_| LedgerError::BadKey(self.to_hex()))
     }
+}
+
+/// How many decompressed keys a thread keeps (a committee's log is signed by a handful).
+const DECOMPRESSED_KEYS: usize = 256;
+
+thread_local! {
+    /// Keys already decompressed on this thread. A decompression is a field square root, about
+    /// a third of a `verify_strict`; a log is signed by a few keys, and every event's key was
+    /// decompressed three times (parse, verify, authorize). Bounded: emptied when full.
+    static DECOMPRESSED: RefCell<HashMap<[u8; 32], VerifyingKey>> = RefCell::new(HashMap::new());
+}
+
+/// `VerifyingKey::from_bytes`, remembered per thread. Only valid points are kept, so a bad key
+/// is refused every time, as without the memory.
+fn decompressed(bytes: &[u8; 32]) -> Result<VerifyingKey, ed25519_dalek::SignatureError> {
+    DECOMPRESSED.with(|known| {
+        if let Some(key) = known.borrow().get(bytes) {
+            return Ok(*key);
+        }
+        let key = VerifyingKey::from_bytes(bytes)?;
+        let mut known = known.borrow_mut();
+        if known.len() >= DECOMPRESSED_KEYS {
+            known.clear();
+        }
+        known.insert(*bytes, key);
+        Ok(key)
+    })
 }
 
 impl fmt::Debug for PublicKey {

@@ -172,6 +172,40 @@ fn c13_small_order_public_key_is_refused() {
     assert_eq!(check_event(&forged).unwrap_err().code(), "bad-signature");
 }
 
+/// Keys are decompressed once per thread and remembered (`keys::decompressed`): the memory
+/// changes no answer — a key that is not a curve point is refused every time, each remembered
+/// key verifies only its own signatures, and a key still verifies after the memory was
+/// emptied by more keys than it holds.
+#[test]
+fn remembered_keys_give_the_answers_of_fresh_ones() {
+    let not_a_point = (0u8..=255)
+        .map(|n| [n; 32])
+        .find(|b| ed25519_dalek::VerifyingKey::from_bytes(b).is_err())
+        .expect("some 32-byte string is not a curve point");
+    for _ in 0..2 {
+        assert_eq!(PublicKey::parse(&hex::encode(not_a_point)).unwrap_err().code(), "bad-key");
+    }
+    let message = b"minutes of session 2";
+    let keys: Vec<SecretKey> = (0u16..300)
+        .map(|n| {
+            let mut seed = [7u8; 32];
+            seed[..2].copy_from_slice(&n.to_le_bytes());
+            SecretKey::from_seed(seed)
+        })
+        .collect();
+    let verifies = |signer: &SecretKey, key: &SecretKey| {
+        let public = PublicKey::parse(&key.public().to_hex()).unwrap().verifying().unwrap();
+        public.verify_strict(message, &ed25519_dalek::Signature::from_bytes(&signer.sign(message))).is_ok()
+    };
+    for (i, k) in keys.iter().enumerate() {
+        assert!(verifies(k, k), "key {i} verifies its own signature");
+        assert!(!verifies(k, &keys[(i + 1) % keys.len()]), "key {i}'s signature fails under another key");
+    }
+    // 300 keys > the 256 remembered: the first ones were forgotten and are decompressed again.
+    assert!(verifies(&keys[0], &keys[0]));
+    assert!(!verifies(&keys[1], &keys[0]));
+}
+
 #[test]
 fn genesis_needs_both_roots() {
     let (mar, mli) = (key(1), key(2));
