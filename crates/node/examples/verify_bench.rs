@@ -2,7 +2,8 @@
 //!
 //! `cargo run --release -j2 -p lajna-node --example verify_bench -- [ACTIONS]` (default 20,000)
 //! builds the demo committee plus ACTIONS actions (one signed event each) in a temporary
-//! directory, then times, over the same stored events, three rounds of each:
+//! directory (or, given a directory instead, opens that node's data, e.g. one made by the
+//! `big_log` example), then times, over the same stored events, three rounds of each:
 //! raw `VerifyingKey::verify_strict` of every signature (one core), `ed25519_dalek::verify_batch`
 //! of all of them (one core; a different check, see BENCHMARKS.md), and the node's full
 //! `verify` (bytes, canonical form, signatures, keys, DAG, bodies, refold, state hash).
@@ -19,12 +20,19 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 #[tokio::main]
 async fn main() {
-    let actions: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(20_000);
+    let arg = std::env::args().nth(1).unwrap_or_else(|| "20000".into());
     let dir = tempfile::tempdir().expect("temp dir");
     let t = Instant::now();
-    let node = lajna_demo::build(&dir.path().join("data")).await.expect("demo");
-    lajna_demo::add_actions(&node, actions).await.expect("actions");
-    eprintln!("generated in {:.1} s", t.elapsed().as_secs_f64());
+    let node = if let Ok(actions) = arg.parse::<usize>() {
+        let node = lajna_demo::build(&dir.path().join("data")).await.expect("demo");
+        lajna_demo::add_actions(&node, actions).await.expect("actions");
+        eprintln!("generated in {:.1} s", t.elapsed().as_secs_f64());
+        node
+    } else {
+        let node = lajna_node::Node::open(std::path::Path::new(&arg)).await.expect("a node's data directory");
+        eprintln!("opened in {:.1} s", t.elapsed().as_secs_f64());
+        node
+    };
 
     let mut events = Vec::new();
     let mut after = 0;

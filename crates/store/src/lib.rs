@@ -9,6 +9,7 @@
 //! [`Store::state_hash`]. An event whose parents are missing waits in `pending`.
 
 mod backup;
+mod dag;
 mod error;
 mod feeds;
 mod hash;
@@ -31,6 +32,8 @@ use serde_json::Value;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 use tokio::sync::{Mutex, MutexGuard};
+
+use crate::dag::Dag;
 
 pub use backup::committee_of;
 pub use error::StoreError;
@@ -99,8 +102,8 @@ impl VerifyReport {
 struct Inner {
     state: State,
     trust: Trust,
-    lamports: HashMap<EventId, i64>,
-    parents: HashMap<EventId, Vec<EventId>>,
+    /// Every event's clock and parents.
+    dag: Dag,
     /// Heads of the shared log (what shared events and sync see).
     heads: BTreeSet<EventId>,
     /// Heads of this node's private log.
@@ -125,8 +128,7 @@ impl Inner {
         Self {
             state: State::default(),
             trust: Trust::default(),
-            lamports: HashMap::new(),
-            parents: HashMap::new(),
+            dag: Dag::default(),
             heads: BTreeSet::new(),
             private_heads: BTreeSet::new(),
             private_ids: std::collections::HashSet::new(),
@@ -140,7 +142,7 @@ impl Inner {
     fn learn_stored(&mut self, stored: &[StoredEvent], log: Log) -> Result<(), StoreError> {
         for stored in stored {
             let event = parse_stored(stored)?;
-            if !self.lamports.contains_key(&event.id) {
+            if !self.dag.contains(&event.id) {
                 let change = parse_event(&event.envelope.kind, &event.envelope.body)
                     .map_err(|e| StoreError::Corrupt(format!("event {}: {e}", stored.id)))?;
                 self.learn(&event, change, log);
@@ -161,8 +163,7 @@ impl Inner {
 
     fn learn(&mut self, event: &VerifiedEvent, change: Change, log: Log) -> Vec<String> {
         self.trust.admit(event);
-        self.lamports.insert(event.id, event.envelope.lamport);
-        self.parents.insert(event.id, event.envelope.parents.clone());
+        self.dag.insert(event.id, event.envelope.lamport, &event.envelope.parents);
         let heads = match log {
             Log::Shared => &mut self.heads,
             Log::Private => {
@@ -211,18 +212,36 @@ fn precheck(raw: &SignedEvent) -> Prechecked {
     (raw.id().to_hex(), event, change)
 }
 
-/// Prechecks `events` on up to two threads (the machine's cores), in order.
-fn precheck_all(events: &[StoredEvent]) -> Vec<Prechecked> {
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(2);
-    if threads < 2 || events.len() < 64 {
-        return events.iter().map(|e| precheck(&e.raw)).collect();
+/// Prechecks `events` (in order) on this thread and a helper, the machine's second core,
+/// while this thread first runs `meanwhile`: [`Store::verify`] checks one page in log order
+/// (which only one thread can do) while the next page is prechecked. The two threads take
+/// chunks of `PRECHECK_CHUNK` events from a shared counter, so this thread joins in as soon
+/// as `meanwhile` returns and neither waits for a fixed half. On one core, `meanwhile` then
+/// the prechecks.
+fn precheck_beside<T>(events: &[StoredEvent], meanwhile: impl FnOnce() -> T) -> (T, Vec<Prechecked>) {
+    const PRECHECK_CHUNK: usize = 32;
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    if threads < 2 || events.len() < 2 * PRECHECK_CHUNK {
+        let done = meanwhile();
+        return (done, events.iter().map(|e| precheck(&e.raw)).collect());
     }
-    let (first, second) = events.split_at(events.len() / 2);
+    let chunks = events.chunks(PRECHECK_CHUNK).collect::<Vec<_>>();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(chunk) = chunks.get(i) else { return done };
+            done.push((i, chunk.iter().map(|e| precheck(&e.raw)).collect::<Vec<_>>()));
+        }
+    };
     std::thread::scope(|scope| {
-        let other = scope.spawn(|| second.iter().map(|e| precheck(&e.raw)).collect::<Vec<_>>());
-        let mut out: Vec<Prechecked> = first.iter().map(|e| precheck(&e.raw)).collect();
-        out.extend(other.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-        out
+        let helper = scope.spawn(work);
+        let result = meanwhile();
+        let mut done = work();
+        done.extend(helper.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        done.sort_unstable_by_key(|(i, _)| *i);
+        (result, done.into_iter().flat_map(|(_, checked)| checked).collect())
     })
 }
 
@@ -258,6 +277,59 @@ fn in_context(
 fn against(state: &State, (event, change): (VerifiedEvent, Change)) -> Result<(VerifiedEvent, Change), StoreError> {
     change.check_against(state).map_err(|source| StoreError::Domain { id: event.id.to_hex(), source })?;
     Ok((event, change))
+}
+
+/// What [`Store::verify`] keeps while it replays the shared log in order: the keys (`trust`),
+/// each event's Lamport clock and parents (the DAG), who signed what (the revocation rule,
+/// see `Trust`), the state folded so far, the genesis and the count of good events.
+#[derive(Default)]
+struct Replay {
+    trust: Trust,
+    dag: Dag,
+    signed: HashMap<String, Vec<EventId>>,
+    state: State,
+    genesis: Option<EventId>,
+    events: usize,
+}
+
+impl Replay {
+    /// Replays `page` (events in log order, each with its [`precheck`]): the first bad
+    /// event, as (id as stored, why), or `None` when all were good and folded.
+    fn page(&mut self, page: Vec<StoredEvent>, prechecked: Vec<Prechecked>) -> Option<(String, String)> {
+        for (stored, (computed, checked, parsed)) in page.into_iter().zip(prechecked) {
+            if computed != stored.id {
+                return Some((stored.id, format!("its bytes hash to {computed}: the event was altered")));
+            }
+            let dag = &self.dag;
+            // In log order an event stored after a revocation is never in its past (a
+            // revocation is stored after all its ancestors): `before` is false.
+            let (event, change) =
+                match in_context(&self.trust, |p| dag.lamport(p), |_| false, computed, checked, parsed)
+                    .and_then(|c| against(&self.state, c))
+                {
+                    Ok(good) => good,
+                    Err(e) => return Some((stored.id, e.to_string())),
+                };
+            if let Some(why) = outside_revocation(&event, &self.signed, &self.dag) {
+                return Some(why);
+            }
+            self.trust.admit(&event);
+            self.dag.insert(event.id, event.envelope.lamport, &event.envelope.parents);
+            // A few keys sign everything: look up before allocating the key.
+            match self.signed.get_mut(&event.envelope.author.node) {
+                Some(ids) => ids.push(event.id),
+                None => {
+                    self.signed.insert(event.envelope.author.node.clone(), vec![event.id]);
+                }
+            }
+            if event.envelope.kind == GENESIS_KIND {
+                self.genesis = Some(event.id);
+            }
+            self.state.apply_change(&meta_of(&event), change);
+            self.events += 1;
+        }
+        None
+    }
 }
 
 /// The store of one node.
@@ -414,7 +486,7 @@ impl WriteGuard<'_> {
     /// The current heads with their Lamport clocks, sorted by id.
     #[must_use]
     pub fn heads(&self) -> Vec<(EventId, i64)> {
-        self.inner.heads.iter().map(|h| (*h, self.inner.lamports[h])).collect()
+        self.inner.heads.iter().map(|h| (*h, self.inner.dag.lamport(h).unwrap_or(0))).collect()
     }
 
     /// The committee (genesis id), if founded.
@@ -453,7 +525,7 @@ impl WriteGuard<'_> {
     /// are the shared heads and these; a shared event's parents are never private.
     #[must_use]
     pub fn private_heads(&self) -> Vec<(EventId, i64)> {
-        self.inner.private_heads.iter().map(|h| (*h, self.inner.lamports[h])).collect()
+        self.inner.private_heads.iter().map(|h| (*h, self.inner.dag.lamport(h).unwrap_or(0))).collect()
     }
 
     async fn append_to(&mut self, batch: &[SignedEvent], log: Log) -> Result<Vec<EventId>, StoreError> {
@@ -464,11 +536,11 @@ impl WriteGuard<'_> {
         // bundle may create a record and revise it), folded into a copy until the batch commits.
         let mut scratch: Option<State> = None;
         for raw in batch {
-            let lamports = &self.inner.lamports;
+            let dag = &self.inner.dag;
             let state = scratch.as_ref().unwrap_or(&self.inner.state);
             let (event, change) =
-                against(state, check_one(&trust, |id| lamports.get(id).or(fresh.get(id)).copied(), raw)?)?;
-            if lamports.contains_key(&event.id) || fresh.contains_key(&event.id) {
+                against(state, check_one(&trust, |id| dag.lamport(id).or(fresh.get(id).copied()), raw)?)?;
+            if dag.contains(&event.id) || fresh.contains_key(&event.id) {
                 return Err(StoreError::Ledger {
                     id: event.id.to_hex(),
                     source: lajna_ledger::LedgerError::Malformed("event is already stored".into()),
@@ -504,12 +576,12 @@ impl WriteGuard<'_> {
     /// A refused event (nothing written) or a database error.
     pub async fn receive(&mut self, raw: &SignedEvent) -> Result<Receipt, StoreError> {
         let id = raw.id();
-        if self.inner.lamports.contains_key(&id) {
+        if self.inner.dag.contains(&id) {
             return Ok(Receipt::Duplicate(id));
         }
-        let lamports = &self.inner.lamports;
+        let dag = &self.inner.dag;
         let state = &self.inner.state;
-        match check_one(&self.inner.trust, |p| lamports.get(p).copied(), raw).and_then(|c| against(state, c)) {
+        match check_one(&self.inner.trust, |p| dag.lamport(p), raw).and_then(|c| against(state, c)) {
             Ok((event, change)) if change.is_private(&self.inner.state) => {
                 // A peer never has a reason to send one; accepting it would mix logs.
                 Err(StoreError::WrongLog { id: event.id.to_hex(), private: true })
@@ -544,11 +616,11 @@ impl WriteGuard<'_> {
                 let id: String = row.get(0);
                 let text: String = row.get(1);
                 let raw: SignedEvent = serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                let lamports = &self.inner.lamports;
-                let outcome = if lamports.contains_key(&raw.id()) {
+                let dag = &self.inner.dag;
+                let outcome = if dag.contains(&raw.id()) {
                     None
                 } else {
-                    match check_one(&self.inner.trust, |p| lamports.get(p).copied(), &raw)
+                    match check_one(&self.inner.trust, |p| dag.lamport(p), &raw)
                         .and_then(|c| against(&self.inner.state, c))
                     {
                         Ok(c) => Some(Ok(c)),
@@ -866,7 +938,7 @@ impl Store {
         let mut touched = BTreeSet::new();
         let received = now();
         for (event, change) in checked {
-            if inner.lamports.contains_key(&event.id) {
+            if inner.dag.contains(&event.id) {
                 // Stored meanwhile by another process (the same event received twice).
                 continue;
             }
@@ -1171,65 +1243,26 @@ impl Store {
     /// # Errors
     /// Database errors only; a bad event is a report, not an error.
     pub async fn verify(&self) -> Result<VerifyReport, StoreError> {
+        /// Events read and prechecked at a time.
+        const VERIFY_PAGE: i64 = 1000;
         let stored_hash = self.stored_state_hash().await?;
-        let mut trust = Trust::default();
-        let mut lamports: HashMap<EventId, i64> = HashMap::new();
-        // The DAG and who signed what, for the revocation rule (see `Trust`).
-        let mut parents: HashMap<EventId, Vec<EventId>> = HashMap::new();
-        let mut signed: HashMap<String, Vec<EventId>> = HashMap::new();
-        let mut state = State::default();
-        let mut genesis = None;
-        let mut n = 0;
-        let mut after = 0;
+        let mut replay = Replay::default();
         let mut problem = None;
-        'outer: loop {
-            let page = self.events_after(after, 1000).await?;
-            if page.is_empty() {
+        // Bytes, canonical form, signatures and bodies on both cores; in log order on one,
+        // what needs the events before (parents, keys, Lamport clocks, references). The
+        // next page is prechecked while this one is replayed.
+        let mut page = self.events_after(0, VERIFY_PAGE).await?;
+        let ((), mut prechecked) = precheck_beside(&page, || ());
+        while let Some(last) = page.last().map(|e| e.seq) {
+            let next = self.events_after(last, VERIFY_PAGE).await?;
+            let (found, next_prechecked) = precheck_beside(&next, || replay.page(page, prechecked));
+            if found.is_some() {
+                problem = found;
                 break;
             }
-            // Bytes, canonical form, signatures and bodies on both cores; then, in log order,
-            // what needs the events before (parents, keys, Lamport clocks, references).
-            let prechecked = precheck_all(&page);
-            for (stored, (computed, checked, parsed)) in page.into_iter().zip(prechecked) {
-                after = stored.seq;
-                if computed != stored.id {
-                    problem = Some((stored.id.clone(), format!("its bytes hash to {computed}: the event was altered")));
-                    break 'outer;
-                }
-                let lamport_of = |p: &EventId| lamports.get(p).copied();
-                // In log order an event stored after a revocation is never in its past (a
-                // revocation is stored after all its ancestors): `before` is false.
-                match in_context(&trust, lamport_of, |_| false, computed, checked, parsed)
-                    .and_then(|c| against(&state, c))
-                {
-                    Ok((event, change)) => {
-                        if let Some(why) = outside_revocation(&event, &signed, &parents, &lamports) {
-                            problem = Some(why);
-                            break 'outer;
-                        }
-                        trust.admit(&event);
-                        lamports.insert(event.id, event.envelope.lamport);
-                        parents.insert(event.id, event.envelope.parents.clone());
-                        // A few keys sign everything: look up before allocating the key.
-                        match signed.get_mut(&event.envelope.author.node) {
-                            Some(ids) => ids.push(event.id),
-                            None => {
-                                signed.insert(event.envelope.author.node.clone(), vec![event.id]);
-                            }
-                        }
-                        if event.envelope.kind == GENESIS_KIND {
-                            genesis = Some(event.id);
-                        }
-                        state.apply_change(&meta_of(&event), change);
-                        n += 1;
-                    }
-                    Err(e) => {
-                        problem = Some((stored.id.clone(), e.to_string()));
-                        break 'outer;
-                    }
-                }
-            }
+            (page, prechecked) = (next, next_prechecked);
         }
+        let Replay { trust, mut dag, mut state, genesis, events: mut n, .. } = replay;
         if problem.is_none() {
             // The private log: the same checks; its events may name shared events as parents.
             for stored in self.private_events().await? {
@@ -1245,15 +1278,14 @@ impl Store {
                     let start = serde_json::from_str::<lajna_ledger::Envelope>(&stored.raw.envelope)
                         .map(|e| e.parents)
                         .unwrap_or_default();
-                    first_outside_past(&parents, &lamports, &start, &[r]).is_some()
+                    dag.first_outside_past(&start, &[r]).is_some()
                 };
                 let checked = check_event(&stored.raw);
-                match in_context(&trust, |p| lamports.get(p).copied(), before, computed, checked, None)
+                match in_context(&trust, |p| dag.lamport(p), before, computed, checked, None)
                     .and_then(|c| against(&state, c))
                 {
                     Ok((event, change)) => {
-                        lamports.insert(event.id, event.envelope.lamport);
-                        parents.insert(event.id, event.envelope.parents.clone());
+                        dag.insert(event.id, event.envelope.lamport, &event.envelope.parents);
                         state.apply_change(&meta_of(&event), change);
                         n += 1;
                     }
@@ -1335,15 +1367,14 @@ impl Store {
 fn outside_revocation(
     event: &VerifiedEvent,
     signed: &HashMap<String, Vec<EventId>>,
-    parents: &HashMap<EventId, Vec<EventId>>,
-    lamports: &HashMap<EventId, i64>,
+    dag: &Dag,
 ) -> Option<(String, String)> {
     if event.envelope.kind != KEY_REVOKED_KIND {
         return None;
     }
     let body: KeyRevokedBody = serde_json::from_value(event.envelope.body.clone()).ok()?;
     let by_key = signed.get(&body.node)?;
-    let outside = first_outside_past(parents, lamports, &event.envelope.parents, by_key)?;
+    let outside = dag.first_outside_past(&event.envelope.parents, by_key)?;
     Some((
         outside.to_hex(),
         format!(
@@ -1353,32 +1384,6 @@ fn outside_revocation(
             body.node, body.party, event.id
         ),
     ))
-}
-
-/// The first of `targets` that is not an ancestor of (or one of) `start`, walking `parents`;
-/// `None` when all are. The walk stops below the smallest Lamport clock of the targets (an
-/// ancestor's clock is smaller than its child's) and once every target is found.
-fn first_outside_past(
-    parents: &HashMap<EventId, Vec<EventId>>,
-    lamports: &HashMap<EventId, i64>,
-    start: &[EventId],
-    targets: &[EventId],
-) -> Option<EventId> {
-    let mut missing: std::collections::HashSet<EventId> = targets.iter().copied().collect();
-    let floor = targets.iter().filter_map(|t| lamports.get(t)).copied().min().unwrap_or(0);
-    let mut seen = std::collections::HashSet::new();
-    let mut stack: Vec<EventId> = start.to_vec();
-    while let Some(id) = stack.pop() {
-        if missing.is_empty() {
-            break;
-        }
-        if !seen.insert(id) || lamports.get(&id).is_none_or(|l| *l < floor) {
-            continue;
-        }
-        missing.remove(&id);
-        stack.extend(parents.get(&id).into_iter().flatten().copied());
-    }
-    targets.iter().find(|t| missing.contains(*t)).copied()
 }
 
 /// Writes one record's projection row: private kinds to `private_records` (with their party),

@@ -36,12 +36,10 @@ impl Store {
     async fn closure(&self, heads: &[EventId]) -> HashSet<EventId> {
         let inner = self.current().await;
         let mut seen = HashSet::new();
-        let mut stack: Vec<EventId> = heads.iter().filter(|h| inner.lamports.contains_key(h)).copied().collect();
+        let mut stack: Vec<EventId> = heads.iter().filter(|h| inner.dag.contains(h)).copied().collect();
         while let Some(id) = stack.pop() {
-            if seen.insert(id)
-                && let Some(ps) = inner.parents.get(&id)
-            {
-                stack.extend(ps.iter().filter(|p| !seen.contains(*p)));
+            if seen.insert(id) {
+                stack.extend(inner.dag.parents(&id).filter(|p| !seen.contains(p)));
             }
         }
         seen
@@ -86,7 +84,7 @@ impl Store {
     /// Whether every id is stored.
     pub async fn has_all(&self, ids: &[EventId]) -> bool {
         let inner = self.current().await;
-        ids.iter().all(|i| inner.lamports.contains_key(i))
+        ids.iter().all(|i| inner.dag.contains(i))
     }
 
     /// The peer row of `party` (default when never heard of).
@@ -223,7 +221,7 @@ impl Store {
     pub async fn attest(&self, heads: &[EventId]) -> (Vec<EventId>, u64) {
         let held: Vec<EventId> = {
             let inner = self.current().await;
-            heads.iter().filter(|h| inner.lamports.contains_key(h) && !inner.private_ids.contains(h)).copied().collect()
+            heads.iter().filter(|h| inner.dag.contains(h) && !inner.private_ids.contains(h)).copied().collect()
         };
         let count = self.closure_len(&held).await as u64;
         (held, count)

@@ -635,20 +635,8 @@ async fn verify_names_an_event_of_the_revoked_key_outside_the_revocations_past()
 async fn a_log_of_more_than_two_catch_up_pages_reopens_to_the_same_heads_and_state() {
     let f = fixture().await;
     let areas = 2 * lajna_store::CATCH_UP_PAGE + 10;
-    let mut guard = f.store.lock().await;
-    let actor = Actor { party: PartyCode::parse("MAR").unwrap(), member: None };
-    let mut parents = guard.heads();
-    let mut batch = Vec::new();
-    for i in 0..areas {
-        for e in decide(guard.state(), &actor, &area(&format!("area-{i}"))).unwrap() {
-            let event = f.raw(parents.clone(), &e.kind, e.body, &f.node_key);
-            parents = vec![(event.id(), 1 + parents.iter().map(|(_, l)| *l).max().unwrap())];
-            batch.push(event);
-        }
-    }
-    guard.append(&batch).await.unwrap();
-    let heads = guard.heads();
-    drop(guard);
+    append_areas(&f, areas).await;
+    let heads = f.store.lock().await.heads();
     let (events, hash, _) = f.snapshot().await;
     assert_eq!(events, i64::try_from(areas).unwrap() + 2, "genesis, certificate and one event per area");
     drop(f.store);
@@ -656,4 +644,58 @@ async fn a_log_of_more_than_two_catch_up_pages_reopens_to_the_same_heads_and_sta
     assert_eq!(reopened.lock().await.heads(), heads, "the next write builds on the same heads");
     assert_eq!(reopened.state_hash().await.unwrap(), hash);
     assert_eq!(reopened.with_state(|s| s.all::<Area>(RecordKind::Area).len()).await, areas);
+    let report = reopened.verify().await.unwrap();
+    assert!(report.ok(), "{:?}", report.problem);
+    assert_eq!(report.events, areas + 2);
+}
+
+/// Appends one signed `area.created` event for each of `n` areas, in one batch, in a chain:
+/// the events, in log order.
+async fn append_areas(f: &Fixture, n: usize) -> Vec<SignedEvent> {
+    let mut guard = f.store.lock().await;
+    let actor = Actor { party: PartyCode::parse("MAR").unwrap(), member: None };
+    let mut parents = guard.heads();
+    let mut batch = Vec::new();
+    for i in 0..n {
+        for e in decide(guard.state(), &actor, &area(&format!("area-{i}"))).unwrap() {
+            let event = f.raw(parents.clone(), &e.kind, e.body, &f.node_key);
+            parents = vec![(event.id(), 1 + parents.iter().map(|(_, l)| *l).max().unwrap())];
+            batch.push(event);
+        }
+    }
+    guard.append(&batch).await.unwrap();
+    batch
+}
+
+/// `verify` reads, prechecks and replays the log a page at a time (1,000 events), prechecking
+/// the next page on both cores while the one before is replayed in order: a good log of
+/// several pages verifies whole, and a bad event in a later page is named with the count of
+/// the good events before it, whatever was prechecked beyond it.
+#[tokio::test]
+async fn verify_names_a_bad_event_in_a_later_page_with_the_good_events_before_it() {
+    let f = fixture().await;
+    let batch = append_areas(&f, 2_500).await;
+    let report = f.store.verify().await.unwrap();
+    assert!(report.ok(), "{:?}", report.problem);
+    assert_eq!(report.events, 2 + 2_500, "genesis, certificate and the areas");
+    // The 1,700th area's event (log position 1,702, in the second page) carries the signature
+    // of the event before it, written around the store's checks and the table's trigger.
+    let (victim, donor) = (&batch[1_699], &batch[1_698]);
+    let one = sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect(&format!("sqlite://{}", f.path.display()))
+        .await
+        .unwrap();
+    sqlx::query("DROP TRIGGER events_no_update").execute(&one).await.unwrap();
+    sqlx::query("UPDATE events SET sigs = ? WHERE id = ?")
+        .bind(serde_json::to_string(&donor.sigs).unwrap())
+        .bind(victim.id().to_hex())
+        .execute(&one)
+        .await
+        .unwrap();
+    let report = f.store.verify().await.unwrap();
+    let (id, why) = report.problem.expect("the altered signature is found");
+    assert_eq!(id, victim.id().to_hex());
+    assert!(why.contains("does not verify"), "{why}");
+    assert_eq!(report.events, 2 + 1_699, "the events before it were good");
 }
