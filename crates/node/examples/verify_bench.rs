@@ -3,7 +3,7 @@
 //! `cargo run --release -j2 -p lajna-node --example verify_bench -- [ACTIONS]` (default 20,000)
 //! builds the demo committee plus ACTIONS actions (one signed event each) in a temporary
 //! directory (or, given a directory instead, opens that node's data, e.g. one made by the
-//! `big_log` example), then times, over the same stored events, three rounds of each:
+//! `big_log` example; `-- ACTIONS DIR` builds into DIR and keeps it), then times, over the same stored events, three rounds of each:
 //! raw `VerifyingKey::verify_strict` of every signature (one core), `ed25519_dalek::verify_batch`
 //! of all of them (one core; a different check, see BENCHMARKS.md), and the node's full
 //! `verify` (bytes, canonical form, signatures, keys, DAG, bodies, refold, state hash).
@@ -24,7 +24,8 @@ async fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let t = Instant::now();
     let node = if let Ok(actions) = arg.parse::<usize>() {
-        let node = lajna_demo::build(&dir.path().join("data")).await.expect("demo");
+        let keep = std::env::args().nth(2).map(std::path::PathBuf::from);
+        let node = lajna_demo::build(&keep.unwrap_or_else(|| dir.path().join("data"))).await.expect("demo");
         lajna_demo::add_actions(&node, actions).await.expect("actions");
         eprintln!("generated in {:.1} s", t.elapsed().as_secs_f64());
         node

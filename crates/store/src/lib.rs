@@ -212,27 +212,31 @@ fn precheck(raw: &SignedEvent) -> Prechecked {
     (raw.id().to_hex(), event, change)
 }
 
-/// Prechecks `events` (in order) on this thread and a helper, the machine's second core,
-/// while this thread first runs `meanwhile`: [`Store::verify`] checks one page in log order
-/// (which only one thread can do) while the next page is prechecked. The two threads take
-/// chunks of `PRECHECK_CHUNK` events from a shared counter, so this thread joins in as soon
-/// as `meanwhile` returns and neither waits for a fixed half. On one core, `meanwhile` then
-/// the prechecks.
-fn precheck_beside<T>(events: &[StoredEvent], meanwhile: impl FnOnce() -> T) -> (T, Vec<Prechecked>) {
-    const PRECHECK_CHUNK: usize = 32;
+/// `each` of `items` (answers in order) on this thread and a helper, the machine's second
+/// core, while this thread first runs `meanwhile`: [`Store::verify`] prechecks the next page
+/// of events while this thread replays the page before in log order (which only one thread
+/// can do). The two threads take chunks of `CHUNK` items from a shared counter, so this
+/// thread joins in as soon as `meanwhile` returns and neither waits for a fixed half. On one
+/// core, `meanwhile` then `each`.
+fn beside<I: Sync, R: Send, T>(
+    items: &[I],
+    each: impl Fn(&I) -> R + Sync,
+    meanwhile: impl FnOnce() -> T,
+) -> (T, Vec<R>) {
+    const CHUNK: usize = 32;
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    if threads < 2 || events.len() < 2 * PRECHECK_CHUNK {
+    if threads < 2 || items.len() < 2 * CHUNK {
         let done = meanwhile();
-        return (done, events.iter().map(|e| precheck(&e.raw)).collect());
+        return (done, items.iter().map(&each).collect());
     }
-    let chunks = events.chunks(PRECHECK_CHUNK).collect::<Vec<_>>();
+    let chunks = items.chunks(CHUNK).collect::<Vec<_>>();
     let next = std::sync::atomic::AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();
         loop {
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let Some(chunk) = chunks.get(i) else { return done };
-            done.push((i, chunk.iter().map(|e| precheck(&e.raw)).collect::<Vec<_>>()));
+            done.push((i, chunk.iter().map(&each).collect::<Vec<_>>()));
         }
     };
     std::thread::scope(|scope| {
@@ -241,8 +245,13 @@ fn precheck_beside<T>(events: &[StoredEvent], meanwhile: impl FnOnce() -> T) -> 
         let mut done = work();
         done.extend(helper.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
         done.sort_unstable_by_key(|(i, _)| *i);
-        (result, done.into_iter().flat_map(|(_, checked)| checked).collect())
+        (result, done.into_iter().flat_map(|(_, answers)| answers).collect())
     })
+}
+
+/// [`precheck`] of each of `events` on both cores while `meanwhile` runs ([`beside`]).
+fn precheck_beside<T>(events: &[StoredEvent], meanwhile: impl FnOnce() -> T) -> (T, Vec<Prechecked>) {
+    beside(events, |e| precheck(&e.raw), meanwhile)
 }
 
 /// The rest of [`check_one`], in the same order of checks (so the same error for the same
@@ -1296,8 +1305,14 @@ impl Store {
                 }
             }
         }
+        // Two passes over every record, one per core: each read as its type, each hashed.
+        let (unreadable, rebuilt_hash) = std::thread::scope(|scope| {
+            let reading = scope.spawn(|| state.unreadable().into_iter().next());
+            let hash = hash_state(genesis, &state);
+            (reading.join().unwrap_or_else(|p| std::panic::resume_unwind(p)), hash)
+        });
         if problem.is_none()
-            && let Some((id, kind, why)) = state.unreadable().into_iter().next()
+            && let Some((id, kind, why)) = unreadable
         {
             // A record that no longer reads as its type would vanish from every page, export and
             // report: an error of the record, named, never a silent omission.
@@ -1306,7 +1321,7 @@ impl Store {
         if problem.is_none() {
             problem = self.private_projection_problem(&state).await?;
         }
-        let rebuilt_hash = hash_state(genesis, &state)?;
+        let rebuilt_hash = rebuilt_hash?;
         Ok(VerifyReport { events: n, rebuilt_hash, stored_hash, problem })
     }
 
@@ -1455,8 +1470,13 @@ pub fn hash_state(committee: Option<EventId>, state: &State) -> Result<String, S
     }
     // The shared state hash covers the shared record only: each node holds its own party's
     // private log, so private records would make equal shared states hash differently.
-    for (id, entry) in state.entries().filter(|(_, e)| !e.is_private()) {
-        h.record(id, entry.kind.code(), &canonical_text(&entry.doc(id))?);
+    let shared: Vec<_> = state.entries().filter(|(_, e)| !e.is_private()).collect();
+    // The records' canonical texts on both cores, a block at a time (not all held at once).
+    for block in shared.chunks(4096) {
+        let ((), texts) = beside(block, |(id, entry)| canonical_text(&entry.doc(id)), || ());
+        for ((id, entry), text) in block.iter().zip(texts) {
+            h.record(id, entry.kind.code(), &text?);
+        }
     }
     Ok(h.finish())
 }
