@@ -495,7 +495,7 @@ impl WriteGuard<'_> {
     /// The current heads with their Lamport clocks, sorted by id.
     #[must_use]
     pub fn heads(&self) -> Vec<(EventId, i64)> {
-        self.inner.heads.iter().map(|h| (*h, self.inner.dag.lamport(h).unwrap_or(0))).collect()
+        self.inner.heads.iter().map(|h| (*h, self.inner.dag.lamport(h).expect("every head is folded"))).collect()
     }
 
     /// The committee (genesis id), if founded.
@@ -534,7 +534,11 @@ impl WriteGuard<'_> {
     /// are the shared heads and these; a shared event's parents are never private.
     #[must_use]
     pub fn private_heads(&self) -> Vec<(EventId, i64)> {
-        self.inner.private_heads.iter().map(|h| (*h, self.inner.dag.lamport(h).unwrap_or(0))).collect()
+        self.inner
+            .private_heads
+            .iter()
+            .map(|h| (*h, self.inner.dag.lamport(h).expect("every head is folded")))
+            .collect()
     }
 
     async fn append_to(&mut self, batch: &[SignedEvent], log: Log) -> Result<Vec<EventId>, StoreError> {
