@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 use ed25519_dalek::Signature;
 use serde::{Deserialize, Serialize};
 
-use crate::canonical::{check_numbers, to_canonical_vec};
+use crate::canonical::{canonical_value_vec, check_numbers, is_canonical};
 use crate::{EventId, KEY_CERTIFIED_KIND, LedgerError, PublicKey, SecretKey, SignedEvent, Trust, check_event};
 
 /// Domain-separation tag of the signed checkpoint digest, and the statement's `kind`.
@@ -78,7 +78,7 @@ impl Checkpoint {
         statement.heads = statement.heads.into_iter().collect::<BTreeSet<_>>().into_iter().collect();
         let value = serde_json::to_value(&statement).map_err(|e| LedgerError::Encoding(e.to_string()))?;
         check_numbers(&value)?;
-        let bytes = to_canonical_vec(&value)?;
+        let bytes = canonical_value_vec(&value)?;
         let signature = hex::encode(key.sign(&checkpoint_digest(&bytes)));
         let statement = String::from_utf8(bytes).map_err(|e| LedgerError::Encoding(e.to_string()))?;
         Ok(Self { statement, signature })
@@ -97,7 +97,7 @@ impl Checkpoint {
             return Err(bad(format!("{} bytes, more than {MAX_CHECKPOINT_BYTES}", self.statement.len())));
         }
         let value: serde_json::Value = serde_json::from_str(&self.statement).map_err(|e| bad(e.to_string()))?;
-        if to_canonical_vec(&value)? != self.statement.as_bytes() {
+        if !is_canonical(&value, self.statement.as_bytes())? {
             return Err(LedgerError::NotCanonical);
         }
         check_numbers(&value)?;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::LedgerError;
-use crate::canonical::{check_numbers, to_canonical_vec};
+use crate::canonical::{canonical_value_vec, check_numbers, is_canonical};
 use crate::keys::{PublicKey, SecretKey};
 
 /// Ledger format version written in every envelope's `v`.
@@ -230,7 +230,7 @@ impl Draft {
         };
         let value = serde_json::to_value(&envelope).map_err(|e| LedgerError::Encoding(e.to_string()))?;
         check_numbers(&value)?;
-        let bytes = to_canonical_vec(&value)?;
+        let bytes = canonical_value_vec(&value)?;
         if bytes.len() > MAX_EVENT_BYTES {
             return Err(LedgerError::Oversized { size: bytes.len(), limit: MAX_EVENT_BYTES });
         }
@@ -290,7 +290,7 @@ pub fn check_event(raw: &SignedEvent) -> Result<VerifiedEvent, LedgerError> {
         return Err(LedgerError::Oversized { size, limit: MAX_EVENT_BYTES });
     }
     let value: Value = serde_json::from_str(&raw.envelope).map_err(|e| LedgerError::Malformed(e.to_string()))?;
-    if to_canonical_vec(&value)? != raw.envelope.as_bytes() {
+    if !is_canonical(&value, raw.envelope.as_bytes())? {
         return Err(LedgerError::NotCanonical);
     }
     check_numbers(&value)?;

@@ -17,7 +17,9 @@ pub mod keys;
 pub mod sync;
 
 pub use bundle::{BUNDLE_FORMAT, BundleHeader, read_bundle, write_bundle};
-pub use canonical::{MAX_SAFE_INTEGER, canonicalize_text, check_numbers, to_canonical_vec};
+pub use canonical::{
+    MAX_SAFE_INTEGER, canonical_value_vec, canonicalize_text, check_numbers, is_canonical, to_canonical_vec,
+};
 pub use checkpoint::{Checkpoint, CheckpointStatement};
 pub use error::{LedgerError, RevokedKey};
 pub use event::{
