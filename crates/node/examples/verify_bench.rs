@@ -10,6 +10,10 @@
 
 use std::time::Instant;
 
+/// The allocator the `lajna` binary runs with (crates/cli/src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use ed25519_dalek::{Signature, VerifyingKey};
 use lajna_ledger::PublicKey;
 
