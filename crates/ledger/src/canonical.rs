@@ -1,6 +1,7 @@
 //! RFC 8785 (JSON Canonicalization Scheme) encoding, and the integer rule of ledger v1.
 //!
-//! The encoder itself is `serde_json_canonicalizer`; this module adds the checks that the
+//! The encoder itself is `serde_json_canonicalizer` (or serde_json's compact writer for the
+//! values where the two write the same bytes, see [`is_canonical`]); this module adds the checks that the
 //! RFC leaves to the application: integers must stay within ±2^53 (the range where RFC 8785,
 //! IEEE 754 and JavaScript agree — DESIGN.md §4 invariant 11), and non-integers are refused in
 //! signed bodies because every quantity of the record is an integer (percent, seats, minor units).
@@ -50,8 +51,8 @@ pub fn canonical_value_vec(value: &Value) -> Result<Vec<u8>, LedgerError> {
 /// ordering keys by UTF-16 code units (§3.2.3) is ordering them by UTF-8 bytes, the order the
 /// map iterates in. Anything else — a float, a larger integer, a key with a surrogate-pair or
 /// private-use character — goes through the canonicalizer. The canonicalizer builds and sorts
-/// every object's properties as UTF-16; this road was most of `lajna verify`'s time outside
-/// the signatures (issue 11).
+/// every object's properties as UTF-16: about a fifth of `lajna verify`'s samples on a log of
+/// creations before this road (issue 11).
 ///
 /// # Errors
 /// As [`to_canonical_vec`], on the canonicalizer's road.
@@ -165,7 +166,7 @@ pub fn check_numbers(value: &Value) -> Result<(), LedgerError> {
         }
     }
     // The pointer is written only for a value that fails: building it for every key and index
-    // of every event was a tenth of `lajna verify`'s work outside the signatures.
+    // of every event was about a tenth of `lajna verify`'s prechecks outside the signatures.
     if numbers_in_range(value) {
         return Ok(());
     }
