@@ -15,6 +15,7 @@ mod feeds;
 mod hash;
 mod local;
 mod notify;
+mod saved;
 mod sync;
 mod two_factor;
 
@@ -41,6 +42,7 @@ pub use feeds::FeedRow;
 pub use hash::StateHasher;
 pub use local::{AuditRow, SessionRow, UserRow};
 pub use notify::{ContactRow, NotificationKey, NotificationRow, OutboxRow, OutboxStatus};
+pub use saved::{FOLD_FORMAT, SAVE_EVERY};
 pub use sync::{CheckpointCheck, PeerRow, StoredCheckpoint};
 pub use two_factor::{SignInStepRow, TotpRow};
 
@@ -114,6 +116,8 @@ struct Inner {
     shared_seq: i64,
     /// The highest `seq` of `private_events` folded here.
     private_seq: i64,
+    /// [`Inner::seen`] when the fold was last saved or read from its save (`saved.rs`).
+    saved: u64,
 }
 
 /// Which log an event belongs to.
@@ -134,6 +138,7 @@ impl Inner {
             private_ids: std::collections::HashSet::new(),
             shared_seq: 0,
             private_seq: 0,
+            saved: 0,
         }
     }
 
@@ -760,6 +765,11 @@ impl Store {
         {
             let mut inner = store.inner.lock().await;
             store.reload(&mut inner).await?;
+            if saved::due(inner.seen(), inner.saved) {
+                // Folded (most of) a long log: save the fold, so that the next opening reads it.
+                saved::save(&mut *store.pool.acquire().await?, &inner).await?;
+                inner.saved = inner.seen();
+            }
             store.publish(&inner);
         }
         Ok(store)
@@ -910,9 +920,11 @@ impl Store {
         self.observed.fetch_max(seen, std::sync::atomic::Ordering::SeqCst);
     }
 
+    /// Refolds `inner` from what is stored: the saved fold when there is a usable one
+    /// (`saved.rs`), then the events after it.
     async fn reload(&self, inner: &mut Inner) -> Result<(), StoreError> {
-        *inner = Inner::empty();
         let mut conn = self.pool.acquire().await?;
+        *inner = saved::load(&mut conn).await?.unwrap_or_else(Inner::empty);
         catch_up_on(&mut conn, inner).await?;
         self.saw(inner.seen());
         Ok(())
@@ -997,7 +1009,15 @@ impl Store {
                 upsert_projection(&mut tx, &id, entry).await?;
             }
         }
+        // The fold saved with the events that make it, now and then (`saved::due`).
+        let save = saved::due(inner.seen(), inner.saved);
+        if save {
+            saved::save(&mut tx, inner).await?;
+        }
         tx.commit().await?;
+        if save {
+            inner.saved = inner.seen();
+        }
         self.saw(inner.seen());
         Ok(())
     }
@@ -1231,7 +1251,9 @@ impl Store {
         for (id, entry) in inner.state.entries() {
             upsert_projection(&mut tx, id, entry).await?;
         }
+        saved::save(&mut tx, &inner).await?;
         tx.commit().await?;
+        inner.saved = inner.seen();
         self.saw(inner.seen());
         self.bumps.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.publish(&inner);
@@ -1267,6 +1289,8 @@ impl Store {
             )
         };
         let mut page = joined(read(0)).await?;
+        // The last `seq` of each log folded here (to compare with the store's own fold).
+        let (mut shared_end, mut private_end) = (page.last().map_or(0, |e| e.seq), 0);
         let mut ahead = page.last().map(|e| read(e.seq));
         let ((), mut prechecked) = precheck_beside(&page, || ());
         let mut problem = loop {
@@ -1275,6 +1299,7 @@ impl Store {
                 None => Vec::new(),
             };
             ahead = next.last().map(|e| read(e.seq));
+            shared_end = next.last().map_or(shared_end, |e| e.seq);
             let (found, next_prechecked) = precheck_beside(&next, || replay.page(page, prechecked));
             if found.is_some() || next.is_empty() {
                 break found;
@@ -1307,6 +1332,7 @@ impl Store {
                         dag.insert(event.id, event.envelope.lamport, &event.envelope.parents);
                         state.apply_change(&meta_of(&event), change);
                         n += 1;
+                        private_end = stored.seq;
                     }
                     Err(e) => {
                         problem = Some((stored.id.clone(), e.to_string()));
@@ -1331,11 +1357,34 @@ impl Store {
         if problem.is_none() {
             problem = self.private_projection_problem(&state).await?;
         }
+        if problem.is_none() {
+            problem = self.opened_fold_problem(&state, &dag, shared_end, private_end).await;
+        }
         let rebuilt_hash = rebuilt_hash?;
         // Freeing a fold of the whole log takes about a tenth of the verification: not waited for.
         std::thread::spawn(move || drop((state, dag, trust, signed)));
         let stored_hash = joined(stored_hash).await?;
         Ok(VerifyReport { events: n, rebuilt_hash, stored_hash, problem })
+    }
+
+    /// This store's own fold — opened from the saved fold (`saved.rs`) and caught up — against
+    /// `state` and `dag`, a fold of the whole log up to `seq`s `shared_end` and `private_end`:
+    /// the problem to report when they differ. Compared only when the store's fold stands at
+    /// the same place (nothing was appended meanwhile).
+    async fn opened_fold_problem(
+        &self,
+        state: &State,
+        dag: &Dag,
+        shared_end: i64,
+        private_end: i64,
+    ) -> Option<(String, String)> {
+        let inner = self.current().await;
+        let same = inner.state == *state && inner.dag.len() == dag.len();
+        ((inner.shared_seq, inner.private_seq) == (shared_end, private_end) && !same).then(|| {
+            let why = "the fold this node opened from its saved fold (table saved_fold) differs from a fold of \
+                       the whole log; run `lajna rebuild`";
+            ("saved_fold".to_string(), why.to_string())
+        })
     }
 
     /// The party-private projection rows against the fold `state` of the whole log: the first

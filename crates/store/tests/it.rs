@@ -652,12 +652,17 @@ async fn a_log_of_more_than_two_catch_up_pages_reopens_to_the_same_heads_and_sta
 /// Appends one signed `area.created` event for each of `n` areas, in one batch, in a chain:
 /// the events, in log order.
 async fn append_areas(f: &Fixture, n: usize) -> Vec<SignedEvent> {
+    append_areas_named(f, "area", n).await
+}
+
+/// [`append_areas`], the areas coded `{prefix}-{i}`.
+async fn append_areas_named(f: &Fixture, prefix: &str, n: usize) -> Vec<SignedEvent> {
     let mut guard = f.store.lock().await;
     let actor = Actor { party: PartyCode::parse("MAR").unwrap(), member: None };
     let mut parents = guard.heads();
     let mut batch = Vec::new();
     for i in 0..n {
-        for e in decide(guard.state(), &actor, &area(&format!("area-{i}"))).unwrap() {
+        for e in decide(guard.state(), &actor, &area(&format!("{prefix}-{i}"))).unwrap() {
             let event = f.raw(parents.clone(), &e.kind, e.body, &f.node_key);
             parents = vec![(event.id(), 1 + parents.iter().map(|(_, l)| *l).max().unwrap())];
             batch.push(event);
@@ -698,4 +703,76 @@ async fn verify_names_a_bad_event_in_a_later_page_with_the_good_events_before_it
     assert_eq!(id, victim.id().to_hex());
     assert!(why.contains("does not verify"), "{why}");
     assert_eq!(report.events, 2 + 1_699, "the events before it were good");
+}
+
+/// Issue 11 item 4: a store opens from its saved fold (written by `rebuild`, and by writes and
+/// openings every `SAVE_EVERY` events or tenth of the log) and folds only the events after
+/// it, to the same heads and state as a fold of the whole log. A saved fold that differs from
+/// the log is what the store opens with — and `verify` names it, `rebuild` replaces it; one of
+/// another format, or saved at an event the log no longer holds, is ignored.
+#[tokio::test]
+async fn a_store_opens_from_its_saved_fold_and_folds_only_the_events_after_it() {
+    let f = fixture().await;
+    append_areas_named(&f, "before", 30).await;
+    f.store.rebuild().await.unwrap();
+    append_areas_named(&f, "after", 5).await;
+    let heads = f.store.lock().await.heads();
+    let (events, hash, _) = f.snapshot().await;
+    assert_eq!(events, 37);
+    let Fixture { path, store, _dir, .. } = f;
+    drop(store);
+    let codes = |s: &lajna_domain::State| {
+        let mut codes: Vec<String> = s.all::<Area>(RecordKind::Area).into_iter().map(|(_, a)| a.code).collect();
+        codes.sort();
+        codes
+    };
+    let reopened = Store::open(&path).await.unwrap();
+    assert_eq!(reopened.lock().await.heads(), heads);
+    assert_eq!(reopened.state_hash().await.unwrap(), hash);
+    let all = reopened.with_state(codes).await;
+    assert_eq!(all.len(), 35);
+    assert!(all.contains(&"before-7".to_string()) && all.contains(&"after-4".to_string()));
+    assert!(reopened.verify().await.unwrap().ok());
+    drop(reopened);
+
+    let one = sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    let saved_at: (String, i64) =
+        sqlx::query_as("SELECT format, shared_seq FROM saved_fold").fetch_one(&one).await.unwrap();
+    assert_eq!(saved_at, (lajna_store::FOLD_FORMAT.to_string(), 32), "saved by the rebuild at 32 events");
+    // The saved fold is what opening reads: an area renamed in it shows, and verify names it.
+    sqlx::query(
+        "UPDATE saved_fold SET state = CAST(replace(CAST(state AS TEXT), '\"before-7\"', '\"renamed\"') AS BLOB)",
+    )
+    .execute(&one)
+    .await
+    .unwrap();
+    let opened = Store::open(&path).await.unwrap();
+    let shown = opened.with_state(codes).await;
+    assert!(shown.contains(&"renamed".to_string()) && !shown.contains(&"before-7".to_string()), "{shown:?}");
+    let (what, why) = opened.verify().await.unwrap().problem.expect("the saved fold differs from the log");
+    assert_eq!(what, "saved_fold");
+    assert!(why.contains("lajna rebuild"), "{why}");
+    // Of another format, it is not read.
+    sqlx::query("UPDATE saved_fold SET format = 'lajna-fold/0'").execute(&one).await.unwrap();
+    drop(opened);
+    let opened = Store::open(&path).await.unwrap();
+    assert_eq!(opened.with_state(codes).await, all);
+    assert!(opened.verify().await.unwrap().ok());
+    // `rebuild` saves the fold of the log again (at 37 events); a log cut below it (the last
+    // event deleted around the trigger) is folded from the start, to the 36 events it holds.
+    opened.rebuild().await.unwrap();
+    drop(opened);
+    let saved_at: (String, i64) =
+        sqlx::query_as("SELECT format, shared_seq FROM saved_fold").fetch_one(&one).await.unwrap();
+    assert_eq!(saved_at, (lajna_store::FOLD_FORMAT.to_string(), 37));
+    sqlx::query("DROP TRIGGER events_no_delete").execute(&one).await.unwrap();
+    sqlx::query("DELETE FROM events WHERE seq = 37").execute(&one).await.unwrap();
+    let cut = Store::open(&path).await.unwrap();
+    let left = cut.with_state(codes).await;
+    assert_eq!(left.len(), 34);
+    assert!(!left.contains(&"after-4".to_string()));
 }
