@@ -294,6 +294,16 @@ async fn replays_a_log_fixture_committed_before_the_change_and_gets_the_state_ha
     // The field this version does not know survives in the record (invariant 10).
     let kept = store.records("action").await.unwrap().into_iter().filter(|(_, d)| d.get("future_field").is_some());
     assert_eq!(kept.count(), 1);
+    // The saved form of this fold (`saved_fold`, issue 11) is pinned: a change to what a fold
+    // holds or how it is written changes it, and needs a new `FOLD_FORMAT` (else a store would
+    // open from a fold saved by the older code).
+    let saved = store.with_state(lajna_domain::State::saved).await;
+    assert_eq!(lajna_store::FOLD_FORMAT, "lajna-fold/1 0.1.0", "the pin below is of this format");
+    assert_eq!(
+        blake3::hash(&saved).to_hex().as_str(),
+        "4444b9e569dc2cebf21cee486de5144596182cee3641c7e3a72713d7cf97455c",
+        "the saved fold changed: bump FOLD_FORMAT with the new pin"
+    );
     drop(store);
     assert_eq!(Store::open(&path).await.unwrap().state_hash().await.unwrap(), DEMO_LOG_STATE_HASH);
 }
