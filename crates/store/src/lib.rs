@@ -42,7 +42,7 @@ pub use feeds::FeedRow;
 pub use hash::StateHasher;
 pub use local::{AuditRow, SessionRow, UserRow};
 pub use notify::{ContactRow, NotificationKey, NotificationRow, OutboxRow, OutboxStatus};
-pub use saved::{FOLD_FORMAT, SAVE_EVERY};
+pub use saved::{FOLD_FORMAT, SAVE_EVERY, SAVE_MAX_EVENTS};
 pub use sync::{CheckpointCheck, PeerRow, StoredCheckpoint};
 pub use two_factor::{SignInStepRow, TotpRow};
 
@@ -765,7 +765,7 @@ impl Store {
         {
             let mut inner = store.inner.lock().await;
             store.reload(&mut inner).await?;
-            if saved::due(inner.seen(), inner.saved) {
+            if saved::due_for(&inner) {
                 // Folded (most of) a long log: save the fold, so that the next opening reads it.
                 saved::save(&mut *store.pool.acquire().await?, &inner).await?;
                 inner.saved = inner.seen();
@@ -1010,7 +1010,7 @@ impl Store {
             }
         }
         // The fold saved with the events that make it, now and then (`saved::due`).
-        let save = saved::due(inner.seen(), inner.saved);
+        let save = saved::due_for(inner);
         if save {
             saved::save(&mut tx, inner).await?;
         }
@@ -1251,7 +1251,11 @@ impl Store {
         for (id, entry) in inner.state.entries() {
             upsert_projection(&mut tx, id, entry).await?;
         }
-        saved::save(&mut tx, &inner).await?;
+        if inner.dag.len() <= saved::SAVE_MAX_EVENTS {
+            saved::save(&mut tx, &inner).await?;
+        } else {
+            saved::forget(&mut tx).await?;
+        }
         tx.commit().await?;
         inner.saved = inner.seen();
         self.saw(inner.seen());

@@ -29,9 +29,29 @@ pub const FOLD_FORMAT: &str = concat!("lajna-fold/1 ", env!("CARGO_PKG_VERSION")
 /// 48 bytes an event) and opening folds at most about a tenth of the log after the saved fold.
 pub const SAVE_EVERY: u64 = 10_000;
 
+/// The largest fold saved, in events (of both logs). Saving holds the DAG's bytes (about 48
+/// bytes an event) about three times at once — encoded, bound to the statement, written by
+/// SQLite — so a fold of 1,000,047 events took `rebuild` from 124 MB to 259 MB (BENCHMARKS.md,
+/// session 13) past the 200 MB. Beyond this size the fold is not saved (and `rebuild`
+/// removes a saved one): opening refolds what follows the last fold saved, as before. Writing
+/// the DAG in parts would lift the limit.
+pub const SAVE_MAX_EVENTS: usize = 250_000;
+
 /// Whether a fold at `seen` events, last saved at `saved`, is due to be saved again.
 pub(crate) fn due(seen: u64, saved: u64) -> bool {
     seen.saturating_sub(saved) >= SAVE_EVERY.max(seen / 10)
+}
+
+/// Whether `inner` is to be saved now: [`due`], and not beyond [`SAVE_MAX_EVENTS`].
+pub(crate) fn due_for(inner: &Inner) -> bool {
+    inner.dag.len() <= SAVE_MAX_EVENTS && due(inner.seen(), inner.saved)
+}
+
+/// Removes the saved fold (`rebuild`, for a fold too large to save: a saved fold it would not
+/// replace may be the one being repaired).
+pub(crate) async fn forget(conn: &mut sqlx::SqliteConnection) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM saved_fold").execute(&mut *conn).await?;
+    Ok(())
 }
 
 /// Writes `inner` as the saved fold, replacing the one before (in `conn`'s transaction, if it is
