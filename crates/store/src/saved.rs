@@ -6,9 +6,10 @@
 //! Derived data, like the projections: a saved fold is used only when it is of this binary's
 //! [`FOLD_FORMAT`] and the log still holds the event it was saved at (the same id at the same
 //! `seq` of each log); anything else — another format, a log cut below it, bytes that do not
-//! read back — is ignored and the log refolded. `rebuild` rewrites it from the log; `verify`
-//! compares the fold opened from it with its own fold of the whole log. The key rule
-//! (`Trust`) is not saved: it is read again from the few key events (`events_trust` index).
+//! read back — is ignored and the log refolded. `rebuild` rewrites it from the log (or removes
+//! it, past [`SAVE_MAX_EVENTS`]); `verify` compares the fold opened from it with its own fold of
+//! the whole log. The key rule (`Trust`) is not saved: it is read again from the few key events
+//! (`events_trust` index).
 
 use std::collections::BTreeSet;
 
