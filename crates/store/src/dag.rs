@@ -108,7 +108,7 @@ impl Dag {
 const ENCODED_PER_EVENT: usize = 32 + 8 + 4;
 
 impl Dag {
-    /// The DAG as bytes, for the store's fold checkpoint: `n` (u32), then `n` ids (32 bytes
+    /// The DAG as bytes, for the store's saved fold (`saved.rs`): `n` (u32), then `n` ids (32 bytes
     /// each), `n` clocks (i64), `n + 1` link starts (u32), the links (u32 positions), all
     /// little-endian. About 48 bytes an event.
     pub(crate) fn encode(&self) -> Vec<u8> {
@@ -230,7 +230,7 @@ mod tests {
                 maps.lamports.insert(id(n), lamport);
                 maps.parents.insert(id(n), parents);
             }
-            // The DAG read back from its bytes (the fold checkpoint's) answers the same.
+            // The DAG read back from its bytes (the saved fold's) answers the same.
             let back = Dag::decode(&dag.encode()).expect("its own bytes read back");
             for dag in [&dag, &back] {
                 // Ids 0..90: those past the log's length are unknown.

@@ -767,8 +767,12 @@ impl Store {
             store.reload(&mut inner).await?;
             if saved::due_for(&inner) {
                 // Folded (most of) a long log: save the fold, so that the next opening reads it.
-                saved::save(&mut *store.pool.acquire().await?, &inner).await?;
-                inner.saved = inner.seen();
+                // Derived data: an opening that cannot write it (a read-only or busy database)
+                // still opens, and refolds next time.
+                match saved::save(&mut *store.pool.acquire().await?, &inner).await {
+                    Ok(()) => inner.saved = inner.seen(),
+                    Err(err) => tracing::warn!(error = %err, "store: the fold was not saved"),
+                }
             }
             store.publish(&inner);
         }
