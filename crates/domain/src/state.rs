@@ -741,7 +741,7 @@ impl State {
         }
     }
 
-    /// The fold as bytes, for a store's fold checkpoint (issue 11 item 4: a store opens from
+    /// The fold as bytes, for a store's saved fold (issue 11 item 4: a store opens from
     /// it and folds only the events after it): JSON of the charter and of every record with
     /// its stamps, in id order — records known only by a revision included. Read back by
     /// [`State::from_saved`], equal.
