@@ -2,8 +2,7 @@
 //! [`lajna_outputs::charts`], mirrored in Arabic), beside the report's charts.
 
 use jiff::civil::Date;
-use lajna_domain::records::Action;
-use lajna_domain::{Lang, RecordKind};
+use lajna_domain::Lang;
 use lajna_i18n::Tr;
 use lajna_outputs::charts::{self, ChartText};
 use lajna_views::ActionRow;
@@ -26,7 +25,8 @@ fn chart_text(tr: Tr<'_>, title: &str, marker: &str) -> ChartText {
 pub fn dashboard_charts(s: &lajna_domain::State, tr: Tr<'_>, today: Date) -> DashboardCharts {
     let lang = tr.lang;
     let rtl = lang == Lang::Ar;
-    let actions = s.all::<Action>(RecordKind::Action);
+    // The snapshot's typed actions, parsed once per state value.
+    let actions = s.actions();
     let span = charts::done_span(&actions, today);
     let (bars, done, total) =
         (charts::area_bars(s, &actions, lang, today), charts::done_dates(s, &actions), actions.len());

@@ -495,16 +495,21 @@ pub fn dashboard(state: &State, log: LogFacts, tr: Tr<'_>, today: Date) -> Optio
     let mut areas: Vec<(String, Area)> =
         typed::<Area>(state, RecordKind::Area).into_iter().map(|(id, a, _)| (id, a)).collect();
     areas.sort_by_key(|(_, a)| a.ordinal);
-    let actions: Vec<(String, Action)> =
-        typed::<Action>(state, RecordKind::Action).into_iter().map(|(id, a, _)| (id, a)).collect();
+    // The snapshot's typed actions, parsed once per state value (`State::actions`).
+    let actions = state.actions();
+    let all_actions = actions.len();
     let area_ids: Vec<String> = areas.iter().map(|(id, _)| id.clone()).collect();
     let progress = summary::area_progress(&area_ids, &actions, today);
     let area_rows: Vec<AreaRow> = areas
         .iter()
         .zip(progress)
         .map(|((id, area), p)| {
-            let mut rows: Vec<ActionRow> =
-                actions.iter().filter(|(_, a)| &a.area == id).map(|(aid, a)| action_row(aid, a, lang, today)).collect();
+            // Past DASHBOARD_ROWS actions the dashboard keeps to figures: no rows are made.
+            let mut rows: Vec<ActionRow> = if all_actions > DASHBOARD_ROWS {
+                Vec::new()
+            } else {
+                actions.iter().filter(|(_, a)| &a.area == id).map(|(aid, a)| action_row(aid, a, lang, today)).collect()
+            };
             rows.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.id.cmp(&b.id)));
             AreaRow {
                 title: Txt::of(&area.title, lang),
@@ -533,13 +538,6 @@ pub fn dashboard(state: &State, log: LogFacts, tr: Tr<'_>, today: Date) -> Optio
         .take(DASHBOARD_LIST)
         .filter_map(|id| by_id.get(&id).map(|a| action_row(&id, a, lang, today)))
         .collect();
-    let all_actions = actions.len();
-    // Past this many actions the dashboard keeps to figures; the roadmap page pages through rows.
-    let area_rows = if all_actions > DASHBOARD_ROWS {
-        area_rows.into_iter().map(|a: AreaRow| AreaRow { rows: vec![], ..a }).collect()
-    } else {
-        area_rows
-    };
 
     let references = lajna_domain::reference::decision_references(state);
     let decisions = typed::<Decision>(state, RecordKind::Decision)
