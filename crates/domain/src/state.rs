@@ -630,8 +630,31 @@ impl SavedEntry {
 /// The typed actions of one state value, computed on first use ([`State::actions`]). Equal to
 /// every other cache and printed as its length, so it is invisible to `PartialEq` and `Debug`
 /// users of [`State`].
+///
+/// A change keeps the last list computed (`before`): the next computation parses only the
+/// actions whose record changed and clones the others (issue 11: a page's cost after a write
+/// is what changed, not every action parsed again). "Unchanged" is pointer equality of the
+/// shared record: `before` holds each source `Arc<Entry>`, so a write to that record after it
+/// was read clones it (`Arc::make_mut`) and the pointer differs.
 #[derive(Clone, Default)]
-struct TypedCache(OnceLock<Arc<[(String, crate::records::Action)]>>);
+struct TypedCache {
+    now: OnceLock<Arc<Typed>>,
+    before: Option<Arc<Typed>>,
+}
+
+/// One computed list of typed actions, id order, with the record each was read from.
+struct Typed {
+    list: Arc<[(String, crate::records::Action)]>,
+    from: Vec<Arc<Entry>>,
+}
+
+impl TypedCache {
+    /// The cache of a state changed from (or filtered from) one holding `self`: empty, with the
+    /// newest list computed so far to reuse.
+    fn carried(&self) -> Self {
+        Self { now: OnceLock::new(), before: self.now.get().or(self.before.as_ref()).cloned() }
+    }
+}
 
 impl PartialEq for TypedCache {
     fn eq(&self, _: &Self) -> bool {
@@ -643,7 +666,7 @@ impl Eq for TypedCache {}
 
 impl std::fmt::Debug for TypedCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "TypedCache({:?})", self.0.get().map(|a| a.len()))
+        write!(f, "TypedCache({:?})", self.now.get().map(|t| t.list.len()))
     }
 }
 
@@ -660,7 +683,7 @@ impl State {
 
     /// Applies a parsed change. Infallible and order-insensitive for concurrent events.
     pub fn apply_change(&mut self, meta: &Meta, change: Change) -> Vec<String> {
-        self.actions = TypedCache::default();
+        self.actions = self.actions.carried();
         let stamp = meta.stamp();
         match change {
             Change::Genesis(charter) => {
@@ -737,7 +760,7 @@ impl State {
                 .filter(|(id, e)| keep(id, e))
                 .map(|(id, e)| (id.clone(), Arc::clone(e)))
                 .collect(),
-            actions: TypedCache::default(),
+            actions: self.actions.carried(),
         }
     }
 
@@ -778,13 +801,64 @@ impl State {
         self.records.iter().map(|(id, e)| (id, e.as_ref())).filter(|(_, e)| e.created.is_some())
     }
 
+    /// [`State::entries`] with each record's shared value, for a cache of something derived
+    /// from a record: a record unchanged since is the same `Arc` (`Arc::ptr_eq`) for as long as
+    /// the cache holds it, because a write to a shared record copies it first.
+    pub fn shared_entries(&self) -> impl Iterator<Item = (&String, &Arc<Entry>)> {
+        self.records.iter().filter(|(_, e)| e.created.is_some())
+    }
+
     /// Every action read as its type, with its id, in id order — [`State::all`] of
     /// `RecordKind::Action`, computed once per state value and shared: a snapshot is immutable,
     /// so every page and API answer at one store generation reads the same list without parsing
-    /// a record again. Any change to the state drops it.
+    /// a record again. A change to the state drops it, keeping it for the next computation to
+    /// clone the actions whose record did not change ([`State::reuse_parsed`]).
     #[must_use]
     pub fn actions(&self) -> Arc<[(String, crate::records::Action)]> {
-        Arc::clone(self.actions.0.get_or_init(|| self.all(RecordKind::Action).into()))
+        Arc::clone(&self.actions.now.get_or_init(|| Arc::new(self.typed_actions())).list)
+    }
+
+    /// Whether [`State::actions`] was computed for this state value.
+    #[must_use]
+    pub fn actions_parsed(&self) -> bool {
+        self.actions.now.get().is_some()
+    }
+
+    /// Lets [`State::actions`] reuse the actions `earlier` parsed (any earlier state: the
+    /// snapshot a store published before this one, a reader class's previous snapshot) for
+    /// every record this state shares with it unchanged. Nothing when this state's actions are
+    /// already computed or `earlier` computed none.
+    pub fn reuse_parsed(&mut self, earlier: &State) {
+        if self.actions.now.get().is_none()
+            && let Some(typed) = earlier.actions.now.get().or(earlier.actions.before.as_ref())
+        {
+            self.actions.before = Some(Arc::clone(typed));
+        }
+    }
+
+    /// [`State::actions`] computed: each action read from its record, or cloned from the list
+    /// computed before a change when its record is the same shared value (see [`TypedCache`]).
+    fn typed_actions(&self) -> Typed {
+        let before = self.actions.before.as_deref();
+        let mut reuse = before.map(|b| b.list.iter().zip(&b.from).peekable());
+        let (mut list, mut from) = (Vec::new(), Vec::new());
+        for (id, e) in self.records.iter().filter(|(_, e)| e.kind == RecordKind::Action && e.created.is_some()) {
+            // Both lists are in id order: walk the earlier one alongside.
+            let same = reuse.as_mut().and_then(|r| {
+                while r.next_if(|((bid, _), _)| bid < id).is_some() {}
+                r.next_if(|((bid, _), src)| bid == id && Arc::ptr_eq(src, e)).map(|((_, a), _)| a.clone())
+            });
+            let action = match same {
+                Some(a) => a,
+                None => match serde_json::from_value(Value::Object(e.content())) {
+                    Ok(a) => a,
+                    Err(_) => continue,
+                },
+            };
+            list.push((id.clone(), action));
+            from.push(Arc::clone(e));
+        }
+        Typed { list: list.into(), from }
     }
 
     /// The record `id` of `kind`.

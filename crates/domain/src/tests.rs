@@ -1390,3 +1390,54 @@ fn a_delegate_endorses_for_the_co_chair_inside_the_period_and_never_outside_it_o
     let ds = crate::signature::delegations(&log.state, "MAR");
     assert_eq!((ds.len(), ds[0].withdrawn, ds[0].delegate.as_str()), (1, true, &*mar_deputy));
 }
+
+// ---- The typed actions reused across changes (issue 11) ----
+
+proptest! {
+    /// `State::actions` after any mix of changes, copies, filtered copies and reuse of what an
+    /// earlier state parsed equals the actions parsed afresh from the records.
+    #[test]
+    fn typed_actions_reused_across_changes_equal_a_fresh_parse(
+        ops in proptest::collection::vec((0usize..6, 0usize..8, 0u8..101), 1..40),
+    ) {
+        let (mut log, area, roadmap, ..) = fixture();
+        let mut ids: Vec<String> = (0..3)
+            .map(|_| log.run("MAR", None, Command::PlanAction(action(&area, &roadmap))).unwrap().unwrap())
+            .collect();
+        let fresh = |s: &State| -> Vec<(String, Action)> { s.all(RecordKind::Action) };
+        let (mut published, mut filtered): (Option<State>, Option<State>) = (None, None);
+        for (n, (op, k, progress)) in ops.into_iter().enumerate() {
+            let lamport = 1_001 + n as i64;
+            match op {
+                0 | 1 => {
+                    let id = &ids[k % ids.len()];
+                    let meta = Meta { id: format!("{:064x}", 5000 + n), lamport, party: "MLI".into(), member: None, at: "2025-04-01T00:00:00Z".into() };
+                    let body = json!({"v": 1, "record": id, "set": {"progress": progress, "title": {"fr": format!("titre {n}")}}});
+                    log.state.apply(&meta, "action.revised", &body).unwrap();
+                }
+                2 => ids.push(log.run("MLI", None, Command::PlanAction(action(&area, &roadmap))).unwrap().unwrap()),
+                3 => prop_assert_eq!(log.state.actions().to_vec(), fresh(&log.state)),
+                4 => {
+                    // As a store publishes: a copy reusing what the last copy parsed.
+                    let mut copy = log.state.clone();
+                    if let Some(p) = &published {
+                        copy.reuse_parsed(p);
+                    }
+                    prop_assert_eq!(copy.actions().to_vec(), fresh(&copy));
+                    published = Some(copy);
+                }
+                _ => {
+                    // As a reader class's snapshot: a filtered copy reusing its previous one.
+                    let keep = |id: &str, _: &crate::state::Entry| !id.ends_with(['1', '3', '5', '7', '9']);
+                    let mut copy = published.as_ref().unwrap_or(&log.state).retain(keep);
+                    if let Some(f) = &filtered {
+                        copy.reuse_parsed(f);
+                    }
+                    prop_assert_eq!(copy.actions().to_vec(), fresh(&copy));
+                    filtered = Some(copy);
+                }
+            }
+        }
+        prop_assert_eq!(log.state.actions().to_vec(), fresh(&log.state));
+    }
+}

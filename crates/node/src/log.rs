@@ -48,6 +48,15 @@ impl Node {
         Ok(self.store.state_hash().await?)
     }
 
+    /// The state hash over the projections as stored on disk (what `lajna rebuild` replaces),
+    /// read from the database, never from a cache.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn stored_state_hash(&self) -> Result<String, NodeError> {
+        Ok(self.store.stored_state_hash().await?)
+    }
+
     /// The committee's charter with its genesis id.
     ///
     /// # Errors

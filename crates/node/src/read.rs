@@ -35,9 +35,20 @@ impl Snapshots {
         kept.iter().find(|(c, g, _)| c == class && *g == generation).map(|(_, _, s)| Arc::clone(s))
     }
 
+    /// The snapshot kept for `class`, of any generation.
+    fn newest(&self, class: &Class) -> Option<Arc<State>> {
+        let kept = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        kept.iter().find(|(c, _, _)| c == class).map(|(_, _, s)| Arc::clone(s))
+    }
+
     fn put(&self, class: Class, generation: u64, state: Arc<State>) {
         let mut kept = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        kept.retain(|(c, g, _)| *g >= generation && c != &class);
+        // One per class, the newest, of whatever generation: the next snapshot of a class
+        // reuses what its previous one parsed (`newest`).
+        if kept.iter().any(|(c, g, _)| c == &class && *g > generation) {
+            return;
+        }
+        kept.retain(|(c, _, _)| c != &class);
         kept.push((class, generation, state));
     }
 }
@@ -66,7 +77,15 @@ impl Node {
             return Snapshot::new(all, generation);
         }
         let state = self.snapshots.get(&class, generation).unwrap_or_else(|| {
-            let built = Arc::new(all.retain(&keep));
+            let mut built = all.retain(&keep);
+            // The actions parsed for this state (by an operator's read) or else by this class's
+            // previous snapshot are reused where unchanged.
+            if !all.actions_parsed()
+                && let Some(earlier) = self.snapshots.newest(&class)
+            {
+                built.reuse_parsed(&earlier);
+            }
+            let built = Arc::new(built);
             self.snapshots.put(class, generation, Arc::clone(&built));
             built
         });

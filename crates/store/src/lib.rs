@@ -12,7 +12,7 @@ mod backup;
 mod dag;
 mod error;
 mod feeds;
-mod hash;
+pub mod hash;
 mod local;
 mod notify;
 mod saved;
@@ -39,7 +39,7 @@ use crate::dag::Dag;
 pub use backup::committee_of;
 pub use error::StoreError;
 pub use feeds::FeedRow;
-pub use hash::StateHasher;
+pub use hash::{RecordTexts, StateHasher};
 pub use local::{AuditRow, SessionRow, UserRow};
 pub use notify::{ContactRow, NotificationKey, NotificationRow, OutboxRow, OutboxStatus};
 pub use saved::{FOLD_FORMAT, SAVE_EVERY, SAVE_MAX_EVENTS};
@@ -376,6 +376,8 @@ pub struct Store {
     bumps: std::sync::atomic::AtomicU64,
     /// (generation, state hash) of the last computation.
     hash_cache: std::sync::Mutex<Option<(u64, String)>>,
+    /// The texts of the records last hashed ([`Store::state_hash`]).
+    hash_texts: std::sync::Mutex<RecordTexts>,
     /// The last published fold: (generation it is equal to, an immutable copy). Readers take
     /// it without the fold's lock ([`Store::snapshot`]); writers replace it when they release
     /// the lock. The lock around it is held only to copy or swap the `Arc`.
@@ -756,6 +758,7 @@ impl Store {
             local_bumps: std::sync::atomic::AtomicU64::new(0),
             bumps: std::sync::atomic::AtomicU64::new(0),
             hash_cache: std::sync::Mutex::new(None),
+            hash_texts: std::sync::Mutex::new(RecordTexts::default()),
             published: std::sync::RwLock::new((0, Arc::new(State::default()))),
             writing: std::sync::atomic::AtomicUsize::new(0),
             committee: std::sync::OnceLock::new(),
@@ -876,7 +879,10 @@ impl Store {
         let generation = inner.seen() + self.bumps.load(std::sync::atomic::Ordering::SeqCst);
         let mut p = self.published.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         if p.0 != generation {
-            *p = (generation, Arc::new(inner.state.clone()));
+            let mut state = inner.state.clone();
+            // What readers parsed from the last published copy is reused where unchanged.
+            state.reuse_parsed(&p.1);
+            *p = (generation, Arc::new(state));
         }
         (p.0, Arc::clone(&p.1))
     }
@@ -1188,24 +1194,40 @@ impl Store {
         .transpose()
     }
 
-    /// BLAKE3 (hex) over the stored projections: the committee row, then every record row by
-    /// id (see [`StateHasher`]).
+    /// BLAKE3 (hex) over the projections: the committee row, then every shared record by id
+    /// (see [`StateHasher`]), of the fold as last published ([`Store::snapshot`]: never waiting
+    /// for a write in progress). Equal to [`Store::stored_state_hash`] over the rows on disk
+    /// unless those were altered outside the store, which `verify` names. Kept per generation;
+    /// after a write only the records it changed are encoded again ([`RecordTexts`]).
     ///
     /// # Errors
-    /// Database errors.
+    /// [`StoreError::Corrupt`] when a record cannot be encoded.
     pub async fn state_hash(&self) -> Result<String, StoreError> {
-        // Projections change only through this store's transactions, which bump `generation`:
-        // between two writes the hash is read from the cache (pages show it on every request).
-        drop(self.current().await);
-        let generation = self.generation();
+        let (generation, state) = self.snapshot().await;
+        let committee = self.committee().await;
+        self.state_hash_of(generation, &state, committee)
+    }
+
+    /// [`Store::state_hash`] of `state`, the fold this store published at `generation`, with
+    /// its `committee`: from the cache when that generation's hash is kept, else computed
+    /// (about 1 ms at 2,000 actions, plus the encoding of each record changed since the last
+    /// call) and kept.
+    fn state_hash_of(&self, generation: u64, state: &State, committee: Option<EventId>) -> Result<String, StoreError> {
         if let Ok(cache) = self.hash_cache.lock()
             && let Some((g, h)) = cache.as_ref()
             && *g == generation
         {
             return Ok(h.clone());
         }
-        let hash = self.stored_state_hash().await?;
-        if let Ok(mut cache) = self.hash_cache.lock() {
+        // Another reader hashing at the same time works without the kept texts, never waits.
+        let mut alone = RecordTexts::default();
+        let hash = match self.hash_texts.try_lock() {
+            Ok(mut kept) => hash::hash_state_with(committee, state, &mut kept)?,
+            Err(_) => hash::hash_state_with(committee, state, &mut alone)?,
+        };
+        if let Ok(mut cache) = self.hash_cache.lock()
+            && cache.as_ref().is_none_or(|(g, _)| *g < generation)
+        {
             *cache = Some((generation, hash.clone()));
         }
         Ok(hash)
@@ -1551,26 +1573,13 @@ async fn open_lock(path: &Path) -> Option<std::fs::File> {
     .flatten()
 }
 
-/// State hash of an in-memory fold, computed exactly like [`Store::state_hash`] over rows.
+/// State hash of an in-memory fold, computed exactly like [`Store::stored_state_hash`] over
+/// rows ([`hash::hash_state_with`] with nothing kept).
 ///
 /// # Errors
 /// [`StoreError::Corrupt`] if a document cannot be encoded.
 pub fn hash_state(committee: Option<EventId>, state: &State) -> Result<String, StoreError> {
-    let mut h = StateHasher::new();
-    if let (Some(id), Some(charter)) = (committee, state.charter()) {
-        h.committee(&id.to_hex(), &canonical_text(&serde_json::to_value(charter).unwrap_or_default())?);
-    }
-    // The shared state hash covers the shared record only: each node holds its own party's
-    // private log, so private records would make equal shared states hash differently.
-    let shared: Vec<_> = state.entries().filter(|(_, e)| !e.is_private()).collect();
-    // The records' canonical texts on both cores, a block at a time (not all held at once).
-    for block in shared.chunks(4096) {
-        let ((), texts) = beside(block, |(id, entry)| canonical_text(&entry.doc(id)), || ());
-        for ((id, entry), text) in block.iter().zip(texts) {
-            h.record(id, entry.kind.code(), &text?);
-        }
-    }
-    Ok(h.finish())
+    hash::hash_state_with(committee, state, &mut hash::RecordTexts::default())
 }
 
 impl std::fmt::Debug for Store {

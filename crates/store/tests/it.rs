@@ -349,6 +349,47 @@ async fn area_roadmap_action(f: &Fixture) -> (String, String, String) {
     (ids[0].clone(), ids[1].clone(), action)
 }
 
+/// Issue 11: the state hash a page shows is computed from the published fold, encoding again
+/// only the records a write changed; after every write it equals the hash of the rows on disk,
+/// and a hash reusing the kept texts equals one encoding every record afresh.
+#[tokio::test]
+async fn the_state_hash_after_each_write_is_the_hash_of_the_stored_rows() {
+    use lajna_domain::{ActionStatus, Progress};
+    let f = fixture().await;
+    let (area_id, _, action) = area_roadmap_action(&f).await;
+    let mut kept = lajna_store::RecordTexts::default();
+    let mut hashes = std::collections::BTreeSet::new();
+    for n in 0..4u8 {
+        let commands = [
+            area(&format!("area-{n}")),
+            Command::ReportProgress {
+                action: action.clone(),
+                status: Some(ActionStatus::InProgress),
+                progress: Some(Progress::new(10 * (i64::from(n) + 1)).unwrap()),
+                reason: None,
+                completed: None,
+            },
+            Command::Revise {
+                kind: RecordKind::Area,
+                id: area_id.clone(),
+                set: json!({"ordinal": 10 + n}).as_object().unwrap().clone(),
+            },
+        ];
+        for command in commands {
+            let batch = f.sign(command, &f.node_key).await;
+            f.store.lock().await.append(&batch).await.unwrap();
+            let shown = f.store.state_hash().await.unwrap();
+            assert_eq!(shown, f.store.stored_state_hash().await.unwrap(), "write {n}");
+            let state = f.store.with_state(|s| s.clone()).await;
+            let reused = lajna_store::hash::hash_state_with(Some(f.genesis), &state, &mut kept).unwrap();
+            assert_eq!(reused, shown, "write {n}: the kept texts reused");
+            assert_eq!(lajna_store::hash_state(Some(f.genesis), &state).unwrap(), shown);
+            assert!(hashes.insert(shown), "every write changes the hash");
+        }
+    }
+    assert_eq!(kept.len(), f.store.with_state(|s| s.entries().count()).await, "one text per record kept");
+}
+
 #[tokio::test]
 async fn a_validly_signed_revision_with_a_mistyped_field_or_a_reference_of_the_wrong_kind_is_refused_named_and_nothing_is_stored()
  {

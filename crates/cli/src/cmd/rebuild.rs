@@ -16,7 +16,7 @@ pub struct Args {
 /// Rebuilds and prints the state hash, and the one before when they differ.
 pub async fn run(args: Args) -> Result<ExitCode> {
     let node = args.data.open().await?;
-    let before = node.state_hash().await?;
+    let before = node.stored_state_hash().await?;
     let after = node.rebuild().await?;
     println!("state hash {after}");
     if before != after {
