@@ -59,9 +59,10 @@ impl Node {
         apply: bool,
     ) -> Result<ImportOutcome, NodeError> {
         let mut guard = self.store.lock().await;
-        let planned = crate::cpu_bound(|| {
-            let mut planned = plan(guard.state(), matrix, self.today());
-            self.check_importer(importer, guard.state(), &mut planned);
+        let state = guard.state();
+        let planned = lajna_door::bulk(|| {
+            let mut planned = plan(state, matrix, self.today());
+            self.check_importer(importer, state, &mut planned);
             planned
         });
         if !apply || !planned.is_clean() {
@@ -133,7 +134,9 @@ impl Node {
             return Ok(vec![]);
         }
         let (committee, parents) = (guard.committee(), guard.heads());
-        let batch = crate::cpu_bound(|| self.sign_batch(guard.state().clone(), committee, parents, commands))?;
+        // A bulk write (the import's): decided and signed at the lower priority of `bulk`.
+        let state = guard.state();
+        let batch = lajna_door::bulk(|| self.sign_batch(state.clone(), committee, parents, commands))?;
         Ok(guard.append(&batch).await?)
     }
 

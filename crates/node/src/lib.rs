@@ -42,7 +42,6 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 use lajna_domain::{Actor, Charter, Command, State, decide};
-use lajna_door::cpu_bound;
 use lajna_ledger::{Draft, GENESIS_KIND, KEY_CERTIFIED_KIND, SecretKey, SignedEvent};
 use lajna_store::Store;
 use serde_json::json;
