@@ -8,7 +8,6 @@
 use axum::Router;
 use axum::http::header;
 use axum::routing::get;
-use tower_http::compression::CompressionLayer;
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
@@ -35,7 +34,7 @@ async fn main() -> std::io::Result<()> {
     let body: &'static str = Box::leak(body.into_boxed_str());
     let app = Router::new()
         .route("/", get(move || async move { ([(header::CONTENT_TYPE, kind)], body) }))
-        .layer(CompressionLayer::new());
+        .layer(lajna_web::compression());
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!("baseline serving {bytes} bytes on http://{addr}/");
     axum::serve(listener, app).await

@@ -105,6 +105,15 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// handshake (`lajna_node::tls::ServerTls::acceptor`, which `lajna serve` reloads on SIGHUP).
 pub type TlsAcceptors = Arc<dyn Fn() -> tokio_rustls::TlsAcceptor + Send + Sync>;
 
+/// The compression of every answer (gzip when the client accepts it), at the fastest level —
+/// nginx's default `gzip_comp_level 1`: a page is compressed per request, and level 6 spent
+/// four times the CPU for 15 % fewer bytes (zlib on the 36 KB dashboard at 2,000 actions:
+/// 0.34 ms for 6.4 KB against 0.09 ms for 7.5 KB; issue 11). The baseline example uses it too.
+#[must_use]
+pub fn compression() -> CompressionLayer {
+    CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest)
+}
+
 /// Builds the router for `node`.
 pub fn router(node: Arc<dyn Door>) -> Router {
     let secure_cookies = std::env::var("LAJNA_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true");
@@ -148,7 +157,7 @@ fn router_with(node: Arc<dyn Door>, secure_cookies: bool) -> Router {
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(counted, metrics::track))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(CompressionLayer::new())
+        .layer(compression())
         // Pages and API answers are per user: no cache keeps them (the stylesheet sets its own).
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(SetResponseHeaderLayer::if_not_present(
