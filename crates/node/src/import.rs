@@ -58,14 +58,16 @@ impl Node {
         matrix: &MatrixImport,
         apply: bool,
     ) -> Result<ImportOutcome, NodeError> {
+        if !apply {
+            // A preview writes nothing: planned on the published state, not under the writers'
+            // lock, which a write would otherwise wait for while the plan runs at `bulk`'s
+            // lower priority.
+            let (_, state) = self.store.snapshot().await;
+            return Ok(ImportOutcome { plan: self.plan_for(importer, &state, matrix), written: vec![] });
+        }
         let mut guard = self.store.lock().await;
-        let state = guard.state();
-        let planned = lajna_door::bulk(|| {
-            let mut planned = plan(state, matrix, self.today());
-            self.check_importer(importer, state, &mut planned);
-            planned
-        });
-        if !apply || !planned.is_clean() {
+        let planned = self.plan_for(importer, guard.state(), matrix);
+        if !planned.is_clean() {
             return Ok(ImportOutcome { plan: planned, written: vec![] });
         }
         let commands: Vec<(Actor, Command)> = planned
@@ -76,6 +78,15 @@ impl Node {
             .collect();
         let written = self.execute_batch(&mut guard, &commands).await?;
         Ok(ImportOutcome { plan: planned, written })
+    }
+
+    /// The plan of `matrix` against `state` for `importer`, at the bulk priority.
+    fn plan_for(&self, importer: &Importer, state: &State, matrix: &MatrixImport) -> ImportPlan {
+        lajna_door::bulk(|| {
+            let mut planned = plan(state, matrix, self.today());
+            self.check_importer(importer, state, &mut planned);
+            planned
+        })
     }
 
     /// Turns rows the importer may not write into refusals.
