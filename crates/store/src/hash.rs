@@ -91,7 +91,7 @@ pub fn hash_state_with(
     let before = std::mem::take(&mut kept.texts);
     let mut reuse = before.into_iter().peekable();
     // Each record's kept text when unchanged (both lists are in id order), else None.
-    let found: Vec<Option<Arc<str>>> = shared
+    let mut found: Vec<Option<Arc<str>>> = shared
         .iter()
         .map(|(id, e)| {
             while reuse.next_if(|(kid, _, _)| kid < *id).is_some() {}
@@ -99,7 +99,6 @@ pub fn hash_state_with(
         })
         .collect();
     drop(reuse);
-    let mut found = found;
     let missing: Vec<usize> = found.iter().enumerate().filter(|(_, t)| t.is_none()).map(|(i, _)| i).collect();
     // The changed records' texts on both cores, a block at a time (not all held at once).
     for block in missing.chunks(4096) {
