@@ -196,6 +196,10 @@ pub trait Door: Send + Sync {
     fn trusted_proxies(&self) -> Vec<ipnet::IpNet>;
 
     // ---- reading the record -------------------------------------------------------------
+    /// A number that grows with every change of the record (a write, a sync, a rebuild, or
+    /// another process's change once seen): what is computed from one [`Snapshot`] holds
+    /// until it moves.
+    fn generation(&self) -> u64;
     /// The state as `viewer` may see it (party and clearance applied once).
     async fn read(&self, viewer: &User) -> Snapshot;
     /// The whole state (the operator's, for the report and the metrics).

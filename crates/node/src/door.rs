@@ -157,6 +157,10 @@ impl Door for Node {
         self.config.notify.clone()
     }
 
+    fn generation(&self) -> u64 {
+        Node::generation(self)
+    }
+
     async fn read(&self, viewer: &User) -> Snapshot {
         Node::read(self, viewer).await
     }

@@ -192,6 +192,160 @@ pub async fn turn_or_stale<'m, V: Clone>(
     Ok(making.lock().await)
 }
 
+/// The kept pages that writes make again before they answer, and the writes in flight (issue
+/// 11 item 1, reads never wait for writes). A page made for a reader is *hot* for
+/// [`Hot::keep_for`]: every write that changes the record makes it again, under the making
+/// lock, before its answer is sent. So a reader who misses a hot page while a write is in
+/// flight shows the previous one ([`Hot::may_show_stale`]) instead of making it, and a reader
+/// who comes after the write's answer finds it made.
+///
+/// The session guarantees of Terry et al. (1994, "Session guarantees for weakly consistent
+/// replicated data") hold across sessions, not only within one: a read that starts after a
+/// write's answer sees the write (the page was made again before that answer); a read
+/// concurrent with a write may see the record before it. A change that comes from elsewhere
+/// (another process on the same database) is shown stale for at most [`Hot::stale_for`] after
+/// the first reader missed it, and only while some write is in flight here.
+#[derive(Debug)]
+pub struct Hot<R> {
+    keep_for: std::time::Duration,
+    stale_for: std::time::Duration,
+    max: usize,
+    writing: std::sync::atomic::AtomicUsize,
+    inner: Mutex<HashMap<String, HotPage<R>>>,
+    counts: [std::sync::atomic::AtomicU64; 3],
+}
+
+#[derive(Debug)]
+struct HotPage<R> {
+    recipe: R,
+    made: std::time::Instant,
+    /// The how-manieth page made, for the eviction of the oldest (two `Instant`s may be equal).
+    order: u64,
+    /// The generation a reader first missed this page at, and when.
+    missed: Option<(u64, std::time::Instant)>,
+}
+
+/// Who made a kept page, or that a stale one was shown: the counters of [`Hot::count`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Made {
+    /// A reader who missed it made it (and waited for it).
+    ByReader = 0,
+    /// A write made it again before answering.
+    ByWrite = 1,
+    /// A reader showed the page of an earlier generation instead of waiting.
+    StaleShown = 2,
+}
+
+/// Marks a write in flight ([`Hot::writing`]) until dropped.
+#[derive(Debug)]
+pub struct Writing<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl Drop for Writing<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl<R: Clone> Default for Hot<R> {
+    /// Pages made within the last 10 minutes, at most 16, shown stale for at most 2 s.
+    fn default() -> Self {
+        Self::new(std::time::Duration::from_secs(600), std::time::Duration::from_secs(2), 16)
+    }
+}
+
+impl<R: Clone> Hot<R> {
+    /// Pages made within `keep_for` are hot, at most `max` of them (the most recently made);
+    /// a page missed at a new generation may be shown stale for `stale_for` after the first
+    /// miss.
+    #[must_use]
+    pub fn new(keep_for: std::time::Duration, stale_for: std::time::Duration, max: usize) -> Self {
+        let counts = Default::default();
+        Self { keep_for, stale_for, max, writing: Default::default(), inner: Mutex::default(), counts }
+    }
+
+    /// How long a page made stays hot.
+    #[must_use]
+    pub fn keep_for(&self) -> std::time::Duration {
+        self.keep_for
+    }
+
+    /// How long after the first miss at a generation a page may be shown stale.
+    #[must_use]
+    pub fn stale_for(&self) -> std::time::Duration {
+        self.stale_for
+    }
+
+    /// A write is in flight until the guard is dropped (after it made the hot pages again).
+    #[must_use]
+    pub fn writing(&self) -> Writing<'_> {
+        self.writing.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Writing(&self.writing)
+    }
+
+    /// Notes that the page `key` was made now, by `by`, with what makes it again (`recipe`).
+    /// A page a reader made is hot from now; one a write made again stays hot only as long as
+    /// a reader's making made it (writes alone do not keep a page nobody reads hot).
+    pub fn made(&self, key: &str, recipe: R, by: Made) {
+        self.count(by);
+        if by != Made::ByReader {
+            return;
+        }
+        let now = std::time::Instant::now();
+        let mut inner = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let order = inner.values().map(|p| p.order + 1).max().unwrap_or(0);
+        inner.insert(key.to_string(), HotPage { recipe, made: now, order, missed: None });
+        inner.retain(|_, p| now.duration_since(p.made) < self.keep_for);
+        while inner.len() > self.max {
+            let oldest = inner.iter().min_by_key(|(_, p)| p.order).map(|(k, _)| k.clone());
+            oldest.map(|k| inner.remove(&k));
+        }
+    }
+
+    /// The recipes of the hot pages (made within [`Hot::keep_for`]), by key.
+    #[must_use]
+    pub fn recipes(&self) -> Vec<(String, R)> {
+        let now = std::time::Instant::now();
+        let inner = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let hot = inner.iter().filter(|(_, p)| now.duration_since(p.made) < self.keep_for);
+        hot.map(|(k, p)| (k.clone(), p.recipe.clone())).collect()
+    }
+
+    /// Whether a reader who misses the page `key` at `generation` may show the stale one
+    /// instead of making it: a write is in flight (which makes the hot pages again before it
+    /// answers), the page is hot, and less than [`Hot::stale_for`] has passed since a reader
+    /// first missed it at `generation`.
+    #[must_use]
+    pub fn may_show_stale(&self, key: &str, generation: u64) -> bool {
+        if self.writing.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+            return false;
+        }
+        let now = std::time::Instant::now();
+        let mut inner = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Some(page) = inner.get_mut(key).filter(|p| now.duration_since(p.made) < self.keep_for) else {
+            return false;
+        };
+        let first = match page.missed {
+            Some((g, at)) if g == generation => at,
+            _ => {
+                page.missed = Some((generation, now));
+                now
+            }
+        };
+        now.duration_since(first) < self.stale_for
+    }
+
+    /// Counts one `what`.
+    pub fn count(&self, what: Made) {
+        self.counts[what as usize].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// How many pages were made by readers, made by writes, and shown stale, in that order.
+    #[must_use]
+    pub fn counts(&self) -> [u64; 3] {
+        self.counts.each_ref().map(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,6 +408,60 @@ mod tests {
     fn the_csrf_mark_is_replaced_by_the_session_token() {
         let page = format!("<input name=\"csrf\" value=\"{CSRF_MARK}\"> &lt;!--csrf--&gt; <i>{CSRF_MARK}</i>");
         assert_eq!(with_csrf(&page, "t0K3n"), "<input name=\"csrf\" value=\"t0K3n\"> &lt;!--csrf--&gt; <i>t0K3n</i>");
+    }
+
+    #[test]
+    fn a_hot_page_is_shown_stale_only_while_a_write_is_in_flight_and_within_its_time() {
+        use std::time::Duration;
+        let long = Duration::from_secs(600);
+        let hot = Hot::<&str>::new(long, long, 4);
+        let w = hot.writing();
+        assert!(!hot.may_show_stale("dashboard/ar", 8), "not made yet: not hot");
+        drop(w);
+        hot.made("dashboard/ar", "reader class ar", Made::ByReader);
+        assert!(!hot.may_show_stale("dashboard/ar", 8), "no write in flight: the reader makes it");
+        let (w1, w2) = (hot.writing(), hot.writing());
+        assert!(hot.may_show_stale("dashboard/ar", 8), "a write in flight will make it again");
+        assert!(hot.may_show_stale("dashboard/ar", 9));
+        assert!(!hot.may_show_stale("roadmap/ar", 8), "only a hot page");
+        drop(w1);
+        assert!(hot.may_show_stale("dashboard/ar", 9), "one write is still in flight");
+        drop(w2);
+        assert!(!hot.may_show_stale("dashboard/ar", 9), "every write answered");
+        hot.count(Made::StaleShown);
+        assert_eq!(hot.counts(), [1, 0, 1]);
+
+        // Past the time a page may be shown stale, or past the time it stays hot: made now.
+        let brief = Hot::<&str>::new(long, Duration::ZERO, 4);
+        brief.made("dashboard/ar", "r", Made::ByReader);
+        let _w = brief.writing();
+        assert!(!brief.may_show_stale("dashboard/ar", 8));
+        brief.made("dashboard/ar", "r", Made::ByWrite);
+        assert_eq!(brief.counts(), [1, 1, 0]);
+        let cold = Hot::<&str>::new(Duration::ZERO, long, 4);
+        cold.made("dashboard/ar", "r", Made::ByReader);
+        let _w = cold.writing();
+        assert!(!cold.may_show_stale("dashboard/ar", 8));
+        assert!(cold.recipes().is_empty(), "a page no longer hot is not made again by writes");
+    }
+
+    #[test]
+    fn the_hot_pages_are_the_most_recently_made() {
+        let long = std::time::Duration::from_secs(600);
+        let hot = Hot::<u32>::new(long, long, 2);
+        hot.made("a", 1, Made::ByReader);
+        hot.made("b", 2, Made::ByReader);
+        hot.made("c", 3, Made::ByReader);
+        let mut recipes = hot.recipes();
+        recipes.sort();
+        assert_eq!(recipes, [("b".to_string(), 2), ("c".to_string(), 3)], "the oldest left");
+        hot.made("b", 4, Made::ByReader);
+        hot.made("c", 5, Made::ByWrite);
+        hot.made("d", 6, Made::ByReader);
+        recipes = hot.recipes();
+        recipes.sort();
+        assert_eq!(recipes, [("b".to_string(), 4), ("d".to_string(), 6)], "a write's making keeps no page hot");
+        assert_eq!(hot.counts(), [5, 1, 0]);
     }
 
     use std::task::{Context, Poll, Waker};

@@ -90,6 +90,9 @@ pub struct AppState {
     /// generation wait for the first one's instead of all making it at once (the dashboard's
     /// show its previous page meanwhile, [`ctx::Page::turn_or_stale`]).
     pub making: Arc<tokio::sync::Mutex<()>>,
+    /// The dashboards readers lately made, which every write makes again before it answers,
+    /// and the writes in flight ([`remake_after_write`]).
+    pub hot: Arc<views::cache::Hot<pages::Recipe>>,
     /// Request counts and durations for `/metrics`.
     pub metrics: Arc<metrics::Metrics>,
 }
@@ -136,6 +139,7 @@ fn router_with(node: Arc<dyn Door>, secure_cookies: bool) -> Router {
         secure_cookies,
         kept: Arc::default(),
         making: Arc::default(),
+        hot: Arc::default(),
         metrics: Arc::new(metrics::Metrics::default()),
     };
     let counted = state.metrics.clone();
@@ -154,6 +158,7 @@ fn router_with(node: Arc<dyn Door>, secure_cookies: bool) -> Router {
         .route_layer(axum::middleware::from_fn(metrics::mark_route))
         .fallback(fallback)
         .layer(axum::middleware::from_fn_with_state(state.clone(), translate_rejections))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), remake_after_write))
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(counted, metrics::track))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -169,6 +174,22 @@ fn router_with(node: Arc<dyn Door>, secure_cookies: bool) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+}
+
+/// Every request but a safe one (RFC 9110 §9.2.1) is a write in flight until its answer; one
+/// that changed the record makes the hot dashboards again before it answers (issue 11: readers
+/// never wait for a write, [`views::cache::Hot`]).
+async fn remake_after_write(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if request.method().is_safe() {
+        return next.run(request).await;
+    }
+    let _writing = state.hot.writing();
+    let before = state.node.generation();
+    let response = next.run(request).await;
+    if state.node.generation() != before {
+        pages::remake(&state).await;
+    }
+    response
 }
 
 /// Serves `node` on `listener` over plain HTTP until `shutdown` completes ([`serve_tls`]

@@ -129,11 +129,32 @@ pub async fn mark_route(req: Request, next: Next) -> Response {
 pub async fn metrics(State(state): State<AppState>) -> Response {
     let mut out = String::new();
     state.metrics.write_requests(&mut out);
+    write_pages(&mut out, state.hot.counts());
     out.push_str(&state.node.metrics_text().await);
     let mut res = out.into_response();
     res.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"));
     res
+}
+
+/// The dashboards made by readers, made again by writes, and shown stale while a write made
+/// them (`counts` in [`lajna_views::cache::Hot::counts`]'s order).
+fn write_pages(out: &mut String, counts: [u64; 3]) {
+    family(
+        out,
+        "lajna_pages_made_total",
+        "counter",
+        "Dashboards made, by who made them: a reader who waited, or a write before it answered.",
+    );
+    let _ = writeln!(out, "lajna_pages_made_total{{by=\"reader\"}} {}", counts[0]);
+    let _ = writeln!(out, "lajna_pages_made_total{{by=\"write\"}} {}", counts[1]);
+    family(
+        out,
+        "lajna_pages_stale_total",
+        "counter",
+        "Dashboards shown from the generation before while a write or a reader made the current one.",
+    );
+    let _ = writeln!(out, "lajna_pages_stale_total {}", counts[2]);
 }
 
 /// `GET /readyz`: 200 `ready` when the store answers a read, else 503. `/healthz` stays the

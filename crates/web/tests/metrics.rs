@@ -143,3 +143,50 @@ async fn metrics_show_each_peers_last_exchange() {
         assert_eq!(value(&samples, "lajna_sync_last_exchange_failed", &[("peer", own)]), None);
     }
 }
+
+/// Issue 11, reads never wait for writes: a write that changed the record makes again, before
+/// it answers, the dashboards readers made lately; a reader who comes after the answer finds
+/// its page made (no reader makes it, none is shown stale), showing the write.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_makes_the_dashboards_readers_made_again_before_it_answers() {
+    let app = TestApp::spawn().await;
+    let base = format!("http://{}", app.addr);
+    let pages = |samples: &[Sample]| {
+        let made = |by| value(samples, "lajna_pages_made_total", &[("by", by)]).unwrap();
+        (made("reader"), made("write"), value(samples, "lajna_pages_stale_total", &[]).unwrap())
+    };
+    assert_eq!(pages(&scrape(&base).await), (0.0, 0.0, 0.0), "nothing made yet");
+    // Two reader classes: the Moroccan secretary in French, a Malian viewer in Arabic.
+    let (viewer, _) = app.login("mli-viewer").await;
+    let (status, mali_before) = common::get_as(&app, &viewer, "/ar/").await;
+    assert_eq!(status, 200);
+    assert_eq!(app.get("/fr/").await.0, 200);
+    assert_eq!(app.get("/fr/").await.0, 200, "kept: not made again");
+    assert_eq!(pages(&scrape(&base).await), (2.0, 0.0, 0.0));
+
+    // A write that changes nothing (refused) makes nothing.
+    let actions: Vec<serde_json::Value> =
+        app.client.get(app.url("/api/v1/actions")).send().await.unwrap().json().await.unwrap();
+    let action = actions
+        .iter()
+        .find(|a| a["owner_party"] == "MAR" && a["status"] == "in_progress")
+        .expect("an open Moroccan action")
+        .clone();
+    let url = app.url(&format!("/api/v1/actions/{}", action["id"].as_str().unwrap()));
+    let refused = app.client.patch(&url).header("X-CSRF-Token", &app.csrf).json(&serde_json::json!({"progress": 140}));
+    assert_eq!(refused.send().await.unwrap().status(), 422);
+    assert_eq!(pages(&scrape(&base).await), (2.0, 0.0, 0.0));
+
+    let events = app.node.store().event_count().await.unwrap();
+    let report = app.client.patch(&url).header("X-CSRF-Token", &app.csrf).json(&serde_json::json!({"progress": 63}));
+    assert_eq!(report.send().await.unwrap().status(), 200);
+    assert_eq!(app.node.store().event_count().await.unwrap(), events + 1);
+    assert_eq!(pages(&scrape(&base).await), (2.0, 2.0, 0.0), "both dashboards made by the write");
+    let (status, mali_after) = common::get_as(&app, &viewer, "/ar/").await;
+    assert_eq!(status, 200);
+    assert_eq!(app.get("/fr/").await.0, 200);
+    assert_eq!(pages(&scrape(&base).await), (2.0, 2.0, 0.0), "the readers found them made");
+    // The record's hash on the page is the one after the write.
+    let hash = app.node.store().state_hash().await.unwrap();
+    assert!(!mali_before.contains(&hash) && mali_after.contains(&hash), "the page after the write shows it");
+}

@@ -6,8 +6,9 @@ use axum::extract::{Path, Query};
 use axum::response::{Html, IntoResponse, Response};
 use jiff::civil::Date;
 
-use lajna_domain::RecordKind;
 use lajna_domain::records::PressDocument;
+use lajna_domain::{Lang, RecordKind};
+use lajna_views::cache::Made;
 
 use crate::WebError;
 use crate::ctx::{OrPage, Page, PageCtx, PageError};
@@ -75,19 +76,43 @@ async fn past(page: &Page, day: Date) -> Result<Response, PageError> {
 /// Today's dashboard, rendered once per reader class (party, clearance), time zone, language,
 /// store generation and date.
 async fn current(page: &Page) -> Result<Response, PageError> {
+    let made = made(page, Made::ByReader).await?;
+    page.framed(&made)
+}
+
+/// Who a dashboard was made for: what makes it again after a write ([`remake`]).
+#[derive(Clone)]
+pub struct Recipe(Lang, crate::ctx::Viewer, lajna_door::auth::User);
+
+/// Today's dashboard for `page`'s reader class: the kept one; else, for a reader
+/// (`by` [`Made::ByReader`]), the previous one while a write in flight makes it again
+/// ([`crate::views::cache::Hot`]) or while another reader makes it; else made now.
+async fn made(page: &Page, by: Made) -> Result<Arc<crate::KeptPage>, PageError> {
     let (node, tr, today, ctx) = (&page.state.node, page.tr(), page.state.node.today(), page.ctx("/"));
-    let (snapshot, user) = (node.read(&page.user).await, &page.user);
+    let (snapshot, user, hot) = (node.read(&page.user).await, &page.user, &page.state.hot);
     let key = format!("dashboard/{}/{}/{:?}/{}/{today}", tr.lang.code(), user.party, user.clearance, ctx.zone_name());
-    let hit = || page.state.kept.pages.get(snapshot.generation(), &key);
-    if let Some(kept) = hit() {
-        return page.framed(&kept);
+    let (generation, kept) = (snapshot.generation(), &page.state.kept.pages);
+    if let Some(kept) = kept.get(generation, &key) {
+        return Ok(kept);
     }
-    let _turn = match page.turn_or_stale(snapshot.generation(), &key).await {
-        Ok(turn) => turn,
-        Err(stale) => return page.framed(&stale),
+    let stale = |stale| {
+        hot.count(Made::StaleShown);
+        Ok(stale)
     };
-    if let Some(kept) = hit() {
-        return page.framed(&kept);
+    let reader = by == Made::ByReader;
+    if let Some(s) = kept.stale(generation, &key).filter(|_| reader && hot.may_show_stale(&key, generation)) {
+        return stale(s);
+    }
+    let _turn = if reader {
+        match page.turn_or_stale(generation, &key).await {
+            Ok(turn) => turn,
+            Err(s) => return stale(s),
+        }
+    } else {
+        page.state.making.lock().await
+    };
+    if let Some(kept) = kept.get(generation, &key) {
+        return Ok(kept);
     }
     let log = views::LogFacts {
         latest: node.latest_events(20).await.or_page(page)?,
@@ -96,14 +121,28 @@ async fn current(page: &Page) -> Result<Response, PageError> {
         demo: node.demo(),
         currency: node.reporting_currency(),
     };
-    let kept = lajna_door::cpu_bound(|| {
+    let made = lajna_door::cpu_bound(|| {
         let d = views::dashboard(&snapshot, log, tr, today).ok_or(WebError::NotFound).or_page(page)?;
         let charts = lajna_report::html::dashboard_charts(&snapshot, tr, today);
         DashboardMain { ctx, tr, d, charts, as_of: None }.kept().or_page(page)
     })?;
-    let kept = Arc::new(kept);
-    page.state.kept.pages.put(snapshot.generation(), &key, Arc::clone(&kept));
-    page.framed(&kept)
+    let made = Arc::new(made);
+    kept.put(generation, &key, Arc::clone(&made));
+    // The page holds no session's token nor name (`CSRF_MARK`): its maker's viewer without them.
+    let viewer = crate::ctx::Viewer { token: None, csrf: crate::views::cache::CSRF_MARK.into(), ..page.viewer.clone() };
+    hot.made(&key, Recipe(page.lang, viewer, page.user.clone()), by);
+    Ok(made)
+}
+
+/// Makes again the dashboards readers made lately, after a write changed the record and before
+/// it answers: a reader after the write finds its page made ([`crate::views::cache::Hot`]).
+pub async fn remake(state: &crate::AppState) {
+    for (key, Recipe(lang, viewer, user)) in state.hot.recipes() {
+        let page = Page { lang, viewer, user, address: String::new(), state: state.clone() };
+        if let Err(e) = made(&page, Made::ByWrite).await {
+            tracing::warn!(key, error = ?e, "the dashboard was not made again after a write");
+        }
+    }
 }
 
 /// `GET /{lang}/press/{id}`: the article as published.

@@ -24,6 +24,7 @@ use axum::Router;
 use axum::routing::{get, post};
 
 use crate::AppState;
+pub use dashboard::{Recipe, remake};
 
 /// The page routes.
 pub fn routes() -> Router<AppState> {
