@@ -200,9 +200,11 @@ pub async fn turn_or_stale<'m, V: Clone>(
 /// who comes after the write's answer finds it made.
 ///
 /// The session guarantees of Terry et al. (1994, "Session guarantees for weakly consistent
-/// replicated data") hold across sessions, not only within one: a read that starts after a
-/// write's answer sees the write (the page was made again before that answer); a read
-/// concurrent with a write may see the record before it. A change that comes from elsewhere
+/// replicated data") hold across sessions for a hot page, not only within one: a read that
+/// starts after a write's answer sees the write (the page was made again before that answer);
+/// a read concurrent with a write may see the record before it. (A page that is not hot is
+/// made by its reader, or shown from the generation before while another reader makes it,
+/// [`turn_or_stale`].) A change that comes from elsewhere
 /// (another process on the same database) is shown stale for at most [`Hot::stale_for`] after
 /// the first reader missed it, and only while some write is in flight here.
 #[derive(Debug)]
