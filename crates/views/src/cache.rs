@@ -194,7 +194,7 @@ pub async fn turn_or_stale<'m, V: Clone>(
 
 /// The kept pages that writes make again before they answer, and the writes in flight (issue
 /// 11 item 1, reads never wait for writes). A page made for a reader is *hot* for
-/// [`Hot::keep_for`]: every write that changes the record makes it again, under the making
+/// `keep_for` ([`Hot::new`]): every write that changes the record makes it again, under the making
 /// lock, before its answer is sent. So a reader who misses a hot page while a write is in
 /// flight shows the previous one ([`Hot::may_show_stale`]) instead of making it, and a reader
 /// who comes after the write's answer finds it made.
@@ -205,7 +205,7 @@ pub async fn turn_or_stale<'m, V: Clone>(
 /// a read concurrent with a write may see the record before it. (A page that is not hot is
 /// made by its reader, or shown from the generation before while another reader makes it,
 /// [`turn_or_stale`].) A change that comes from elsewhere
-/// (another process on the same database) is shown stale for at most [`Hot::stale_for`] after
+/// (another process on the same database) is shown stale for at most `stale_for` ([`Hot::new`]) after
 /// the first reader missed it, and only while some write is in flight here.
 #[derive(Debug)]
 pub struct Hot<R> {
@@ -265,18 +265,6 @@ impl<R: Clone> Hot<R> {
         Self { keep_for, stale_for, max, writing: Default::default(), inner: Mutex::default(), counts }
     }
 
-    /// How long a page made stays hot.
-    #[must_use]
-    pub fn keep_for(&self) -> std::time::Duration {
-        self.keep_for
-    }
-
-    /// How long after the first miss at a generation a page may be shown stale.
-    #[must_use]
-    pub fn stale_for(&self) -> std::time::Duration {
-        self.stale_for
-    }
-
     /// A write is in flight until the guard is dropped (after it made the hot pages again).
     #[must_use]
     pub fn writing(&self) -> Writing<'_> {
@@ -303,7 +291,7 @@ impl<R: Clone> Hot<R> {
         }
     }
 
-    /// The recipes of the hot pages (made within [`Hot::keep_for`]), by key.
+    /// The recipes of the hot pages (made within `keep_for` ([`Hot::new`])), by key.
     #[must_use]
     pub fn recipes(&self) -> Vec<(String, R)> {
         let now = std::time::Instant::now();
@@ -314,7 +302,7 @@ impl<R: Clone> Hot<R> {
 
     /// Whether a reader who misses the page `key` at `generation` may show the stale one
     /// instead of making it: a write is in flight (which makes the hot pages again before it
-    /// answers), the page is hot, and less than [`Hot::stale_for`] has passed since a reader
+    /// answers), the page is hot, and less than `stale_for` ([`Hot::new`]) has passed since a reader
     /// first missed it at `generation`.
     #[must_use]
     pub fn may_show_stale(&self, key: &str, generation: u64) -> bool {
