@@ -18,7 +18,7 @@ const CAP: usize = 16 << 20;
 /// zstd's frame magic number (RFC 8878 §3.1.1), little-endian.
 const ZSTD_MAGIC: [u8; 4] = [0x28, 0xB5, 0x2F, 0xFD];
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: lajna_fuzz::init(), |data: &[u8]| {
     let bundle = if data.starts_with(&ZSTD_MAGIC) {
         data.to_vec()
     } else {

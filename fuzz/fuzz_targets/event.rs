@@ -19,7 +19,7 @@ fn canonical_twice(text: &str) {
     }
 }
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: lajna_fuzz::init(), |data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     canonical_twice(text);
     let Ok(event) = serde_json::from_str::<SignedEvent>(text) else { return };

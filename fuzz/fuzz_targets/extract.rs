@@ -13,7 +13,7 @@ use libfuzzer_sys::fuzz_target;
 #[path = "../../crates/node/src/extract.rs"]
 mod extract;
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: lajna_fuzz::init(), |data: &[u8]| {
     let types: &[&str] = if data.starts_with(b"%PDF") {
         &["application/pdf"]
     } else if data.starts_with(b"PK\x03\x04") {

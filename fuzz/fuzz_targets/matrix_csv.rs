@@ -6,7 +6,7 @@
 use lajna_outputs::import::{ImportLimits, read_with};
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: lajna_fuzz::init(), |data: &[u8]| {
     // A ZIP package goes to the XLSX reader, which has its own target.
     if data.starts_with(b"PK\x03\x04") {
         return;

@@ -6,7 +6,7 @@
 use lajna_outputs::import::{ImportLimits, read_with};
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: lajna_fuzz::init(), |data: &[u8]| {
     // The CSV path has its own target; here only what is told apart as a ZIP package.
     if !data.starts_with(b"PK\x03\x04") {
         return;
