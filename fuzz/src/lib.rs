@@ -3,8 +3,8 @@
 //!
 //! libFuzzer sees allocations only through a sanitizer's malloc hooks
 //! (`__sanitizer_install_malloc_and_free_hooks`, `FuzzerLoop.cpp`): a target built with
-//! `cargo fuzz build --sanitizer none` (twice as fast or more, without AddressSanitizer's memory
-//! checks) would take `-malloc_limit_mb` and check nothing. [`Capped`], the targets' global
+//! `cargo fuzz build --sanitizer none` (`scripts/fuzz --no-sanitizer`: 9 times the executions
+//! per second on `extract`, BENCHMARKS.md, without AddressSanitizer's memory checks) would take `-malloc_limit_mb` and check nothing. [`Capped`], the targets' global
 //! allocator, applies the same flag with libFuzzer's rule (`FuzzerLoop.cpp`, `MallocHook`): one
 //! allocation of `-malloc_limit_mb` MiB or more is reported on stderr and the process aborts,
 //! which libFuzzer records as a crash and keeps its input in the artifact directory. Under
